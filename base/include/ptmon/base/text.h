@@ -1,0 +1,33 @@
+// UTF-8 helpers for text typed by people: full-width forms, stray spaces, thousands separators.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ptmon {
+
+bool IsValidUtf8(std::string_view text);
+
+// Folds full-width ASCII (＞，１２.５％ → >,12.5%) and the ideographic space to their ASCII
+// forms, leaving every other character alone. Input must be valid UTF-8.
+std::string FoldFullWidth(std::string_view text);
+
+// Strips ASCII white space, the ideographic space U+3000, NBSP and a UTF-8 BOM at both ends.
+std::string_view Trim(std::string_view text);
+
+// ASCII lower case plus removal of all white space; for matching header names.
+std::string NormalizeKey(std::string_view text);
+
+// Parses a plain decimal number ("12", "-3.5", "1,234.5"); thousands separators are accepted
+// only between groups of three digits. Returns nothing for anything else.
+std::optional<double> ParseDecimal(std::string_view text);
+
+// Exact money amount in fen (0.01 yuan) from a decimal with at most two fraction digits.
+std::optional<long long> ParseFen(std::string_view text);
+
+// Quotes a value for a message, replacing control characters so a hostile file name or cell
+// cannot forge lines in logs and error files.
+std::string Quote(std::string_view text);
+
+}  // namespace ptmon

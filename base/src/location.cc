@@ -1,0 +1,32 @@
+#include <ptmon/base/location.h>
+
+namespace ptmon {
+
+std::string Diagnostic::ToString() const {
+  std::string out = file;
+  if (line > 0) {
+    out += ":" + std::to_string(line);
+    if (column > 0) out += ":" + std::to_string(column);
+  }
+  out += ": ";
+  if (severity == Severity::kWarning) out += "warning: ";
+  out += message;
+  return out;
+}
+
+void Diagnostics::Error(std::string file, int line, int column, std::string message) {
+  items_.push_back({Severity::kError, std::move(file), line, column, std::move(message)});
+  ++error_count_;
+}
+
+void Diagnostics::Warning(std::string file, int line, int column, std::string message) {
+  items_.push_back({Severity::kWarning, std::move(file), line, column, std::move(message)});
+}
+
+std::string Diagnostics::ToString() const {
+  std::string out;
+  for (const auto& item : items_) out += item.ToString() + "\n";
+  return out;
+}
+
+}  // namespace ptmon

@@ -1,0 +1,176 @@
+#include <ptmon/base/text.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+namespace ptmon {
+
+namespace {
+
+// Decodes one code point at `pos`, advancing it; returns -1 on malformed input.
+long DecodeUtf8(std::string_view text, size_t& pos) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(pos);
+  int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || pos + length > text.size()) return -1;
+  long code = length == 1 ? lead : lead & (0x7F >> length);
+  for (int i = 1; i < length; ++i) {
+    if ((byte(pos + i) & 0xC0) != 0x80) return -1;
+    code = (code << 6) | (byte(pos + i) & 0x3F);
+  }
+  static constexpr long kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return -1;
+  pos += length;
+  return code;
+}
+
+void AppendUtf8(std::string& out, long code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+bool IsDigits(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Removes thousands separators when they are placed correctly ("1,234,567").
+std::optional<std::string> StripThousands(std::string_view integer_part) {
+  if (integer_part.find(',') == std::string_view::npos) return std::string(integer_part);
+  std::string out;
+  size_t first = integer_part.find(',');
+  if (first == 0 || first > 3 || !IsDigits(integer_part.substr(0, first))) return std::nullopt;
+  out.append(integer_part.substr(0, first));
+  for (size_t pos = first; pos < integer_part.size(); pos += 4) {
+    if (integer_part[pos] != ',' || pos + 4 > integer_part.size()) return std::nullopt;
+    std::string_view group = integer_part.substr(pos + 1, 3);
+    if (!IsDigits(group)) return std::nullopt;
+    out.append(group);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t pos = 0; pos < text.size();) {
+    if (DecodeUtf8(text, pos) < 0) return false;
+  }
+  return true;
+}
+
+std::string FoldFullWidth(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t start = pos;
+    long code = DecodeUtf8(text, pos);
+    if (code < 0) {  // not UTF-8: keep the byte, callers validate separately
+      out += text[start];
+      pos = start + 1;
+      continue;
+    }
+    if (code >= 0xFF01 && code <= 0xFF5E) {
+      out += static_cast<char>(code - 0xFF01 + 0x21);
+    } else if (code == 0x3000) {
+      out += ' ';
+    } else {
+      AppendUtf8(out, code);
+    }
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  static constexpr std::string_view kSpaces[] = {"\xEF\xBB\xBF", "\xE3\x80\x80", "\xC2\xA0", " ",
+                                                 "\t", "\r", "\n", "\v", "\f"};
+  bool changed = true;
+  while (changed && !text.empty()) {
+    changed = false;
+    for (std::string_view space : kSpaces) {
+      if (text.starts_with(space)) {
+        text.remove_prefix(space.size());
+        changed = true;
+      }
+      if (text.ends_with(space)) {
+        text.remove_suffix(space.size());
+        changed = true;
+      }
+    }
+  }
+  return text;
+}
+
+std::string NormalizeKey(std::string_view text) {
+  std::string folded = FoldFullWidth(text);
+  std::string out;
+  for (char c : folded) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::optional<double> ParseDecimal(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::string_view sign;
+  if (text.front() == '-' || text.front() == '+') {
+    sign = text.substr(0, 1);
+    text.remove_prefix(1);
+  }
+  const size_t dot = text.find('.');
+  auto integer = StripThousands(text.substr(0, dot));
+  if (!integer) return std::nullopt;
+  std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  if (dot != std::string_view::npos && !IsDigits(fraction)) return std::nullopt;
+  if (!integer->empty() && !IsDigits(*integer)) return std::nullopt;
+  if (integer->empty() && fraction.empty()) return std::nullopt;
+  std::string plain = std::string(sign == "-" ? "-" : "") + (integer->empty() ? "0" : *integer);
+  if (!fraction.empty()) plain += "." + std::string(fraction);
+  double value = 0;
+  auto [end, error] = std::from_chars(plain.data(), plain.data() + plain.size(), value);
+  if (error != std::errc() || end != plain.data() + plain.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<long long> ParseFen(std::string_view text) {
+  const size_t dot = text.find('.');
+  if (dot != std::string_view::npos && text.size() - dot - 1 > 2) return std::nullopt;
+  auto value = ParseDecimal(text);
+  if (!value || *value < 0 || *value > 9e15) return std::nullopt;
+  return static_cast<long long>(*value * 100 + 0.5);
+}
+
+std::string Quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace ptmon

@@ -1,0 +1,38 @@
+// The `ptmon` command line: subcommands, their options, and the exit codes they map to.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/base/status.h>
+#include <ptmon/indicators/catalog.h>
+
+namespace ptmon::cli {
+
+// Exit codes: 0 success, 1 the input or data was refused (located errors on stderr),
+// 2 usage or an environment failure (cannot open the database, unreadable files).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;
+inline constexpr int kExitFailure = 2;
+
+// Options shared by every subcommand that reads the catalogue, data or the clock.
+struct CommonOptions {
+  std::vector<std::string> catalog_paths;  // empty: the embedded default
+  std::string data_dir = "ptmon-data";
+  std::string now;  // YYYY-MM-DD standing in for today; empty: the system clock
+
+  // The catalogue, with every located problem printed to stderr; nothing on failure.
+  std::optional<Catalog> LoadCatalogOrReport() const;
+  // The clock every subcommand uses; reports a malformed --now.
+  Result<std::unique_ptr<Clock>> MakeClock() const;
+};
+
+int Run(int argc, char** argv);
+
+int RunCheckConfig(const CommonOptions& options);
+int RunCatalog(const CommonOptions& options, const std::string& format);
+
+}  // namespace ptmon::cli

@@ -1,0 +1,100 @@
+// The indicator catalogue of one budget unit and year: projects, their funds and their
+// three-level performance indicators (一级/二级/三级指标) with annual targets.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ptmon/base/location.h>
+#include <ptmon/indicators/target.h>
+
+namespace ptmon {
+
+// How reported values relate to the year: a year-to-date total (people paid so far) or a level
+// as of the end of the period (a rate, a time limit, a unit cost).
+enum class Accumulation { kYearToDate, kLevel };
+enum class ReportFrequency { kMonthly, kQuarterly, kAnnual };
+
+std::string_view AccumulationName(Accumulation accumulation);  // ytd, level
+std::string_view FrequencyName(ReportFrequency frequency);     // monthly, quarterly, annual
+
+// Whether a report for `month` is expected under this frequency (every month, quarter ends, or
+// December only).
+bool IsReportMonth(ReportFrequency frequency, int month);
+
+struct Indicator {
+  std::string id;      // ASCII slug, unique within its project
+  std::string level1;  // 产出指标 | 效益指标 | 满意度指标
+  std::string level2;  // 数量指标, 质量指标, … 服务对象满意度
+  std::string name;    // the level-3 indicator as published
+  Target annual_target;
+  std::optional<Target> period_target;  // only where it differs from the annual one
+  std::optional<double> weight;         // self-evaluation points; split equally when absent
+  Accumulation accumulation = Accumulation::kLevel;
+  // Cumulative share of the annual target due by the end of each month (12 values ending in 1);
+  // empty means the linear N/12 pace.
+  std::vector<double> pace_profile;
+  ReportFrequency frequency = ReportFrequency::kMonthly;
+  int due_day = 10;  // the report for a period is due by this day of the following month
+  SourcePlace place;
+};
+
+// Funds in fen (0.01 yuan), kept exact because the published tables must add up to the fen.
+struct FundSources {
+  long long total_fen = 0;
+  long long central_fen = 0;
+  long long provincial_fen = 0;
+  long long city_county_fen = 0;
+  long long self_raised_fen = 0;
+  long long other_fen = 0;
+  long long SumOfSources() const {
+    return central_fen + provincial_fen + city_county_fen + self_raised_fen + other_fen;
+  }
+};
+
+struct Project {
+  std::string id;       // ASCII slug, unique across the catalogue
+  std::string unit_id;  // the budget unit it belongs to
+  std::string name;  // as published
+  std::string department;  // 主管部门及代码, e.g. "209-山西省人力资源和社会保障厅"
+  std::string implementing_unit;
+  std::string attribute;  // 项目属性: 经常性项目（长期开展）…
+  int period_years = 1;
+  FundSources period_funds;
+  FundSources annual_funds;
+  std::string period_goal;
+  std::string annual_goal;
+  std::vector<Indicator> indicators;
+  SourcePlace place;
+
+  const Indicator* FindIndicator(std::string_view indicator_id) const;
+};
+
+struct BudgetUnit {
+  std::string id;  // ASCII slug, the `unit` label on metrics
+  std::string name;
+  std::string code;  // optional where unpublished
+};
+
+// Everything one ptmon monitors: one year, one or more budget units (one per catalogue file).
+struct Catalog {
+  std::vector<BudgetUnit> units;
+  int year = 0;
+  std::vector<Project> projects;
+  std::string sha256;  // of the source text(s), so a changed catalogue is visible
+
+  const Project* FindProject(std::string_view project_id) const;
+  const BudgetUnit* FindUnit(std::string_view unit_id) const;
+  size_t IndicatorCount() const;
+};
+
+// The valid level-1 names and, for each, its level-2 names, as in monitoring-rules.md.
+bool IsValidLevel1(std::string_view level1);
+bool IsValidLevel2(std::string_view level1, std::string_view level2);
+// Canonical published spelling for a level-2 name ("经济效益指标" → "经济效益"); nullopt if unknown.
+std::optional<std::string> CanonicalLevel2(std::string_view level1, std::string_view level2);
+
+}  // namespace ptmon

@@ -1,0 +1,94 @@
+#include <ptmon/indicators/catalog.h>
+
+#include <array>
+
+namespace ptmon {
+
+namespace {
+
+struct LevelGroup {
+  std::string_view level1;
+  std::array<std::string_view, 4> level2;
+};
+
+constexpr std::array kLevels = {
+    LevelGroup{"产出指标", {"数量指标", "质量指标", "时效指标", "成本指标"}},
+    LevelGroup{"效益指标", {"经济效益", "社会效益", "生态效益", "可持续影响"}},
+    LevelGroup{"满意度指标", {"服务对象满意度", "", "", ""}},
+};
+
+}  // namespace
+
+std::string_view AccumulationName(Accumulation accumulation) {
+  return accumulation == Accumulation::kYearToDate ? "ytd" : "level";
+}
+
+std::string_view FrequencyName(ReportFrequency frequency) {
+  switch (frequency) {
+    case ReportFrequency::kMonthly: return "monthly";
+    case ReportFrequency::kQuarterly: return "quarterly";
+    case ReportFrequency::kAnnual: return "annual";
+  }
+  return "monthly";
+}
+
+bool IsReportMonth(ReportFrequency frequency, int month) {
+  switch (frequency) {
+    case ReportFrequency::kMonthly: return true;
+    case ReportFrequency::kQuarterly: return month % 3 == 0;
+    case ReportFrequency::kAnnual: return month == 12;
+  }
+  return true;
+}
+
+const Indicator* Project::FindIndicator(std::string_view indicator_id) const {
+  for (const auto& indicator : indicators) {
+    if (indicator.id == indicator_id) return &indicator;
+  }
+  return nullptr;
+}
+
+const Project* Catalog::FindProject(std::string_view project_id) const {
+  for (const auto& project : projects) {
+    if (project.id == project_id) return &project;
+  }
+  return nullptr;
+}
+
+const BudgetUnit* Catalog::FindUnit(std::string_view unit_id) const {
+  for (const auto& unit : units) {
+    if (unit.id == unit_id) return &unit;
+  }
+  return nullptr;
+}
+
+size_t Catalog::IndicatorCount() const {
+  size_t count = 0;
+  for (const auto& project : projects) count += project.indicators.size();
+  return count;
+}
+
+bool IsValidLevel1(std::string_view level1) {
+  for (const auto& group : kLevels) {
+    if (group.level1 == level1) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> CanonicalLevel2(std::string_view level1, std::string_view level2) {
+  for (const auto& group : kLevels) {
+    if (group.level1 != level1) continue;
+    for (std::string_view name : group.level2) {
+      if (name.empty()) continue;
+      // Both the short published form and the "…指标" form are accepted.
+      if (level2 == name || level2 == std::string(name) + "指标") return std::string(name);
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsValidLevel2(std::string_view level1, std::string_view level2) {
+  return CanonicalLevel2(level1, level2).has_value();
+}
+
+}  // namespace ptmon

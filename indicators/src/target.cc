@@ -1,0 +1,200 @@
+#include <ptmon/indicators/target.h>
+
+#include <array>
+#include <utility>
+
+#include <ptmon/base/text.h>
+
+namespace ptmon {
+
+namespace {
+
+struct UnitInfo {
+  std::string_view name;
+  bool cumulative;
+};
+
+// Units seen in budget-performance target tables. Counts and money add up over the year;
+// rates, durations, areas and unit costs are levels.
+constexpr std::array kUnits = {
+    UnitInfo{"人", true},      UnitInfo{"人次", true},     UnitInfo{"次", true},
+    UnitInfo{"台", true},      UnitInfo{"台(套)", true},   UnitInfo{"套", true},
+    UnitInfo{"卷", true},      UnitInfo{"条", true},       UnitInfo{"件", true},
+    UnitInfo{"个", true},      UnitInfo{"项", true},       UnitInfo{"户", true},
+    UnitInfo{"家", true},      UnitInfo{"份", true},       UnitInfo{"本", true},
+    UnitInfo{"期", true},      UnitInfo{"场", true},       UnitInfo{"篇", true},
+    UnitInfo{"名", true},      UnitInfo{"所", true},       UnitInfo{"批", true},
+    UnitInfo{"元", true},      UnitInfo{"%", false},       UnitInfo{"小时", false},
+    UnitInfo{"分钟", false},   UnitInfo{"天", false},      UnitInfo{"日", false},
+    UnitInfo{"工作日", false}, UnitInfo{"个工作日", false}, UnitInfo{"月", false},
+    UnitInfo{"个月", false},   UnitInfo{"年", false},      UnitInfo{"元/人", false},
+    UnitInfo{"元/条", false},  UnitInfo{"元/台", false},   UnitInfo{"元/次", false},
+    UnitInfo{"元/平方米", false}, UnitInfo{"平方米", false}, UnitInfo{"公里", false},
+};
+
+// Spellings people use for the same unit.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kUnitAliases = {{
+    {"平米", "平方米"},
+    {"㎡", "平方米"},
+    {"m²", "平方米"},
+    {"m2", "平方米"},
+    {"元/平米", "元/平方米"},
+    {"台套", "台(套)"},
+}};
+
+struct Multiplier {
+  std::string_view prefix;
+  double factor;
+};
+constexpr std::array kMultipliers = {Multiplier{"亿", 1e8}, Multiplier{"万", 1e4},
+                                     Multiplier{"千", 1e3}};
+
+struct SignWord {
+  std::string_view text;
+  Comparison op;
+};
+// Longest first, so "大于等于" wins over "大于".
+constexpr std::array kSigns = {
+    SignWord{"大于等于", Comparison::kGreaterEqual}, SignWord{"小于等于", Comparison::kLessEqual},
+    SignWord{"不低于", Comparison::kGreaterEqual},   SignWord{"不少于", Comparison::kGreaterEqual},
+    SignWord{"不高于", Comparison::kLessEqual},      SignWord{"不超过", Comparison::kLessEqual},
+    SignWord{"不大于", Comparison::kLessEqual},      SignWord{"不小于", Comparison::kGreaterEqual},
+    SignWord{"达到", Comparison::kGreaterEqual},     SignWord{"大于", Comparison::kGreater},
+    SignWord{"高于", Comparison::kGreater},          SignWord{"小于", Comparison::kLess},
+    SignWord{"低于", Comparison::kLess},             SignWord{"等于", Comparison::kEqual},
+    SignWord{"≥", Comparison::kGreaterEqual},        SignWord{"≧", Comparison::kGreaterEqual},
+    SignWord{"≤", Comparison::kLessEqual},           SignWord{"≦", Comparison::kLessEqual},
+    SignWord{">=", Comparison::kGreaterEqual},       SignWord{"<=", Comparison::kLessEqual},
+    SignWord{">", Comparison::kGreater},             SignWord{"<", Comparison::kLess},
+    SignWord{"=", Comparison::kEqual},
+};
+
+std::optional<std::string_view> CanonicalUnit(std::string_view unit) {
+  for (const auto& [alias, canonical] : kUnitAliases) {
+    if (unit == alias) return canonical;
+  }
+  for (const auto& info : kUnits) {
+    if (unit == info.name) return info.name;
+  }
+  return std::nullopt;
+}
+
+bool HasDigit(std::string_view text) {
+  for (char c : text) {
+    if (c >= '0' && c <= '9') return true;
+  }
+  return false;
+}
+
+size_t NumberLength(std::string_view text) {
+  size_t length = 0;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) length = 1;
+  while (length < text.size() &&
+         ((text[length] >= '0' && text[length] <= '9') || text[length] == '.' ||
+          text[length] == ',')) {
+    ++length;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::string_view TargetKindName(TargetKind kind) {
+  switch (kind) {
+    case TargetKind::kPositive: return "positive";
+    case TargetKind::kReverse: return "reverse";
+    case TargetKind::kEqual: return "equal";
+    case TargetKind::kQualitative: return "qualitative";
+  }
+  return "qualitative";
+}
+
+std::string_view ComparisonSymbol(Comparison op) {
+  switch (op) {
+    case Comparison::kGreaterEqual: return ">=";
+    case Comparison::kGreater: return ">";
+    case Comparison::kLessEqual: return "<=";
+    case Comparison::kLess: return "<";
+    case Comparison::kEqual: return "=";
+  }
+  return "=";
+}
+
+bool IsCumulativeUnit(std::string_view unit) {
+  for (const auto& info : kUnits) {
+    if (unit == info.name) return info.cumulative;
+  }
+  return false;
+}
+
+Result<Quantity> ParseQuantity(std::string_view raw) {
+  const std::string folded = FoldFullWidth(Trim(raw));
+  std::string_view text = Trim(folded);
+  if (text.empty()) return Status::Error("no number given");
+  const size_t length = NumberLength(text);
+  const std::string_view number_text = text.substr(0, length);
+  auto number = ParseDecimal(number_text);
+  if (!number) {
+    return Status::Error(number_text.empty() ? Quote(text) + " is not a number"
+                                             : Quote(number_text) + " is not a valid number");
+  }
+  std::string_view rest = Trim(text.substr(length));
+  double factor = 1;
+  for (const auto& multiplier : kMultipliers) {
+    if (rest.starts_with(multiplier.prefix)) {
+      factor = multiplier.factor;
+      rest = Trim(rest.substr(multiplier.prefix.size()));
+      break;
+    }
+  }
+  Quantity quantity{*number * factor, ""};
+  if (rest.empty()) return quantity;
+  auto unit = CanonicalUnit(rest);
+  if (!unit) {
+    return Status::Error("unknown unit " + Quote(rest) +
+                         " (write a unit such as 人, 次, 台, 元, 万元, 小时, 天, 平方米 or %)");
+  }
+  quantity.unit = std::string(*unit);
+  if (quantity.unit == "%") quantity.value /= 100;
+  return quantity;
+}
+
+Result<Target> ParseTarget(std::string_view raw) {
+  Target target;
+  target.text = std::string(Trim(raw));
+  if (target.text.empty()) return Status::Error("the target is empty");
+  const std::string folded = FoldFullWidth(target.text);
+  std::string_view text = Trim(folded);
+  if (!HasDigit(text)) {
+    for (const auto& sign : kSigns) {
+      if (text.starts_with(sign.text)) {
+        return Status::Error("the sign " + Quote(sign.text) + " must be followed by a number");
+      }
+    }
+    return target;  // qualitative: 按时发放, 及时, 保障, 提升 …
+  }
+  Comparison op = Comparison::kEqual;
+  for (const auto& sign : kSigns) {
+    if (text.starts_with(sign.text)) {
+      op = sign.op;
+      text = Trim(text.substr(sign.text.size()));
+      break;
+    }
+  }
+  auto quantity = ParseQuantity(text);
+  if (!quantity.ok()) return quantity.status();
+  if (quantity->value < 0) return Status::Error("a target cannot be negative");
+  target.op = op;
+  target.value = quantity->value;
+  target.unit = quantity->unit;
+  switch (op) {
+    case Comparison::kGreaterEqual:
+    case Comparison::kGreater: target.kind = TargetKind::kPositive; break;
+    case Comparison::kLessEqual:
+    case Comparison::kLess: target.kind = TargetKind::kReverse; break;
+    case Comparison::kEqual: target.kind = TargetKind::kEqual; break;
+  }
+  return target;
+}
+
+}  // namespace ptmon

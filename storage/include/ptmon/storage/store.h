@@ -1,0 +1,122 @@
+// ptmon's durable store: one SQLite file holding the catalogue as loaded, every submission
+// batch, the append-only history of reported values, and alert state.
+//
+// Contract: every method that writes does so in one transaction, so a crash at any moment
+// leaves either all of a write or none of it. Failures (I/O, constraint, a schema newer than
+// this binary) come back as a Status naming what failed. A Store is used by one thread at a
+// time; open one per thread if more are needed (SQLite's WAL lets readers run beside a writer).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ptmon/base/status.h>
+#include <ptmon/indicators/catalog.h>
+
+namespace ptmon {
+
+// The schema version this binary writes; PRAGMA user_version holds the one a file has.
+inline constexpr int kSchemaVersion = 1;
+
+// "YYYY-MM": the month a value is reported for.
+struct Period {
+  int year = 0;
+  int month = 0;
+  auto operator<=>(const Period&) const = default;
+  std::string ToString() const;
+};
+
+enum class BatchStatus { kApplied, kRejected, kDuplicate };
+std::string_view BatchStatusName(BatchStatus status);  // applied, rejected, duplicate
+
+struct Batch {
+  long long id = 0;
+  std::string file_name;
+  std::string sha256;
+  long long size_bytes = 0;
+  std::string reporter;
+  std::string received_at;  // RFC 3339
+  std::string applied_at;   // RFC 3339; empty unless applied
+  BatchStatus status = BatchStatus::kApplied;
+  long long row_count = 0;
+  std::string error_text;
+};
+
+// One reported value. Either `value` (base units) or `grade` (达成/部分达成/未达成) is set.
+struct ActualValue {
+  std::string project_id;
+  std::string indicator_id;  // "spent" for budget spending, in yuan
+  Period period;
+  std::optional<double> value;
+  std::string grade;
+  std::string reason_category;  // 经费保障, 制度保障, 人员保障, 硬件条件保障, 其他 or ""
+  std::string reason;
+  std::string action;
+  std::string likelihood;  // 确定能, 有可能, 完全不可能 or ""
+  std::string reporter;
+};
+
+// A stored value with the batch it came in, for history listings.
+struct ActualRevision {
+  long long id = 0;
+  ActualValue actual;
+  long long batch_id = 0;
+  std::string file_name;
+  std::string applied_at;
+};
+
+struct StoreOptions {
+  int busy_timeout_ms = 5000;
+};
+
+class Store {
+ public:
+  // Opens or creates the database file and brings its schema up to kSchemaVersion. Refuses a
+  // file whose schema is newer than this binary knows.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int SchemaVersion();
+
+  // Replaces the stored catalogue (projects and indicators) with `catalog` and records its hash
+  // when it differs from the last one loaded. Returns whether the catalogue changed.
+  Result<bool> SaveCatalog(const Catalog& catalog, const std::string& loaded_at);
+  // The hash of the catalogue last saved, if any.
+  Result<std::optional<std::string>> CatalogHash();
+
+  // The applied batch with this content hash, if any: the same file twice is a duplicate.
+  Result<std::optional<Batch>> FindAppliedBatch(const std::string& sha256);
+  // Records an applied batch and all its values in one transaction; returns the batch id.
+  // Fails, writing nothing, when a batch with the same sha256 was already applied.
+  Result<long long> ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values);
+  // Records a rejected or duplicate submission (no values); returns the batch id.
+  Result<long long> RecordBatch(const Batch& batch);
+  Result<std::vector<Batch>> Batches();
+
+  // Every revision of one indicator's values, oldest first.
+  Result<std::vector<ActualRevision>> History(const std::string& project_id,
+                                              const std::string& indicator_id);
+  // Calls `visit` with the latest revision of every (project, indicator, period), ordered by
+  // project, indicator and period. The latest is the one stored last.
+  Status ForEachLatestValue(const std::function<void(const ActualValue&)>& visit);
+
+  // Runs `work` inside one transaction (IMMEDIATE: writers queue instead of failing later);
+  // commits when it returns OK, rolls back otherwise.
+  Status InTransaction(const std::function<Status()>& work);
+
+  sqlite3* handle() { return db_; }  // for the storage library's own statements and tests
+
+ private:
+  explicit Store(sqlite3* db) : db_(db) {}
+  Status Migrate();
+  sqlite3* db_;
+};
+
+}  // namespace ptmon

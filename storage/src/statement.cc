@@ -1,0 +1,83 @@
+#include "statement.h"
+
+namespace ptmon::storage_internal {
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_, nullptr) !=
+      SQLITE_OK) {
+    prepared_ = Status::Error("SQLite cannot prepare '" + std::string(sql.substr(0, 60)) +
+                              "': " + sqlite3_errmsg(db));
+    status_ = prepared_;
+  }
+}
+
+Statement& Statement::Bind(int index, long long value) {
+  if (statement_) sqlite3_bind_int64(statement_, index, value);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, double value) {
+  if (statement_) sqlite3_bind_double(statement_, index, value);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view value) {
+  if (statement_) {
+    sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
+                      SQLITE_TRANSIENT);
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int index, const std::optional<double>& value) {
+  return value ? Bind(index, *value) : BindNull(index);
+}
+
+Statement& Statement::BindNull(int index) {
+  if (statement_) sqlite3_bind_null(statement_, index);
+  return *this;
+}
+
+bool Statement::Step() {
+  if (!statement_ || !status_.ok()) return false;
+  const int code = sqlite3_step(statement_);
+  if (code == SQLITE_ROW) return true;
+  if (code != SQLITE_DONE) {
+    status_ = Status::Error(std::string("SQLite: ") + sqlite3_errmsg(db_));
+  }
+  return false;
+}
+
+Status Statement::Run() {
+  while (Step()) {
+  }
+  return status_;
+}
+
+void Statement::Reset() {
+  if (!statement_) return;
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+  status_ = prepared_;
+}
+
+std::string Statement::Text(int column) const {
+  const auto* text = sqlite3_column_text(statement_, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
+}
+
+Status Exec(sqlite3* db, std::string_view sql) {
+  char* error = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    Status status = Status::Error("SQLite: " + std::string(error ? error : "unknown error") +
+                                  " (in '" + text.substr(0, 60) + "')");
+    sqlite3_free(error);
+    return status;
+  }
+  return Status::Ok();
+}
+
+}  // namespace ptmon::storage_internal

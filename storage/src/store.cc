@@ -1,0 +1,310 @@
+#include <ptmon/storage/store.h>
+
+#include <cstdio>
+
+#include "schema.h"
+#include "statement.h"
+
+namespace ptmon {
+
+using storage_internal::Exec;
+using storage_internal::Statement;
+
+namespace {
+
+std::optional<BatchStatus> ParseBatchStatus(std::string_view text) {
+  if (text == "applied") return BatchStatus::kApplied;
+  if (text == "rejected") return BatchStatus::kRejected;
+  if (text == "duplicate") return BatchStatus::kDuplicate;
+  return std::nullopt;
+}
+
+Batch ReadBatch(const Statement& row) {
+  Batch batch;
+  batch.id = row.Int(0);
+  batch.file_name = row.Text(1);
+  batch.sha256 = row.Text(2);
+  batch.size_bytes = row.Int(3);
+  batch.reporter = row.Text(4);
+  batch.received_at = row.Text(5);
+  batch.applied_at = row.Text(6);
+  batch.status = ParseBatchStatus(row.Text(7)).value_or(BatchStatus::kRejected);
+  batch.row_count = row.Int(8);
+  batch.error_text = row.Text(9);
+  return batch;
+}
+
+constexpr std::string_view kBatchColumns =
+    "id, file_name, sha256, size_bytes, reporter, received_at, applied_at, status, row_count, "
+    "error_text";
+
+Period ParsePeriod(const std::string& text) {
+  Period period;
+  std::sscanf(text.c_str(), "%4d-%2d", &period.year, &period.month);
+  return period;
+}
+
+ActualValue ReadActual(const Statement& row, int first) {
+  ActualValue value;
+  value.project_id = row.Text(first);
+  value.indicator_id = row.Text(first + 1);
+  value.period = ParsePeriod(row.Text(first + 2));
+  if (!row.IsNull(first + 3)) value.value = row.Double(first + 3);
+  value.grade = row.Text(first + 4);
+  value.reason_category = row.Text(first + 5);
+  value.reason = row.Text(first + 6);
+  value.action = row.Text(first + 7);
+  value.likelihood = row.Text(first + 8);
+  value.reporter = row.Text(first + 9);
+  return value;
+}
+
+constexpr std::string_view kActualColumns =
+    "a.project_id, a.indicator_id, a.period, a.value, a.grade, a.reason_category, a.reason, "
+    "a.action, a.likelihood, a.reporter";
+
+}  // namespace
+
+std::string Period::ToString() const {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d", year, month);
+  return text;
+}
+
+std::string_view BatchStatusName(BatchStatus status) {
+  switch (status) {
+    case BatchStatus::kApplied: return "applied";
+    case BatchStatus::kRejected: return "rejected";
+    case BatchStatus::kDuplicate: return "duplicate";
+  }
+  return "rejected";
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions options) {
+  sqlite3* db = nullptr;
+  const int code = sqlite3_open_v2(path.c_str(), &db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+  if (code != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+    sqlite3_close(db);
+    return Status::Error("cannot open database '" + path + "': " + message);
+  }
+  std::unique_ptr<Store> store(new Store(db));
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(db, 1);
+  // WAL lets the daemon's readers run beside the ingest writer; FULL syncs every commit so an
+  // acknowledged batch survives power loss.
+  for (std::string_view pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+                                  "PRAGMA foreign_keys = ON"}) {
+    Statement statement(db, pragma);
+    if (Status status = statement.Run(); !status.ok()) {
+      return status.WithContext("opening database '" + path + "'");
+    }
+  }
+  if (Status status = store->Migrate(); !status.ok()) {
+    return status.WithContext("opening database '" + path + "'");
+  }
+  return store;
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+int Store::SchemaVersion() {
+  Statement statement(db_, "PRAGMA user_version");
+  return statement.Step() ? static_cast<int>(statement.Int(0)) : -1;
+}
+
+Status Store::Migrate() {
+  const int version = SchemaVersion();
+  if (version < 0) return Status::Error("cannot read the schema version");
+  if (version > kSchemaVersion) {
+    return Status::Error("the database has schema version " + std::to_string(version) +
+                         " but this ptmon knows only up to " + std::to_string(kSchemaVersion) +
+                         "; use a newer ptmon (refusing to downgrade)");
+  }
+  for (int next = version; next < kSchemaVersion; ++next) {
+    Status status = InTransaction([&] {
+      if (Status applied = Exec(db_, storage_internal::kMigrations[next]); !applied.ok()) {
+        return applied;
+      }
+      return Exec(db_, "PRAGMA user_version = " + std::to_string(next + 1));
+    });
+    if (!status.ok()) {
+      return status.WithContext("migrating the schema to version " + std::to_string(next + 1));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Store::InTransaction(const std::function<Status()>& work) {
+  if (Status begun = Exec(db_, "BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  Status status = work();
+  if (status.ok()) status = Exec(db_, "COMMIT");
+  if (!status.ok()) Exec(db_, "ROLLBACK").ok();  // the original failure is what matters
+  return status;
+}
+
+Result<std::optional<std::string>> Store::CatalogHash() {
+  Statement statement(db_, "SELECT sha256 FROM catalog_load ORDER BY id DESC LIMIT 1");
+  if (statement.Step()) return std::optional<std::string>(statement.Text(0));
+  if (!statement.status().ok()) return statement.status();
+  return std::optional<std::string>();
+}
+
+Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loaded_at) {
+  auto previous = CatalogHash();
+  if (!previous.ok()) return previous.status();
+  if (previous.value() == catalog.sha256) return false;
+  std::string units;
+  for (const auto& unit : catalog.units) units += (units.empty() ? "" : ",") + unit.id;
+  Status status = InTransaction([&]() -> Status {
+    Statement load(db_,
+                   "INSERT INTO catalog_load (sha256, year, units, project_count, "
+                   "indicator_count, loaded_at) VALUES (?, ?, ?, ?, ?, ?)");
+    load.Bind(1, catalog.sha256)
+        .Bind(2, static_cast<long long>(catalog.year))
+        .Bind(3, units)
+        .Bind(4, static_cast<long long>(catalog.projects.size()))
+        .Bind(5, static_cast<long long>(catalog.IndicatorCount()))
+        .Bind(6, loaded_at);
+    if (Status run = load.Run(); !run.ok()) return run;
+    const long long load_id = sqlite3_last_insert_rowid(db_);
+    if (Status cleared = Exec(db_, "DELETE FROM project"); !cleared.ok()) return cleared;
+    Statement project(db_,
+                      "INSERT INTO project (id, unit_id, name, department, annual_funds_fen, "
+                      "period_funds_fen, catalog_load_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Statement indicator(db_,
+                        "INSERT INTO indicator (project_id, id, level1, level2, name, target_text, "
+                        "kind, op, target_value, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& p : catalog.projects) {
+      project.Reset();
+      project.Bind(1, p.id).Bind(2, p.unit_id).Bind(3, p.name).Bind(4, p.department);
+      project.Bind(5, p.annual_funds.total_fen).Bind(6, p.period_funds.total_fen).Bind(7, load_id);
+      if (Status run = project.Run(); !run.ok()) return run.WithContext("project " + p.id);
+      for (const auto& i : p.indicators) {
+        const Target& target = i.annual_target;
+        indicator.Reset();
+        indicator.Bind(1, p.id).Bind(2, i.id).Bind(3, i.level1).Bind(4, i.level2).Bind(5, i.name);
+        indicator.Bind(6, target.text).Bind(7, TargetKindName(target.kind));
+        if (target.op) indicator.Bind(8, ComparisonSymbol(*target.op)); else indicator.BindNull(8);
+        indicator.Bind(9, target.value).Bind(10, target.unit);
+        if (Status run = indicator.Run(); !run.ok()) {
+          return run.WithContext("indicator " + p.id + "/" + i.id);
+        }
+      }
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) return status.WithContext("saving the catalogue");
+  return true;
+}
+
+Result<std::optional<Batch>> Store::FindAppliedBatch(const std::string& sha256) {
+  Statement statement(db_, "SELECT " + std::string(kBatchColumns) +
+                               " FROM batch WHERE sha256 = ? AND status = 'applied'");
+  statement.Bind(1, sha256);
+  if (statement.Step()) return std::optional<Batch>(ReadBatch(statement));
+  if (!statement.status().ok()) return statement.status();
+  return std::optional<Batch>();
+}
+
+namespace {
+
+Status InsertBatch(sqlite3* db, const Batch& batch) {
+  Statement insert(db,
+                   "INSERT INTO batch (file_name, sha256, size_bytes, reporter, received_at, "
+                   "applied_at, status, row_count, error_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.Bind(1, batch.file_name).Bind(2, batch.sha256).Bind(3, batch.size_bytes);
+  insert.Bind(4, batch.reporter).Bind(5, batch.received_at);
+  if (batch.applied_at.empty()) insert.BindNull(6); else insert.Bind(6, batch.applied_at);
+  insert.Bind(7, BatchStatusName(batch.status)).Bind(8, batch.row_count).Bind(9, batch.error_text);
+  return insert.Run();
+}
+
+}  // namespace
+
+Result<long long> Store::ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values) {
+  long long batch_id = 0;
+  Status status = InTransaction([&]() -> Status {
+    Batch applied = batch;
+    applied.status = BatchStatus::kApplied;
+    applied.row_count = static_cast<long long>(values.size());
+    if (Status inserted = InsertBatch(db_, applied); !inserted.ok()) return inserted;
+    batch_id = sqlite3_last_insert_rowid(db_);
+    Statement insert(db_,
+                     "INSERT INTO actual (batch_id, project_id, indicator_id, period, value, grade, "
+                     "reason_category, reason, action, likelihood, reporter) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!insert.prepared().ok()) return insert.prepared();
+    for (const auto& value : values) {
+      insert.Reset();
+      insert.Bind(1, batch_id).Bind(2, value.project_id).Bind(3, value.indicator_id);
+      insert.Bind(4, value.period.ToString()).Bind(5, value.value);
+      if (value.grade.empty()) insert.BindNull(6); else insert.Bind(6, value.grade);
+      insert.Bind(7, value.reason_category).Bind(8, value.reason).Bind(9, value.action);
+      insert.Bind(10, value.likelihood).Bind(11, value.reporter);
+      if (Status run = insert.Run(); !run.ok()) {
+        return run.WithContext(value.project_id + "/" + value.indicator_id + " " +
+                               value.period.ToString());
+      }
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) return status.WithContext("applying " + batch.file_name);
+  return batch_id;
+}
+
+Result<long long> Store::RecordBatch(const Batch& batch) {
+  long long batch_id = 0;
+  Status status = InTransaction([&]() -> Status {
+    if (Status inserted = InsertBatch(db_, batch); !inserted.ok()) return inserted;
+    batch_id = sqlite3_last_insert_rowid(db_);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status.WithContext("recording " + batch.file_name);
+  return batch_id;
+}
+
+Result<std::vector<Batch>> Store::Batches() {
+  Statement statement(db_, "SELECT " + std::string(kBatchColumns) + " FROM batch ORDER BY id");
+  std::vector<Batch> batches;
+  while (statement.Step()) batches.push_back(ReadBatch(statement));
+  if (!statement.status().ok()) return statement.status();
+  return batches;
+}
+
+Result<std::vector<ActualRevision>> Store::History(const std::string& project_id,
+                                                   const std::string& indicator_id) {
+  Statement statement(db_, "SELECT a.id, a.batch_id, b.file_name, b.applied_at, " +
+                               std::string(kActualColumns) +
+                               " FROM actual a JOIN batch b ON b.id = a.batch_id"
+                               " WHERE a.project_id = ? AND a.indicator_id = ?"
+                               " ORDER BY a.period, a.id");
+  statement.Bind(1, project_id).Bind(2, indicator_id);
+  std::vector<ActualRevision> revisions;
+  while (statement.Step()) {
+    ActualRevision revision;
+    revision.id = statement.Int(0);
+    revision.batch_id = statement.Int(1);
+    revision.file_name = statement.Text(2);
+    revision.applied_at = statement.Text(3);
+    revision.actual = ReadActual(statement, 4);
+    revisions.push_back(std::move(revision));
+  }
+  if (!statement.status().ok()) return statement.status();
+  return revisions;
+}
+
+Status Store::ForEachLatestValue(const std::function<void(const ActualValue&)>& visit) {
+  // The index on (project, indicator, period, id) serves both the grouping and the MAX(id).
+  Statement statement(db_, "SELECT " + std::string(kActualColumns) +
+                               " FROM actual a WHERE a.id = (SELECT MAX(id) FROM actual l"
+                               " WHERE l.project_id = a.project_id AND l.indicator_id ="
+                               " a.indicator_id AND l.period = a.period)"
+                               " ORDER BY a.project_id, a.indicator_id, a.period");
+  while (statement.Step()) visit(ReadActual(statement, 0));
+  return statement.status();
+}
+
+}  // namespace ptmon

@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/base/sha256.h>
+#include <ptmon/base/text.h>
+
+namespace ptmon {
+namespace {
+
+TEST(TextTest, ParseDecimalAcceptsPlainAndGroupedNumbers) {
+  struct Case {
+    const char* text;
+    std::optional<double> expected;
+  };
+  const Case cases[] = {{"12", 12},           {"-3.5", -3.5},      {"1,234.5", 1234.5},
+                        {"1,234,567", 1234567}, {".5", 0.5},       {"", std::nullopt},
+                        {"1,23", std::nullopt}, {"12a", std::nullopt}, {"1.2.3", std::nullopt},
+                        {",123", std::nullopt}, {"-", std::nullopt}, {"1e5", std::nullopt}};
+  for (const auto& c : cases) {
+    EXPECT_EQ(ParseDecimal(c.text), c.expected) << c.text;
+  }
+}
+
+TEST(TextTest, ParseFenIsExactToTheFen) {
+  EXPECT_EQ(ParseFen("8266024.73"), 826602473);
+  EXPECT_EQ(ParseFen("224.73"), 22473);
+  EXPECT_EQ(ParseFen("2,587,210,000"), 258721000000);
+  EXPECT_EQ(ParseFen("0.1"), 10);
+  EXPECT_EQ(ParseFen("1.234"), std::nullopt);
+  EXPECT_EQ(ParseFen("-1"), std::nullopt);
+}
+
+TEST(TextTest, FoldsFullWidthAndTrims) {
+  EXPECT_EQ(FoldFullWidth("＞１２．５％"), ">12.5%");
+  EXPECT_EQ(FoldFullWidth("台（套）"), "台(套)");
+  EXPECT_EQ(Trim("\xEF\xBB\xBF 项目\xE3\x80\x80"), "项目");
+  EXPECT_EQ(NormalizeKey(" Reason_Category "), "reason_category");
+}
+
+TEST(TextTest, ValidatesUtf8) {
+  EXPECT_TRUE(IsValidUtf8("项目 abc"));
+  EXPECT_FALSE(IsValidUtf8("\xCF\xEE\xC4\xBF"));  // 项目 in GBK
+  EXPECT_FALSE(IsValidUtf8("\xC0\x80"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+}
+
+TEST(TextTest, QuoteNeutralisesControlCharacters) {
+  EXPECT_EQ(Quote("a\nb\x1b"), "'a\\x0Ab\\x1B'");
+}
+
+TEST(ClockTest, ParsesOnlyRealDates) {
+  EXPECT_EQ(ParseDate("2026-07-15"), (Date{2026, 7, 15}));
+  EXPECT_EQ(ParseDate("2024-02-29"), (Date{2024, 2, 29}));
+  EXPECT_FALSE(ParseDate("2026-02-29"));
+  EXPECT_FALSE(ParseDate("2026-13-01"));
+  EXPECT_FALSE(ParseDate("2026-7-15"));
+  EXPECT_FALSE(ParseDate("2026-07-15x"));
+}
+
+TEST(ClockTest, FixedClockStandsStillUntilAdvanced) {
+  FixedClock clock(Date{2026, 7, 31});
+  EXPECT_EQ(clock.Today(), (Date{2026, 7, 31}));
+  clock.Advance(std::chrono::hours(24));
+  EXPECT_EQ(clock.Today(), (Date{2026, 8, 1}));
+}
+
+TEST(Sha256Test, MatchesKnownDigest) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace ptmon

@@ -1,0 +1,93 @@
+// The real ptmon binary, as a user runs it.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/process.h"
+
+namespace ptmon {
+namespace {
+
+using testing_support::RunPtmon;
+using testing_support::TempDir;
+
+TEST(CliTest, VersionAndHelp) {
+  auto version = RunPtmon({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("ptmon 0."), std::string::npos) << version.out;
+  auto help = RunPtmon({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("check-config"), std::string::npos);
+  auto wrong = RunPtmon({"no-such-command"});
+  EXPECT_EQ(wrong.exit_code, 2);
+}
+
+TEST(CliTest, CheckConfigAcceptsTheEmbeddedCatalogue) {
+  auto result = RunPtmon({"check-config"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("10 projects, 66 indicators"), std::string::npos) << result.out;
+}
+
+TEST(CliTest, CheckConfigLocatesErrorsInABrokenCatalogue) {
+  TempDir dir;
+  const std::string path = dir.Write("catalog.yaml", R"(unit: {id: u, name: 单位}
+year: 2026
+projects:
+  - id: p
+    name: 项目
+    department: d
+    funds:
+      period: {total: 1, provincial: 1}
+      annual: {total: 1, provincial: 1}
+    indicators:
+      - id: repair-time
+        level1: 产出指标
+        level2: 质量指标
+        name: 修复时间
+        target: "≤24 hours"
+)");
+  auto result = RunPtmon({"check-config", "--catalog", path});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find(path + ":15:17: indicator 'repair-time': cannot read target "
+                                   "'≤24 hours': unknown unit 'hours'"),
+            std::string::npos)
+      << result.err;
+  auto missing = RunPtmon({"check-config", "--catalog", dir / "missing.yaml"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("cannot open catalogue file"), std::string::npos) << missing.err;
+}
+
+TEST(CliTest, CatalogJsonHasEveryProjectAndIndicator) {
+  auto result = RunPtmon({"catalog", "--format", "json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["year"], 2026);
+  EXPECT_EQ(json["unit"]["name"], "山西省社会保险局");
+  ASSERT_EQ(json["projects"].size(), 10u);
+  const auto& first = json["projects"][0];
+  EXPECT_EQ(first["id"], "building-maintenance");
+  EXPECT_EQ(first["annual_funds_yuan"], 538600);
+  EXPECT_EQ(first["period_funds_yuan"], 598500);
+  const auto& indicator = first["indicators"][0];
+  EXPECT_EQ(indicator["level1"], "产出指标");
+  EXPECT_EQ(indicator["level2"], "数量指标");
+  EXPECT_EQ(indicator["target"],
+            nlohmann::json::parse(R"({"text":"≥30台","op":">=","value":30,"unit":"台","kind":"positive"})"));
+  size_t indicators = 0;
+  for (const auto& project : json["projects"]) indicators += project["indicators"].size();
+  EXPECT_EQ(indicators, 66u);
+  const auto& qualitative = json["projects"][0]["indicators"][2]["target"];
+  EXPECT_TRUE(qualitative["op"].is_null());
+  EXPECT_TRUE(qualitative["value"].is_null());
+}
+
+TEST(CliTest, CatalogTableListsTheProjects) {
+  auto result = RunPtmon({"catalog"});
+  ASSERT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("retiree-heating  企业退休人员取暖费"), std::string::npos);
+  EXPECT_NE(result.out.find("total annual 509,132,800 yuan, period 2,618,940,924.73 yuan"),
+            std::string::npos)
+      << result.out;
+}
+
+}  // namespace
+}  // namespace ptmon

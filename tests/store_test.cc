@@ -1,0 +1,175 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <ptmon/config/catalog_loader.h>
+#include <ptmon/storage/store.h>
+
+namespace ptmon {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ptmon-store-" + std::to_string(::getpid()) + "-" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "ptmon.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<Store> OpenOrDie() {
+    auto store = Store::Open(path_);
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  static Catalog EmbeddedCatalog() {
+    Diagnostics diagnostics;
+    return LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
+  }
+
+  static ActualValue Value(const std::string& indicator, int month, double value) {
+    ActualValue actual;
+    actual.project_id = "building-maintenance";
+    actual.indicator_id = indicator;
+    actual.period = {2026, month};
+    actual.value = value;
+    return actual;
+  }
+
+  static Batch NewBatch(const std::string& sha) {
+    Batch batch;
+    batch.file_name = "report-" + sha + ".csv";
+    batch.sha256 = sha;
+    batch.size_bytes = 10;
+    batch.received_at = "2026-07-10T00:00:00Z";
+    batch.applied_at = "2026-07-10T00:00:01Z";
+    return batch;
+  }
+
+  fs::path dir_;
+  std::string path_;
+};
+
+TEST_F(StoreTest, FreshOpenMigratesFromVersionZero) {
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  auto hash = store->CatalogHash();
+  ASSERT_TRUE(hash.ok());
+  EXPECT_FALSE(hash->has_value());
+}
+
+TEST_F(StoreTest, ReopenKeepsDataAndSchema) {
+  {
+    auto store = OpenOrDie();
+    ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 12)}).ok());
+  }
+  auto store = OpenOrDie();
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  auto history = store->History("building-maintenance", "devices-maintained");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ(history->at(0).actual.value, 12);
+  EXPECT_EQ(history->at(0).file_name, "report-a.csv");
+}
+
+TEST_F(StoreTest, RefusesASchemaNewerThanItKnows) {
+  {
+    auto store = OpenOrDie();
+    sqlite3_exec(store->handle(), "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  }
+  auto store = Store::Open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("schema version 99 but this ptmon knows only up to 1"),
+            std::string::npos)
+      << store.status().message();
+}
+
+TEST_F(StoreTest, RefusesAnUnopenablePath) {
+  auto store = Store::Open((dir_ / "missing" / "dir" / "ptmon.db").string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("cannot open database"), std::string::npos);
+}
+
+TEST_F(StoreTest, SavesTheCatalogueOnlyWhenItChanges) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  auto first = store->SaveCatalog(catalog, "2026-07-01T00:00:00Z");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_TRUE(first.value());
+  auto again = store->SaveCatalog(catalog, "2026-07-02T00:00:00Z");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again.value());
+  EXPECT_EQ(store->CatalogHash()->value(), catalog.sha256);
+  catalog.sha256 = "changed";
+  catalog.projects.pop_back();
+  EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").value());
+  sqlite3_stmt* count = nullptr;
+  sqlite3_prepare_v2(store->handle(), "SELECT COUNT(*) FROM project", -1, &count, nullptr);
+  ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(count, 0), 9);
+  sqlite3_finalize(count);
+}
+
+TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
+  auto store = OpenOrDie();
+  ActualValue bad = Value("devices-maintained", 7, 1);
+  bad.grade = "达成";  // both value and grade: violates the table's CHECK
+  auto result = store->ApplyBatch(NewBatch("b"), {Value("devices-maintained", 6, 5), bad});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("building-maintenance/devices-maintained 2026-07"),
+            std::string::npos)
+      << result.status().message();
+  EXPECT_TRUE(store->History("building-maintenance", "devices-maintained")->empty());
+  EXPECT_TRUE(store->Batches()->empty());
+}
+
+TEST_F(StoreTest, TheSameContentIsAppliedOnce) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("same"), {Value("devices-maintained", 7, 1)}).ok());
+  EXPECT_TRUE(store->FindAppliedBatch("same")->has_value());
+  auto twice = store->ApplyBatch(NewBatch("same"), {Value("devices-maintained", 7, 2)});
+  EXPECT_FALSE(twice.ok());
+  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 1u);
+  Batch duplicate = NewBatch("same");
+  duplicate.status = BatchStatus::kDuplicate;
+  duplicate.applied_at.clear();
+  EXPECT_TRUE(store->RecordBatch(duplicate).ok());
+  EXPECT_EQ(store->Batches()->size(), 2u);
+}
+
+TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5),
+                                                Value("devices-maintained", 7, 10)}).ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 11)}).ok());
+  std::vector<std::pair<std::string, double>> latest;
+  ASSERT_TRUE(store->ForEachLatestValue([&](const ActualValue& value) {
+    latest.emplace_back(value.period.ToString(), *value.value);
+  }).ok());
+  EXPECT_EQ(latest, (std::vector<std::pair<std::string, double>>{{"2026-06", 5}, {"2026-07", 11}}));
+  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 3u);
+}
+
+TEST_F(StoreTest, ATransactionThatFailsLeavesNothing) {
+  auto store = OpenOrDie();
+  Status status = store->InTransaction([&] {
+    EXPECT_TRUE(store->handle() != nullptr);
+    sqlite3_exec(store->handle(),
+                 "INSERT INTO batch (file_name, sha256, size_bytes, received_at, status) "
+                 "VALUES ('x', 'y', 1, 'now', 'rejected')",
+                 nullptr, nullptr, nullptr);
+    return Status::Error("injected failure");
+  });
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(store->Batches()->empty());
+}
+
+}  // namespace
+}  // namespace ptmon
