@@ -1,7 +1,7 @@
 // `ptmon check-config` and `ptmon catalog`.
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+
+#include <nlohmann/json.hpp>
 
 #include "cli.h"
 
@@ -98,7 +98,8 @@ void PrintCatalogTable(const Catalog& catalog) {
   for (const auto& project : catalog.projects) {
     annual_fen += project.annual_funds.total_fen;
     period_fen += project.period_funds.total_fen;
-    std::cout << "\n" << project.id << "  " << project.name << "\n"
+    std::cout << "\n"
+              << project.id << "  " << project.name << "\n"
               << "  annual " << Money(project.annual_funds.total_fen) << " yuan, period "
               << Money(project.period_funds.total_fen) << " yuan, " << project.attribute << "\n";
     for (const auto& indicator : project.indicators) {

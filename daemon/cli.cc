@@ -1,8 +1,9 @@
 #include "cli.h"
 
-#include <CLI/CLI.hpp>
-
+#include <filesystem>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/version.h>
@@ -32,11 +33,37 @@ Result<std::unique_ptr<Clock>> CommonOptions::MakeClock() const {
   return std::unique_ptr<Clock>(new FixedClock(*date));
 }
 
+std::unique_ptr<Store> CommonOptions::OpenStore(const Clock& clock, const Catalog& catalog) const {
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) {
+    std::cerr << "ptmon: cannot create the data directory " << data_dir << ": " << error.message()
+              << "\n";
+    return nullptr;
+  }
+  auto store = Store::Open((std::filesystem::path(data_dir) / "ptmon.db").string());
+  if (!store.ok()) {
+    std::cerr << "ptmon: " << store.status().message() << "\n";
+    return nullptr;
+  }
+  if (auto saved = (*store)->SaveCatalog(catalog, FormatRfc3339(clock.Now())); !saved.ok()) {
+    std::cerr << "ptmon: " << saved.status().message() << "\n";
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
 namespace {
 
 void AddCatalogOption(CLI::App& command, CommonOptions& options) {
   command.add_option("--catalog", options.catalog_paths,
                      "Catalogue YAML file (repeatable); replaces the embedded default");
+}
+
+void AddDataOptions(CLI::App& command, CommonOptions& options) {
+  AddCatalogOption(command, options);
+  command.add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  command.add_option("--now", options.now, "Stand-in for today, YYYY-MM-DD (reproducible runs)");
 }
 
 }  // namespace
@@ -49,14 +76,45 @@ int Run(int argc, char** argv) {
   std::string format = "table";
   int exit_code = kExitOk;
 
-  auto* check = app.add_subcommand("check-config", "Validate the catalogue; exit 1 with located errors");
+  auto* check =
+      app.add_subcommand("check-config", "Validate the catalogue; exit 1 with located errors");
   AddCatalogOption(*check, options);
   check->callback([&] { exit_code = RunCheckConfig(options); });
 
-  auto* catalog = app.add_subcommand("catalog", "Show the projects and indicators of the catalogue");
+  auto* catalog =
+      app.add_subcommand("catalog", "Show the projects and indicators of the catalogue");
   AddCatalogOption(*catalog, options);
   catalog->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
   catalog->callback([&] { exit_code = RunCatalog(options, format); });
+
+  std::vector<std::string> files;
+  std::string encoding = "auto";
+  auto* ingest = app.add_subcommand(
+      "ingest", "Check and apply report files (CSV or YAML); no FILE: the inbox");
+  AddDataOptions(*ingest, options);
+  ingest->add_option("--encoding", encoding, "CSV encoding: auto (UTF-8, else GBK), utf-8 or gbk")
+      ->check(CLI::IsMember({"auto", "utf-8", "gbk"}));
+  ingest->add_option("FILE", files, "Report files");
+  ingest->callback([&] { exit_code = RunIngest(options, files, encoding); });
+
+  std::string period, project, out, indicator;
+  std::string template_encoding = "utf-8-bom";
+  auto* templ = app.add_subcommand("template", "Write a CSV report template with every indicator");
+  AddCatalogOption(*templ, options);
+  templ->add_option("--period", period, "The month reported, e.g. 2026-07")->required();
+  templ->add_option("--project", project, "Only this project (id)");
+  templ->add_option("--encoding", template_encoding, "utf-8-bom (default) or gbk")
+      ->check(CLI::IsMember({"utf-8-bom", "gbk"}));
+  templ->add_option("--out", out, "Write to this file instead of standard output");
+  templ->callback(
+      [&] { exit_code = RunTemplate(options, period, project, template_encoding, out); });
+
+  auto* history = app.add_subcommand("history", "Every revision of one indicator's values");
+  AddDataOptions(*history, options);
+  history->add_option("--project", project, "Project id")->required();
+  history->add_option("--indicator", indicator, "Indicator id (or 'spent')")->required();
+  history->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  history->callback([&] { exit_code = RunHistory(options, project, indicator, format); });
 
   try {
     app.parse(argc, argv);

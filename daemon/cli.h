@@ -9,6 +9,7 @@
 #include <ptmon/base/clock.h>
 #include <ptmon/base/status.h>
 #include <ptmon/indicators/catalog.h>
+#include <ptmon/storage/store.h>
 
 namespace ptmon::cli {
 
@@ -28,11 +29,20 @@ struct CommonOptions {
   std::optional<Catalog> LoadCatalogOrReport() const;
   // The clock every subcommand uses; reports a malformed --now.
   Result<std::unique_ptr<Clock>> MakeClock() const;
+  // Opens <data-dir>/ptmon.db (creating the directory) and records the catalogue in it;
+  // prints the failure and returns nothing when that fails.
+  std::unique_ptr<Store> OpenStore(const Clock& clock, const Catalog& catalog) const;
 };
 
 int Run(int argc, char** argv);
 
 int RunCheckConfig(const CommonOptions& options);
 int RunCatalog(const CommonOptions& options, const std::string& format);
+int RunIngest(const CommonOptions& options, const std::vector<std::string>& files,
+              const std::string& encoding);
+int RunTemplate(const CommonOptions& options, const std::string& period,
+                const std::string& project_id, const std::string& encoding, const std::string& out);
+int RunHistory(const CommonOptions& options, const std::string& project_id,
+               const std::string& indicator_id, const std::string& format);
 
 }  // namespace ptmon::cli

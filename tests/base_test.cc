@@ -12,10 +12,18 @@ TEST(TextTest, ParseDecimalAcceptsPlainAndGroupedNumbers) {
     const char* text;
     std::optional<double> expected;
   };
-  const Case cases[] = {{"12", 12},           {"-3.5", -3.5},      {"1,234.5", 1234.5},
-                        {"1,234,567", 1234567}, {".5", 0.5},       {"", std::nullopt},
-                        {"1,23", std::nullopt}, {"12a", std::nullopt}, {"1.2.3", std::nullopt},
-                        {",123", std::nullopt}, {"-", std::nullopt}, {"1e5", std::nullopt}};
+  const Case cases[] = {{"12", 12},
+                        {"-3.5", -3.5},
+                        {"1,234.5", 1234.5},
+                        {"1,234,567", 1234567},
+                        {".5", 0.5},
+                        {"", std::nullopt},
+                        {"1,23", std::nullopt},
+                        {"12a", std::nullopt},
+                        {"1.2.3", std::nullopt},
+                        {",123", std::nullopt},
+                        {"-", std::nullopt},
+                        {"1e5", std::nullopt}};
   for (const auto& c : cases) {
     EXPECT_EQ(ParseDecimal(c.text), c.expected) << c.text;
   }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include <cmath>
+
+#include <gtest/gtest.h>
 
 #include <ptmon/config/catalog_loader.h>
 
@@ -59,7 +59,8 @@ TEST(EmbeddedCatalogTest, KeepsPublishedTargetsAndDerivesSettings) {
   const Project* operations = catalog->FindProject("insurance-operations");
   ASSERT_NE(operations, nullptr);
   EXPECT_EQ(operations->period_funds.self_raised_fen, 22473);
-  const Indicator* unit_cost = catalog->FindProject("equipment-purchase")->FindIndicator("unit-cost");
+  const Indicator* unit_cost =
+      catalog->FindProject("equipment-purchase")->FindIndicator("unit-cost");
   EXPECT_EQ(unit_cost->accumulation, Accumulation::kLevel);
 }
 
@@ -106,38 +107,44 @@ TEST_P(BrokenCatalogTest, ReportsTheProblemWithItsPlace) {
   Diagnostics diagnostics;
   auto catalog = LoadText(text, diagnostics);
   EXPECT_FALSE(catalog.ok()) << c.name;
-  EXPECT_NE(diagnostics.ToString().find(c.expected), std::string::npos)
-      << c.name << " gave:\n" << diagnostics.ToString();
+  EXPECT_NE(diagnostics.ToString().find(c.expected), std::string::npos) << c.name << " gave:\n"
+                                                                        << diagnostics.ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Located, BrokenCatalogTest,
     testing::Values(
         BrokenCase{"unknown unit", "\"≥30台\"", "\"≤24 hours\"",
-                   "catalog.yaml:15:17: indicator 'count': cannot read target '≤24 hours': unknown unit 'hours'"},
+                   "catalog.yaml:15:17: indicator 'count': cannot read target '≤24 hours': unknown "
+                   "unit 'hours'"},
         BrokenCase{"unknown level1", "level1: 产出指标", "level1: 产品指标",
                    "catalog.yaml:12:17: indicator 'count': unknown level1 '产品指标'"},
-        BrokenCase{"level2 of another level1", "level2: 数量指标", "level2: 社会效益",
-                   "catalog.yaml:13:17: indicator 'count': level2 '社会效益' does not belong to 产出指标"},
-        BrokenCase{"missing name", "        name: 数量\n", "",
-                   "catalog.yaml:11:9: missing 'name'"},
+        BrokenCase{
+            "level2 of another level1", "level2: 数量指标", "level2: 社会效益",
+            "catalog.yaml:13:17: indicator 'count': level2 '社会效益' does not belong to 产出指标"},
+        BrokenCase{"missing name", "        name: 数量\n", "", "catalog.yaml:11:9: missing 'name'"},
         BrokenCase{"unknown key", "        name: 数量\n", "        name: 数量\n        targt: x\n",
                    "catalog.yaml:15:9: unknown key 'targt' in an indicator"},
         BrokenCase{"duplicate indicator id", "        target: \"≥30台\"\n",
-                   "        target: \"≥30台\"\n      - {id: count, level1: 产出指标, level2: 质量指标, name: x, target: 及时}\n",
+                   "        target: \"≥30台\"\n      - {id: count, level1: 产出指标, level2: "
+                   "质量指标, name: x, target: 及时}\n",
                    "catalog.yaml:16:14: project 'p1': indicator id 'count' is used twice"},
         BrokenCase{"annual sources do not add up", "annual: {total: 50, provincial: 50}",
                    "annual: {total: 50, provincial: 40}",
-                   "catalog.yaml:9:15: funds.annual: the sources add up to 40 yuan but the total is 50 yuan"},
+                   "catalog.yaml:9:15: funds.annual: the sources add up to 40 yuan but the total "
+                   "is 50 yuan"},
         BrokenCase{"bad amount", "total: 100,", "total: 1.234,",
                    "'total': '1.234' is not an amount in yuan"},
         BrokenCase{"bad slug", "id: p1", "id: P 1", "project id 'P 1' must be lower-case"},
-        BrokenCase{"bad year", "year: 2026", "year: twenty", "catalog.yaml:2:7: 'year': 'twenty' is not a number"},
+        BrokenCase{"bad year", "year: 2026", "year: twenty",
+                   "catalog.yaml:2:7: 'year': 'twenty' is not a number"},
         BrokenCase{"reserved id", "id: count", "id: spent", "'spent' is reserved"},
         BrokenCase{"bad pace", "        target: \"≥30台\"\n",
-                   "        target: \"≥30台\"\n        pace: [0.5, 0.4, 1]\n", "pace must list 12 numbers"},
+                   "        target: \"≥30台\"\n        pace: [0.5, 0.4, 1]\n",
+                   "pace must list 12 numbers"},
         BrokenCase{"pace on a level", "        target: \"≥30台\"\n",
-                   "        target: \"≥30台\"\n        accumulate: level\n        pace: [0,0,0,0,0,0,0,0,0,0,0,1]\n",
+                   "        target: \"≥30台\"\n        accumulate: level\n        pace: "
+                   "[0,0,0,0,0,0,0,0,0,0,0,1]\n",
                    "a pace applies only to year-to-date indicators"},
         BrokenCase{"bad due day", "        target: \"≥30台\"\n",
                    "        target: \"≥30台\"\n        report: {due_day: 31}\n",
@@ -157,9 +164,10 @@ TEST(CatalogLoaderTest, WarnsWhenTheStatedTotalDiffers) {
   Diagnostics diagnostics;
   auto catalog = LoadText(text, diagnostics);
   EXPECT_TRUE(catalog.ok());
-  EXPECT_NE(diagnostics.ToString().find("warning: the projects' annual funds add up to 50 yuan, not "
-                                        "the stated total_annual_funds_yuan 60"),
-            std::string::npos)
+  EXPECT_NE(
+      diagnostics.ToString().find("warning: the projects' annual funds add up to 50 yuan, not "
+                                  "the stated total_annual_funds_yuan 60"),
+      std::string::npos)
       << diagnostics.ToString();
 }
 

@@ -71,7 +71,8 @@ TEST(CliTest, CatalogJsonHasEveryProjectAndIndicator) {
   EXPECT_EQ(indicator["level1"], "产出指标");
   EXPECT_EQ(indicator["level2"], "数量指标");
   EXPECT_EQ(indicator["target"],
-            nlohmann::json::parse(R"({"text":"≥30台","op":">=","value":30,"unit":"台","kind":"positive"})"));
+            nlohmann::json::parse(
+                R"({"text":"≥30台","op":">=","value":30,"unit":"台","kind":"positive"})"));
   size_t indicators = 0;
   for (const auto& project : json["projects"]) indicators += project["indicators"].size();
   EXPECT_EQ(indicators, 66u);

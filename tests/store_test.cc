@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/storage/store.h>
@@ -13,9 +13,9 @@ namespace fs = std::filesystem;
 class StoreTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ptmon-store-" + std::to_string(::getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        fs::temp_directory_path() / ("ptmon-store-" + std::to_string(::getpid()) + "-" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     path_ = (dir_ / "ptmon.db").string();
@@ -146,13 +146,17 @@ TEST_F(StoreTest, TheSameContentIsAppliedOnce) {
 
 TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5),
-                                                Value("devices-maintained", 7, 10)}).ok());
+  ASSERT_TRUE(store
+                  ->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5),
+                                               Value("devices-maintained", 7, 10)})
+                  .ok());
   ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 11)}).ok());
   std::vector<std::pair<std::string, double>> latest;
-  ASSERT_TRUE(store->ForEachLatestValue([&](const ActualValue& value) {
-    latest.emplace_back(value.period.ToString(), *value.value);
-  }).ok());
+  ASSERT_TRUE(store
+                  ->ForEachLatestValue([&](const ActualValue& value) {
+                    latest.emplace_back(value.period.ToString(), *value.value);
+                  })
+                  .ok());
   EXPECT_EQ(latest, (std::vector<std::pair<std::string, double>>{{"2026-06", 5}, {"2026-07", 11}}));
   EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 3u);
 }

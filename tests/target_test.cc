@@ -42,77 +42,63 @@ constexpr auto E = TargetKind::kEqual;
 constexpr auto Q = TargetKind::kQualitative;
 
 // Every distinct target of the ten 项目支出绩效目标表 (after the repairs in the catalogue).
-INSTANTIATE_TEST_SUITE_P(Disclosure2026, ParseTargetTest, testing::Values(
-    TargetCase{"≥30台", P, ">=", 30, "台"},
-    TargetCase{"≤24小时", R, "<=", 24, "小时"},
-    TargetCase{"≤20万元", R, "<=", 200000, "元"},
-    TargetCase{"≥90%", P, ">=", 0.90, "%"},
-    TargetCase{"≥60000人", P, ">=", 60000, "人"},
-    TargetCase{"≥95%", P, ">=", 0.95, "%"},
-    TargetCase{"3360元/人", E, "=", 3360, "元/人"},
-    TargetCase{"≥5次", P, ">=", 5, "次"},
-    TargetCase{"≥99%", P, ">=", 0.99, "%"},
-    TargetCase{"≥3次", P, ">=", 3, "次"},
-    TargetCase{"100%", E, "=", 1.0, "%"},
-    TargetCase{"257.34平方米", E, "=", 257.34, "平方米"},
-    TargetCase{"1年", E, "=", 1, "年"},
-    TargetCase{"263000元", E, "=", 263000, "元"},
-    TargetCase{"≥1000卷", P, ">=", 1000, "卷"},
-    TargetCase{"≥2500万次", P, ">=", 25000000, "次"},
-    TargetCase{"≥12万人", P, ">=", 120000, "人"},
-    TargetCase{"≥20%", P, ">=", 0.20, "%"},
-    TargetCase{"≥98%", P, ">=", 0.98, "%"},
-    TargetCase{"≥1500万条", P, ">=", 15000000, "条"},
-    TargetCase{"≥4万人", P, ">=", 40000, "人"},
-    TargetCase{"≤3年", R, "<=", 3, "年"},
-    TargetCase{"≤1.2元/人", R, "<=", 1.2, "元/人"},
-    TargetCase{"≥3000平米", P, ">=", 3000, "平方米"},
-    TargetCase{"≥10台(套)", P, ">=", 10, "台(套)"},
-    TargetCase{"≤1万元", R, "<=", 10000, "元"},
-    TargetCase{"及时", Q, nullptr, 0, ""},
-    TargetCase{"保障", Q, nullptr, 0, ""},
-    TargetCase{"按时发放", Q, nullptr, 0, ""},
-    TargetCase{"促进社会公平", Q, nullptr, 0, ""},
-    TargetCase{"满足", Q, nullptr, 0, ""},
-    TargetCase{"按照计划及时开展", Q, nullptr, 0, ""},
-    TargetCase{"加大提升", Q, nullptr, 0, ""},
-    TargetCase{"加快推进", Q, nullptr, 0, ""},
-    TargetCase{"及时发放", Q, nullptr, 0, ""},
-    TargetCase{"与当地教师工资水平接轨", Q, nullptr, 0, ""},
-    TargetCase{"增强", Q, nullptr, 0, ""},
-    TargetCase{"是", Q, nullptr, 0, ""},
-    TargetCase{"提升", Q, nullptr, 0, ""},
-    TargetCase{"稳定", Q, nullptr, 0, ""},
-    TargetCase{"满足三险合一登记的数据治理标准", Q, nullptr, 0, ""},
-    TargetCase{"及时投入", Q, nullptr, 0, ""}));
+INSTANTIATE_TEST_SUITE_P(
+    Disclosure2026, ParseTargetTest,
+    testing::Values(
+        TargetCase{"≥30台", P, ">=", 30, "台"}, TargetCase{"≤24小时", R, "<=", 24, "小时"},
+        TargetCase{"≤20万元", R, "<=", 200000, "元"}, TargetCase{"≥90%", P, ">=", 0.90, "%"},
+        TargetCase{"≥60000人", P, ">=", 60000, "人"}, TargetCase{"≥95%", P, ">=", 0.95, "%"},
+        TargetCase{"3360元/人", E, "=", 3360, "元/人"}, TargetCase{"≥5次", P, ">=", 5, "次"},
+        TargetCase{"≥99%", P, ">=", 0.99, "%"}, TargetCase{"≥3次", P, ">=", 3, "次"},
+        TargetCase{"100%", E, "=", 1.0, "%"}, TargetCase{"257.34平方米", E, "=", 257.34, "平方米"},
+        TargetCase{"1年", E, "=", 1, "年"}, TargetCase{"263000元", E, "=", 263000, "元"},
+        TargetCase{"≥1000卷", P, ">=", 1000, "卷"},
+        TargetCase{"≥2500万次", P, ">=", 25000000, "次"},
+        TargetCase{"≥12万人", P, ">=", 120000, "人"}, TargetCase{"≥20%", P, ">=", 0.20, "%"},
+        TargetCase{"≥98%", P, ">=", 0.98, "%"}, TargetCase{"≥1500万条", P, ">=", 15000000, "条"},
+        TargetCase{"≥4万人", P, ">=", 40000, "人"}, TargetCase{"≤3年", R, "<=", 3, "年"},
+        TargetCase{"≤1.2元/人", R, "<=", 1.2, "元/人"},
+        TargetCase{"≥3000平米", P, ">=", 3000, "平方米"},
+        TargetCase{"≥10台(套)", P, ">=", 10, "台(套)"}, TargetCase{"≤1万元", R, "<=", 10000, "元"},
+        TargetCase{"及时", Q, nullptr, 0, ""}, TargetCase{"保障", Q, nullptr, 0, ""},
+        TargetCase{"按时发放", Q, nullptr, 0, ""}, TargetCase{"促进社会公平", Q, nullptr, 0, ""},
+        TargetCase{"满足", Q, nullptr, 0, ""}, TargetCase{"按照计划及时开展", Q, nullptr, 0, ""},
+        TargetCase{"加大提升", Q, nullptr, 0, ""}, TargetCase{"加快推进", Q, nullptr, 0, ""},
+        TargetCase{"及时发放", Q, nullptr, 0, ""},
+        TargetCase{"与当地教师工资水平接轨", Q, nullptr, 0, ""},
+        TargetCase{"增强", Q, nullptr, 0, ""}, TargetCase{"是", Q, nullptr, 0, ""},
+        TargetCase{"提升", Q, nullptr, 0, ""}, TargetCase{"稳定", Q, nullptr, 0, ""},
+        TargetCase{"满足三险合一登记的数据治理标准", Q, nullptr, 0, ""},
+        TargetCase{"及时投入", Q, nullptr, 0, ""}));
 
-INSTANTIATE_TEST_SUITE_P(WordFormsAndSigns, ParseTargetTest, testing::Values(
-    TargetCase{"不低于95%", P, ">=", 0.95, "%"},
-    TargetCase{"不少于100人", P, ">=", 100, "人"},
-    TargetCase{"大于等于2次", P, ">=", 2, "次"},
-    TargetCase{"达到98%", P, ">=", 0.98, "%"},
-    TargetCase{"不高于5天", R, "<=", 5, "天"},
-    TargetCase{"不超过20万元", R, "<=", 200000, "元"},
-    TargetCase{"小于等于3小时", R, "<=", 3, "小时"},
-    TargetCase{"＞90%", P, ">", 0.90, "%"},
-    TargetCase{"＜2次", R, "<", 2, "次"},
-    TargetCase{">=5次", P, ">=", 5, "次"},
-    TargetCase{"<=24小时", R, "<=", 24, "小时"},
-    TargetCase{"=100%", E, "=", 1.0, "%"},
-    TargetCase{"＝1年", E, "=", 1, "年"}));
+INSTANTIATE_TEST_SUITE_P(WordFormsAndSigns, ParseTargetTest,
+                         testing::Values(TargetCase{"不低于95%", P, ">=", 0.95, "%"},
+                                         TargetCase{"不少于100人", P, ">=", 100, "人"},
+                                         TargetCase{"大于等于2次", P, ">=", 2, "次"},
+                                         TargetCase{"达到98%", P, ">=", 0.98, "%"},
+                                         TargetCase{"不高于5天", R, "<=", 5, "天"},
+                                         TargetCase{"不超过20万元", R, "<=", 200000, "元"},
+                                         TargetCase{"小于等于3小时", R, "<=", 3, "小时"},
+                                         TargetCase{"＞90%", P, ">", 0.90, "%"},
+                                         TargetCase{"＜2次", R, "<", 2, "次"},
+                                         TargetCase{">=5次", P, ">=", 5, "次"},
+                                         TargetCase{"<=24小时", R, "<=", 24, "小时"},
+                                         TargetCase{"=100%", E, "=", 1.0, "%"},
+                                         TargetCase{"＝1年", E, "=", 1, "年"}));
 
-INSTANTIATE_TEST_SUITE_P(NumbersAndUnits, ParseTargetTest, testing::Values(
-    TargetCase{"≥１２万人", P, ">=", 120000, "人"},            // full-width digits
-    TargetCase{"≥95％", P, ">=", 0.95, "%"},                   // full-width percent
-    TargetCase{"≥1,500条", P, ">=", 1500, "条"},               // thousands separator
-    TargetCase{"≥2,587,210,000元", P, ">=", 2587210000, "元"},
-    TargetCase{"≥1.5亿元", P, ">=", 150000000, "元"},
-    TargetCase{"≥3千人", P, ">=", 3000, "人"},
-    TargetCase{"≥ 30 台", P, ">=", 30, "台"},                  // spaces
-    TargetCase{"≥10台（套）", P, ">=", 10, "台(套)"},          // full-width brackets
-    TargetCase{"257.34㎡", E, "=", 257.34, "平方米"},
-    TargetCase{"≥50", P, ">=", 50, ""},                         // a bare number
-    TargetCase{"　≥30台　", P, ">=", 30, "台"}));               // ideographic spaces
+INSTANTIATE_TEST_SUITE_P(
+    NumbersAndUnits, ParseTargetTest,
+    testing::Values(TargetCase{"≥１２万人", P, ">=", 120000, "人"},  // full-width digits
+                    TargetCase{"≥95％", P, ">=", 0.95, "%"},         // full-width percent
+                    TargetCase{"≥1,500条", P, ">=", 1500, "条"},     // thousands separator
+                    TargetCase{"≥2,587,210,000元", P, ">=", 2587210000, "元"},
+                    TargetCase{"≥1.5亿元", P, ">=", 150000000, "元"},
+                    TargetCase{"≥3千人", P, ">=", 3000, "人"},
+                    TargetCase{"≥ 30 台", P, ">=", 30, "台"},          // spaces
+                    TargetCase{"≥10台（套）", P, ">=", 10, "台(套)"},  // full-width brackets
+                    TargetCase{"257.34㎡", E, "=", 257.34, "平方米"},
+                    TargetCase{"≥50", P, ">=", 50, ""},            // a bare number
+                    TargetCase{"　≥30台　", P, ">=", 30, "台"}));  // ideographic spaces
 
 struct MalformedCase {
   const char* text;
@@ -129,17 +115,16 @@ TEST_P(MalformedTargetTest, NamesWhatIsWrong) {
       << c.text << " gave: " << target.status().message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Malformed, MalformedTargetTest, testing::Values(
-    MalformedCase{"", "empty"},
-    MalformedCase{"   ", "empty"},
-    MalformedCase{"≤24 hours", "unknown unit 'hours'"},
-    MalformedCase{"≥30头牛", "unknown unit '头牛'"},
-    MalformedCase{"≥1.2.3台", "'1.2.3' is not a valid number"},
-    MalformedCase{"≥1,23台", "'1,23' is not a valid number"},
-    MalformedCase{"≥高", "must be followed by a number"},
-    MalformedCase{"≥ 人30", "is not a number"},
-    MalformedCase{"≥-5人", "cannot be negative"},
-    MalformedCase{"95%以上", "unknown unit '%以上'"}));
+INSTANTIATE_TEST_SUITE_P(Malformed, MalformedTargetTest,
+                         testing::Values(MalformedCase{"", "empty"}, MalformedCase{"   ", "empty"},
+                                         MalformedCase{"≤24 hours", "unknown unit 'hours'"},
+                                         MalformedCase{"≥30头牛", "unknown unit '头牛'"},
+                                         MalformedCase{"≥1.2.3台", "'1.2.3' is not a valid number"},
+                                         MalformedCase{"≥1,23台", "'1,23' is not a valid number"},
+                                         MalformedCase{"≥高", "must be followed by a number"},
+                                         MalformedCase{"≥ 人30", "is not a number"},
+                                         MalformedCase{"≥-5人", "cannot be negative"},
+                                         MalformedCase{"95%以上", "unknown unit '%以上'"}));
 
 TEST(ParseQuantityTest, AppliesMultiplierAndPercent) {
   auto quantity = ParseQuantity("6.2万");

@@ -1,7 +1,7 @@
-#include <ptmon/base/clock.h>
-
 #include <cstdio>
 #include <ctime>
+
+#include <ptmon/base/clock.h>
 
 namespace ptmon {
 
@@ -32,7 +32,8 @@ std::optional<Date> ParseDate(std::string_view text) {
   int year = 0, month = 0, day = 0;
   char tail = 0;
   const std::string copy(text);
-  if (text.size() != 10 || std::sscanf(copy.c_str(), "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3) {
+  if (text.size() != 10 ||
+      std::sscanf(copy.c_str(), "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3) {
     return std::nullopt;
   }
   if (year < 1900 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {

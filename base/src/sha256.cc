@@ -1,8 +1,8 @@
-#include <ptmon/base/sha256.h>
+#include <stdexcept>
 
 #include <openssl/evp.h>
 
-#include <stdexcept>
+#include <ptmon/base/sha256.h>
 
 namespace ptmon {
 

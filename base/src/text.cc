@@ -1,8 +1,8 @@
-#include <ptmon/base/text.h>
-
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+
+#include <ptmon/base/text.h>
 
 namespace ptmon {
 
@@ -12,7 +12,11 @@ namespace {
 long DecodeUtf8(std::string_view text, size_t& pos) {
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char lead = byte(pos);
-  int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  int length = lead < 0x80           ? 1
+               : (lead >> 5) == 0x6  ? 2
+               : (lead >> 4) == 0xE  ? 3
+               : (lead >> 3) == 0x1E ? 4
+                                     : 0;
   if (length == 0 || pos + length > text.size()) return -1;
   long code = length == 1 ? lead : lead & (0x7F >> length);
   for (int i = 1; i < length; ++i) {
@@ -77,6 +81,9 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 std::string FoldFullWidth(std::string_view text) {
+  bool ascii = true;
+  for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return std::string(text);
   std::string out;
   out.reserve(text.size());
   for (size_t pos = 0; pos < text.size();) {
@@ -99,8 +106,11 @@ std::string FoldFullWidth(std::string_view text) {
 }
 
 std::string_view Trim(std::string_view text) {
-  static constexpr std::string_view kSpaces[] = {"\xEF\xBB\xBF", "\xE3\x80\x80", "\xC2\xA0", " ",
-                                                 "\t", "\r", "\n", "\v", "\f"};
+  // Fast path: most cells start and end with a printable ASCII character.
+  const auto is_plain = [](char c) { return c > ' ' && static_cast<unsigned char>(c) < 0x80; };
+  if (!text.empty() && is_plain(text.front()) && is_plain(text.back())) return text;
+  static constexpr std::string_view kSpaces[] = {
+      "\xEF\xBB\xBF", "\xE3\x80\x80", "\xC2\xA0", " ", "\t", "\r", "\n", "\v", "\f"};
   bool changed = true;
   while (changed && !text.empty()) {
     changed = false;

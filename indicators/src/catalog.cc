@@ -1,6 +1,6 @@
-#include <ptmon/indicators/catalog.h>
-
 #include <array>
+
+#include <ptmon/indicators/catalog.h>
 
 namespace ptmon {
 
@@ -25,18 +25,24 @@ std::string_view AccumulationName(Accumulation accumulation) {
 
 std::string_view FrequencyName(ReportFrequency frequency) {
   switch (frequency) {
-    case ReportFrequency::kMonthly: return "monthly";
-    case ReportFrequency::kQuarterly: return "quarterly";
-    case ReportFrequency::kAnnual: return "annual";
+    case ReportFrequency::kMonthly:
+      return "monthly";
+    case ReportFrequency::kQuarterly:
+      return "quarterly";
+    case ReportFrequency::kAnnual:
+      return "annual";
   }
   return "monthly";
 }
 
 bool IsReportMonth(ReportFrequency frequency, int month) {
   switch (frequency) {
-    case ReportFrequency::kMonthly: return true;
-    case ReportFrequency::kQuarterly: return month % 3 == 0;
-    case ReportFrequency::kAnnual: return month == 12;
+    case ReportFrequency::kMonthly:
+      return true;
+    case ReportFrequency::kQuarterly:
+      return month % 3 == 0;
+    case ReportFrequency::kAnnual:
+      return month == 12;
   }
   return true;
 }

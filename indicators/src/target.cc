@@ -1,9 +1,8 @@
-#include <ptmon/indicators/target.h>
-
 #include <array>
 #include <utility>
 
 #include <ptmon/base/text.h>
+#include <ptmon/indicators/target.h>
 
 namespace ptmon {
 
@@ -17,19 +16,19 @@ struct UnitInfo {
 // Units seen in budget-performance target tables. Counts and money add up over the year;
 // rates, durations, areas and unit costs are levels.
 constexpr std::array kUnits = {
-    UnitInfo{"人", true},      UnitInfo{"人次", true},     UnitInfo{"次", true},
-    UnitInfo{"台", true},      UnitInfo{"台(套)", true},   UnitInfo{"套", true},
-    UnitInfo{"卷", true},      UnitInfo{"条", true},       UnitInfo{"件", true},
-    UnitInfo{"个", true},      UnitInfo{"项", true},       UnitInfo{"户", true},
-    UnitInfo{"家", true},      UnitInfo{"份", true},       UnitInfo{"本", true},
-    UnitInfo{"期", true},      UnitInfo{"场", true},       UnitInfo{"篇", true},
-    UnitInfo{"名", true},      UnitInfo{"所", true},       UnitInfo{"批", true},
-    UnitInfo{"元", true},      UnitInfo{"%", false},       UnitInfo{"小时", false},
-    UnitInfo{"分钟", false},   UnitInfo{"天", false},      UnitInfo{"日", false},
-    UnitInfo{"工作日", false}, UnitInfo{"个工作日", false}, UnitInfo{"月", false},
-    UnitInfo{"个月", false},   UnitInfo{"年", false},      UnitInfo{"元/人", false},
-    UnitInfo{"元/条", false},  UnitInfo{"元/台", false},   UnitInfo{"元/次", false},
-    UnitInfo{"元/平方米", false}, UnitInfo{"平方米", false}, UnitInfo{"公里", false},
+    UnitInfo{"人", true},         UnitInfo{"人次", true},      UnitInfo{"次", true},
+    UnitInfo{"台", true},         UnitInfo{"台(套)", true},    UnitInfo{"套", true},
+    UnitInfo{"卷", true},         UnitInfo{"条", true},        UnitInfo{"件", true},
+    UnitInfo{"个", true},         UnitInfo{"项", true},        UnitInfo{"户", true},
+    UnitInfo{"家", true},         UnitInfo{"份", true},        UnitInfo{"本", true},
+    UnitInfo{"期", true},         UnitInfo{"场", true},        UnitInfo{"篇", true},
+    UnitInfo{"名", true},         UnitInfo{"所", true},        UnitInfo{"批", true},
+    UnitInfo{"元", true},         UnitInfo{"%", false},        UnitInfo{"小时", false},
+    UnitInfo{"分钟", false},      UnitInfo{"天", false},       UnitInfo{"日", false},
+    UnitInfo{"工作日", false},    UnitInfo{"个工作日", false}, UnitInfo{"月", false},
+    UnitInfo{"个月", false},      UnitInfo{"年", false},       UnitInfo{"元/人", false},
+    UnitInfo{"元/条", false},     UnitInfo{"元/台", false},    UnitInfo{"元/次", false},
+    UnitInfo{"元/平方米", false}, UnitInfo{"平方米", false},   UnitInfo{"公里", false},
 };
 
 // Spellings people use for the same unit.
@@ -55,17 +54,28 @@ struct SignWord {
 };
 // Longest first, so "大于等于" wins over "大于".
 constexpr std::array kSigns = {
-    SignWord{"大于等于", Comparison::kGreaterEqual}, SignWord{"小于等于", Comparison::kLessEqual},
-    SignWord{"不低于", Comparison::kGreaterEqual},   SignWord{"不少于", Comparison::kGreaterEqual},
-    SignWord{"不高于", Comparison::kLessEqual},      SignWord{"不超过", Comparison::kLessEqual},
-    SignWord{"不大于", Comparison::kLessEqual},      SignWord{"不小于", Comparison::kGreaterEqual},
-    SignWord{"达到", Comparison::kGreaterEqual},     SignWord{"大于", Comparison::kGreater},
-    SignWord{"高于", Comparison::kGreater},          SignWord{"小于", Comparison::kLess},
-    SignWord{"低于", Comparison::kLess},             SignWord{"等于", Comparison::kEqual},
-    SignWord{"≥", Comparison::kGreaterEqual},        SignWord{"≧", Comparison::kGreaterEqual},
-    SignWord{"≤", Comparison::kLessEqual},           SignWord{"≦", Comparison::kLessEqual},
-    SignWord{">=", Comparison::kGreaterEqual},       SignWord{"<=", Comparison::kLessEqual},
-    SignWord{">", Comparison::kGreater},             SignWord{"<", Comparison::kLess},
+    SignWord{"大于等于", Comparison::kGreaterEqual},
+    SignWord{"小于等于", Comparison::kLessEqual},
+    SignWord{"不低于", Comparison::kGreaterEqual},
+    SignWord{"不少于", Comparison::kGreaterEqual},
+    SignWord{"不高于", Comparison::kLessEqual},
+    SignWord{"不超过", Comparison::kLessEqual},
+    SignWord{"不大于", Comparison::kLessEqual},
+    SignWord{"不小于", Comparison::kGreaterEqual},
+    SignWord{"达到", Comparison::kGreaterEqual},
+    SignWord{"大于", Comparison::kGreater},
+    SignWord{"高于", Comparison::kGreater},
+    SignWord{"小于", Comparison::kLess},
+    SignWord{"低于", Comparison::kLess},
+    SignWord{"等于", Comparison::kEqual},
+    SignWord{"≥", Comparison::kGreaterEqual},
+    SignWord{"≧", Comparison::kGreaterEqual},
+    SignWord{"≤", Comparison::kLessEqual},
+    SignWord{"≦", Comparison::kLessEqual},
+    SignWord{">=", Comparison::kGreaterEqual},
+    SignWord{"<=", Comparison::kLessEqual},
+    SignWord{">", Comparison::kGreater},
+    SignWord{"<", Comparison::kLess},
     SignWord{"=", Comparison::kEqual},
 };
 
@@ -89,9 +99,8 @@ bool HasDigit(std::string_view text) {
 size_t NumberLength(std::string_view text) {
   size_t length = 0;
   if (!text.empty() && (text[0] == '-' || text[0] == '+')) length = 1;
-  while (length < text.size() &&
-         ((text[length] >= '0' && text[length] <= '9') || text[length] == '.' ||
-          text[length] == ',')) {
+  while (length < text.size() && ((text[length] >= '0' && text[length] <= '9') ||
+                                  text[length] == '.' || text[length] == ',')) {
     ++length;
   }
   return length;
@@ -101,21 +110,30 @@ size_t NumberLength(std::string_view text) {
 
 std::string_view TargetKindName(TargetKind kind) {
   switch (kind) {
-    case TargetKind::kPositive: return "positive";
-    case TargetKind::kReverse: return "reverse";
-    case TargetKind::kEqual: return "equal";
-    case TargetKind::kQualitative: return "qualitative";
+    case TargetKind::kPositive:
+      return "positive";
+    case TargetKind::kReverse:
+      return "reverse";
+    case TargetKind::kEqual:
+      return "equal";
+    case TargetKind::kQualitative:
+      return "qualitative";
   }
   return "qualitative";
 }
 
 std::string_view ComparisonSymbol(Comparison op) {
   switch (op) {
-    case Comparison::kGreaterEqual: return ">=";
-    case Comparison::kGreater: return ">";
-    case Comparison::kLessEqual: return "<=";
-    case Comparison::kLess: return "<";
-    case Comparison::kEqual: return "=";
+    case Comparison::kGreaterEqual:
+      return ">=";
+    case Comparison::kGreater:
+      return ">";
+    case Comparison::kLessEqual:
+      return "<=";
+    case Comparison::kLess:
+      return "<";
+    case Comparison::kEqual:
+      return "=";
   }
   return "=";
 }
@@ -189,10 +207,16 @@ Result<Target> ParseTarget(std::string_view raw) {
   target.unit = quantity->unit;
   switch (op) {
     case Comparison::kGreaterEqual:
-    case Comparison::kGreater: target.kind = TargetKind::kPositive; break;
+    case Comparison::kGreater:
+      target.kind = TargetKind::kPositive;
+      break;
     case Comparison::kLessEqual:
-    case Comparison::kLess: target.kind = TargetKind::kReverse; break;
-    case Comparison::kEqual: target.kind = TargetKind::kEqual; break;
+    case Comparison::kLess:
+      target.kind = TargetKind::kReverse;
+      break;
+    case Comparison::kEqual:
+      target.kind = TargetKind::kEqual;
+      break;
   }
   return target;
 }

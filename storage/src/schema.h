@@ -54,24 +54,38 @@ CREATE TABLE batch (
 );
 -- The same content is applied at most once, whatever happens to the file afterwards.
 CREATE UNIQUE INDEX batch_applied_once ON batch(sha256) WHERE status = 'applied';
--- Append-only: a later value for the same indicator and period supersedes, history stays.
--- Values are kept for indicators a later catalogue drops, so there is no key to indicator.
-CREATE TABLE actual (
+-- Every (project, indicator) ever reported; never deleted, so values outlive a catalogue that
+-- drops their indicator. "spent" is the project's budget spending.
+CREATE TABLE series (
   id INTEGER PRIMARY KEY,
-  batch_id INTEGER NOT NULL REFERENCES batch(id),
   project_id TEXT NOT NULL,
   indicator_id TEXT NOT NULL,
-  period TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+  UNIQUE (project_id, indicator_id)
+);
+-- The manager's explanation of a deviation; few values carry one.
+CREATE TABLE note (
+  id INTEGER PRIMARY KEY,
+  reason_category TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  action TEXT NOT NULL,
+  likelihood TEXT NOT NULL
+);
+-- Append-only: a later value for the same series and period supersedes, history stays.
+-- period is year * 100 + month. Rows are written only by Store::ApplyBatch, in the transaction
+-- that creates their batch, series and note, so the references hold by construction; declaring
+-- them as foreign keys would add three lookups per row and double the cost of a large file.
+CREATE TABLE actual (
+  id INTEGER PRIMARY KEY,
+  batch_id INTEGER NOT NULL,
+  series_id INTEGER NOT NULL,
+  period INTEGER NOT NULL CHECK (period % 100 BETWEEN 1 AND 12),
   value REAL,
   grade TEXT CHECK (grade IS NULL OR grade IN ('达成', '部分达成', '未达成')),
-  reason_category TEXT NOT NULL DEFAULT '',
-  reason TEXT NOT NULL DEFAULT '',
-  action TEXT NOT NULL DEFAULT '',
-  likelihood TEXT NOT NULL DEFAULT '',
+  note_id INTEGER,
   reporter TEXT NOT NULL DEFAULT '',
   CHECK ((value IS NULL) <> (grade IS NULL))
 );
-CREATE INDEX actual_by_indicator ON actual(project_id, indicator_id, period, id);
+CREATE INDEX actual_by_series ON actual(series_id, period, id);
 CREATE TABLE alert_state (
   fingerprint TEXT PRIMARY KEY,
   labels_json TEXT NOT NULL,

@@ -22,9 +22,10 @@ Statement& Statement::Bind(int index, double value) {
 }
 
 Statement& Statement::Bind(int index, std::string_view value) {
+  // A null pointer would bind SQL NULL; an empty view is the empty string.
   if (statement_) {
-    sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(statement_, index, value.data() ? value.data() : "",
+                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
   }
   return *this;
 }
@@ -56,8 +57,7 @@ Status Statement::Run() {
 
 void Statement::Reset() {
   if (!statement_) return;
-  sqlite3_reset(statement_);
-  sqlite3_clear_bindings(statement_);
+  sqlite3_reset(statement_);  // bindings stay; every caller binds every parameter again
   status_ = prepared_;
 }
 

@@ -1,11 +1,11 @@
 // A prepared SQLite statement with typed binding and reading; internal to the storage library.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <sqlite3.h>
 
 #include <ptmon/base/status.h>
 

@@ -1,6 +1,6 @@
-#include <ptmon/storage/store.h>
-
 #include <cstdio>
+
+#include <ptmon/storage/store.h>
 
 #include "schema.h"
 #include "statement.h"
@@ -38,17 +38,16 @@ constexpr std::string_view kBatchColumns =
     "id, file_name, sha256, size_bytes, reporter, received_at, applied_at, status, row_count, "
     "error_text";
 
-Period ParsePeriod(const std::string& text) {
-  Period period;
-  std::sscanf(text.c_str(), "%4d-%2d", &period.year, &period.month);
-  return period;
+long long PeriodKey(Period period) { return period.year * 100LL + period.month; }
+Period PeriodOfKey(long long key) {
+  return {static_cast<int>(key / 100), static_cast<int>(key % 100)};
 }
 
 ActualValue ReadActual(const Statement& row, int first) {
   ActualValue value;
   value.project_id = row.Text(first);
   value.indicator_id = row.Text(first + 1);
-  value.period = ParsePeriod(row.Text(first + 2));
+  value.period = PeriodOfKey(row.Int(first + 2));
   if (!row.IsNull(first + 3)) value.value = row.Double(first + 3);
   value.grade = row.Text(first + 4);
   value.reason_category = row.Text(first + 5);
@@ -60,8 +59,10 @@ ActualValue ReadActual(const Statement& row, int first) {
 }
 
 constexpr std::string_view kActualColumns =
-    "a.project_id, a.indicator_id, a.period, a.value, a.grade, a.reason_category, a.reason, "
-    "a.action, a.likelihood, a.reporter";
+    "s.project_id, s.indicator_id, a.period, a.value, a.grade, coalesce(n.reason_category, ''), "
+    "coalesce(n.reason, ''), coalesce(n.action, ''), coalesce(n.likelihood, ''), a.reporter";
+constexpr std::string_view kActualJoins =
+    " JOIN series s ON s.id = a.series_id LEFT JOIN note n ON n.id = a.note_id";
 
 }  // namespace
 
@@ -73,18 +74,20 @@ std::string Period::ToString() const {
 
 std::string_view BatchStatusName(BatchStatus status) {
   switch (status) {
-    case BatchStatus::kApplied: return "applied";
-    case BatchStatus::kRejected: return "rejected";
-    case BatchStatus::kDuplicate: return "duplicate";
+    case BatchStatus::kApplied:
+      return "applied";
+    case BatchStatus::kRejected:
+      return "rejected";
+    case BatchStatus::kDuplicate:
+      return "duplicate";
   }
   return "rejected";
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions options) {
   sqlite3* db = nullptr;
-  const int code = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+  const int code = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (code != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
     sqlite3_close(db);
@@ -95,8 +98,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   sqlite3_extended_result_codes(db, 1);
   // WAL lets the daemon's readers run beside the ingest writer; FULL syncs every commit so an
   // acknowledged batch survives power loss.
-  for (std::string_view pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
-                                  "PRAGMA foreign_keys = ON"}) {
+  for (std::string_view pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
     Statement statement(db, pragma);
     if (Status status = statement.Run(); !status.ok()) {
       return status.WithContext("opening database '" + path + "'");
@@ -108,7 +111,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   return store;
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::Store(sqlite3* db) : db_(db) {}
+
+Store::~Store() {
+  insert_series_.reset();  // statements must be finalized before the connection closes
+  sqlite3_close(db_);
+}
 
 int Store::SchemaVersion() {
   Statement statement(db_, "PRAGMA user_version");
@@ -187,7 +195,10 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
         indicator.Reset();
         indicator.Bind(1, p.id).Bind(2, i.id).Bind(3, i.level1).Bind(4, i.level2).Bind(5, i.name);
         indicator.Bind(6, target.text).Bind(7, TargetKindName(target.kind));
-        if (target.op) indicator.Bind(8, ComparisonSymbol(*target.op)); else indicator.BindNull(8);
+        if (target.op)
+          indicator.Bind(8, ComparisonSymbol(*target.op));
+        else
+          indicator.BindNull(8);
         indicator.Bind(9, target.value).Bind(10, target.unit);
         if (Status run = indicator.Run(); !run.ok()) {
           return run.WithContext("indicator " + p.id + "/" + i.id);
@@ -217,42 +228,102 @@ Status InsertBatch(sqlite3* db, const Batch& batch) {
                    "applied_at, status, row_count, error_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.Bind(1, batch.file_name).Bind(2, batch.sha256).Bind(3, batch.size_bytes);
   insert.Bind(4, batch.reporter).Bind(5, batch.received_at);
-  if (batch.applied_at.empty()) insert.BindNull(6); else insert.Bind(6, batch.applied_at);
+  if (batch.applied_at.empty())
+    insert.BindNull(6);
+  else
+    insert.Bind(6, batch.applied_at);
   insert.Bind(7, BatchStatusName(batch.status)).Bind(8, batch.row_count).Bind(9, batch.error_text);
   return insert.Run();
 }
 
 }  // namespace
 
+StoredValueView ViewOf(const ActualValue& value) {
+  return {value.project_id, value.indicator_id,    value.period, value.value,
+          value.grade,      value.reason_category, value.reason, value.action,
+          value.likelihood, value.reporter};
+}
+
 Result<long long> Store::ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values) {
+  return ApplyBatch(batch, values.size(), [&](size_t i) { return ViewOf(values[i]); });
+}
+
+Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
+                                    const std::function<StoredValueView(size_t)>& value_at) {
   long long batch_id = 0;
   Status status = InTransaction([&]() -> Status {
     Batch applied = batch;
     applied.status = BatchStatus::kApplied;
-    applied.row_count = static_cast<long long>(values.size());
+    applied.row_count = static_cast<long long>(count);
     if (Status inserted = InsertBatch(db_, applied); !inserted.ok()) return inserted;
     batch_id = sqlite3_last_insert_rowid(db_);
     Statement insert(db_,
-                     "INSERT INTO actual (batch_id, project_id, indicator_id, period, value, grade, "
-                     "reason_category, reason, action, likelihood, reporter) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "INSERT INTO actual (batch_id, series_id, period, value, grade, note_id, "
+                     "reporter) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Statement insert_note(db_,
+                          "INSERT INTO note (reason_category, reason, action, likelihood) "
+                          "VALUES (?, ?, ?, ?)");
     if (!insert.prepared().ok()) return insert.prepared();
-    for (const auto& value : values) {
+    for (size_t i = 0; i < count; ++i) {
+      const StoredValueView value = value_at(i);
+      auto series = SeriesId(value.project_id, value.indicator_id);
+      if (!series.ok()) return series.status();
+      long long note_id = 0;
+      if (!value.reason_category.empty() || !value.reason.empty() || !value.action.empty() ||
+          !value.likelihood.empty()) {
+        insert_note.Reset();
+        insert_note.Bind(1, value.reason_category).Bind(2, value.reason).Bind(3, value.action);
+        insert_note.Bind(4, value.likelihood);
+        if (Status run = insert_note.Run(); !run.ok()) return run;
+        note_id = sqlite3_last_insert_rowid(db_);
+      }
       insert.Reset();
-      insert.Bind(1, batch_id).Bind(2, value.project_id).Bind(3, value.indicator_id);
-      insert.Bind(4, value.period.ToString()).Bind(5, value.value);
-      if (value.grade.empty()) insert.BindNull(6); else insert.Bind(6, value.grade);
-      insert.Bind(7, value.reason_category).Bind(8, value.reason).Bind(9, value.action);
-      insert.Bind(10, value.likelihood).Bind(11, value.reporter);
+      insert.Bind(1, batch_id).Bind(2, series.value()).Bind(3, PeriodKey(value.period));
+      insert.Bind(4, value.value);
+      if (value.grade.empty())
+        insert.BindNull(5);
+      else
+        insert.Bind(5, value.grade);
+      if (note_id == 0)
+        insert.BindNull(6);
+      else
+        insert.Bind(6, note_id);
+      insert.Bind(7, value.reporter);
       if (Status run = insert.Run(); !run.ok()) {
-        return run.WithContext(value.project_id + "/" + value.indicator_id + " " +
-                               value.period.ToString());
+        return run.WithContext(std::string(value.project_id) + "/" +
+                               std::string(value.indicator_id) + " " + value.period.ToString());
       }
     }
     return Status::Ok();
   });
-  if (!status.ok()) return status.WithContext("applying " + batch.file_name);
+  if (!status.ok()) {
+    series_ids_.clear();  // ids created in the rolled-back transaction are gone
+    return status.WithContext("applying " + batch.file_name);
+  }
   return batch_id;
+}
+
+Result<long long> Store::SeriesId(std::string_view project_id, std::string_view indicator_id) {
+  if (series_ids_.empty()) {
+    // One read of the whole dictionary beats a query per series on large catalogues.
+    Statement all(db_, "SELECT id, project_id, indicator_id FROM series");
+    while (all.Step()) series_ids_.emplace(all.Text(1) + '\0' + all.Text(2), all.Int(0));
+    if (!all.status().ok()) return all.status();
+  }
+  std::string key;
+  key.reserve(project_id.size() + indicator_id.size() + 1);
+  key.append(project_id).append(1, '\0').append(indicator_id);
+  if (auto found = series_ids_.find(key); found != series_ids_.end()) return found->second;
+  if (!insert_series_) {
+    insert_series_ = std::make_unique<Statement>(
+        db_, "INSERT INTO series (project_id, indicator_id) VALUES (?, ?)");
+  }
+  insert_series_->Reset();
+  insert_series_->Bind(1, project_id).Bind(2, indicator_id);
+  if (Status run = insert_series_->Run(); !run.ok()) return run;
+  const long long id = sqlite3_last_insert_rowid(db_);
+  series_ids_.emplace(std::move(key), id);
+  return id;
 }
 
 Result<long long> Store::RecordBatch(const Batch& batch) {
@@ -277,9 +348,10 @@ Result<std::vector<Batch>> Store::Batches() {
 Result<std::vector<ActualRevision>> Store::History(const std::string& project_id,
                                                    const std::string& indicator_id) {
   Statement statement(db_, "SELECT a.id, a.batch_id, b.file_name, b.applied_at, " +
-                               std::string(kActualColumns) +
-                               " FROM actual a JOIN batch b ON b.id = a.batch_id"
-                               " WHERE a.project_id = ? AND a.indicator_id = ?"
+                               std::string(kActualColumns) + " FROM actual a" +
+                               std::string(kActualJoins) +
+                               " JOIN batch b ON b.id = a.batch_id"
+                               " WHERE s.project_id = ? AND s.indicator_id = ?"
                                " ORDER BY a.period, a.id");
   statement.Bind(1, project_id).Bind(2, indicator_id);
   std::vector<ActualRevision> revisions;
@@ -298,11 +370,12 @@ Result<std::vector<ActualRevision>> Store::History(const std::string& project_id
 
 Status Store::ForEachLatestValue(const std::function<void(const ActualValue&)>& visit) {
   // The index on (project, indicator, period, id) serves both the grouping and the MAX(id).
-  Statement statement(db_, "SELECT " + std::string(kActualColumns) +
-                               " FROM actual a WHERE a.id = (SELECT MAX(id) FROM actual l"
-                               " WHERE l.project_id = a.project_id AND l.indicator_id ="
-                               " a.indicator_id AND l.period = a.period)"
-                               " ORDER BY a.project_id, a.indicator_id, a.period");
+  // SQLite's bare-column rule: with MAX(id), the other columns come from that row.
+  Statement statement(
+      db_, "SELECT " + std::string(kActualColumns) +
+               " FROM (SELECT MAX(id) AS id FROM actual GROUP BY series_id, period) l"
+               " JOIN actual a ON a.id = l.id" +
+               std::string(kActualJoins) + " ORDER BY s.project_id, s.indicator_id, a.period");
   while (statement.Step()) visit(ReadActual(statement, 0));
   return statement.status();
 }

@@ -30,7 +30,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}       // NOLINT: implicit by design
   Result(Status error) : state_(std::move(error)) {}  // NOLINT: must not be OK
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -40,7 +40,7 @@ class [[nodiscard]] Result {
   }
   const T& value() const& { return std::get<T>(state_); }
   T& value() & { return std::get<T>(state_); }
-  T&& value() && { return std::get<T>(std::move(state_)); }
+  T value() && { return std::get<T>(std::move(state_)); }  // by value: safe on temporaries
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
   const T& operator*() const& { return value(); }

@@ -8,39 +8,39 @@
 #include <string>
 #include <string_view>
 
-#include <yaml-cpp/yaml.h>
-
 #include <ptmon/base/location.h>
+#include <ptmon/config/yaml_document.h>
 
 namespace ptmon {
 
 class YamlFields {
  public:
-  YamlFields(std::string file, Diagnostics& diagnostics) : file_(std::move(file)), diagnostics_(diagnostics) {}
+  YamlFields(std::string file, Diagnostics& diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
 
   // Parses a whole document, guarding against hostile input: deep nesting and alias-heavy
   // documents are refused. Returns nothing (and records why) when the text is not YAML.
-  std::optional<YAML::Node> Parse(std::string_view text);
+  std::unique_ptr<YamlDocument> Parse(std::string_view text);
 
-  void Error(const YAML::Node& at, const std::string& message);
-  void Warning(const YAML::Node& at, const std::string& message);
+  void Error(const YamlNode& at, const std::string& message);
+  void Warning(const YamlNode& at, const std::string& message);
 
   // Reports keys of `map` that are not in `allowed` (a typo must not silently drop data).
-  void CheckKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+  void CheckKeys(const YamlNode& map, std::initializer_list<std::string_view> allowed,
                  std::string_view what);
-  bool ExpectMap(const YAML::Node& node, std::string_view what);
-  bool ExpectSequence(const YAML::Node& node, std::string_view what);
+  bool ExpectMap(const YamlNode& node, std::string_view what);
+  bool ExpectSequence(const YamlNode& node, std::string_view what);
 
   // A scalar as text; reports when the key is missing (required) or not a scalar.
-  std::optional<std::string> String(const YAML::Node& map, std::string_view key, bool required);
-  std::optional<double> Number(const YAML::Node& map, std::string_view key, bool required);
-  std::optional<int> Integer(const YAML::Node& map, std::string_view key, bool required, int min,
+  std::optional<std::string> String(const YamlNode& map, std::string_view key, bool required);
+  std::optional<double> Number(const YamlNode& map, std::string_view key, bool required);
+  std::optional<int> Integer(const YamlNode& map, std::string_view key, bool required, int min,
                              int max);
   // An amount in yuan with at most two decimals, returned in fen.
-  std::optional<long long> Fen(const YAML::Node& map, std::string_view key, bool required);
+  std::optional<long long> Fen(const YamlNode& map, std::string_view key, bool required);
 
   const std::string& file() const { return file_; }
-  SourcePlace Place(const YAML::Node& node) const;
+  SourcePlace Place(const YamlNode& node) const;
 
  private:
   std::string file_;

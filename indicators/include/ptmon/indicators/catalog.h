@@ -56,9 +56,9 @@ struct FundSources {
 };
 
 struct Project {
-  std::string id;       // ASCII slug, unique across the catalogue
-  std::string unit_id;  // the budget unit it belongs to
-  std::string name;  // as published
+  std::string id;          // ASCII slug, unique across the catalogue
+  std::string unit_id;     // the budget unit it belongs to
+  std::string name;        // as published
   std::string department;  // 主管部门及代码, e.g. "209-山西省人力资源和社会保障厅"
   std::string implementing_unit;
   std::string attribute;  // 项目属性: 经常性项目（长期开展）…
@@ -94,7 +94,8 @@ struct Catalog {
 // The valid level-1 names and, for each, its level-2 names, as in monitoring-rules.md.
 bool IsValidLevel1(std::string_view level1);
 bool IsValidLevel2(std::string_view level1, std::string_view level2);
-// Canonical published spelling for a level-2 name ("经济效益指标" → "经济效益"); nullopt if unknown.
+// Canonical published spelling for a level-2 name ("经济效益指标" → "经济效益"); nullopt if
+// unknown.
 std::optional<std::string> CanonicalLevel2(std::string_view level1, std::string_view level2);
 
 }  // namespace ptmon

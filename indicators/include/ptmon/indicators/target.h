@@ -14,7 +14,7 @@ enum class TargetKind { kPositive, kReverse, kEqual, kQualitative };
 enum class Comparison { kGreaterEqual, kGreater, kLessEqual, kLess, kEqual };
 
 std::string_view TargetKindName(TargetKind kind);  // positive, reverse, equal, qualitative
-std::string_view ComparisonSymbol(Comparison op);   // >=, >, <=, <, =
+std::string_view ComparisonSymbol(Comparison op);  // >=, >, <=, <, =
 
 struct Target {
   std::string text;  // as published, e.g. "≥12万人"

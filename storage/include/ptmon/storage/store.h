@@ -7,18 +7,24 @@
 // time; open one per thread if more are needed (SQLite's WAL lets readers run beside a writer).
 #pragma once
 
-#include <sqlite3.h>
-
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include <sqlite3.h>
 
 #include <ptmon/base/status.h>
 #include <ptmon/indicators/catalog.h>
 
 namespace ptmon {
+
+namespace storage_internal {
+class Statement;
+}
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
 inline constexpr int kSchemaVersion = 1;
@@ -61,6 +67,21 @@ struct ActualValue {
   std::string reporter;
 };
 
+// A value to write; the views must outlive the ApplyBatch call.
+struct StoredValueView {
+  std::string_view project_id;
+  std::string_view indicator_id;
+  Period period;
+  std::optional<double> value;
+  std::string_view grade;
+  std::string_view reason_category;
+  std::string_view reason;
+  std::string_view action;
+  std::string_view likelihood;
+  std::string_view reporter;
+};
+StoredValueView ViewOf(const ActualValue& value);
+
 // A stored value with the batch it came in, for history listings.
 struct ActualRevision {
   long long id = 0;
@@ -95,6 +116,9 @@ class Store {
   Result<std::optional<Batch>> FindAppliedBatch(const std::string& sha256);
   // Records an applied batch and all its values in one transaction; returns the batch id.
   // Fails, writing nothing, when a batch with the same sha256 was already applied.
+  // `value_at(i)` yields value i of `count`; streaming keeps million-row files compact.
+  Result<long long> ApplyBatch(const Batch& batch, size_t count,
+                               const std::function<StoredValueView(size_t)>& value_at);
   Result<long long> ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values);
   // Records a rejected or duplicate submission (no values); returns the batch id.
   Result<long long> RecordBatch(const Batch& batch);
@@ -114,9 +138,14 @@ class Store {
   sqlite3* handle() { return db_; }  // for the storage library's own statements and tests
 
  private:
-  explicit Store(sqlite3* db) : db_(db) {}
+  explicit Store(sqlite3* db);
   Status Migrate();
+  // The id of a (project, indicator) series, created on first use; inside a transaction.
+  Result<long long> SeriesId(std::string_view project_id, std::string_view indicator_id);
+
   sqlite3* db_;
+  std::unordered_map<std::string, long long> series_ids_;
+  std::unique_ptr<storage_internal::Statement> insert_series_;
 };
 
 }  // namespace ptmon

@@ -1,0 +1,80 @@
+#include "bench_support.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ptmon::bench {
+
+Timed RunTimed(const std::vector<std::string>& argv, bool quiet) {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    if (quiet) {
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+    }
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  Timed timed;
+  timed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  timed.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  timed.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return timed;
+}
+
+std::string SyntheticCatalog(int projects, int indicators) {
+  std::string text = "unit: {id: bench, name: 基准单位}\nyear: 2026\nprojects:\n";
+  for (int p = 0; p < projects; ++p) {
+    const std::string id = "p" + std::to_string(p);
+    text +=
+        "  - id: " + id + "\n    name: 项目" + std::to_string(p) +
+        "\n    department: bench\n    funds:\n      period: {total: 1200000, provincial: 1200000}\n"
+        "      annual: {total: 1200000, provincial: 1200000}\n    indicators:\n";
+    for (int i = 0; i < indicators; ++i) {
+      text += "      - {id: i" + std::to_string(i) +
+              ", level1: 产出指标, level2: 数量指标, name: 指标" + std::to_string(i) +
+              ", target: \"≥1200人\"}\n";
+    }
+  }
+  return text;
+}
+
+void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months) {
+  std::ofstream out(path, std::ios::binary);
+  out << "project,indicator,period,value\n";
+  char line[96];
+  for (int p = 0; p < projects; ++p) {
+    for (int i = 0; i < indicators; ++i) {
+      for (int m = 1; m <= months; ++m) {
+        const int length = std::snprintf(line, sizeof line, "p%d,i%d,2026-%02d,%d\n", p, i, m,
+                                         (p + i) % 7 * 10 + m * 95);
+        out.write(line, length);
+      }
+    }
+  }
+}
+
+void PrintComparison(const std::string& what, const std::string& ours_label, double ours,
+                     const std::string& baseline_label, double baseline, const std::string& unit) {
+  std::printf("%-34s ptmon %-22s %10.3f %s | baseline %-34s %10.3f %s | ratio %.2fx\n",
+              what.c_str(), ours_label.c_str(), ours, unit.c_str(), baseline_label.c_str(),
+              baseline, unit.c_str(), ours / baseline);
+}
+
+}  // namespace ptmon::bench

@@ -1,0 +1,27 @@
+// Shared by the benchmark programs: timing a child process with its peak memory, and writing
+// the large synthetic catalogues and reports they measure on.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ptmon::bench {
+
+struct Timed {
+  double seconds = 0;
+  double peak_rss_mb = 0;
+  int exit_code = -1;
+};
+
+// Runs argv to completion, stdout and stderr to /dev/null unless `quiet` is false.
+Timed RunTimed(const std::vector<std::string>& argv, bool quiet = true);
+
+// A catalogue of `projects` × `indicators` positive count indicators ("≥1200人"), year 2026.
+std::string SyntheticCatalog(int projects, int indicators);
+// One CSV row per project, indicator and month 1..months (year-to-date values).
+void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months);
+
+void PrintComparison(const std::string& what, const std::string& ours_label, double ours,
+                     const std::string& baseline_label, double baseline, const std::string& unit);
+
+}  // namespace ptmon::bench

@@ -1,0 +1,77 @@
+// A parsed YAML document held compactly: built from yaml-cpp's event parser instead of its node
+// tree, so a catalogue of 100,000 indicators fits in a fraction of the memory, and hostile input
+// (deep nesting, alias expansion) is refused while parsing, before anything walks it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <ptmon/base/status.h>
+
+namespace ptmon {
+
+struct YamlLimits {
+  int max_depth = 32;
+  size_t max_expanded_nodes = 10'000'000;  // counting every alias as the nodes it stands for
+};
+
+class YamlDocument;
+
+// A handle to a node of a YamlDocument, valid while the document lives. A default handle (or a
+// missing key) is "undefined": false in a boolean context.
+class YamlNode {
+ public:
+  YamlNode() = default;
+  explicit operator bool() const { return data_ != nullptr; }
+  bool IsMap() const;
+  bool IsSequence() const;
+  bool IsScalar() const;
+  bool IsNull() const;
+  const std::string& Scalar() const;  // "" unless a scalar
+  // The value under `key` in a map; undefined when absent or not a map.
+  YamlNode operator[](std::string_view key) const;
+  size_t size() const;  // entries of a map, items of a sequence
+  std::vector<std::pair<YamlNode, YamlNode>> Entries() const;  // map entries in order
+  std::vector<YamlNode> Items() const;                         // sequence items in order
+  int line() const;                                            // 1-based; 0 when undefined
+  int column() const;                                          // 1-based; 0 when undefined
+
+ private:
+  friend class YamlDocument;
+  friend class YamlBuilder;
+  struct Data;
+  YamlNode(const YamlDocument* document, const Data* data) : document_(document), data_(data) {}
+  const YamlDocument* document_ = nullptr;
+  const Data* data_ = nullptr;
+};
+
+class YamlDocument {
+ public:
+  // Parses the first document of `text`. Errors name line and column: "3:7: …".
+  static Result<std::unique_ptr<YamlDocument>> Parse(std::string_view text, YamlLimits limits = {});
+  YamlNode root() const;
+
+ private:
+  friend class YamlNode;
+  friend class YamlBuilder;
+  std::deque<YamlNode::Data> nodes_;
+  std::vector<const YamlNode::Data*> children_;
+  const YamlNode::Data* root_ = nullptr;
+};
+
+struct YamlNode::Data {
+  enum class Kind : uint8_t { kNull, kScalar, kSequence, kMap } kind = Kind::kNull;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  uint32_t first_child = 0;  // into YamlDocument::children_; maps alternate key, value
+  uint32_t child_count = 0;
+  uint64_t expanded = 1;  // nodes this one stands for, aliases followed
+  std::string scalar;
+};
+
+}  // namespace ptmon

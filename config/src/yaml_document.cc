@@ -1,0 +1,190 @@
+#include <istream>
+#include <map>
+#include <streambuf>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <ptmon/config/yaml_document.h>
+
+namespace ptmon {
+
+namespace {
+
+// Thrown from inside the event handler to stop yaml-cpp before it descends any further.
+struct LimitExceeded {
+  std::string message;
+  YAML::Mark mark;
+};
+
+}  // namespace
+
+class YamlBuilder final : public YAML::EventHandler {
+ public:
+  YamlBuilder(YamlDocument& document, YamlLimits limits) : document_(document), limits_(limits) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Add(NewNode(YamlNode::Data::Kind::kNull, mark), anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto found = anchors_.find(anchor);
+    if (found == anchors_.end()) throw LimitExceeded{"an alias refers to an unknown anchor", mark};
+    Add(found->second, 0);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string& value) override {
+    YamlNode::Data* node = NewNode(YamlNode::Data::Kind::kScalar, mark);
+    node->scalar = value;
+    Add(node, anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(YamlNode::Data::Kind::kSequence, mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(YamlNode::Data::Kind::kMap, mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct Frame {
+    YamlNode::Data* node;
+    YAML::anchor_t anchor;
+    std::vector<const YamlNode::Data*> children;
+  };
+
+  YamlNode::Data* NewNode(YamlNode::Data::Kind kind, const YAML::Mark& mark) {
+    YamlNode::Data& node = document_.nodes_.emplace_back();
+    node.kind = kind;
+    node.line = static_cast<uint32_t>(mark.line + 1);
+    node.column = static_cast<uint32_t>(mark.column + 1);
+    return &node;
+  }
+
+  void Add(const YamlNode::Data* node, YAML::anchor_t anchor) {
+    if (anchor != 0) anchors_[anchor] = node;
+    if (stack_.empty()) {
+      if (document_.root_ == nullptr) document_.root_ = node;
+      return;
+    }
+    Frame& parent = stack_.back();
+    parent.node->expanded += node->expanded;
+    if (parent.node->expanded > limits_.max_expanded_nodes) {
+      throw LimitExceeded{"the document is too large or repeats anchors too often (over " +
+                              std::to_string(limits_.max_expanded_nodes) + " values)",
+                          YAML::Mark::null_mark()};
+    }
+    parent.children.push_back(node);
+  }
+
+  void Open(YamlNode::Data::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
+      throw LimitExceeded{
+          "the document is nested deeper than " + std::to_string(limits_.max_depth) + " levels",
+          mark};
+    }
+    stack_.push_back({NewNode(kind, mark), anchor, {}});
+  }
+
+  void Close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    frame.node->first_child = static_cast<uint32_t>(document_.children_.size());
+    frame.node->child_count = static_cast<uint32_t>(frame.children.size());
+    document_.children_.insert(document_.children_.end(), frame.children.begin(),
+                               frame.children.end());
+    Add(frame.node, frame.anchor);
+  }
+
+  YamlDocument& document_;
+  YamlLimits limits_;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, const YamlNode::Data*> anchors_;
+};
+
+Result<std::unique_ptr<YamlDocument>> YamlDocument::Parse(std::string_view text,
+                                                          YamlLimits limits) {
+  std::unique_ptr<YamlDocument> document(new YamlDocument());
+  // Reads the caller's buffer in place: a large catalogue is not copied into the stream.
+  struct ViewBuffer : std::streambuf {
+    explicit ViewBuffer(std::string_view view) {
+      char* begin = const_cast<char*>(view.data());
+      setg(begin, begin, begin + view.size());
+    }
+  } buffer(text);
+  std::istream in(&buffer);
+  auto place = [](const YAML::Mark& mark) {
+    return mark.is_null()
+               ? std::string()
+               : std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+  };
+  try {
+    YAML::Parser parser(in);
+    YamlBuilder builder(*document, limits);
+    parser.HandleNextDocument(builder);
+  } catch (const YAML::Exception& error) {
+    return Status::Error(place(error.mark) + "not valid YAML: " + error.msg);
+  } catch (const LimitExceeded& error) {
+    return Status::Error(place(error.mark) + error.message);
+  }
+  return document;
+}
+
+YamlNode YamlDocument::root() const { return YamlNode(this, root_); }
+
+bool YamlNode::IsMap() const { return data_ && data_->kind == Data::Kind::kMap; }
+bool YamlNode::IsSequence() const { return data_ && data_->kind == Data::Kind::kSequence; }
+bool YamlNode::IsScalar() const { return data_ && data_->kind == Data::Kind::kScalar; }
+bool YamlNode::IsNull() const { return data_ && data_->kind == Data::Kind::kNull; }
+int YamlNode::line() const { return data_ ? static_cast<int>(data_->line) : 0; }
+int YamlNode::column() const { return data_ ? static_cast<int>(data_->column) : 0; }
+
+const std::string& YamlNode::Scalar() const {
+  static const std::string kEmpty;
+  return IsScalar() ? data_->scalar : kEmpty;
+}
+
+size_t YamlNode::size() const {
+  if (IsMap()) return data_->child_count / 2;
+  if (IsSequence()) return data_->child_count;
+  return 0;
+}
+
+YamlNode YamlNode::operator[](std::string_view key) const {
+  if (!IsMap()) return {};
+  const auto& children = document_->children_;
+  for (uint32_t i = 0; i + 1 < data_->child_count; i += 2) {
+    const Data* candidate = children[data_->first_child + i];
+    if (candidate->kind == Data::Kind::kScalar && candidate->scalar == key) {
+      return YamlNode(document_, children[data_->first_child + i + 1]);
+    }
+  }
+  return {};
+}
+
+std::vector<std::pair<YamlNode, YamlNode>> YamlNode::Entries() const {
+  std::vector<std::pair<YamlNode, YamlNode>> entries;
+  if (!IsMap()) return entries;
+  const auto& children = document_->children_;
+  for (uint32_t i = 0; i + 1 < data_->child_count; i += 2) {
+    entries.emplace_back(YamlNode(document_, children[data_->first_child + i]),
+                         YamlNode(document_, children[data_->first_child + i + 1]));
+  }
+  return entries;
+}
+
+std::vector<YamlNode> YamlNode::Items() const {
+  std::vector<YamlNode> items;
+  if (!IsSequence()) return items;
+  for (uint32_t i = 0; i < data_->child_count; ++i) {
+    items.push_back(YamlNode(document_, document_->children_[data_->first_child + i]));
+  }
+  return items;
+}
+
+}  // namespace ptmon

@@ -1,0 +1,200 @@
+// `ptmon ingest`, `ptmon template` and `ptmon history`.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <ptmon/base/text.h>
+#include <ptmon/ingest/csv.h>
+#include <ptmon/ingest/ingestor.h>
+
+#include "cli.h"
+
+namespace ptmon::cli {
+
+namespace {
+
+void ShowProgress(size_t done, size_t total) {
+  const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+  const int filled = percent / 5;
+  std::fprintf(stderr, "\r  checking [%-20s] %3d%%",
+               std::string(static_cast<size_t>(filled), '#').c_str(), percent);
+  std::fflush(stderr);
+}
+
+std::string TargetCell(const Indicator& indicator) { return indicator.annual_target.text; }
+
+// The name when it identifies the thing on its own, otherwise the id.
+template <typename Item>
+std::string Label(const Item& item, const std::vector<Item>& all) {
+  int same = 0;
+  for (const auto& other : all) same += other.name == item.name;
+  return same == 1 ? item.name : item.id;
+}
+
+}  // namespace
+
+int RunIngest(const CommonOptions& options, const std::vector<std::string>& files,
+              const std::string& encoding) {
+  auto catalog = options.LoadCatalogOrReport();
+  if (!catalog) return kExitRefused;
+  auto clock = options.MakeClock();
+  if (!clock.ok()) {
+    std::cerr << "ptmon: " << clock.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto store = options.OpenStore(**clock, *catalog);
+  if (!store) return kExitFailure;
+  const InboxLayout layout = InboxLayout::ForDataDir(options.data_dir);
+  if (Status created = layout.Create(); !created.ok()) {
+    std::cerr << "ptmon: " << created.message() << "\n";
+    return kExitFailure;
+  }
+  IngestOptions ingest_options;
+  if (encoding == "utf-8") ingest_options.parse.encoding = TextEncoding::kUtf8;
+  if (encoding == "gbk") ingest_options.parse.encoding = TextEncoding::kGb18030;
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  std::vector<std::string> paths = files;
+  if (paths.empty()) {
+    // One-shot over the inbox: nothing is being written there while the command runs, so
+    // every report file counts as complete.
+    InboxScanner scanner(layout.inbox, **clock, std::chrono::milliseconds(0));
+    paths = scanner.Ready();
+  }
+  int exit_code = kExitOk;
+  for (const auto& path : paths) {
+    if (terminal && std::filesystem::exists(path) &&
+        std::filesystem::file_size(path) > (8u << 20)) {
+      ingest_options.parse.on_progress = ShowProgress;
+    } else {
+      ingest_options.parse.on_progress = nullptr;
+    }
+    Ingestor file_ingestor(*store, *catalog, **clock, layout, ingest_options);
+    const IngestOutcome outcome = file_ingestor.IngestFile(path);
+    if (ingest_options.parse.on_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
+    std::cout << outcome.Summary() << "\n";
+    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed) {
+      for (const auto& error : outcome.errors) std::cerr << error << "\n";
+      if (outcome.error_count > static_cast<int>(outcome.errors.size())) {
+        std::cerr << "… and " << outcome.error_count - outcome.errors.size() << " more\n";
+      }
+    }
+    if (outcome.result == IngestResult::kRejected && exit_code == kExitOk) exit_code = kExitRefused;
+    if (outcome.result == IngestResult::kFailed) exit_code = kExitFailure;
+  }
+  if (paths.empty()) std::cout << "no report files in " << layout.inbox << "\n";
+  return exit_code;
+}
+
+int RunTemplate(const CommonOptions& options, const std::string& period_text,
+                const std::string& project_id, const std::string& encoding,
+                const std::string& out) {
+  auto catalog = options.LoadCatalogOrReport();
+  if (!catalog) return kExitRefused;
+  auto period = ParsePeriod(period_text);
+  if (!period) {
+    std::cerr << "ptmon: --period " << Quote(period_text) << " is not a month like 2026-07\n";
+    return kExitFailure;
+  }
+  if (!project_id.empty() && catalog->FindProject(project_id) == nullptr) {
+    std::cerr << "ptmon: no project " << Quote(project_id) << " in the catalogue\n";
+    return kExitFailure;
+  }
+  const std::string period_cell =
+      std::to_string(period->year) + "年" + std::to_string(period->month) + "月";
+  std::string text =
+      CsvLine({"项目", "一级指标", "二级指标", "指标", "年度指标值", "期间", "完成值", "偏差原因",
+               "偏差说明", "改进措施", "完成可能性", "填报人"});
+  for (const auto& project : catalog->projects) {
+    if (!project_id.empty() && project.id != project_id) continue;
+    const std::string project_cell = Label(project, catalog->projects);
+    for (const auto& indicator : project.indicators) {
+      text += CsvLine({project_cell, indicator.level1, indicator.level2,
+                       Label(indicator, project.indicators), TargetCell(indicator), period_cell, "",
+                       "", "", "", "", ""});
+    }
+    text += CsvLine({project_cell, "", "", "预算执行数",
+                     std::to_string(project.annual_funds.total_fen / 100) + "元", period_cell, "",
+                     "", "", "", "", ""});
+  }
+  std::string bytes;
+  if (encoding == "gbk") {
+    auto encoded = EncodeGb18030(text);
+    if (!encoded.ok()) {
+      std::cerr << "ptmon: " << encoded.status().message() << "\n";
+      return kExitFailure;
+    }
+    bytes = std::move(encoded).value();
+  } else {
+    bytes = "\xEF\xBB\xBF" + text;  // the BOM makes Excel read UTF-8
+  }
+  if (out.empty()) {
+    std::cout << bytes;
+    return kExitOk;
+  }
+  std::ofstream file(out, std::ios::binary);
+  file << bytes;
+  if (!file.flush()) {
+    std::cerr << "ptmon: cannot write " << out << "\n";
+    return kExitFailure;
+  }
+  std::cout << "wrote " << out << "\n";
+  return kExitOk;
+}
+
+int RunHistory(const CommonOptions& options, const std::string& project_id,
+               const std::string& indicator_id, const std::string& format) {
+  auto catalog = options.LoadCatalogOrReport();
+  if (!catalog) return kExitRefused;
+  auto clock = options.MakeClock();
+  if (!clock.ok()) {
+    std::cerr << "ptmon: " << clock.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto store = options.OpenStore(**clock, *catalog);
+  if (!store) return kExitFailure;
+  auto history = store->History(project_id, indicator_id);
+  if (!history.ok()) {
+    std::cerr << "ptmon: " << history.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (format == "json") {
+    nlohmann::ordered_json json = nlohmann::ordered_json::array();
+    for (const auto& revision : *history) {
+      const ActualValue& value = revision.actual;
+      json.push_back({{"period", value.period.ToString()},
+                      {"value", value.value ? nlohmann::ordered_json(*value.value) : nullptr},
+                      {"grade", value.grade},
+                      {"reason_category", value.reason_category},
+                      {"reason", value.reason},
+                      {"action", value.action},
+                      {"likelihood", value.likelihood},
+                      {"reporter", value.reporter},
+                      {"batch", revision.batch_id},
+                      {"file", revision.file_name},
+                      {"applied_at", revision.applied_at}});
+    }
+    std::cout << json.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (history->empty()) {
+    std::cout << "no values for " << project_id << "/" << indicator_id << "\n";
+    return kExitOk;
+  }
+  for (const auto& revision : *history) {
+    const ActualValue& value = revision.actual;
+    std::cout << value.period.ToString() << "  "
+              << (value.value ? nlohmann::json(*value.value).dump() : value.grade) << "  batch "
+              << revision.batch_id << "  " << revision.applied_at << "  "
+              << Quote(revision.file_name);
+    if (!value.reporter.empty()) std::cout << "  " << value.reporter;
+    if (!value.reason.empty()) std::cout << "  " << value.reason_category << ": " << value.reason;
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace ptmon::cli

@@ -1,0 +1,79 @@
+// Reading a monthly report (CSV or YAML) into values checked against the catalogue. The whole
+// file is checked before anything is applied; every problem is reported with its place, in
+// Chinese and English, in words a project manager can act on.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/base/location.h>
+#include <ptmon/indicators/catalog.h>
+#include <ptmon/ingest/csv.h>
+#include <ptmon/storage/store.h>
+
+namespace ptmon {
+
+inline constexpr std::string_view kSpentIndicator = "spent";  // budget spending, yuan, YTD
+
+enum class Grade : uint8_t { kNone, kAchieved, kPartlyAchieved, kNotAchieved };
+std::string_view GradeName(Grade grade);  // 达成, 部分达成, 未达成, ""
+
+// The manager's explanation of a deviation, present on few rows.
+struct ValueNotes {
+  std::string reason_category;  // 经费保障, 制度保障, 人员保障, 硬件条件保障, 其他
+  std::string reason;
+  std::string action;
+  std::string likelihood;  // 确定能, 有可能, 完全不可能
+};
+
+// One checked value, kept compact because a file may hold millions.
+struct CheckedValue {
+  uint32_t project = 0;    // index into Catalog::projects
+  int32_t indicator = -1;  // index into Project::indicators; -1 is budget spending
+  Period period;
+  double value = 0;  // base units; unused when grade is set
+  Grade grade = Grade::kNone;
+  uint32_t line = 0;
+  uint32_t notes = 0;     // 1 + index into Submission::notes; 0 when none
+  uint16_t reporter = 0;  // index into Submission::reporters (0 is "")
+};
+
+struct Submission {
+  std::vector<CheckedValue> values;
+  std::vector<ValueNotes> notes;
+  std::vector<std::string> reporters{""};
+  int skipped_rows = 0;  // template rows left empty
+  // The reporter named most often, for the batch record.
+  std::string MainReporter() const;
+};
+
+struct ParseOptions {
+  TextEncoding encoding = TextEncoding::kAuto;
+  CsvLimits csv_limits;
+  size_t max_errors = 1000;  // stop collecting after this many
+  std::function<void(size_t done_bytes, size_t total_bytes)> on_progress;
+};
+
+enum class ReportFormat { kCsv, kYaml };
+
+// Checks a whole report against the catalogue; `today` decides which periods lie in the future.
+// Problems go to `diagnostics` (file name as given); the submission is meaningful only when
+// there are none.
+Submission ParseReport(std::string_view bytes, ReportFormat format, const std::string& file_name,
+                       const Catalog& catalog, Date today, const ParseOptions& options,
+                       Diagnostics& diagnostics);
+
+// The values of a checked submission in the form the store writes.
+std::function<StoredValueView(size_t)> StoredValues(const Submission& submission,
+                                                    const Catalog& catalog);
+
+// Parses "2026-07", "2026-7", "2026/07", "2026年7月", "202607", "2026/7/1" (a date counts for its
+// month); nothing for anything else.
+std::optional<Period> ParsePeriod(std::string_view text);
+
+}  // namespace ptmon

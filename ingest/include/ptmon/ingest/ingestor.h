@@ -1,0 +1,108 @@
+// Applying report files: the single way data enters ptmon. Knows nothing of who calls it (the
+// `ptmon ingest` command, the daemon's inbox watcher, the HTTP write API).
+//
+// A file is checked whole; a file with any problem changes nothing and is moved to rejected/
+// with NAME.errors.txt beside it. An accepted file is applied in one transaction, then moved to
+// archive/YYYY/MM/ (never overwriting). The same content twice is a duplicate: archived,
+// reported, not applied again — also when a crash came between the commit and the move.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/ingest/actuals.h>
+#include <ptmon/storage/store.h>
+
+namespace ptmon {
+
+struct InboxLayout {
+  std::string inbox;
+  std::string archive;
+  std::string rejected;
+  static InboxLayout ForDataDir(const std::string& data_dir);  // <dir>/inbox, <dir>/archive, …
+  Status Create() const;
+};
+
+struct IngestOptions {
+  size_t max_file_bytes = 64u << 20;
+  size_t max_listed_errors = 200;  // in the sidecar and the outcome; the count is always exact
+  ParseOptions parse;
+};
+
+enum class IngestResult { kApplied, kDuplicate, kRejected, kFailed };
+std::string_view IngestResultName(IngestResult result);  // applied, duplicate, rejected, failed
+
+struct IngestOutcome {
+  IngestResult result = IngestResult::kFailed;
+  std::string file_name;  // as given, for messages
+  std::string sha256;
+  long long batch_id = 0;  // the applied batch (or the one this duplicates)
+  size_t values = 0;       // applied
+  int skipped_rows = 0;    // left empty
+  int error_count = 0;
+  std::vector<std::string> errors;  // "file:line:col: message", at most max_listed_errors
+  std::string moved_to;             // where the file went, if it was moved or copied
+
+  // One line for people: "report.csv: applied 120 values (batch 7)".
+  std::string Summary() const;
+};
+
+// Names the inbox ignores: dot-files, *.tmp, *.part, ~$* (Excel locks), and anything not
+// ending in .csv, .yaml or .yml.
+bool IsReportName(std::string_view name);
+
+class Ingestor {
+ public:
+  // All references must outlive the ingestor. Not thread-safe: one ingest at a time.
+  Ingestor(Store& store, const Catalog& catalog, const Clock& clock, InboxLayout layout,
+           IngestOptions options = {});
+
+  // Ingests a file: refuses non-regular files and symlinks (opened with O_NOFOLLOW) and files
+  // over the size limit. Files in the inbox are moved; files elsewhere are copied to the archive
+  // or rejected folder and left where they are.
+  IngestOutcome IngestFile(const std::string& path);
+
+  // Ingests bytes that arrived without a file (the HTTP API), with the same checks; `name`
+  // decides the format by its extension. Nothing is written to the inbox folders.
+  IngestOutcome IngestBytes(const std::string& name, std::string_view bytes);
+
+ private:
+  IngestOutcome Ingest(const std::string& name, std::string_view bytes, Batch& batch);
+
+  Store& store_;
+  const Catalog& catalog_;
+  const Clock& clock_;
+  InboxLayout layout_;
+  IngestOptions options_;
+};
+
+// Decides when a file in the inbox is complete: at once when the watcher saw it closed after
+// writing or renamed in, otherwise once its size and mtime have not changed for `settle`
+// (network shares send no events). Time comes from the injected clock.
+class InboxScanner {
+ public:
+  InboxScanner(std::string inbox, const Clock& clock,
+               std::chrono::milliseconds settle = std::chrono::seconds(2));
+
+  void MarkComplete(const std::string& name);  // close-after-write or moved-in
+  // Report files in the inbox that are ready to ingest, sorted by name.
+  std::vector<std::string> Ready();
+
+ private:
+  struct Seen {
+    long long size = -1;
+    long long mtime_ns = -1;
+    std::chrono::system_clock::time_point stable_since;
+    bool complete = false;
+  };
+  std::string inbox_;
+  const Clock& clock_;
+  std::chrono::milliseconds settle_;
+  std::map<std::string, Seen> seen_;
+};
+
+}  // namespace ptmon

@@ -1,0 +1,735 @@
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include <ptmon/base/text.h>
+#include <ptmon/config/yaml_fields.h>
+#include <ptmon/ingest/actuals.h>
+
+namespace ptmon {
+
+namespace {
+
+// The columns a report may have, with every header spelling accepted (compared after
+// NormalizeKey: case and spaces do not matter).
+enum class Column {
+  kProject,
+  kIndicator,
+  kPeriod,
+  kValue,
+  kReasonCategory,
+  kReason,
+  kAction,
+  kLikelihood,
+  kReporter,
+  kInformational
+};
+
+struct ColumnSpelling {
+  std::string_view header;
+  Column column;
+};
+
+constexpr ColumnSpelling kColumnSpellings[] = {
+    {"project", Column::kProject},
+    {"项目", Column::kProject},
+    {"项目名称", Column::kProject},
+    {"indicator", Column::kIndicator},
+    {"指标", Column::kIndicator},
+    {"三级指标", Column::kIndicator},
+    {"period", Column::kPeriod},
+    {"期间", Column::kPeriod},
+    {"月份", Column::kPeriod},
+    {"value", Column::kValue},
+    {"实际值", Column::kValue},
+    {"完成值", Column::kValue},
+    {"执行情况", Column::kValue},
+    {"reason_category", Column::kReasonCategory},
+    {"偏差原因", Column::kReasonCategory},
+    {"reason", Column::kReason},
+    {"偏差说明", Column::kReason},
+    {"action", Column::kAction},
+    {"改进措施", Column::kAction},
+    {"likelihood", Column::kLikelihood},
+    {"完成可能性", Column::kLikelihood},
+    {"reporter", Column::kReporter},
+    {"填报人", Column::kReporter},
+    // Shown in templates for the manager's orientation; not read.
+    {"level1", Column::kInformational},
+    {"一级指标", Column::kInformational},
+    {"level2", Column::kInformational},
+    {"二级指标", Column::kInformational},
+    {"target", Column::kInformational},
+    {"年度指标值", Column::kInformational},
+};
+
+constexpr std::string_view kColumnNames[] = {"project (项目)", "indicator (指标)", "period (期间)",
+                                             "value (完成值)"};
+
+std::optional<Column> ColumnFor(std::string_view header) {
+  const std::string key = NormalizeKey(Trim(header));
+  for (const auto& spelling : kColumnSpellings) {
+    if (NormalizeKey(spelling.header) == key) return spelling.column;
+  }
+  return std::nullopt;
+}
+
+struct Choice {
+  std::string_view written;
+  std::string_view canonical;
+};
+
+constexpr Choice kReasonCategories[] = {
+    {"经费", "经费保障"},     {"经费保障", "经费保障"},      {"制度", "制度保障"},
+    {"制度保障", "制度保障"}, {"人员", "人员保障"},          {"人员保障", "人员保障"},
+    {"硬件", "硬件条件保障"}, {"硬件条件", "硬件条件保障"},  {"硬件条件保障", "硬件条件保障"},
+    {"其他", "其他"},         {"funding", "经费保障"},       {"rules", "制度保障"},
+    {"staffing", "人员保障"}, {"equipment", "硬件条件保障"}, {"other", "其他"}};
+
+constexpr Choice kLikelihoods[] = {{"确定能", "确定能"},         {"有可能", "有可能"},
+                                   {"完全不可能", "完全不可能"}, {"certain", "确定能"},
+                                   {"possible", "有可能"},       {"impossible", "完全不可能"}};
+
+constexpr std::pair<std::string_view, Grade> kGrades[] = {
+    {"达成", Grade::kAchieved},          {"部分达成", Grade::kPartlyAchieved},
+    {"未达成", Grade::kNotAchieved},     {"achieved", Grade::kAchieved},
+    {"partial", Grade::kPartlyAchieved}, {"not_achieved", Grade::kNotAchieved}};
+
+constexpr std::string_view kSpentSpellings[] = {"spent", "预算执行数"};
+
+std::optional<std::string_view> Choose(std::string_view text, const auto& choices) {
+  const std::string key = NormalizeKey(text);
+  for (const Choice& choice : choices) {
+    if (key == NormalizeKey(choice.written)) return choice.canonical;
+  }
+  return std::nullopt;
+}
+
+Grade GradeOf(std::string_view text) {
+  const std::string key = NormalizeKey(text);
+  for (const auto& [written, grade] : kGrades) {
+    if (key == written) return grade;
+  }
+  return Grade::kNone;
+}
+
+// A field of a report row: its text and where it stands.
+struct Field {
+  std::string_view text;
+  std::string_view label;  // the header as written, or the YAML key
+  int line = 0;
+  int column = 0;
+  bool present = false;
+};
+
+// Lets the maps below be searched with a string_view, without building a string per cell.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+template <typename Value>
+using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
+
+struct RawRow {
+  Field project, indicator, period, value, reason_category, reason, action, likelihood, reporter;
+  int line = 0;
+};
+
+class ReportChecker {
+ public:
+  ReportChecker(const std::string& file_name, const Catalog& catalog, Date today, size_t max_errors,
+                Diagnostics& diagnostics)
+      : file_(file_name),
+        catalog_(catalog),
+        today_(today),
+        max_errors_(max_errors),
+        diagnostics_(diagnostics) {
+    for (uint32_t p = 0; p < catalog.projects.size(); ++p) {
+      const Project& project = catalog.projects[p];
+      projects_[project.id].push_back(p);
+      if (project.name != project.id) projects_[project.name].push_back(p);
+    }
+    indicator_maps_.resize(catalog.projects.size());
+  }
+
+  bool Full() const { return static_cast<size_t>(diagnostics_.error_count()) >= max_errors_; }
+
+  void Error(int line, int column, const std::string& chinese, const std::string& english) {
+    if (Full()) return;
+    diagnostics_.Error(file_, line, column, chinese + " / " + english);
+  }
+  void FieldError(const Field& field, const std::string& chinese, const std::string& english) {
+    const std::string label = Quote(field.label);
+    Error(field.line, field.column, label + ": " + chinese, label + ": " + english);
+  }
+
+  void Check(const RawRow& row, Submission& submission) {
+    if (!row.value.present || Trim(row.value.text).empty()) {
+      ++submission.skipped_rows;  // a template row the manager left empty
+      return;
+    }
+    CheckedValue value;
+    value.line = static_cast<uint32_t>(row.line);
+    bool ok = ResolveProject(row.project, value) && ResolveIndicator(row.indicator, value);
+    ok = CheckPeriod(row.period, value) && ok;
+    if (!ok) return;
+    if (!CheckValue(row.value, value)) return;
+    ValueNotes notes;
+    if (!CheckNotes(row, notes)) return;
+    if (!notes.reason_category.empty() || !notes.reason.empty() || !notes.action.empty() ||
+        !notes.likelihood.empty()) {
+      submission.notes.push_back(std::move(notes));
+      value.notes = static_cast<uint32_t>(submission.notes.size());
+    }
+    if (row.reporter.present && !Trim(row.reporter.text).empty()) {
+      value.reporter = InternReporter(std::string(Trim(row.reporter.text)), submission);
+    }
+    submission.values.push_back(value);
+  }
+
+  // Values for the same indicator and period twice in one file are refused: which is meant?
+  void CheckDuplicates(const Submission& submission) {
+    std::vector<uint32_t> order(submission.values.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto key = [&](uint32_t i) {
+      const CheckedValue& v = submission.values[i];
+      return std::tuple(v.project, v.indicator, v.period.year, v.period.month, v.line);
+    };
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+    for (size_t i = 1; i < order.size(); ++i) {
+      const CheckedValue& a = submission.values[order[i - 1]];
+      const CheckedValue& b = submission.values[order[i]];
+      if (a.project != b.project || a.indicator != b.indicator || a.period != b.period) continue;
+      const std::string first = std::to_string(a.line);
+      Error(static_cast<int>(b.line), 0, "与第" + first + "行重复: 同一指标同一期间只能填一次",
+            "repeats line " + first + " (same indicator and period); keep one of them");
+    }
+  }
+
+ private:
+  static std::string Candidates(const std::vector<std::string>& ids) {
+    std::string list;
+    for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+    return list;
+  }
+
+  bool ResolveProject(const Field& field, CheckedValue& value) {
+    const std::string_view text = Trim(field.text);
+    if (text.empty()) {
+      FieldError(field, "没有填写项目", "the project is empty; write its id or its name");
+      return false;
+    }
+    auto found = projects_.find(text);
+    if (found == projects_.end()) {
+      std::vector<std::string> ids;
+      for (const auto& project : catalog_.projects) ids.push_back(project.id);
+      FieldError(field, "找不到项目 " + Quote(text),
+                 "no project is called " + Quote(text) + " (projects: " + Candidates(ids) + ")");
+      return false;
+    }
+    if (found->second.size() > 1) {
+      std::vector<std::string> ids;
+      for (uint32_t p : found->second) ids.push_back(catalog_.projects[p].id);
+      FieldError(
+          field, "项目名称 " + Quote(text) + " 不唯一",
+          Quote(text) + " matches several projects; write the id instead: " + Candidates(ids));
+      return false;
+    }
+    value.project = found->second[0];
+    return true;
+  }
+
+  const TextMap<std::vector<int32_t>>& IndicatorMap(uint32_t p) {
+    auto& map = indicator_maps_[p];
+    if (map.empty()) {
+      const Project& project = catalog_.projects[p];
+      for (int32_t i = 0; i < static_cast<int32_t>(project.indicators.size()); ++i) {
+        map[project.indicators[i].id].push_back(i);
+        if (project.indicators[i].name != project.indicators[i].id) {
+          map[project.indicators[i].name].push_back(i);
+        }
+      }
+      for (std::string_view spent : kSpentSpellings) map[std::string(spent)] = {-1};
+    }
+    return map;
+  }
+
+  bool ResolveIndicator(const Field& field, CheckedValue& value) {
+    const std::string_view text = Trim(field.text);
+    const Project& project = catalog_.projects[value.project];
+    if (text.empty()) {
+      FieldError(field, "没有填写指标", "the indicator is empty; write its id or its name");
+      return false;
+    }
+    const auto& map = IndicatorMap(value.project);
+    auto found = map.find(text);
+    if (found == map.end() || found->second.size() > 1) {
+      std::vector<std::string> ids;
+      if (found == map.end()) {
+        for (const auto& indicator : project.indicators) ids.push_back(indicator.id);
+        ids.push_back("预算执行数");
+        FieldError(field, "项目 " + project.id + " 没有指标 " + Quote(text),
+                   "project " + project.id + " has no indicator " + Quote(text) +
+                       " (indicators: " + Candidates(ids) + ")");
+      } else {
+        for (int32_t i : found->second) ids.push_back(project.indicators[i].id);
+        FieldError(
+            field, "指标名称 " + Quote(text) + " 不唯一",
+            Quote(text) + " matches several indicators; write the id instead: " + Candidates(ids));
+      }
+      return false;
+    }
+    value.indicator = found->second[0];
+    return true;
+  }
+
+  bool CheckPeriod(const Field& field, CheckedValue& value) {
+    if (!field.present || Trim(field.text).empty()) {
+      FieldError(field, "没有填写期间", "the period is empty; write the month, e.g. 2026-07");
+      return false;
+    }
+    auto period = ParsePeriod(Trim(field.text));
+    if (!period) {
+      FieldError(field, Quote(field.text) + " 不是月份, 请写成 2026-07 或 2026年7月",
+                 Quote(field.text) + " is not a month; write it as 2026-07 or 2026年7月");
+      return false;
+    }
+    if (period->year != catalog_.year) {
+      FieldError(field,
+                 "期间 " + period->ToString() + " 不在 " + std::to_string(catalog_.year) + " 年度",
+                 "period " + period->ToString() + " is not in the catalogue year " +
+                     std::to_string(catalog_.year));
+      return false;
+    }
+    if (*period > Period{today_.year, today_.month}) {
+      FieldError(field, "期间 " + period->ToString() + " 还没到 (今天是 " + today_.ToString() + ")",
+                 "period " + period->ToString() + " is in the future (today is " +
+                     today_.ToString() + ")");
+      return false;
+    }
+    value.period = *period;
+    return true;
+  }
+
+  bool CheckValue(const Field& field, CheckedValue& value) {
+    const std::string_view text = Trim(field.text);
+    const bool spent = value.indicator < 0;
+    const Target* target =
+        spent ? nullptr
+              : &catalog_.projects[value.project].indicators[value.indicator].annual_target;
+    if (target != nullptr && target->kind == TargetKind::kQualitative) {
+      const Grade grade = GradeOf(text);
+      if (grade == Grade::kNone) {
+        FieldError(field, "定性指标请填 达成、部分达成 或 未达成, 不能填 " + Quote(text),
+                   "this qualitative indicator takes a grade: 达成, 部分达成 or 未达成 (not " +
+                       Quote(text) + ")");
+        return false;
+      }
+      value.grade = grade;
+      return true;
+    }
+    auto quantity = ParseQuantity(text);
+    if (!quantity.ok()) {
+      if (GradeOf(text) != Grade::kNone) {
+        FieldError(field, "定量指标请填数字, 不能填等级 " + Quote(text),
+                   "this indicator takes a number, not the grade " + Quote(text));
+      } else {
+        FieldError(field, Quote(text) + " 不是数字", quantity.status().message());
+      }
+      return false;
+    }
+    const std::string expected_unit = spent ? "元" : target->unit;
+    if (!quantity->unit.empty() && quantity->unit != expected_unit) {
+      const std::string shown = expected_unit.empty() ? "no unit" : expected_unit;
+      FieldError(
+          field, "单位 " + Quote(quantity->unit) + " 与指标不符 (应为 " + shown + ")",
+          "the unit " + Quote(quantity->unit) + " does not fit this indicator (" + shown + ")");
+      return false;
+    }
+    if (quantity->value < 0) {
+      FieldError(field, "完成值不能为负数", "the value cannot be negative");
+      return false;
+    }
+    value.value = quantity->value;
+    if (expected_unit == "%" && quantity->unit.empty()) {
+      // A bare number for a rate: 96 means 96%, 0.96 is Excel's ratio; 1 could be either.
+      if (value.value == 1) {
+        FieldError(field, "1 可能是 100% 也可能是 1%, 请写上 %",
+                   "1 could mean 100% or 1%; write it with a % sign");
+        return false;
+      }
+      if (value.value > 100) {
+        FieldError(field, Quote(text) + " 超过 100%", Quote(text) + " is more than 100%");
+        return false;
+      }
+      if (value.value > 1) value.value /= 100;
+    }
+    return true;
+  }
+
+  bool CheckChoice(const Field& field, const auto& choices, std::string& out,
+                   const std::string& allowed) {
+    const std::string_view text = Trim(field.text);
+    if (!field.present || text.empty()) return true;
+    auto choice = Choose(text, choices);
+    if (!choice) {
+      FieldError(field, Quote(text) + " 不是可选值 (" + allowed + ")",
+                 Quote(text) + " is not one of " + allowed);
+      return false;
+    }
+    out = std::string(*choice);
+    return true;
+  }
+
+  bool CheckNotes(const RawRow& row, ValueNotes& notes) {
+    bool ok = CheckChoice(row.reason_category, kReasonCategories, notes.reason_category,
+                          "经费, 制度, 人员, 硬件, 其他");
+    ok =
+        CheckChoice(row.likelihood, kLikelihoods, notes.likelihood, "确定能, 有可能, 完全不可能") &&
+        ok;
+    if (row.reason.present) notes.reason = std::string(Trim(row.reason.text));
+    if (row.action.present) notes.action = std::string(Trim(row.action.text));
+    return ok;
+  }
+
+  uint16_t InternReporter(std::string name, Submission& submission) {
+    auto found = reporter_ids_.find(name);
+    if (found != reporter_ids_.end()) return found->second;
+    if (submission.reporters.size() >= 65535) return 0;
+    submission.reporters.push_back(name);
+    const auto id = static_cast<uint16_t>(submission.reporters.size() - 1);
+    reporter_ids_.emplace(std::move(name), id);
+    return id;
+  }
+
+  const std::string& file_;
+  const Catalog& catalog_;
+  Date today_;
+  size_t max_errors_;
+  Diagnostics& diagnostics_;
+  TextMap<std::vector<uint32_t>> projects_;
+  std::vector<TextMap<std::vector<int32_t>>> indicator_maps_;
+  std::unordered_map<std::string, uint16_t> reporter_ids_;
+};
+
+void ParseCsvReport(std::string_view bytes, const std::string& file_name,
+                    const ParseOptions& options, ReportChecker& checker, Submission& submission,
+                    Diagnostics& diagnostics) {
+  // UTF-8 (the common case) is read in place; other encodings are converted first.
+  std::string converted;
+  std::string_view text = bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes;
+  if (options.encoding == TextEncoding::kGb18030 || !IsValidUtf8(text)) {
+    int error_line = 0;
+    auto decoded = DecodeText(bytes, options.encoding, &error_line);
+    if (!decoded.ok()) {
+      diagnostics.Error(file_name, error_line, 0, decoded.status().message());
+      return;
+    }
+    converted = std::move(decoded).value();
+    text = converted;
+  }
+  CsvReader reader(text, options.csv_limits);
+  CsvRow header;
+  if (!reader.Next(header) || (header.fields.size() == 1 && Trim(header.fields[0]).empty())) {
+    diagnostics.Error(file_name, reader.status().ok() ? 1 : reader.error_line(), 0,
+                      reader.status().ok()
+                          ? "文件是空的 / the file is empty; it needs a header row "
+                            "(项目,指标,期间,完成值) and one row per value"
+                          : reader.status().message());
+    return;
+  }
+  // What each column holds; rows are still checked when only unknown columns are wrong, so
+  // the manager sees every problem at once.
+  std::map<Column, size_t> found;
+  bool columns_usable = true;
+  for (size_t i = 0; i < header.fields.size(); ++i) {
+    const int col = static_cast<int>(i + 1);
+    auto column = ColumnFor(header.fields[i]);
+    if (!column) {
+      checker.Error(1, col, "不认识的列 " + Quote(header.fields[i]),
+                    "unknown column " + Quote(header.fields[i]) +
+                        "; use 项目, 指标, 期间, 完成值, 偏差原因, 偏差说明, 改进措施, 完成可能性, "
+                        "填报人 (or project, indicator, period, value, reason_category, reason, "
+                        "action, likelihood, reporter)");
+      continue;
+    }
+    if (*column == Column::kInformational) continue;
+    auto [previous, inserted] = found.emplace(*column, i);
+    if (!inserted) {
+      columns_usable = false;
+      checker.Error(1, col,
+                    "列 " + Quote(header.fields[i]) + " 与第" +
+                        std::to_string(previous->second + 1) + "列重复",
+                    "column " + Quote(header.fields[i]) + " means the same as column " +
+                        std::to_string(previous->second + 1) + "; keep one of them");
+    }
+  }
+  for (Column required : {Column::kProject, Column::kIndicator, Column::kPeriod, Column::kValue}) {
+    if (!found.contains(required)) {
+      const auto name = kColumnNames[static_cast<int>(required)];
+      checker.Error(1, 0, "缺少列 " + std::string(name), "missing the column " + std::string(name));
+      columns_usable = false;
+    }
+  }
+  if (!columns_usable) return;
+  CsvRow row;
+  size_t data_rows = 0;
+  size_t next_progress = 1 << 20;
+  while (reader.Next(row) && !checker.Full()) {
+    if (row.fields.size() == 1 && Trim(row.fields[0]).empty()) continue;  // blank line
+    ++data_rows;
+    if (row.fields.size() != header.fields.size()) {
+      checker.Error(row.line, 0,
+                    "这一行有 " + std::to_string(row.fields.size()) + " 列, 表头有 " +
+                        std::to_string(header.fields.size()) + " 列",
+                    "this row has " + std::to_string(row.fields.size()) +
+                        " cells but the header has " + std::to_string(header.fields.size()));
+      continue;
+    }
+    RawRow raw;
+    raw.line = row.line;
+    for (const auto& [column, index] : found) {
+      Field field{row.fields[index], header.fields[index], row.line, static_cast<int>(index + 1),
+                  true};
+      switch (column) {
+        case Column::kProject:
+          raw.project = field;
+          break;
+        case Column::kIndicator:
+          raw.indicator = field;
+          break;
+        case Column::kPeriod:
+          raw.period = field;
+          break;
+        case Column::kValue:
+          raw.value = field;
+          break;
+        case Column::kReasonCategory:
+          raw.reason_category = field;
+          break;
+        case Column::kReason:
+          raw.reason = field;
+          break;
+        case Column::kAction:
+          raw.action = field;
+          break;
+        case Column::kLikelihood:
+          raw.likelihood = field;
+          break;
+        case Column::kReporter:
+          raw.reporter = field;
+          break;
+        case Column::kInformational:
+          break;
+      }
+    }
+    checker.Check(raw, submission);
+    if (options.on_progress && reader.offset() >= next_progress) {
+      options.on_progress(reader.offset(), text.size());
+      next_progress = reader.offset() + (1 << 20);
+    }
+  }
+  if (!reader.status().ok()) {
+    diagnostics.Error(file_name, reader.error_line(), 0, reader.status().message());
+    return;
+  }
+  if (data_rows == 0) {
+    checker.Error(1, 0, "只有表头, 没有数据", "the file has a header but no rows of values");
+  }
+}
+
+void ParseYamlReport(std::string_view bytes, const std::string& file_name, ReportChecker& checker,
+                     Submission& submission, Diagnostics& diagnostics) {
+  YamlFields fields(file_name, diagnostics);
+  auto document = fields.Parse(bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes);
+  if (!document) return;
+  const YamlNode root_node = document->root();
+  const YamlNode* root = &root_node;
+  if (!fields.ExpectMap(*root, "the report")) return;
+  fields.CheckKeys(*root, {"period", "reporter", "projects"}, "the report");
+  auto field_of = [&](const YamlNode& node, std::string_view label) {
+    const SourcePlace place = fields.Place(node);
+    Field field{std::string_view(), label, place.line, place.column, false};
+    if (node && node.IsScalar()) {
+      field.text = node.Scalar();
+      field.present = true;
+    } else if (node && !node.IsNull()) {
+      fields.Error(node, Quote(label) + " must be a single value");
+    }
+    return field;
+  };
+  const YamlNode period = (*root)["period"];
+  const YamlNode reporter = (*root)["reporter"];
+  const YamlNode projects = (*root)["projects"];
+  if (!period) {
+    fields.Error(*root, "缺少 'period' (期间) / missing 'period', e.g. period: 2026-07");
+    return;
+  }
+  if (!projects) {
+    fields.Error(*root, "缺少 'projects' / missing 'projects'");
+    return;
+  }
+  if (!fields.ExpectMap(projects, "'projects'")) return;
+  size_t values = 0;
+  for (const auto& project_entry : projects.Entries()) {
+    const YamlNode& project = project_entry.second;
+    if (!fields.ExpectMap(project, "a project")) continue;
+    fields.CheckKeys(project, {"spent", "indicators"}, "a project");
+    auto check = [&](const YamlNode& key, const YamlNode& node) {
+      ++values;
+      RawRow row;
+      row.line = fields.Place(key).line;
+      row.project = field_of(project_entry.first, "project");
+      row.indicator = field_of(key, "indicator");
+      row.period = field_of(period, "period");
+      row.reporter = field_of(reporter, "reporter");
+      if (node.IsMap()) {
+        fields.CheckKeys(node, {"value", "reason_category", "reason", "action", "likelihood"},
+                         "an indicator's value");
+        row.value = field_of(node["value"], "value");
+        if (!row.value.present) {
+          fields.Error(node, "缺少 'value' / missing 'value'");
+          return;
+        }
+        row.reason_category = field_of(node["reason_category"], "reason_category");
+        row.reason = field_of(node["reason"], "reason");
+        row.action = field_of(node["action"], "action");
+        row.likelihood = field_of(node["likelihood"], "likelihood");
+      } else {
+        row.value = field_of(node, "value");
+      }
+      checker.Check(row, submission);
+    };
+    for (const auto& entry : project.Entries()) {
+      if (entry.first.Scalar() == kSpentIndicator) {
+        check(entry.first, entry.second);
+      } else if (entry.first.Scalar() == "indicators" &&
+                 fields.ExpectMap(entry.second, "'indicators'")) {
+        for (const auto& indicator : entry.second.Entries())
+          check(indicator.first, indicator.second);
+      }
+    }
+  }
+  if (values == 0) checker.Error(0, 0, "没有任何数据", "the report holds no values");
+}
+
+}  // namespace
+
+std::string_view GradeName(Grade grade) {
+  switch (grade) {
+    case Grade::kAchieved:
+      return "达成";
+    case Grade::kPartlyAchieved:
+      return "部分达成";
+    case Grade::kNotAchieved:
+      return "未达成";
+    case Grade::kNone:
+      return "";
+  }
+  return "";
+}
+
+std::string Submission::MainReporter() const {
+  std::vector<size_t> counts(reporters.size(), 0);
+  for (const auto& value : values) ++counts[value.reporter];
+  size_t best = 0;  // "" unless some value names a reporter
+  for (size_t i = 1; i < counts.size(); ++i) {
+    if (counts[i] > (best == 0 ? 0 : counts[best])) best = i;
+  }
+  return reporters[best];
+}
+
+std::optional<Period> ParsePeriod(std::string_view raw) {
+  const std::string folded = FoldFullWidth(raw);
+  std::string_view text = folded;
+  size_t pos = 0;
+  // Reads 1 to `max` digits at pos.
+  auto number = [&](size_t max) -> std::optional<int> {
+    int value = 0;
+    size_t digits = 0;
+    while (pos < text.size() && digits < max && text[pos] >= '0' && text[pos] <= '9') {
+      value = value * 10 + (text[pos++] - '0');
+      ++digits;
+    }
+    return digits == 0 ? std::nullopt : std::optional<int>(value);
+  };
+  auto literal = [&](std::string_view expected) {
+    if (!text.substr(pos).starts_with(expected)) return false;
+    pos += expected.size();
+    return true;
+  };
+  std::optional<int> year, month, day;
+  const bool all_digits = text.find_first_not_of("0123456789") == std::string_view::npos;
+  if (text.size() == 6 && all_digits) {  // 202607
+    year = number(4);
+    month = number(2);
+  } else {
+    year = number(4);
+    if (!year || pos != 4) return std::nullopt;
+    if (literal("年")) {
+      month = number(2);
+      if (!literal("月")) return std::nullopt;
+    } else {
+      for (std::string_view separator : {"-", "/", "."}) {
+        if (!literal(separator)) continue;
+        month = number(2);
+        if (pos < text.size() && (separator != "." && literal(separator))) {
+          day = number(2);
+          if (!day) return std::nullopt;
+        }
+        break;
+      }
+    }
+  }
+  if (!year || !month || pos != text.size()) return std::nullopt;
+  if (*year < 2000 || *year > 2100 || *month < 1 || *month > 12) return std::nullopt;
+  if (day && (*day < 1 || *day > DaysInMonth(*year, *month))) return std::nullopt;
+  return Period{*year, *month};
+}
+
+Submission ParseReport(std::string_view bytes, ReportFormat format, const std::string& file_name,
+                       const Catalog& catalog, Date today, const ParseOptions& options,
+                       Diagnostics& diagnostics) {
+  Submission submission;
+  ReportChecker checker(file_name, catalog, today, options.max_errors, diagnostics);
+  if (bytes.find('\0') != std::string_view::npos) {
+    diagnostics.Error(file_name, 0, 0,
+                      "这不是文本文件 / this is not a text file (it contains binary data); "
+                      "save the report as CSV or YAML");
+    return submission;
+  }
+  if (format == ReportFormat::kCsv) {
+    ParseCsvReport(bytes, file_name, options, checker, submission, diagnostics);
+  } else {
+    ParseYamlReport(bytes, file_name, checker, submission, diagnostics);
+  }
+  if (!diagnostics.has_errors()) checker.CheckDuplicates(submission);
+  return submission;
+}
+
+std::function<StoredValueView(size_t)> StoredValues(const Submission& submission,
+                                                    const Catalog& catalog) {
+  return [&submission, &catalog](size_t i) {
+    const CheckedValue& value = submission.values[i];
+    const Project& project = catalog.projects[value.project];
+    StoredValueView view;
+    view.project_id = project.id;
+    view.indicator_id = value.indicator < 0
+                            ? kSpentIndicator
+                            : std::string_view(project.indicators[value.indicator].id);
+    view.period = value.period;
+    if (value.grade == Grade::kNone) view.value = value.value;
+    view.grade = GradeName(value.grade);
+    if (value.notes > 0) {
+      const ValueNotes& notes = submission.notes[value.notes - 1];
+      view.reason_category = notes.reason_category;
+      view.reason = notes.reason;
+      view.action = notes.action;
+      view.likelihood = notes.likelihood;
+    }
+    view.reporter = submission.reporters[value.reporter];
+    return view;
+  };
+}
+
+}  // namespace ptmon

@@ -1,0 +1,376 @@
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ptmon/base/sha256.h>
+#include <ptmon/base/text.h>
+#include <ptmon/ingest/ingestor.h>
+
+namespace ptmon {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+std::string BaseName(const std::string& path) { return fs::path(path).filename().string(); }
+
+std::optional<ReportFormat> FormatOf(std::string_view name) {
+  auto ends = [&](std::string_view suffix) {
+    return name.size() > suffix.size() &&
+           NormalizeKey(name.substr(name.size() - suffix.size())) == suffix;
+  };
+  if (ends(".csv")) return ReportFormat::kCsv;
+  if (ends(".yaml") || ends(".yml")) return ReportFormat::kYaml;
+  return std::nullopt;
+}
+
+// Reads a regular file without following a symlink, so a link planted in the inbox can never
+// make ptmon read (or later move) something outside it.
+Result<std::string> ReadRegularFile(const std::string& path, size_t max_bytes) {
+  const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ELOOP)
+      return Status::Error("是符号链接, 不予处理 / is a symbolic link; copy the file itself");
+    return Status::Error(Errno("cannot open"));
+  }
+  struct stat info {};
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
+    return Status::Error("不是普通文件 / is not a regular file (a folder, pipe or device)");
+  }
+  if (static_cast<size_t>(info.st_size) > max_bytes) {
+    close(fd);
+    return Status::Error("文件太大 / is " + std::to_string(info.st_size) +
+                         " bytes, over the limit of " + std::to_string(max_bytes) +
+                         "; split it into smaller files");
+  }
+  std::string bytes(static_cast<size_t>(info.st_size), '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  if (done != bytes.size()) return Status::Error("changed while being read; drop it again");
+  return bytes;
+}
+
+// Moves `from` to `dir/name`, or to `dir/stem-2.ext`, `-3` … when taken; never overwrites.
+Result<std::string> MoveNoReplace(const std::string& from, const std::string& dir,
+                                  const std::string& name) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return Status::Error("cannot create " + dir + ": " + error.message());
+  const fs::path base(name);
+  for (int attempt = 1; attempt < 10000; ++attempt) {
+    const std::string candidate =
+        attempt == 1
+            ? name
+            : base.stem().string() + "-" + std::to_string(attempt) + base.extension().string();
+    const std::string to = (fs::path(dir) / candidate).string();
+    if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return to;
+    if (errno != EEXIST) return Status::Error(Errno("cannot move " + from + " to " + to));
+  }
+  return Status::Error("too many files named " + name + " in " + dir);
+}
+
+// Writes bytes to a new file `dir/name` (suffixing as MoveNoReplace does), via a temporary
+// name and a rename so readers never see half a file.
+Result<std::string> WriteNoReplace(const std::string& dir, const std::string& name,
+                                   std::string_view bytes) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return Status::Error("cannot create " + dir + ": " + error.message());
+  const std::string temporary = (fs::path(dir) / ("." + name + ".tmp")).string();
+  const int fd =
+      open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+  if (fd < 0) return Status::Error(Errno("cannot write " + temporary));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool written = done == bytes.size() && fsync(fd) == 0;
+  close(fd);
+  if (!written) {
+    unlink(temporary.c_str());
+    return Status::Error(Errno("cannot write " + temporary));
+  }
+  auto moved = MoveNoReplace(temporary, dir, name);
+  if (!moved.ok()) unlink(temporary.c_str());
+  return moved;
+}
+
+bool InDirectory(const std::string& path, const std::string& dir) {
+  std::error_code error;
+  const fs::path parent = fs::weakly_canonical(fs::absolute(path).parent_path(), error);
+  return !error && parent == fs::weakly_canonical(fs::absolute(dir), error);
+}
+
+std::string SidecarText(const IngestOutcome& outcome) {
+  std::string text =
+      "ptmon 拒收了这个文件, 没有应用任何数据。请改正以下问题后重新提交。\n"
+      "ptmon refused this file and applied nothing from it. Fix these problems and "
+      "submit it again.\n\n";
+  for (const auto& error : outcome.errors) text += error + "\n";
+  if (outcome.error_count > static_cast<int>(outcome.errors.size())) {
+    text +=
+        "… 另有 / and " + std::to_string(outcome.error_count - outcome.errors.size()) + " more\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+InboxLayout InboxLayout::ForDataDir(const std::string& data_dir) {
+  const fs::path dir(data_dir);
+  return {(dir / "inbox").string(), (dir / "archive").string(), (dir / "rejected").string()};
+}
+
+Status InboxLayout::Create() const {
+  for (const auto& dir : {inbox, archive, rejected}) {
+    std::error_code error;
+    fs::create_directories(dir, error);
+    if (error) return Status::Error("cannot create " + dir + ": " + error.message());
+  }
+  return Status::Ok();
+}
+
+std::string_view IngestResultName(IngestResult result) {
+  switch (result) {
+    case IngestResult::kApplied:
+      return "applied";
+    case IngestResult::kDuplicate:
+      return "duplicate";
+    case IngestResult::kRejected:
+      return "rejected";
+    case IngestResult::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+std::string IngestOutcome::Summary() const {
+  const std::string name = Quote(file_name);
+  switch (result) {
+    case IngestResult::kApplied:
+      return name + ": applied " + std::to_string(values) + " values (batch " +
+             std::to_string(batch_id) + ")" +
+             (skipped_rows > 0 ? ", " + std::to_string(skipped_rows) + " empty rows skipped" : "");
+    case IngestResult::kDuplicate:
+      return name + ": duplicate of batch " + std::to_string(batch_id) + ", not applied again";
+    case IngestResult::kRejected:
+      return name + ": rejected, " + std::to_string(error_count) + " problem(s)" +
+             (moved_to.empty() ? "" : ", see " + moved_to + ".errors.txt");
+    case IngestResult::kFailed:
+      return name + ": not processed: " + (errors.empty() ? "unknown failure" : errors.front());
+  }
+  return name;
+}
+
+bool IsReportName(std::string_view name) {
+  if (name.empty() || name.front() == '.' || name.starts_with("~$")) return false;
+  if (name.ends_with(".tmp") || name.ends_with(".part")) return false;
+  return FormatOf(name).has_value();
+}
+
+Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, InboxLayout layout,
+                   IngestOptions options)
+    : store_(store),
+      catalog_(catalog),
+      clock_(clock),
+      layout_(std::move(layout)),
+      options_(std::move(options)) {}
+
+IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, Batch& batch) {
+  IngestOutcome outcome;
+  outcome.file_name = name;
+  outcome.sha256 = batch.sha256 = Sha256Hex(bytes);
+  batch.file_name = name;
+  batch.size_bytes = static_cast<long long>(bytes.size());
+  batch.received_at = FormatRfc3339(clock_.Now());
+  auto previous = store_.FindAppliedBatch(batch.sha256);
+  if (!previous.ok()) {
+    outcome.errors.push_back(previous.status().message());
+    return outcome;
+  }
+  if (previous->has_value()) {
+    outcome.result = IngestResult::kDuplicate;
+    outcome.batch_id = previous->value().id;
+    batch.status = BatchStatus::kDuplicate;
+    batch.error_text = "duplicate of batch " + std::to_string(outcome.batch_id);
+    return outcome;
+  }
+  Diagnostics diagnostics;
+  const auto format = FormatOf(name);
+  Submission submission;
+  if (!format) {
+    diagnostics.Error(name, 0, 0, "不是 .csv 或 .yaml 文件 / is not a .csv, .yaml or .yml file");
+  } else {
+    submission =
+        ParseReport(bytes, *format, name, catalog_, clock_.Today(), options_.parse, diagnostics);
+  }
+  if (!diagnostics.has_errors() && submission.values.empty()) {
+    diagnostics.Error(name, 0, 0, "没有填写任何完成值 / every value is empty; nothing to apply");
+  }
+  if (diagnostics.has_errors()) {
+    outcome.result = IngestResult::kRejected;
+    outcome.error_count = diagnostics.error_count();
+    for (const auto& diagnostic : diagnostics.all()) {
+      if (outcome.errors.size() >= options_.max_listed_errors) break;
+      if (diagnostic.severity == Severity::kError) outcome.errors.push_back(diagnostic.ToString());
+    }
+    batch.status = BatchStatus::kRejected;
+    for (const auto& error : outcome.errors) {
+      if (batch.error_text.size() > 4000) break;
+      batch.error_text += error + "\n";
+    }
+    return outcome;
+  }
+  batch.reporter = submission.MainReporter();
+  batch.applied_at = FormatRfc3339(clock_.Now());
+  auto applied =
+      store_.ApplyBatch(batch, submission.values.size(), StoredValues(submission, catalog_));
+  if (!applied.ok()) {
+    outcome.errors.push_back(applied.status().message());
+    return outcome;
+  }
+  outcome.result = IngestResult::kApplied;
+  outcome.batch_id = applied.value();
+  outcome.values = submission.values.size();
+  outcome.skipped_rows = submission.skipped_rows;
+  batch.status = BatchStatus::kApplied;
+  return outcome;
+}
+
+IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view bytes) {
+  Batch batch;
+  if (bytes.size() > options_.max_file_bytes) {
+    IngestOutcome outcome;
+    outcome.file_name = name;
+    outcome.result = IngestResult::kRejected;
+    outcome.error_count = 1;
+    outcome.errors.push_back(name + ": 文件太大 / is over the limit of " +
+                             std::to_string(options_.max_file_bytes) + " bytes");
+    return outcome;
+  }
+  IngestOutcome outcome = Ingest(name, bytes, batch);
+  if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kDuplicate) {
+    if (auto recorded = store_.RecordBatch(batch); !recorded.ok()) {
+      outcome.result = IngestResult::kFailed;
+      outcome.errors.insert(outcome.errors.begin(), recorded.status().message());
+    }
+  }
+  return outcome;
+}
+
+IngestOutcome Ingestor::IngestFile(const std::string& path) {
+  const std::string name = BaseName(path);
+  const bool in_inbox = InDirectory(path, layout_.inbox);
+  Batch batch;
+  IngestOutcome outcome;
+  struct stat link_info {};
+  if (lstat(path.c_str(), &link_info) != 0) {
+    outcome.file_name = path;
+    outcome.errors.push_back(Errno(path));  // a mistyped path: nothing to record or move
+    return outcome;
+  }
+  auto bytes = ReadRegularFile(path, options_.max_file_bytes);
+  if (bytes.ok()) {
+    outcome = Ingest(path, *bytes, batch);
+  } else {
+    outcome.file_name = path;
+    outcome.result = IngestResult::kRejected;
+    outcome.error_count = 1;
+    outcome.errors.push_back(
+        Diagnostic{Severity::kError, path, 0, 0, bytes.status().message()}.ToString());
+    batch.file_name = path;
+    batch.sha256 = "";
+    batch.received_at = FormatRfc3339(clock_.Now());
+    batch.status = BatchStatus::kRejected;
+    batch.error_text = outcome.errors.front();
+  }
+  if (outcome.result == IngestResult::kFailed) return outcome;  // retry later; leave the file
+  if (outcome.result != IngestResult::kApplied) {
+    if (auto recorded = store_.RecordBatch(batch); !recorded.ok()) {
+      outcome.result = IngestResult::kFailed;
+      outcome.errors.insert(outcome.errors.begin(), recorded.status().message());
+      return outcome;
+    }
+  }
+  // The batch is committed; only now does the file move. A crash before the move leaves it in
+  // the inbox, where the next scan finds its hash applied and archives it as a duplicate.
+  const Date today = clock_.Today();
+  char month_dir[16];
+  std::snprintf(month_dir, sizeof month_dir, "%04d/%02d", today.year, today.month);
+  const bool rejected = outcome.result == IngestResult::kRejected;
+  const std::string dir =
+      rejected ? layout_.rejected : (fs::path(layout_.archive) / month_dir).string();
+  Result<std::string> placed = Status::Error("not placed");
+  if (in_inbox) {
+    placed = MoveNoReplace(path, dir, name);
+  } else if (bytes.ok()) {
+    placed = WriteNoReplace(dir, name, *bytes);
+  }
+  if (placed.ok()) {
+    outcome.moved_to = placed.value();
+    if (rejected) {
+      auto sidecar =
+          WriteNoReplace(dir, BaseName(outcome.moved_to) + ".errors.txt", SidecarText(outcome));
+      if (!sidecar.ok()) outcome.errors.push_back(sidecar.status().message());
+    }
+  } else if (in_inbox) {
+    outcome.errors.push_back(placed.status().message());
+  }
+  return outcome;
+}
+
+InboxScanner::InboxScanner(std::string inbox, const Clock& clock, std::chrono::milliseconds settle)
+    : inbox_(std::move(inbox)), clock_(clock), settle_(settle) {}
+
+void InboxScanner::MarkComplete(const std::string& name) { seen_[name].complete = true; }
+
+std::vector<std::string> InboxScanner::Ready() {
+  const auto now = clock_.Now();
+  std::map<std::string, Seen> still_there;
+  std::vector<std::string> ready;
+  DIR* dir = opendir(inbox_.c_str());
+  if (dir == nullptr) return ready;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (!IsReportName(name)) continue;
+    struct stat info {};
+    if (fstatat(dirfd(dir), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    Seen seen = seen_.count(name) ? seen_[name] : Seen{};
+    const long long mtime_ns = info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec;
+    if (seen.size != info.st_size || seen.mtime_ns != mtime_ns) {
+      seen.size = info.st_size;
+      seen.mtime_ns = mtime_ns;
+      seen.stable_since = now;
+    }
+    if (seen.complete || now - seen.stable_since >= settle_) ready.push_back(name);
+    still_there[name] = seen;
+  }
+  closedir(dir);
+  for (auto& name : ready) {
+    still_there.erase(name);  // taken away by the caller; forget it
+    name = (fs::path(inbox_) / name).string();
+  }
+  seen_ = std::move(still_there);
+  std::sort(ready.begin(), ready.end());
+  return ready;
+}
+
+}  // namespace ptmon

@@ -1,0 +1,204 @@
+// `ptmon ingest`, `template` and `history` as a manager uses them, and the crash test: a real
+// ptmon killed with SIGKILL at random moments never applies a file twice or half.
+#include <filesystem>
+#include <map>
+#include <random>
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ptmon/base/sha256.h>
+
+#include "support/process.h"
+
+namespace ptmon {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::ReadFile;
+using testing_support::RunPtmon;
+using testing_support::TempDir;
+
+const std::string kCatalog = std::string(PTMON_TEST_DATA) + "/reports/catalog.yaml";
+
+TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
+  TempDir dir;
+  const auto templ =
+      RunPtmon({"template", "--catalog", kCatalog, "--period", "2026-07", "--project", "devices"});
+  ASSERT_EQ(templ.exit_code, 0) << templ.err;
+  ASSERT_TRUE(
+      templ.out.starts_with("\xEF\xBB\xBF项目,一级指标,二级指标,指标,年度指标值,期间,完成值,"));
+  EXPECT_NE(templ.out.find("设备项目,产出指标,数量指标,设备维护数量,≥30台,2026年7月,,"),
+            std::string::npos)
+      << templ.out;
+  EXPECT_NE(templ.out.find("设备项目,,,预算执行数,500000元,2026年7月,,"), std::string::npos)
+      << templ.out;
+  // The manager fills in two values in Excel and saves.
+  std::string filled = templ.out;
+  auto fill = [&](const std::string& row_start, const std::string& value) {
+    const size_t at = filled.find(row_start);
+    ASSERT_NE(at, std::string::npos);
+    const size_t value_at = filled.find("2026年7月,", at) + std::string("2026年7月,").size();
+    filled.insert(value_at, value);
+  };
+  fill("设备项目,产出指标,数量指标,设备维护数量", "12");
+  fill("设备项目,,,预算执行数", "21.5万");
+  const std::string path = dir.Write("july.csv", filled);
+  const auto ingest = RunPtmon(
+      {"ingest", "--catalog", kCatalog, "--data-dir", dir / "data", "--now", "2026-08-05", path});
+  EXPECT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_EQ(ingest.out, "'" + path + "': applied 2 values (batch 1), 4 empty rows skipped\n");
+  const auto history =
+      RunPtmon({"history", "--catalog", kCatalog, "--data-dir", dir / "data", "--project",
+                "devices", "--indicator", "spent", "--format", "json"});
+  EXPECT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("\"value\": 215000.0"), std::string::npos) << history.out;
+}
+
+TEST(IngestCliTest, GbkTemplateRoundTrips) {
+  const auto templ =
+      RunPtmon({"template", "--catalog", kCatalog, "--period", "2026-07", "--encoding", "gbk"});
+  ASSERT_EQ(templ.exit_code, 0);
+  EXPECT_EQ(templ.out.substr(0, 4), "\xCF\xEE\xC4\xBF");  // 项目 in GBK, no BOM
+}
+
+TEST(IngestCliTest, ExitCodesSayWhetherAnythingWasRefused) {
+  TempDir dir;
+  const std::string good = dir.Write(
+      "good.csv", "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n");
+  const std::string bad = dir.Write(
+      "bad.csv", "project,indicator,period,value\ndevices,devices-maintained,2026-09,12\n");
+  const std::vector<std::string> base = {"ingest",     "--catalog", kCatalog,    "--data-dir",
+                                         dir / "data", "--now",     "2026-08-05"};
+  auto run = [&](std::vector<std::string> files) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), files.begin(), files.end());
+    return RunPtmon(args);
+  };
+  EXPECT_EQ(run({good}).exit_code, 0);
+  auto duplicate = run({good});
+  EXPECT_EQ(duplicate.exit_code, 0);
+  EXPECT_NE(duplicate.out.find("duplicate of batch 1"), std::string::npos);
+  auto refused = run({bad, good});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find(bad + ":2:3: 'period': 期间 2026-09 还没到 (今天是 2026-08-05)"),
+            std::string::npos)
+      << refused.err;
+  auto missing = run({dir / "missing.csv"});
+  EXPECT_EQ(missing.exit_code, 2);
+  // With no files it processes the inbox.
+  dir.Write("data/inbox/later.csv",
+            "project,indicator,period,value\ndevices,devices-maintained,2026-08,14\n");
+  auto inbox = run({});
+  EXPECT_EQ(inbox.exit_code, 0) << inbox.err;
+  EXPECT_NE(inbox.out.find("later.csv': applied 1 values (batch"), std::string::npos) << inbox.out;
+  EXPECT_TRUE(fs::exists(dir / "data/archive/2026/08/later.csv"));
+}
+
+std::string CrashCatalog(int projects, int indicators) {
+  std::string text = "unit: {id: crash, name: 崩溃测试}\nyear: 2026\nprojects:\n";
+  for (int p = 0; p < projects; ++p) {
+    text += "  - id: p" + std::to_string(p) + "\n    name: 项目" + std::to_string(p) +
+            "\n    department: test\n    funds:\n      period: {total: 1, provincial: 1}\n"
+            "      annual: {total: 1, provincial: 1}\n    indicators:\n";
+    for (int i = 0; i < indicators; ++i) {
+      text += "      - {id: i" + std::to_string(i) +
+              ", level1: 产出指标, level2: 数量指标, name: 指标" + std::to_string(i) +
+              ", target: \"≥100人\"}\n";
+    }
+  }
+  return text;
+}
+
+struct AppliedBatch {
+  long long rows_declared;
+  long long rows_stored;
+};
+
+// sha256 → applied batches with that content, after checking the database's integrity.
+std::multimap<std::string, AppliedBatch> AppliedBatches(const std::string& db_path) {
+  if (!fs::exists(db_path)) return {};  // killed before it created the database
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  sqlite3_stmt* check = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &check, nullptr);
+  EXPECT_EQ(sqlite3_step(check), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(check, 0)), "ok");
+  sqlite3_finalize(check);
+  std::multimap<std::string, AppliedBatch> applied;
+  sqlite3_stmt* batches = nullptr;
+  sqlite3_prepare_v2(
+      db,
+      "SELECT b.sha256, b.row_count, (SELECT COUNT(*) FROM actual a WHERE a.batch_id = b.id) "
+      "FROM batch b WHERE b.status = 'applied'",
+      -1, &batches, nullptr);
+  while (sqlite3_step(batches) == SQLITE_ROW) {
+    applied.emplace(
+        reinterpret_cast<const char*>(sqlite3_column_text(batches, 0)),
+        AppliedBatch{sqlite3_column_int64(batches, 1), sqlite3_column_int64(batches, 2)});
+  }
+  sqlite3_finalize(batches);
+  sqlite3_close(db);
+  return applied;
+}
+
+TEST(CrashTest, KilledAtRandomMomentsEveryFileIsAppliedOnceOrNotAtAll) {
+  TempDir dir;
+  const std::string catalog = dir.Write("catalog.yaml", CrashCatalog(50, 10));
+  const std::string data = dir / "data";
+  fs::create_directories(data + "/inbox");
+  const std::vector<std::string> argv = {PTMON_BINARY, "ingest", "--catalog", catalog,
+                                         "--data-dir", data,     "--now",     "2026-12-20"};
+  std::mt19937 random(20261127);
+  std::vector<std::string> dropped;  // content hashes of every file ever dropped
+  constexpr int kRounds = 50;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int file = 0; file < 3; ++file) {
+      std::string content = "project,indicator,period,value\n";
+      for (int p = 0; p < 50; ++p) {
+        for (int i = 0; i < 10; ++i) {
+          content += "p" + std::to_string(p) + ",i" + std::to_string(i) + ",2026-" +
+                     std::to_string(1 + (round + file) % 12) + "," +
+                     std::to_string(round * 1000 + file * 100 + p + i) + "\n";
+        }
+      }
+      dropped.push_back(Sha256Hex(content));
+      dir.Write("data/inbox/r" + std::to_string(round) + "-f" + std::to_string(file) + ".csv",
+                content);
+    }
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      std::vector<char*> args;
+      for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    usleep(std::uniform_int_distribution<useconds_t>(0, 60'000)(random));
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    // Right after the kill: nothing half-applied, nothing twice.
+    for (const auto& [sha, batch] : AppliedBatches(data + "/ptmon.db")) {
+      EXPECT_EQ(batch.rows_stored, batch.rows_declared) << "round " << round;
+      EXPECT_EQ(batch.rows_stored, 500) << "round " << round;
+    }
+    // Restart and let it finish: every file dropped so far is applied exactly once.
+    const auto finished = testing_support::RunProcess(argv);
+    ASSERT_EQ(finished.exit_code, 0) << finished.err;
+    const auto applied = AppliedBatches(data + "/ptmon.db");
+    for (const auto& sha : dropped) EXPECT_EQ(applied.count(sha), 1u) << "round " << round;
+    EXPECT_EQ(applied.size(), dropped.size());
+    EXPECT_TRUE(fs::is_empty(data + "/inbox")) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace ptmon

@@ -1,0 +1,338 @@
+// The ingest library: CSV and period parsing, the bad-file corpus, and how files are applied,
+// refused, archived and never applied twice.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ptmon/config/catalog_loader.h>
+#include <ptmon/ingest/csv.h>
+#include <ptmon/ingest/ingestor.h>
+
+#include "support/process.h"
+
+namespace ptmon {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::ReadFile;
+using testing_support::TempDir;
+
+const std::string kReports = std::string(PTMON_TEST_DATA) + "/reports";
+
+std::vector<std::vector<std::string>> ReadAll(std::string_view text) {
+  CsvReader reader(text);
+  CsvRow row;
+  std::vector<std::vector<std::string>> rows;
+  while (reader.Next(row)) rows.emplace_back(row.fields.begin(), row.fields.end());
+  EXPECT_TRUE(reader.status().ok()) << reader.status().message();
+  return rows;
+}
+
+TEST(CsvReaderTest, ReadsRfc4180) {
+  using Rows = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(ReadAll("a,b\r\n1,2\r\n"), (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(ReadAll("a,b\n1,2"), (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(ReadAll("\"x, y\",\"say \"\"hi\"\"\"\n"), (Rows{{"x, y", "say \"hi\""}}));
+  EXPECT_EQ(ReadAll("\"two\nlines\",z\n"), (Rows{{"two\nlines", "z"}}));
+  EXPECT_EQ(ReadAll("a,,\n"), (Rows{{"a", "", ""}}));
+  EXPECT_EQ(ReadAll(""), Rows{});
+}
+
+TEST(CsvReaderTest, CountsLinesAcrossQuotedNewlines) {
+  CsvReader reader("h\n\"a\nb\"\nc\n");
+  CsvRow row;
+  ASSERT_TRUE(reader.Next(row));
+  EXPECT_EQ(row.line, 1);
+  ASSERT_TRUE(reader.Next(row));
+  EXPECT_EQ(row.line, 2);
+  ASSERT_TRUE(reader.Next(row));
+  EXPECT_EQ(row.line, 4);
+}
+
+TEST(CsvReaderTest, EnforcesLimits) {
+  CsvLimits limits;
+  limits.max_field_bytes = 4;
+  CsvReader reader("abcde\n", limits);
+  CsvRow row;
+  EXPECT_FALSE(reader.Next(row));
+  EXPECT_NE(reader.status().message().find("longer than 4 bytes"), std::string::npos);
+  EXPECT_EQ(reader.error_line(), 1);
+}
+
+TEST(CsvLineTest, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(CsvLine({"a", "b,c", "say \"hi\"", "x\ny"}),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\r\n");
+}
+
+TEST(DecodeTextTest, DetectsUtf8BomAndGbk) {
+  EXPECT_EQ(DecodeText("\xEF\xBB\xBF项目", TextEncoding::kAuto).value(), "项目");
+  EXPECT_EQ(DecodeText("\xCF\xEE\xC4\xBF", TextEncoding::kAuto).value(), "项目");  // GBK
+  EXPECT_EQ(DecodeText("项目", TextEncoding::kUtf8).value(), "项目");
+  int line = 0;
+  EXPECT_FALSE(DecodeText("a\nb\n\xFF\xFF", TextEncoding::kAuto, &line).ok());
+  EXPECT_EQ(line, 3);
+  EXPECT_FALSE(DecodeText("\xCF\xEE", TextEncoding::kUtf8).ok());  // forced UTF-8
+  EXPECT_EQ(DecodeText(EncodeGb18030("偏差原因").value(), TextEncoding::kGb18030).value(),
+            "偏差原因");
+}
+
+TEST(ParsePeriodTest, AcceptsTheWaysPeopleWriteAMonth) {
+  struct Case {
+    const char* text;
+    std::optional<Period> period;
+  };
+  const Case cases[] = {{"2026-07", Period{2026, 7}},
+                        {"2026-7", Period{2026, 7}},
+                        {"2026/07", Period{2026, 7}},
+                        {"2026.07", Period{2026, 7}},
+                        {"2026年7月", Period{2026, 7}},
+                        {"2026年07月", Period{2026, 7}},
+                        {"202607", Period{2026, 7}},
+                        {"2026/7/1", Period{2026, 7}},
+                        {"2026-07-31", Period{2026, 7}},
+                        {"２０２６－０７", Period{2026, 7}},
+                        {"2026-13", std::nullopt},
+                        {"2026-00", std::nullopt},
+                        {"2026-07-32", std::nullopt},
+                        {"July 2026", std::nullopt},
+                        {"26-07", std::nullopt},
+                        {"2026年7", std::nullopt},
+                        {"", std::nullopt},
+                        {"2026-07x", std::nullopt},
+                        {"1999-07", std::nullopt}};
+  for (const auto& c : cases) EXPECT_EQ(ParsePeriod(c.text), c.period) << c.text;
+}
+
+class IngestTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    auto source = ReadCatalogFile(kReports + "/catalog.yaml");
+    ASSERT_TRUE(source.ok());
+    Diagnostics diagnostics;
+    catalog_ = LoadCatalog({*source}, diagnostics).value();
+    layout_ = InboxLayout::ForDataDir(dir_.path());
+    ASSERT_TRUE(layout_.Create().ok());
+    store_ = Store::Open(dir_ / "ptmon.db").value();
+    ingestor_ = std::make_unique<Ingestor>(*store_, catalog_, clock_, layout_, options_);
+  }
+
+  std::string Drop(const std::string& name, const std::string& content) {
+    return dir_.Write("inbox/" + name, content);
+  }
+  std::string DropCopy(const std::string& from, const std::string& name = "") {
+    return Drop(name.empty() ? fs::path(from).filename().string() : name, ReadFile(from));
+  }
+  long long CountValues() {
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(store_->handle(), "SELECT COUNT(*) FROM actual", -1, &statement, nullptr);
+    sqlite3_step(statement);
+    const long long count = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    return count;
+  }
+  std::vector<ActualRevision> History(const std::string& project, const std::string& indicator) {
+    return store_->History(project, indicator).value();
+  }
+
+  TempDir dir_;
+  FixedClock clock_{Date{2026, 8, 5}};
+  Catalog catalog_;
+  InboxLayout layout_;
+  IngestOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Ingestor> ingestor_;
+};
+
+// Every file in tests/data/reports/bad is refused with exactly the messages in NAME.expected,
+// changes nothing, and lands in rejected/ with the messages in its sidecar.
+TEST_F(IngestTest, EveryBadFileIsRefusedWithItsMessage) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(kReports + "/bad")) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(".expected")) continue;
+    ++files;
+    const std::string path = DropCopy(entry.path().string());
+    const IngestOutcome outcome = ingestor_->IngestFile(path);
+    EXPECT_EQ(outcome.result, IngestResult::kRejected) << name;
+    std::istringstream expected(ReadFile(entry.path().string() + ".expected"));
+    std::vector<std::string> expected_lines;
+    for (std::string line; std::getline(expected, line);) expected_lines.push_back(path + line);
+    EXPECT_EQ(outcome.errors, expected_lines) << name;
+    EXPECT_EQ(outcome.moved_to, layout_.rejected + "/" + name) << name;
+    EXPECT_FALSE(fs::exists(path)) << name;
+    const std::string sidecar = ReadFile(layout_.rejected + "/" + name + ".errors.txt");
+    for (const auto& line : expected_lines)
+      EXPECT_NE(sidecar.find(line), std::string::npos) << name;
+  }
+  EXPECT_GE(files, 30);
+  EXPECT_EQ(CountValues(), 0);
+  for (const auto& batch : store_->Batches().value())
+    EXPECT_EQ(batch.status, BatchStatus::kRejected);
+}
+
+TEST_F(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
+  const std::string outside = dir_.Write("outside/secret.csv", "project,indicator,period,value\n");
+  const std::string link = dir_ / "inbox/link.csv";
+  ASSERT_EQ(symlink(outside.c_str(), link.c_str()), 0);
+  IngestOutcome outcome = ingestor_->IngestFile(link);
+  EXPECT_EQ(outcome.result, IngestResult::kRejected);
+  ASSERT_EQ(outcome.errors.size(), 1u);
+  EXPECT_NE(outcome.errors[0].find("is a symbolic link"), std::string::npos) << outcome.errors[0];
+  EXPECT_TRUE(fs::exists(outside));  // the link moved, never its target
+  EXPECT_TRUE(fs::is_symlink(layout_.rejected + "/link.csv"));
+
+  const std::string fifo = dir_ / "inbox/pipe.csv";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  outcome = ingestor_->IngestFile(fifo);
+  EXPECT_EQ(outcome.result, IngestResult::kRejected);
+  EXPECT_NE(outcome.errors.at(0).find("is not a regular file"), std::string::npos);
+
+  fs::create_directories(dir_ / "inbox/folder.csv");
+  outcome = ingestor_->IngestFile(dir_ / "inbox/folder.csv");
+  EXPECT_EQ(outcome.result, IngestResult::kRejected);
+
+  options_.max_file_bytes = 100;
+  Ingestor small(*store_, catalog_, clock_, layout_, options_);
+  outcome = small.IngestFile(Drop("big.csv", std::string(101, 'x')));
+  EXPECT_EQ(outcome.result, IngestResult::kRejected);
+  EXPECT_NE(outcome.errors.at(0).find("is 101 bytes, over the limit of 100"), std::string::npos);
+  EXPECT_EQ(CountValues(), 0);
+}
+
+TEST_F(IngestTest, AppliesAnExcelCsvWithEveryKindOfValue) {
+  const IngestOutcome outcome =
+      ingestor_->IngestFile(DropCopy(kReports + "/good/july-utf8-bom.csv"));
+  ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
+  EXPECT_EQ(outcome.values, 7u);
+  EXPECT_EQ(outcome.skipped_rows, 1);
+  EXPECT_EQ(outcome.moved_to, layout_.archive + "/2026/08/july-utf8-bom.csv");
+  const auto count = History("devices", "devices-maintained");
+  ASSERT_EQ(count.size(), 1u);
+  EXPECT_EQ(count[0].actual.value, 12);
+  EXPECT_EQ(count[0].actual.reason_category, "人员保障");
+  EXPECT_EQ(count[0].actual.reason, "技术人员不足, 已增派\"两人\"");
+  EXPECT_EQ(count[0].actual.action, "增派人员");
+  EXPECT_EQ(count[0].actual.likelihood, "有可能");
+  EXPECT_EQ(count[0].actual.reporter, "张三");
+  EXPECT_EQ(History("devices", "repair-time")[0].actual.value, 20.5);
+  EXPECT_EQ(History("devices", "response")[0].actual.grade, "部分达成");
+  EXPECT_EQ(History("devices", "cost")[0].actual.value, 62000);
+  EXPECT_DOUBLE_EQ(*History("devices", "satisfaction")[0].actual.value, 0.96);
+  EXPECT_EQ(History("devices", "spent")[0].actual.value, 215000);
+  EXPECT_EQ(History("twin-a", "people")[0].actual.value, 62000);
+  EXPECT_EQ(store_->Batches().value()[0].reporter, "张三");
+}
+
+TEST_F(IngestTest, AppliesGbkCsvAndYaml) {
+  IngestOutcome outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/june-gbk.csv"));
+  ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
+  EXPECT_EQ(History("devices", "devices-maintained")[0].actual.value, 10);
+  EXPECT_EQ(History("devices", "devices-maintained")[0].actual.reason,
+            "技术人员不足, 已增派\"两人\"");
+  outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/july.yaml"));
+  ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
+  EXPECT_EQ(outcome.values, 5u);
+  const auto repair = History("devices", "repair-time");
+  ASSERT_EQ(repair.size(), 2u);
+  EXPECT_EQ(repair[1].actual.value, 30);
+  EXPECT_EQ(repair[1].actual.reason_category, "硬件条件保障");
+  EXPECT_EQ(repair[1].actual.reporter, "王五");
+  EXPECT_DOUBLE_EQ(*History("devices", "satisfaction")[1].actual.value, 0.93);
+  EXPECT_EQ(History("devices", "spent")[1].actual.value, 250000);
+}
+
+TEST_F(IngestTest, TheSameContentTwiceIsADuplicateAndNeverOverwritesTheArchive) {
+  const std::string good = kReports + "/good/july.yaml";
+  ASSERT_EQ(ingestor_->IngestFile(DropCopy(good)).result, IngestResult::kApplied);
+  const IngestOutcome again = ingestor_->IngestFile(DropCopy(good));
+  EXPECT_EQ(again.result, IngestResult::kDuplicate);
+  EXPECT_EQ(again.batch_id, 1);
+  EXPECT_EQ(again.moved_to, layout_.archive + "/2026/08/july-2.yaml");
+  EXPECT_EQ(CountValues(), 5);
+  EXPECT_EQ(again.Summary(),
+            "'" + (dir_ / "inbox/july.yaml") + "': duplicate of batch 1, not applied again");
+}
+
+TEST_F(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {
+  // The state after a crash right after the commit: the batch is in the store, the file is
+  // still in the inbox.
+  const std::string path = DropCopy(kReports + "/good/july.yaml");
+  ASSERT_EQ(ingestor_->IngestBytes("july.yaml", ReadFile(path)).result, IngestResult::kApplied);
+  const IngestOutcome restarted = ingestor_->IngestFile(path);
+  EXPECT_EQ(restarted.result, IngestResult::kDuplicate);
+  EXPECT_EQ(CountValues(), 5);
+  EXPECT_FALSE(fs::exists(path));
+}
+
+TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
+  ASSERT_EQ(
+      ingestor_
+          ->IngestBytes("a.csv",
+                        "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n")
+          .result,
+      IngestResult::kApplied);
+  ASSERT_EQ(
+      ingestor_
+          ->IngestBytes("b.csv",
+                        "project,indicator,period,value\ndevices,devices-maintained,2026-07,15\n")
+          .result,
+      IngestResult::kApplied);
+  const auto history = History("devices", "devices-maintained");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].file_name, "a.csv");
+  EXPECT_EQ(history[1].file_name, "b.csv");
+  std::vector<double> latest;
+  ASSERT_TRUE(
+      store_->ForEachLatestValue([&](const ActualValue& v) { latest.push_back(*v.value); }).ok());
+  EXPECT_EQ(latest, std::vector<double>{15});
+}
+
+TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
+  const std::string path =
+      dir_.Write("elsewhere/july.yaml", ReadFile(kReports + "/good/july.yaml"));
+  const IngestOutcome outcome = ingestor_->IngestFile(path);
+  EXPECT_EQ(outcome.result, IngestResult::kApplied);
+  EXPECT_TRUE(fs::exists(path));
+  EXPECT_EQ(ReadFile(outcome.moved_to), ReadFile(path));
+  const IngestOutcome missing = ingestor_->IngestFile(dir_ / "elsewhere/missing.csv");
+  EXPECT_EQ(missing.result, IngestResult::kFailed);
+  EXPECT_TRUE(store_->Batches().value().size() == 1);
+}
+
+TEST(ReportNameTest, IgnoresUnfinishedAndForeignNames) {
+  for (const char* name : {"report.csv", "july.yaml", "july.yml", "REPORT.CSV"}) {
+    EXPECT_TRUE(IsReportName(name)) << name;
+  }
+  for (const char* name : {".report.csv", "report.csv.tmp", "report.part", "~$report.csv",
+                           "report.xlsx", "report.csv.1234", ""}) {
+    EXPECT_FALSE(IsReportName(name)) << name;
+  }
+}
+
+TEST(InboxScannerTest, WaitsForAFileToSettleUnlessToldItIsComplete) {
+  TempDir dir;
+  FixedClock clock(Date{2026, 8, 5});
+  InboxScanner scanner(dir.path(), clock, std::chrono::seconds(2));
+  dir.Write("a.csv", "x");
+  dir.Write("b.csv", "y");
+  dir.Write("c.csv.tmp", "z");
+  EXPECT_TRUE(scanner.Ready().empty());
+  scanner.MarkComplete("b.csv");
+  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "b.csv"});
+  fs::remove(dir / "b.csv");  // ingested and moved away
+  clock.Advance(std::chrono::seconds(1));
+  dir.Write("a.csv", "xx");  // still growing
+  EXPECT_TRUE(scanner.Ready().empty());
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_TRUE(scanner.Ready().empty());
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "a.csv"});
+}
+
+}  // namespace
+}  // namespace ptmon
