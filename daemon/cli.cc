@@ -116,6 +116,30 @@ int Run(int argc, char** argv) {
   history->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
   history->callback([&] { exit_code = RunHistory(options, project, indicator, format); });
 
+  std::string as_of, kind = "monitor", report_format = "md";
+  auto* status = app.add_subcommand(
+      "status", "Evaluate every indicator as of a month: lights, forecast, score");
+  AddDataOptions(*status, options);
+  status->add_option("--as-of", as_of,
+                     "Month to evaluate, e.g. 2026-07 (default: the last month due)");
+  status->add_option("--project", project, "Only this project (id)");
+  status->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  status->callback([&] { exit_code = RunStatus(options, as_of, project, format); });
+
+  auto* report = app.add_subcommand(
+      "report", "The official tables: monitoring (监控表) or self-evaluation (自评表)");
+  AddDataOptions(*report, options);
+  report->add_option("--kind", kind, "monitor or self-eval")
+      ->check(CLI::IsMember({"monitor", "self-eval"}));
+  report->add_option("--as-of", as_of,
+                     "Month to evaluate, e.g. 2026-07 (default: the last month due)");
+  report->add_option("--project", project, "Only this project (id)");
+  report->add_option("--format", report_format, "csv, md or html")
+      ->check(CLI::IsMember({"csv", "md", "html"}));
+  report->add_option("--out", out, "Write to this file instead of standard output");
+  report->callback(
+      [&] { exit_code = RunReport(options, kind, as_of, project, report_format, out); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -9,6 +9,7 @@
 #include <ptmon/base/clock.h>
 #include <ptmon/base/status.h>
 #include <ptmon/indicators/catalog.h>
+#include <ptmon/indicators/evaluation.h>
 #include <ptmon/storage/store.h>
 
 namespace ptmon::cli {
@@ -24,6 +25,7 @@ struct CommonOptions {
   std::vector<std::string> catalog_paths;  // empty: the embedded default
   std::string data_dir = "ptmon-data";
   std::string now;  // YYYY-MM-DD standing in for today; empty: the system clock
+  EvaluationSettings settings;
 
   // The catalogue, with every located problem printed to stderr; nothing on failure.
   std::optional<Catalog> LoadCatalogOrReport() const;
@@ -42,6 +44,10 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
               const std::string& encoding);
 int RunTemplate(const CommonOptions& options, const std::string& period,
                 const std::string& project_id, const std::string& encoding, const std::string& out);
+int RunStatus(const CommonOptions& options, const std::string& as_of, const std::string& project_id,
+              const std::string& format);
+int RunReport(const CommonOptions& options, const std::string& kind, const std::string& as_of,
+              const std::string& project_id, const std::string& format, const std::string& out);
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format);
 

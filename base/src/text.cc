@@ -168,6 +168,17 @@ std::optional<long long> ParseFen(std::string_view text) {
   return static_cast<long long>(*value * 100 + 0.5);
 }
 
+std::string FormatNumber(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  std::string out = text;
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out == "-0" ? "0" : out;
+}
+
 std::string Quote(std::string_view text) {
   std::string out = "'";
   for (char c : text) {

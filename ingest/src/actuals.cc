@@ -176,8 +176,7 @@ class ReportChecker {
     if (!CheckValue(row.value, value)) return;
     ValueNotes notes;
     if (!CheckNotes(row, notes)) return;
-    if (!notes.reason_category.empty() || !notes.reason.empty() || !notes.action.empty() ||
-        !notes.likelihood.empty()) {
+    if (!notes.empty()) {
       submission.notes.push_back(std::move(notes));
       value.notes = static_cast<uint32_t>(submission.notes.size());
     }
@@ -614,20 +613,6 @@ void ParseYamlReport(std::string_view bytes, const std::string& file_name, Repor
 }
 
 }  // namespace
-
-std::string_view GradeName(Grade grade) {
-  switch (grade) {
-    case Grade::kAchieved:
-      return "达成";
-    case Grade::kPartlyAchieved:
-      return "部分达成";
-    case Grade::kNotAchieved:
-      return "未达成";
-    case Grade::kNone:
-      return "";
-  }
-  return "";
-}
 
 std::string Submission::MainReporter() const {
   std::vector<size_t> counts(reporters.size(), 0);

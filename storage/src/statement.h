@@ -37,6 +37,7 @@ class Statement {
   double Double(int column) const { return sqlite3_column_double(statement_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
   std::string Text(int column) const;
+  sqlite3_stmt* raw() const { return statement_; }
 
  private:
   sqlite3* db_;

@@ -66,12 +66,6 @@ constexpr std::string_view kActualJoins =
 
 }  // namespace
 
-std::string Period::ToString() const {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d", year, month);
-  return text;
-}
-
 std::string_view BatchStatusName(BatchStatus status) {
   switch (status) {
     case BatchStatus::kApplied:
@@ -366,6 +360,37 @@ Result<std::vector<ActualRevision>> Store::History(const std::string& project_id
   }
   if (!statement.status().ok()) return statement.status();
   return revisions;
+}
+
+Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
+  Statement statement(db_,
+                      "SELECT " + std::string(kActualColumns) +
+                          " FROM (SELECT MAX(id) AS id FROM actual GROUP BY series_id, period) l"
+                          " JOIN actual a ON a.id = l.id" +
+                          std::string(kActualJoins));
+  size_t count = 0;
+  ValueNotes notes;
+  auto view = [&](int column) {
+    const auto* text = sqlite3_column_text(statement.raw(), column);
+    return text == nullptr
+               ? std::string_view()
+               : std::string_view(
+                     reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(statement.raw(), column)));
+  };
+  while (statement.Step()) {
+    notes.reason_category = view(5);
+    notes.reason = view(6);
+    notes.action = view(7);
+    notes.likelihood = view(8);
+    std::optional<double> value;
+    if (!statement.IsNull(3)) value = statement.Double(3);
+    index.Apply(view(0), view(1), PeriodOfKey(statement.Int(2)), value, GradeFromName(view(4)),
+                notes);
+    ++count;
+  }
+  if (!statement.status().ok()) return statement.status();
+  return count;
 }
 
 Status Store::ForEachLatestValue(const std::function<void(const ActualValue&)>& visit) {

@@ -26,6 +26,10 @@ std::optional<double> ParseDecimal(std::string_view text);
 // Exact money amount in fen (0.01 yuan) from a decimal with at most two fraction digits.
 std::optional<long long> ParseFen(std::string_view text);
 
+// A number for people: at most `decimals` fraction digits, trailing zeros dropped ("12",
+// "20.5", "0.96").
+std::string FormatNumber(double value, int decimals = 2);
+
 // Quotes a value for a message, replacing control characters so a hostile file name or cell
 // cannot forge lines in logs and error files.
 std::string Quote(std::string_view text);

@@ -12,24 +12,12 @@
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/location.h>
+#include <ptmon/indicators/actuals.h>
 #include <ptmon/indicators/catalog.h>
 #include <ptmon/ingest/csv.h>
 #include <ptmon/storage/store.h>
 
 namespace ptmon {
-
-inline constexpr std::string_view kSpentIndicator = "spent";  // budget spending, yuan, YTD
-
-enum class Grade : uint8_t { kNone, kAchieved, kPartlyAchieved, kNotAchieved };
-std::string_view GradeName(Grade grade);  // 达成, 部分达成, 未达成, ""
-
-// The manager's explanation of a deviation, present on few rows.
-struct ValueNotes {
-  std::string reason_category;  // 经费保障, 制度保障, 人员保障, 硬件条件保障, 其他
-  std::string reason;
-  std::string action;
-  std::string likelihood;  // 确定能, 有可能, 完全不可能
-};
 
 // One checked value, kept compact because a file may hold millions.
 struct CheckedValue {

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include <ptmon/base/status.h>
+#include <ptmon/indicators/actuals.h>
 #include <ptmon/indicators/catalog.h>
 
 namespace ptmon {
@@ -28,14 +29,6 @@ class Statement;
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
 inline constexpr int kSchemaVersion = 1;
-
-// "YYYY-MM": the month a value is reported for.
-struct Period {
-  int year = 0;
-  int month = 0;
-  auto operator<=>(const Period&) const = default;
-  std::string ToString() const;
-};
 
 enum class BatchStatus { kApplied, kRejected, kDuplicate };
 std::string_view BatchStatusName(BatchStatus status);  // applied, rejected, duplicate
@@ -130,6 +123,10 @@ class Store {
   // Calls `visit` with the latest revision of every (project, indicator, period), ordered by
   // project, indicator and period. The latest is the one stored last.
   Status ForEachLatestValue(const std::function<void(const ActualValue&)>& visit);
+
+  // Loads the latest revision of every value into `index` (values of series the index's
+  // catalogue lacks are skipped); returns how many were read.
+  Result<size_t> LoadLatestValues(ActualsIndex& index);
 
   // Runs `work` inside one transaction (IMMEDIATE: writers queue instead of failing later);
   // commits when it returns OK, rolls back otherwise.

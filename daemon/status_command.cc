@@ -1,0 +1,106 @@
+// `ptmon status` and `ptmon report`: evaluate the catalogue as of a month and show it.
+#include <fstream>
+#include <iostream>
+
+#include <unistd.h>
+
+#include <ptmon/ingest/actuals.h>
+#include <ptmon/reports/reports.h>
+
+#include "cli.h"
+
+namespace ptmon::cli {
+
+namespace {
+
+// Everything an evaluation needs, loaded once per command.
+struct EvaluationRun {
+  Catalog catalog;
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<ActualsIndex> actuals;
+  Evaluation evaluation;
+};
+
+std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::string& as_of_text,
+                                      const std::string& project_id) {
+  EvaluationRun run;
+  auto catalog = options.LoadCatalogOrReport();
+  if (!catalog) return std::nullopt;
+  run.catalog = std::move(*catalog);
+  if (!project_id.empty() && run.catalog.FindProject(project_id) == nullptr) {
+    std::cerr << "ptmon: no project '" << project_id << "' in the catalogue\n";
+    return std::nullopt;
+  }
+  auto clock = options.MakeClock();
+  if (!clock.ok()) {
+    std::cerr << "ptmon: " << clock.status().message() << "\n";
+    return std::nullopt;
+  }
+  run.clock = std::move(clock).value();
+  Period as_of = DefaultAsOf(run.clock->Today(), run.catalog.year);
+  if (!as_of_text.empty()) {
+    auto parsed = ParsePeriod(as_of_text);
+    if (!parsed || parsed->year != run.catalog.year) {
+      std::cerr << "ptmon: --as-of " << as_of_text << " is not a month of " << run.catalog.year
+                << " (write it like " << run.catalog.year << "-07)\n";
+      return std::nullopt;
+    }
+    as_of = *parsed;
+  }
+  auto store = options.OpenStore(*run.clock, run.catalog);
+  if (!store) return std::nullopt;
+  run.actuals = std::make_unique<ActualsIndex>(run.catalog);
+  if (auto loaded = store->LoadLatestValues(*run.actuals); !loaded.ok()) {
+    std::cerr << "ptmon: " << loaded.status().message() << "\n";
+    return std::nullopt;
+  }
+  const Evaluator evaluator(run.catalog, options.settings);
+  run.evaluation = evaluator.EvaluateAll(*run.actuals, as_of, run.clock->Today());
+  return run;
+}
+
+int Write(const std::string& text, const std::string& out) {
+  if (out.empty()) {
+    std::cout << text;
+    return kExitOk;
+  }
+  std::ofstream file(out, std::ios::binary);
+  file << text;
+  if (!file.flush()) {
+    std::cerr << "ptmon: cannot write " << out << "\n";
+    return kExitFailure;
+  }
+  std::cout << "wrote " << out << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunStatus(const CommonOptions& options, const std::string& as_of, const std::string& project_id,
+              const std::string& format) {
+  auto run = Evaluate(options, as_of, project_id);
+  if (!run) return kExitFailure;
+  if (format == "json") {
+    std::cout << StatusJson(run->evaluation, project_id).dump(2) << "\n";
+  } else {
+    std::cout << StatusTable(run->evaluation, project_id, isatty(STDOUT_FILENO) == 1);
+  }
+  return kExitOk;
+}
+
+int RunReport(const CommonOptions& options, const std::string& kind, const std::string& as_of,
+              const std::string& project_id, const std::string& format, const std::string& out) {
+  auto run = Evaluate(options, as_of, project_id);
+  if (!run) return kExitFailure;
+  const OutputFormat output = format == "csv"  ? OutputFormat::kCsv
+                              : format == "md" ? OutputFormat::kMarkdown
+                                               : OutputFormat::kHtml;
+  std::string units;
+  for (const auto& unit : run->catalog.units) units += (units.empty() ? "" : "、") + unit.name;
+  return Write(RenderReport(run->evaluation,
+                            kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation,
+                            output, units, project_id),
+               out);
+}
+
+}  // namespace ptmon::cli

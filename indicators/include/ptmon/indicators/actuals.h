@@ -1,0 +1,88 @@
+// The reported values evaluation works on, held in memory by series (project × indicator) so
+// that a whole catalogue is evaluated without touching the database, and a new batch updates
+// only the series it reports.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <ptmon/indicators/catalog.h>
+
+namespace ptmon {
+
+// Qualitative attainment (定性指标) as the national system accepts it on import.
+enum class Grade : uint8_t { kNone, kAchieved, kPartlyAchieved, kNotAchieved };
+std::string_view GradeName(Grade grade);     // 达成, 部分达成, 未达成, ""
+Grade GradeFromName(std::string_view name);  // the Chinese names only; kNone otherwise
+
+// "YYYY-MM": the month a value is reported for.
+struct Period {
+  int year = 0;
+  int month = 0;
+  auto operator<=>(const Period&) const = default;
+  std::string ToString() const;
+};
+
+inline constexpr std::string_view kSpentIndicator = "spent";  // budget spending, yuan, YTD
+
+// The manager's explanation of a deviation.
+struct ValueNotes {
+  std::string reason_category;  // 经费保障, 制度保障, 人员保障, 硬件条件保障, 其他
+  std::string reason;
+  std::string action;
+  std::string likelihood;  // 确定能, 有可能, 完全不可能
+  bool empty() const {
+    return reason_category.empty() && reason.empty() && action.empty() && likelihood.empty();
+  }
+};
+
+// The latest revision of one period's value; compact, as there may be millions.
+struct ReportedValue {
+  Period period;
+  double value = 0;  // base units; meaningless when grade is set
+  Grade grade = Grade::kNone;
+  uint32_t notes = 0;  // 1 + index into ActualsIndex::notes(); 0 when none
+};
+
+// Indexes positions in the catalogue: indicator -1 is the project's budget spending.
+struct SeriesKey {
+  uint32_t project = 0;
+  int32_t indicator = -1;
+};
+
+// Not thread-safe; the daemon builds a new index (or updates a copy) and swaps it in.
+class ActualsIndex {
+ public:
+  explicit ActualsIndex(const Catalog& catalog);
+
+  // Records a value as the latest for its series and period. Values of projects or indicators
+  // the catalogue does not have are ignored (they stay in the store); returns whether it was
+  // taken, and the series it belongs to.
+  std::optional<SeriesKey> Apply(std::string_view project_id, std::string_view indicator_id,
+                                 Period period, std::optional<double> value, Grade grade,
+                                 const ValueNotes& notes);
+
+  // The value of the latest period at or before `period`, if any.
+  const ReportedValue* LatestAtOrBefore(SeriesKey key, Period period) const;
+  const std::vector<ReportedValue>& Values(SeriesKey key) const;
+  const ValueNotes* Notes(const ReportedValue& value) const;
+  size_t size() const { return size_; }
+
+ private:
+  size_t Slot(SeriesKey key) const {
+    return offsets_[key.project] + static_cast<size_t>(key.indicator + 1);
+  }
+
+  std::unordered_map<std::string_view, uint32_t> projects_;
+  std::vector<std::unordered_map<std::string_view, int32_t>> indicators_;
+  std::vector<size_t> offsets_;  // first slot of each project: its spending, then indicators
+  std::vector<std::vector<ReportedValue>> series_;
+  std::vector<ValueNotes> notes_;
+  size_t size_ = 0;
+};
+
+}  // namespace ptmon

@@ -1,0 +1,144 @@
+// Evaluating attainment as budget-performance monitoring does (../shared/reference/
+// monitoring-rules.md): pace against the year, traffic lights, overdue reports, year-end
+// forecast, budget execution against time, and the self-evaluation score (财预〔2020〕10号).
+// Every threshold is a setting whose default is the value named in the rules.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/indicators/actuals.h>
+#include <ptmon/indicators/catalog.h>
+
+namespace ptmon {
+
+// Ordered so that a larger value is worse: the worst light of a project's indicators is its
+// light. Blue (far ahead: the target may be set too low) ranks just above green; a report that
+// is overdue ranks above yellow but below a red that is known.
+enum class Light { kGreen = 0, kBlue = 1, kNoData = 2, kYellow = 3, kOverdue = 4, kRed = 5 };
+std::string_view LightName(Light light);  // green, blue, no_data, yellow, overdue, red
+
+enum class Likelihood { kUnknown, kCertain, kPossible, kImpossible };
+std::string_view LikelihoodName(Likelihood likelihood);  // 确定能, 有可能, 完全不可能, ""
+
+struct LightThresholds {
+  // Percent of the expected value to date (positive and equal indicators).
+  double red_below = 60;
+  double yellow_below = 80;
+  double blue_from = 120;
+  // Percent of time progress that budget execution reaches (bgttracewarn).
+  double budget_red_below = 60;
+  double budget_yellow_below = 80;
+};
+
+struct ScoringRules {
+  double budget_weight = 10;
+  double output_weight = 50;        // 产出指标
+  double effect_weight = 30;        // 效益指标
+  double satisfaction_weight = 10;  // 满意度指标; goes to 效益 when a project has none
+  // Qualitative grades score this share of the weight: the top of each band by default
+  // (达成 80–100 %, 部分达成 60–80 %, 未达成 0–60 %).
+  double achieved_share = 1.0;
+  double partly_achieved_share = 0.8;
+  double not_achieved_share = 0.6;
+  // Grade boundaries on the total.
+  double excellent_from = 90;  // 优
+  double good_from = 80;       // 良
+  double fair_from = 60;       // 中; below: 差
+};
+
+struct EvaluationSettings {
+  LightThresholds lights;
+  ScoringRules scoring;
+  int budget_due_day = 10;  // spending is reported monthly, due by this day of the next month
+};
+
+struct IndicatorStatus {
+  const Indicator* indicator = nullptr;
+  // The latest report at or before the month evaluated.
+  std::optional<Period> period;
+  std::optional<double> actual;  // base units
+  Grade grade = Grade::kNone;
+  std::optional<double> expected;  // to date, at the reported period
+  std::optional<double> progress;  // actual ÷ expected (a ratio, 1 = on track)
+  Light light = Light::kNoData;
+  bool overdue = false;  // the report due for the month evaluated is missing past its due day
+  std::optional<double> forecast;  // year end, base units
+  Grade forecast_grade = Grade::kNone;
+  std::optional<double> gap;  // forecast − target: negative is short for positive targets
+  Likelihood likelihood = Likelihood::kUnknown;  // computed from the forecast
+  const ValueNotes* notes = nullptr;             // the manager's, from the latest report
+  bool target_may_be_low = false;                // blue: flag for reviewers, no deduction
+  double weight = 0;
+  double score = 0;
+};
+
+struct BudgetStatus {
+  double annual_yuan = 0;
+  std::optional<double> spent_yuan;  // year to date
+  std::optional<Period> period;
+  std::optional<double> execution;      // spent ÷ annual budget
+  std::optional<double> ratio_to_time;  // execution ÷ time progress
+  Light light = Light::kNoData;
+  bool overdue = false;
+  std::optional<double> forecast_yuan;  // year end, linear
+  double weight = 0;
+  double score = 0;
+};
+
+struct ProjectStatus {
+  const Project* project = nullptr;
+  Light light = Light::kNoData;
+  BudgetStatus budget;
+  std::vector<IndicatorStatus> indicators;
+  double score = 0;   // the self-evaluation total (in-year: on the forecast)
+  std::string grade;  // 优, 良, 中, 差
+};
+
+struct Evaluation {
+  Period as_of;
+  double time_progress = 0;  // N / 12
+  bool year_end = false;     // N = 12: scores are on actuals
+  std::vector<ProjectStatus> projects;
+};
+
+// The month to evaluate by default: the last one whose reports are due (on the 10th of the
+// next month, or `due_day`) by `today`, clamped to the catalogue's year.
+Period DefaultAsOf(Date today, int catalog_year, int due_day = 10);
+
+// Whether the report for `period` is past due on `today`.
+bool IsPastDue(Period period, int due_day, Date today);
+
+// Stateless apart from its settings; thread-safe.
+class Evaluator {
+ public:
+  Evaluator(const Catalog& catalog, EvaluationSettings settings = {});
+
+  Evaluation EvaluateAll(const ActualsIndex& actuals, Period as_of, Date today) const;
+  ProjectStatus EvaluateProject(uint32_t project, const ActualsIndex& actuals, Period as_of,
+                                Date today) const;
+  const EvaluationSettings& settings() const { return settings_; }
+
+ private:
+  IndicatorStatus EvaluateIndicator(uint32_t project, int32_t indicator,
+                                    const ActualsIndex& actuals, Period as_of, Date today) const;
+  BudgetStatus EvaluateBudget(uint32_t project, const ActualsIndex& actuals, Period as_of,
+                              Date today) const;
+  void Score(ProjectStatus& status, bool year_end) const;
+
+  const Catalog& catalog_;
+  EvaluationSettings settings_;
+};
+
+// The score of one indicator by the rules' formulas; exposed for the rule tests.
+// `actual` is B (the forecast in-year), `target` A, both in base units.
+double ScoreQuantitative(TargetKind kind, double target, double actual, double weight);
+double ScoreQualitative(Grade grade, double weight, const ScoringRules& rules);
+double ScoreBudget(double spent, double annual, double weight);
+std::string GradeForTotal(double total, const ScoringRules& rules);
+double RoundToCents(double value);  // two decimals, half away from zero
+
+}  // namespace ptmon

@@ -1,0 +1,93 @@
+#include <algorithm>
+#include <cstdio>
+
+#include <ptmon/indicators/actuals.h>
+
+namespace ptmon {
+
+std::string_view GradeName(Grade grade) {
+  switch (grade) {
+    case Grade::kAchieved:
+      return "达成";
+    case Grade::kPartlyAchieved:
+      return "部分达成";
+    case Grade::kNotAchieved:
+      return "未达成";
+    case Grade::kNone:
+      return "";
+  }
+  return "";
+}
+
+Grade GradeFromName(std::string_view name) {
+  for (Grade grade : {Grade::kAchieved, Grade::kPartlyAchieved, Grade::kNotAchieved}) {
+    if (GradeName(grade) == name) return grade;
+  }
+  return Grade::kNone;
+}
+
+std::string Period::ToString() const {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d", year, month);
+  return text;
+}
+
+ActualsIndex::ActualsIndex(const Catalog& catalog) {
+  indicators_.resize(catalog.projects.size());
+  size_t slots = 0;
+  for (uint32_t p = 0; p < catalog.projects.size(); ++p) {
+    const Project& project = catalog.projects[p];
+    projects_.emplace(project.id, p);
+    offsets_.push_back(slots);
+    indicators_[p].emplace(kSpentIndicator, -1);
+    for (int32_t i = 0; i < static_cast<int32_t>(project.indicators.size()); ++i) {
+      indicators_[p].emplace(project.indicators[i].id, i);
+    }
+    slots += project.indicators.size() + 1;
+  }
+  series_.resize(slots);
+}
+
+std::optional<SeriesKey> ActualsIndex::Apply(std::string_view project_id,
+                                             std::string_view indicator_id, Period period,
+                                             std::optional<double> value, Grade grade,
+                                             const ValueNotes& notes) {
+  auto project = projects_.find(project_id);
+  if (project == projects_.end()) return std::nullopt;
+  auto indicator = indicators_[project->second].find(indicator_id);
+  if (indicator == indicators_[project->second].end()) return std::nullopt;
+  const SeriesKey key{project->second, indicator->second};
+  ReportedValue reported{period, value.value_or(0), grade, 0};
+  if (!notes.empty()) {
+    notes_.push_back(notes);
+    reported.notes = static_cast<uint32_t>(notes_.size());
+  }
+  auto& values = series_[Slot(key)];
+  // Values mostly arrive in period order, so the common case is an append.
+  auto at = std::lower_bound(values.begin(), values.end(), period,
+                             [](const ReportedValue& v, Period p) { return v.period < p; });
+  if (at != values.end() && at->period == period) {
+    *at = reported;
+  } else {
+    values.insert(at, reported);
+    ++size_;
+  }
+  return key;
+}
+
+const ReportedValue* ActualsIndex::LatestAtOrBefore(SeriesKey key, Period period) const {
+  const auto& values = series_[Slot(key)];
+  auto after = std::upper_bound(values.begin(), values.end(), period,
+                                [](Period p, const ReportedValue& v) { return p < v.period; });
+  return after == values.begin() ? nullptr : &*(after - 1);
+}
+
+const std::vector<ReportedValue>& ActualsIndex::Values(SeriesKey key) const {
+  return series_[Slot(key)];
+}
+
+const ValueNotes* ActualsIndex::Notes(const ReportedValue& value) const {
+  return value.notes == 0 ? nullptr : &notes_[value.notes - 1];
+}
+
+}  // namespace ptmon

@@ -1,0 +1,32 @@
+// Presenting an evaluation: the JSON of `ptmon status` and the status API, the terminal table,
+// and the two official tables (项目支出绩效目标执行监控表, 项目支出绩效自评表) as CSV, Markdown
+// or printable HTML.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <ptmon/indicators/evaluation.h>
+
+namespace ptmon {
+
+// {"as_of":"2026-07","time_progress":0.5833,"projects":[…]} with numbers in base units;
+// `project_id` (when not empty) keeps only that project.
+nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id = {});
+
+// The terminal table; `color` adds ANSI colours to the lights.
+std::string StatusTable(const Evaluation& evaluation, std::string_view project_id, bool color);
+
+enum class ReportKind { kMonitor, kSelfEvaluation };
+enum class OutputFormat { kCsv, kMarkdown, kHtml };
+
+// One table per project, titled and headed as the official forms are.
+std::string RenderReport(const Evaluation& evaluation, ReportKind kind, OutputFormat format,
+                         std::string_view unit_name, std::string_view project_id = {});
+
+// A value in base units as people read it: "96%", "12台", "20.5小时", "215000元".
+std::string FormatQuantity(double value, std::string_view unit);
+
+}  // namespace ptmon

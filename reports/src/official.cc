@@ -1,0 +1,296 @@
+// The two official tables. Their columns follow the forms of the national budget-management
+// system: 项目支出绩效目标执行监控表 (财预〔2019〕136号) and 项目支出绩效自评表 (财预〔2020〕10号).
+#include <ptmon/base/text.h>
+#include <ptmon/reports/reports.h>
+
+namespace ptmon {
+
+namespace {
+
+struct Table {
+  std::string title;
+  std::vector<std::pair<std::string, std::string>> facts;  // shown above the rows
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::pair<std::string, std::string>> totals;  // shown below the rows
+};
+
+std::string Months(const Evaluation& evaluation) {
+  return "1–" + std::to_string(evaluation.as_of.month) + "月";
+}
+
+std::string Yuan(double value) { return FormatNumber(value) + "元"; }
+
+std::string Percent(const std::optional<double>& ratio) {
+  return ratio ? FormatNumber(*ratio * 100, 2) + "%" : "";
+}
+
+std::string ActualText(const IndicatorStatus& status) {
+  if (status.grade != Grade::kNone) return std::string(GradeName(status.grade));
+  if (!status.actual) return status.overdue ? "逾期未报" : "未报送";
+  return FormatQuantity(*status.actual, status.indicator->annual_target.unit);
+}
+
+std::string ForecastText(const IndicatorStatus& status) {
+  if (status.forecast_grade != Grade::kNone) return std::string(GradeName(status.forecast_grade));
+  if (!status.forecast) return "";
+  return FormatQuantity(*status.forecast, status.indicator->annual_target.unit);
+}
+
+// The warning as the national system words it.
+std::string Warning(Light light) {
+  switch (light) {
+    case Light::kGreen:
+      return "绿灯";
+    case Light::kBlue:
+      return "蓝灯";
+    case Light::kNoData:
+      return "未报送";
+    case Light::kYellow:
+      return "黄灯";
+    case Light::kOverdue:
+      return "逾期未报";
+    case Light::kRed:
+      return "红灯";
+  }
+  return "";
+}
+
+std::string Reason(const IndicatorStatus& status) {
+  if (status.notes == nullptr) return "";
+  std::string text = status.notes->reason_category;
+  if (!status.notes->reason.empty()) text += (text.empty() ? "" : ": ") + status.notes->reason;
+  return text;
+}
+
+Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
+  const BudgetStatus& budget = project.budget;
+  Table table;
+  table.title = "项目支出绩效目标执行监控表（" + std::to_string(evaluation.as_of.year) + "年" +
+                Months(evaluation) + "）";
+  table.facts = {
+      {"项目名称", project.project->name},
+      {"主管部门", project.project->department},
+      {"实施单位", project.project->implementing_unit},
+      {"年度预算数", Yuan(budget.annual_yuan)},
+      {Months(evaluation) + "执行数", budget.spent_yuan ? Yuan(*budget.spent_yuan) : "未报送"},
+      {"预算执行率", Percent(budget.execution)},
+      {"执行进度与时间进度之比", Percent(budget.ratio_to_time)},
+      {"预警", Warning(budget.light)}};
+  table.columns = {"一级指标",
+                   "二级指标",
+                   "三级指标",
+                   "年度指标值",
+                   Months(evaluation) + "执行情况",
+                   "全年预计完成情况",
+                   "偏差原因分析",
+                   "完成目标可能性",
+                   "改进措施",
+                   "预警"};
+  for (const auto& status : project.indicators) {
+    const Indicator& indicator = *status.indicator;
+    table.rows.push_back({indicator.level1, indicator.level2, indicator.name,
+                          indicator.annual_target.text, ActualText(status), ForecastText(status),
+                          Reason(status),
+                          status.notes && !status.notes->likelihood.empty()
+                              ? status.notes->likelihood
+                              : std::string(LikelihoodName(status.likelihood)),
+                          status.notes ? status.notes->action : "", Warning(status.light)});
+  }
+  return table;
+}
+
+Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& project) {
+  const BudgetStatus& budget = project.budget;
+  const std::optional<double> spent =
+      evaluation.year_end ? budget.spent_yuan : budget.forecast_yuan;
+  Table table;
+  table.title = "项目支出绩效自评表（" + std::to_string(evaluation.as_of.year) + "年度" +
+                (evaluation.year_end ? "" : "，按" + Months(evaluation) + "执行情况预计") + "）";
+  table.facts = {
+      {"项目名称", project.project->name},
+      {"主管部门", project.project->department},
+      {"实施单位", project.project->implementing_unit},
+      {"年初预算数", Yuan(budget.annual_yuan)},
+      {"全年预算数", Yuan(budget.annual_yuan)},
+      {evaluation.year_end ? "全年执行数" : "全年预计执行数", spent ? Yuan(*spent) : "未报送"},
+      {"执行率",
+       Percent(spent && budget.annual_yuan > 0 ? std::optional<double>(*spent / budget.annual_yuan)
+                                               : std::nullopt)},
+      {"分值", FormatNumber(budget.weight)},
+      {"得分", FormatNumber(budget.score)}};
+  table.columns = {"一级指标",
+                   "二级指标",
+                   "三级指标",
+                   "年度指标值",
+                   evaluation.year_end ? "实际完成值" : "全年预计完成值",
+                   "分值",
+                   "得分",
+                   "偏差原因分析及改进措施"};
+  for (const auto& status : project.indicators) {
+    const Indicator& indicator = *status.indicator;
+    std::string explanation = Reason(status);
+    if (status.notes && !status.notes->action.empty()) {
+      explanation += (explanation.empty() ? "改进措施: " : "; 改进措施: ") + status.notes->action;
+    }
+    if (status.target_may_be_low) {
+      explanation += std::string(explanation.empty() ? "" : "; ") + "远超目标, 目标值可能偏低";
+    }
+    table.rows.push_back({indicator.level1, indicator.level2, indicator.name,
+                          indicator.annual_target.text,
+                          evaluation.year_end ? ActualText(status) : ForecastText(status),
+                          FormatNumber(status.weight), FormatNumber(status.score), explanation});
+  }
+  table.totals = {{"总分", FormatNumber(project.score)}, {"等级", project.grade}};
+  return table;
+}
+
+std::string Csv(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string Markdown(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += "<br>";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string Html(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string RenderCsv(const std::vector<Table>& tables) {
+  std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + Csv(cells[i]);
+    out += "\r\n";
+  };
+  for (const auto& table : tables) {
+    line({table.title});
+    for (const auto& [name, value] : table.facts) line({name, value});
+    line(table.columns);
+    for (const auto& row : table.rows) line(row);
+    for (const auto& [name, value] : table.totals) line({name, value});
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string RenderMarkdown(const std::vector<Table>& tables, std::string_view unit_name) {
+  std::string out = "# " + std::string(unit_name) + "\n";
+  for (const auto& table : tables) {
+    out += "\n## " + table.title + "\n\n";
+    for (const auto& [name, value] : table.facts)
+      out += "- " + name + "：" + Markdown(value) + "\n";
+    out += "\n|";
+    for (const auto& column : table.columns) out += " " + Markdown(column) + " |";
+    out += "\n|";
+    for (size_t i = 0; i < table.columns.size(); ++i) out += " --- |";
+    out += "\n";
+    for (const auto& row : table.rows) {
+      out += "|";
+      for (const auto& cell : row) out += " " + Markdown(cell) + " |";
+      out += "\n";
+    }
+    if (!table.totals.empty()) out += "\n";
+    for (const auto& [name, value] : table.totals)
+      out += "**" + name + "**：" + Markdown(value) + "  \n";
+  }
+  return out;
+}
+
+std::string RenderHtml(const std::vector<Table>& tables, std::string_view unit_name) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+      Html(unit_name) +
+      "</title>\n<style>\n"
+      "@page { size: A4 landscape; margin: 12mm; }\n"
+      "body { font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", "
+      "SimSun, sans-serif; font-size: 10pt; }\n"
+      "section { page-break-after: always; }\n"
+      "h1 { font-size: 14pt; text-align: center; }\n"
+      "h2 { font-size: 12pt; text-align: center; }\n"
+      "table { border-collapse: collapse; width: 100%; }\n"
+      "th, td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: top; }\n"
+      "th { background: #eee; }\n"
+      "dl { display: grid; grid-template-columns: max-content auto max-content auto; gap: 2pt 8pt; "
+      "}\n"
+      "dt { font-weight: bold; }\n"
+      "</style>\n</head>\n<body>\n<h1>" +
+      Html(unit_name) + "</h1>\n";
+  for (const auto& table : tables) {
+    out += "<section>\n<h2>" + Html(table.title) + "</h2>\n<dl>\n";
+    for (const auto& [name, value] : table.facts) {
+      out += "<dt>" + Html(name) + "</dt><dd>" + Html(value) + "</dd>\n";
+    }
+    out += "</dl>\n<table>\n<thead><tr>";
+    for (const auto& column : table.columns) out += "<th>" + Html(column) + "</th>";
+    out += "</tr></thead>\n<tbody>\n";
+    for (const auto& row : table.rows) {
+      out += "<tr>";
+      for (const auto& cell : row) out += "<td>" + Html(cell) + "</td>";
+      out += "</tr>\n";
+    }
+    out += "</tbody>\n</table>\n";
+    for (const auto& [name, value] : table.totals) {
+      out += "<p><strong>" + Html(name) + "</strong>：" + Html(value) + "</p>\n";
+    }
+    out += "</section>\n";
+  }
+  return out + "</body>\n</html>\n";
+}
+
+}  // namespace
+
+std::string RenderReport(const Evaluation& evaluation, ReportKind kind, OutputFormat format,
+                         std::string_view unit_name, std::string_view project_id) {
+  std::vector<Table> tables;
+  for (const auto& project : evaluation.projects) {
+    if (!project_id.empty() && project.project->id != project_id) continue;
+    tables.push_back(kind == ReportKind::kMonitor ? MonitorTable(evaluation, project)
+                                                  : SelfEvaluationTable(evaluation, project));
+  }
+  switch (format) {
+    case OutputFormat::kCsv:
+      return RenderCsv(tables);
+    case OutputFormat::kMarkdown:
+      return RenderMarkdown(tables, unit_name);
+    case OutputFormat::kHtml:
+      return RenderHtml(tables, unit_name);
+  }
+  return {};
+}
+
+}  // namespace ptmon

@@ -1,0 +1,185 @@
+#include <cmath>
+
+#include <ptmon/base/text.h>
+#include <ptmon/reports/reports.h>
+
+namespace ptmon {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(nullptr); }
+
+// Ratios to four decimals (0.5833): enough for a percentage with two.
+double Round4(double value) { return std::round(value * 10000) / 10000; }
+
+Json Ratio(const std::optional<double>& value) {
+  return value ? Json(Round4(*value)) : Json(nullptr);
+}
+
+Json IndicatorJson(const IndicatorStatus& status) {
+  const Indicator& indicator = *status.indicator;
+  const Target& target = indicator.annual_target;
+  Json json;
+  json["id"] = indicator.id;
+  json["name"] = indicator.name;
+  json["level1"] = indicator.level1;
+  json["level2"] = indicator.level2;
+  json["target"] = {{"text", target.text},
+                    {"kind", TargetKindName(target.kind)},
+                    {"value", Optional(target.value)},
+                    {"unit", target.unit}};
+  json["period"] = status.period ? Json(status.period->ToString()) : Json(nullptr);
+  json["actual"] = Optional(status.actual);
+  json["grade"] = status.grade == Grade::kNone ? Json(nullptr) : Json(GradeName(status.grade));
+  json["expected"] = Optional(status.expected);
+  json["progress_pct"] =
+      status.progress ? Json(RoundToCents(*status.progress * 100)) : Json(nullptr);
+  json["light"] = LightName(status.light);
+  json["overdue"] = status.overdue;
+  json["forecast"] = status.forecast_grade != Grade::kNone ? Json(GradeName(status.forecast_grade))
+                                                           : Optional(status.forecast);
+  json["gap"] = Optional(status.gap);
+  json["likelihood"] = status.likelihood == Likelihood::kUnknown
+                           ? Json(nullptr)
+                           : Json(LikelihoodName(status.likelihood));
+  json["target_may_be_low"] = status.target_may_be_low;
+  json["weight"] = RoundToCents(status.weight);
+  json["score"] = status.score;
+  if (status.notes != nullptr) {
+    json["reason"] = {{"category", status.notes->reason_category},
+                      {"text", status.notes->reason},
+                      {"action", status.notes->action},
+                      {"reported_likelihood", status.notes->likelihood}};
+  } else {
+    json["reason"] = nullptr;
+  }
+  return json;
+}
+
+Json ProjectJson(const ProjectStatus& status, bool year_end) {
+  const BudgetStatus& budget = status.budget;
+  Json json;
+  json["id"] = status.project->id;
+  json["unit"] = status.project->unit_id;
+  json["name"] = status.project->name;
+  json["light"] = LightName(status.light);
+  json["score"] = {{year_end ? "actual" : "forecast", status.score}, {"grade", status.grade}};
+  json["budget"] = {{"annual_yuan", budget.annual_yuan},
+                    {"spent_yuan", Optional(budget.spent_yuan)},
+                    {"period", budget.period ? Json(budget.period->ToString()) : Json(nullptr)},
+                    {"execution", Ratio(budget.execution)},
+                    {"ratio_to_time", Ratio(budget.ratio_to_time)},
+                    {"light", LightName(budget.light)},
+                    {"overdue", budget.overdue},
+                    {"forecast_yuan", Optional(budget.forecast_yuan)},
+                    {"weight", budget.weight},
+                    {"score", budget.score}};
+  json["indicators"] = Json::array();
+  for (const auto& indicator : status.indicators)
+    json["indicators"].push_back(IndicatorJson(indicator));
+  return json;
+}
+
+std::string Colored(Light light, bool color) {
+  const std::string name(LightName(light));
+  if (!color) return name;
+  const char* code = "";
+  switch (light) {
+    case Light::kGreen:
+      code = "\x1b[32m";
+      break;
+    case Light::kBlue:
+      code = "\x1b[34m";
+      break;
+    case Light::kNoData:
+      code = "\x1b[2m";
+      break;
+    case Light::kYellow:
+      code = "\x1b[33m";
+      break;
+    case Light::kOverdue:
+      code = "\x1b[35m";
+      break;
+    case Light::kRed:
+      code = "\x1b[31m";
+      break;
+  }
+  return code + name + "\x1b[0m";
+}
+
+std::string Padded(std::string text, size_t width) {
+  // Width in terminal columns: CJK characters take two.
+  size_t columns = 0;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    columns += length >= 3 ? 2 : 1;
+    i += length;
+  }
+  if (text.find('\x1b') != std::string::npos) columns -= 9;  // colour codes take no space
+  if (columns < width) text.append(width - columns, ' ');
+  return text;
+}
+
+}  // namespace
+
+std::string FormatQuantity(double value, std::string_view unit) {
+  if (unit == "%") return FormatNumber(value * 100, 2) + "%";
+  return FormatNumber(value, 2) + std::string(unit);
+}
+
+nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id) {
+  Json json;
+  json["as_of"] = evaluation.as_of.ToString();
+  json["time_progress"] = Round4(evaluation.time_progress);
+  json["year_end"] = evaluation.year_end;
+  json["projects"] = Json::array();
+  for (const auto& project : evaluation.projects) {
+    if (!project_id.empty() && project.project->id != project_id) continue;
+    json["projects"].push_back(ProjectJson(project, evaluation.year_end));
+  }
+  return json;
+}
+
+std::string StatusTable(const Evaluation& evaluation, std::string_view project_id, bool color) {
+  std::string out = "as of " + evaluation.as_of.ToString() + " (time progress " +
+                    FormatNumber(evaluation.time_progress * 100, 1) + "%), scores on the " +
+                    (evaluation.year_end ? "actuals" : "year-end forecast") + "\n";
+  for (const auto& project : evaluation.projects) {
+    if (!project_id.empty() && project.project->id != project_id) continue;
+    const BudgetStatus& budget = project.budget;
+    out += "\n" + Padded(Colored(project.light, color), 8) + " " + project.project->id + "  " +
+           project.project->name + "  score " + FormatNumber(project.score) + " " + project.grade +
+           "\n";
+    out +=
+        "         budget " + Padded(Colored(budget.light, color), 8) + " spent " +
+        (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) : std::string("-")) + " of " +
+        FormatNumber(budget.annual_yuan) + " yuan, execution " +
+        (budget.execution ? FormatNumber(*budget.execution * 100, 1) + "%" : std::string("-")) +
+        ", " +
+        (budget.ratio_to_time ? FormatNumber(*budget.ratio_to_time * 100, 1) + "% of time" : "-") +
+        "\n";
+    for (const auto& indicator : project.indicators) {
+      const Indicator& definition = *indicator.indicator;
+      const std::string& unit = definition.annual_target.unit;
+      std::string actual = indicator.grade != Grade::kNone ? std::string(GradeName(indicator.grade))
+                           : indicator.actual              ? FormatQuantity(*indicator.actual, unit)
+                                                           : "-";
+      std::string line = "         " + Padded(Colored(indicator.light, color), 8) + " " +
+                         Padded(definition.id, 28) + Padded(definition.annual_target.text, 12) +
+                         " actual " + Padded(actual, 12);
+      if (indicator.progress)
+        line += " progress " + Padded(FormatNumber(*indicator.progress * 100, 1) + "%", 8);
+      if (indicator.forecast) line += " forecast " + FormatQuantity(*indicator.forecast, unit);
+      if (indicator.likelihood != Likelihood::kUnknown)
+        line += " " + std::string(LikelihoodName(indicator.likelihood));
+      line += "  " + FormatNumber(indicator.score) + "/" + FormatNumber(indicator.weight);
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace ptmon
