@@ -55,7 +55,8 @@ std::string SyntheticCatalog(int projects, int indicators) {
   return text;
 }
 
-void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months) {
+void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months,
+                          int revision) {
   std::ofstream out(path, std::ios::binary);
   out << "project,indicator,period,value\n";
   char line[96];
@@ -63,7 +64,7 @@ void WriteSyntheticReport(const std::string& path, int projects, int indicators,
     for (int i = 0; i < indicators; ++i) {
       for (int m = 1; m <= months; ++m) {
         const int length = std::snprintf(line, sizeof line, "p%d,i%d,2026-%02d,%d\n", p, i, m,
-                                         (p + i) % 7 * 10 + m * 95);
+                                         (p + i) % 7 * 10 + m * 95 + revision);
         out.write(line, length);
       }
     }

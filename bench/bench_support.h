@@ -18,8 +18,10 @@ Timed RunTimed(const std::vector<std::string>& argv, bool quiet = true);
 
 // A catalogue of `projects` × `indicators` positive count indicators ("≥1200人"), year 2026.
 std::string SyntheticCatalog(int projects, int indicators);
-// One CSV row per project, indicator and month 1..months (year-to-date values).
-void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months);
+// One CSV row per project, indicator and month 1..months (year-to-date values); `revision`
+// changes the values so a second file is new content for the same rows.
+void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months,
+                          int revision = 0);
 
 void PrintComparison(const std::string& what, const std::string& ours_label, double ours,
                      const std::string& baseline_label, double baseline, const std::string& unit);

@@ -1,6 +1,10 @@
 // Ingest throughput: `ptmon ingest` of a 1,000,000-row CSV (10,000 projects × 10 indicators ×
 // 10 months) end to end, beside the floor for getting the same CSV rows into SQLite at all:
 // sqlite3 :memory: '.mode csv' '.import FILE t'. Target: within 1.5× of the floor, under 200 MB.
+//
+// Two ptmon figures: cold (a fresh data directory: the 100,000-indicator catalogue is parsed
+// from YAML first) and warm (the catalogue is cached in the store, as for every ingest after
+// the first; a second revision of the same rows).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,25 +25,35 @@ int main(int argc, char** argv) {
   fs::create_directories(work);
   const std::string catalog = (work / "catalog.yaml").string();
   const std::string report = (work / "report.csv").string();
+  const std::string second = (work / "report-2.csv").string();
   std::ofstream(catalog) << ptmon::bench::SyntheticCatalog(10000, 10);
   ptmon::bench::WriteSyntheticReport(report, 10000, 10, 10);
-  std::printf("report: %s, %.1f MB, 1,000,000 rows\n", report.c_str(),
+  ptmon::bench::WriteSyntheticReport(second, 10000, 10, 10, 1);
+  std::printf("report: %.1f MB, 1,000,000 rows; catalogue 10,000 projects x 10 indicators\n",
               static_cast<double>(fs::file_size(report)) / 1e6);
 
   const auto floor =
       ptmon::bench::RunTimed({"sqlite3", ":memory:", ".mode csv", ".import " + report + " t"});
-  const auto ours =
-      ptmon::bench::RunTimed({ptmon, "ingest", "--catalog", catalog, "--data-dir",
-                              (work / "data").string(), "--now", "2026-12-20", report});
-  if (ours.exit_code != 0 || floor.exit_code != 0) {
-    std::fprintf(stderr, "a run failed: ptmon exit %d, sqlite3 exit %d\n", ours.exit_code,
-                 floor.exit_code);
+  auto ingest = [&](const std::string& file) {
+    return ptmon::bench::RunTimed({ptmon, "ingest", "--catalog", catalog, "--data-dir",
+                                   (work / "data").string(), "--now", "2026-12-20", file});
+  };
+  const auto cold = ingest(report);
+  const auto warm = ingest(second);
+  if (cold.exit_code != 0 || warm.exit_code != 0 || floor.exit_code != 0) {
+    std::fprintf(stderr, "a run failed: ptmon exit %d/%d, sqlite3 exit %d\n", cold.exit_code,
+                 warm.exit_code, floor.exit_code);
     return 1;
   }
-  ptmon::bench::PrintComparison("ingest 1M rows (wall)", "ingest", ours.seconds,
+  ptmon::bench::PrintComparison("ingest 1M rows, cold catalogue", "ingest", cold.seconds,
                                 "sqlite3 .import :memory:", floor.seconds, "s");
-  std::printf("peak RSS: ptmon %.1f MB (target < 200), sqlite3 %.1f MB\n", ours.peak_rss_mb,
-              floor.peak_rss_mb);
+  ptmon::bench::PrintComparison("ingest 1M rows, cached catalogue", "ingest", warm.seconds,
+                                "sqlite3 .import :memory:", floor.seconds, "s");
+  std::printf("peak RSS: ptmon cold %.1f MB, warm %.1f MB (target < 200); sqlite3 %.1f MB\n",
+              cold.peak_rss_mb, warm.peak_rss_mb, floor.peak_rss_mb);
+  std::printf("target 1.5x of the floor: cold %s, warm %s\n",
+              cold.seconds <= 1.5 * floor.seconds ? "met" : "MISSED",
+              warm.seconds <= 1.5 * floor.seconds ? "met" : "MISSED");
   if (std::getenv("PTMON_BENCH_KEEP") == nullptr) fs::remove_all(work);
   return 0;
 }

@@ -5,10 +5,27 @@
 
 #include <CLI/CLI.hpp>
 
+#include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/version.h>
 
 namespace ptmon::cli {
+
+namespace {
+
+// Parses and validates, printing every located problem.
+std::optional<Catalog> ParseCatalogOrReport(const std::vector<CatalogSource>& sources) {
+  Diagnostics diagnostics;
+  auto catalog = LoadCatalog(sources, diagnostics);
+  std::cerr << diagnostics.ToString();
+  if (!catalog.ok()) {
+    std::cerr << "ptmon: " << catalog.status().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(catalog).value();
+}
+
+}  // namespace
 
 std::optional<Catalog> CommonOptions::LoadCatalogOrReport() const {
   auto sources = CatalogSources(catalog_paths);
@@ -16,14 +33,7 @@ std::optional<Catalog> CommonOptions::LoadCatalogOrReport() const {
     std::cerr << "ptmon: " << sources.status().message() << "\n";
     return std::nullopt;
   }
-  Diagnostics diagnostics;
-  auto catalog = LoadCatalog(*sources, diagnostics);
-  std::cerr << diagnostics.ToString();
-  if (!catalog.ok()) {
-    std::cerr << "ptmon: " << catalog.status().message() << "\n";
-    return std::nullopt;
-  }
-  return std::move(catalog).value();
+  return ParseCatalogOrReport(*sources);
 }
 
 Result<std::unique_ptr<Clock>> CommonOptions::MakeClock() const {
@@ -33,24 +43,43 @@ Result<std::unique_ptr<Clock>> CommonOptions::MakeClock() const {
   return std::unique_ptr<Clock>(new FixedClock(*date));
 }
 
-std::unique_ptr<Store> CommonOptions::OpenStore(const Clock& clock, const Catalog& catalog) const {
+std::optional<DataSession> CommonOptions::OpenData(const Clock& clock) const {
+  auto sources = CatalogSources(catalog_paths);
+  if (!sources.ok()) {
+    std::cerr << "ptmon: " << sources.status().message() << "\n";
+    return std::nullopt;
+  }
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
   if (error) {
     std::cerr << "ptmon: cannot create the data directory " << data_dir << ": " << error.message()
               << "\n";
-    return nullptr;
+    return std::nullopt;
   }
   auto store = Store::Open((std::filesystem::path(data_dir) / "ptmon.db").string());
   if (!store.ok()) {
     std::cerr << "ptmon: " << store.status().message() << "\n";
-    return nullptr;
+    return std::nullopt;
   }
-  if (auto saved = (*store)->SaveCatalog(catalog, FormatRfc3339(clock.Now())); !saved.ok()) {
+  DataSession session{std::move(store).value(), {}};
+  // An unchanged catalogue is read back validated; parsing a large one costs seconds.
+  auto cached = session.store->EncodedCatalog(CatalogSourcesHash(*sources));
+  if (cached.ok() && cached->has_value()) {
+    if (auto decoded = DecodeCatalog(**cached); decoded.ok()) {
+      session.catalog = std::move(decoded).value();
+      return session;
+    }
+  }
+  auto catalog = ParseCatalogOrReport(*sources);
+  if (!catalog) return std::nullopt;
+  session.catalog = std::move(*catalog);
+  auto saved = session.store->SaveCatalog(session.catalog, FormatRfc3339(clock.Now()),
+                                          EncodeCatalog(session.catalog));
+  if (!saved.ok()) {
     std::cerr << "ptmon: " << saved.status().message() << "\n";
-    return nullptr;
+    return std::nullopt;
   }
-  return std::move(store).value();
+  return session;
 }
 
 namespace {

@@ -20,6 +20,12 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitRefused = 1;
 inline constexpr int kExitFailure = 2;
 
+// The store of the data directory with the catalogue it monitors.
+struct DataSession {
+  std::unique_ptr<Store> store;
+  Catalog catalog;
+};
+
 // Options shared by every subcommand that reads the catalogue, data or the clock.
 struct CommonOptions {
   std::vector<std::string> catalog_paths;  // empty: the embedded default
@@ -31,9 +37,10 @@ struct CommonOptions {
   std::optional<Catalog> LoadCatalogOrReport() const;
   // The clock every subcommand uses; reports a malformed --now.
   Result<std::unique_ptr<Clock>> MakeClock() const;
-  // Opens <data-dir>/ptmon.db (creating the directory) and records the catalogue in it;
-  // prints the failure and returns nothing when that fails.
-  std::unique_ptr<Store> OpenStore(const Clock& clock, const Catalog& catalog) const;
+  // Opens <data-dir>/ptmon.db (creating the directory) and loads the catalogue, from the
+  // store when it has this one already, otherwise from YAML, recording it in the store.
+  // Prints the located errors or the failure and returns nothing when that fails.
+  std::optional<DataSession> OpenData(const Clock& clock) const;
 };
 
 int Run(int argc, char** argv);

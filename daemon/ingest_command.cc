@@ -39,15 +39,15 @@ std::string Label(const Item& item, const std::vector<Item>& all) {
 
 int RunIngest(const CommonOptions& options, const std::vector<std::string>& files,
               const std::string& encoding) {
-  auto catalog = options.LoadCatalogOrReport();
-  if (!catalog) return kExitRefused;
   auto clock = options.MakeClock();
   if (!clock.ok()) {
     std::cerr << "ptmon: " << clock.status().message() << "\n";
     return kExitFailure;
   }
-  auto store = options.OpenStore(**clock, *catalog);
-  if (!store) return kExitFailure;
+  auto data = options.OpenData(**clock);
+  if (!data) return kExitRefused;
+  Store& store = *data->store;
+  const Catalog& catalog = data->catalog;
   const InboxLayout layout = InboxLayout::ForDataDir(options.data_dir);
   if (Status created = layout.Create(); !created.ok()) {
     std::cerr << "ptmon: " << created.message() << "\n";
@@ -72,7 +72,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
     } else {
       ingest_options.parse.on_progress = nullptr;
     }
-    Ingestor file_ingestor(*store, *catalog, **clock, layout, ingest_options);
+    Ingestor file_ingestor(store, catalog, **clock, layout, ingest_options);
     const IngestOutcome outcome = file_ingestor.IngestFile(path);
     if (ingest_options.parse.on_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
     std::cout << outcome.Summary() << "\n";
@@ -147,16 +147,14 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
 
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format) {
-  auto catalog = options.LoadCatalogOrReport();
-  if (!catalog) return kExitRefused;
   auto clock = options.MakeClock();
   if (!clock.ok()) {
     std::cerr << "ptmon: " << clock.status().message() << "\n";
     return kExitFailure;
   }
-  auto store = options.OpenStore(**clock, *catalog);
-  if (!store) return kExitFailure;
-  auto history = store->History(project_id, indicator_id);
+  auto data = options.OpenData(**clock);
+  if (!data) return kExitRefused;
+  auto history = data->store->History(project_id, indicator_id);
   if (!history.ok()) {
     std::cerr << "ptmon: " << history.status().message() << "\n";
     return kExitFailure;

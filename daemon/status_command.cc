@@ -24,19 +24,19 @@ struct EvaluationRun {
 std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::string& as_of_text,
                                       const std::string& project_id) {
   EvaluationRun run;
-  auto catalog = options.LoadCatalogOrReport();
-  if (!catalog) return std::nullopt;
-  run.catalog = std::move(*catalog);
-  if (!project_id.empty() && run.catalog.FindProject(project_id) == nullptr) {
-    std::cerr << "ptmon: no project '" << project_id << "' in the catalogue\n";
-    return std::nullopt;
-  }
   auto clock = options.MakeClock();
   if (!clock.ok()) {
     std::cerr << "ptmon: " << clock.status().message() << "\n";
     return std::nullopt;
   }
   run.clock = std::move(clock).value();
+  auto data = options.OpenData(*run.clock);
+  if (!data) return std::nullopt;
+  run.catalog = std::move(data->catalog);
+  if (!project_id.empty() && run.catalog.FindProject(project_id) == nullptr) {
+    std::cerr << "ptmon: no project '" << project_id << "' in the catalogue\n";
+    return std::nullopt;
+  }
   Period as_of = DefaultAsOf(run.clock->Today(), run.catalog.year);
   if (!as_of_text.empty()) {
     auto parsed = ParsePeriod(as_of_text);
@@ -47,10 +47,8 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
     }
     as_of = *parsed;
   }
-  auto store = options.OpenStore(*run.clock, run.catalog);
-  if (!store) return std::nullopt;
   run.actuals = std::make_unique<ActualsIndex>(run.catalog);
-  if (auto loaded = store->LoadLatestValues(*run.actuals); !loaded.ok()) {
+  if (auto loaded = data->store->LoadLatestValues(*run.actuals); !loaded.ok()) {
     std::cerr << "ptmon: " << loaded.status().message() << "\n";
     return std::nullopt;
   }

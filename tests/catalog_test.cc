@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
 
 namespace ptmon {
@@ -199,6 +200,41 @@ TEST(CatalogLoaderTest, RefusesAliasBombsAndDeepNesting) {
   Diagnostics deep;
   EXPECT_FALSE(LoadText(std::string(5000, '[') + std::string(5000, ']'), deep).ok());
   EXPECT_NE(deep.ToString().find("nested deeper than 32 levels"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ptmon
+
+namespace ptmon {
+namespace {
+
+TEST(CatalogCodecTest, RoundTripsTheEmbeddedCatalogue) {
+  Diagnostics diagnostics;
+  const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
+  const std::string bytes = EncodeCatalog(catalog);
+  auto decoded = DecodeCatalog(bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_EQ(EncodeCatalog(*decoded), bytes);
+  EXPECT_EQ(decoded->sha256, catalog.sha256);
+  ASSERT_EQ(decoded->projects.size(), catalog.projects.size());
+  const Indicator& paid = *decoded->FindProject("retiree-heating")->FindIndicator("retirees-paid");
+  EXPECT_EQ(paid.annual_target.text, "≥60000人");
+  EXPECT_EQ(paid.annual_target.op, Comparison::kGreaterEqual);
+  EXPECT_EQ(paid.pace_profile,
+            catalog.FindProject("retiree-heating")->FindIndicator("retirees-paid")->pace_profile);
+  EXPECT_EQ(decoded->FindProject("insurance-operations")->period_funds.self_raised_fen, 22473);
+}
+
+TEST(CatalogCodecTest, RefusesDamagedBytes) {
+  Diagnostics diagnostics;
+  const std::string bytes =
+      EncodeCatalog(LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value());
+  EXPECT_FALSE(DecodeCatalog("").ok());
+  EXPECT_FALSE(DecodeCatalog("something else entirely").ok());
+  for (size_t cut : {bytes.size() - 1, bytes.size() / 2, size_t{30}}) {
+    EXPECT_FALSE(DecodeCatalog(bytes.substr(0, cut)).ok()) << cut;
+  }
+  EXPECT_FALSE(DecodeCatalog(bytes + "x").ok());
 }
 
 }  // namespace

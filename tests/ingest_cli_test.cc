@@ -202,3 +202,38 @@ TEST(CrashTest, KilledAtRandomMomentsEveryFileIsAppliedOnceOrNotAtAll) {
 
 }  // namespace
 }  // namespace ptmon
+
+namespace ptmon {
+namespace {
+
+// The catalogue is cached in the store by its hash: an edited catalogue is parsed (and
+// checked) again, an unchanged one is not.
+TEST(CatalogCacheCliTest, AnEditedCatalogueIsReadAgain) {
+  TempDir dir;
+  const std::string catalog = dir.Write("catalog.yaml", ReadFile(kCatalog));
+  const std::string report =
+      dir.Write("r.csv", "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n");
+  const std::vector<std::string> base = {"--catalog",  catalog, "--data-dir",
+                                         dir / "data", "--now", "2026-08-05"};
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), base.begin(), base.end());
+    return RunPtmon(args);
+  };
+  ASSERT_EQ(run({"ingest", report}).exit_code, 0);
+  // The target changes: status must show the new one.
+  std::string edited = ReadFile(catalog);
+  edited.replace(edited.find("\"≥30台\""), std::string("\"≥30台\"").size(), "\"≥40台\"");
+  dir.Write("catalog.yaml", edited);
+  auto status = run({"status", "--as-of", "2026-07", "--format", "json", "--project", "devices"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"text\": \"≥40台\""), std::string::npos) << status.out;
+  // A broken edit is reported with its place, not hidden by the cache.
+  edited.replace(edited.find("\"≥40台\""), std::string("\"≥40台\"").size(), "\"≥40 boxes\"");
+  dir.Write("catalog.yaml", edited);
+  auto broken = run({"status"});
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.err.find(catalog + ":13:"), std::string::npos) << broken.err;
+}
+
+}  // namespace
+}  // namespace ptmon

@@ -29,12 +29,6 @@ bool IsSlug(const std::string& id) {
   return std::regex_match(id, kSlug);
 }
 
-std::string CatalogHash(const std::vector<CatalogSource>& sources) {
-  Sha256 hash;
-  for (const auto& source : sources) hash.Update(source.text);
-  return hash.HexDigest();
-}
-
 class CatalogReader {
  public:
   CatalogReader(const CatalogSource& source, Diagnostics& diagnostics)
@@ -311,6 +305,12 @@ class CatalogReader {
 
 }  // namespace
 
+std::string CatalogSourcesHash(const std::vector<CatalogSource>& sources) {
+  Sha256 hash;
+  for (const auto& source : sources) hash.Update(source.text);
+  return hash.HexDigest();
+}
+
 CatalogSource EmbeddedCatalogSource() {
   return {"<embedded>/default-catalog.yaml", std::string(EmbeddedDefaultCatalog())};
 }
@@ -367,7 +367,7 @@ Result<Catalog> LoadCatalog(const std::vector<CatalogSource>& sources, Diagnosti
     return Status::Error("the catalogue has " + std::to_string(diagnostics.error_count()) +
                          " error(s)");
   }
-  catalog.sha256 = CatalogHash(sources);
+  catalog.sha256 = CatalogSourcesHash(sources);
   return catalog;
 }
 

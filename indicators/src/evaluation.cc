@@ -358,4 +358,11 @@ Evaluation Evaluator::EvaluateAll(const ActualsIndex& actuals, Period as_of, Dat
   return evaluation;
 }
 
+void Evaluator::Reevaluate(Evaluation& evaluation, const ActualsIndex& actuals,
+                           const std::vector<uint32_t>& projects, Date today) const {
+  for (uint32_t project : projects) {
+    evaluation.projects[project] = EvaluateProject(project, actuals, evaluation.as_of, today);
+  }
+}
+
 }  // namespace ptmon

@@ -16,7 +16,9 @@ CREATE TABLE catalog_load (
   units TEXT NOT NULL,
   project_count INTEGER NOT NULL,
   indicator_count INTEGER NOT NULL,
-  loaded_at TEXT NOT NULL
+  loaded_at TEXT NOT NULL,
+  -- The validated catalogue, so an unchanged one is not parsed again (catalog_codec.h).
+  encoded BLOB
 );
 CREATE TABLE project (
   id TEXT PRIMARY KEY,

@@ -93,7 +93,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   // WAL lets the daemon's readers run beside the ingest writer; FULL syncs every commit so an
   // acknowledged batch survives power loss.
   for (std::string_view pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+        // Keeps the value index of a million-row file in memory while it grows.
+        "PRAGMA cache_size = -32768"}) {
     Statement statement(db, pragma);
     if (Status status = statement.Run(); !status.ok()) {
       return status.WithContext("opening database '" + path + "'");
@@ -154,7 +156,22 @@ Result<std::optional<std::string>> Store::CatalogHash() {
   return std::optional<std::string>();
 }
 
-Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loaded_at) {
+Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha256) {
+  Statement statement(db_,
+                      "SELECT encoded FROM catalog_load WHERE sha256 = ? AND encoded IS NOT NULL"
+                      " ORDER BY id DESC LIMIT 1");
+  statement.Bind(1, sha256);
+  if (statement.Step()) {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement.raw(), 0));
+    return std::optional<std::string>(
+        std::string(bytes, static_cast<size_t>(sqlite3_column_bytes(statement.raw(), 0))));
+  }
+  if (!statement.status().ok()) return statement.status();
+  return std::optional<std::string>();
+}
+
+Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loaded_at,
+                                std::string_view encoded) {
   auto previous = CatalogHash();
   if (!previous.ok()) return previous.status();
   if (previous.value() == catalog.sha256) return false;
@@ -163,13 +180,19 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
   Status status = InTransaction([&]() -> Status {
     Statement load(db_,
                    "INSERT INTO catalog_load (sha256, year, units, project_count, "
-                   "indicator_count, loaded_at) VALUES (?, ?, ?, ?, ?, ?)");
+                   "indicator_count, loaded_at, encoded) VALUES (?, ?, ?, ?, ?, ?, ?)");
     load.Bind(1, catalog.sha256)
         .Bind(2, static_cast<long long>(catalog.year))
         .Bind(3, units)
         .Bind(4, static_cast<long long>(catalog.projects.size()))
         .Bind(5, static_cast<long long>(catalog.IndicatorCount()))
         .Bind(6, loaded_at);
+    if (encoded.empty()) {
+      load.BindNull(7);
+    } else {
+      sqlite3_bind_blob(load.raw(), 7, encoded.data(), static_cast<int>(encoded.size()),
+                        SQLITE_STATIC);
+    }
     if (Status run = load.Run(); !run.ok()) return run;
     const long long load_id = sqlite3_last_insert_rowid(db_);
     if (Status cleared = Exec(db_, "DELETE FROM project"); !cleared.ok()) return cleared;

@@ -27,6 +27,9 @@ Result<CatalogSource> ReadCatalogFile(const std::string& path);
 // the result is an error when any of them is an error (warnings alone still load).
 Result<Catalog> LoadCatalog(const std::vector<CatalogSource>& sources, Diagnostics& diagnostics);
 
+// The identity of a catalogue: the sha256 of its sources' texts, as LoadCatalog records it.
+std::string CatalogSourcesHash(const std::vector<CatalogSource>& sources);
+
 // The sources named on the command line, or the embedded default when none are.
 Result<std::vector<CatalogSource>> CatalogSources(const std::vector<std::string>& paths);
 

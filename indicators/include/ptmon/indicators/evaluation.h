@@ -118,6 +118,10 @@ class Evaluator {
   Evaluator(const Catalog& catalog, EvaluationSettings settings = {});
 
   Evaluation EvaluateAll(const ActualsIndex& actuals, Period as_of, Date today) const;
+  // Re-evaluates only `projects` (those a new batch touched) in an evaluation made by
+  // EvaluateAll with the same catalogue.
+  void Reevaluate(Evaluation& evaluation, const ActualsIndex& actuals,
+                  const std::vector<uint32_t>& projects, Date today) const;
   ProjectStatus EvaluateProject(uint32_t project, const ActualsIndex& actuals, Period as_of,
                                 Date today) const;
   const EvaluationSettings& settings() const { return settings_; }

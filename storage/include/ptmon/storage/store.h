@@ -100,8 +100,12 @@ class Store {
   int SchemaVersion();
 
   // Replaces the stored catalogue (projects and indicators) with `catalog` and records its hash
-  // when it differs from the last one loaded. Returns whether the catalogue changed.
-  Result<bool> SaveCatalog(const Catalog& catalog, const std::string& loaded_at);
+  // (and its encoded form, when given) when it differs from the last one loaded. Returns
+  // whether the catalogue changed.
+  Result<bool> SaveCatalog(const Catalog& catalog, const std::string& loaded_at,
+                           std::string_view encoded = {});
+  // The encoded form saved with the catalogue of this hash, if any.
+  Result<std::optional<std::string>> EncodedCatalog(const std::string& sha256);
   // The hash of the catalogue last saved, if any.
   Result<std::optional<std::string>> CatalogHash();
 
