@@ -107,8 +107,18 @@ int Run(int argc, char** argv) {
 
   auto* check =
       app.add_subcommand("check-config", "Validate the catalogue; exit 1 with located errors");
+  ServeFlags serve_flags;
   AddCatalogOption(*check, options);
-  check->callback([&] { exit_code = RunCheckConfig(options); });
+  check->add_option("--config", serve_flags.config_path,
+                    "Daemon configuration file to check as well");
+  check->callback([&] {
+    if (serve_flags.config_path.empty()) {
+      exit_code = RunCheckConfig(options);
+    } else {
+      serve_flags.catalogs = options.catalog_paths;
+      exit_code = RunCheckDaemonConfig(serve_flags);
+    }
+  });
 
   auto* catalog =
       app.add_subcommand("catalog", "Show the projects and indicators of the catalogue");
@@ -168,6 +178,31 @@ int Run(int argc, char** argv) {
   report->add_option("--out", out, "Write to this file instead of standard output");
   report->callback(
       [&] { exit_code = RunReport(options, kind, as_of, project, report_format, out); });
+
+  auto* alerts = app.add_subcommand(
+      "alerts", "List the alerts ptmon serve holds (pending, firing, recently resolved)");
+  alerts->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  alerts->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  alerts->callback([&] { exit_code = RunAlerts(options, format); });
+
+  std::string serve_now;
+  auto* serve =
+      app.add_subcommand("serve", "Run the daemon: watch the inbox, serve /metrics, send alerts");
+  serve->add_option("--config", serve_flags.config_path,
+                    "Configuration file (YAML); flags below override it");
+  serve->add_option("--listen", serve_flags.listen,
+                    "HOST:PORT to serve HTTP on (default 127.0.0.1:10150)");
+  serve->add_option("--data-dir", serve_flags.data_dir, "Data directory (default ./ptmon-data)");
+  serve->add_option("--catalog", serve_flags.catalogs, "Catalogue YAML file (repeatable)");
+  serve->add_option("--alertmanager", serve_flags.alertmanagers,
+                    "Alertmanager base URL (repeatable)");
+  serve->add_option("--alert-for", serve_flags.alert_for,
+                    "How long a condition holds before it fires, e.g. 0s, 10m");
+  serve->add_option("--log-format", serve_flags.log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  serve->add_option("--now", serve_now,
+                    "Stand-in for today's date, YYYY-MM-DD (time keeps running)");
+  serve->callback([&] { exit_code = RunServe(serve_flags, serve_now); });
 
   try {
     app.parse(argc, argv);

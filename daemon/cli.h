@@ -8,6 +8,7 @@
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/status.h>
+#include <ptmon/config/daemon_config.h>
 #include <ptmon/indicators/catalog.h>
 #include <ptmon/indicators/evaluation.h>
 #include <ptmon/storage/store.h>
@@ -43,7 +44,22 @@ struct CommonOptions {
   std::optional<DataSession> OpenData(const Clock& clock) const;
 };
 
+// `ptmon serve` flags that override the configuration file.
+struct ServeFlags {
+  std::string config_path;
+  std::string listen;
+  std::string data_dir;
+  std::vector<std::string> catalogs;
+  std::vector<std::string> alertmanagers;
+  std::string alert_for;
+  std::string log_format;
+  // The configuration file (if any) with these overrides applied.
+  Result<DaemonConfig> Resolve(Diagnostics& diagnostics) const;
+};
+
 int Run(int argc, char** argv);
+int RunServe(const ServeFlags& flags, const std::string& now);
+int RunCheckDaemonConfig(const ServeFlags& flags);
 
 int RunCheckConfig(const CommonOptions& options);
 int RunCatalog(const CommonOptions& options, const std::string& format);
@@ -55,6 +71,7 @@ int RunStatus(const CommonOptions& options, const std::string& as_of, const std:
               const std::string& format);
 int RunReport(const CommonOptions& options, const std::string& kind, const std::string& as_of,
               const std::string& project_id, const std::string& format, const std::string& out);
+int RunAlerts(const CommonOptions& options, const std::string& format);
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format);
 

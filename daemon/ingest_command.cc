@@ -196,3 +196,44 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
 }
 
 }  // namespace ptmon::cli
+
+namespace ptmon::cli {
+
+int RunAlerts(const CommonOptions& options, const std::string& format) {
+  auto store = Store::Open((std::filesystem::path(options.data_dir) / "ptmon.db").string());
+  if (!store.ok()) {
+    std::cerr << "ptmon: " << store.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto alerts = (*store)->LoadAlerts();
+  if (!alerts.ok()) {
+    std::cerr << "ptmon: " << alerts.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (format == "json") {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& alert : *alerts) {
+      list.push_back({{"labels", nlohmann::json::parse(alert.labels_json, nullptr, false)},
+                      {"state", alert.state},
+                      {"active_since", alert.active_since},
+                      {"fired_at", alert.fired_at},
+                      {"resolved_at", alert.resolved_at}});
+    }
+    std::cout << list.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (alerts->empty()) std::cout << "no alerts\n";
+  for (const auto& alert : *alerts) {
+    const auto labels = nlohmann::json::parse(alert.labels_json, nullptr, false);
+    const auto annotations = nlohmann::json::parse(alert.annotations_json, nullptr, false);
+    if (labels.is_discarded() || annotations.is_discarded()) continue;
+    std::cout << alert.state << "  " << labels.value("alertname", "") << "  "
+              << labels.value("severity", "") << "  " << labels.value("project", "")
+              << (labels.contains("indicator") ? "/" + labels.value("indicator", "") : "")
+              << "  since " << (alert.fired_at.empty() ? alert.active_since : alert.fired_at)
+              << "\n    " << annotations.value("summary", "") << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace ptmon::cli

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Quick start, part one: install the build dependencies, build ptmon, and run the main job on
-# the embedded default catalogue. Extra arguments go to ptmon.
+# the embedded default catalogue (ptmon serve). Extra arguments go to ptmon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMON_BUILD_TESTS=OFF >/dev/null
 cmake --build build --target ptmon
 if (($# == 0)); then
-  set -- catalog
+  set -- serve
 fi
 exec build/daemon/ptmon "$@"

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 
 #include <ptmon/storage/store.h>
@@ -385,14 +386,11 @@ Result<std::vector<ActualRevision>> Store::History(const std::string& project_id
   return revisions;
 }
 
-Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
-  Statement statement(db_,
-                      "SELECT " + std::string(kActualColumns) +
-                          " FROM (SELECT MAX(id) AS id FROM actual GROUP BY series_id, period) l"
-                          " JOIN actual a ON a.id = l.id" +
-                          std::string(kActualJoins));
-  size_t count = 0;
-  ValueNotes notes;
+namespace {
+
+// Feeds rows of kActualColumns into an index without allocating per row.
+std::optional<SeriesKey> ApplyRow(const Statement& statement, ActualsIndex& index,
+                                  ValueNotes& notes) {
   auto view = [&](int column) {
     const auto* text = sqlite3_column_text(statement.raw(), column);
     return text == nullptr
@@ -401,19 +399,47 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
                      reinterpret_cast<const char*>(text),
                      static_cast<size_t>(sqlite3_column_bytes(statement.raw(), column)));
   };
+  notes.reason_category = view(5);
+  notes.reason = view(6);
+  notes.action = view(7);
+  notes.likelihood = view(8);
+  std::optional<double> value;
+  if (!statement.IsNull(3)) value = statement.Double(3);
+  return index.Apply(view(0), view(1), PeriodOfKey(statement.Int(2)), value, GradeFromName(view(4)),
+                     notes);
+}
+
+}  // namespace
+
+Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
+  Statement statement(db_,
+                      "SELECT " + std::string(kActualColumns) +
+                          " FROM (SELECT MAX(id) AS id FROM actual GROUP BY series_id, period) l"
+                          " JOIN actual a ON a.id = l.id" +
+                          std::string(kActualJoins));
+  size_t count = 0;
+  ValueNotes notes;
   while (statement.Step()) {
-    notes.reason_category = view(5);
-    notes.reason = view(6);
-    notes.action = view(7);
-    notes.likelihood = view(8);
-    std::optional<double> value;
-    if (!statement.IsNull(3)) value = statement.Double(3);
-    index.Apply(view(0), view(1), PeriodOfKey(statement.Int(2)), value, GradeFromName(view(4)),
-                notes);
+    ApplyRow(statement, index, notes);
     ++count;
   }
   if (!statement.status().ok()) return statement.status();
   return count;
+}
+
+Result<std::vector<uint32_t>> Store::LoadBatchValues(long long batch_id, ActualsIndex& index) {
+  Statement statement(db_, "SELECT " + std::string(kActualColumns) + " FROM actual a" +
+                               std::string(kActualJoins) + " WHERE a.batch_id = ? ORDER BY a.id");
+  statement.Bind(1, batch_id);
+  std::vector<uint32_t> projects;
+  ValueNotes notes;
+  while (statement.Step()) {
+    if (auto key = ApplyRow(statement, index, notes)) projects.push_back(key->project);
+  }
+  if (!statement.status().ok()) return statement.status();
+  std::sort(projects.begin(), projects.end());
+  projects.erase(std::unique(projects.begin(), projects.end()), projects.end());
+  return projects;
 }
 
 Status Store::ForEachLatestValue(const std::function<void(const ActualValue&)>& visit) {
@@ -426,6 +452,55 @@ Status Store::ForEachLatestValue(const std::function<void(const ActualValue&)>& 
                std::string(kActualJoins) + " ORDER BY s.project_id, s.indicator_id, a.period");
   while (statement.Step()) visit(ReadActual(statement, 0));
   return statement.status();
+}
+
+Result<std::vector<AlertRecord>> Store::LoadAlerts() {
+  Statement statement(
+      db_,
+      "SELECT fingerprint, labels_json, annotations_json, state, active_since,"
+      " coalesce(fired_at, ''), coalesce(resolved_at, ''), coalesce(last_sent_at, '')"
+      " FROM alert_state ORDER BY fingerprint");
+  std::vector<AlertRecord> alerts;
+  while (statement.Step()) {
+    alerts.push_back({statement.Text(0), statement.Text(1), statement.Text(2), statement.Text(3),
+                      statement.Text(4), statement.Text(5), statement.Text(6), statement.Text(7)});
+  }
+  if (!statement.status().ok()) return statement.status();
+  return alerts;
+}
+
+Status Store::SaveAlerts(const std::vector<AlertRecord>& changed,
+                         const std::vector<std::string>& removed) {
+  if (changed.empty() && removed.empty()) return Status::Ok();
+  return InTransaction([&]() -> Status {
+    Statement upsert(
+        db_,
+        "INSERT OR REPLACE INTO alert_state (fingerprint, labels_json, annotations_json,"
+        " state, active_since, fired_at, resolved_at, last_sent_at)"
+        " VALUES (?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''))");
+    for (const auto& alert : changed) {
+      upsert.Reset();
+      upsert.Bind(1, alert.fingerprint).Bind(2, alert.labels_json).Bind(3, alert.annotations_json);
+      upsert.Bind(4, alert.state).Bind(5, alert.active_since).Bind(6, alert.fired_at);
+      upsert.Bind(7, alert.resolved_at).Bind(8, alert.last_sent_at);
+      if (Status run = upsert.Run(); !run.ok()) return run.WithContext("saving alert state");
+    }
+    Statement remove(db_, "DELETE FROM alert_state WHERE fingerprint = ?");
+    for (const auto& fingerprint : removed) {
+      remove.Reset();
+      remove.Bind(1, fingerprint);
+      if (Status run = remove.Run(); !run.ok()) return run.WithContext("removing alert state");
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<std::string>> Store::LastAppliedAt() {
+  Statement statement(db_, "SELECT max(applied_at) FROM batch WHERE status = 'applied'");
+  if (statement.Step() && !statement.IsNull(0))
+    return std::optional<std::string>(statement.Text(0));
+  if (!statement.status().ok()) return statement.status();
+  return std::optional<std::string>();
 }
 
 }  // namespace ptmon

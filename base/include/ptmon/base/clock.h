@@ -51,5 +51,8 @@ class FixedClock final : public Clock {
 
 // RFC 3339 in UTC with second precision: 2026-07-10T04:00:00Z.
 std::string FormatRfc3339(std::chrono::system_clock::time_point time);
+// Reads what FormatRfc3339 writes.
+std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
+double UnixSeconds(std::chrono::system_clock::time_point time);
 
 }  // namespace ptmon

@@ -91,6 +91,8 @@ class InboxScanner {
   void MarkComplete(const std::string& name);  // close-after-write or moved-in
   // Report files in the inbox that are ready to ingest, sorted by name.
   std::vector<std::string> Ready();
+  // Whether the last Ready() saw files still settling (worth looking again after `settle`).
+  bool HasWaiting() const { return !seen_.empty(); }
 
  private:
   struct Seen {

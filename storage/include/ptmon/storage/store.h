@@ -84,6 +84,18 @@ struct ActualRevision {
   std::string applied_at;
 };
 
+// The persisted state of one alert, so a restart neither re-pages nor loses startsAt.
+struct AlertRecord {
+  std::string fingerprint;  // identity: the alert's labels, canonically ordered
+  std::string labels_json;
+  std::string annotations_json;
+  std::string state;         // pending, firing, resolved
+  std::string active_since;  // RFC 3339, all times
+  std::string fired_at;
+  std::string resolved_at;
+  std::string last_sent_at;
+};
+
 struct StoreOptions {
   int busy_timeout_ms = 5000;
 };
@@ -131,6 +143,16 @@ class Store {
   // Loads the latest revision of every value into `index` (values of series the index's
   // catalogue lacks are skipped); returns how many were read.
   Result<size_t> LoadLatestValues(ActualsIndex& index);
+  // Applies one batch's values to `index` (they are later than everything before them); returns
+  // the projects (indexes into the index's catalogue) they touched.
+  Result<std::vector<uint32_t>> LoadBatchValues(long long batch_id, ActualsIndex& index);
+
+  Result<std::vector<AlertRecord>> LoadAlerts();
+  // Writes the changed alerts and removes the forgotten ones, in one transaction.
+  Status SaveAlerts(const std::vector<AlertRecord>& changed,
+                    const std::vector<std::string>& removed);
+  // When a file was last applied (RFC 3339), if ever.
+  Result<std::optional<std::string>> LastAppliedAt();
 
   // Runs `work` inside one transaction (IMMEDIATE: writers queue instead of failing later);
   // commits when it returns OK, rolls back otherwise.

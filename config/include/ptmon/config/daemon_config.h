@@ -1,0 +1,59 @@
+// The daemon's configuration (`ptmon serve --config FILE`), with every default a fresh install
+// needs: with no file at all ptmon serves the embedded catalogue on loopback with its data in
+// ./ptmon-data. Every problem in the file is reported with its file:line:column.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ptmon/base/location.h>
+#include <ptmon/base/status.h>
+#include <ptmon/indicators/evaluation.h>
+
+namespace ptmon {
+
+inline constexpr int kDefaultPort = 10150;
+
+struct DaemonConfig {
+  std::string listen = "127.0.0.1:10150";
+  std::string external_url;  // base of links in alerts; default http://<listen>
+  std::string data_dir = "ptmon-data";
+  std::vector<std::string> catalogs;  // empty: the embedded default
+
+  std::chrono::milliseconds inbox_settle{2000};
+  std::chrono::milliseconds inbox_rescan{10000};
+  size_t max_file_bytes = 64u << 20;
+  std::string encoding = "auto";  // auto, utf-8, gbk
+
+  std::chrono::milliseconds evaluation_interval{std::chrono::minutes(5)};
+  EvaluationSettings evaluation;
+
+  std::vector<std::string> alertmanagers;
+  std::chrono::seconds alert_resend{60};
+  std::chrono::seconds alert_for{0};
+  std::chrono::seconds alert_resolved_retention{900};
+  std::chrono::seconds ingest_stale_after{std::chrono::hours(24 * 35)};
+
+  std::string api_token;  // empty: the write API is disabled
+  size_t max_body_bytes = 64u << 20;
+  int http_threads = 4;
+
+  std::string log_level = "info";   // trace, debug, info, warn, error
+  std::string log_format = "text";  // text, json
+
+  std::string ExternalUrl() const;
+};
+
+// Reads a configuration file over the defaults. Problems go to `diagnostics`; the result is an
+// error when any is an error. A `token_file` is read relative to the working directory.
+Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diagnostics);
+
+// "500ms", "2s", "10m", "1h", "35d"; nothing for anything else.
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+// Whether `listen` is host:port with a port number ([::1]:10150 for IPv6).
+bool IsListenAddress(std::string_view listen);
+
+}  // namespace ptmon

@@ -1,0 +1,234 @@
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <ptmon/base/text.h>
+#include <ptmon/config/daemon_config.h>
+#include <ptmon/config/yaml_fields.h>
+
+namespace ptmon {
+
+namespace {
+
+// Reads a duration field; reports a malformed one with its place.
+void Duration(YamlFields& fields, const YamlNode& map, std::string_view key, auto& out) {
+  auto text = fields.String(map, key, false);
+  if (!text) return;
+  auto duration = ParseDuration(Trim(*text));
+  if (!duration) {
+    fields.Error(map[key], Quote(key) + ": " + Quote(*text) +
+                               " is not a duration; write it like 500ms, 30s, 10m, 1h or 35d");
+    return;
+  }
+  out = std::chrono::duration_cast<std::remove_reference_t<decltype(out)>>(*duration);
+}
+
+void Percent(YamlFields& fields, const YamlNode& map, std::string_view key, double& out) {
+  if (auto value = fields.Number(map, key, false)) out = *value;
+}
+
+std::vector<std::string> StringList(YamlFields& fields, const YamlNode& map, std::string_view key) {
+  std::vector<std::string> out;
+  const YamlNode node = map[key];
+  if (!node) return out;
+  if (!fields.ExpectSequence(node, Quote(key))) return out;
+  for (const auto& item : node.Items()) {
+    if (item.IsScalar())
+      out.push_back(item.Scalar());
+    else
+      fields.Error(item, Quote(key) + " must list plain values");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DaemonConfig::ExternalUrl() const {
+  return external_url.empty() ? "http://" + listen : external_url;
+}
+
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  struct Unit {
+    std::string_view suffix;
+    long long milliseconds;
+  };
+  static constexpr Unit kUnits[] = {
+      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+  for (const auto& unit : kUnits) {
+    if (!text.ends_with(unit.suffix)) continue;
+    const std::string_view number = text.substr(0, text.size() - unit.suffix.size());
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string_view::npos)
+      continue;
+    if (number.size() > 9) return std::nullopt;
+    return std::chrono::milliseconds(std::stoll(std::string(number)) * unit.milliseconds);
+  }
+  return std::nullopt;
+}
+
+bool IsListenAddress(std::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  const std::string_view port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  return std::stoi(std::string(port)) <= 65535;
+}
+
+Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error("cannot open configuration file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  DaemonConfig config;
+  YamlFields fields(path, diagnostics);
+  auto document = fields.Parse(text.str());
+  if (!document) return Status::Error("the configuration has errors");
+  const YamlNode root = document->root();
+  if (root.IsNull()) return config;  // an empty file: all defaults
+  if (!fields.ExpectMap(root, "the configuration"))
+    return Status::Error("the configuration has errors");
+  fields.CheckKeys(root,
+                   {"listen", "external_url", "data_dir", "catalogs", "inbox", "evaluation",
+                    "alerting", "api", "http", "log"},
+                   "the configuration");
+  if (auto listen = fields.String(root, "listen", false)) {
+    if (!IsListenAddress(*listen)) {
+      fields.Error(root["listen"],
+                   "'listen': " + Quote(*listen) + " is not host:port (e.g. 127.0.0.1:10150)");
+    }
+    config.listen = *listen;
+  }
+  config.external_url = fields.String(root, "external_url", false).value_or("");
+  config.data_dir = fields.String(root, "data_dir", false).value_or(config.data_dir);
+  config.catalogs = StringList(fields, root, "catalogs");
+
+  if (const YamlNode inbox = root["inbox"]; inbox && fields.ExpectMap(inbox, "'inbox'")) {
+    fields.CheckKeys(inbox, {"settle", "rescan_interval", "max_file_bytes", "encoding"}, "'inbox'");
+    Duration(fields, inbox, "settle", config.inbox_settle);
+    Duration(fields, inbox, "rescan_interval", config.inbox_rescan);
+    if (auto bytes = fields.Integer(inbox, "max_file_bytes", false, 1, 1 << 30))
+      config.max_file_bytes = *bytes;
+    if (auto encoding = fields.String(inbox, "encoding", false)) {
+      if (*encoding != "auto" && *encoding != "utf-8" && *encoding != "gbk") {
+        fields.Error(inbox["encoding"], "'encoding' must be auto, utf-8 or gbk");
+      }
+      config.encoding = *encoding;
+    }
+  }
+  if (const YamlNode evaluation = root["evaluation"];
+      evaluation && fields.ExpectMap(evaluation, "'evaluation'")) {
+    fields.CheckKeys(evaluation, {"interval", "lights", "scoring", "budget_due_day"},
+                     "'evaluation'");
+    Duration(fields, evaluation, "interval", config.evaluation_interval);
+    if (auto day = fields.Integer(evaluation, "budget_due_day", false, 1, 28))
+      config.evaluation.budget_due_day = *day;
+    if (const YamlNode lights = evaluation["lights"];
+        lights && fields.ExpectMap(lights, "'lights'")) {
+      fields.CheckKeys(
+          lights,
+          {"red_below", "yellow_below", "blue_from", "budget_red_below", "budget_yellow_below"},
+          "'lights'");
+      LightThresholds& l = config.evaluation.lights;
+      Percent(fields, lights, "red_below", l.red_below);
+      Percent(fields, lights, "yellow_below", l.yellow_below);
+      Percent(fields, lights, "blue_from", l.blue_from);
+      Percent(fields, lights, "budget_red_below", l.budget_red_below);
+      Percent(fields, lights, "budget_yellow_below", l.budget_yellow_below);
+      if (!(l.red_below <= l.yellow_below && l.yellow_below <= l.blue_from) ||
+          l.budget_red_below > l.budget_yellow_below) {
+        fields.Error(lights,
+                     "'lights' thresholds must rise: red_below ≤ yellow_below ≤ blue_from, "
+                     "budget_red_below ≤ budget_yellow_below");
+      }
+    }
+    if (const YamlNode scoring = evaluation["scoring"];
+        scoring && fields.ExpectMap(scoring, "'scoring'")) {
+      fields.CheckKeys(scoring,
+                       {"budget_weight", "output_weight", "effect_weight", "satisfaction_weight",
+                        "achieved_share", "partly_achieved_share", "not_achieved_share",
+                        "excellent_from", "good_from", "fair_from"},
+                       "'scoring'");
+      ScoringRules& s = config.evaluation.scoring;
+      Percent(fields, scoring, "budget_weight", s.budget_weight);
+      Percent(fields, scoring, "output_weight", s.output_weight);
+      Percent(fields, scoring, "effect_weight", s.effect_weight);
+      Percent(fields, scoring, "satisfaction_weight", s.satisfaction_weight);
+      Percent(fields, scoring, "achieved_share", s.achieved_share);
+      Percent(fields, scoring, "partly_achieved_share", s.partly_achieved_share);
+      Percent(fields, scoring, "not_achieved_share", s.not_achieved_share);
+      Percent(fields, scoring, "excellent_from", s.excellent_from);
+      Percent(fields, scoring, "good_from", s.good_from);
+      Percent(fields, scoring, "fair_from", s.fair_from);
+      const double total =
+          s.budget_weight + s.output_weight + s.effect_weight + s.satisfaction_weight;
+      if (std::abs(total - 100) > 1e-9) {
+        fields.Error(scoring, "'scoring' weights must add up to 100 (they add up to " +
+                                  FormatNumber(total) + ")");
+      }
+    }
+  }
+  if (const YamlNode alerting = root["alerting"];
+      alerting && fields.ExpectMap(alerting, "'alerting'")) {
+    fields.CheckKeys(
+        alerting,
+        {"alertmanagers", "resend_interval", "for", "resolved_retention", "ingest_stale_after"},
+        "'alerting'");
+    config.alertmanagers = StringList(fields, alerting, "alertmanagers");
+    for (const auto& url : config.alertmanagers) {
+      if (!url.starts_with("http://") && !url.starts_with("https://")) {
+        fields.Error(alerting["alertmanagers"],
+                     "alertmanager " + Quote(url) + " must be an http:// or https:// URL");
+      }
+    }
+    Duration(fields, alerting, "resend_interval", config.alert_resend);
+    Duration(fields, alerting, "for", config.alert_for);
+    Duration(fields, alerting, "resolved_retention", config.alert_resolved_retention);
+    Duration(fields, alerting, "ingest_stale_after", config.ingest_stale_after);
+    if (config.alert_resend.count() < 1)
+      fields.Error(alerting, "'resend_interval' must be at least 1s");
+  }
+  if (const YamlNode api = root["api"]; api && fields.ExpectMap(api, "'api'")) {
+    fields.CheckKeys(api, {"token", "token_file", "max_body_bytes"}, "'api'");
+    config.api_token = fields.String(api, "token", false).value_or("");
+    if (auto token_file = fields.String(api, "token_file", false)) {
+      std::ifstream token(*token_file);
+      std::string line;
+      if (!token || !std::getline(token, line) || Trim(line).empty()) {
+        fields.Error(api["token_file"], "cannot read a token from " + Quote(*token_file));
+      } else {
+        config.api_token = std::string(Trim(line));
+      }
+    }
+    if (!config.api_token.empty() && config.api_token.size() < 16) {
+      fields.Error(api, "the API token must be at least 16 characters");
+    }
+    if (auto bytes = fields.Integer(api, "max_body_bytes", false, 1, 1 << 30))
+      config.max_body_bytes = *bytes;
+  }
+  if (const YamlNode http = root["http"]; http && fields.ExpectMap(http, "'http'")) {
+    fields.CheckKeys(http, {"threads"}, "'http'");
+    config.http_threads =
+        fields.Integer(http, "threads", false, 1, 64).value_or(config.http_threads);
+  }
+  if (const YamlNode log = root["log"]; log && fields.ExpectMap(log, "'log'")) {
+    fields.CheckKeys(log, {"level", "format"}, "'log'");
+    if (auto level = fields.String(log, "level", false)) {
+      if (*level != "trace" && *level != "debug" && *level != "info" && *level != "warn" &&
+          *level != "error") {
+        fields.Error(log["level"], "'level' must be trace, debug, info, warn or error");
+      }
+      config.log_level = *level;
+    }
+    if (auto format = fields.String(log, "format", false)) {
+      if (*format != "text" && *format != "json")
+        fields.Error(log["format"], "'format' must be text or json");
+      config.log_format = *format;
+    }
+  }
+  if (diagnostics.has_errors()) return Status::Error("the configuration has errors");
+  return config;
+}
+
+}  // namespace ptmon

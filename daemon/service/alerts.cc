@@ -1,0 +1,354 @@
+#include "alerts.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/base/text.h>
+#include <ptmon/reports/reports.h>
+
+namespace ptmon {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string LightWord(Light light) {
+  switch (light) {
+    case Light::kGreen:
+      return "绿灯";
+    case Light::kBlue:
+      return "蓝灯";
+    case Light::kNoData:
+      return "未报送";
+    case Light::kYellow:
+      return "黄灯";
+    case Light::kOverdue:
+      return "逾期未报";
+    case Light::kRed:
+      return "红灯";
+  }
+  return "";
+}
+
+bool IsGood(Light light) { return light == Light::kGreen || light == Light::kBlue; }
+
+std::string Quantity(const std::optional<double>& value, const Target& target) {
+  return value ? FormatQuantity(*value, target.unit) : "—";
+}
+
+AlertCondition Base(std::string_view alertname, std::string_view severity, const Project& project,
+                    std::string_view indicator, const AlertSettings& settings) {
+  AlertCondition condition;
+  Alert& alert = condition.alert;
+  alert.labels = {{"alertname", std::string(alertname)},
+                  {"severity", std::string(severity)},
+                  {"unit", project.unit_id},
+                  {"project", project.id}};
+  if (!indicator.empty()) alert.labels["indicator"] = std::string(indicator);
+  alert.generator_url = settings.external_url + "/api/v1/status?project=" + project.id;
+  return condition;
+}
+
+void AddNotes(Alert& alert, const ValueNotes* notes) {
+  if (notes == nullptr) return;
+  std::string reason = notes->reason_category;
+  if (!notes->reason.empty()) reason += (reason.empty() ? "" : "：") + notes->reason;
+  if (!reason.empty()) alert.annotations["reason"] = reason;
+  if (!notes->action.empty()) alert.annotations["action"] = notes->action;
+  if (!notes->likelihood.empty()) alert.annotations["reported_likelihood"] = notes->likelihood;
+}
+
+// Builds the condition only when it matters: it raises, or the book holds the alert.
+class RuleOutput {
+ public:
+  RuleOutput(const AlertBook& book, std::vector<AlertCondition>& out) : book_(book), out_(out) {}
+  bool Wanted(bool raise, std::string_view alertname, std::string_view severity,
+              const Project& project, std::string_view indicator) const {
+    if (raise) return true;
+    std::map<std::string, std::string> labels = {{"alertname", std::string(alertname)},
+                                                 {"severity", std::string(severity)},
+                                                 {"unit", project.unit_id},
+                                                 {"project", project.id}};
+    if (!indicator.empty()) labels["indicator"] = std::string(indicator);
+    return !book_.alerts().empty() && book_.Contains(FingerprintOf(labels));
+  }
+  void Add(AlertCondition condition) { out_.push_back(std::move(condition)); }
+
+ private:
+  const AlertBook& book_;
+  std::vector<AlertCondition>& out_;
+};
+
+void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
+                    const AlertSettings& settings, RuleOutput& out) {
+  const Project& p = *project.project;
+  const std::string months = "1–" + std::to_string(evaluation.as_of.month) + "月";
+  for (const auto& status : project.indicators) {
+    const Indicator& indicator = *status.indicator;
+    const Target& target = indicator.annual_target;
+    const std::string who = "「" + p.name + "」" + indicator.name;
+    auto facts = [&] {
+      if (target.kind == TargetKind::kQualitative) {
+        return "最近评定：" +
+               std::string(status.grade == Grade::kNone ? "未报送" : GradeName(status.grade)) +
+               "，年度目标：" + target.text + "。";
+      }
+      return months + "完成 " + Quantity(status.actual, target) + "，按进度应完成 " +
+             Quantity(status.expected, target) +
+             (status.progress ? "（" + FormatNumber(*status.progress * 100, 1) + "%）" : "") +
+             "，年度目标 " + target.text + "，全年预计 " + Quantity(status.forecast, target) + "。";
+    };
+    for (std::string_view severity : {"warning", "critical"}) {
+      const bool raise = severity == "warning"
+                             ? status.light == Light::kYellow || status.light == Light::kRed
+                             : status.light == Light::kRed;
+      if (!out.Wanted(raise, "PtmonIndicatorBehind", severity, p, indicator.id)) continue;
+      AlertCondition behind = Base("PtmonIndicatorBehind", severity, p, indicator.id, settings);
+      behind.raise = raise;
+      behind.clear = IsGood(status.light);
+      behind.alert.annotations = {{"summary", who + " 进度落后（" + LightWord(status.light) + "）"},
+                                  {"description", facts()}};
+      AddNotes(behind.alert, status.notes);
+      out.Add(std::move(behind));
+    }
+    if (out.Wanted(status.overdue, "PtmonReportOverdue", "warning", p, indicator.id)) {
+      AlertCondition overdue = Base("PtmonReportOverdue", "warning", p, indicator.id, settings);
+      overdue.raise = status.overdue;
+      overdue.clear = !status.overdue;
+      overdue.alert.annotations = {
+          {"summary", who + " 月报逾期未报"},
+          {"description", "截至 " + evaluation.as_of.ToString() + " 应报送的数据未按期（次月" +
+                              std::to_string(indicator.due_day) + "日前）报送；最近一次报送：" +
+                              (status.period ? status.period->ToString() : "无") + "。"}};
+      out.Add(std::move(overdue));
+    }
+    const bool blue = status.light == Light::kBlue;
+    if (out.Wanted(blue, "PtmonTargetFarExceeded", "info", p, indicator.id)) {
+      AlertCondition ahead = Base("PtmonTargetFarExceeded", "info", p, indicator.id, settings);
+      ahead.raise = blue;
+      ahead.clear = !blue;
+      ahead.alert.annotations = {{"summary", who + " 远超进度（蓝灯），目标值可能偏低"},
+                                 {"description", facts() + "请复核目标设定；自评不因超额加分。"}};
+      out.Add(std::move(ahead));
+    }
+  }
+}
+
+void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
+                 const AlertSettings& settings, RuleOutput& out) {
+  const Project& p = *project.project;
+  const BudgetStatus& budget = project.budget;
+  const std::string facts =
+      "截至" + std::to_string(evaluation.as_of.month) + "月执行 " +
+      (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) + "元" : std::string("未报送")) +
+      " / 年度预算 " + FormatNumber(budget.annual_yuan) + "元" +
+      (budget.execution ? "（" + FormatNumber(*budget.execution * 100, 1) + "%）" : "") +
+      "，时间进度 " + FormatNumber(evaluation.time_progress * 100, 1) + "%" +
+      (budget.ratio_to_time
+           ? "，执行进度为时间进度的 " + FormatNumber(*budget.ratio_to_time * 100, 1) + "%"
+           : "") +
+      "。";
+  for (std::string_view severity : {"warning", "critical"}) {
+    const bool raise = severity == "warning"
+                           ? budget.light == Light::kYellow || budget.light == Light::kRed
+                           : budget.light == Light::kRed;
+    if (!out.Wanted(raise, "PtmonBudgetExecutionLagging", severity, p, "")) continue;
+    AlertCondition lagging = Base("PtmonBudgetExecutionLagging", severity, p, "", settings);
+    lagging.raise = raise;
+    lagging.clear = budget.light == Light::kGreen;
+    lagging.alert.annotations = {
+        {"summary", "「" + p.name + "」预算执行滞后（" + LightWord(budget.light) + "）"},
+        {"description", facts}};
+    out.Add(std::move(lagging));
+  }
+}
+
+std::string Rfc3339(TimePoint time) { return FormatRfc3339(time); }
+
+TimePoint ParseTime(const std::string& text) {
+  return text.empty() ? TimePoint{} : ParseRfc3339(text).value_or(TimePoint{});
+}
+
+AlertRecord ToRecord(const Alert& alert) {
+  AlertRecord record;
+  record.fingerprint = alert.Fingerprint();
+  record.labels_json = Json(alert.labels).dump();
+  Json annotations = alert.annotations;
+  annotations["__generator_url"] = alert.generator_url;
+  record.annotations_json = annotations.dump();
+  record.state = std::string(AlertPhaseName(alert.phase));
+  record.active_since = Rfc3339(alert.active_since);
+  if (alert.phase != AlertPhase::kPending) record.fired_at = Rfc3339(alert.fired_at);
+  if (alert.phase == AlertPhase::kResolved) record.resolved_at = Rfc3339(alert.resolved_at);
+  return record;
+}
+
+}  // namespace
+
+std::string_view AlertPhaseName(AlertPhase phase) {
+  switch (phase) {
+    case AlertPhase::kPending:
+      return "pending";
+    case AlertPhase::kFiring:
+      return "firing";
+    case AlertPhase::kResolved:
+      return "resolved";
+  }
+  return "pending";
+}
+
+std::string FingerprintOf(const std::map<std::string, std::string>& labels) {
+  std::string fingerprint;
+  for (const auto& [name, value] : labels) fingerprint += name + "=" + value + "\x1f";
+  return fingerprint;
+}
+
+std::string Alert::Fingerprint() const { return FingerprintOf(labels); }
+
+std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
+                                               TimePoint last_ingest, TimePoint now,
+                                               const AlertSettings& settings,
+                                               const AlertBook& book) {
+  std::vector<AlertCondition> conditions;
+  RuleOutput out(book, conditions);
+  for (const auto& project : evaluation.projects) {
+    IndicatorRules(project, evaluation, settings, out);
+    BudgetRules(project, evaluation, settings, out);
+  }
+  AlertCondition stale;
+  stale.alert.labels = {{"alertname", "PtmonIngestStale"}, {"severity", "warning"}};
+  stale.alert.generator_url = settings.external_url + "/metrics";
+  const auto idle = std::chrono::duration_cast<std::chrono::hours>(now - last_ingest);
+  stale.raise = now - last_ingest > settings.ingest_stale_after;
+  stale.clear = !stale.raise;
+  std::string units;
+  for (const auto& unit : catalog.units) units += (units.empty() ? "" : "、") + unit.name;
+  stale.alert.annotations = {
+      {"summary", units + " 已 " + std::to_string(idle.count() / 24) + " 天未收到新的月报数据"},
+      {"description",
+       "最近一次成功导入：" + Rfc3339(last_ingest) + "。请检查收件目录和各项目的报送情况。"}};
+  conditions.push_back(std::move(stale));
+  return conditions;
+}
+
+Status AlertBook::Load(Store& store) {
+  auto records = store.LoadAlerts();
+  if (!records.ok()) return records.status();
+  alerts_.clear();
+  for (const auto& record : *records) {
+    Alert alert;
+    const Json labels = Json::parse(record.labels_json, nullptr, false);
+    Json annotations = Json::parse(record.annotations_json, nullptr, false);
+    if (labels.is_discarded() || annotations.is_discarded())
+      continue;  // unreadable: the rules recreate it
+    alert.labels = labels.get<std::map<std::string, std::string>>();
+    alert.generator_url = annotations.value("__generator_url", "");
+    annotations.erase("__generator_url");
+    alert.annotations = annotations.get<std::map<std::string, std::string>>();
+    alert.phase = record.state == "firing"     ? AlertPhase::kFiring
+                  : record.state == "resolved" ? AlertPhase::kResolved
+                                               : AlertPhase::kPending;
+    alert.active_since = ParseTime(record.active_since);
+    alert.fired_at = ParseTime(record.fired_at);
+    alert.resolved_at = ParseTime(record.resolved_at);
+    alerts_.emplace(alert.Fingerprint(), std::move(alert));
+  }
+  return Status::Ok();
+}
+
+Status AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoint now,
+                         Store& store) {
+  std::vector<AlertRecord> changed;
+  std::vector<std::string> removed;
+  std::map<std::string, bool> spoken_of;
+  for (const auto& condition : conditions) {
+    const std::string fingerprint = condition.alert.Fingerprint();
+    spoken_of[fingerprint] = true;
+    auto found = alerts_.find(fingerprint);
+    if (found == alerts_.end() || found->second.phase == AlertPhase::kResolved) {
+      if (!condition.raise) continue;
+      Alert alert = condition.alert;
+      alert.active_since = now;
+      alert.phase = AlertPhase::kPending;
+      if (settings_.for_duration.count() == 0) {
+        alert.phase = AlertPhase::kFiring;
+        alert.fired_at = now;
+      }
+      changed.push_back(ToRecord(alert));
+      alerts_[fingerprint] = std::move(alert);
+      continue;
+    }
+    Alert& alert = found->second;
+    const auto before = ToRecord(alert);
+    alert.annotations = condition.alert.annotations;  // always the latest explanation
+    alert.generator_url = condition.alert.generator_url;
+    if (alert.phase == AlertPhase::kPending) {
+      if (condition.raise && now - alert.active_since >= settings_.for_duration) {
+        alert.phase = AlertPhase::kFiring;
+        alert.fired_at = now;
+      } else if (condition.clear) {
+        removed.push_back(fingerprint);  // never fired: nothing to tell anyone
+        alerts_.erase(found);
+        continue;
+      }
+    } else if (alert.phase == AlertPhase::kFiring && condition.clear) {
+      alert.phase = AlertPhase::kResolved;
+      alert.resolved_at = now;
+    }
+    const AlertRecord after = ToRecord(alert);
+    if (after.state != before.state || after.annotations_json != before.annotations_json) {
+      changed.push_back(after);
+    }
+  }
+  for (auto it = alerts_.begin(); it != alerts_.end();) {
+    Alert& alert = it->second;
+    const bool orphan = !spoken_of.count(it->first);
+    if (alert.phase == AlertPhase::kResolved &&
+        now - alert.resolved_at > settings_.resolved_retention) {
+      removed.push_back(it->first);
+      it = alerts_.erase(it);
+      continue;
+    }
+    if (orphan && alert.phase == AlertPhase::kFiring) {
+      alert.phase = AlertPhase::kResolved;
+      alert.resolved_at = now;
+      changed.push_back(ToRecord(alert));
+    } else if (orphan && alert.phase == AlertPhase::kPending) {
+      removed.push_back(it->first);
+      it = alerts_.erase(it);
+      continue;
+    }
+    ++it;
+  }
+  return store.SaveAlerts(changed, removed);
+}
+
+bool AlertBook::HasAlertsToSend() const {
+  for (const auto& [fingerprint, alert] : alerts_) {
+    if (alert.phase != AlertPhase::kPending) return true;
+  }
+  return false;
+}
+
+int AlertBook::Count(AlertPhase phase) const {
+  int count = 0;
+  for (const auto& [fingerprint, alert] : alerts_) count += alert.phase == phase;
+  return count;
+}
+
+std::string AlertBook::Payload(TimePoint now) const {
+  Json payload = Json::array();
+  for (const auto& [fingerprint, alert] : alerts_) {
+    if (alert.phase == AlertPhase::kPending) continue;
+    const TimePoint ends = alert.phase == AlertPhase::kFiring ? now + 4 * settings_.resend_interval
+                                                              : alert.resolved_at;
+    payload.push_back({{"labels", alert.labels},
+                       {"annotations", alert.annotations},
+                       {"startsAt", Rfc3339(alert.fired_at)},
+                       {"endsAt", Rfc3339(ends)},
+                       {"generatorURL", alert.generator_url}});
+  }
+  return payload.dump();
+}
+
+}  // namespace ptmon

@@ -1,0 +1,88 @@
+// Alerting rules evaluated in the daemon, a state machine per alert (pending → firing after
+// the for-duration → resolved) with hysteresis, persisted so a restart keeps startsAt, and the
+// Alertmanager API v2 payload. Owned by the service loop; not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ptmon/indicators/evaluation.h>
+#include <ptmon/storage/store.h>
+
+namespace ptmon {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+struct AlertSettings {
+  std::chrono::seconds for_duration{0};          // how long a condition holds before firing
+  std::chrono::seconds resend_interval{60};      // firing alerts are re-sent at least this often
+  std::chrono::seconds resolved_retention{900};  // resolved alerts are re-sent this long
+  std::chrono::seconds ingest_stale_after{std::chrono::hours(24 * 35)};
+  std::string external_url = "http://127.0.0.1:10150";  // base of generatorURL
+};
+
+enum class AlertPhase { kPending, kFiring, kResolved };
+std::string_view AlertPhaseName(AlertPhase phase);
+
+struct Alert {
+  std::map<std::string, std::string> labels;  // identity; includes alertname and severity
+  std::map<std::string, std::string> annotations;
+  std::string generator_url;
+  AlertPhase phase = AlertPhase::kPending;
+  TimePoint active_since;
+  TimePoint fired_at;     // startsAt sent to Alertmanager
+  TimePoint resolved_at;  // endsAt once resolved
+  std::string Fingerprint() const;
+};
+
+// What one rule says about one alert identity now: raise it, clear it, or (neither) leave it
+// as it is — the gap between the two is the hysteresis.
+struct AlertCondition {
+  Alert alert;  // labels, annotations, generator URL
+  bool raise = false;
+  bool clear = false;
+};
+
+class AlertBook;
+
+// The rules: indicator behind (yellow → warning, red → critical, both clear only at green or
+// blue), report overdue, budget execution lagging, far ahead of target (info), ingest stale.
+// Only conditions that raise an alert or speak of one `book` holds are returned, so a large
+// catalogue with few alerts costs little.
+std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
+                                               TimePoint last_ingest, TimePoint now,
+                                               const AlertSettings& settings,
+                                               const AlertBook& book);
+
+// The identity of an alert with these labels (sorted by name), as Alert::Fingerprint makes it.
+std::string FingerprintOf(const std::map<std::string, std::string>& labels);
+
+class AlertBook {
+ public:
+  explicit AlertBook(AlertSettings settings) : settings_(std::move(settings)) {}
+
+  // Restores the alerts a previous run persisted.
+  Status Load(Store& store);
+  // Applies the rules' conditions at `now`; persists what changed. Identities no rule speaks
+  // of any more (a project left the catalogue) are resolved.
+  Status Update(const std::vector<AlertCondition>& conditions, TimePoint now, Store& store);
+
+  // The Alertmanager API v2 body: firing alerts with endsAt = now + 4 × resend interval,
+  // resolved ones (within retention) with endsAt = their resolve time. Empty: "[]".
+  std::string Payload(TimePoint now) const;
+  bool HasAlertsToSend() const;
+  const std::map<std::string, Alert>& alerts() const { return alerts_; }
+  bool Contains(const std::string& fingerprint) const { return alerts_.count(fingerprint) > 0; }
+  int Count(AlertPhase phase) const;
+  const AlertSettings& settings() const { return settings_; }
+  void set_settings(AlertSettings settings) { settings_ = std::move(settings); }
+
+ private:
+  AlertSettings settings_;
+  std::map<std::string, Alert> alerts_;  // by fingerprint
+};
+
+}  // namespace ptmon

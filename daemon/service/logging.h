@@ -1,0 +1,13 @@
+// Logging through spdlog: human-readable lines on a terminal, one JSON object per line for
+// journald or ELK. Messages are logged as given; callers quote untrusted text (file names)
+// with Quote() so control characters cannot forge lines.
+#pragma once
+
+#include <string>
+
+namespace ptmon {
+
+// Configures the default logger; false when `level` or `format` is unknown.
+bool SetUpLogging(const std::string& level, const std::string& format);
+
+}  // namespace ptmon

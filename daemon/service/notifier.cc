@@ -1,0 +1,119 @@
+#include "notifier.h"
+
+#include <algorithm>
+
+#include <curl/curl.h>
+
+namespace ptmon {
+
+namespace {
+
+size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
+
+std::string AlertsUrl(std::string base) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/api/v2/alerts";
+}
+
+}  // namespace
+
+Notifier::Notifier(std::vector<std::string> alertmanagers, std::chrono::milliseconds max_backoff,
+                   std::function<void(size_t, bool)> on_delivery)
+    : max_backoff_(max_backoff), on_delivery_(std::move(on_delivery)) {
+  for (auto& url : alertmanagers) {
+    Target target;
+    target.url = AlertsUrl(std::move(url));
+    targets_.push_back(std::move(target));
+  }
+  if (!targets_.empty()) thread_ = std::thread([this] { Run(); });
+}
+
+Notifier::~Notifier() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Notifier::Submit(std::string payload) {
+  if (targets_.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    payload_ = std::move(payload);
+    for (auto& target : targets_) {
+      target.pending = true;
+      // A fresh payload is worth trying now, but not faster than the backoff allows.
+      if (target.backoff.count() == 0) target.next_attempt = std::chrono::steady_clock::now();
+    }
+  }
+  changed_.notify_all();
+}
+
+bool Notifier::Flush(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    return std::none_of(targets_.begin(), targets_.end(),
+                        [](const Target& t) { return t.pending; });
+  });
+}
+
+bool Notifier::Post(const std::string& url, const std::string& payload) {
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return false;
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  long status = 0;
+  const bool sent = curl_easy_perform(curl) == CURLE_OK &&
+                    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK;
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return sent && status >= 200 && status < 300;
+}
+
+void Notifier::Run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    auto now = std::chrono::steady_clock::now();
+    auto wake = now + std::chrono::hours(1);
+    bool attempted = false;
+    for (size_t i = 0; i < targets_.size() && !stopping_; ++i) {
+      Target& target = targets_[i];
+      if (!target.pending) continue;
+      if (target.next_attempt > now) {
+        wake = std::min(wake, target.next_attempt);
+        continue;
+      }
+      const std::string payload = payload_;
+      const std::string url = target.url;
+      lock.unlock();
+      const bool success = Post(url, payload);
+      if (on_delivery_) on_delivery_(i, success);
+      lock.lock();
+      attempted = true;
+      if (success) {
+        target.backoff = std::chrono::milliseconds(0);
+        if (payload_ == payload) target.pending = false;  // a newer one may have arrived meanwhile
+      } else {
+        target.backoff =
+            std::min(max_backoff_, std::max(std::chrono::milliseconds(500), target.backoff * 2));
+      }
+      target.next_attempt = std::chrono::steady_clock::now() + target.backoff;
+    }
+    if (attempted) {
+      changed_.notify_all();  // Flush waiters
+      continue;
+    }
+    changed_.wait_until(lock, wake);
+  }
+}
+
+}  // namespace ptmon

@@ -1,0 +1,418 @@
+// `ptmon serve` as operators run it: the real binary on a free loopback port, with the real
+// promtool, Alertmanager and Prometheus from Debian beside it.
+#include <filesystem>
+#include <regex>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include "support/daemon.h"
+#include "support/process.h"
+
+namespace ptmon {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace testing_support;
+using Json = nlohmann::json;
+
+const std::string kData = PTMON_TEST_DATA;
+const std::string kToken = "test-token-0123456789abcdef";
+
+class ServeTest : public testing::Test {
+ protected:
+  void Start(std::vector<std::string> extra = {}) {
+    port_ = FreePort();
+    std::vector<std::string> argv = {
+        PTMON_BINARY, "serve",       "--listen", "127.0.0.1:" + std::to_string(port_),
+        "--data-dir", dir_ / "data", "--now",    "2026-08-15"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    ptmon_ = std::make_unique<ChildProcess>(argv, dir_ / "ptmon.log");
+    ASSERT_TRUE(WaitFor([&] { return HttpGet(Url("/readyz")).status == 200; })) << ptmon_->Log();
+  }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  std::string Metrics() const { return HttpGet(Url("/metrics")).body; }
+  // Drops a report the way writers should: a temporary name, then a rename into place.
+  void Drop(const std::string& name, const std::string& content) const {
+    const std::string temporary = dir_.Write("data/inbox/." + name + ".tmp", content);
+    fs::rename(temporary, dir_ / ("data/inbox/" + name));
+  }
+  bool MetricsContain(const std::string& line) const {
+    return Metrics().find(line + "\n") != std::string::npos;
+  }
+
+  TempDir dir_;
+  int port_ = 0;
+  std::unique_ptr<ChildProcess> ptmon_;
+};
+
+TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
+  Start();
+  EXPECT_EQ(HttpGet(Url("/healthz")).status, 200);
+  const std::string before = Metrics();
+  EXPECT_NE(before.find("ptmon_indicator_actual{project=\"building-maintenance\",indicator="
+                        "\"devices-maintained\"} NaN\n"),
+            std::string::npos);
+  EXPECT_NE(before.find("ptmon_indicator_light{project=\"building-maintenance\",indicator="
+                        "\"devices-maintained\"} 4\n"),
+            std::string::npos);  // overdue on 2026-08-15: June's report was due on July 10th
+  Drop("july.csv", ReadFile(kData + "/golden/actuals-2026-07.csv"));
+  const std::string expected =
+      "ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"devices-maintained\"} "
+      "12";
+  ASSERT_TRUE(WaitFor([&] { return MetricsContain(expected); }, std::chrono::seconds(2)))
+      << ptmon_->Log();
+  const std::string after = Metrics();
+  EXPECT_NE(after.find("ptmon_ingest_files_total{result=\"applied\"} 1\n"), std::string::npos);
+  EXPECT_NE(after.find("ptmon_indicator_light{project=\"building-maintenance\",indicator=\"devices-"
+                       "maintained\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(
+      after.find(
+          "ptmon_indicator_info{project=\"building-maintenance\",indicator=\"devices-maintained\","
+          "project_name=\"维修维护费\",name=\"设备维护数量\",level1=\"产出指标\",level2="
+          "\"数量指标\","
+          "kind=\"positive\",unit=\"台\",target=\"≥30台\"} 1\n"),
+      std::string::npos);
+  const auto promtool = RunProcess({"promtool", "check", "metrics"}, after);
+  EXPECT_EQ(promtool.exit_code, 0) << promtool.out << promtool.err;
+  // The gzip form carries the same exposition.
+  const auto gzipped = HttpGet(Url("/metrics"), {"Accept-Encoding: gzip"});
+  EXPECT_EQ(gzipped.content_encoding, "gzip");
+  const std::string unzipped = Gunzip(gzipped.body);
+  EXPECT_EQ(unzipped.substr(0, unzipped.find("# HELP ptmon_build_info")),
+            after.substr(0, after.find("# HELP ptmon_build_info")));
+  // The status API, filtered by project.
+  const auto status = HttpGet(Url("/api/v1/status?project=building-maintenance"));
+  ASSERT_EQ(status.status, 200);
+  const Json json = Json::parse(status.body);
+  ASSERT_EQ(json["projects"].size(), 1u);
+  EXPECT_EQ(json["projects"][0]["indicators"][0]["actual"], 12);
+  EXPECT_EQ(HttpGet(Url("/api/v1/status?project=nope")).status, 404);
+  EXPECT_EQ(HttpGet(Url("/nope")).status, 404);
+  EXPECT_EQ(HttpPost(Url("/metrics"), "").status, 405);
+}
+
+TEST_F(ServeTest, TheWriteApiNeedsItsTokenAndAppliesLikeADrop) {
+  const std::string config =
+      dir_.Write("ptmon.yaml", "api:\n  token: " + kToken + "\n  max_body_bytes: 4096\n");
+  Start({"--config", config});
+  const std::string good =
+      "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-07,14\n";
+  EXPECT_EQ(HttpPost(Url("/api/v1/actuals"), good).status, 401);
+  EXPECT_EQ(HttpPost(Url("/api/v1/actuals"), good, {"Authorization: Bearer wrong-token-000000000"})
+                .status,
+            401);
+  const std::string auth = "Authorization: Bearer " + kToken;
+  const auto bad = HttpPost(
+      Url("/api/v1/actuals?name=bad.csv"),
+      "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-13,x\n",
+      {auth, "Content-Type: text/csv"});
+  EXPECT_EQ(bad.status, 400);
+  const Json errors = Json::parse(bad.body);
+  EXPECT_EQ(errors["result"], "rejected");
+  EXPECT_NE(errors["errors"][0].get<std::string>().find("bad.csv:2:3: 'period'"), std::string::npos)
+      << bad.body;
+  const auto applied = HttpPost(Url("/api/v1/actuals"), good, {auth, "Content-Type: text/csv"});
+  EXPECT_EQ(applied.status, 200) << applied.body;
+  EXPECT_EQ(Json::parse(applied.body)["result"], "applied");
+  EXPECT_TRUE(
+      MetricsContain("ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"devices-"
+                     "maintained\"} 14"));
+  EXPECT_EQ(Json::parse(HttpPost(Url("/api/v1/actuals"), good, {auth}).body)["result"],
+            "duplicate");
+  const auto yaml = HttpPost(Url("/api/v1/actuals"),
+                             "period: 2026-07\nprojects:\n  building-maintenance:\n    "
+                             "indicators:\n      repair-time: 20小时\n",
+                             {auth, "Content-Type: application/yaml"});
+  EXPECT_EQ(yaml.status, 200) << yaml.body;
+  EXPECT_EQ(HttpPost(Url("/api/v1/actuals"), std::string(5000, 'x'), {auth}).status, 413);
+  EXPECT_TRUE(MetricsContain("ptmon_ingest_last_file_errors{source=\"api\"} 0"));
+  EXPECT_EQ(ptmon_->Log().find(kToken), std::string::npos) << "the token must never be logged";
+}
+
+TEST_F(ServeTest, TheWriteApiIsOffWithoutAToken) {
+  Start();
+  EXPECT_EQ(HttpPost(Url("/api/v1/actuals"), "x", {"Authorization: Bearer " + kToken}).status, 403);
+}
+
+TEST_F(ServeTest, ReloadWithABrokenCatalogueKeepsServingTheOldOne) {
+  const std::string catalog = dir_.Write("catalog.yaml", ReadFile(kData + "/reports/catalog.yaml"));
+  Start({"--catalog", catalog});
+  EXPECT_TRUE(MetricsContain("ptmon_config_reload_success 1"));
+  std::string text = ReadFile(catalog);
+  dir_.Write("catalog.yaml", text +
+                                 "      - {id: broken, level1: 产出指标, level2: 数量指标, name: "
+                                 "坏, target: \"≥5 boxes\"}\n");
+  ptmon_->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return MetricsContain("ptmon_config_reload_success 0"); }))
+      << ptmon_->Log();
+  EXPECT_NE(ptmon_->Log().find("unknown unit 'boxes'"), std::string::npos) << ptmon_->Log();
+  EXPECT_TRUE(MetricsContain(
+      "ptmon_indicator_weight{project=\"devices\",indicator=\"devices-maintained\"} 20"))
+      << "the old catalogue is still served";
+  dir_.Write("catalog.yaml", text +
+                                 "      - {id: added, level1: 产出指标, level2: 数量指标, name: "
+                                 "新增, target: \"≥5次\"}\n");
+  ptmon_->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return MetricsContain("ptmon_config_reload_success 1"); }))
+      << ptmon_->Log();
+  EXPECT_NE(Metrics().find("ptmon_indicator_target{project=\"twin-b\",indicator=\"added\"} 5\n"),
+            std::string::npos);
+}
+
+std::string LargeCatalog(int projects) {
+  std::string text = "unit: {id: load, name: 负载}\nyear: 2026\nprojects:\n";
+  for (int p = 0; p < projects; ++p) {
+    text += "  - id: p" + std::to_string(p) + "\n    name: 项目" + std::to_string(p) +
+            "\n    department: d\n    funds:\n      period: {total: 1, provincial: 1}\n      "
+            "annual: {total: 1, provincial: 1}\n"
+            "    indicators:\n";
+    for (int i = 0; i < 10; ++i) {
+      text += "      - {id: i" + std::to_string(i) +
+              ", level1: 产出指标, level2: 数量指标, name: 指标" + std::to_string(i) +
+              ", target: \"≥100人\"}\n";
+    }
+  }
+  return text;
+}
+
+TEST_F(ServeTest, SigtermDuringALargeDropLosesNothingAndAppliesNothingTwice) {
+  const std::string catalog = dir_.Write("catalog.yaml", LargeCatalog(500));
+  Start({"--catalog", catalog});
+  constexpr int kFiles = 8;
+  for (int f = 0; f < kFiles; ++f) {
+    std::string content = "project,indicator,period,value\n";
+    for (int p = 0; p < 500; ++p) {
+      for (int i = 0; i < 10; ++i) {
+        content += "p" + std::to_string(p) + ",i" + std::to_string(i) + ",2026-0" +
+                   std::to_string(f % 7 + 1) + "," + std::to_string(f * 10000 + p + i) + "\n";
+      }
+    }
+    Drop("f" + std::to_string(f) + ".csv", content);
+  }
+  // Stop as soon as the first file has been applied, while the others wait.
+  ASSERT_TRUE(WaitFor([&] {
+    return Metrics().find("ptmon_ingest_files_total{result=\"applied\"} 0\n") == std::string::npos;
+  })) << ptmon_->Log();
+  ptmon_->Signal(SIGTERM);
+  EXPECT_EQ(ptmon_->Wait(), 0) << ptmon_->Log();
+  auto count = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_ / "data/ptmon.db").c_str(), &db);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+    sqlite3_step(statement);
+    const long long value = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return value;
+  };
+  const long long applied = count("SELECT COUNT(*) FROM batch WHERE status = 'applied'");
+  EXPECT_GE(applied, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM actual"), applied * 5000) << "no batch is half-applied";
+  size_t waiting = 0;
+  for (const auto& entry : fs::directory_iterator(dir_ / "data/inbox"))
+    waiting += entry.path().extension() == ".csv";
+  EXPECT_EQ(static_cast<long long>(waiting), kFiles - applied)
+      << "every file is applied or still waiting";
+  // The next start takes the rest, once each.
+  Start({"--catalog", catalog});
+  ASSERT_TRUE(WaitFor([&] { return fs::is_empty(dir_ / "data/inbox"); })) << ptmon_->Log();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM batch WHERE status = 'applied'"), kFiles);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT sha256) FROM batch WHERE status = 'applied'"), kFiles);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM actual"), kFiles * 5000);
+}
+
+// A real Alertmanager receives ptmon's alerts; ptmon survives it going away.
+class AlertmanagerTest : public ServeTest {
+ protected:
+  void StartAlertmanager() {
+    if (am_port_ == 0) am_port_ = FreePort();
+    const std::string config =
+        dir_.Write("alertmanager.yml",
+                   "route:\n  receiver: 'null'\n  group_wait: 1s\nreceivers:\n  - name: 'null'\n");
+    fs::create_directories(dir_ / "am");
+    alertmanager_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{"prometheus-alertmanager", "--config.file=" + config,
+                                 "--storage.path=" + (dir_ / "am"),
+                                 "--web.listen-address=127.0.0.1:" + std::to_string(am_port_),
+                                 "--cluster.listen-address="},
+        dir_ / "alertmanager.log");
+    ASSERT_TRUE(
+        WaitFor([&] { return HttpGet(AmUrl("/-/ready")).status == 200; }, std::chrono::seconds(20)))
+        << alertmanager_->Log();
+  }
+  std::string AmUrl(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(am_port_) + path;
+  }
+  // The active alert in Alertmanager with these labels, or null.
+  Json AmAlert(const std::string& alertname, const std::string& severity) const {
+    const auto response =
+        HttpGet(AmUrl("/api/v2/alerts?filter=alertname%3D%22" + alertname + "%22"));
+    if (response.status != 200) return nullptr;
+    for (const auto& alert : Json::parse(response.body)) {
+      if (alert["labels"].value("severity", "") == severity &&
+          alert["labels"].value("indicator", "") == "devices-maintained" &&
+          alert["status"]["state"] == "active") {
+        return alert;
+      }
+    }
+    return nullptr;
+  }
+  void StartPtmon() {
+    const std::string config = dir_.Write("ptmon.yaml", "alerting:\n  resend_interval: 1s\n");
+    Start({"--config", config, "--alertmanager", AmUrl("")});
+  }
+
+  int am_port_ = 0;
+  std::unique_ptr<ChildProcess> alertmanager_;
+};
+
+const std::string kRed =
+    "project,indicator,period,value,偏差原因,偏差说明,改进措施\n"
+    "building-maintenance,devices-maintained,2026-07,3,人员,技术人员不足,增派人员\n";
+const std::string kGreen =
+    "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-07,18\n";
+
+TEST_F(AlertmanagerTest, ARedIndicatorFiresAndResolvesAtTheRealAlertmanager) {
+  StartAlertmanager();
+  StartPtmon();
+  Drop("red.csv", kRed);
+  Json alert;
+  ASSERT_TRUE(WaitFor([&] {
+    return !(alert = AmAlert("PtmonIndicatorBehind", "critical")).is_null();
+  })) << ptmon_->Log()
+      << alertmanager_->Log();
+  EXPECT_EQ(alert["labels"]["project"], "building-maintenance");
+  EXPECT_EQ(alert["labels"]["unit"], "shanxi-social-insurance");
+  EXPECT_EQ(alert["annotations"]["summary"], "「维修维护费」设备维护数量 进度落后（红灯）");
+  EXPECT_EQ(alert["annotations"]["reason"], "人员保障：技术人员不足");
+  EXPECT_EQ(alert["annotations"]["action"], "增派人员");
+  EXPECT_NE(alert["annotations"]["description"].get<std::string>().find(
+                "1–7月完成 3台，按进度应完成 17.5台"),
+            std::string::npos);
+  EXPECT_EQ(alert["generatorURL"], Url("/api/v1/status?project=building-maintenance"));
+  EXPECT_FALSE(AmAlert("PtmonIndicatorBehind", "warning").is_null())
+      << "red is also behind the warning line";
+  // The corrective report: green resolves both.
+  Drop("green.csv", kGreen);
+  ASSERT_TRUE(WaitFor([&] {
+    return AmAlert("PtmonIndicatorBehind", "critical").is_null() &&
+           AmAlert("PtmonIndicatorBehind", "warning").is_null();
+  })) << ptmon_->Log();
+  EXPECT_TRUE(
+      MetricsContain("ptmon_alert_delivery_failures_total{alertmanager=\"" + AmUrl("") + "\"} 0"));
+}
+
+TEST_F(AlertmanagerTest, IngestAndScrapesGoOnWhileAlertmanagerIsDownAndDeliveryResumes) {
+  StartAlertmanager();
+  StartPtmon();
+  alertmanager_->Signal(SIGTERM);
+  alertmanager_->Wait();
+  Drop("red.csv", kRed);
+  ASSERT_TRUE(WaitFor([&] {
+    return MetricsContain(
+        "ptmon_indicator_light{project=\"building-maintenance\",indicator=\"devices-maintained\"} "
+        "5");
+  })) << ptmon_->Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return Metrics().find("ptmon_alert_delivery_failures_total{alertmanager=\"" + AmUrl("") +
+                          "\"} 0\n") == std::string::npos;
+  })) << "deliveries fail while it is down";
+  StartAlertmanager();  // same port
+  ASSERT_TRUE(WaitFor([&] { return !AmAlert("PtmonIndicatorBehind", "critical").is_null(); },
+                      std::chrono::seconds(20)))
+      << ptmon_->Log();
+}
+
+TEST_F(AlertmanagerTest, ARestartKeepsStartsAt) {
+  StartAlertmanager();
+  StartPtmon();
+  Drop("red.csv", kRed);
+  Json alert;
+  ASSERT_TRUE(
+      WaitFor([&] { return !(alert = AmAlert("PtmonIndicatorBehind", "critical")).is_null(); }));
+  const std::string starts_at = alert["startsAt"];
+  ptmon_->Signal(SIGTERM);
+  ASSERT_EQ(ptmon_->Wait(), 0);
+  StartPtmon();
+  const Json alerts = Json::parse(HttpGet(Url("/api/v1/alerts")).body)["alerts"];
+  bool found = false;
+  for (const auto& local : alerts) {
+    if (local["labels"]["alertname"] == "PtmonIndicatorBehind" &&
+        local["labels"]["severity"] == "critical" &&
+        local["labels"].value("indicator", "") == "devices-maintained") {
+      found = true;
+      EXPECT_EQ(local["state"], "firing");
+      EXPECT_EQ(std::string(local["startsAt"]).substr(0, 19), starts_at.substr(0, 19));
+    }
+  }
+  EXPECT_TRUE(found) << alerts.dump(2);
+  // A second delivery after the restart: Alertmanager still has the original startsAt.
+  ASSERT_TRUE(WaitFor([&] {
+    return Metrics().find("ptmon_alert_deliveries_total{alertmanager=\"" + AmUrl("") + "\"} 0\n") ==
+           std::string::npos;
+  }));
+  alert = AmAlert("PtmonIndicatorBehind", "critical");
+  ASSERT_FALSE(alert.is_null());
+  EXPECT_EQ(alert["startsAt"], starts_at);
+}
+
+TEST_F(ServeTest, ARealPrometheusScrapesAndQueries) {
+  Start();
+  Drop("july.csv", ReadFile(kData + "/golden/actuals-2026-07.csv"));
+  const int prometheus_port = FreePort();
+  const std::string config =
+      dir_.Write("prometheus.yml",
+                 "global:\n  scrape_interval: 1s\nscrape_configs:\n"
+                 "  - job_name: ptmon\n    static_configs:\n      - targets: ['127.0.0.1:" +
+                     std::to_string(port_) + "']\n");
+  fs::create_directories(dir_ / "tsdb");
+  ChildProcess prometheus(
+      {"prometheus", "--config.file=" + config, "--storage.tsdb.path=" + (dir_ / "tsdb"),
+       "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
+      dir_ / "prometheus.log");
+  const std::string query =
+      "http://127.0.0.1:" + std::to_string(prometheus_port) +
+      "/api/v1/query?query=ptmon_indicator_progress_ratio%7Bproject%3D%22building-maintenance%22%2C"
+      "indicator%3D%22devices-maintained%22%7D";
+  Json result;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto response = HttpGet(query);
+        if (response.status != 200) return false;
+        result = Json::parse(response.body)["data"]["result"];
+        return !result.empty();
+      },
+      std::chrono::seconds(30)))
+      << prometheus.Log();
+  EXPECT_NEAR(std::stod(result[0]["value"][1].get<std::string>()), 12.0 / 17.5, 1e-9);
+}
+
+}  // namespace
+}  // namespace ptmon
+
+namespace ptmon {
+namespace {
+
+TEST_F(AlertmanagerTest, PtmonAlertsListsWhatTheDaemonHolds) {
+  StartAlertmanager();
+  StartPtmon();
+  Drop("red.csv", kRed);
+  ASSERT_TRUE(WaitFor([&] { return !AmAlert("PtmonIndicatorBehind", "critical").is_null(); }));
+  const auto listed = RunPtmon({"alerts", "--data-dir", dir_ / "data"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(
+                "firing  PtmonIndicatorBehind  critical  building-maintenance/devices-maintained"),
+            std::string::npos)
+      << listed.out;
+  EXPECT_NE(listed.out.find("「维修维护费」设备维护数量 进度落后（红灯）"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ptmon

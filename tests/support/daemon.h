@@ -1,0 +1,55 @@
+// Starting real programs for integration tests — ptmon serve, Alertmanager, Prometheus — on
+// free loopback ports, talking HTTP to them, and waiting (with a deadline, never a fixed sleep)
+// for what they are expected to do.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace ptmon::testing_support {
+
+// A TCP port on 127.0.0.1 that nothing listens on right now.
+int FreePort();
+
+struct HttpResult {
+  long status = 0;  // 0 when the connection failed
+  std::string body;
+  std::string content_encoding;
+};
+
+HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers = {});
+HttpResult HttpPost(const std::string& url, const std::string& body,
+                    const std::vector<std::string>& headers = {});
+
+// Polls `done` every 20 ms until it is true or `timeout` passes; returns whether it became true.
+bool WaitFor(const std::function<bool()>& done,
+             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// A child process with its output in a log file; killed (SIGKILL) on destruction if still running.
+class ChildProcess {
+ public:
+  ChildProcess(std::vector<std::string> argv, std::string log_path);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int signal) const;
+  // Waits for the exit; returns the exit code (128 + signal when killed), -1 on timeout.
+  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  std::string Log() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_path_;
+  bool exited_ = false;
+};
+
+// Decompresses a gzip body (possibly several members).
+std::string Gunzip(const std::string& compressed);
+
+}  // namespace ptmon::testing_support
