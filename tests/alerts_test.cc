@@ -139,9 +139,12 @@ TEST(AlertRulesTest, RedRaisesWarningAndCriticalAndOnlyGreenClears) {
   EXPECT_EQ(find(conditions, "PtmonIndicatorBehind", "critical", "devices-maintained")
                 ->alert.labels.at("unit"),
             "shanxi-social-insurance");
-  EXPECT_EQ(find(conditions, "PtmonReportOverdue", "warning", "devices-maintained"), nullptr);
-  EXPECT_NE(find(conditions, "PtmonReportOverdue", "warning", "repair-time"),
-            nullptr);  // nothing reported
+  // June's reports were due on July 10th: the other indicators of every project are overdue,
+  // in one alert per project.
+  const AlertCondition* overdue = find(conditions, "PtmonReportOverdue", "warning", "");
+  ASSERT_NE(overdue, nullptr);
+  EXPECT_EQ(overdue->alert.labels.count("indicator"), 0u);
+  EXPECT_EQ(overdue->alert.annotations.at("summary"), "「维修维护费」6 项数据逾期未报");
   EXPECT_EQ(find(conditions, "PtmonIngestStale", "warning", "")->raise, false);
   // Yellow keeps the critical one (held by the book) neither raised nor cleared.
   AlertBook book(settings);

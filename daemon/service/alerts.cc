@@ -111,17 +111,6 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
       AddNotes(behind.alert, status.notes);
       out.Add(std::move(behind));
     }
-    if (out.Wanted(status.overdue, "PtmonReportOverdue", "warning", p, indicator.id)) {
-      AlertCondition overdue = Base("PtmonReportOverdue", "warning", p, indicator.id, settings);
-      overdue.raise = status.overdue;
-      overdue.clear = !status.overdue;
-      overdue.alert.annotations = {
-          {"summary", who + " 月报逾期未报"},
-          {"description", "截至 " + evaluation.as_of.ToString() + " 应报送的数据未按期（次月" +
-                              std::to_string(indicator.due_day) + "日前）报送；最近一次报送：" +
-                              (status.period ? status.period->ToString() : "无") + "。"}};
-      out.Add(std::move(overdue));
-    }
     const bool blue = status.light == Light::kBlue;
     if (out.Wanted(blue, "PtmonTargetFarExceeded", "info", p, indicator.id)) {
       AlertCondition ahead = Base("PtmonTargetFarExceeded", "info", p, indicator.id, settings);
@@ -132,6 +121,31 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
       out.Add(std::move(ahead));
     }
   }
+}
+
+// One alert per project lists its overdue reports: a manager's monthly report covers the
+// project, and a page per indicator would bury the one that matters.
+void OverdueRule(const ProjectStatus& project, const Evaluation& evaluation,
+                 const AlertSettings& settings, RuleOutput& out) {
+  const Project& p = *project.project;
+  std::vector<std::string> overdue;
+  for (const auto& status : project.indicators) {
+    if (status.overdue) overdue.push_back(status.indicator->name);
+  }
+  if (project.budget.overdue) overdue.push_back("预算执行数");
+  const bool raise = !overdue.empty();
+  if (!out.Wanted(raise, "PtmonReportOverdue", "warning", p, "")) return;
+  AlertCondition condition = Base("PtmonReportOverdue", "warning", p, "", settings);
+  condition.raise = raise;
+  condition.clear = !raise;
+  std::string names;
+  for (size_t i = 0; i < overdue.size() && i < 5; ++i) names += (i ? "、" : "") + overdue[i];
+  if (overdue.size() > 5) names += " 等";
+  condition.alert.annotations = {
+      {"summary", "「" + p.name + "」" + std::to_string(overdue.size()) + " 项数据逾期未报"},
+      {"description", "截至 " + evaluation.as_of.ToString() +
+                          " 应报送的数据未按期（次月截止日前）报送：" + names + "。"}};
+  out.Add(std::move(condition));
 }
 
 void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
@@ -213,6 +227,7 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
   RuleOutput out(book, conditions);
   for (const auto& project : evaluation.projects) {
     IndicatorRules(project, evaluation, settings, out);
+    OverdueRule(project, evaluation, settings, out);
     BudgetRules(project, evaluation, settings, out);
   }
   AlertCondition stale;
@@ -256,8 +271,8 @@ Status AlertBook::Load(Store& store) {
   return Status::Ok();
 }
 
-Status AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoint now,
-                         Store& store) {
+Result<bool> AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoint now,
+                               Store& store) {
   std::vector<AlertRecord> changed;
   std::vector<std::string> removed;
   std::map<std::string, bool> spoken_of;
@@ -279,7 +294,9 @@ Status AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoin
       continue;
     }
     Alert& alert = found->second;
-    const auto before = ToRecord(alert);
+    const AlertPhase phase_before = alert.phase;
+    const bool explained_anew = alert.annotations != condition.alert.annotations ||
+                                alert.generator_url != condition.alert.generator_url;
     alert.annotations = condition.alert.annotations;  // always the latest explanation
     alert.generator_url = condition.alert.generator_url;
     if (alert.phase == AlertPhase::kPending) {
@@ -295,10 +312,7 @@ Status AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoin
       alert.phase = AlertPhase::kResolved;
       alert.resolved_at = now;
     }
-    const AlertRecord after = ToRecord(alert);
-    if (after.state != before.state || after.annotations_json != before.annotations_json) {
-      changed.push_back(after);
-    }
+    if (alert.phase != phase_before || explained_anew) changed.push_back(ToRecord(alert));
   }
   for (auto it = alerts_.begin(); it != alerts_.end();) {
     Alert& alert = it->second;
@@ -320,7 +334,8 @@ Status AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoin
     }
     ++it;
   }
-  return store.SaveAlerts(changed, removed);
+  if (Status saved = store.SaveAlerts(changed, removed); !saved.ok()) return saved;
+  return !changed.empty() || !removed.empty();
 }
 
 bool AlertBook::HasAlertsToSend() const {

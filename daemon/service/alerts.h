@@ -49,7 +49,8 @@ struct AlertCondition {
 class AlertBook;
 
 // The rules: indicator behind (yellow → warning, red → critical, both clear only at green or
-// blue), report overdue, budget execution lagging, far ahead of target (info), ingest stale.
+// blue), reports overdue (one alert per project), budget execution lagging, far ahead of
+// target (info), ingest stale.
 // Only conditions that raise an alert or speak of one `book` holds are returned, so a large
 // catalogue with few alerts costs little.
 std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
@@ -66,9 +67,9 @@ class AlertBook {
 
   // Restores the alerts a previous run persisted.
   Status Load(Store& store);
-  // Applies the rules' conditions at `now`; persists what changed. Identities no rule speaks
-  // of any more (a project left the catalogue) are resolved.
-  Status Update(const std::vector<AlertCondition>& conditions, TimePoint now, Store& store);
+  // Applies the rules' conditions at `now`; persists what changed and returns whether anything
+  // did. Identities no rule speaks of any more (a project left the catalogue) are resolved.
+  Result<bool> Update(const std::vector<AlertCondition>& conditions, TimePoint now, Store& store);
 
   // The Alertmanager API v2 body: firing alerts with endsAt = now + 4 × resend interval,
   // resolved ones (within retention) with endsAt = their resolve time. Empty: "[]".

@@ -1,8 +1,11 @@
 #include "metrics.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+
+#include <zlib.h>
 
 namespace ptmon {
 
@@ -34,6 +37,9 @@ class Exposition {
     out_ += type;
     out_ += '\n';
   }
+
+  // Continues a family whose HELP and TYPE an earlier chunk wrote.
+  void Continue(std::string_view name) { name_ = name; }
 
   // labels: alternating names and values.
   void Sample(std::initializer_list<std::string_view> labels, double value) {
@@ -116,14 +122,96 @@ std::string FormatSampleValue(double value) {
   return out;
 }
 
-std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& evaluation,
-                                    double evaluation_seconds, double evaluated_at_seconds) {
-  std::string out;
-  size_t indicators = 0;
-  for (const auto& project : evaluation.projects) indicators += project.indicators.size();
-  out.reserve(indicators * 700 + evaluation.projects.size() * 600 + 4096);
-  Exposition metrics(out);
+namespace {
 
+// What a family samples: one value per indicator, one per project, or the info series.
+enum class Scope { kProjectInfo, kIndicatorInfo, kIndicator, kProject };
+
+struct FamilySpec {
+  std::string_view name;
+  std::string_view help;
+  Scope scope;
+  double (*indicator_value)(const IndicatorStatus&) = nullptr;
+  double (*project_value)(const ProjectStatus&) = nullptr;
+};
+
+const std::vector<FamilySpec>& Families() {
+  static const std::vector<FamilySpec> kFamilies = {
+      {"ptmon_project_info",
+       "Project metadata, value 1; join with * on(project) group_left(project_name) "
+       "ptmon_project_info.",
+       Scope::kProjectInfo},
+      {"ptmon_indicator_info",
+       "Indicator metadata, value 1: names, levels, kind, measurement unit and the published "
+       "target. "
+       "Join with * on(project, indicator) group_left(name) ptmon_indicator_info.",
+       Scope::kIndicatorInfo},
+      {"ptmon_indicator_target",
+       "Annual target in the indicator's base unit (see the unit label of ptmon_indicator_info; % "
+       "as a "
+       "0-1 ratio); NaN for qualitative targets.",
+       Scope::kIndicator,
+       [](const IndicatorStatus& s) { return OrNaN(s.indicator->annual_target.value); }},
+      {"ptmon_indicator_actual",
+       "Latest reported value to date in the indicator's base unit (year to date for counts and "
+       "money, "
+       "the level for rates, times and unit costs); NaN when nothing was reported or the target is "
+       "qualitative.",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return OrNaN(s.actual); }},
+      {"ptmon_indicator_grade",
+       "Latest grade of a qualitative indicator: 0 none, 1 achieved (达成), 2 partly achieved "
+       "(部分达成), "
+       "3 not achieved (未达成).",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return GradeCode(s.grade); }},
+      {"ptmon_indicator_expected",
+       "Value expected by the reported period in the indicator's base unit (target times pace for "
+       "year-to-date indicators, the target for levels); NaN without a report.",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return OrNaN(s.expected); }},
+      {"ptmon_indicator_forecast",
+       "Year-end forecast in the indicator's base unit; NaN without a report or for qualitative "
+       "targets.",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return OrNaN(s.forecast); }},
+      {"ptmon_indicator_progress_ratio",
+       "Actual divided by expected (1 is on track); NaN when undefined.", Scope::kIndicator,
+       [](const IndicatorStatus& s) { return OrNaN(s.progress); }},
+      {"ptmon_indicator_light",
+       "Traffic light, larger is worse: 0 green, 1 blue (far ahead), 2 no data, 3 yellow, 4 "
+       "overdue, 5 red.",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return static_cast<double>(s.light); }},
+      {"ptmon_indicator_overdue",
+       "1 when the report due for the evaluated month is missing past its due day.",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return s.overdue ? 1.0 : 0.0; }},
+      {"ptmon_indicator_score", "Self-evaluation points (in-year on the year-end forecast).",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return s.score; }},
+      {"ptmon_indicator_weight", "Self-evaluation points available to the indicator.",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return s.weight; }},
+      {"ptmon_project_budget_yuan", "Annual budget (年度资金总额) in yuan.", Scope::kProject,
+       nullptr, [](const ProjectStatus& s) { return s.budget.annual_yuan; }},
+      {"ptmon_project_spent_yuan", "Budget spent to date in yuan; NaN when not reported.",
+       Scope::kProject, nullptr, [](const ProjectStatus& s) { return OrNaN(s.budget.spent_yuan); }},
+      {"ptmon_project_budget_execution_ratio", "Spent divided by the annual budget.",
+       Scope::kProject, nullptr, [](const ProjectStatus& s) { return OrNaN(s.budget.execution); }},
+      {"ptmon_project_budget_time_ratio",
+       "Budget execution divided by time progress (1 keeps pace with the year).", Scope::kProject,
+       nullptr, [](const ProjectStatus& s) { return OrNaN(s.budget.ratio_to_time); }},
+      {"ptmon_project_budget_light", "Budget execution light, codes as ptmon_indicator_light.",
+       Scope::kProject, nullptr,
+       [](const ProjectStatus& s) { return static_cast<double>(s.budget.light); }},
+      {"ptmon_project_light",
+       "Worst light of the project's indicators and budget, codes as ptmon_indicator_light.",
+       Scope::kProject, nullptr,
+       [](const ProjectStatus& s) { return static_cast<double>(s.light); }},
+      {"ptmon_project_score",
+       "Self-evaluation total out of 100 (in-year on the year-end forecast).", Scope::kProject,
+       nullptr, [](const ProjectStatus& s) { return s.score; }},
+  };
+  return kFamilies;
+}
+
+std::string RenderHead(const Evaluation& evaluation, double evaluation_seconds,
+                       double evaluated_at_seconds) {
+  std::string out;
+  Exposition metrics(out);
   metrics.Family("ptmon_time_progress_ratio", "gauge",
                  "Months elapsed in the evaluated year divided by 12.");
   metrics.Sample({}, evaluation.time_progress);
@@ -136,114 +224,130 @@ std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& ev
   metrics.Family("ptmon_evaluation_duration_seconds", "gauge",
                  "How long the last full evaluation took.");
   metrics.Sample({}, evaluation_seconds);
+  return out;
+}
 
-  metrics.Family("ptmon_project_info", "gauge",
-                 "Project metadata, value 1; join with * on(project) group_left(project_name) "
-                 "ptmon_project_info.");
-  for (const auto& status : evaluation.projects) {
-    const Project& p = *status.project;
-    const BudgetUnit* unit = catalog.FindUnit(p.unit_id);
-    metrics.Sample({"project", p.id, "budget_unit", p.unit_id, "budget_unit_name",
-                    unit ? unit->name : "", "project_name", p.name, "department", p.department},
-                   1);
-  }
-  metrics.Family("ptmon_indicator_info", "gauge",
-                 "Indicator metadata, value 1: names, levels, kind, measurement unit and the "
-                 "published target. "
-                 "Join with * on(project, indicator) group_left(name) ptmon_indicator_info.");
-  for (const auto& status : evaluation.projects) {
-    for (const auto& indicator : status.indicators) {
-      const Indicator& i = *indicator.indicator;
-      metrics.Sample({"project", status.project->id, "indicator", i.id, "project_name",
-                      status.project->name, "name", i.name, "level1", i.level1, "level2", i.level2,
-                      "kind", TargetKindName(i.annual_target.kind), "unit", i.annual_target.unit,
-                      "target", i.annual_target.text},
-                     1);
-    }
-  }
-
-  // Per-indicator numeric families, one pass over the evaluation each.
-  struct IndicatorFamily {
-    std::string_view name;
-    std::string_view help;
-    double (*value)(const IndicatorStatus&);
-  };
-  const IndicatorFamily families[] = {
-      {"ptmon_indicator_target",
-       "Annual target in the indicator's base unit (see the unit label of ptmon_indicator_info; % "
-       "as a 0-1 ratio); NaN for qualitative targets.",
-       [](const IndicatorStatus& s) { return OrNaN(s.indicator->annual_target.value); }},
-      {"ptmon_indicator_actual",
-       "Latest reported value to date in the indicator's base unit (year to date for counts and "
-       "money, the level for rates, times and unit costs); NaN when nothing was reported or the "
-       "target is qualitative.",
-       [](const IndicatorStatus& s) { return OrNaN(s.actual); }},
-      {"ptmon_indicator_grade",
-       "Latest grade of a qualitative indicator: 0 none, 1 achieved (达成), 2 partly achieved "
-       "(部分达成), 3 not achieved (未达成).",
-       [](const IndicatorStatus& s) { return GradeCode(s.grade); }},
-      {"ptmon_indicator_expected",
-       "Value expected by the reported period in the indicator's base unit (target times pace for "
-       "year-to-date indicators, the target for levels); NaN without a report.",
-       [](const IndicatorStatus& s) { return OrNaN(s.expected); }},
-      {"ptmon_indicator_forecast",
-       "Year-end forecast in the indicator's base unit; NaN without a report or for qualitative "
-       "targets.",
-       [](const IndicatorStatus& s) { return OrNaN(s.forecast); }},
-      {"ptmon_indicator_progress_ratio",
-       "Actual divided by expected (1 is on track); NaN when undefined.",
-       [](const IndicatorStatus& s) { return OrNaN(s.progress); }},
-      {"ptmon_indicator_light",
-       "Traffic light, larger is worse: 0 green, 1 blue (far ahead), 2 no data, 3 yellow, 4 "
-       "overdue, 5 red.",
-       [](const IndicatorStatus& s) { return static_cast<double>(s.light); }},
-      {"ptmon_indicator_overdue",
-       "1 when the report due for the evaluated month is missing past its due day.",
-       [](const IndicatorStatus& s) { return s.overdue ? 1.0 : 0.0; }},
-      {"ptmon_indicator_score", "Self-evaluation points (in-year on the year-end forecast).",
-       [](const IndicatorStatus& s) { return s.score; }},
-      {"ptmon_indicator_weight", "Self-evaluation points available to the indicator.",
-       [](const IndicatorStatus& s) { return s.weight; }},
-  };
-  for (const auto& family : families) {
+// Family `family`'s samples for projects [first, last); with its HELP and TYPE when first == 0.
+std::string RenderChunk(const Catalog& catalog, const Evaluation& evaluation,
+                        const FamilySpec& family, size_t first, size_t last) {
+  std::string out;
+  Exposition metrics(out);
+  if (first == 0) {
     metrics.Family(family.name, "gauge", family.help);
-    for (const auto& status : evaluation.projects) {
-      for (const auto& indicator : status.indicators) {
-        metrics.Sample({"project", status.project->id, "indicator", indicator.indicator->id},
-                       family.value(indicator));
+  } else {
+    metrics.Continue(family.name);
+  }
+  for (size_t p = first; p < last; ++p) {
+    const ProjectStatus& status = evaluation.projects[p];
+    const Project& project = *status.project;
+    switch (family.scope) {
+      case Scope::kProjectInfo: {
+        const BudgetUnit* unit = catalog.FindUnit(project.unit_id);
+        metrics.Sample({"project", project.id, "budget_unit", project.unit_id, "budget_unit_name",
+                        unit ? unit->name : "", "project_name", project.name, "department",
+                        project.department},
+                       1);
+        break;
       }
+      case Scope::kIndicatorInfo:
+        for (const auto& indicator : status.indicators) {
+          const Indicator& i = *indicator.indicator;
+          metrics.Sample({"project", project.id, "indicator", i.id, "project_name", project.name,
+                          "name", i.name, "level1", i.level1, "level2", i.level2, "kind",
+                          TargetKindName(i.annual_target.kind), "unit", i.annual_target.unit,
+                          "target", i.annual_target.text},
+                         1);
+        }
+        break;
+      case Scope::kIndicator:
+        for (const auto& indicator : status.indicators) {
+          metrics.Sample({"project", project.id, "indicator", indicator.indicator->id},
+                         family.indicator_value(indicator));
+        }
+        break;
+      case Scope::kProject:
+        metrics.Sample({"project", project.id}, family.project_value(status));
+        break;
     }
   }
+  out.shrink_to_fit();  // cached: growth slack would double the exposition's memory
+  return out;
+}
 
-  struct ProjectFamily {
-    std::string_view name;
-    std::string_view help;
-    double (*value)(const ProjectStatus&);
-  };
-  const ProjectFamily project_families[] = {
-      {"ptmon_project_budget_yuan", "Annual budget (年度资金总额) in yuan.",
-       [](const ProjectStatus& s) { return s.budget.annual_yuan; }},
-      {"ptmon_project_spent_yuan", "Budget spent to date in yuan; NaN when not reported.",
-       [](const ProjectStatus& s) { return OrNaN(s.budget.spent_yuan); }},
-      {"ptmon_project_budget_execution_ratio", "Spent divided by the annual budget.",
-       [](const ProjectStatus& s) { return OrNaN(s.budget.execution); }},
-      {"ptmon_project_budget_time_ratio",
-       "Budget execution divided by time progress (1 keeps pace with the year).",
-       [](const ProjectStatus& s) { return OrNaN(s.budget.ratio_to_time); }},
-      {"ptmon_project_budget_light", "Budget execution light, codes as ptmon_indicator_light.",
-       [](const ProjectStatus& s) { return static_cast<double>(s.budget.light); }},
-      {"ptmon_project_light",
-       "Worst light of the project's indicators and budget, codes as ptmon_indicator_light.",
-       [](const ProjectStatus& s) { return static_cast<double>(s.light); }},
-      {"ptmon_project_score",
-       "Self-evaluation total out of 100 (in-year on the year-end forecast).",
-       [](const ProjectStatus& s) { return s.score; }},
-  };
-  for (const auto& family : project_families) {
-    metrics.Family(family.name, "gauge", family.help);
-    for (const auto& status : evaluation.projects)
-      metrics.Sample({"project", status.project->id}, family.value(status));
+}  // namespace
+
+std::string Gzip(std::string_view text) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // +16: gzip
+  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  out.shrink_to_fit();  // cached for the life of an evaluation: keep what it uses, not the bound
+  deflateEnd(&stream);
+  return out;
+}
+
+MetricsExposition::MetricsExposition(size_t projects_per_block)
+    : projects_per_block_(projects_per_block) {}
+
+void MetricsExposition::RenderBlock(const Catalog& catalog, const Evaluation& evaluation,
+                                    size_t block) {
+  const size_t first = block * projects_per_block_;
+  const size_t last = std::min(first + projects_per_block_, evaluation.projects.size());
+  const auto& families = Families();
+  for (size_t f = 0; f < families.size(); ++f) {
+    auto text = std::make_shared<const std::string>(
+        RenderChunk(catalog, evaluation, families[f], first, last));
+    gzip_[f][block] = std::make_shared<const std::string>(Gzip(*text));
+    text_[f][block] = std::move(text);
   }
+}
+
+void MetricsExposition::Render(const Catalog& catalog, const Evaluation& evaluation,
+                               double evaluation_seconds, double evaluated_at_seconds) {
+  const size_t blocks =
+      (evaluation.projects.size() + projects_per_block_ - 1) / projects_per_block_;
+  text_.assign(Families().size(), std::vector<std::shared_ptr<const std::string>>(blocks));
+  gzip_ = text_;
+  for (size_t block = 0; block < blocks; ++block) RenderBlock(catalog, evaluation, block);
+  Publish(evaluation, evaluation_seconds, evaluated_at_seconds);
+}
+
+void MetricsExposition::Rerender(const Catalog& catalog, const Evaluation& evaluation,
+                                 const std::vector<uint32_t>& projects, double evaluation_seconds,
+                                 double evaluated_at_seconds) {
+  std::vector<size_t> blocks;
+  for (uint32_t project : projects) blocks.push_back(project / projects_per_block_);
+  std::sort(blocks.begin(), blocks.end());
+  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+  for (size_t block : blocks) RenderBlock(catalog, evaluation, block);
+  Publish(evaluation, evaluation_seconds, evaluated_at_seconds);
+}
+
+void MetricsExposition::Publish(const Evaluation& evaluation, double evaluation_seconds,
+                                double evaluated_at_seconds) {
+  auto parts = std::make_shared<Parts>();
+  auto head = std::make_shared<const std::string>(
+      RenderHead(evaluation, evaluation_seconds, evaluated_at_seconds));
+  parts->gzip.push_back(std::make_shared<const std::string>(Gzip(*head)));
+  parts->text.push_back(std::move(head));
+  for (size_t f = 0; f < text_.size(); ++f) {
+    parts->text.insert(parts->text.end(), text_[f].begin(), text_[f].end());
+    parts->gzip.insert(parts->gzip.end(), gzip_[f].begin(), gzip_[f].end());
+  }
+  parts_ = std::move(parts);
+}
+
+std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& evaluation,
+                                    double evaluation_seconds, double evaluated_at_seconds) {
+  MetricsExposition exposition;
+  exposition.Render(catalog, evaluation, evaluation_seconds, evaluated_at_seconds);
+  std::string out;
+  for (const auto& part : exposition.parts()->text) out += *part;
   return out;
 }
 

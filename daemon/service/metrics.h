@@ -20,7 +20,42 @@ std::string EscapeLabelValue(std::string_view value);
 // A sample value as Prometheus reads it: shortest round-trip, NaN, +Inf, -Inf.
 std::string FormatSampleValue(double value);
 
-// Renders every catalogue and evaluation family. `unit_of` maps a project to its budget unit.
+// gzip (one member) of `text`, at the fastest level: scrapes are frequent, bytes are cheap.
+std::string Gzip(std::string_view text);
+
+// The exposition of the catalogue and evaluation as immutable chunks: for each family, one
+// chunk per block of projects (the first with the family's HELP and TYPE), each with its own
+// gzip member. A batch that touched a few projects re-renders and re-compresses only their
+// blocks; concatenating the chunks (or the gzip members) gives the whole exposition. Loop
+// thread only; parts() may be handed to other threads.
+class MetricsExposition {
+ public:
+  struct Parts {
+    std::vector<std::shared_ptr<const std::string>> text;
+    std::vector<std::shared_ptr<const std::string>> gzip;
+  };
+
+  explicit MetricsExposition(size_t projects_per_block = 64);
+  void Render(const Catalog& catalog, const Evaluation& evaluation, double evaluation_seconds,
+              double evaluated_at_seconds);
+  // `evaluation` must have the same projects as the last Render.
+  void Rerender(const Catalog& catalog, const Evaluation& evaluation,
+                const std::vector<uint32_t>& projects, double evaluation_seconds,
+                double evaluated_at_seconds);
+  std::shared_ptr<const Parts> parts() const { return parts_; }
+
+ private:
+  void RenderBlock(const Catalog& catalog, const Evaluation& evaluation, size_t block);
+  void Publish(const Evaluation& evaluation, double evaluation_seconds,
+               double evaluated_at_seconds);
+
+  size_t projects_per_block_;
+  std::vector<std::vector<std::shared_ptr<const std::string>>> text_;  // [family][block]
+  std::vector<std::vector<std::shared_ptr<const std::string>>> gzip_;
+  std::shared_ptr<const Parts> parts_;
+};
+
+// The whole exposition as one string (tests and tools).
 std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& evaluation,
                                     double evaluation_seconds, double evaluated_at_seconds);
 

@@ -23,6 +23,7 @@ class Notifier {
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
 
+  bool HasTargets() const { return !targets_.empty(); }
   // Replaces whatever was waiting: every Alertmanager receives this payload next.
   void Submit(std::string payload);
   // Waits until every Alertmanager has the latest payload or `timeout` passes; for shutdown.

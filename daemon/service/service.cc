@@ -11,7 +11,6 @@
 #include <spdlog/spdlog.h>
 #include <sys/inotify.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
@@ -34,20 +33,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 using Clock_ = std::chrono::steady_clock;
 
-std::string Gzip(std::string_view text) {
-  z_stream stream{};
-  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // +16: gzip
-  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  stream.avail_in = static_cast<uInt>(text.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
 // Compares secrets in time independent of where they differ; hashing first makes the lengths
 // equal, so the length leaks nothing either.
 bool SameSecret(const std::string& given, const std::string& expected) {
@@ -63,10 +48,8 @@ double Seconds(Clock_::time_point since) {
 // What HTTP threads serve: immutable once published.
 struct Snapshot {
   std::shared_ptr<const Catalog> catalog;
-  Evaluation evaluation;
-  std::shared_ptr<const std::string> metrics;
-  std::shared_ptr<const std::string> metrics_gzip;
-  std::shared_ptr<const std::string> status;  // the whole status JSON
+  std::shared_ptr<const Evaluation> evaluation;
+  std::shared_ptr<const MetricsExposition::Parts> metrics;
   std::shared_ptr<const std::string> alerts;
 };
 
@@ -159,6 +142,7 @@ class Service {
       spdlog::error("{}", values.status().message());
       return std::nullopt;
     }
+    store.ReleaseMemory();  // the catalogue and all values were read once; keep the daemon small
     return loaded;
   }
 
@@ -284,13 +268,16 @@ class Service {
     const auto now = clock_.Now();
     auto conditions = EvaluateAlertRules(*catalog_, evaluation_, last_ingest_, now,
                                          alerts_->settings(), *alerts_);
-    const std::string before = alerts_->Payload(now);
-    if (Status saved = alerts_->Update(conditions, now, *store_); !saved.ok()) {
-      spdlog::error("alert state not saved: {}", saved.message());
+    auto changed = alerts_->Update(conditions, now, *store_);
+    if (!changed.ok()) {
+      spdlog::error("alert state not saved: {}", changed.status().message());
+      return;
     }
     metrics_->SetAlerts(alerts_->Count(AlertPhase::kPending), alerts_->Count(AlertPhase::kFiring),
                         alerts_->Count(AlertPhase::kResolved));
-    if (alerts_->HasAlertsToSend() && alerts_->Payload(now) != before)
+    if (!*changed && alerts_json_) return;
+    alerts_json_ = std::make_shared<const std::string>(AlertsJson());
+    if (notifier_->HasTargets() && alerts_->HasAlertsToSend())
       notifier_->Submit(alerts_->Payload(now));
   }
 
@@ -311,16 +298,20 @@ class Service {
     return Json{{"alerts", list}}.dump(2);
   }
 
-  void Publish() {
+  // Publishes what HTTP threads serve; `touched` (when given) limits the metrics re-rendering
+  // to those projects' blocks.
+  void Publish(const std::vector<uint32_t>* touched = nullptr) {
+    const double at = UnixSeconds(clock_.Now());
+    if (touched == nullptr) {
+      exposition_.Render(*catalog_, evaluation_, evaluation_seconds_, at);
+    } else {
+      exposition_.Rerender(*catalog_, evaluation_, *touched, evaluation_seconds_, at);
+    }
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->catalog = catalog_;
-    snapshot->evaluation = evaluation_;
-    auto text = std::make_shared<const std::string>(RenderEvaluationMetrics(
-        *catalog_, evaluation_, evaluation_seconds_, UnixSeconds(clock_.Now())));
-    snapshot->metrics_gzip = std::make_shared<const std::string>(Gzip(*text));
-    snapshot->metrics = std::move(text);
-    snapshot->status = std::make_shared<const std::string>(StatusJson(evaluation_).dump(2));
-    snapshot->alerts = std::make_shared<const std::string>(AlertsJson());
+    snapshot->evaluation = std::make_shared<const Evaluation>(evaluation_);
+    snapshot->metrics = exposition_.parts();
+    snapshot->alerts = alerts_json_;
     std::lock_guard lock(snapshot_mutex_);
     snapshot_ = std::move(snapshot);
   }
@@ -357,7 +348,7 @@ class Service {
     }
     evaluator_->Reevaluate(evaluation_, *actuals_, *touched, clock_.Today());
     UpdateAlerts();
-    Publish();
+    Publish(&*touched);
   }
 
   void ProcessInbox() {
@@ -524,12 +515,13 @@ class Service {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     if (request.Header("Accept-Encoding").find("gzip") != std::string::npos) {
-      // Two gzip members: the cached evaluation and this scrape's few service lines.
+      // Concatenated gzip members: the cached chunks, then this scrape's few service lines.
       response.headers.emplace_back("Content-Encoding", "gzip");
-      response.body_parts = {snapshot->metrics_gzip,
-                             std::make_shared<const std::string>(Gzip(service))};
+      response.body_parts = snapshot->metrics->gzip;
+      response.body_parts.push_back(std::make_shared<const std::string>(Gzip(service)));
     } else {
-      response.body_parts = {snapshot->metrics, std::make_shared<const std::string>(service)};
+      response.body_parts = snapshot->metrics->text;
+      response.body_parts.push_back(std::make_shared<const std::string>(service));
     }
     return response;
   }
@@ -537,15 +529,10 @@ class Service {
   HttpResponse StatusResponse(const HttpRequest& request) {
     auto snapshot = CurrentSnapshot();
     const std::string project = request.QueryParameter("project");
-    if (project.empty()) {
-      HttpResponse response = HttpResponse::Json(200, "");
-      response.body_parts = {snapshot->status};
-      return response;
-    }
-    if (snapshot->catalog->FindProject(project) == nullptr) {
+    if (!project.empty() && snapshot->catalog->FindProject(project) == nullptr) {
       return HttpResponse::Json(404, Json{{"error", "no project " + project}}.dump());
     }
-    return HttpResponse::Json(200, StatusJson(snapshot->evaluation, project).dump(2));
+    return HttpResponse::Json(200, StatusJson(*snapshot->evaluation, project).dump(2));
   }
 
   HttpResponse PostActuals(const HttpRequest& request) {
@@ -622,6 +609,8 @@ class Service {
   std::unique_ptr<Notifier> notifier_;
   Evaluation evaluation_;
   double evaluation_seconds_ = 0;
+  MetricsExposition exposition_;
+  std::shared_ptr<const std::string> alerts_json_;
   TimePoint last_ingest_;
   std::unique_ptr<HttpServer> http_;
   std::thread stopper_;

@@ -158,6 +158,9 @@ class Store {
   // commits when it returns OK, rolls back otherwise.
   Status InTransaction(const std::function<Status()>& work);
 
+  // Returns cached pages to the system; for a long-running process after large one-off reads.
+  void ReleaseMemory() { sqlite3_db_release_memory(db_); }
+
   sqlite3* handle() { return db_; }  // for the storage library's own statements and tests
 
  private:
