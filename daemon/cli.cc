@@ -185,6 +185,13 @@ int Run(int argc, char** argv) {
   alerts->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
   alerts->callback([&] { exit_code = RunAlerts(options, format); });
 
+  std::string backup_to;
+  auto* backup =
+      app.add_subcommand("backup", "Copy the database consistently, also while ptmon serve runs");
+  backup->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  backup->add_option("--to", backup_to, "The new file to write")->required();
+  backup->callback([&] { exit_code = RunBackup(options, backup_to); });
+
   std::string serve_now;
   auto* serve =
       app.add_subcommand("serve", "Run the daemon: watch the inbox, serve /metrics, send alerts");

@@ -71,6 +71,7 @@ int RunStatus(const CommonOptions& options, const std::string& as_of, const std:
               const std::string& format);
 int RunReport(const CommonOptions& options, const std::string& kind, const std::string& as_of,
               const std::string& project_id, const std::string& format, const std::string& out);
+int RunBackup(const CommonOptions& options, const std::string& to);
 int RunAlerts(const CommonOptions& options, const std::string& format);
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format);

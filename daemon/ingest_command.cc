@@ -237,3 +237,26 @@ int RunAlerts(const CommonOptions& options, const std::string& format) {
 }
 
 }  // namespace ptmon::cli
+
+namespace ptmon::cli {
+
+int RunBackup(const CommonOptions& options, const std::string& to) {
+  const std::string path = (std::filesystem::path(options.data_dir) / "ptmon.db").string();
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "ptmon: no database at " << path << "\n";
+    return kExitFailure;
+  }
+  auto store = Store::Open(path);
+  if (!store.ok()) {
+    std::cerr << "ptmon: " << store.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (Status backed_up = (*store)->Backup(to); !backed_up.ok()) {
+    std::cerr << "ptmon: " << backed_up.message() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "backed up " << path << " to " << to << "\n";
+  return kExitOk;
+}
+
+}  // namespace ptmon::cli

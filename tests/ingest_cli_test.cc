@@ -237,3 +237,39 @@ TEST(CatalogCacheCliTest, AnEditedCatalogueIsReadAgain) {
 
 }  // namespace
 }  // namespace ptmon
+
+namespace ptmon {
+namespace {
+
+// ptmon backup copies the database consistently; the copy restores into a working data dir.
+TEST(BackupCliTest, ABackupRestoresEveryValue) {
+  TempDir dir;
+  const std::string report = std::string(PTMON_TEST_DATA) + "/golden/actuals-2026-07.csv";
+  ASSERT_EQ(
+      RunPtmon({"ingest", "--data-dir", dir / "data", "--now", "2026-08-15", report}).exit_code, 0);
+  const auto backup = RunPtmon({"backup", "--data-dir", dir / "data", "--to", dir / "backup.db"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  const auto again = RunPtmon({"backup", "--data-dir", dir / "data", "--to", dir / "backup.db"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos);
+  // Restore: the backup becomes the database of a new data directory.
+  fs::create_directories(dir / "restored");
+  fs::copy_file(dir / "backup.db", dir / "restored/ptmon.db");
+  auto history = [&](const std::string& data) {
+    return RunPtmon({"history", "--data-dir", data, "--project", "building-maintenance",
+                     "--indicator", "devices-maintained", "--format", "json"});
+  };
+  const auto original = history(dir / "data");
+  const auto restored = history(dir / "restored");
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_EQ(restored.out, original.out);
+  EXPECT_NE(restored.out.find("\"value\": 12.0"), std::string::npos);
+  const auto status = RunPtmon(
+      {"status", "--data-dir", dir / "restored", "--now", "2026-08-15", "--format", "json"});
+  EXPECT_EQ(status.out, RunPtmon({"status", "--data-dir", dir / "data", "--now", "2026-08-15",
+                                  "--format", "json"})
+                            .out);
+}
+
+}  // namespace
+}  // namespace ptmon

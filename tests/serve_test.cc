@@ -416,3 +416,94 @@ TEST_F(AlertmanagerTest, PtmonAlertsListsWhatTheDaemonHolds) {
 
 }  // namespace
 }  // namespace ptmon
+
+#include <yaml-cpp/yaml.h>
+
+namespace ptmon {
+namespace {
+
+// Every PromQL expression of the shipped Grafana dashboard and recording rules, run through a
+// real Prometheus that scrapes ptmon (with sample data) and evaluates the shipped rules: each
+// must parse and return at least one series.
+TEST_F(ServeTest, EveryDashboardAndRecordingRuleQueryReturnsSeries) {
+  const std::string deploy = std::string(PTMON_SOURCE_DIR) + "/deploy";
+  // A dead Alertmanager address gives the delivery counters series to show.
+  Start({"--alertmanager", "http://127.0.0.1:" + std::to_string(FreePort())});
+  Drop("july.csv", ReadFile(kData + "/golden/actuals-2026-07.csv"));
+  ASSERT_TRUE(
+      WaitFor([&] { return MetricsContain("ptmon_ingest_files_total{result=\"applied\"} 1"); }));
+  dir_.Write("ptmon-rules.yml", ReadFile(deploy + "/prometheus/ptmon-rules.yml"));
+  const int prometheus_port = FreePort();
+  const std::string config = dir_.Write(
+      "prometheus.yml",
+      "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - "
+      "ptmon-rules.yml\n"
+      "scrape_configs:\n  - job_name: ptmon\n    static_configs:\n      - targets: ['127.0.0.1:" +
+          std::to_string(port_) + "']\n");
+  fs::create_directories(dir_ / "tsdb");
+  ChildProcess prometheus(
+      {"prometheus", "--config.file=" + config, "--storage.tsdb.path=" + (dir_ / "tsdb"),
+       "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
+      dir_ / "prometheus.log");
+  const std::string api =
+      "http://127.0.0.1:" + std::to_string(prometheus_port) + "/api/v1/query?query=";
+  auto query = [&](const std::string& expr) {
+    std::string encoded;
+    for (unsigned char c : expr) {
+      if (std::isalnum(c) || c == '_' || c == '-' || c == '.') {
+        encoded += static_cast<char>(c);
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", c);
+        encoded += hex;
+      }
+    }
+    return HttpGet(api + encoded);
+  };
+  // Rates need two samples in their window; recording rules need an evaluation.
+  auto has_series = [&](const std::string& expr) {
+    const auto response = query(expr);
+    return response.status == 200 && !Json::parse(response.body)["data"]["result"].empty();
+  };
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return has_series("increase(ptmon_ingest_files_total[1h])") &&
+               has_series("ptmon:project_light:max");
+      },
+      std::chrono::seconds(60)))
+      << prometheus.Log();
+
+  std::vector<std::string> expressions;
+  const Json dashboard = Json::parse(ReadFile(deploy + "/grafana/dashboards/ptmon.json"));
+  for (const auto& panel : dashboard["panels"]) {
+    for (const auto& target : panel.value("targets", Json::array()))
+      expressions.push_back(target["expr"]);
+  }
+  for (const auto& variable : dashboard["templating"]["list"]) {
+    // label_values(METRIC, LABEL) is Grafana's: Prometheus is asked for METRIC.
+    const std::string definition = variable["definition"];
+    expressions.push_back(definition.substr(13, definition.rfind(',') - 13));
+  }
+  const YAML::Node rules = YAML::LoadFile(deploy + "/prometheus/ptmon-rules.yml");
+  for (const auto& group : rules["groups"]) {
+    for (const auto& rule : group["rules"]) {
+      if (rule["record"]) expressions.push_back(rule["expr"].as<std::string>());
+    }
+  }
+  ASSERT_GE(expressions.size(), 25u);
+  for (std::string expr : expressions) {
+    for (const std::string variable : {"$unit", "$project"}) {
+      for (size_t at = expr.find(variable); at != std::string::npos; at = expr.find(variable)) {
+        expr.replace(at, variable.size(), ".*");
+      }
+    }
+    const auto response = query(expr);
+    ASSERT_EQ(response.status, 200) << expr << "\n" << response.body;
+    const Json result = Json::parse(response.body);
+    EXPECT_EQ(result["status"], "success") << expr;
+    EXPECT_FALSE(result["data"]["result"].empty()) << "no series for: " << expr;
+  }
+}
+
+}  // namespace
+}  // namespace ptmon

@@ -503,4 +503,42 @@ Result<std::optional<std::string>> Store::LastAppliedAt() {
   return std::optional<std::string>();
 }
 
+Status Store::Backup(const std::string& path) {
+  sqlite3* target = nullptr;
+  // SQLITE_OPEN_EXCLUSIVE is not for callers; refuse an existing file ourselves.
+  if (FILE* existing = std::fopen(path.c_str(), "rb")) {
+    std::fclose(existing);
+    return Status::Error("'" + path + "' already exists; choose a new file for the backup");
+  }
+  if (sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    Status error = Status::Error("cannot create '" + path + "': " + sqlite3_errmsg(target));
+    sqlite3_close(target);
+    return error;
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(target, "main", db_, "main");
+  if (backup == nullptr) {
+    Status error = Status::Error(std::string("cannot start the backup: ") + sqlite3_errmsg(target));
+    sqlite3_close(target);
+    return error;
+  }
+  int code = SQLITE_OK;
+  do {
+    code = sqlite3_backup_step(backup, 1024);  // in steps, so writers are not held off for long
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) sqlite3_sleep(10);
+  } while (code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED);
+  sqlite3_backup_finish(backup);
+  Status status = code == SQLITE_DONE
+                      ? Status::Ok()
+                      : Status::Error(std::string("backup failed: ") + sqlite3_errstr(code));
+  if (status.ok()) {
+    Statement check(target, "PRAGMA integrity_check");
+    if (!check.Step() || check.Text(0) != "ok")
+      status = Status::Error("the backup copy fails its integrity check");
+  }
+  sqlite3_close(target);
+  if (!status.ok()) std::remove(path.c_str());
+  return status;
+}
+
 }  // namespace ptmon

@@ -158,6 +158,11 @@ class Store {
   // commits when it returns OK, rolls back otherwise.
   Status InTransaction(const std::function<Status()>& work);
 
+  // Copies the whole database, consistently, to a new file at `path` (SQLite's online backup:
+  // the daemon may keep writing meanwhile), then checks the copy's integrity. Refuses to
+  // overwrite an existing file.
+  Status Backup(const std::string& path);
+
   // Returns cached pages to the system; for a long-running process after large one-off reads.
   void ReleaseMemory() { sqlite3_db_release_memory(db_); }
 
