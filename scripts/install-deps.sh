@@ -9,7 +9,8 @@ build_packages=(
   prometheus-cpp-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
 )
-test_packages=(prometheus prometheus-alertmanager prometheus-node-exporter python3 curl systemd dpkg-dev)
+test_packages=(prometheus prometheus-alertmanager prometheus-node-exporter python3 curl systemd dpkg-dev
+               clang-14 libclang-rt-14-dev wrk)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-test-peers" ]]; then

@@ -1,10 +1,51 @@
 #!/usr/bin/env bash
 # Quick start, part two: install everything the tests need (including the real Prometheus,
-# Alertmanager and node_exporter peers), build with warnings as errors, run the whole suite.
+# Alertmanager and node_exporter peers and clang for fuzzing), then run every stage:
+#   1. the whole suite, warnings as errors;
+#   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the daemon's concurrency tests (HTTP threads, the loop, the notifier) under ThreadSanitizer;
+#   4. every fuzz target briefly on its corpus.
+# PTMON_TEST_STAGES (default "suite asan tsan fuzz") picks stages for local runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-test-peers
-build_dir=${PTMON_BUILD_DIR:-build-test}
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMON_WERROR=ON >/dev/null
-cmake --build "$build_dir"
-ctest --test-dir "$build_dir" --output-on-failure --timeout 300 -j "$(nproc)"
+stages=${PTMON_TEST_STAGES:-suite asan tsan fuzz}
+jobs=$(nproc)
+
+configure() {  # configure DIR [cmake options…]
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMON_WERROR=ON "$@" >/dev/null
+}
+
+for stage in $stages; do
+  echo "=== stage: $stage"
+  case $stage in
+    suite)
+      configure build-test
+      cmake --build build-test
+      ctest --test-dir build-test --output-on-failure --timeout 600 -j "$jobs"
+      ;;
+    asan)
+      # The package test is left out: it would package the instrumented binary.
+      configure build-asan -DPTMON_SANITIZE=address -DPTMON_BUILD_BENCH=OFF
+      cmake --build build-asan
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+        ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs" -E 'deb_package|deploy_files'
+      ;;
+    tsan)
+      configure build-tsan -DPTMON_SANITIZE=thread -DPTMON_BUILD_BENCH=OFF
+      cmake --build build-tsan --target ptmon ptmon_service_tests ptmon_integration_tests
+      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+        ctest --test-dir build-tsan --output-on-failure --timeout 900 -j "$jobs" \
+        -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest)\.'
+      ;;
+    fuzz)
+      scripts/fuzz.sh "${PTMON_FUZZ_SECONDS:-20}"
+      ;;
+    *)
+      echo "unknown stage $stage" >&2
+      exit 2
+      ;;
+  esac
+done

@@ -507,3 +507,58 @@ TEST_F(ServeTest, EveryDashboardAndRecordingRuleQueryReturnsSeries) {
 
 }  // namespace
 }  // namespace ptmon
+
+#include <atomic>
+#include <thread>
+
+namespace ptmon {
+namespace {
+
+// HTTP threads read snapshots while the loop ingests and publishes new ones, and the write API
+// hands bodies to the loop: run all of it at once (under ThreadSanitizer in CI).
+TEST_F(ServeTest, ScrapesAndWritesRunConcurrentlyWithIngest) {
+  const std::string config =
+      dir_.Write("ptmon.yaml", "api:\n  token: " + kToken + "\nhttp:\n  threads: 6\n");
+  Start({"--config", config});
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&, t] {
+      const std::string path = t == 0 ? "/metrics" : t == 1 ? "/api/v1/status" : "/api/v1/alerts";
+      while (!done) {
+        if (HttpGet(Url(path), {"Accept-Encoding: gzip"}).status != 200) ++failures;
+      }
+    });
+  }
+  std::thread writer([&] {
+    for (int i = 0; i < 5; ++i) {
+      const auto response =
+          HttpPost(Url("/api/v1/actuals"),
+                   "project,indicator,period,value\nbuilding-maintenance,repair-time,2026-07," +
+                       std::to_string(10 + i) + "\n",
+                   {"Authorization: Bearer " + kToken});
+      if (response.status != 200) ++failures;
+    }
+  });
+  for (int i = 0; i < 10; ++i) {
+    Drop("drop-" + std::to_string(i) + ".csv",
+         "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-07," +
+             std::to_string(i + 1) + "\n");
+  }
+  writer.join();
+  EXPECT_TRUE(WaitFor([&] {
+    return MetricsContain(
+        "ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"devices-maintained\"} "
+        "10");
+  })) << ptmon_->Log();
+  done = true;
+  for (auto& reader : readers) reader.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_TRUE(MetricsContain("ptmon_ingest_files_total{result=\"applied\"} 15"));
+  ptmon_->Signal(SIGTERM);
+  EXPECT_EQ(ptmon_->Wait(), 0) << ptmon_->Log();
+}
+
+}  // namespace
+}  // namespace ptmon

@@ -1,6 +1,6 @@
+#include <algorithm>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -24,9 +24,12 @@ std::string Yuan(long long fen) {
   return text;
 }
 
+// a-z 0-9, with - and _ inside, at most 64 characters.
 bool IsSlug(const std::string& id) {
-  static const std::regex kSlug("[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?");
-  return std::regex_match(id, kSlug);
+  const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (id.empty() || id.size() > 64 || !alnum(id.front()) || !alnum(id.back())) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return alnum(c) || c == '-' || c == '_'; });
 }
 
 class CatalogReader {

@@ -164,11 +164,12 @@ int HttpServer::Dispatch(mg_connection* connection, void* self) {
                                                  " bytes\"}"));
     return 413;
   }
-  char buffer[65536];
+  // On the heap: civetweb's worker threads have small stacks.
+  std::vector<char> buffer(64 * 1024);
   while (true) {
-    const int read = mg_read(connection, buffer, sizeof buffer);
+    const int read = mg_read(connection, buffer.data(), buffer.size());
     if (read <= 0) break;
-    request.body.append(buffer, static_cast<size_t>(read));
+    request.body.append(buffer.data(), static_cast<size_t>(read));
     if (request.body.size() > server->options_.max_body_bytes) {  // chunked bodies have no length
       Send(connection, HttpResponse::Json(413, "{\"error\":\"the body is larger than " +
                                                    std::to_string(server->options_.max_body_bytes) +

@@ -7,7 +7,6 @@
 #include <asio.hpp>
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include "metrics.h"
 #include "notifier.h"
 #include "systemd_notify.h"
+#include "write_api.h"
 
 namespace ptmon {
 
@@ -32,14 +32,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using Clock_ = std::chrono::steady_clock;
-
-// Compares secrets in time independent of where they differ; hashing first makes the lengths
-// equal, so the length leaks nothing either.
-bool SameSecret(const std::string& given, const std::string& expected) {
-  const std::string a = Sha256Hex(given);
-  const std::string b = Sha256Hex(expected);
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 double Seconds(Clock_::time_point since) {
   return std::chrono::duration<double>(Clock_::now() - since).count();
@@ -536,32 +528,17 @@ class Service {
   }
 
   HttpResponse PostActuals(const HttpRequest& request) {
-    if (config_.api_token.empty()) {
-      return HttpResponse::Json(
-          403, "{\"error\":\"the write API is disabled; set api.token in the configuration\"}");
-    }
-    const std::string authorization = request.Header("Authorization");
-    if (!authorization.starts_with("Bearer ") ||
-        !SameSecret(authorization.substr(7), config_.api_token)) {
-      HttpResponse response = HttpResponse::Json(
-          401, "{\"error\":\"a valid 'Authorization: Bearer <token>' is required\"}");
-      response.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return response;
-    }
-    std::string format = request.QueryParameter("format");
-    const std::string type = request.Header("Content-Type");
-    if (format.empty()) format = type.find("yaml") != std::string::npos ? "yaml" : "csv";
-    if (format != "csv" && format != "yaml") {
-      return HttpResponse::Json(400, "{\"error\":\"format must be csv or yaml\"}");
-    }
-    std::string name = request.QueryParameter("name");
-    if (name.empty() || name.find('/') != std::string::npos || !IsReportName(name)) {
-      name = "api-" + FormatRfc3339(clock_.Now()) + "." + format;
-    }
-    // The loop thread owns the store: hand the body over and wait for its answer.
+    return HandleWriteRequest(request, config_.api_token, clock_.Now(),
+                              [this](const std::string& name, const std::string& body) {
+                                return IngestOnLoop(name, body);
+                              });
+  }
+
+  // The loop thread owns the store: hand the body over and wait for its answer.
+  IngestOutcome IngestOnLoop(const std::string& name, const std::string& body) {
     auto promise = std::make_shared<std::promise<IngestOutcome>>();
     auto answer = promise->get_future();
-    asio::post(io_, [this, promise, name, body = request.body] {
+    asio::post(io_, [this, promise, name, body] {
       if (stopping_) {
         IngestOutcome outcome;
         outcome.errors.push_back("ptmon is stopping; send it again later");
@@ -573,19 +550,11 @@ class Service {
       promise->set_value(std::move(outcome));
     });
     if (answer.wait_for(std::chrono::seconds(120)) != std::future_status::ready) {
-      return HttpResponse::Json(503, "{\"error\":\"ptmon is busy; send it again later\"}");
+      IngestOutcome busy;
+      busy.errors.push_back("ptmon is busy; send it again later");
+      return busy;
     }
-    const IngestOutcome outcome = answer.get();
-    Json body{{"result", IngestResultName(outcome.result)}, {"file", name}};
-    if (outcome.batch_id != 0) body["batch"] = outcome.batch_id;
-    body["values"] = outcome.values;
-    body["errors"] = outcome.errors;
-    body["error_count"] = outcome.error_count;
-    const int status =
-        outcome.result == IngestResult::kApplied || outcome.result == IngestResult::kDuplicate ? 200
-        : outcome.result == IngestResult::kRejected                                            ? 400
-                                                    : 503;
-    return HttpResponse::Json(status, body.dump(2));
+    return answer.get();
   }
 
   ServeOptions options_;
