@@ -65,7 +65,8 @@ void Send(mg_connection* connection, const HttpResponse& response) {
   for (const auto& part : response.body_parts) length += part->size();
   std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " + Reason(response.status) +
                      "\r\nContent-Type: " + response.content_type +
-                     "\r\nContent-Length: " + std::to_string(length) + "\r\n";
+                     "\r\nContent-Length: " + std::to_string(length) +
+                     "\r\nConnection: close\r\n";  // keep-alive is off (see Start)
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
   head += "\r\n";
   mg_write(connection, head.data(), head.size());

@@ -38,9 +38,9 @@ struct HttpResponse {
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:10150";
-  int threads = 4;
+  int threads = 8;
   size_t max_body_bytes = 64u << 20;
-  int request_timeout_ms = 30000;
+  int request_timeout_ms = 10000;
 };
 
 class HttpServer {

@@ -38,7 +38,7 @@ struct DaemonConfig {
 
   std::string api_token;  // empty: the write API is disabled
   size_t max_body_bytes = 64u << 20;
-  int http_threads = 4;
+  int http_threads = 8;
 
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::string log_format = "text";  // text, json
