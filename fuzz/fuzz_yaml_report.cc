@@ -1,17 +1,11 @@
-// A YAML report on any bytes, against the embedded catalogue: yaml-cpp's parser under ptmon's
-// depth and alias limits, then every field check.
+// libFuzzer entry for fuzz_yaml_report; the body is in bodies.cc (the regression test replays it).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include <ptmon/ingest/actuals.h>
-
-#include "report_fixture.h"
+#include "bodies.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  ptmon::Diagnostics diagnostics;
-  ptmon::ParseReport(bytes, ptmon::ReportFormat::kYaml, "fuzz.yaml",
-                     ptmon::fuzzing::EmbeddedCatalog(), ptmon::Date{2026, 12, 31}, {}, diagnostics);
+  ptmon::fuzzing::YamlReport(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -64,6 +64,22 @@ TEST(CsvReaderTest, EnforcesLimits) {
   EXPECT_EQ(reader.error_line(), 1);
 }
 
+TEST(CsvReaderTest, LimitsColumnsAndRows) {
+  CsvLimits limits;
+  limits.max_fields_per_row = 3;
+  limits.max_rows = 2;
+  CsvReader wide("a,b,c,d\n", limits);
+  CsvRow row;
+  EXPECT_FALSE(wide.Next(row));
+  EXPECT_NE(wide.status().message().find("more than 3 columns"), std::string::npos);
+  CsvReader tall("a\nb\nc\n", limits);
+  EXPECT_TRUE(tall.Next(row));
+  EXPECT_TRUE(tall.Next(row));
+  EXPECT_FALSE(tall.Next(row));
+  EXPECT_NE(tall.status().message().find("more than 2 rows; split the file"), std::string::npos);
+  EXPECT_EQ(tall.error_line(), 3);
+}
+
 TEST(CsvLineTest, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(CsvLine({"a", "b,c", "say \"hi\"", "x\ny"}),
             "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\r\n");

@@ -1,9 +1,10 @@
 #include <ptmon/base/location.h>
+#include <ptmon/base/text.h>
 
 namespace ptmon {
 
 std::string Diagnostic::ToString() const {
-  std::string out = file;
+  std::string out = EscapeControl(file);  // file names come from strangers' folders
   if (line > 0) {
     out += ":" + std::to_string(line);
     if (column > 0) out += ":" + std::to_string(column);

@@ -179,8 +179,10 @@ std::string FormatNumber(double value, int decimals) {
   return out == "-0" ? "0" : out;
 }
 
-std::string Quote(std::string_view text) {
-  std::string out = "'";
+std::string Quote(std::string_view text) { return "'" + EscapeControl(text) + "'"; }
+
+std::string EscapeControl(std::string_view text) {
+  std::string out;
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7F) {
@@ -191,7 +193,7 @@ std::string Quote(std::string_view text) {
       out += c;
     }
   }
-  return out + "'";
+  return out;
 }
 
 }  // namespace ptmon

@@ -86,7 +86,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
   auto document = fields.Parse(text.str());
   if (!document) return Status::Error("the configuration has errors");
   const YamlNode root = document->root();
-  if (root.IsNull()) return config;  // an empty file: all defaults
+  if (!root || root.IsNull()) return config;  // an empty file: all defaults
   if (!fields.ExpectMap(root, "the configuration"))
     return Status::Error("the configuration has errors");
   fields.CheckKeys(root,
@@ -208,7 +208,8 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
       config.max_body_bytes = *bytes;
   }
   if (const YamlNode http = root["http"]; http && fields.ExpectMap(http, "'http'")) {
-    fields.CheckKeys(http, {"threads"}, "'http'");
+    fields.CheckKeys(http, {"threads", "request_timeout"}, "'http'");
+    Duration(fields, http, "request_timeout", config.http_request_timeout);
     config.http_threads =
         fields.Integer(http, "threads", false, 1, 64).value_or(config.http_threads);
   }

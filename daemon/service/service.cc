@@ -460,6 +460,7 @@ class Service {
     options.listen = config_.listen;
     options.threads = config_.http_threads;
     options.max_body_bytes = config_.max_body_bytes;
+    options.request_timeout_ms = static_cast<int>(config_.http_request_timeout.count());
     auto server =
         HttpServer::Start(options, [this](const HttpRequest& request) { return Handle(request); });
     if (!server.ok()) return server.status();

@@ -173,7 +173,7 @@ std::string IngestOutcome::Summary() const {
       return name + ": duplicate of batch " + std::to_string(batch_id) + ", not applied again";
     case IngestResult::kRejected:
       return name + ": rejected, " + std::to_string(error_count) + " problem(s)" +
-             (moved_to.empty() ? "" : ", see " + moved_to + ".errors.txt");
+             (moved_to.empty() ? "" : ", see " + EscapeControl(moved_to) + ".errors.txt");
     case IngestResult::kFailed:
       return name + ": not processed: " + (errors.empty() ? "unknown failure" : errors.front());
   }
@@ -262,7 +262,7 @@ IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view by
     outcome.file_name = name;
     outcome.result = IngestResult::kRejected;
     outcome.error_count = 1;
-    outcome.errors.push_back(name + ": 文件太大 / is over the limit of " +
+    outcome.errors.push_back(EscapeControl(name) + ": 文件太大 / is over the limit of " +
                              std::to_string(options_.max_file_bytes) + " bytes");
     return outcome;
   }
@@ -284,7 +284,8 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
   struct stat link_info {};
   if (lstat(path.c_str(), &link_info) != 0) {
     outcome.file_name = path;
-    outcome.errors.push_back(Errno(path));  // a mistyped path: nothing to record or move
+    outcome.errors.push_back(
+        Errno(EscapeControl(path)));  // a mistyped path: nothing to record or move
     return outcome;
   }
   auto bytes = ReadRegularFile(path, options_.max_file_bytes);

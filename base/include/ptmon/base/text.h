@@ -30,8 +30,10 @@ std::optional<long long> ParseFen(std::string_view text);
 // "20.5", "0.96").
 std::string FormatNumber(double value, int decimals = 2);
 
-// Quotes a value for a message, replacing control characters so a hostile file name or cell
-// cannot forge lines in logs and error files.
+// Replaces control characters with \xNN, so a hostile file name or cell cannot forge lines in
+// logs and error files.
+std::string EscapeControl(std::string_view text);
+// EscapeControl in single quotes, for values quoted in messages.
 std::string Quote(std::string_view text);
 
 }  // namespace ptmon

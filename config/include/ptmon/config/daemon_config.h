@@ -39,6 +39,8 @@ struct DaemonConfig {
   std::string api_token;  // empty: the write API is disabled
   size_t max_body_bytes = 64u << 20;
   int http_threads = 8;
+  std::chrono::milliseconds http_request_timeout{
+      10000};  // a slow client frees its thread after this
 
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::string log_format = "text";  // text, json

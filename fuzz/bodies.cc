@@ -1,0 +1,124 @@
+#include "bodies.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <string>
+
+#include <ptmon/config/catalog_codec.h>
+#include <ptmon/config/catalog_loader.h>
+#include <ptmon/indicators/target.h>
+#include <ptmon/ingest/actuals.h>
+#include <ptmon/ingest/ingestor.h>
+
+#include "write_api.h"
+
+namespace ptmon::fuzzing {
+
+namespace {
+
+void Require(bool invariant) {
+  if (!invariant) std::abort();
+}
+
+const Catalog& EmbeddedCatalog() {
+  static const Catalog catalog = [] {
+    Diagnostics diagnostics;
+    return LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
+  }();
+  return catalog;
+}
+
+void Report(std::string_view input, ReportFormat format, const char* name) {
+  Diagnostics diagnostics;
+  const Submission submission =
+      ParseReport(input, format, name, EmbeddedCatalog(), Date{2026, 12, 31}, {}, diagnostics);
+  // Every value that passed the checks names a project and period of the catalogue's year.
+  for (const auto& value : submission.values) {
+    Require(value.project < EmbeddedCatalog().projects.size());
+    Require(value.period.year == 2026 && value.period.month >= 1 && value.period.month <= 12);
+  }
+}
+
+// Splits the input into a query line, header lines and a body; the first byte decides whether
+// the request carries the right token.
+HttpRequest RequestFrom(std::string_view input, const std::string& token) {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = "/api/v1/actuals";
+  if (!input.empty() && (static_cast<unsigned char>(input[0]) & 1))
+    request.headers["authorization"] = "Bearer " + token;
+  if (!input.empty()) input.remove_prefix(1);
+  size_t end = input.find('\n');
+  request.query = std::string(input.substr(0, end));
+  input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
+  while (!input.empty()) {
+    end = input.find('\n');
+    const std::string_view line = input.substr(0, end);
+    input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
+    if (line.empty()) break;
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string name(line.substr(0, colon));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[name] = std::string(line.substr(colon + 1));
+  }
+  request.body = std::string(input);
+  return request;
+}
+
+}  // namespace
+
+void TargetExpression(std::string_view input) {
+  auto target = ParseTarget(input);
+  if (target.ok()) {
+    Require(target->kind == TargetKind::kQualitative || (target->value && *target->value >= 0));
+  }
+  (void)ParseQuantity(input);
+}
+
+void CsvReport(std::string_view input) {
+  Report(input, ReportFormat::kCsv, "fuzz.csv");
+  CsvReader reader(input);
+  CsvRow row;
+  while (reader.Next(row)) {
+  }
+}
+
+void YamlReport(std::string_view input) { Report(input, ReportFormat::kYaml, "fuzz.yaml"); }
+
+void CatalogFile(std::string_view input) {
+  Diagnostics diagnostics;
+  auto catalog = LoadCatalog({{"fuzz.yaml", std::string(input)}}, diagnostics);
+  if (catalog.ok()) {
+    const std::string encoded = EncodeCatalog(*catalog);
+    auto decoded = DecodeCatalog(encoded);
+    Require(decoded.ok() && EncodeCatalog(*decoded) == encoded);
+  }
+  (void)DecodeCatalog(input);
+}
+
+void WriteApi(std::string_view input) {
+  static const std::string kToken = "fuzz-token-0123456789";
+  static auto store = Store::Open(":memory:").value();
+  static const FixedClock clock(Date{2026, 12, 31});
+  static Ingestor ingestor(*store, EmbeddedCatalog(), clock,
+                           InboxLayout{"/nonexistent", "/nonexistent", "/nonexistent"});
+  const HttpResponse response =
+      HandleWriteRequest(RequestFrom(input, kToken), kToken, clock.Now(),
+                         [](const std::string& name, const std::string& body) {
+                           return ingestor.IngestBytes(name, body);
+                         });
+  Require(response.status == 200 || response.status == 400 || response.status == 401 ||
+          response.status == 503);
+}
+
+Body BodyFor(std::string_view target) {
+  if (target == "fuzz_target_expression") return TargetExpression;
+  if (target == "fuzz_csv_report") return CsvReport;
+  if (target == "fuzz_yaml_report") return YamlReport;
+  if (target == "fuzz_catalog") return CatalogFile;
+  if (target == "fuzz_write_api") return WriteApi;
+  return nullptr;
+}
+
+}  // namespace ptmon::fuzzing
