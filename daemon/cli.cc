@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -43,7 +44,27 @@ Result<std::unique_ptr<Clock>> CommonOptions::MakeClock() const {
   return std::unique_ptr<Clock>(new FixedClock(*date));
 }
 
-std::optional<DataSession> CommonOptions::OpenData(const Clock& clock) const {
+int WriteOutput(const std::string& text, const std::string& out) {
+  if (out.empty()) {
+    std::cout << text;
+    return kExitOk;
+  }
+  std::ofstream file(out, std::ios::binary);
+  file << text;
+  if (!file.flush()) {
+    std::cerr << "ptmon: cannot write " << out << "\n";
+    return kExitFailure;
+  }
+  std::cout << "wrote " << out << "\n";
+  return kExitOk;
+}
+
+std::optional<DataSession> CommonOptions::OpenData() const {
+  auto clock = MakeClock();
+  if (!clock.ok()) {
+    std::cerr << "ptmon: " << clock.status().message() << "\n";
+    return std::nullopt;
+  }
   auto sources = CatalogSources(catalog_paths);
   if (!sources.ok()) {
     std::cerr << "ptmon: " << sources.status().message() << "\n";
@@ -61,7 +82,7 @@ std::optional<DataSession> CommonOptions::OpenData(const Clock& clock) const {
     std::cerr << "ptmon: " << store.status().message() << "\n";
     return std::nullopt;
   }
-  DataSession session{std::move(store).value(), {}};
+  DataSession session{std::move(store).value(), {}, std::move(clock).value()};
   // An unchanged catalogue is read back validated; parsing a large one costs seconds.
   auto cached = session.store->EncodedCatalog(CatalogSourcesHash(*sources));
   if (cached.ok() && cached->has_value()) {
@@ -73,7 +94,7 @@ std::optional<DataSession> CommonOptions::OpenData(const Clock& clock) const {
   auto catalog = ParseCatalogOrReport(*sources);
   if (!catalog) return std::nullopt;
   session.catalog = std::move(*catalog);
-  auto saved = session.store->SaveCatalog(session.catalog, FormatRfc3339(clock.Now()),
+  auto saved = session.store->SaveCatalog(session.catalog, FormatRfc3339(session.clock->Now()),
                                           EncodeCatalog(session.catalog));
   if (!saved.ok()) {
     std::cerr << "ptmon: " << saved.status().message() << "\n";

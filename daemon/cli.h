@@ -21,11 +21,15 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitRefused = 1;
 inline constexpr int kExitFailure = 2;
 
-// The store of the data directory with the catalogue it monitors.
+// The store of the data directory with the catalogue it monitors, and the clock.
 struct DataSession {
   std::unique_ptr<Store> store;
   Catalog catalog;
+  std::unique_ptr<Clock> clock;
 };
+
+// Writes `text` to `out`, or to standard output when `out` is empty; an exit code.
+int WriteOutput(const std::string& text, const std::string& out);
 
 // Options shared by every subcommand that reads the catalogue, data or the clock.
 struct CommonOptions {
@@ -38,10 +42,10 @@ struct CommonOptions {
   std::optional<Catalog> LoadCatalogOrReport() const;
   // The clock every subcommand uses; reports a malformed --now.
   Result<std::unique_ptr<Clock>> MakeClock() const;
-  // Opens <data-dir>/ptmon.db (creating the directory) and loads the catalogue, from the
-  // store when it has this one already, otherwise from YAML, recording it in the store.
-  // Prints the located errors or the failure and returns nothing when that fails.
-  std::optional<DataSession> OpenData(const Clock& clock) const;
+  // Makes the clock, opens <data-dir>/ptmon.db (creating the directory) and loads the
+  // catalogue, from the store when it has this one already, otherwise from YAML, recording it
+  // in the store. Prints the located errors or the failure and returns nothing when that fails.
+  std::optional<DataSession> OpenData() const;
 };
 
 // `ptmon serve` flags that override the configuration file.

@@ -1,7 +1,6 @@
 // `ptmon ingest`, `ptmon template` and `ptmon history`.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -39,13 +38,9 @@ std::string Label(const Item& item, const std::vector<Item>& all) {
 
 int RunIngest(const CommonOptions& options, const std::vector<std::string>& files,
               const std::string& encoding) {
-  auto clock = options.MakeClock();
-  if (!clock.ok()) {
-    std::cerr << "ptmon: " << clock.status().message() << "\n";
-    return kExitFailure;
-  }
-  auto data = options.OpenData(**clock);
+  auto data = options.OpenData();
   if (!data) return kExitRefused;
+  const Clock& clock = *data->clock;
   Store& store = *data->store;
   const Catalog& catalog = data->catalog;
   const InboxLayout layout = InboxLayout::ForDataDir(options.data_dir);
@@ -61,7 +56,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
   if (paths.empty()) {
     // One-shot over the inbox: nothing is being written there while the command runs, so
     // every report file counts as complete.
-    InboxScanner scanner(layout.inbox, **clock, std::chrono::milliseconds(0));
+    InboxScanner scanner(layout.inbox, clock, std::chrono::milliseconds(0));
     paths = scanner.Ready();
   }
   int exit_code = kExitOk;
@@ -72,7 +67,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
     } else {
       ingest_options.parse.on_progress = nullptr;
     }
-    Ingestor file_ingestor(store, catalog, **clock, layout, ingest_options);
+    Ingestor file_ingestor(store, catalog, clock, layout, ingest_options);
     const IngestOutcome outcome = file_ingestor.IngestFile(path);
     if (ingest_options.parse.on_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
     std::cout << outcome.Summary() << "\n";
@@ -131,28 +126,12 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
   } else {
     bytes = "\xEF\xBB\xBF" + text;  // the BOM makes Excel read UTF-8
   }
-  if (out.empty()) {
-    std::cout << bytes;
-    return kExitOk;
-  }
-  std::ofstream file(out, std::ios::binary);
-  file << bytes;
-  if (!file.flush()) {
-    std::cerr << "ptmon: cannot write " << out << "\n";
-    return kExitFailure;
-  }
-  std::cout << "wrote " << out << "\n";
-  return kExitOk;
+  return WriteOutput(bytes, out);
 }
 
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format) {
-  auto clock = options.MakeClock();
-  if (!clock.ok()) {
-    std::cerr << "ptmon: " << clock.status().message() << "\n";
-    return kExitFailure;
-  }
-  auto data = options.OpenData(**clock);
+  auto data = options.OpenData();
   if (!data) return kExitRefused;
   auto history = data->store->History(project_id, indicator_id);
   if (!history.ok()) {

@@ -53,14 +53,25 @@ Result<DaemonConfig> ServeFlags::Resolve(Diagnostics& diagnostics) const {
   return config;
 }
 
-int RunCheckDaemonConfig(const ServeFlags& flags) {
+namespace {
+
+// The resolved configuration, with every located problem printed; nothing on failure.
+std::optional<DaemonConfig> ResolveOrReport(const ServeFlags& flags) {
   Diagnostics diagnostics;
   auto config = flags.Resolve(diagnostics);
   std::cerr << diagnostics.ToString();
   if (!config.ok()) {
     std::cerr << "ptmon: " << config.status().message() << "\n";
-    return kExitRefused;
+    return std::nullopt;
   }
+  return std::move(config).value();
+}
+
+}  // namespace
+
+int RunCheckDaemonConfig(const ServeFlags& flags) {
+  auto config = ResolveOrReport(flags);
+  if (!config) return kExitRefused;
   CommonOptions options;
   options.catalog_paths = config->catalogs;
   auto catalog = options.LoadCatalogOrReport();
@@ -73,13 +84,8 @@ int RunCheckDaemonConfig(const ServeFlags& flags) {
 }
 
 int RunServe(const ServeFlags& flags, const std::string& now) {
-  Diagnostics diagnostics;
-  auto config = flags.Resolve(diagnostics);
-  std::cerr << diagnostics.ToString();
-  if (!config.ok()) {
-    std::cerr << "ptmon: " << config.status().message() << "\n";
-    return kExitRefused;
-  }
+  auto config = ResolveOrReport(flags);
+  if (!config) return kExitRefused;
   if (!SetUpLogging(config->log_level, config->log_format)) {
     std::cerr << "ptmon: unknown log level or format\n";
     return kExitFailure;
@@ -94,7 +100,7 @@ int RunServe(const ServeFlags& flags, const std::string& now) {
     return kExitFailure;
   }
   ServeOptions options;
-  options.config = std::move(config).value();
+  options.config = std::move(*config);
   options.version = PTMON_VERSION;
   options.reload_config = [flags](Diagnostics& reload_diagnostics) {
     return flags.Resolve(reload_diagnostics);

@@ -1,5 +1,4 @@
 // `ptmon status` and `ptmon report`: evaluate the catalogue as of a month and show it.
-#include <fstream>
 #include <iostream>
 
 #include <unistd.h>
@@ -24,14 +23,9 @@ struct EvaluationRun {
 std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::string& as_of_text,
                                       const std::string& project_id) {
   EvaluationRun run;
-  auto clock = options.MakeClock();
-  if (!clock.ok()) {
-    std::cerr << "ptmon: " << clock.status().message() << "\n";
-    return std::nullopt;
-  }
-  run.clock = std::move(clock).value();
-  auto data = options.OpenData(*run.clock);
+  auto data = options.OpenData();
   if (!data) return std::nullopt;
+  run.clock = std::move(data->clock);
   run.catalog = std::move(data->catalog);
   if (!project_id.empty() && run.catalog.FindProject(project_id) == nullptr) {
     std::cerr << "ptmon: no project '" << project_id << "' in the catalogue\n";
@@ -57,21 +51,6 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
   return run;
 }
 
-int Write(const std::string& text, const std::string& out) {
-  if (out.empty()) {
-    std::cout << text;
-    return kExitOk;
-  }
-  std::ofstream file(out, std::ios::binary);
-  file << text;
-  if (!file.flush()) {
-    std::cerr << "ptmon: cannot write " << out << "\n";
-    return kExitFailure;
-  }
-  std::cout << "wrote " << out << "\n";
-  return kExitOk;
-}
-
 }  // namespace
 
 int RunStatus(const CommonOptions& options, const std::string& as_of, const std::string& project_id,
@@ -95,10 +74,11 @@ int RunReport(const CommonOptions& options, const std::string& kind, const std::
                                                : OutputFormat::kHtml;
   std::string units;
   for (const auto& unit : run->catalog.units) units += (units.empty() ? "" : "、") + unit.name;
-  return Write(RenderReport(run->evaluation,
-                            kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation,
-                            output, units, project_id),
-               out);
+  return WriteOutput(
+      RenderReport(run->evaluation,
+                   kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation, output,
+                   units, project_id),
+      out);
 }
 
 }  // namespace ptmon::cli

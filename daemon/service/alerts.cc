@@ -12,24 +12,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string LightWord(Light light) {
-  switch (light) {
-    case Light::kGreen:
-      return "绿灯";
-    case Light::kBlue:
-      return "蓝灯";
-    case Light::kNoData:
-      return "未报送";
-    case Light::kYellow:
-      return "黄灯";
-    case Light::kOverdue:
-      return "逾期未报";
-    case Light::kRed:
-      return "红灯";
-  }
-  return "";
-}
-
 bool IsGood(Light light) { return light == Light::kGreen || light == Light::kBlue; }
 
 std::string Quantity(const std::optional<double>& value, const Target& target) {
@@ -106,8 +88,9 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
       AlertCondition behind = Base("PtmonIndicatorBehind", severity, p, indicator.id, settings);
       behind.raise = raise;
       behind.clear = IsGood(status.light);
-      behind.alert.annotations = {{"summary", who + " 进度落后（" + LightWord(status.light) + "）"},
-                                  {"description", facts()}};
+      behind.alert.annotations = {
+          {"summary", who + " 进度落后（" + std::string(LightNameZh(status.light)) + "）"},
+          {"description", facts()}};
       AddNotes(behind.alert, status.notes);
       out.Add(std::move(behind));
     }
@@ -170,9 +153,9 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
     AlertCondition lagging = Base("PtmonBudgetExecutionLagging", severity, p, "", settings);
     lagging.raise = raise;
     lagging.clear = budget.light == Light::kGreen;
-    lagging.alert.annotations = {
-        {"summary", "「" + p.name + "」预算执行滞后（" + LightWord(budget.light) + "）"},
-        {"description", facts}};
+    lagging.alert.annotations = {{"summary", "「" + p.name + "」预算执行滞后（" +
+                                                 std::string(LightNameZh(budget.light)) + "）"},
+                                 {"description", facts}};
     out.Add(std::move(lagging));
   }
 }

@@ -98,6 +98,24 @@ std::string_view LightName(Light light) {
   return "no_data";
 }
 
+std::string_view LightNameZh(Light light) {
+  switch (light) {
+    case Light::kGreen:
+      return "绿灯";
+    case Light::kBlue:
+      return "蓝灯";
+    case Light::kNoData:
+      return "未报送";
+    case Light::kYellow:
+      return "黄灯";
+    case Light::kOverdue:
+      return "逾期未报";
+    case Light::kRed:
+      return "红灯";
+  }
+  return "";
+}
+
 std::string_view LikelihoodName(Likelihood likelihood) {
   switch (likelihood) {
     case Likelihood::kCertain:

@@ -37,25 +37,6 @@ std::string ForecastText(const IndicatorStatus& status) {
   return FormatQuantity(*status.forecast, status.indicator->annual_target.unit);
 }
 
-// The warning as the national system words it.
-std::string Warning(Light light) {
-  switch (light) {
-    case Light::kGreen:
-      return "绿灯";
-    case Light::kBlue:
-      return "蓝灯";
-    case Light::kNoData:
-      return "未报送";
-    case Light::kYellow:
-      return "黄灯";
-    case Light::kOverdue:
-      return "逾期未报";
-    case Light::kRed:
-      return "红灯";
-  }
-  return "";
-}
-
 std::string Reason(const IndicatorStatus& status) {
   if (status.notes == nullptr) return "";
   std::string text = status.notes->reason_category;
@@ -76,7 +57,7 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
       {Months(evaluation) + "执行数", budget.spent_yuan ? Yuan(*budget.spent_yuan) : "未报送"},
       {"预算执行率", Percent(budget.execution)},
       {"执行进度与时间进度之比", Percent(budget.ratio_to_time)},
-      {"预警", Warning(budget.light)}};
+      {"预警", std::string(LightNameZh(budget.light))}};
   table.columns = {"一级指标",
                    "二级指标",
                    "三级指标",
@@ -89,13 +70,13 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
                    "预警"};
   for (const auto& status : project.indicators) {
     const Indicator& indicator = *status.indicator;
-    table.rows.push_back({indicator.level1, indicator.level2, indicator.name,
-                          indicator.annual_target.text, ActualText(status), ForecastText(status),
-                          Reason(status),
-                          status.notes && !status.notes->likelihood.empty()
-                              ? status.notes->likelihood
-                              : std::string(LikelihoodName(status.likelihood)),
-                          status.notes ? status.notes->action : "", Warning(status.light)});
+    table.rows.push_back(
+        {indicator.level1, indicator.level2, indicator.name, indicator.annual_target.text,
+         ActualText(status), ForecastText(status), Reason(status),
+         status.notes && !status.notes->likelihood.empty()
+             ? status.notes->likelihood
+             : std::string(LikelihoodName(status.likelihood)),
+         status.notes ? status.notes->action : "", std::string(LightNameZh(status.light))});
   }
   return table;
 }

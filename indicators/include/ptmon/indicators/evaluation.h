@@ -20,6 +20,8 @@ namespace ptmon {
 // is overdue ranks above yellow but below a red that is known.
 enum class Light { kGreen = 0, kBlue = 1, kNoData = 2, kYellow = 3, kOverdue = 4, kRed = 5 };
 std::string_view LightName(Light light);  // green, blue, no_data, yellow, overdue, red
+// As the national system words the warning: 绿灯, 蓝灯, 未报送, 黄灯, 逾期未报, 红灯.
+std::string_view LightNameZh(Light light);
 
 enum class Likelihood { kUnknown, kCertain, kPossible, kImpossible };
 std::string_view LikelihoodName(Likelihood likelihood);  // 确定能, 有可能, 完全不可能, ""
