@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMON_BUILD_TESTS=OFF >/dev/null
-cmake --build build --target ptmon
+cmake -S . -B build-run -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMON_BUILD_TESTS=OFF -DPTMON_BUILD_BENCH=OFF >/dev/null
+cmake --build build-run --target ptmon
 if (($# == 0)); then
   set -- serve
 fi
-exec build/daemon/ptmon "$@"
+exec build-run/daemon/ptmon "$@"
