@@ -140,6 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{"bad year", "year: 2026", "year: twenty",
                    "catalog.yaml:2:7: 'year': 'twenty' is not a number"},
         BrokenCase{"reserved id", "id: count", "id: spent", "'spent' is reserved"},
+        BrokenCase{"year beyond any integer (found by fuzzing)", "year: 2026", "year: " + std::string(200, '9'),
+                   "catalog.yaml:2:7: 'year' must be a whole number from 2000 to 2100"},
         BrokenCase{"bad pace", "        target: \"≥30台\"\n",
                    "        target: \"≥30台\"\n        pace: [0.5, 0.4, 1]\n",
                    "pace must list 12 numbers"},

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdio>
 
 #include <ptmon/base/text.h>
@@ -93,8 +94,9 @@ std::optional<int> YamlFields::Integer(const YamlNode& map, std::string_view key
                                        int min, int max) {
   auto value = Number(map, key, required);
   if (!value) return std::nullopt;
-  if (*value != static_cast<double>(static_cast<long long>(*value)) || *value < min ||
-      *value > max) {
+  // Range first: converting an out-of-range double to an integer is undefined (the fuzzer
+  // found `year: 3e98`).
+  if (*value < min || *value > max || *value != std::floor(*value)) {
     Error(map[std::string(key)], Quote(key) + " must be a whole number from " +
                                      std::to_string(min) + " to " + std::to_string(max));
     return std::nullopt;
