@@ -302,10 +302,11 @@ TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[0].file_name, "a.csv");
   EXPECT_EQ(history[1].file_name, "b.csv");
-  std::vector<double> latest;
-  ASSERT_TRUE(
-      store_->ForEachLatestValue([&](const ActualValue& v) { latest.push_back(*v.value); }).ok());
-  EXPECT_EQ(latest, std::vector<double>{15});
+  ActualsIndex latest(catalog_);
+  ASSERT_EQ(store_->LoadLatestValues(latest).value(), 1u);
+  const ReportedValue* value = latest.LatestAtOrBefore({0, 0}, {2026, 12});
+  ASSERT_NE(value, nullptr);
+  EXPECT_EQ(value->value, 15);
 }
 
 TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {

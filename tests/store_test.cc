@@ -151,13 +151,15 @@ TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
                                                Value("devices-maintained", 7, 10)})
                   .ok());
   ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 11)}).ok());
-  std::vector<std::pair<std::string, double>> latest;
-  ASSERT_TRUE(store
-                  ->ForEachLatestValue([&](const ActualValue& value) {
-                    latest.emplace_back(value.period.ToString(), *value.value);
-                  })
-                  .ok());
-  EXPECT_EQ(latest, (std::vector<std::pair<std::string, double>>{{"2026-06", 5}, {"2026-07", 11}}));
+  const Catalog catalog = EmbeddedCatalog();
+  ActualsIndex latest(catalog);
+  ASSERT_EQ(store->LoadLatestValues(latest).value(), 2u);
+  const SeriesKey devices{0, 0};  // building-maintenance / devices-maintained
+  ASSERT_EQ(latest.Values(devices).size(), 2u);
+  EXPECT_EQ(latest.Values(devices)[0].period, (Period{2026, 6}));
+  EXPECT_EQ(latest.Values(devices)[0].value, 5);
+  EXPECT_EQ(latest.Values(devices)[1].period, (Period{2026, 7}));
+  EXPECT_EQ(latest.Values(devices)[1].value, 11);
   EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 3u);
 }
 

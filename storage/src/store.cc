@@ -442,18 +442,6 @@ Result<std::vector<uint32_t>> Store::LoadBatchValues(long long batch_id, Actuals
   return projects;
 }
 
-Status Store::ForEachLatestValue(const std::function<void(const ActualValue&)>& visit) {
-  // The index on (project, indicator, period, id) serves both the grouping and the MAX(id).
-  // SQLite's bare-column rule: with MAX(id), the other columns come from that row.
-  Statement statement(
-      db_, "SELECT " + std::string(kActualColumns) +
-               " FROM (SELECT MAX(id) AS id FROM actual GROUP BY series_id, period) l"
-               " JOIN actual a ON a.id = l.id" +
-               std::string(kActualJoins) + " ORDER BY s.project_id, s.indicator_id, a.period");
-  while (statement.Step()) visit(ReadActual(statement, 0));
-  return statement.status();
-}
-
 Result<std::vector<AlertRecord>> Store::LoadAlerts() {
   Statement statement(
       db_,

@@ -136,9 +136,6 @@ class Store {
   // Every revision of one indicator's values, oldest first.
   Result<std::vector<ActualRevision>> History(const std::string& project_id,
                                               const std::string& indicator_id);
-  // Calls `visit` with the latest revision of every (project, indicator, period), ordered by
-  // project, indicator and period. The latest is the one stored last.
-  Status ForEachLatestValue(const std::function<void(const ActualValue&)>& visit);
 
   // Loads the latest revision of every value into `index` (values of series the index's
   // catalogue lacks are skipped); returns how many were read.
