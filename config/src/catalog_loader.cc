@@ -41,24 +41,23 @@ class CatalogReader {
   void ReadInto(Catalog& catalog, std::optional<long long>& stated_total_fen) {
     auto document = fields_.Parse(source_.text);
     if (!document) return;
-    const YamlNode root_node = document->root();
-    const YamlNode* root = &root_node;
-    if (!fields_.ExpectMap(*root, "the catalogue")) return;
-    fields_.CheckKeys(*root, {"unit", "year", "total_annual_funds_yuan", "projects"},
+    const YamlNode root = document->root();
+    if (!fields_.ExpectMap(root, "the catalogue")) return;
+    fields_.CheckKeys(root, {"unit", "year", "total_annual_funds_yuan", "projects"},
                       "the catalogue");
-    ReadUnit(*root, catalog);
-    if (auto year = fields_.Integer(*root, "year", true, 2000, 2100)) {
+    ReadUnit(root, catalog);
+    if (auto year = fields_.Integer(root, "year", true, 2000, 2100)) {
       if (catalog.year != 0 && catalog.year != *year) {
-        fields_.Error((*root)["year"], "year " + std::to_string(*year) +
-                                           " differs from the other catalogue files' year " +
-                                           std::to_string(catalog.year));
+        fields_.Error(root["year"], "year " + std::to_string(*year) +
+                                        " differs from the other catalogue files' year " +
+                                        std::to_string(catalog.year));
       }
       catalog.year = *year;
     }
-    stated_total_fen = fields_.Fen(*root, "total_annual_funds_yuan", false);
-    const YamlNode projects = (*root)["projects"];
+    stated_total_fen = fields_.Fen(root, "total_annual_funds_yuan", false);
+    const YamlNode projects = root["projects"];
     if (!projects) {
-      fields_.Error(*root, "missing 'projects'");
+      fields_.Error(root, "missing 'projects'");
       return;
     }
     if (!fields_.ExpectSequence(projects, "'projects'")) return;

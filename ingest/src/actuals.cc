@@ -542,10 +542,9 @@ void ParseYamlReport(std::string_view bytes, const std::string& file_name, Repor
   YamlFields fields(file_name, diagnostics);
   auto document = fields.Parse(bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes);
   if (!document) return;
-  const YamlNode root_node = document->root();
-  const YamlNode* root = &root_node;
-  if (!fields.ExpectMap(*root, "the report")) return;
-  fields.CheckKeys(*root, {"period", "reporter", "projects"}, "the report");
+  const YamlNode root = document->root();
+  if (!fields.ExpectMap(root, "the report")) return;
+  fields.CheckKeys(root, {"period", "reporter", "projects"}, "the report");
   auto field_of = [&](const YamlNode& node, std::string_view label) {
     const SourcePlace place = fields.Place(node);
     Field field{std::string_view(), label, place.line, place.column, false};
@@ -557,15 +556,15 @@ void ParseYamlReport(std::string_view bytes, const std::string& file_name, Repor
     }
     return field;
   };
-  const YamlNode period = (*root)["period"];
-  const YamlNode reporter = (*root)["reporter"];
-  const YamlNode projects = (*root)["projects"];
+  const YamlNode period = root["period"];
+  const YamlNode reporter = root["reporter"];
+  const YamlNode projects = root["projects"];
   if (!period) {
-    fields.Error(*root, "缺少 'period' (期间) / missing 'period', e.g. period: 2026-07");
+    fields.Error(root, "缺少 'period' (期间) / missing 'period', e.g. period: 2026-07");
     return;
   }
   if (!projects) {
-    fields.Error(*root, "缺少 'projects' / missing 'projects'");
+    fields.Error(root, "缺少 'projects' / missing 'projects'");
     return;
   }
   if (!fields.ExpectMap(projects, "'projects'")) return;
