@@ -11,6 +11,13 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-test-peers
 stages=${PTMON_TEST_STAGES:-suite asan tsan fuzz}
 jobs=$(nproc)
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+
+# Runs ctest, keeping its "N tests failed out of M" line for the closing count.
+run_ctest() {
+  ctest "$@" 2>&1 | tee -a "$summary"
+}
 
 configure() {  # configure DIR [cmake options…]
   local dir=$1
@@ -24,20 +31,20 @@ for stage in $stages; do
     suite)
       configure build-test
       cmake --build build-test
-      ctest --test-dir build-test --output-on-failure --timeout 600 -j "$jobs"
+      run_ctest --test-dir build-test --output-on-failure --timeout 600 -j "$jobs"
       ;;
     asan)
       # The package test is left out: it would package the instrumented binary.
       configure build-asan -DPTMON_SANITIZE=address -DPTMON_BUILD_BENCH=OFF
       cmake --build build-asan
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-        ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs" -E 'deb_package|deploy_files'
+        run_ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs" -E 'deb_package|deploy_files'
       ;;
     tsan)
       configure build-tsan -DPTMON_SANITIZE=thread -DPTMON_BUILD_BENCH=OFF
       cmake --build build-tsan --target ptmon ptmon_service_tests ptmon_integration_tests
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-        ctest --test-dir build-tsan --output-on-failure --timeout 900 -j "$jobs" \
+        run_ctest --test-dir build-tsan --output-on-failure --timeout 900 -j "$jobs" \
         -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest)\.'
       ;;
     fuzz)
@@ -49,3 +56,7 @@ for stage in $stages; do
       ;;
   esac
 done
+
+# The closing count over every ctest stage (fuzzing is judged by its exit status above).
+awk '/tests passed, [0-9]+ tests failed out of/ {failed += $4; total += $NF}
+     END {printf "tests: %d passed, %d failed\n", total - failed, failed}' "$summary"
