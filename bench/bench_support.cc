@@ -38,23 +38,6 @@ Timed RunTimed(const std::vector<std::string>& argv, bool quiet) {
   return timed;
 }
 
-std::string SyntheticCatalog(int projects, int indicators) {
-  std::string text = "unit: {id: bench, name: 基准单位}\nyear: 2026\nprojects:\n";
-  for (int p = 0; p < projects; ++p) {
-    const std::string id = "p" + std::to_string(p);
-    text +=
-        "  - id: " + id + "\n    name: 项目" + std::to_string(p) +
-        "\n    department: bench\n    funds:\n      period: {total: 1200000, provincial: 1200000}\n"
-        "      annual: {total: 1200000, provincial: 1200000}\n    indicators:\n";
-    for (int i = 0; i < indicators; ++i) {
-      text += "      - {id: i" + std::to_string(i) +
-              ", level1: 产出指标, level2: 数量指标, name: 指标" + std::to_string(i) +
-              ", target: \"≥1200人\"}\n";
-    }
-  }
-  return text;
-}
-
 void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months,
                           int revision) {
   std::ofstream out(path, std::ios::binary);

@@ -16,8 +16,6 @@ struct Timed {
 // Runs argv to completion, stdout and stderr to /dev/null unless `quiet` is false.
 Timed RunTimed(const std::vector<std::string>& argv, bool quiet = true);
 
-// A catalogue of `projects` × `indicators` positive count indicators ("≥1200人"), year 2026.
-std::string SyntheticCatalog(int projects, int indicators);
 // One CSV row per project, indicator and month 1..months (year-to-date values); `revision`
 // changes the values so a second file is new content for the same rows.
 void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months,

@@ -12,6 +12,7 @@
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/indicators/evaluation.h>
 
+#include "../tests/support/process.h"
 #include "bench_support.h"
 
 namespace {
@@ -52,8 +53,8 @@ double SqliteLatestPerSeries() {
 int main() {
   using namespace ptmon;
   Diagnostics diagnostics;
-  auto catalog =
-      LoadCatalog({{"bench.yaml", bench::SyntheticCatalog(kProjects, kIndicators)}}, diagnostics);
+  auto catalog = LoadCatalog(
+      {{"bench.yaml", testing_support::SyntheticCatalog(kProjects, kIndicators)}}, diagnostics);
   if (!catalog.ok()) {
     std::fprintf(stderr, "%s", diagnostics.ToString().c_str());
     return 1;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../tests/support/process.h"
 #include "bench_support.h"
 
 int main(int argc, char** argv) {
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
   const std::string catalog = (work / "catalog.yaml").string();
   const std::string report = (work / "report.csv").string();
   const std::string second = (work / "report-2.csv").string();
-  std::ofstream(catalog) << ptmon::bench::SyntheticCatalog(10000, 10);
+  std::ofstream(catalog) << ptmon::testing_support::SyntheticCatalog(10000, 10);
   ptmon::bench::WriteSyntheticReport(report, 10000, 10, 10);
   ptmon::bench::WriteSyntheticReport(second, 10000, 10, 10, 1);
   std::printf("report: %.1f MB, 1,000,000 rows; catalogue 10,000 projects x 10 indicators\n",

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../tests/support/daemon.h"
+#include "../tests/support/process.h"
 #include "bench_support.h"
 
 namespace {
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
   const fs::path work = fs::temp_directory_path() / "ptmon-metrics-bench";
   fs::remove_all(work);
   fs::create_directories(work / "textfile");
-  std::ofstream(work / "catalog.yaml") << ptmon::bench::SyntheticCatalog(10000, 10);
+  std::ofstream(work / "catalog.yaml") << ptmon::testing_support::SyntheticCatalog(10000, 10);
 
   const int port = FreePort();
   const std::string base = "http://127.0.0.1:" + std::to_string(port);

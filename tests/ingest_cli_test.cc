@@ -99,21 +99,6 @@ TEST(IngestCliTest, ExitCodesSayWhetherAnythingWasRefused) {
   EXPECT_TRUE(fs::exists(dir / "data/archive/2026/08/later.csv"));
 }
 
-std::string CrashCatalog(int projects, int indicators) {
-  std::string text = "unit: {id: crash, name: 崩溃测试}\nyear: 2026\nprojects:\n";
-  for (int p = 0; p < projects; ++p) {
-    text += "  - id: p" + std::to_string(p) + "\n    name: 项目" + std::to_string(p) +
-            "\n    department: test\n    funds:\n      period: {total: 1, provincial: 1}\n"
-            "      annual: {total: 1, provincial: 1}\n    indicators:\n";
-    for (int i = 0; i < indicators; ++i) {
-      text += "      - {id: i" + std::to_string(i) +
-              ", level1: 产出指标, level2: 数量指标, name: 指标" + std::to_string(i) +
-              ", target: \"≥100人\"}\n";
-    }
-  }
-  return text;
-}
-
 struct AppliedBatch {
   long long rows_declared;
   long long rows_stored;
@@ -148,7 +133,7 @@ std::multimap<std::string, AppliedBatch> AppliedBatches(const std::string& db_pa
 
 TEST(CrashTest, KilledAtRandomMomentsEveryFileIsAppliedOnceOrNotAtAll) {
   TempDir dir;
-  const std::string catalog = dir.Write("catalog.yaml", CrashCatalog(50, 10));
+  const std::string catalog = dir.Write("catalog.yaml", testing_support::SyntheticCatalog(50, 10));
   const std::string data = dir / "data";
   fs::create_directories(data + "/inbox");
   const std::vector<std::string> argv = {PTMON_BINARY, "ingest", "--catalog", catalog,

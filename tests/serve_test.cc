@@ -32,6 +32,20 @@ class ServeTest : public testing::Test {
     ptmon_ = std::make_unique<ChildProcess>(argv, dir_ / "ptmon.log");
     ASSERT_TRUE(WaitFor([&] { return HttpGet(Url("/readyz")).status == 200; })) << ptmon_->Log();
   }
+  // A real Prometheus scraping this ptmon every second, with `extra` configuration (rules).
+  std::unique_ptr<ChildProcess> StartPrometheus(int port, const std::string& extra = "") const {
+    const std::string config = dir_.Write(
+        "prometheus.yml", "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n" + extra +
+                              "scrape_configs:\n  - job_name: ptmon\n    static_configs:\n"
+                              "      - targets: ['127.0.0.1:" +
+                              std::to_string(port_) + "']\n");
+    fs::create_directories(dir_ / "tsdb");
+    return std::make_unique<ChildProcess>(
+        std::vector<std::string>{"prometheus", "--config.file=" + config,
+                                 "--storage.tsdb.path=" + (dir_ / "tsdb"),
+                                 "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+        dir_ / "prometheus.log");
+  }
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
@@ -165,24 +179,8 @@ TEST_F(ServeTest, ReloadWithABrokenCatalogueKeepsServingTheOldOne) {
             std::string::npos);
 }
 
-std::string LargeCatalog(int projects) {
-  std::string text = "unit: {id: load, name: 负载}\nyear: 2026\nprojects:\n";
-  for (int p = 0; p < projects; ++p) {
-    text += "  - id: p" + std::to_string(p) + "\n    name: 项目" + std::to_string(p) +
-            "\n    department: d\n    funds:\n      period: {total: 1, provincial: 1}\n      "
-            "annual: {total: 1, provincial: 1}\n"
-            "    indicators:\n";
-    for (int i = 0; i < 10; ++i) {
-      text += "      - {id: i" + std::to_string(i) +
-              ", level1: 产出指标, level2: 数量指标, name: 指标" + std::to_string(i) +
-              ", target: \"≥100人\"}\n";
-    }
-  }
-  return text;
-}
-
 TEST_F(ServeTest, SigtermDuringALargeDropLosesNothingAndAppliesNothingTwice) {
-  const std::string catalog = dir_.Write("catalog.yaml", LargeCatalog(500));
+  const std::string catalog = dir_.Write("catalog.yaml", SyntheticCatalog(500, 10));
   Start({"--catalog", catalog});
   constexpr int kFiles = 8;
   for (int f = 0; f < kFiles; ++f) {
@@ -367,16 +365,7 @@ TEST_F(ServeTest, ARealPrometheusScrapesAndQueries) {
   Start();
   Drop("july.csv", ReadFile(kData + "/golden/actuals-2026-07.csv"));
   const int prometheus_port = FreePort();
-  const std::string config =
-      dir_.Write("prometheus.yml",
-                 "global:\n  scrape_interval: 1s\nscrape_configs:\n"
-                 "  - job_name: ptmon\n    static_configs:\n      - targets: ['127.0.0.1:" +
-                     std::to_string(port_) + "']\n");
-  fs::create_directories(dir_ / "tsdb");
-  ChildProcess prometheus(
-      {"prometheus", "--config.file=" + config, "--storage.tsdb.path=" + (dir_ / "tsdb"),
-       "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
-      dir_ / "prometheus.log");
+  auto prometheus = StartPrometheus(prometheus_port);
   const std::string query =
       "http://127.0.0.1:" + std::to_string(prometheus_port) +
       "/api/v1/query?query=ptmon_indicator_progress_ratio%7Bproject%3D%22building-maintenance%22%2C"
@@ -390,7 +379,7 @@ TEST_F(ServeTest, ARealPrometheusScrapesAndQueries) {
         return !result.empty();
       },
       std::chrono::seconds(30)))
-      << prometheus.Log();
+      << prometheus->Log();
   EXPECT_NEAR(std::stod(result[0]["value"][1].get<std::string>()), 12.0 / 17.5, 1e-9);
 }
 
@@ -434,17 +423,7 @@ TEST_F(ServeTest, EveryDashboardAndRecordingRuleQueryReturnsSeries) {
       WaitFor([&] { return MetricsContain("ptmon_ingest_files_total{result=\"applied\"} 1"); }));
   dir_.Write("ptmon-rules.yml", ReadFile(deploy + "/prometheus/ptmon-rules.yml"));
   const int prometheus_port = FreePort();
-  const std::string config = dir_.Write(
-      "prometheus.yml",
-      "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - "
-      "ptmon-rules.yml\n"
-      "scrape_configs:\n  - job_name: ptmon\n    static_configs:\n      - targets: ['127.0.0.1:" +
-          std::to_string(port_) + "']\n");
-  fs::create_directories(dir_ / "tsdb");
-  ChildProcess prometheus(
-      {"prometheus", "--config.file=" + config, "--storage.tsdb.path=" + (dir_ / "tsdb"),
-       "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
-      dir_ / "prometheus.log");
+  auto prometheus = StartPrometheus(prometheus_port, "rule_files:\n  - ptmon-rules.yml\n");
   const std::string api =
       "http://127.0.0.1:" + std::to_string(prometheus_port) + "/api/v1/query?query=";
   auto query = [&](const std::string& expr) {
@@ -471,7 +450,7 @@ TEST_F(ServeTest, EveryDashboardAndRecordingRuleQueryReturnsSeries) {
                has_series("ptmon:project_light:max");
       },
       std::chrono::seconds(60)))
-      << prometheus.Log();
+      << prometheus->Log();
 
   std::vector<std::string> expressions;
   const Json dashboard = Json::parse(ReadFile(deploy + "/grafana/dashboards/ptmon.json"));

@@ -37,4 +37,8 @@ class TempDir {
 
 std::string ReadFile(const std::string& path);
 
+// A catalogue of `projects` × `indicators` positive count indicators ("≥1200人"), year 2026,
+// for tests and benchmarks at scale.
+std::string SyntheticCatalog(int projects, int indicators);
+
 }  // namespace ptmon::testing_support
