@@ -4,15 +4,14 @@
 #include <map>
 #include <random>
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ptmon/base/sha256.h>
 
+#include "support/daemon.h"
 #include "support/process.h"
 
 namespace ptmon {
@@ -155,21 +154,12 @@ TEST(CrashTest, KilledAtRandomMomentsEveryFileIsAppliedOnceOrNotAtAll) {
       dir.Write("data/inbox/r" + std::to_string(round) + "-f" + std::to_string(file) + ".csv",
                 content);
     }
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      const int null = open("/dev/null", O_WRONLY);
-      dup2(null, 1);
-      dup2(null, 2);
-      std::vector<char*> args;
-      for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
+    {
+      testing_support::ChildProcess ingest(argv, "/dev/null");
+      usleep(std::uniform_int_distribution<useconds_t>(0, 60'000)(random));
+      ingest.Signal(SIGKILL);
+      ingest.Wait();
     }
-    usleep(std::uniform_int_distribution<useconds_t>(0, 60'000)(random));
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
     // Right after the kill: nothing half-applied, nothing twice.
     for (const auto& [sha, batch] : AppliedBatches(data + "/ptmon.db")) {
       EXPECT_EQ(batch.rows_stored, batch.rows_declared) << "round " << round;
