@@ -303,7 +303,8 @@ TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
   EXPECT_EQ(history[0].file_name, "a.csv");
   EXPECT_EQ(history[1].file_name, "b.csv");
   ActualsIndex latest(catalog_);
-  ASSERT_EQ(store_->LoadLatestValues(latest).value(), 1u);
+  ASSERT_EQ(store_->LoadLatestValues(latest).value(), 2u);  // both revisions read
+  EXPECT_EQ(latest.size(), 1u);                             // the later one kept
   const ReportedValue* value = latest.LatestAtOrBefore({0, 0}, {2026, 12});
   ASSERT_NE(value, nullptr);
   EXPECT_EQ(value->value, 15);

@@ -5,6 +5,8 @@
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/storage/store.h>
 
+#include "support/process.h"
+
 namespace ptmon {
 namespace {
 
@@ -79,6 +81,55 @@ TEST_F(StoreTest, ReopenKeepsDataAndSchema) {
   EXPECT_EQ(history->at(0).file_name, "report-a.csv");
 }
 
+// A store written by schema version 1 (values in a rowid table with an index by series) keeps
+// every revision, note and batch through the migration, and takes new batches after it.
+TEST_F(StoreTest, MigratesAVersionOneStoreKeepingEveryRevision) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    const std::string dump =
+        testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql");
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, dump.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  const auto history = store->History("devices", "devices-maintained");
+  ASSERT_TRUE(history.ok()) << history.status().message();
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ(history->at(0).actual.period, (Period{2026, 6}));
+  EXPECT_EQ(history->at(0).actual.value, 10);
+  EXPECT_EQ(history->at(0).actual.reason, "技术人员不足, 已增派\"两人\"");
+  EXPECT_EQ(history->at(0).actual.reporter, "张三");
+  EXPECT_EQ(history->at(1).file_name, "/tmp/v1/july-utf8-bom.csv");
+  EXPECT_EQ(history->at(1).actual.value, 12);
+  EXPECT_EQ(history->at(2).file_name, "/tmp/v1/july.yaml");
+  EXPECT_EQ(history->at(2).actual.value, 14);
+  EXPECT_EQ(store->History("devices", "response")->at(0).actual.grade, "部分达成");
+
+  Batch august = NewBatch("august");
+  ActualValue value;
+  value.project_id = "devices";
+  value.indicator_id = "devices-maintained";
+  value.period = {2026, 8};
+  value.value = 20;
+  ASSERT_TRUE(store->ApplyBatch(august, {value}).ok());
+  EXPECT_EQ(store->History("devices", "devices-maintained")->size(), 4u);
+  char* check = nullptr;
+  sqlite3_exec(
+      store->handle(), "PRAGMA integrity_check",
+      [](void* out, int, char** values, char**) {
+        *static_cast<char**>(out) = sqlite3_mprintf("%s", values[0]);
+        return 0;
+      },
+      &check, nullptr);
+  EXPECT_STREQ(check, "ok");
+  sqlite3_free(check);
+}
+
 TEST_F(StoreTest, RefusesASchemaNewerThanItKnows) {
   {
     auto store = OpenOrDie();
@@ -86,7 +137,8 @@ TEST_F(StoreTest, RefusesASchemaNewerThanItKnows) {
   }
   auto store = Store::Open(path_);
   ASSERT_FALSE(store.ok());
-  EXPECT_NE(store.status().message().find("schema version 99 but this ptmon knows only up to 1"),
+  EXPECT_NE(store.status().message().find("schema version 99 but this ptmon knows only up to " +
+                                          std::to_string(kSchemaVersion)),
             std::string::npos)
       << store.status().message();
 }
@@ -118,16 +170,24 @@ TEST_F(StoreTest, SavesTheCatalogueOnlyWhenItChanges) {
 }
 
 TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
-  auto store = OpenOrDie();
-  ActualValue bad = Value("devices-maintained", 7, 1);
-  bad.grade = "达成";  // both value and grade: violates the table's CHECK
-  auto result = store->ApplyBatch(NewBatch("b"), {Value("devices-maintained", 6, 5), bad});
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.status().message().find("building-maintenance/devices-maintained 2026-07"),
-            std::string::npos)
-      << result.status().message();
-  EXPECT_TRUE(store->History("building-maintenance", "devices-maintained")->empty());
-  EXPECT_TRUE(store->Batches()->empty());
+  // Small batches are written a row at a time, large ones many rows per statement; either way
+  // the failing row is named and nothing stays.
+  for (const int size : {2, 200}) {
+    SCOPED_TRACE(size);
+    fs::remove(path_);
+    auto store = OpenOrDie();
+    std::vector<ActualValue> values;
+    for (int i = 0; i < size; ++i) values.push_back(Value("x" + std::to_string(i), 7, i));
+    values[size - 1 - size / 4].grade = "达成";  // both value and grade: violates a CHECK
+    auto result = store->ApplyBatch(NewBatch("b"), values);
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.status().message().find("building-maintenance/x" +
+                                             std::to_string(size - 1 - size / 4) + " 2026-07"),
+              std::string::npos)
+        << result.status().message();
+    EXPECT_TRUE(store->History("building-maintenance", "x0")->empty());
+    EXPECT_TRUE(store->Batches()->empty());
+  }
 }
 
 TEST_F(StoreTest, TheSameContentIsAppliedOnce) {
@@ -153,7 +213,8 @@ TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 11)}).ok());
   const Catalog catalog = EmbeddedCatalog();
   ActualsIndex latest(catalog);
-  ASSERT_EQ(store->LoadLatestValues(latest).value(), 2u);
+  ASSERT_EQ(store->LoadLatestValues(latest).value(), 3u);
+  EXPECT_EQ(latest.size(), 2u);
   const SeriesKey devices{0, 0};  // building-maintenance / devices-maintained
   ASSERT_EQ(latest.Values(devices).size(), 2u);
   EXPECT_EQ(latest.Values(devices)[0].period, (Period{2026, 6}));

@@ -7,7 +7,7 @@
 
 namespace ptmon::storage_internal {
 
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE catalog_load (
   id INTEGER PRIMARY KEY,
@@ -98,6 +98,30 @@ CREATE TABLE alert_state (
   resolved_at TEXT,
   last_sent_at TEXT
 );
+)sql",
+    // Version 2: values keyed by their batch. Batches only ever append, so a million-row file
+    // becomes an append to the end of one B-tree instead of a million random inserts into a
+    // second index by series (which tripled the cost of a large file). One series' history
+    // seeks the key (batch, series) once per batch, and batches are files: few.
+    R"sql(
+CREATE TABLE actual_by_batch (
+  batch_id INTEGER NOT NULL,
+  series_id INTEGER NOT NULL,
+  period INTEGER NOT NULL CHECK (period % 100 BETWEEN 1 AND 12),
+  value REAL,
+  grade TEXT CHECK (grade IS NULL OR grade IN ('达成', '部分达成', '未达成')),
+  note_id INTEGER,
+  reporter TEXT NOT NULL DEFAULT '',
+  CHECK ((value IS NULL) <> (grade IS NULL)),
+  -- A file holds one value per series and period (duplicates are refused), and a later batch
+  -- supersedes an earlier one.
+  PRIMARY KEY (batch_id, series_id, period)
+) WITHOUT ROWID;
+INSERT INTO actual_by_batch
+  SELECT batch_id, series_id, period, value, grade, note_id, reporter FROM actual
+  ORDER BY batch_id, series_id, period;
+DROP TABLE actual;
+ALTER TABLE actual_by_batch RENAME TO actual;
 )sql",
 };
 

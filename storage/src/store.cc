@@ -266,6 +266,27 @@ Result<long long> Store::ApplyBatch(const Batch& batch, const std::vector<Actual
   return ApplyBatch(batch, values.size(), [&](size_t i) { return ViewOf(values[i]); });
 }
 
+namespace {
+
+// Rows per INSERT statement: one statement step per row cost more than SQLite's work on it.
+constexpr size_t kRowsPerInsert = 64;
+
+std::string InsertValuesSql(size_t rows) {
+  std::string sql =
+      "INSERT INTO actual (batch_id, series_id, period, value, grade, note_id, reporter) VALUES ";
+  for (size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
+  return sql;
+}
+
+}  // namespace
+
+struct Store::PendingRow {
+  long long series_id;
+  long long period;
+  size_t index;  // into the caller's values
+  auto operator<=>(const PendingRow&) const = default;
+};
+
 Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
                                     const std::function<StoredValueView(size_t)>& value_at) {
   long long batch_id = 0;
@@ -275,17 +296,55 @@ Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
     applied.row_count = static_cast<long long>(count);
     if (Status inserted = InsertBatch(db_, applied); !inserted.ok()) return inserted;
     batch_id = sqlite3_last_insert_rowid(db_);
-    Statement insert(db_,
-                     "INSERT INTO actual (batch_id, series_id, period, value, grade, note_id, "
-                     "reporter) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    Statement insert_note(db_,
-                          "INSERT INTO note (reason_category, reason, action, likelihood) "
-                          "VALUES (?, ?, ?, ?)");
-    if (!insert.prepared().ok()) return insert.prepared();
-    for (size_t i = 0; i < count; ++i) {
-      const StoredValueView value = value_at(i);
+    auto rows = PendingRows(count, value_at);
+    if (!rows.ok()) return rows.status();
+    return InsertValues(batch_id, *rows, value_at);
+  });
+  if (!status.ok()) {
+    series_ids_.clear();  // ids created in the rolled-back transaction are gone
+    return status.WithContext("applying " + batch.file_name);
+  }
+  return batch_id;
+}
+
+// In key order, so the batch's values append to the end of the table's B-tree.
+Result<std::vector<Store::PendingRow>> Store::PendingRows(
+    size_t count, const std::function<StoredValueView(size_t)>& value_at) {
+  std::vector<PendingRow> rows;
+  rows.reserve(count);
+  // Reports list an indicator's periods together; one lookup serves the whole run.
+  std::string_view last_project, last_indicator;
+  long long series_id = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const StoredValueView value = value_at(i);
+    if (series_id == 0 || value.project_id != last_project ||
+        value.indicator_id != last_indicator) {
       auto series = SeriesId(value.project_id, value.indicator_id);
       if (!series.ok()) return series.status();
+      series_id = series.value();
+      last_project = value.project_id;
+      last_indicator = value.indicator_id;
+    }
+    rows.push_back({series_id, PeriodKey(value.period), i});
+  }
+  if (!std::is_sorted(rows.begin(), rows.end())) std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
+                           const std::function<StoredValueView(size_t)>& value_at) {
+  Statement insert_note(db_,
+                        "INSERT INTO note (reason_category, reason, action, likelihood) "
+                        "VALUES (?, ?, ?, ?)");
+  Statement insert_many(db_, InsertValuesSql(kRowsPerInsert));
+  Statement insert_one(db_, InsertValuesSql(1));
+  if (!insert_many.prepared().ok()) return insert_many.prepared();
+  // Writes rows [first, first + n) with `insert`, which takes n rows.
+  auto write = [&](Statement& insert, size_t first, size_t n) -> Status {
+    insert.Reset();
+    for (size_t k = 0; k < n; ++k) {
+      const PendingRow& row = rows[first + k];
+      const StoredValueView value = value_at(row.index);
       long long note_id = 0;
       if (!value.reason_category.empty() || !value.reason.empty() || !value.action.empty() ||
           !value.likelihood.empty()) {
@@ -295,30 +354,38 @@ Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
         if (Status run = insert_note.Run(); !run.ok()) return run;
         note_id = sqlite3_last_insert_rowid(db_);
       }
-      insert.Reset();
-      insert.Bind(1, batch_id).Bind(2, series.value()).Bind(3, PeriodKey(value.period));
-      insert.Bind(4, value.value);
+      const int p = static_cast<int>(k * 7);
+      insert.Bind(p + 1, batch_id).Bind(p + 2, row.series_id).Bind(p + 3, row.period);
+      insert.Bind(p + 4, value.value);
       if (value.grade.empty())
-        insert.BindNull(5);
+        insert.BindNull(p + 5);
       else
-        insert.Bind(5, value.grade);
+        insert.Bind(p + 5, value.grade);
       if (note_id == 0)
-        insert.BindNull(6);
+        insert.BindNull(p + 6);
       else
-        insert.Bind(6, note_id);
-      insert.Bind(7, value.reporter);
-      if (Status run = insert.Run(); !run.ok()) {
+        insert.Bind(p + 6, note_id);
+      insert.Bind(p + 7, value.reporter);
+    }
+    return insert.Run();
+  };
+  // One row at a time, naming the row that fails.
+  auto write_each = [&](size_t first, size_t n) -> Status {
+    for (size_t k = first; k < first + n; ++k) {
+      if (Status run = write(insert_one, k, 1); !run.ok()) {
+        const StoredValueView value = value_at(rows[k].index);
         return run.WithContext(std::string(value.project_id) + "/" +
                                std::string(value.indicator_id) + " " + value.period.ToString());
       }
     }
     return Status::Ok();
-  });
-  if (!status.ok()) {
-    series_ids_.clear();  // ids created in the rolled-back transaction are gone
-    return status.WithContext("applying " + batch.file_name);
+  };
+  size_t first = 0;
+  for (; first + kRowsPerInsert <= rows.size(); first += kRowsPerInsert) {
+    // A failed statement leaves no rows behind, so its rows can be written again one by one.
+    if (!write(insert_many, first, kRowsPerInsert).ok()) return write_each(first, kRowsPerInsert);
   }
-  return batch_id;
+  return write_each(first, rows.size() - first);
 }
 
 Result<long long> Store::SeriesId(std::string_view project_id, std::string_view indicator_id) {
@@ -365,21 +432,22 @@ Result<std::vector<Batch>> Store::Batches() {
 
 Result<std::vector<ActualRevision>> Store::History(const std::string& project_id,
                                                    const std::string& indicator_id) {
-  Statement statement(db_, "SELECT a.id, a.batch_id, b.file_name, b.applied_at, " +
-                               std::string(kActualColumns) + " FROM actual a" +
-                               std::string(kActualJoins) +
-                               " JOIN batch b ON b.id = a.batch_id"
+  // CROSS JOIN fixes the plan: find the series, then seek (batch, series) in each batch.
+  Statement statement(db_, "SELECT a.batch_id, b.file_name, b.applied_at, " +
+                               std::string(kActualColumns) +
+                               " FROM series s CROSS JOIN batch b CROSS JOIN actual a"
+                               " ON a.batch_id = b.id AND a.series_id = s.id"
+                               " LEFT JOIN note n ON n.id = a.note_id"
                                " WHERE s.project_id = ? AND s.indicator_id = ?"
-                               " ORDER BY a.period, a.id");
+                               " AND b.status = 'applied' ORDER BY a.period, a.batch_id");
   statement.Bind(1, project_id).Bind(2, indicator_id);
   std::vector<ActualRevision> revisions;
   while (statement.Step()) {
     ActualRevision revision;
-    revision.id = statement.Int(0);
-    revision.batch_id = statement.Int(1);
-    revision.file_name = statement.Text(2);
-    revision.applied_at = statement.Text(3);
-    revision.actual = ReadActual(statement, 4);
+    revision.batch_id = statement.Int(0);
+    revision.file_name = statement.Text(1);
+    revision.applied_at = statement.Text(2);
+    revision.actual = ReadActual(statement, 3);
     revisions.push_back(std::move(revision));
   }
   if (!statement.status().ok()) return statement.status();
@@ -412,11 +480,9 @@ std::optional<SeriesKey> ApplyRow(const Statement& statement, ActualsIndex& inde
 }  // namespace
 
 Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
-  Statement statement(db_,
-                      "SELECT " + std::string(kActualColumns) +
-                          " FROM (SELECT MAX(id) AS id FROM actual GROUP BY series_id, period) l"
-                          " JOIN actual a ON a.id = l.id" +
-                          std::string(kActualJoins));
+  // In key order, batch by batch: each later revision replaces the one before it in the index.
+  Statement statement(db_, "SELECT " + std::string(kActualColumns) + " FROM actual a" +
+                               std::string(kActualJoins) + " ORDER BY a.batch_id");
   size_t count = 0;
   ValueNotes notes;
   while (statement.Step()) {
@@ -429,7 +495,7 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
 
 Result<std::vector<uint32_t>> Store::LoadBatchValues(long long batch_id, ActualsIndex& index) {
   Statement statement(db_, "SELECT " + std::string(kActualColumns) + " FROM actual a" +
-                               std::string(kActualJoins) + " WHERE a.batch_id = ? ORDER BY a.id");
+                               std::string(kActualJoins) + " WHERE a.batch_id = ?");
   statement.Bind(1, batch_id);
   std::vector<uint32_t> projects;
   ValueNotes notes;

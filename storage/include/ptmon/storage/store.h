@@ -28,7 +28,7 @@ class Statement;
 }
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 enum class BatchStatus { kApplied, kRejected, kDuplicate };
 std::string_view BatchStatusName(BatchStatus status);  // applied, rejected, duplicate
@@ -77,7 +77,6 @@ StoredValueView ViewOf(const ActualValue& value);
 
 // A stored value with the batch it came in, for history listings.
 struct ActualRevision {
-  long long id = 0;
   ActualValue actual;
   long long batch_id = 0;
   std::string file_name;
@@ -138,7 +137,7 @@ class Store {
                                               const std::string& indicator_id);
 
   // Loads the latest revision of every value into `index` (values of series the index's
-  // catalogue lacks are skipped); returns how many were read.
+  // catalogue lacks are skipped); returns how many revisions were read, superseded ones too.
   Result<size_t> LoadLatestValues(ActualsIndex& index);
   // Applies one batch's values to `index` (they are later than everything before them); returns
   // the projects (indexes into the index's catalogue) they touched.
@@ -170,6 +169,11 @@ class Store {
   Status Migrate();
   // The id of a (project, indicator) series, created on first use; inside a transaction.
   Result<long long> SeriesId(std::string_view project_id, std::string_view indicator_id);
+  struct PendingRow;
+  Result<std::vector<PendingRow>> PendingRows(
+      size_t count, const std::function<StoredValueView(size_t)>& value_at);
+  Status InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
+                      const std::function<StoredValueView(size_t)>& value_at);
 
   sqlite3* db_;
   std::unordered_map<std::string, long long> series_ids_;
