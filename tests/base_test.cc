@@ -9,7 +9,7 @@ namespace {
 
 TEST(TextTest, ParseDecimalAcceptsPlainAndGroupedNumbers) {
   struct Case {
-    const char* text;
+    std::string text;
     std::optional<double> expected;
   };
   const Case cases[] = {{"12", 12},
@@ -23,7 +23,15 @@ TEST(TextTest, ParseDecimalAcceptsPlainAndGroupedNumbers) {
                         {"1.2.3", std::nullopt},
                         {",123", std::nullopt},
                         {"-", std::nullopt},
-                        {"1e5", std::nullopt}};
+                        {"1e5", std::nullopt},
+                        {"007", 7},
+                        {"5.", 5},
+                        {"62000.25", 62000.25},
+                        {"1,000.5", 1000.5},
+                        {"12 ", std::nullopt},
+                        {"0x10", std::nullopt},
+                        {"inf", std::nullopt},
+                        {"1" + std::string(400, '0'), std::nullopt}};
   for (const auto& c : cases) {
     EXPECT_EQ(ParseDecimal(c.text), c.expected) << c.text;
   }
@@ -50,6 +58,16 @@ TEST(TextTest, ValidatesUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xCF\xEE\xC4\xBF"));  // 项目 in GBK
   EXPECT_FALSE(IsValidUtf8("\xC0\x80"));          // overlong
   EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  // Long ASCII runs are skipped in words; a bad byte is found at every offset within one.
+  for (size_t at = 0; at < 24; ++at) {
+    std::string text(24, 'a');
+    text[at] = '\xCF';
+    EXPECT_FALSE(IsValidUtf8(text)) << at;
+    text.replace(at, 1, "项");
+    EXPECT_TRUE(IsValidUtf8(text)) << at;
+  }
+  EXPECT_TRUE(IsAscii("project,2026-07,95"));
+  EXPECT_FALSE(IsAscii("95％"));
 }
 
 TEST(TextTest, QuoteNeutralisesControlCharacters) {

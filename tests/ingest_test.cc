@@ -320,6 +320,32 @@ TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
   const IngestOutcome missing = ingestor_->IngestFile(dir_ / "elsewhere/missing.csv");
   EXPECT_EQ(missing.result, IngestResult::kFailed);
   EXPECT_TRUE(store_->Batches().value().size() == 1);
+  // The copy is written beside the transaction; whatever the outcome, no temporary stays.
+  const std::string bad = dir_.Write("elsewhere/bad.csv", "project,indicator,period,value\n");
+  EXPECT_EQ(ingestor_->IngestFile(bad).result, IngestResult::kRejected);
+  EXPECT_EQ(ingestor_->IngestFile(path).result, IngestResult::kDuplicate);
+  std::vector<std::string> archived;
+  for (const auto& entry : fs::recursive_directory_iterator(layout_.archive)) {
+    if (entry.is_regular_file()) archived.push_back(entry.path().filename().string());
+  }
+  std::sort(archived.begin(), archived.end());
+  EXPECT_EQ(archived, (std::vector<std::string>{"july-2.yaml", "july.yaml"}));
+  EXPECT_TRUE(fs::exists(layout_.rejected + "/bad.csv"));
+}
+
+// A name can be one project's id and another's name; the error lists both.
+TEST_F(IngestTest, ANameThatIsAlsoAnIdIsAmbiguous) {
+  catalog_.projects[1].name = "devices";
+  catalog_.projects[0].indicators[1].name = "cost";
+  ingestor_ = std::make_unique<Ingestor>(*store_, catalog_, clock_, layout_, options_);
+  const IngestOutcome outcome = ingestor_->IngestBytes(
+      "a.csv", "project,indicator,period,value\ndevices,x,2026-07,1\n设备项目,cost,2026-07,1\n");
+  ASSERT_EQ(outcome.result, IngestResult::kRejected);
+  ASSERT_EQ(outcome.errors.size(), 2u);
+  EXPECT_NE(outcome.errors[0].find("write the id instead: devices, twin-a"), std::string::npos)
+      << outcome.errors[0];
+  EXPECT_NE(outcome.errors[1].find("write the id instead: repair-time, cost"), std::string::npos)
+      << outcome.errors[1];
 }
 
 TEST(ReportNameTest, IgnoresUnfinishedAndForeignNames) {

@@ -1,6 +1,9 @@
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include <ptmon/base/text.h>
 
@@ -75,15 +78,25 @@ std::optional<std::string> StripThousands(std::string_view integer_part) {
 
 bool IsValidUtf8(std::string_view text) {
   for (size_t pos = 0; pos < text.size();) {
+    // Reports are mostly ASCII: skip it eight bytes at a time.
+    uint64_t eight = 0;
+    if (pos + 8 <= text.size() &&
+        (std::memcpy(&eight, text.data() + pos, 8), (eight & 0x8080808080808080ULL) == 0)) {
+      pos += 8;
+      continue;
+    }
     if (DecodeUtf8(text, pos) < 0) return false;
   }
   return true;
 }
 
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 std::string FoldFullWidth(std::string_view text) {
-  bool ascii = true;
-  for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) return std::string(text);
+  if (IsAscii(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   for (size_t pos = 0; pos < text.size();) {
@@ -140,6 +153,14 @@ std::string NormalizeKey(std::string_view text) {
 
 std::optional<double> ParseDecimal(std::string_view text) {
   if (text.empty()) return std::nullopt;
+  if (text.front() >= '0' && text.front() <= '9') {
+    // Plain digits with at most one point, the common case, need no copy. Anything else
+    // (thousands separators, a sign, an exponent) stops from_chars early and is judged below.
+    double value = 0;
+    auto [end, error] =
+        std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
+    if (error == std::errc() && end == text.data() + text.size()) return value;
+  }
   std::string_view sign;
   if (text.front() == '-' || text.front() == '+') {
     sign = text.substr(0, 1);

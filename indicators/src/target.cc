@@ -146,8 +146,12 @@ bool IsCumulativeUnit(std::string_view unit) {
 }
 
 Result<Quantity> ParseQuantity(std::string_view raw) {
-  const std::string folded = FoldFullWidth(Trim(raw));
-  std::string_view text = Trim(folded);
+  std::string_view text = Trim(raw);
+  std::string folded;
+  if (!IsAscii(text)) {
+    folded = FoldFullWidth(text);
+    text = Trim(folded);
+  }
   if (text.empty()) return Status::Error("no number given");
   const size_t length = NumberLength(text);
   const std::string_view number_text = text.substr(0, length);

@@ -1,6 +1,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <future>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -84,17 +85,16 @@ Result<std::string> MoveNoReplace(const std::string& from, const std::string& di
   return Status::Error("too many files named " + name + " in " + dir);
 }
 
-// Writes bytes to a new file `dir/name` (suffixing as MoveNoReplace does), via a temporary
-// name and a rename so readers never see half a file.
-Result<std::string> WriteNoReplace(const std::string& dir, const std::string& name,
+// Writes bytes to a new hidden file in `dir` and syncs it; returns its path. Hidden names are
+// never taken for reports, and the random suffix keeps concurrent writers apart.
+Result<std::string> WriteTemporary(const std::string& dir, const std::string& name,
                                    std::string_view bytes) {
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) return Status::Error("cannot create " + dir + ": " + error.message());
-  const std::string temporary = (fs::path(dir) / ("." + name + ".tmp")).string();
-  const int fd =
-      open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
-  if (fd < 0) return Status::Error(Errno("cannot write " + temporary));
+  std::string temporary = (fs::path(dir) / ("." + name + ".XXXXXX")).string();
+  const int fd = mkostemp(temporary.data(), O_CLOEXEC);
+  if (fd < 0) return Status::Error(Errno("cannot write in " + dir));
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
@@ -102,15 +102,30 @@ Result<std::string> WriteNoReplace(const std::string& dir, const std::string& na
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  const bool written = done == bytes.size() && fsync(fd) == 0;
+  const bool written = done == bytes.size() && fchmod(fd, 0640) == 0 && fsync(fd) == 0;
   close(fd);
   if (!written) {
     unlink(temporary.c_str());
     return Status::Error(Errno("cannot write " + temporary));
   }
+  return temporary;
+}
+
+// Moves a temporary file to `dir/name` as MoveNoReplace does, removing it if that fails.
+Result<std::string> PlaceTemporary(const std::string& temporary, const std::string& dir,
+                                   const std::string& name) {
   auto moved = MoveNoReplace(temporary, dir, name);
   if (!moved.ok()) unlink(temporary.c_str());
   return moved;
+}
+
+// Writes bytes to a new file `dir/name` (suffixing as MoveNoReplace does), via a temporary
+// name and a rename so readers never see half a file.
+Result<std::string> WriteNoReplace(const std::string& dir, const std::string& name,
+                                   std::string_view bytes) {
+  auto temporary = WriteTemporary(dir, name, bytes);
+  if (!temporary.ok()) return temporary.status();
+  return PlaceTemporary(*temporary, dir, name);
 }
 
 bool InDirectory(const std::string& path, const std::string& dir) {
@@ -289,6 +304,17 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
     return outcome;
   }
   auto bytes = ReadRegularFile(path, options_.max_file_bytes);
+  // A file from outside the inbox is archived as a copy. Writing and syncing it runs beside the
+  // checking and the transaction; it is moved into place only once the file is applied.
+  std::future<Result<std::string>> archive_copy;
+  if (bytes.ok() && !in_inbox) {
+    archive_copy = std::async(std::launch::async,
+                              [&] { return WriteTemporary(layout_.archive, name, *bytes); });
+  }
+  auto discard_copy = [&] {
+    if (!archive_copy.valid()) return;
+    if (auto copy = archive_copy.get(); copy.ok()) unlink(copy->c_str());
+  };
   if (bytes.ok()) {
     outcome = Ingest(path, *bytes, batch);
   } else {
@@ -303,11 +329,15 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
     batch.status = BatchStatus::kRejected;
     batch.error_text = outcome.errors.front();
   }
-  if (outcome.result == IngestResult::kFailed) return outcome;  // retry later; leave the file
+  if (outcome.result == IngestResult::kFailed) {  // retry later; leave the file
+    discard_copy();
+    return outcome;
+  }
   if (outcome.result != IngestResult::kApplied) {
     if (auto recorded = store_.RecordBatch(batch); !recorded.ok()) {
       outcome.result = IngestResult::kFailed;
       outcome.errors.insert(outcome.errors.begin(), recorded.status().message());
+      discard_copy();
       return outcome;
     }
   }
@@ -322,7 +352,11 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
   Result<std::string> placed = Status::Error("not placed");
   if (in_inbox) {
     placed = MoveNoReplace(path, dir, name);
+  } else if (bytes.ok() && !rejected) {
+    auto copy = archive_copy.get();
+    placed = copy.ok() ? PlaceTemporary(*copy, dir, name) : copy.status();
   } else if (bytes.ok()) {
+    discard_copy();  // it was written beside the archive; the rejected folder may be elsewhere
     placed = WriteNoReplace(dir, name, *bytes);
   }
   if (placed.ok()) {

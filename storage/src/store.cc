@@ -312,13 +312,17 @@ Result<std::vector<Store::PendingRow>> Store::PendingRows(
     size_t count, const std::function<StoredValueView(size_t)>& value_at) {
   std::vector<PendingRow> rows;
   rows.reserve(count);
-  // Reports list an indicator's periods together; one lookup serves the whole run.
+  // Reports list an indicator's periods together; one lookup serves the whole run. Views of
+  // the same catalogue string share their address, which spares comparing the text.
+  auto same = [](std::string_view a, std::string_view b) {
+    return (a.data() == b.data() && a.size() == b.size()) || a == b;
+  };
   std::string_view last_project, last_indicator;
   long long series_id = 0;
   for (size_t i = 0; i < count; ++i) {
     const StoredValueView value = value_at(i);
-    if (series_id == 0 || value.project_id != last_project ||
-        value.indicator_id != last_indicator) {
+    if (series_id == 0 || !same(value.project_id, last_project) ||
+        !same(value.indicator_id, last_indicator)) {
       auto series = SeriesId(value.project_id, value.indicator_id);
       if (!series.ok()) return series.status();
       series_id = series.value();

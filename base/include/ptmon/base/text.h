@@ -8,6 +8,7 @@
 namespace ptmon {
 
 bool IsValidUtf8(std::string_view text);
+bool IsAscii(std::string_view text);
 
 // Folds full-width ASCII (＞，１２.５％ → >,12.5%) and the ideographic space to their ASCII
 // forms, leaving every other character alone. Input must be valid UTF-8.
