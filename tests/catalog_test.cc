@@ -4,6 +4,7 @@
 
 #include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/config/yaml_document.h>
 
 namespace ptmon {
 namespace {
@@ -210,6 +211,23 @@ TEST(CatalogLoaderTest, RefusesAliasBombsAndDeepNesting) {
 
 namespace ptmon {
 namespace {
+
+// Nodes are stored in blocks of growing size; a large document crosses many of them and every
+// node keeps its text and place.
+TEST(YamlDocumentTest, KeepsEveryNodeOfALargeDocument) {
+  std::string text = "values:\n";
+  constexpr int kCount = 50'000;  // 150,000 nodes: every block size, some full
+  for (int i = 0; i < kCount; ++i) text += "  - {n: v" + std::to_string(i) + "}\n";
+  auto document = YamlDocument::Parse(text);
+  ASSERT_TRUE(document.ok()) << document.status().message();
+  const auto items = (*document)->root()["values"].Items();
+  ASSERT_EQ(items.size(), static_cast<size_t>(kCount));
+  for (int i : {0, 21, 22, 21845, 43690, kCount - 1}) {
+    EXPECT_EQ(items[i]["n"].Scalar(), "v" + std::to_string(i));
+    EXPECT_EQ(items[i].line(), i + 2);
+    EXPECT_EQ(items[i]["n"].column(), 9);
+  }
+}
 
 TEST(CatalogCodecTest, RoundTripsTheEmbeddedCatalogue) {
   Diagnostics diagnostics;

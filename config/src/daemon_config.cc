@@ -34,7 +34,7 @@ std::vector<std::string> StringList(YamlFields& fields, const YamlNode& map, std
   if (!fields.ExpectSequence(node, Quote(key))) return out;
   for (const auto& item : node.Items()) {
     if (item.IsScalar())
-      out.push_back(item.Scalar());
+      out.emplace_back(item.Scalar());
     else
       fields.Error(item, Quote(key) + " must list plain values");
   }

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <istream>
+#include <limits>
 #include <map>
 #include <streambuf>
 
@@ -37,7 +39,13 @@ class YamlBuilder final : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                 const std::string& value) override {
     YamlNode::Data* node = NewNode(YamlNode::Data::Kind::kScalar, mark);
-    node->scalar = value;
+    std::string& scalars = document_.scalars_;
+    if (scalars.size() + value.size() > std::numeric_limits<uint32_t>::max()) {
+      throw LimitExceeded{"the document is too large (over 4 GiB of text)", mark};
+    }
+    node->scalar_offset = static_cast<uint32_t>(scalars.size());
+    node->scalar_size = static_cast<uint32_t>(value.size());
+    scalars += value;
     Add(node, anchor);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -59,7 +67,12 @@ class YamlBuilder final : public YAML::EventHandler {
   };
 
   YamlNode::Data* NewNode(YamlNode::Data::Kind kind, const YAML::Mark& mark) {
-    YamlNode::Data& node = document_.nodes_.emplace_back();
+    if (document_.block_used_ == document_.block_size_) {
+      document_.block_size_ = std::clamp<size_t>(document_.block_size_ * 2, 64, 65536);
+      document_.node_blocks_.push_back(std::make_unique<YamlNode::Data[]>(document_.block_size_));
+      document_.block_used_ = 0;
+    }
+    YamlNode::Data& node = document_.node_blocks_.back()[document_.block_used_++];
     node.kind = kind;
     node.line = static_cast<uint32_t>(mark.line + 1);
     node.column = static_cast<uint32_t>(mark.column + 1);
@@ -110,6 +123,7 @@ class YamlBuilder final : public YAML::EventHandler {
 Result<std::unique_ptr<YamlDocument>> YamlDocument::Parse(std::string_view text,
                                                           YamlLimits limits) {
   std::unique_ptr<YamlDocument> document(new YamlDocument());
+  document->scalars_.reserve(text.size());  // scalars are about as long as their source text
   // Reads the caller's buffer in place: a large catalogue is not copied into the stream.
   struct ViewBuffer : std::streambuf {
     explicit ViewBuffer(std::string_view view) {
@@ -144,9 +158,9 @@ bool YamlNode::IsNull() const { return data_ && data_->kind == Data::Kind::kNull
 int YamlNode::line() const { return data_ ? static_cast<int>(data_->line) : 0; }
 int YamlNode::column() const { return data_ ? static_cast<int>(data_->column) : 0; }
 
-const std::string& YamlNode::Scalar() const {
-  static const std::string kEmpty;
-  return IsScalar() ? data_->scalar : kEmpty;
+std::string_view YamlNode::Scalar() const {
+  if (!IsScalar()) return {};
+  return std::string_view(document_->scalars_).substr(data_->scalar_offset, data_->scalar_size);
 }
 
 size_t YamlNode::size() const {
@@ -160,7 +174,7 @@ YamlNode YamlNode::operator[](std::string_view key) const {
   const auto& children = document_->children_;
   for (uint32_t i = 0; i + 1 < data_->child_count; i += 2) {
     const Data* candidate = children[data_->first_child + i];
-    if (candidate->kind == Data::Kind::kScalar && candidate->scalar == key) {
+    if (candidate->kind == Data::Kind::kScalar && YamlNode(document_, candidate).Scalar() == key) {
       return YamlNode(document_, children[data_->first_child + i + 1]);
     }
   }

@@ -56,7 +56,7 @@ void YamlFields::CheckKeys(const YamlNode& map, std::initializer_list<std::strin
                            std::string_view what) {
   if (!map.IsMap()) return;
   for (const auto& entry : map.Entries()) {
-    const std::string key = entry.first.Scalar();
+    const std::string_view key = entry.first.Scalar();
     bool known = false;
     for (std::string_view name : allowed) known = known || key == name;
     if (known) continue;
@@ -79,7 +79,7 @@ std::optional<std::string> YamlFields::String(const YamlNode& map, std::string_v
     Error(node, Quote(key) + " must be a single value");
     return std::nullopt;
   }
-  return node.Scalar();
+  return std::string(node.Scalar());
 }
 
 std::optional<double> YamlFields::Number(const YamlNode& map, std::string_view key, bool required) {

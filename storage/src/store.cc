@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include <ptmon/storage/store.h>
 
@@ -95,8 +96,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   // acknowledged batch survives power loss.
   for (std::string_view pragma :
        {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-        // Keeps the value index of a million-row file in memory while it grows.
-        "PRAGMA cache_size = -32768"}) {
+        // A batch appends to the right edge of the value tree; a small cache holds that edge.
+        "PRAGMA cache_size = -8192"}) {
     Statement statement(db, pragma);
     if (Status status = statement.Run(); !status.ok()) {
       return status.WithContext("opening database '" + path + "'");
@@ -282,8 +283,8 @@ std::string InsertValuesSql(size_t rows) {
 
 struct Store::PendingRow {
   long long series_id;
-  long long period;
-  size_t index;  // into the caller's values
+  uint32_t period;  // year * 100 + month
+  uint32_t index;   // into the caller's values
   auto operator<=>(const PendingRow&) const = default;
 };
 
@@ -310,6 +311,10 @@ Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
 // In key order, so the batch's values append to the end of the table's B-tree.
 Result<std::vector<Store::PendingRow>> Store::PendingRows(
     size_t count, const std::function<StoredValueView(size_t)>& value_at) {
+  if (count > std::numeric_limits<uint32_t>::max()) {
+    return Status::Error("a batch holds at most " +
+                         std::to_string(std::numeric_limits<uint32_t>::max()) + " values");
+  }
   std::vector<PendingRow> rows;
   rows.reserve(count);
   // Reports list an indicator's periods together; one lookup serves the whole run. Views of
@@ -329,7 +334,8 @@ Result<std::vector<Store::PendingRow>> Store::PendingRows(
       last_project = value.project_id;
       last_indicator = value.indicator_id;
     }
-    rows.push_back({series_id, PeriodKey(value.period), i});
+    rows.push_back(
+        {series_id, static_cast<uint32_t>(PeriodKey(value.period)), static_cast<uint32_t>(i)});
   }
   if (!std::is_sorted(rows.begin(), rows.end())) std::sort(rows.begin(), rows.end());
   return rows;
@@ -359,7 +365,8 @@ Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& ro
         note_id = sqlite3_last_insert_rowid(db_);
       }
       const int p = static_cast<int>(k * 7);
-      insert.Bind(p + 1, batch_id).Bind(p + 2, row.series_id).Bind(p + 3, row.period);
+      insert.Bind(p + 1, batch_id).Bind(p + 2, row.series_id);
+      insert.Bind(p + 3, static_cast<long long>(row.period));
       insert.Bind(p + 4, value.value);
       if (value.grade.empty())
         insert.BindNull(p + 5);

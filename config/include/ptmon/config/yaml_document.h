@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,7 +31,7 @@ class YamlNode {
   bool IsSequence() const;
   bool IsScalar() const;
   bool IsNull() const;
-  const std::string& Scalar() const;  // "" unless a scalar
+  std::string_view Scalar() const;  // "" unless a scalar; valid while the document lives
   // The value under `key` in a map; undefined when absent or not a map.
   YamlNode operator[](std::string_view key) const;
   size_t size() const;  // entries of a map, items of a sequence
@@ -59,19 +58,26 @@ class YamlDocument {
  private:
   friend class YamlNode;
   friend class YamlBuilder;
-  std::deque<YamlNode::Data> nodes_;
+  // Nodes live in blocks that never move, growing to 65,536 nodes: few, large allocations that
+  // go back to the system whole, instead of small ones the catalogue's strings interleave with.
+  std::vector<std::unique_ptr<YamlNode::Data[]>> node_blocks_;
+  size_t block_size_ = 0;  // of the last block
+  size_t block_used_ = 0;
   std::vector<const YamlNode::Data*> children_;
+  std::string scalars_;  // every scalar's text, end to end
   const YamlNode::Data* root_ = nullptr;
 };
 
+// 40 bytes: a catalogue of 100,000 indicators has over a million nodes.
 struct YamlNode::Data {
-  enum class Kind : uint8_t { kNull, kScalar, kSequence, kMap } kind = Kind::kNull;
+  uint64_t expanded = 1;  // nodes this one stands for, aliases followed
   uint32_t line = 0;
   uint32_t column = 0;
   uint32_t first_child = 0;  // into YamlDocument::children_; maps alternate key, value
   uint32_t child_count = 0;
-  uint64_t expanded = 1;  // nodes this one stands for, aliases followed
-  std::string scalar;
+  uint32_t scalar_offset = 0;  // into YamlDocument::scalars_
+  uint32_t scalar_size = 0;
+  enum class Kind : uint8_t { kNull, kScalar, kSequence, kMap } kind = Kind::kNull;
 };
 
 }  // namespace ptmon
