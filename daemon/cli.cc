@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <ptmon/config/catalog_codec.h>
+#include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/version.h>
 
@@ -83,23 +83,15 @@ std::optional<DataSession> CommonOptions::OpenData() const {
     return std::nullopt;
   }
   DataSession session{std::move(store).value(), {}, std::move(clock).value()};
-  // An unchanged catalogue is read back validated; parsing a large one costs seconds.
-  auto cached = session.store->EncodedCatalog(CatalogSourcesHash(*sources));
-  if (cached.ok() && cached->has_value()) {
-    if (auto decoded = DecodeCatalog(**cached); decoded.ok()) {
-      session.catalog = std::move(decoded).value();
-      return session;
-    }
-  }
-  auto catalog = ParseCatalogOrReport(*sources);
-  if (!catalog) return std::nullopt;
-  session.catalog = std::move(*catalog);
-  auto saved = session.store->SaveCatalog(session.catalog, FormatRfc3339(session.clock->Now()),
-                                          EncodeCatalog(session.catalog));
-  if (!saved.ok()) {
-    std::cerr << "ptmon: " << saved.status().message() << "\n";
+  Diagnostics diagnostics;
+  auto catalog =
+      LoadCatalogCached(*session.store, *sources, FormatRfc3339(session.clock->Now()), diagnostics);
+  std::cerr << diagnostics.ToString();
+  if (!catalog.ok()) {
+    std::cerr << "ptmon: " << catalog.status().message() << "\n";
     return std::nullopt;
   }
+  session.catalog = std::move(catalog).value();
   return session;
 }
 

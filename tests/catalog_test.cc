@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/config/yaml_document.h>
+
+#include "support/process.h"
 
 namespace ptmon {
 namespace {
@@ -244,6 +247,26 @@ TEST(CatalogCodecTest, RoundTripsTheEmbeddedCatalogue) {
   EXPECT_EQ(paid.pace_profile,
             catalog.FindProject("retiree-heating")->FindIndicator("retirees-paid")->pace_profile);
   EXPECT_EQ(decoded->FindProject("insurance-operations")->period_funds.self_raised_fen, 22473);
+}
+
+// Parsed once and saved; then read back. A cached form that no longer decodes (an older
+// encoding) is replaced by a parse.
+TEST(CatalogCacheTest, ParsesOnceAndRefreshesAStaleCache) {
+  testing_support::TempDir dir;
+  auto store = Store::Open(dir / "ptmon.db").value();
+  const std::vector<CatalogSource> sources = {EmbeddedCatalogSource()};
+  const std::string hash = CatalogSourcesHash(sources);
+  Diagnostics diagnostics;
+  auto first = LoadCatalogCached(*store, sources, "2026-07-01T00:00:00Z", diagnostics);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  const std::string encoded = store->EncodedCatalog(hash)->value();
+  EXPECT_EQ(encoded, EncodeCatalog(*first));
+
+  ASSERT_FALSE(store->SaveCatalog(*first, "2026-07-02T00:00:00Z", "ptmon-catalog-v1...").value());
+  auto second = LoadCatalogCached(*store, sources, "2026-07-02T00:00:00Z", diagnostics);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->IndicatorCount(), first->IndicatorCount());
+  EXPECT_EQ(store->EncodedCatalog(hash)->value(), encoded);
 }
 
 TEST(CatalogCodecTest, RefusesDamagedBytes) {

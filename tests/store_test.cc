@@ -159,6 +159,9 @@ TEST_F(StoreTest, SavesTheCatalogueOnlyWhenItChanges) {
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again.value());
   EXPECT_EQ(store->CatalogHash()->value(), catalog.sha256);
+  // The same catalogue with a newer encoding replaces only the encoded form.
+  EXPECT_FALSE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z", "encoded-v9").value());
+  EXPECT_EQ(store->EncodedCatalog(catalog.sha256)->value(), "encoded-v9");
   catalog.sha256 = "changed";
   catalog.projects.pop_back();
   EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").value());

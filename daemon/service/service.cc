@@ -13,7 +13,7 @@
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
-#include <ptmon/config/catalog_codec.h>
+#include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/reports/reports.h>
@@ -102,33 +102,19 @@ class Service {
       return std::nullopt;
     }
     Loaded loaded;
-    auto cached = store.EncodedCatalog(CatalogSourcesHash(*sources));
-    if (cached.ok() && cached->has_value()) {
-      if (auto decoded = DecodeCatalog(**cached); decoded.ok()) {
-        loaded.catalog = std::make_shared<const Catalog>(std::move(decoded).value());
-      }
+    Diagnostics diagnostics;
+    auto catalog = LoadCatalogCached(store, *sources, FormatRfc3339(clock_.Now()), diagnostics);
+    for (const auto& diagnostic : diagnostics.all()) {
+      if (diagnostic.severity == Severity::kError)
+        spdlog::error("{}", diagnostic.ToString());
+      else
+        spdlog::warn("{}", diagnostic.ToString());
     }
-    if (!loaded.catalog) {
-      Diagnostics diagnostics;
-      auto catalog = LoadCatalog(*sources, diagnostics);
-      for (const auto& diagnostic : diagnostics.all()) {
-        if (diagnostic.severity == Severity::kError)
-          spdlog::error("{}", diagnostic.ToString());
-        else
-          spdlog::warn("{}", diagnostic.ToString());
-      }
-      if (!catalog.ok()) {
-        spdlog::error("{}", catalog.status().message());
-        return std::nullopt;
-      }
-      loaded.catalog = std::make_shared<const Catalog>(std::move(catalog).value());
-      if (auto saved = store.SaveCatalog(*loaded.catalog, FormatRfc3339(clock_.Now()),
-                                         EncodeCatalog(*loaded.catalog));
-          !saved.ok()) {
-        spdlog::error("{}", saved.status().message());
-        return std::nullopt;
-      }
+    if (!catalog.ok()) {
+      spdlog::error("{}", catalog.status().message());
+      return std::nullopt;
     }
+    loaded.catalog = std::make_shared<const Catalog>(std::move(catalog).value());
     loaded.actuals = std::make_unique<ActualsIndex>(*loaded.catalog);
     if (auto values = store.LoadLatestValues(*loaded.actuals); !values.ok()) {
       spdlog::error("{}", values.status().message());

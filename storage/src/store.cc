@@ -176,7 +176,17 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
                                 std::string_view encoded) {
   auto previous = CatalogHash();
   if (!previous.ok()) return previous.status();
-  if (previous.value() == catalog.sha256) return false;
+  if (previous.value() == catalog.sha256) {
+    // The same catalogue; only its encoded form may be missing or of an older encoding.
+    if (encoded.empty()) return false;
+    Statement refresh(db_,
+                      "UPDATE catalog_load SET encoded = ? "
+                      "WHERE id = (SELECT MAX(id) FROM catalog_load)");
+    sqlite3_bind_blob(refresh.raw(), 1, encoded.data(), static_cast<int>(encoded.size()),
+                      SQLITE_STATIC);
+    if (Status run = refresh.Run(); !run.ok()) return run.WithContext("saving the catalogue");
+    return false;
+  }
   std::string units;
   for (const auto& unit : catalog.units) units += (units.empty() ? "" : ",") + unit.id;
   Status status = InTransaction([&]() -> Status {

@@ -111,8 +111,8 @@ class Store {
   int SchemaVersion();
 
   // Replaces the stored catalogue (projects and indicators) with `catalog` and records its hash
-  // (and its encoded form, when given) when it differs from the last one loaded. Returns
-  // whether the catalogue changed.
+  // (and its encoded form, when given) when it differs from the last one loaded; for the same
+  // catalogue, only replaces the encoded form. Returns whether the catalogue changed.
   Result<bool> SaveCatalog(const Catalog& catalog, const std::string& loaded_at,
                            std::string_view encoded = {});
   // The encoded form saved with the catalogue of this hash, if any.
