@@ -190,6 +190,17 @@ TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
         << result.status().message();
     EXPECT_TRUE(store->History("building-maintenance", "x0")->empty());
     EXPECT_TRUE(store->Batches()->empty());
+    // The series the failed batch created are gone with it; the corrected batch creates them.
+    values[size - 1 - size / 4].grade.clear();
+    ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), values).ok());
+    sqlite3_stmt* series = nullptr;
+    sqlite3_prepare_v2(store->handle(), "SELECT COUNT(*), MAX(id) FROM series", -1, &series,
+                       nullptr);
+    ASSERT_EQ(sqlite3_step(series), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(series, 0), size);
+    EXPECT_EQ(sqlite3_column_int(series, 1), size);
+    sqlite3_finalize(series);
+    EXPECT_EQ(store->History("building-maintenance", "x" + std::to_string(size - 1))->size(), 1u);
   }
 }
 

@@ -111,10 +111,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
 
 Store::Store(sqlite3* db) : db_(db) {}
 
-Store::~Store() {
-  insert_series_.reset();  // statements must be finalized before the connection closes
-  sqlite3_close(db_);
-}
+Store::~Store() { sqlite3_close(db_); }
 
 int Store::SchemaVersion() {
   Statement statement(db_, "PRAGMA user_version");
@@ -282,11 +279,43 @@ namespace {
 // Rows per INSERT statement: one statement step per row cost more than SQLite's work on it.
 constexpr size_t kRowsPerInsert = 64;
 
-std::string InsertValuesSql(size_t rows) {
-  std::string sql =
-      "INSERT INTO actual (batch_id, series_id, period, value, grade, note_id, reporter) VALUES ";
-  for (size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
-  return sql;
+// Binds row `row` to the parameters from `first_parameter` on; fails only when something it
+// writes on the way (a note) fails.
+using BindRow = std::function<Status(Statement& insert, int first_parameter, size_t row)>;
+
+// Inserts `count` rows of `columns` values each with `sql_prefix` ("INSERT INTO t (a, b)
+// VALUES "), kRowsPerInsert rows per statement. A statement that fails leaves none of its rows
+// behind; they are written again one at a time so the error names the row (`describe`).
+Status InsertRows(sqlite3* db, std::string_view sql_prefix, int columns, size_t count,
+                  const BindRow& bind, const std::function<std::string(size_t)>& describe) {
+  std::string one_row = "(?";
+  for (int i = 1; i < columns; ++i) one_row += ",?";
+  one_row += ")";
+  std::string many = std::string(sql_prefix) + one_row;
+  for (size_t i = 1; i < kRowsPerInsert; ++i) many += "," + one_row;
+  Statement insert_many(db, many);
+  Statement insert_one(db, std::string(sql_prefix) + one_row);
+  if (!insert_many.prepared().ok()) return insert_many.prepared();
+  if (!insert_one.prepared().ok()) return insert_one.prepared();
+  auto write = [&](Statement& insert, size_t first, size_t n) -> Status {
+    insert.Reset();
+    for (size_t k = 0; k < n; ++k) {
+      if (Status bound = bind(insert, static_cast<int>(k) * columns + 1, first + k); !bound.ok())
+        return bound;
+    }
+    return insert.Run();
+  };
+  auto write_each = [&](size_t first, size_t n) -> Status {
+    for (size_t row = first; row < first + n; ++row) {
+      if (Status run = write(insert_one, row, 1); !run.ok()) return run.WithContext(describe(row));
+    }
+    return Status::Ok();
+  };
+  size_t first = 0;
+  for (; first + kRowsPerInsert <= count; first += kRowsPerInsert) {
+    if (!write(insert_many, first, kRowsPerInsert).ok()) return write_each(first, kRowsPerInsert);
+  }
+  return write_each(first, count - first);
 }
 
 }  // namespace
@@ -296,6 +325,12 @@ struct Store::PendingRow {
   uint32_t period;  // year * 100 + month
   uint32_t index;   // into the caller's values
   auto operator<=>(const PendingRow&) const = default;
+};
+
+struct Store::NewSeries {
+  long long id;
+  std::string_view project_id;
+  std::string_view indicator_id;
 };
 
 Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
@@ -318,15 +353,18 @@ Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
   return batch_id;
 }
 
-// In key order, so the batch's values append to the end of the table's B-tree.
+// In key order, so the batch's values append to the end of the table's B-tree. Series seen for
+// the first time are created here, together.
 Result<std::vector<Store::PendingRow>> Store::PendingRows(
     size_t count, const std::function<StoredValueView(size_t)>& value_at) {
   if (count > std::numeric_limits<uint32_t>::max()) {
     return Status::Error("a batch holds at most " +
                          std::to_string(std::numeric_limits<uint32_t>::max()) + " values");
   }
+  if (Status loaded = LoadSeriesIds(); !loaded.ok()) return loaded;
   std::vector<PendingRow> rows;
   rows.reserve(count);
+  std::vector<NewSeries> created;
   // Reports list an indicator's periods together; one lookup serves the whole run. Views of
   // the same catalogue string share their address, which spares comparing the text.
   auto same = [](std::string_view a, std::string_view b) {
@@ -338,15 +376,25 @@ Result<std::vector<Store::PendingRow>> Store::PendingRows(
     const StoredValueView value = value_at(i);
     if (series_id == 0 || !same(value.project_id, last_project) ||
         !same(value.indicator_id, last_indicator)) {
-      auto series = SeriesId(value.project_id, value.indicator_id);
-      if (!series.ok()) return series.status();
-      series_id = series.value();
+      series_id = SeriesId(value.project_id, value.indicator_id, created);
       last_project = value.project_id;
       last_indicator = value.indicator_id;
     }
     rows.push_back(
         {series_id, static_cast<uint32_t>(PeriodKey(value.period)), static_cast<uint32_t>(i)});
   }
+  Status inserted = InsertRows(
+      db_, "INSERT INTO series (id, project_id, indicator_id) VALUES ", 3, created.size(),
+      [&](Statement& insert, int p, size_t i) {
+        insert.Bind(p, created[i].id).Bind(p + 1, created[i].project_id);
+        insert.Bind(p + 2, created[i].indicator_id);
+        return Status::Ok();
+      },
+      [&](size_t i) {
+        return "series " + std::string(created[i].project_id) + "/" +
+               std::string(created[i].indicator_id);
+      });
+  if (!inserted.ok()) return inserted;
   if (!std::is_sorted(rows.begin(), rows.end())) std::sort(rows.begin(), rows.end());
   return rows;
 }
@@ -356,80 +404,62 @@ Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& ro
   Statement insert_note(db_,
                         "INSERT INTO note (reason_category, reason, action, likelihood) "
                         "VALUES (?, ?, ?, ?)");
-  Statement insert_many(db_, InsertValuesSql(kRowsPerInsert));
-  Statement insert_one(db_, InsertValuesSql(1));
-  if (!insert_many.prepared().ok()) return insert_many.prepared();
-  // Writes rows [first, first + n) with `insert`, which takes n rows.
-  auto write = [&](Statement& insert, size_t first, size_t n) -> Status {
-    insert.Reset();
-    for (size_t k = 0; k < n; ++k) {
-      const PendingRow& row = rows[first + k];
-      const StoredValueView value = value_at(row.index);
-      long long note_id = 0;
-      if (!value.reason_category.empty() || !value.reason.empty() || !value.action.empty() ||
-          !value.likelihood.empty()) {
-        insert_note.Reset();
-        insert_note.Bind(1, value.reason_category).Bind(2, value.reason).Bind(3, value.action);
-        insert_note.Bind(4, value.likelihood);
-        if (Status run = insert_note.Run(); !run.ok()) return run;
-        note_id = sqlite3_last_insert_rowid(db_);
-      }
-      const int p = static_cast<int>(k * 7);
-      insert.Bind(p + 1, batch_id).Bind(p + 2, row.series_id);
-      insert.Bind(p + 3, static_cast<long long>(row.period));
-      insert.Bind(p + 4, value.value);
-      if (value.grade.empty())
-        insert.BindNull(p + 5);
-      else
-        insert.Bind(p + 5, value.grade);
-      if (note_id == 0)
-        insert.BindNull(p + 6);
-      else
-        insert.Bind(p + 6, note_id);
-      insert.Bind(p + 7, value.reporter);
-    }
-    return insert.Run();
-  };
-  // One row at a time, naming the row that fails.
-  auto write_each = [&](size_t first, size_t n) -> Status {
-    for (size_t k = first; k < first + n; ++k) {
-      if (Status run = write(insert_one, k, 1); !run.ok()) {
-        const StoredValueView value = value_at(rows[k].index);
-        return run.WithContext(std::string(value.project_id) + "/" +
-                               std::string(value.indicator_id) + " " + value.period.ToString());
-      }
-    }
-    return Status::Ok();
-  };
-  size_t first = 0;
-  for (; first + kRowsPerInsert <= rows.size(); first += kRowsPerInsert) {
-    // A failed statement leaves no rows behind, so its rows can be written again one by one.
-    if (!write(insert_many, first, kRowsPerInsert).ok()) return write_each(first, kRowsPerInsert);
-  }
-  return write_each(first, rows.size() - first);
+  return InsertRows(
+      db_,
+      "INSERT INTO actual (batch_id, series_id, period, value, grade, note_id, reporter) VALUES ",
+      7, rows.size(),
+      [&](Statement& insert, int p, size_t i) -> Status {
+        const PendingRow& row = rows[i];
+        const StoredValueView value = value_at(row.index);
+        long long note_id = 0;
+        if (!value.reason_category.empty() || !value.reason.empty() || !value.action.empty() ||
+            !value.likelihood.empty()) {
+          insert_note.Reset();
+          insert_note.Bind(1, value.reason_category).Bind(2, value.reason).Bind(3, value.action);
+          insert_note.Bind(4, value.likelihood);
+          if (Status run = insert_note.Run(); !run.ok()) return run;
+          note_id = sqlite3_last_insert_rowid(db_);
+        }
+        insert.Bind(p, batch_id).Bind(p + 1, row.series_id);
+        insert.Bind(p + 2, static_cast<long long>(row.period)).Bind(p + 3, value.value);
+        if (value.grade.empty())
+          insert.BindNull(p + 4);
+        else
+          insert.Bind(p + 4, value.grade);
+        if (note_id == 0)
+          insert.BindNull(p + 5);
+        else
+          insert.Bind(p + 5, note_id);
+        insert.Bind(p + 6, value.reporter);
+        return Status::Ok();
+      },
+      [&](size_t i) {
+        const StoredValueView value = value_at(rows[i].index);
+        return std::string(value.project_id) + "/" + std::string(value.indicator_id) + " " +
+               value.period.ToString();
+      });
 }
 
-Result<long long> Store::SeriesId(std::string_view project_id, std::string_view indicator_id) {
-  if (series_ids_.empty()) {
-    // One read of the whole dictionary beats a query per series on large catalogues.
-    Statement all(db_, "SELECT id, project_id, indicator_id FROM series");
-    while (all.Step()) series_ids_.emplace(all.Text(1) + '\0' + all.Text(2), all.Int(0));
-    if (!all.status().ok()) return all.status();
+Status Store::LoadSeriesIds() {
+  if (!series_ids_.empty()) return Status::Ok();
+  // One read of the whole dictionary beats a query per series on large catalogues.
+  Statement all(db_, "SELECT id, project_id, indicator_id FROM series");
+  next_series_id_ = 1;
+  while (all.Step()) {
+    series_ids_.emplace(all.Text(1) + '\0' + all.Text(2), all.Int(0));
+    next_series_id_ = std::max(next_series_id_, all.Int(0) + 1);
   }
+  return all.status();
+}
+
+long long Store::SeriesId(std::string_view project_id, std::string_view indicator_id,
+                          std::vector<NewSeries>& created) {
   std::string key;
   key.reserve(project_id.size() + indicator_id.size() + 1);
   key.append(project_id).append(1, '\0').append(indicator_id);
-  if (auto found = series_ids_.find(key); found != series_ids_.end()) return found->second;
-  if (!insert_series_) {
-    insert_series_ = std::make_unique<Statement>(
-        db_, "INSERT INTO series (project_id, indicator_id) VALUES (?, ?)");
-  }
-  insert_series_->Reset();
-  insert_series_->Bind(1, project_id).Bind(2, indicator_id);
-  if (Status run = insert_series_->Run(); !run.ok()) return run;
-  const long long id = sqlite3_last_insert_rowid(db_);
-  series_ids_.emplace(std::move(key), id);
-  return id;
+  auto [entry, added] = series_ids_.emplace(std::move(key), next_series_id_);
+  if (added) created.push_back({next_series_id_++, project_id, indicator_id});
+  return entry->second;
 }
 
 Result<long long> Store::RecordBatch(const Batch& batch) {

@@ -167,17 +167,22 @@ class Store {
  private:
   explicit Store(sqlite3* db);
   Status Migrate();
-  // The id of a (project, indicator) series, created on first use; inside a transaction.
-  Result<long long> SeriesId(std::string_view project_id, std::string_view indicator_id);
   struct PendingRow;
+  struct NewSeries;
+  // The values' rows in key order; creates the series seen for the first time.
   Result<std::vector<PendingRow>> PendingRows(
       size_t count, const std::function<StoredValueView(size_t)>& value_at);
   Status InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
                       const std::function<StoredValueView(size_t)>& value_at);
+  Status LoadSeriesIds();
+  // The id of a (project, indicator) series; a new one is given the next id and added to
+  // `created`, for the caller to insert. Inside a transaction.
+  long long SeriesId(std::string_view project_id, std::string_view indicator_id,
+                     std::vector<NewSeries>& created);
 
   sqlite3* db_;
-  std::unordered_map<std::string, long long> series_ids_;
-  std::unique_ptr<storage_internal::Statement> insert_series_;
+  std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
+  long long next_series_id_ = 1;
 };
 
 }  // namespace ptmon
