@@ -375,13 +375,13 @@ class ReportChecker {
   }
 
   bool CheckChoice(const Field& field, const auto& choices, std::string& out,
-                   const std::string& allowed) {
+                   std::string_view allowed) {
     const std::string_view text = Trim(field.text);
     if (!field.present || text.empty()) return true;
     auto choice = Choose(text, choices);
     if (!choice) {
-      FieldError(field, Quote(text) + " 不是可选值 (" + allowed + ")",
-                 Quote(text) + " is not one of " + allowed);
+      FieldError(field, Quote(text) + " 不是可选值 (" + std::string(allowed) + ")",
+                 Quote(text) + " is not one of " + std::string(allowed));
       return false;
     }
     out = std::string(*choice);

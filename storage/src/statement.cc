@@ -21,12 +21,26 @@ Statement& Statement::Bind(int index, double value) {
   return *this;
 }
 
-Statement& Statement::Bind(int index, std::string_view value) {
+namespace {
+
+void BindText(sqlite3_stmt* statement, int index, std::string_view value,
+              sqlite3_destructor_type lifetime) {
   // A null pointer would bind SQL NULL; an empty view is the empty string.
-  if (statement_) {
-    sqlite3_bind_text(statement_, index, value.data() ? value.data() : "",
-                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  if (statement) {
+    sqlite3_bind_text(statement, index, value.data() ? value.data() : "",
+                      static_cast<int>(value.size()), lifetime);
   }
+}
+
+}  // namespace
+
+Statement& Statement::Bind(int index, std::string_view value) {
+  BindText(statement_, index, value, SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindView(int index, std::string_view value) {
+  BindText(statement_, index, value, SQLITE_STATIC);
   return *this;
 }
 

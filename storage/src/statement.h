@@ -23,6 +23,8 @@ class Statement {
   Statement& Bind(int index, long long value);
   Statement& Bind(int index, double value);
   Statement& Bind(int index, std::string_view value);
+  // Binds text without copying it: `value` must stay valid until the statement is stepped.
+  Statement& BindView(int index, std::string_view value);
   Statement& Bind(int index, const std::optional<double>& value);
   Statement& BindNull(int index);
 

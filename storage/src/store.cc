@@ -386,8 +386,9 @@ Result<std::vector<Store::PendingRow>> Store::PendingRows(
   Status inserted = InsertRows(
       db_, "INSERT INTO series (id, project_id, indicator_id) VALUES ", 3, created.size(),
       [&](Statement& insert, int p, size_t i) {
-        insert.Bind(p, created[i].id).Bind(p + 1, created[i].project_id);
-        insert.Bind(p + 2, created[i].indicator_id);
+        // The views are the caller's, valid for the whole of ApplyBatch.
+        insert.Bind(p, created[i].id).BindView(p + 1, created[i].project_id);
+        insert.BindView(p + 2, created[i].indicator_id);
         return Status::Ok();
       },
       [&](size_t i) {
@@ -425,12 +426,12 @@ Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& ro
         if (value.grade.empty())
           insert.BindNull(p + 4);
         else
-          insert.Bind(p + 4, value.grade);
+          insert.BindView(p + 4, value.grade);
         if (note_id == 0)
           insert.BindNull(p + 5);
         else
           insert.Bind(p + 5, note_id);
-        insert.Bind(p + 6, value.reporter);
+        insert.BindView(p + 6, value.reporter);
         return Status::Ok();
       },
       [&](size_t i) {
