@@ -66,6 +66,48 @@ constexpr std::string_view kActualColumns =
 constexpr std::string_view kActualJoins =
     " JOIN series s ON s.id = a.series_id LEFT JOIN note n ON n.id = a.note_id";
 
+// Rows per INSERT statement: one statement step per row cost more than SQLite's work on it.
+constexpr size_t kRowsPerInsert = 64;
+
+// Binds row `row` to the parameters from `first_parameter` on; fails only when something it
+// writes on the way (a note) fails.
+using BindRow = std::function<Status(Statement& insert, int first_parameter, size_t row)>;
+
+// Inserts `count` rows of `columns` values each with `sql_prefix` ("INSERT INTO t (a, b)
+// VALUES "), kRowsPerInsert rows per statement. A statement that fails leaves none of its rows
+// behind; they are written again one at a time so the error names the row (`describe`).
+Status InsertRows(sqlite3* db, std::string_view sql_prefix, int columns, size_t count,
+                  const BindRow& bind, const std::function<std::string(size_t)>& describe) {
+  std::string one_row = "(?";
+  for (int i = 1; i < columns; ++i) one_row += ",?";
+  one_row += ")";
+  std::string many = std::string(sql_prefix) + one_row;
+  for (size_t i = 1; i < kRowsPerInsert; ++i) many += "," + one_row;
+  Statement insert_many(db, many);
+  Statement insert_one(db, std::string(sql_prefix) + one_row);
+  if (!insert_many.prepared().ok()) return insert_many.prepared();
+  if (!insert_one.prepared().ok()) return insert_one.prepared();
+  auto write = [&](Statement& insert, size_t first, size_t n) -> Status {
+    insert.Reset();
+    for (size_t k = 0; k < n; ++k) {
+      if (Status bound = bind(insert, static_cast<int>(k) * columns + 1, first + k); !bound.ok())
+        return bound;
+    }
+    return insert.Run();
+  };
+  auto write_each = [&](size_t first, size_t n) -> Status {
+    for (size_t row = first; row < first + n; ++row) {
+      if (Status run = write(insert_one, row, 1); !run.ok()) return run.WithContext(describe(row));
+    }
+    return Status::Ok();
+  };
+  size_t first = 0;
+  for (; first + kRowsPerInsert <= count; first += kRowsPerInsert) {
+    if (!write(insert_many, first, kRowsPerInsert).ok()) return write_each(first, kRowsPerInsert);
+  }
+  return write_each(first, count - first);
+}
+
 }  // namespace
 
 std::string_view BatchStatusName(BatchStatus status) {
@@ -205,33 +247,51 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
     if (Status run = load.Run(); !run.ok()) return run;
     const long long load_id = sqlite3_last_insert_rowid(db_);
     if (Status cleared = Exec(db_, "DELETE FROM project"); !cleared.ok()) return cleared;
-    Statement project(db_,
-                      "INSERT INTO project (id, unit_id, name, department, annual_funds_fen, "
-                      "period_funds_fen, catalog_load_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    Statement indicator(db_,
-                        "INSERT INTO indicator (project_id, id, level1, level2, name, target_text, "
-                        "kind, op, target_value, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& p : catalog.projects) {
-      project.Reset();
-      project.Bind(1, p.id).Bind(2, p.unit_id).Bind(3, p.name).Bind(4, p.department);
-      project.Bind(5, p.annual_funds.total_fen).Bind(6, p.period_funds.total_fen).Bind(7, load_id);
-      if (Status run = project.Run(); !run.ok()) return run.WithContext("project " + p.id);
-      for (const auto& i : p.indicators) {
-        const Target& target = i.annual_target;
-        indicator.Reset();
-        indicator.Bind(1, p.id).Bind(2, i.id).Bind(3, i.level1).Bind(4, i.level2).Bind(5, i.name);
-        indicator.Bind(6, target.text).Bind(7, TargetKindName(target.kind));
-        if (target.op)
-          indicator.Bind(8, ComparisonSymbol(*target.op));
-        else
-          indicator.BindNull(8);
-        indicator.Bind(9, target.value).Bind(10, target.unit);
-        if (Status run = indicator.Run(); !run.ok()) {
-          return run.WithContext("indicator " + p.id + "/" + i.id);
-        }
-      }
+    // Bound as views: the catalogue outlives the statements.
+    const auto& projects = catalog.projects;
+    Status saved = InsertRows(
+        db_,
+        "INSERT INTO project (id, unit_id, name, department, annual_funds_fen, period_funds_fen, "
+        "catalog_load_id) VALUES ",
+        7, projects.size(),
+        [&](Statement& insert, int p, size_t i) {
+          const Project& project = projects[i];
+          insert.BindView(p, project.id).BindView(p + 1, project.unit_id);
+          insert.BindView(p + 2, project.name).BindView(p + 3, project.department);
+          insert.Bind(p + 4, project.annual_funds.total_fen);
+          insert.Bind(p + 5, project.period_funds.total_fen).Bind(p + 6, load_id);
+          return Status::Ok();
+        },
+        [&](size_t i) { return "project " + projects[i].id; });
+    if (!saved.ok()) return saved;
+    std::vector<std::pair<const Project*, const Indicator*>> indicators;
+    indicators.reserve(catalog.IndicatorCount());
+    for (const auto& project : projects) {
+      for (const auto& indicator : project.indicators)
+        indicators.emplace_back(&project, &indicator);
     }
-    return Status::Ok();
+    return InsertRows(
+        db_,
+        "INSERT INTO indicator (project_id, id, level1, level2, name, target_text, kind, op, "
+        "target_value, unit) VALUES ",
+        10, indicators.size(),
+        [&](Statement& insert, int p, size_t i) {
+          const auto& [project, indicator] = indicators[i];
+          const Target& target = indicator->annual_target;
+          insert.BindView(p, project->id).BindView(p + 1, indicator->id);
+          insert.BindView(p + 2, indicator->level1).BindView(p + 3, indicator->level2);
+          insert.BindView(p + 4, indicator->name).BindView(p + 5, target.text);
+          insert.BindView(p + 6, TargetKindName(target.kind));
+          if (target.op)
+            insert.BindView(p + 7, ComparisonSymbol(*target.op));
+          else
+            insert.BindNull(p + 7);
+          insert.Bind(p + 8, target.value).BindView(p + 9, target.unit);
+          return Status::Ok();
+        },
+        [&](size_t i) {
+          return "indicator " + indicators[i].first->id + "/" + indicators[i].second->id;
+        });
   });
   if (!status.ok()) return status.WithContext("saving the catalogue");
   return true;
@@ -274,51 +334,7 @@ Result<long long> Store::ApplyBatch(const Batch& batch, const std::vector<Actual
   return ApplyBatch(batch, values.size(), [&](size_t i) { return ViewOf(values[i]); });
 }
 
-namespace {
-
-// Rows per INSERT statement: one statement step per row cost more than SQLite's work on it.
-constexpr size_t kRowsPerInsert = 64;
-
-// Binds row `row` to the parameters from `first_parameter` on; fails only when something it
-// writes on the way (a note) fails.
-using BindRow = std::function<Status(Statement& insert, int first_parameter, size_t row)>;
-
-// Inserts `count` rows of `columns` values each with `sql_prefix` ("INSERT INTO t (a, b)
-// VALUES "), kRowsPerInsert rows per statement. A statement that fails leaves none of its rows
-// behind; they are written again one at a time so the error names the row (`describe`).
-Status InsertRows(sqlite3* db, std::string_view sql_prefix, int columns, size_t count,
-                  const BindRow& bind, const std::function<std::string(size_t)>& describe) {
-  std::string one_row = "(?";
-  for (int i = 1; i < columns; ++i) one_row += ",?";
-  one_row += ")";
-  std::string many = std::string(sql_prefix) + one_row;
-  for (size_t i = 1; i < kRowsPerInsert; ++i) many += "," + one_row;
-  Statement insert_many(db, many);
-  Statement insert_one(db, std::string(sql_prefix) + one_row);
-  if (!insert_many.prepared().ok()) return insert_many.prepared();
-  if (!insert_one.prepared().ok()) return insert_one.prepared();
-  auto write = [&](Statement& insert, size_t first, size_t n) -> Status {
-    insert.Reset();
-    for (size_t k = 0; k < n; ++k) {
-      if (Status bound = bind(insert, static_cast<int>(k) * columns + 1, first + k); !bound.ok())
-        return bound;
-    }
-    return insert.Run();
-  };
-  auto write_each = [&](size_t first, size_t n) -> Status {
-    for (size_t row = first; row < first + n; ++row) {
-      if (Status run = write(insert_one, row, 1); !run.ok()) return run.WithContext(describe(row));
-    }
-    return Status::Ok();
-  };
-  size_t first = 0;
-  for (; first + kRowsPerInsert <= count; first += kRowsPerInsert) {
-    if (!write(insert_many, first, kRowsPerInsert).ok()) return write_each(first, kRowsPerInsert);
-  }
-  return write_each(first, count - first);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 struct Store::PendingRow {
   long long series_id;
