@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 
 #include <gtest/gtest.h>
 
@@ -247,6 +248,24 @@ TEST(CatalogCodecTest, RoundTripsTheEmbeddedCatalogue) {
   EXPECT_EQ(paid.pace_profile,
             catalog.FindProject("retiree-heating")->FindIndicator("retirees-paid")->pace_profile);
   EXPECT_EQ(decoded->FindProject("insurance-operations")->period_funds.self_raised_fen, 22473);
+}
+
+// Numbers are varints: the extremes survive, and a varint that never ends or is too long fails.
+TEST(CatalogCodecTest, RoundTripsExtremeNumbersAndRefusesRunawayVarints) {
+  Diagnostics diagnostics;
+  Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
+  FundSources& funds = catalog.projects[0].annual_funds;
+  funds.total_fen = std::numeric_limits<long long>::max();
+  funds.central_fen = std::numeric_limits<long long>::min();
+  funds.other_fen = -1;
+  auto decoded = DecodeCatalog(EncodeCatalog(catalog));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_EQ(decoded->projects[0].annual_funds.total_fen, funds.total_fen);
+  EXPECT_EQ(decoded->projects[0].annual_funds.central_fen, funds.central_fen);
+  EXPECT_EQ(decoded->projects[0].annual_funds.other_fen, -1);
+  const std::string magic = std::string(1, '\x20') + "ptmon-catalog-v2";       // length 16, zigzag
+  EXPECT_FALSE(DecodeCatalog(magic + std::string(11, '\xFF') + "\x01").ok());  // over 64 bits
+  EXPECT_FALSE(DecodeCatalog(magic + std::string(5, '\xFF')).ok());            // never ends
 }
 
 // Parsed once and saved; then read back. A cached form that no longer decodes (an older
