@@ -305,7 +305,8 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
   }
   auto bytes = ReadRegularFile(path, options_.max_file_bytes);
   // A file from outside the inbox is archived as a copy. Writing and syncing it runs beside the
-  // checking and the transaction; it is moved into place only once the file is applied.
+  // checking and the transaction; it is moved into place only once the batch is committed (or
+  // found a duplicate).
   std::future<Result<std::string>> archive_copy;
   if (bytes.ok() && !in_inbox) {
     archive_copy = std::async(std::launch::async,
