@@ -75,7 +75,8 @@ using BindRow = std::function<Status(Statement& insert, int first_parameter, siz
 
 // Inserts `count` rows of `columns` values each with `sql_prefix` ("INSERT INTO t (a, b)
 // VALUES "), kRowsPerInsert rows per statement. A statement that fails leaves none of its rows
-// behind; they are written again one at a time so the error names the row (`describe`).
+// behind; they are written again one at a time so the error names the row (`describe`). Either
+// way a failure is returned, for the caller's transaction to roll back.
 Status InsertRows(sqlite3* db, std::string_view sql_prefix, int columns, size_t count,
                   const BindRow& bind, const std::function<std::string(size_t)>& describe) {
   std::string one_row = "(?";
@@ -103,7 +104,10 @@ Status InsertRows(sqlite3* db, std::string_view sql_prefix, int columns, size_t 
   };
   size_t first = 0;
   for (; first + kRowsPerInsert <= count; first += kRowsPerInsert) {
-    if (!write(insert_many, first, kRowsPerInsert).ok()) return write_each(first, kRowsPerInsert);
+    if (Status chunk = write(insert_many, first, kRowsPerInsert); !chunk.ok()) {
+      Status row = write_each(first, kRowsPerInsert);
+      return row.ok() ? chunk : row;  // no row alone failed: report the statement's failure
+    }
   }
   return write_each(first, count - first);
 }
@@ -333,8 +337,6 @@ StoredValueView ViewOf(const ActualValue& value) {
 Result<long long> Store::ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values) {
   return ApplyBatch(batch, values.size(), [&](size_t i) { return ViewOf(values[i]); });
 }
-
-namespace {}  // namespace
 
 struct Store::PendingRow {
   long long series_id;
