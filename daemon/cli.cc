@@ -10,6 +10,8 @@
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/version.h>
 
+#include "service.h"
+
 namespace ptmon::cli {
 
 namespace {
@@ -223,6 +225,10 @@ int Run(int argc, char** argv) {
   serve->add_option("--now", serve_now,
                     "Stand-in for today's date, YYYY-MM-DD (time keeps running)");
   serve->callback([&] { exit_code = RunServe(serve_flags, serve_now); });
+  // Runs before the chosen command: only `serve` keeps the signals main blocked for its loop.
+  app.parse_complete_callback([serve] {
+    if (serve->count() == 0) UnblockServiceSignals();
+  });
 
   try {
     app.parse(argc, argv);

@@ -91,7 +91,7 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
       behind.alert.annotations = {
           {"summary", who + " 进度落后（" + std::string(LightNameZh(status.light)) + "）"},
           {"description", facts()}};
-      AddNotes(behind.alert, status.notes);
+      AddNotes(behind.alert, status.notes.get());
       out.Add(std::move(behind));
     }
     const bool blue = status.light == Light::kBlue;

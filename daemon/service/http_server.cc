@@ -1,21 +1,32 @@
 #include "http_server.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
-#include <cstring>
+#include <charconv>
+#include <unordered_map>
 
-#include <civetweb.h>
+#include <asio.hpp>
+#include <nlohmann/json.hpp>
+
+#include <ptmon/base/mutex.h>
 
 namespace ptmon {
 
 namespace {
 
+using asio::ip::tcp;
+
 const char* Reason(int status) {
   switch (status) {
+    case 100:
+      return "Continue";
     case 200:
       return "OK";
     case 202:
       return "Accepted";
+    case 204:
+      return "No Content";
     case 400:
       return "Bad Request";
     case 401:
@@ -26,58 +37,143 @@ const char* Reason(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
     case 413:
       return "Payload Too Large";
     case 422:
       return "Unprocessable Entity";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 503:
       return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
     default:
       return "Status";
   }
 }
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
 }
 
-std::string PercentDecode(std::string_view text) {
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// `plus_is_space` for query strings (form encoding), not for paths.
+std::string PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;
+  out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+    if (text[i] == '%' && i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 &&
+        HexDigit(text[i + 2]) >= 0) {
+      out += static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2]));
       i += 2;
     } else {
-      out += text[i] == '+' ? ' ' : text[i];
+      out += plus_is_space && text[i] == '+' ? ' ' : text[i];
     }
   }
   return out;
 }
 
-void Send(mg_connection* connection, const HttpResponse& response) {
-  size_t length = 0;
-  for (const auto& part : response.body_parts) length += part->size();
-  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " + Reason(response.status) +
-                     "\r\nContent-Type: " + response.content_type +
-                     "\r\nContent-Length: " + std::to_string(length) +
-                     "\r\nConnection: close\r\n";  // keep-alive is off (see Start)
-  for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
-  head += "\r\n";
-  mg_write(connection, head.data(), head.size());
-  for (const auto& part : response.body_parts) {
-    // mg_write takes an int-sized length: large bodies go in chunks.
-    for (size_t offset = 0; offset < part->size();) {
-      const size_t chunk = std::min<size_t>(part->size() - offset, 1 << 20);
-      if (mg_write(connection, part->data() + offset, chunk) <= 0) return;
-      offset += chunk;
+// Parses the request line and headers (without the blank line that ends them); on failure
+// returns the status and message to answer with.
+struct HeadError {
+  int status;
+  std::string message;
+};
+
+std::optional<HeadError> ParseHead(std::string_view head, HttpRequest& request) {
+  constexpr size_t kMaxHeaders = 100;
+  const size_t line_end = head.find("\r\n");
+  const std::string_view line = head.substr(0, line_end);
+  const size_t first_space = line.find(' ');
+  const size_t last_space = line.rfind(' ');
+  if (first_space == std::string_view::npos || first_space == last_space)
+    return HeadError{400, "the request line is not 'METHOD /path HTTP/1.1'"};
+  request.method = std::string(line.substr(0, first_space));
+  std::string_view target = line.substr(first_space + 1, last_space - first_space - 1);
+  const std::string_view version = line.substr(last_space + 1);
+  if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(),
+                                             [](unsigned char c) { return std::isupper(c) != 0; }))
+    return HeadError{400, "the method is not a word in capitals like GET"};
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+    if (version.starts_with("HTTP/")) return HeadError{505, "only HTTP/1.0 and 1.1 are served"};
+    return HeadError{400, "the request line does not end with HTTP/1.1"};
+  }
+  if (target.starts_with("http://") || target.starts_with("https://")) {  // absolute form
+    const size_t authority = target.find("//") + 2;
+    const size_t path = target.find('/', authority);
+    target = path == std::string_view::npos ? std::string_view("/") : target.substr(path);
+  }
+  if (target == "*") {
+    request.path = "*";
+  } else {
+    if (!target.starts_with('/')) return HeadError{400, "the path must start with /"};
+    const size_t question = target.find('?');
+    request.path = PercentDecode(target.substr(0, question), false);
+    if (request.path.find('\0') != std::string::npos)
+      return HeadError{400, "the path holds a NUL byte"};
+    if (question != std::string_view::npos)
+      request.query = std::string(target.substr(question + 1));
+  }
+  std::string_view rest = line_end == std::string_view::npos ? "" : head.substr(line_end + 2);
+  while (!rest.empty()) {
+    const size_t end = rest.find("\r\n");
+    const std::string_view field = rest.substr(0, end);
+    rest = end == std::string_view::npos ? "" : rest.substr(end + 2);
+    if (field.empty()) continue;
+    if (field.front() == ' ' || field.front() == '\t')
+      return HeadError{400, "folded header lines are not accepted"};
+    const size_t colon = field.find(':');
+    if (colon == std::string_view::npos || colon == 0 ||
+        field.substr(0, colon).find_first_of(" \t") != std::string_view::npos)
+      return HeadError{400, "a header line is not 'Name: value'"};
+    if (request.headers.size() >= kMaxHeaders)
+      return HeadError{431, "more than " + std::to_string(kMaxHeaders) + " headers"};
+    std::string name = Lower(field.substr(0, colon));
+    const std::string_view value = Trim(field.substr(colon + 1));
+    auto [at, inserted] = request.headers.emplace(name, value);
+    if (!inserted) {
+      if (name == "content-length" && at->second != value)
+        return HeadError{400, "two different Content-Length headers"};
+      if (name != "content-length") at->second += ", " + std::string(value);
     }
   }
+  if (request.headers.count("transfer-encoding"))
+    return HeadError{411, "send the body with a Content-Length, not Transfer-Encoding"};
+  if (auto length = request.headers.find("content-length"); length != request.headers.end()) {
+    const std::string& text = length->second;
+    unsigned long long value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size())
+      return HeadError{400, "Content-Length is not a whole number"};
+    request.content_length = value;
+  }
+  return std::nullopt;
+}
+
+std::string EscapeJson(std::string_view text) {
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -93,8 +189,8 @@ std::string HttpRequest::QueryParameter(const std::string& name) const {
     const size_t end = std::min(query.find('&', start), query.size());
     const std::string_view pair = std::string_view(query).substr(start, end - start);
     const size_t equals = pair.find('=');
-    if (PercentDecode(pair.substr(0, equals)) == name) {
-      return equals == std::string_view::npos ? "" : PercentDecode(pair.substr(equals + 1));
+    if (PercentDecode(pair.substr(0, equals), true) == name) {
+      return equals == std::string_view::npos ? "" : PercentDecode(pair.substr(equals + 1), true);
     }
     start = end + 1;
   }
@@ -114,73 +210,382 @@ HttpResponse HttpResponse::Json(int status, std::string body) {
   return response;
 }
 
+HttpResponse HttpResponse::Error(int status, std::string_view message) {
+  return Json(status, "{\"error\":" + EscapeJson(message) + "}\n");
+}
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+  std::optional<bool> gzip, any;
+  while (!accept_encoding.empty()) {
+    const size_t comma = accept_encoding.find(',');
+    std::string_view item = accept_encoding.substr(0, comma);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
+    const size_t semicolon = item.find(';');
+    const std::string coding = Lower(Trim(item.substr(0, semicolon)));
+    double q = 1;
+    if (semicolon != std::string_view::npos) {
+      std::string_view parameter = Trim(item.substr(semicolon + 1));
+      if (parameter.size() > 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
+          parameter[1] == '=') {
+        parameter.remove_prefix(2);
+        auto [end, error] =
+            std::from_chars(parameter.data(), parameter.data() + parameter.size(), q);
+        if (error != std::errc()) q = 0;
+      }
+    }
+    if (coding == "gzip" || coding == "x-gzip") gzip = q > 0;
+    if (coding == "*") any = q > 0;
+  }
+  return gzip.value_or(any.value_or(false));
+}
+
+// --- the server ------------------------------------------------------------------------------
+
+class Connection;
+
+struct HttpServer::Core {
+  Core(HttpServerOptions options_in, Routes& routes_in)
+      : options(std::move(options_in)), routes(routes_in) {}
+
+  const HttpServerOptions options;
+  Routes& routes;
+  Mutex live_mutex;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> live GUARDED_BY(live_mutex);
+  // Once set nothing more is posted to `io`: a late answer is dropped instead of queueing a
+  // handler that would keep its connection, and so this core, alive for ever.
+  Mutex post_mutex;
+  bool stopped GUARDED_BY(post_mutex) = false;
+  // Last, so that it goes first: handlers it destroys may still reach the members above.
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  bool shut_down = false;  // Shutdown() ran (owner's thread only)
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(std::shared_ptr<HttpServer::Core> core, tcp::socket socket)
+      : core_(std::move(core)),
+        strand_(asio::make_strand(core_->io)),
+        socket_(std::move(socket)),
+        deadline_(strand_),
+        head_(core_->options.max_header_bytes) {}
+
+  ~Connection() {
+    MutexLock lock(core_->live_mutex);
+    core_->live.erase(this);
+  }
+
+  void Start(bool over_capacity) {
+    std::error_code ignored;
+    const auto remote = socket_.remote_endpoint(ignored);
+    request_.peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+    socket_.set_option(tcp::no_delay(true), ignored);
+    asio::dispatch(strand_, [self = shared_from_this(), over_capacity] {
+      if (over_capacity) {
+        self->Finish(HttpResponse::Error(503, "too many connections; try again shortly"));
+        return;
+      }
+      self->ReadHead();
+    });
+  }
+
+  // From any thread: answers the request (once).
+  void Respond(HttpResponse response) {
+    MutexLock lock(core_->post_mutex);
+    if (core_->stopped) return;
+    asio::post(strand_, [self = shared_from_this(), response = std::move(response)]() mutable {
+      self->Finish(std::move(response));
+    });
+  }
+
+  // From any thread: closes the connection now.
+  void Abort() {
+    asio::dispatch(strand_, [self = shared_from_this()] { self->Close(); });
+  }
+
+ private:
+  enum class Phase { kHead, kBody, kHandling, kWriting, kLingering, kClosed };
+
+  void Arm(std::chrono::milliseconds timeout) {
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([self = shared_from_this(), phase = phase_](std::error_code error) {
+      if (error || self->phase_ != phase) return;
+      if (phase == Phase::kHead || phase == Phase::kBody) {
+        self->Finish(HttpResponse::Error(408, "the request was not complete in time"));
+      } else if (phase != Phase::kHandling) {
+        self->Close();
+      }
+    });
+  }
+
+  void ReadHead() {
+    phase_ = Phase::kHead;
+    Arm(core_->options.header_timeout);
+    asio::async_read_until(
+        socket_, head_, "\r\n\r\n",
+        asio::bind_executor(strand_, [self = shared_from_this()](std::error_code error, size_t n) {
+          self->OnHead(error, n);
+        }));
+  }
+
+  void OnHead(std::error_code error, size_t length) {
+    if (phase_ != Phase::kHead) return;
+    if (error == asio::error::not_found) {
+      Finish(HttpResponse::Error(431, "the request head is larger than " +
+                                          std::to_string(core_->options.max_header_bytes) +
+                                          " bytes"));
+      return;
+    }
+    if (error) {
+      Close();
+      return;
+    }
+    const std::string head(asio::buffers_begin(head_.data()),
+                           asio::buffers_begin(head_.data()) + static_cast<long>(length) - 4);
+    head_.consume(length);
+    if (auto problem = ParseHead(head, request_)) {
+      Finish(HttpResponse::Error(problem->status, problem->message));
+      return;
+    }
+    head_only_ = request_.method == "HEAD";
+    if (request_.content_length > core_->options.max_body_bytes) {
+      Finish(HttpResponse::Error(
+          413,
+          "the body is larger than " + std::to_string(core_->options.max_body_bytes) + " bytes"));
+      return;
+    }
+    if (auto answer = core_->routes.Admit(request_)) {
+      Finish(std::move(*answer));
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    phase_ = Phase::kBody;
+    Arm(core_->options.body_timeout);
+    const size_t length = request_.content_length;
+    request_.body.resize(length);
+    // What arrived with the head is the body's beginning.
+    const size_t buffered = std::min(length, head_.size());
+    asio::buffer_copy(asio::buffer(request_.body), head_.data(), buffered);
+    head_.consume(head_.size());
+    if (buffered == length) {
+      Handle();
+      return;
+    }
+    auto read = [self = shared_from_this(), buffered, length] {
+      asio::async_read(self->socket_,
+                       asio::buffer(self->request_.body.data() + buffered, length - buffered),
+                       asio::bind_executor(self->strand_, [self](std::error_code error, size_t) {
+                         if (self->phase_ != Phase::kBody) return;
+                         if (error) {
+                           self->Close();
+                           return;
+                         }
+                         self->Handle();
+                       }));
+    };
+    if (Lower(request_.Header("Expect")) == "100-continue") {
+      auto interim = std::make_shared<const std::string>("HTTP/1.1 100 Continue\r\n\r\n");
+      asio::async_write(socket_, asio::buffer(*interim),
+                        asio::bind_executor(strand_, [self = shared_from_this(), interim, read](
+                                                         std::error_code error, size_t) {
+                          if (error) {
+                            self->Close();
+                            return;
+                          }
+                          read();
+                        }));
+      return;
+    }
+    read();
+  }
+
+  void Handle() {
+    phase_ = Phase::kHandling;
+    deadline_.cancel();
+    core_->routes.Handle(std::move(request_), [self = shared_from_this()](HttpResponse response) {
+      self->Respond(std::move(response));
+    });
+  }
+
+  void Finish(HttpResponse response) {
+    if (phase_ == Phase::kWriting || phase_ == Phase::kLingering || phase_ == Phase::kClosed)
+      return;
+    phase_ = Phase::kWriting;
+    Arm(core_->options.write_timeout);
+    response_ = std::move(response);
+    size_t length = 0;
+    for (const auto& part : response_.body_parts) length += part->size();
+    head_text_ = "HTTP/1.1 " + std::to_string(response_.status) + " " + Reason(response_.status) +
+                 "\r\nContent-Type: " + response_.content_type +
+                 "\r\nContent-Length: " + std::to_string(length) + "\r\nConnection: close\r\n";
+    for (const auto& [name, value] : response_.headers) head_text_ += name + ": " + value + "\r\n";
+    head_text_ += "\r\n";
+    std::vector<asio::const_buffer> buffers{asio::buffer(head_text_)};
+    if (!head_only_) {
+      for (const auto& part : response_.body_parts) buffers.push_back(asio::buffer(*part));
+    }
+    asio::async_write(
+        socket_, buffers,
+        asio::bind_executor(strand_, [self = shared_from_this()](std::error_code error, size_t) {
+          if (error) {
+            self->Close();
+            return;
+          }
+          self->Linger();
+        }));
+  }
+
+  // Half-closes and reads what the client still sends (a body we did not want) until it
+  // closes too, so that it reads our answer instead of a reset.
+  void Linger() {
+    phase_ = Phase::kLingering;
+    response_ = {};
+    std::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    Arm(std::chrono::milliseconds(2000));
+    DrainOnce();
+  }
+
+  void DrainOnce() {
+    socket_.async_read_some(
+        asio::buffer(drain_),
+        asio::bind_executor(strand_, [self = shared_from_this()](std::error_code error, size_t) {
+          if (self->phase_ != Phase::kLingering) return;
+          if (error) {
+            self->Close();
+            return;
+          }
+          self->DrainOnce();
+        }));
+  }
+
+  void Close() {
+    if (phase_ == Phase::kClosed) return;
+    phase_ = Phase::kClosed;
+    std::error_code ignored;
+    deadline_.cancel();
+    socket_.close(ignored);
+  }
+
+  const std::shared_ptr<HttpServer::Core> core_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  tcp::socket socket_;
+  asio::steady_timer deadline_;
+  asio::streambuf head_;
+  HttpRequest request_;
+  HttpResponse response_;
+  std::string head_text_;
+  std::array<char, 16384> drain_{};
+  Phase phase_ = Phase::kHead;
+  bool head_only_ = false;
+};
+
+namespace {
+
+void Accept(const std::shared_ptr<HttpServer::Core>& core) {
+  core->acceptor.async_accept(
+      [weak = std::weak_ptr<HttpServer::Core>(core)](std::error_code error, tcp::socket socket) {
+        auto core = weak.lock();
+        if (!core) return;
+        if (error == asio::error::operation_aborted || !core->acceptor.is_open()) return;
+        if (!error) {
+          auto connection = std::make_shared<Connection>(core, std::move(socket));
+          bool over_capacity;
+          {
+            MutexLock lock(core->live_mutex);
+            over_capacity = core->live.size() >= core->options.max_connections;
+            core->live.emplace(connection.get(), connection);
+          }
+          connection->Start(over_capacity);
+        }
+        Accept(core);  // also after EMFILE and the like: the next accept may succeed
+      });
+}
+
+Result<tcp::endpoint> Resolve(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::Error("listen " + listen + " is not host:port");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  int port = 0;
+  const std::string port_text = listen.substr(colon + 1);
+  auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (error != std::errc() || end != port_text.data() + port_text.size() || port < 0 ||
+      port > 65535)
+    return Status::Error("listen " + listen + " has no port number");
+  std::error_code code;
+  const auto address = host.empty() ? asio::ip::address(asio::ip::address_v4::any())
+                                    : asio::ip::make_address(host, code);
+  if (code) return Status::Error("listen " + listen + ": " + host + " is not an IP address");
+  return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
-                                                      Handler handler) {
-  static const bool initialised = mg_init_library(0) != 0;
-  (void)initialised;
-  std::unique_ptr<HttpServer> server(new HttpServer(options, std::move(handler)));
-  const std::string threads = std::to_string(options.threads);
-  const std::string timeout = std::to_string(options.request_timeout_ms);
-  const char* civet_options[] = {"listening_ports",
-                                 server->options_.listen.c_str(),
-                                 "num_threads",
-                                 threads.c_str(),
-                                 "request_timeout_ms",
-                                 timeout.c_str(),
-                                 "enable_keep_alive",
-                                 "yes",
-                                 nullptr};
-  mg_callbacks callbacks{};
-  callbacks.log_message = [](const mg_connection*, const char*) { return 1; };  // we log ourselves
-  server->context_ = mg_start(&callbacks, server.get(), civet_options);
-  if (server->context_ == nullptr) {
-    return Status::Error("cannot listen on " + options.listen +
+                                                      Routes& routes) {
+  auto endpoint = Resolve(options.listen);
+  if (!endpoint.ok()) return endpoint.status();
+  auto core = std::make_shared<Core>(options, routes);
+  std::error_code error;
+  core->acceptor.open(endpoint->protocol(), error);
+  if (!error) core->acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) core->acceptor.bind(*endpoint, error);
+  if (!error) core->acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return Status::Error("cannot listen on " + options.listen + ": " + error.message() +
                          " (in use, or not an address of this machine)");
   }
-  mg_set_request_handler(server->context_, "/", &HttpServer::Dispatch, server.get());
-  mg_server_port ports[4];
-  const int count = mg_get_server_ports(server->context_, 4, ports);
-  if (count > 0) server->port_ = ports[0].port;
+  std::unique_ptr<HttpServer> server(new HttpServer(core));
+  server->port_ = core->acceptor.local_endpoint().port();
+  Accept(core);
+  for (int i = 0; i < std::max(1, options.threads); ++i) {
+    server->threads_.emplace_back([core] { core->io.run(); });
+  }
   return server;
 }
 
-HttpServer::~HttpServer() {
-  if (context_ != nullptr) mg_stop(context_);
-}
-
-int HttpServer::Dispatch(mg_connection* connection, void* self) {
-  auto* server = static_cast<HttpServer*>(self);
-  const mg_request_info* info = mg_get_request_info(connection);
-  HttpRequest request;
-  request.method = info->request_method ? info->request_method : "";
-  request.path = info->local_uri ? info->local_uri : "/";
-  request.query = info->query_string ? info->query_string : "";
-  for (int i = 0; i < info->num_headers; ++i) {
-    request.headers[Lower(info->http_headers[i].name)] = info->http_headers[i].value;
+void HttpServer::Shutdown(std::chrono::milliseconds grace) {
+  if (core_->shut_down) return;
+  core_->shut_down = true;
+  asio::post(core_->io, [core = core_] {
+    std::error_code ignored;
+    core->acceptor.close(ignored);
+  });
+  const auto give_up = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < give_up) {
+    {
+      MutexLock lock(core_->live_mutex);
+      if (core_->live.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (info->content_length > 0 &&
-      static_cast<size_t>(info->content_length) > server->options_.max_body_bytes) {
-    Send(connection, HttpResponse::Json(413, "{\"error\":\"the body is larger than " +
-                                                 std::to_string(server->options_.max_body_bytes) +
-                                                 " bytes\"}"));
-    return 413;
+  {
+    MutexLock lock(core_->post_mutex);
+    core_->stopped = true;
   }
-  // On the heap: civetweb's worker threads have small stacks.
-  std::vector<char> buffer(64 * 1024);
-  while (true) {
-    const int read = mg_read(connection, buffer.data(), buffer.size());
-    if (read <= 0) break;
-    request.body.append(buffer.data(), static_cast<size_t>(read));
-    if (request.body.size() > server->options_.max_body_bytes) {  // chunked bodies have no length
-      Send(connection, HttpResponse::Json(413, "{\"error\":\"the body is larger than " +
-                                                   std::to_string(server->options_.max_body_bytes) +
-                                                   " bytes\"}"));
-      return 413;
+  std::vector<std::shared_ptr<Connection>> remaining;
+  {
+    MutexLock lock(core_->live_mutex);
+    for (auto& [pointer, weak] : core_->live) {
+      if (auto connection = weak.lock()) remaining.push_back(std::move(connection));
     }
   }
-  HttpResponse response = server->handler_(request);
-  Send(connection, response);
-  return response.status;
+  for (auto& connection : remaining) connection->Abort();
+  remaining.clear();
+  // With the acceptor and every socket closed the threads run out of work and return; what
+  // they left queued (answers posted before `stopped`) is run here, on closed sockets.
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+  core_->io.restart();
+  core_->io.run();
 }
+
+HttpServer::~HttpServer() { Shutdown(std::chrono::milliseconds(0)); }
 
 }  // namespace ptmon

@@ -1,27 +1,35 @@
-// A small HTTP server on civetweb (which prometheus-cpp already brings): a fixed pool of
-// threads, a request timeout, a body limit enforced before the body is read, and one handler
-// for every path. Handlers run on civetweb's threads and must be thread-safe.
+// A small HTTP/1.1 server on Asio, event-driven so that a slow or idle client costs a socket and
+// a timer, never a thread: 16 slowloris connections cannot delay /metrics. One request per
+// connection (every answer carries `Connection: close`). The routes see the request head before
+// any of the body is read, so a wrong method, path, token or length is answered without taking
+// the body into memory. HEAD gets the headers of GET without the body. Every request is answered
+// with a status or, when the client stops talking, closed after a deadline.
+//
+// Thread-safety: handlers run on the server's threads, a connection's steps one at a time; the
+// routes must be thread-safe. `Respond` may be called from any thread, once.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <ptmon/base/status.h>
-
-struct mg_context;
-struct mg_connection;
 
 namespace ptmon {
 
 struct HttpRequest {
   std::string method;
-  std::string path;
+  std::string path;  // percent-decoded; "*" for `OPTIONS *`
   std::string query;
   std::map<std::string, std::string> headers;  // names in lower case
-  std::string body;
+  size_t content_length = 0;
+  std::string body;  // empty until the routes admitted the request
+  std::string peer;  // address:port of the client
   std::string Header(const std::string& name) const;
   std::string QueryParameter(const std::string& name) const;
 };
@@ -34,36 +42,60 @@ struct HttpResponse {
 
   static HttpResponse Text(int status, std::string body);
   static HttpResponse Json(int status, std::string body);
+  // {"error": message}, with the message escaped.
+  static HttpResponse Error(int status, std::string_view message);
 };
+
+// Whether an Accept-Encoding header accepts gzip: `gzip` or `*` with a q-value above 0.
+bool AcceptsGzip(std::string_view accept_encoding);
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:10150";
-  int threads = 8;
+  int threads = 4;
   size_t max_body_bytes = 64u << 20;
-  int request_timeout_ms = 10000;
+  size_t max_header_bytes = 16u << 10;
+  size_t max_connections = 1024;  // beyond it new connections get 503 at once
+  // From accept to the end of the headers, and from there to the end of the body.
+  std::chrono::milliseconds header_timeout{5000};
+  std::chrono::milliseconds body_timeout{30000};
+  // For writing the answer (a client that stops reading a large /metrics is cut off).
+  std::chrono::milliseconds write_timeout{60000};
 };
 
 class HttpServer {
  public:
-  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  using Respond = std::function<void(HttpResponse)>;
 
-  // Binds and starts serving; fails naming the address when it cannot bind.
+  class Routes {
+   public:
+    virtual ~Routes() = default;
+    // Called with the head (no body yet). A response answers the request without reading the
+    // body; nothing means "read the body, then Handle".
+    virtual std::optional<HttpResponse> Admit(const HttpRequest& head) = 0;
+    // Called with the whole body for requests Admit let through.
+    virtual void Handle(HttpRequest request, Respond respond) = 0;
+  };
+
+  // Binds and starts serving; fails naming the address when it cannot bind. `routes` must
+  // outlive the server.
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
-                                                   Handler handler);
-  ~HttpServer();  // stops accepting and waits for requests in flight
+                                                   Routes& routes);
+  // Stops accepting, gives requests in flight up to `grace` to finish, closes the rest and
+  // joins the threads. Idempotent; the destructor calls it with no grace.
+  void Shutdown(std::chrono::milliseconds grace);
+  ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const { return port_; }
 
- private:
-  HttpServer(HttpServerOptions options, Handler handler)
-      : options_(std::move(options)), handler_(std::move(handler)) {}
-  static int Dispatch(mg_connection* connection, void* self);
+  struct Core;
 
-  HttpServerOptions options_;
-  Handler handler_;
-  mg_context* context_ = nullptr;
+ private:
+  explicit HttpServer(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+
+  std::shared_ptr<Core> core_;
+  std::vector<std::thread> threads_;
   int port_ = 0;
 };
 

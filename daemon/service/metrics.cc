@@ -351,11 +351,6 @@ std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& ev
   return out;
 }
 
-ServiceMetrics::ServiceMetrics(std::vector<std::string> alertmanagers)
-    : alertmanagers_(std::move(alertmanagers)),
-      deliveries_(new std::atomic<long long>[alertmanagers_.size() + 1]()),
-      failures_(new std::atomic<long long>[alertmanagers_.size() + 1]()) {}
-
 void ServiceMetrics::CountIngest(std::string_view result, size_t values, double now_seconds) {
   if (result == "applied") {
     ++files_applied_;
@@ -374,64 +369,78 @@ void ServiceMetrics::SetLastErrors(std::string_view source, int errors) {
   (source == "api" ? api_errors_ : inbox_errors_).store(errors);
 }
 
-void ServiceMetrics::SetReload(bool success, double now_seconds) {
-  reload_success_.store(success ? 1 : 0);
-  if (success) reload_timestamp_.store(now_seconds);
+DeliveryCounters::DeliveryCounters(std::vector<std::string> alertmanagers,
+                                   const DeliveryCounters* previous)
+    : alertmanagers_(std::move(alertmanagers)),
+      deliveries_(new std::atomic<long long>[alertmanagers_.size() + 1]()),
+      failures_(new std::atomic<long long>[alertmanagers_.size() + 1]()) {
+  if (previous == nullptr) return;
+  for (size_t i = 0; i < alertmanagers_.size(); ++i) {
+    const auto& old = previous->alertmanagers_;
+    const auto found = std::find(old.begin(), old.end(), alertmanagers_[i]);
+    if (found == old.end()) continue;
+    const auto at = static_cast<size_t>(found - old.begin());
+    deliveries_[i].store(previous->deliveries_[at].load());
+    failures_[i].store(previous->failures_[at].load());
+  }
 }
 
-void ServiceMetrics::SetAlerts(int pending, int firing, int resolved) {
-  pending_.store(pending);
-  firing_.store(firing);
-  resolved_.store(resolved);
-}
-
-void ServiceMetrics::CountDelivery(size_t alertmanager, bool success) {
+void DeliveryCounters::Count(size_t alertmanager, bool success) {
   if (alertmanager >= alertmanagers_.size()) return;
   ++deliveries_[alertmanager];
   if (!success) ++failures_[alertmanager];
 }
 
-std::string ServiceMetrics::Render(std::string_view version, std::string_view catalog_sha256,
-                                   int year) const {
+std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters,
+                                 const DeliveryCounters& deliveries) {
   std::string out;
   Exposition metrics(out);
   metrics.Family("ptmon_build_info", "gauge", "ptmon's version, value 1.");
-  metrics.Sample({"version", version}, 1);
+  metrics.Sample({"version", facts.version}, 1);
   metrics.Family("ptmon_catalog_info", "gauge", "The catalogue being evaluated, value 1.");
-  metrics.Sample({"sha256", catalog_sha256, "year", std::to_string(year)}, 1);
+  metrics.Sample({"sha256", facts.catalog_sha256, "year", std::to_string(facts.year)}, 1);
   metrics.Family("ptmon_ingest_files_total", "counter", "Report files processed, by result.");
-  metrics.Sample({"result", "applied"}, static_cast<double>(files_applied_.load()));
-  metrics.Sample({"result", "duplicate"}, static_cast<double>(files_duplicate_.load()));
-  metrics.Sample({"result", "rejected"}, static_cast<double>(files_rejected_.load()));
-  metrics.Sample({"result", "failed"}, static_cast<double>(files_failed_.load()));
+  metrics.Sample({"result", "applied"}, static_cast<double>(counters.files_applied_.load()));
+  metrics.Sample({"result", "duplicate"}, static_cast<double>(counters.files_duplicate_.load()));
+  metrics.Sample({"result", "rejected"}, static_cast<double>(counters.files_rejected_.load()));
+  metrics.Sample({"result", "failed"}, static_cast<double>(counters.files_failed_.load()));
   metrics.Family("ptmon_ingest_values_total", "counter", "Values applied from accepted files.");
-  metrics.Sample({}, static_cast<double>(values_.load()));
+  metrics.Sample({}, static_cast<double>(counters.values_.load()));
   metrics.Family("ptmon_ingest_last_success_timestamp_seconds", "gauge",
                  "When a file was last applied (Unix time); 0 when none ever was.");
-  metrics.Sample({}, last_ingest_success_.load());
+  metrics.Sample({}, counters.last_ingest_success_.load());
   metrics.Family(
       "ptmon_ingest_last_file_errors", "gauge",
       "Problems found in the last file from each source (inbox, api); 0 when it was accepted.");
-  metrics.Sample({"source", "api"}, api_errors_.load());
-  metrics.Sample({"source", "inbox"}, inbox_errors_.load());
+  metrics.Sample({"source", "api"}, counters.api_errors_.load());
+  metrics.Sample({"source", "inbox"}, counters.inbox_errors_.load());
   metrics.Family("ptmon_config_reload_success", "gauge",
                  "1 when the last configuration load or reload succeeded.");
-  metrics.Sample({}, reload_success_.load());
+  metrics.Sample({}, facts.reload_success ? 1 : 0);
   metrics.Family("ptmon_config_reload_timestamp_seconds", "gauge",
                  "When the configuration and catalogue were last loaded successfully (Unix time).");
-  metrics.Sample({}, reload_timestamp_.load());
+  metrics.Sample({}, facts.reload_timestamp);
+  metrics.Family("ptmon_store_check_timestamp_seconds", "gauge",
+                 "When the database's integrity was last checked (at start-up; Unix time).");
+  metrics.Sample({}, facts.store_check_timestamp);
+  metrics.Family("ptmon_store_check_duration_seconds", "gauge",
+                 "How long the last integrity check of the database took.");
+  metrics.Sample({}, facts.store_check_seconds);
   metrics.Family("ptmon_alerts", "gauge", "Alerts by state.");
-  metrics.Sample({"state", "firing"}, firing_.load());
-  metrics.Sample({"state", "pending"}, pending_.load());
-  metrics.Sample({"state", "resolved"}, resolved_.load());
+  metrics.Sample({"state", "firing"}, facts.alerts_firing);
+  metrics.Sample({"state", "pending"}, facts.alerts_pending);
+  metrics.Sample({"state", "resolved"}, facts.alerts_resolved);
+  const auto& alertmanagers = deliveries.alertmanagers_;
   metrics.Family("ptmon_alert_deliveries_total", "counter", "Deliveries to each Alertmanager.");
-  for (size_t i = 0; i < alertmanagers_.size(); ++i) {
-    metrics.Sample({"alertmanager", alertmanagers_[i]}, static_cast<double>(deliveries_[i].load()));
+  for (size_t i = 0; i < alertmanagers.size(); ++i) {
+    metrics.Sample({"alertmanager", alertmanagers[i]},
+                   static_cast<double>(deliveries.deliveries_[i].load()));
   }
   metrics.Family("ptmon_alert_delivery_failures_total", "counter",
                  "Failed deliveries to each Alertmanager.");
-  for (size_t i = 0; i < alertmanagers_.size(); ++i) {
-    metrics.Sample({"alertmanager", alertmanagers_[i]}, static_cast<double>(failures_[i].load()));
+  for (size_t i = 0; i < alertmanagers.size(); ++i) {
+    metrics.Sample({"alertmanager", alertmanagers[i]},
+                   static_cast<double>(deliveries.failures_[i].load()));
   }
   return out;
 }

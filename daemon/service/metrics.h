@@ -59,32 +59,59 @@ class MetricsExposition {
 std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& evaluation,
                                     double evaluation_seconds, double evaluated_at_seconds);
 
-// Counters and gauges about ptmon itself. Thread-safe: updated by the service loop and the
-// notifier, rendered by HTTP threads.
+struct DaemonFacts;
+class DeliveryCounters;
+
+// Counters about ptmon's work that live as long as the process, whatever is reloaded.
+// Thread-safe: updated by the service loop, read by HTTP threads.
 class ServiceMetrics {
  public:
-  explicit ServiceMetrics(std::vector<std::string> alertmanagers);
-
   void CountIngest(std::string_view result, size_t values, double now_seconds);
   void SetLastErrors(std::string_view source, int errors);  // inbox | api
   void SetLastIngestSuccess(double seconds) { last_ingest_success_.store(seconds); }
-  void SetReload(bool success, double now_seconds);
-  void SetAlerts(int pending, int firing, int resolved);
-  void CountDelivery(size_t alertmanager, bool success);
-
-  std::string Render(std::string_view version, std::string_view catalog_sha256, int year) const;
 
  private:
-  std::vector<std::string> alertmanagers_;
+  friend std::string RenderServiceMetrics(const DaemonFacts&, const ServiceMetrics&,
+                                          const DeliveryCounters&);
   std::atomic<long long> files_applied_{0}, files_duplicate_{0}, files_rejected_{0},
       files_failed_{0};
   std::atomic<long long> values_{0};
   std::atomic<int> inbox_errors_{0}, api_errors_{0};
   std::atomic<double> last_ingest_success_{0};
-  std::atomic<int> reload_success_{1};
-  std::atomic<double> reload_timestamp_{0};
-  std::atomic<int> pending_{0}, firing_{0}, resolved_{0};
+};
+
+// Deliveries to each Alertmanager of one configured list. A reload with another list makes a
+// new object, which starts from the counts the previous one had for the URLs it keeps (counters
+// do not reset for an Alertmanager that stays). Thread-safe: counted on the notifier's thread.
+class DeliveryCounters {
+ public:
+  explicit DeliveryCounters(std::vector<std::string> alertmanagers,
+                            const DeliveryCounters* previous = nullptr);
+  void Count(size_t alertmanager, bool success);
+  const std::vector<std::string>& alertmanagers() const { return alertmanagers_; }
+
+ private:
+  friend std::string RenderServiceMetrics(const DaemonFacts&, const ServiceMetrics&,
+                                          const DeliveryCounters&);
+  const std::vector<std::string> alertmanagers_;
   std::unique_ptr<std::atomic<long long>[]> deliveries_, failures_;
 };
+
+// What a published snapshot says about the daemon itself; fixed with the snapshot, so a scrape
+// never pairs one catalogue's series with another load's reload result.
+struct DaemonFacts {
+  std::string version;
+  std::string catalog_sha256;
+  int year = 0;
+  bool reload_success = true;
+  double reload_timestamp = 0;  // of the last successful load
+  int alerts_pending = 0, alerts_firing = 0, alerts_resolved = 0;
+  double store_check_timestamp = 0;  // the start-up integrity check of the database
+  double store_check_seconds = 0;
+};
+
+// The few lines about ptmon itself, rendered per scrape.
+std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters,
+                                 const DeliveryCounters& deliveries);
 
 }  // namespace ptmon

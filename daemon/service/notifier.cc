@@ -10,27 +10,31 @@ namespace {
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
-std::string AlertsUrl(std::string base) {
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/api/v2/alerts";
+std::vector<std::string> AlertsUrls(std::vector<std::string> alertmanagers) {
+  for (auto& base : alertmanagers) {
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    base += "/api/v2/alerts";
+  }
+  return alertmanagers;
 }
 
 }  // namespace
 
 Notifier::Notifier(std::vector<std::string> alertmanagers, std::chrono::milliseconds max_backoff,
                    std::function<void(size_t, bool)> on_delivery)
-    : max_backoff_(max_backoff), on_delivery_(std::move(on_delivery)) {
-  for (auto& url : alertmanagers) {
-    Target target;
-    target.url = AlertsUrl(std::move(url));
-    targets_.push_back(std::move(target));
+    : urls_(AlertsUrls(std::move(alertmanagers))),
+      max_backoff_(max_backoff),
+      on_delivery_(std::move(on_delivery)) {
+  {
+    MutexLock lock(mutex_);
+    targets_.resize(urls_.size());
   }
-  if (!targets_.empty()) thread_ = std::thread([this] { Run(); });
+  if (!urls_.empty()) thread_ = std::thread([this] { Run(); });
 }
 
 Notifier::~Notifier() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
@@ -38,9 +42,9 @@ Notifier::~Notifier() {
 }
 
 void Notifier::Submit(std::string payload) {
-  if (targets_.empty()) return;
+  if (urls_.empty()) return;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     payload_ = std::move(payload);
     for (auto& target : targets_) {
       target.pending = true;
@@ -51,12 +55,18 @@ void Notifier::Submit(std::string payload) {
   changed_.notify_all();
 }
 
+bool Notifier::AllDelivered() const {
+  return std::none_of(targets_.begin(), targets_.end(),
+                      [](const Target& t) { return !!t.pending; });
+}
+
 bool Notifier::Flush(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] {
-    return std::none_of(targets_.begin(), targets_.end(),
-                        [](const Target& t) { return t.pending; });
-  });
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mutex_);
+  while (!AllDelivered()) {
+    if (changed_.wait_until(mutex_, give_up) == std::cv_status::timeout) return AllDelivered();
+  }
+  return true;
 }
 
 bool Notifier::Post(const std::string& url, const std::string& payload) {
@@ -80,7 +90,7 @@ bool Notifier::Post(const std::string& url, const std::string& payload) {
 }
 
 void Notifier::Run() {
-  std::unique_lock lock(mutex_);
+  mutex_.Lock();
   while (!stopping_) {
     auto now = std::chrono::steady_clock::now();
     auto wake = now + std::chrono::hours(1);
@@ -93,11 +103,10 @@ void Notifier::Run() {
         continue;
       }
       const std::string payload = payload_;
-      const std::string url = target.url;
-      lock.unlock();
-      const bool success = Post(url, payload);
+      mutex_.Unlock();  // never hold the lock across the network
+      const bool success = Post(urls_[i], payload);
       if (on_delivery_) on_delivery_(i, success);
-      lock.lock();
+      mutex_.Lock();
       attempted = true;
       if (success) {
         target.backoff = std::chrono::milliseconds(0);
@@ -112,8 +121,9 @@ void Notifier::Run() {
       changed_.notify_all();  // Flush waiters
       continue;
     }
-    changed_.wait_until(lock, wake);
+    changed_.wait_until(mutex_, wake);
   }
+  mutex_.Unlock();
 }
 
 }  // namespace ptmon

@@ -7,10 +7,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <ptmon/base/mutex.h>
 
 namespace ptmon {
 
@@ -23,7 +24,7 @@ class Notifier {
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
 
-  bool HasTargets() const { return !targets_.empty(); }
+  bool HasTargets() const { return !urls_.empty(); }
   // Replaces whatever was waiting: every Alertmanager receives this payload next.
   void Submit(std::string payload);
   // Waits until every Alertmanager has the latest payload or `timeout` passes; for shutdown.
@@ -31,21 +32,24 @@ class Notifier {
 
  private:
   struct Target {
-    std::string url;  // …/api/v2/alerts
     bool pending = false;
     std::chrono::milliseconds backoff{0};
     std::chrono::steady_clock::time_point next_attempt;
   };
-  void Run();
+  void Run() EXCLUDES(mutex_);
   static bool Post(const std::string& url, const std::string& payload);
+  bool AllDelivered() const REQUIRES(mutex_);
 
-  std::vector<Target> targets_;
-  std::chrono::milliseconds max_backoff_;
-  std::function<void(size_t, bool)> on_delivery_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::string payload_;
-  bool stopping_ = false;
+  // Fixed at construction.
+  const std::vector<std::string> urls_;  // …/api/v2/alerts, one per Alertmanager
+  const std::chrono::milliseconds max_backoff_;
+  const std::function<void(size_t, bool)> on_delivery_;
+
+  mutable Mutex mutex_;
+  std::condition_variable_any changed_;
+  std::vector<Target> targets_ GUARDED_BY(mutex_);  // parallel to urls_
+  std::string payload_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

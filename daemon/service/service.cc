@@ -1,196 +1,258 @@
 #include "service.h"
 
+#include <csignal>
 #include <filesystem>
-#include <future>
-#include <mutex>
+#include <thread>
 
 #include <asio.hpp>
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
-#include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/ingest/ingestor.h>
-#include <ptmon/reports/reports.h>
 #include <ptmon/storage/store.h>
 
 #include "alerts.h"
 #include "http_server.h"
+#include "inbox_watcher.h"
 #include "metrics.h"
 #include "notifier.h"
+#include "routes.h"
 #include "systemd_notify.h"
-#include "write_api.h"
 
 namespace ptmon {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-using Clock_ = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
-double Seconds(Clock_::time_point since) {
-  return std::chrono::duration<double>(Clock_::now() - since).count();
+double SecondsSince(Steady::time_point since) {
+  return std::chrono::duration<double>(Steady::now() - since).count();
 }
 
-// What HTTP threads serve: immutable once published.
-struct Snapshot {
+sigset_t ServiceSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+// Databases up to this size get the full integrity check at start-up; larger ones the quick
+// check, which reads every page but skips the index cross-check.
+constexpr uintmax_t kFullCheckUpTo = 64u << 20;
+
+AlertSettings AlertSettingsOf(const DaemonConfig& config) {
+  AlertSettings settings;
+  settings.for_duration = config.alert_for;
+  settings.resend_interval = config.alert_resend;
+  settings.resolved_retention = config.alert_resolved_retention;
+  settings.ingest_stale_after = config.ingest_stale_after;
+  settings.external_url = config.ExternalUrl();
+  return settings;
+}
+
+std::string AlertsJson(const AlertBook& book) {
+  Json list = Json::array();
+  for (const auto& [fingerprint, alert] : book.alerts()) {
+    list.push_back(
+        {{"labels", alert.labels},
+         {"annotations", alert.annotations},
+         {"state", AlertPhaseName(alert.phase)},
+         {"activeSince", FormatRfc3339(alert.active_since)},
+         {"startsAt", alert.phase == AlertPhase::kPending ? Json(nullptr)
+                                                          : Json(FormatRfc3339(alert.fired_at))},
+         {"endsAt", alert.phase == AlertPhase::kResolved ? Json(FormatRfc3339(alert.resolved_at))
+                                                         : Json(nullptr)},
+         {"generatorURL", alert.generator_url}});
+  }
+  return Json{{"alerts", list}}.dump(2);
+}
+
+void LogDiagnostics(const Diagnostics& diagnostics) {
+  for (const auto& diagnostic : diagnostics.all()) {
+    if (diagnostic.severity == Severity::kError)
+      spdlog::error("{}", diagnostic.ToString());
+    else
+      spdlog::warn("{}", diagnostic.ToString());
+  }
+}
+
+}  // namespace
+
+void BlockServiceSignals() {
+  const sigset_t signals = ServiceSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+void UnblockServiceSignals() {
+  const sigset_t signals = ServiceSignals();
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+}
+
+// Everything one configuration load makes, replaced together on reload: the routes and the
+// evaluation never see one load's catalogue with another's index or settings.
+struct Generation {
+  std::shared_ptr<const DaemonConfig> config;
   std::shared_ptr<const Catalog> catalog;
-  std::shared_ptr<const Evaluation> evaluation;
-  std::shared_ptr<const MetricsExposition::Parts> metrics;
-  std::shared_ptr<const std::string> alerts;
+  std::unique_ptr<ActualsIndex> actuals;
+  std::unique_ptr<Evaluator> evaluator;
+  std::unique_ptr<Ingestor> ingestor;  // refers to *catalog and the store
 };
 
-class Service {
- public:
-  Service(ServeOptions options, const Clock& clock)
-      : options_(std::move(options)),
-        config_(options_.config),
-        clock_(clock),
-        signals_(io_),
-        evaluation_timer_(io_),
-        rescan_timer_(io_),
-        settle_timer_(io_),
-        resend_timer_(io_),
-        inotify_(io_) {}
+struct Service::Impl {
+  Impl(ServeOptions options_in, const Clock& clock_in)
+      : options(std::move(options_in)),
+        clock(clock_in),
+        signals(io),
+        evaluation_timer(io),
+        resend_timer(io),
+        routes(
+            snapshots,
+            [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
+              IngestOnLoop(std::move(name), std::move(body), std::move(done));
+            },
+            clock) {}
 
-  int Run() {
-    const double started = UnixSeconds(clock_.Now());
-    if (!LoadEverything(config_)) return 1;
-    metrics_->SetReload(true, started);
-    if (Status status = StartHttp(); !status.ok()) {
-      spdlog::error("{}", status.message());
-      return 1;
+  // --- the launch sequence --------------------------------------------------------------------
+
+  Status Start() {
+    started_at = UnixSeconds(clock.Now());
+    const DaemonConfig& config = options.config;
+    if (options.handle_signals) {
+      // The handlers exist from here on; a signal that arrived earlier was held pending (main
+      // blocked them) and is delivered now, to be handled once the loop runs.
+      signals.add(SIGTERM);
+      signals.add(SIGINT);
+      signals.add(SIGHUP);
+      UnblockServiceSignals();
+      WaitForSignal();
     }
-    Evaluate();
-    ready_ = true;
-    StartWatching();
-    signals_.add(SIGTERM);
-    signals_.add(SIGINT);
-    signals_.add(SIGHUP);
-    WaitForSignal();
+    if (Status status = StartHttp(config); !status.ok()) return status.WithContext("starting HTTP");
+    if (Status status = OpenStore(config); !status.ok()) return status;
+    layout = InboxLayout::ForDataDir(config.data_dir);
+    if (Status created = layout.Create(); !created.ok()) return created;
+    auto loaded = Load(config);
+    if (!loaded.ok()) return loaded.status().WithContext("loading the catalogue");
+    Adopt(std::move(loaded).value());
+    if (Status restored = alerts->Load(*store); !restored.ok()) {
+      spdlog::warn("alert state could not be read, starting afresh: {}", restored.message());
+    }
+    auto last = store->LastAppliedAt();
+    last_ingest =
+        last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
+    counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
+    reload_success = true;
+    reload_timestamp = started_at;
+    Evaluate();  // publishes the first snapshot: every endpoint answers from here on
+    watcher = std::make_unique<InboxWatcher>(
+        io, layout.inbox, clock, InboxTiming(*generation.config), [this](const std::string& path) {
+          Absorb(generation.ingestor->IngestFile(path), "inbox");
+        });
+    watcher->Start();
     ScheduleEvaluation();
-    ScheduleRescan();
     ScheduleResend();
-    ProcessInbox();
-    spdlog::info("ptmon {} serving {} projects, {} indicators on {} (data in {})", options_.version,
-                 catalog_->projects.size(), catalog_->IndicatorCount(), config_.listen,
-                 config_.data_dir);
-    NotifySystemd("READY=1\nSTATUS=serving " + std::to_string(catalog_->IndicatorCount()) +
-                  " indicators");
-    io_.run();
-    return 0;
+    spdlog::info("ptmon {} serving {} projects, {} indicators on {} (data in {})", options.version,
+                 generation.catalog->projects.size(), generation.catalog->IndicatorCount(),
+                 config.listen, config.data_dir);
+    NotifySystemd("READY=1\nSTATUS=serving " +
+                  std::to_string(generation.catalog->IndicatorCount()) + " indicators");
+    return Status::Ok();
   }
 
- private:
-  // --- loading and reloading -------------------------------------------------------------
+  Status StartHttp(const DaemonConfig& config) {
+    HttpServerOptions http_options;
+    http_options.listen = config.listen;
+    http_options.threads = config.http_threads;
+    http_options.max_body_bytes = config.max_body_bytes;
+    http_options.header_timeout = config.http_request_timeout;
+    auto server = HttpServer::Start(http_options, routes);
+    if (!server.ok()) return server.status();
+    http = std::move(server).value();
+    return Status::Ok();
+  }
 
-  struct Loaded {
-    std::shared_ptr<const Catalog> catalog;
-    std::unique_ptr<ActualsIndex> actuals;
-  };
+  Status OpenStore(const DaemonConfig& config) {
+    std::error_code error;
+    std::filesystem::create_directories(config.data_dir, error);
+    if (error) {
+      return Status::Error("cannot create the data directory " + config.data_dir + ": " +
+                           error.message());
+    }
+    const std::string path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
+    const uintmax_t size = std::filesystem::file_size(path, error);
+    StoreOptions store_options;
+    store_options.check =
+        !error && size > kFullCheckUpTo ? IntegrityCheck::kQuick : IntegrityCheck::kFull;
+    const auto check_start = Steady::now();
+    auto opened = Store::Open(path, store_options);
+    if (!opened.ok()) return opened.status();
+    store_check_seconds = SecondsSince(check_start);
+    store_check_timestamp = UnixSeconds(clock.Now());
+    spdlog::info("database {} checked ({} check) in {:.3f} s", path,
+                 store_options.check == IntegrityCheck::kFull ? "full" : "quick",
+                 store_check_seconds);
+    store = std::move(opened).value();
+    return Status::Ok();
+  }
 
-  // Builds the catalogue and the actuals index for `config`; nothing changes on failure.
-  std::optional<Loaded> Load(const DaemonConfig& config, Store& store) {
+  // Builds a complete Generation for `config`; nothing the service holds changes.
+  Result<Generation> Load(const DaemonConfig& config) {
     auto sources = CatalogSources(config.catalogs);
-    if (!sources.ok()) {
-      spdlog::error("{}", sources.status().message());
-      return std::nullopt;
-    }
-    Loaded loaded;
+    if (!sources.ok()) return sources.status();
     Diagnostics diagnostics;
-    auto catalog = LoadCatalogCached(store, *sources, FormatRfc3339(clock_.Now()), diagnostics);
-    for (const auto& diagnostic : diagnostics.all()) {
-      if (diagnostic.severity == Severity::kError)
-        spdlog::error("{}", diagnostic.ToString());
-      else
-        spdlog::warn("{}", diagnostic.ToString());
-    }
-    if (!catalog.ok()) {
-      spdlog::error("{}", catalog.status().message());
-      return std::nullopt;
-    }
+    auto catalog = LoadCatalogCached(*store, *sources, FormatRfc3339(clock.Now()), diagnostics);
+    LogDiagnostics(diagnostics);
+    if (!catalog.ok()) return catalog.status();
+    Generation loaded;
+    loaded.config = std::make_shared<const DaemonConfig>(config);
     loaded.catalog = std::make_shared<const Catalog>(std::move(catalog).value());
     loaded.actuals = std::make_unique<ActualsIndex>(*loaded.catalog);
-    if (auto values = store.LoadLatestValues(*loaded.actuals); !values.ok()) {
-      spdlog::error("{}", values.status().message());
-      return std::nullopt;
+    if (auto values = store->LoadLatestValues(*loaded.actuals); !values.ok()) {
+      return values.status();
     }
-    store.ReleaseMemory();  // the catalogue and all values were read once; keep the daemon small
+    store->ReleaseMemory();  // the catalogue and all values were read once; keep the daemon small
+    loaded.evaluator = std::make_unique<Evaluator>(*loaded.catalog, config.evaluation);
+    IngestOptions ingest;
+    ingest.max_file_bytes = config.max_file_bytes;
+    ingest.parse.encoding = config.encoding == "gbk"     ? TextEncoding::kGb18030
+                            : config.encoding == "utf-8" ? TextEncoding::kUtf8
+                                                         : TextEncoding::kAuto;
+    loaded.ingestor = std::make_unique<Ingestor>(*store, *loaded.catalog, clock, layout, ingest);
     return loaded;
   }
 
-  bool LoadEverything(const DaemonConfig& config) {
-    std::error_code error;
-    std::filesystem::create_directories(config.data_dir, error);
-    auto store = Store::Open((std::filesystem::path(config.data_dir) / "ptmon.db").string());
-    if (!store.ok()) {
-      spdlog::error("{}", store.status().message());
-      return false;
-    }
-    store_ = std::move(store).value();
-    auto loaded = Load(config, *store_);
-    if (!loaded) return false;
-    layout_ = InboxLayout::ForDataDir(config.data_dir);
-    if (Status created = layout_.Create(); !created.ok()) {
-      spdlog::error("{}", created.message());
-      return false;
-    }
-    Adopt(config, std::move(*loaded));
-    if (Status loaded_alerts = alerts_->Load(*store_); !loaded_alerts.ok()) {
-      spdlog::warn("alert state could not be read, starting afresh: {}", loaded_alerts.message());
-    }
-    auto last = store_->LastAppliedAt();
-    last_ingest_ =
-        last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock_.Now()) : clock_.Now();
-    metrics_->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest_) : 0);
-    return true;
+  static InboxWatcher::Timing InboxTiming(const DaemonConfig& config) {
+    return {config.inbox_settle, config.inbox_rescan};
   }
 
-  AlertSettings AlertSettingsOf(const DaemonConfig& config) const {
-    AlertSettings settings;
-    settings.for_duration = config.alert_for;
-    settings.resend_interval = config.alert_resend;
-    settings.resolved_retention = config.alert_resolved_retention;
-    settings.ingest_stale_after = config.ingest_stale_after;
-    settings.external_url = config.ExternalUrl();
-    return settings;
-  }
-
-  // Swaps in a validated configuration and catalogue (loop thread).
-  void Adopt(const DaemonConfig& config, Loaded loaded) {
-    const bool alertmanagers_changed = !metrics_ || config.alertmanagers != config_.alertmanagers;
-    config_ = config;
-    catalog_ = std::move(loaded.catalog);
-    actuals_ = std::move(loaded.actuals);
-    evaluator_ = std::make_unique<Evaluator>(*catalog_, config_.evaluation);
-    IngestOptions ingest;
-    ingest.max_file_bytes = config_.max_file_bytes;
-    ingest.parse.encoding = config_.encoding == "gbk"     ? TextEncoding::kGb18030
-                            : config_.encoding == "utf-8" ? TextEncoding::kUtf8
-                                                          : TextEncoding::kAuto;
-    ingestor_ = std::make_unique<Ingestor>(*store_, *catalog_, clock_, layout_, ingest);
-    scanner_ = std::make_unique<InboxScanner>(layout_.inbox, clock_, config_.inbox_settle);
-    if (!alerts_)
-      alerts_ = std::make_unique<AlertBook>(AlertSettingsOf(config_));
+  // Swaps in a validated generation (loop thread). The caller evaluates and publishes next.
+  void Adopt(Generation loaded) {
+    const bool alertmanagers_changed =
+        !deliveries || loaded.config->alertmanagers != deliveries->alertmanagers();
+    generation = std::move(loaded);
+    const DaemonConfig& config = *generation.config;
+    if (!alerts)
+      alerts = std::make_unique<AlertBook>(AlertSettingsOf(config));
     else
-      alerts_->set_settings(AlertSettingsOf(config_));
+      alerts->set_settings(AlertSettingsOf(config));
+    if (watcher) watcher->SetTiming(InboxTiming(config));
     if (alertmanagers_changed) {
-      notifier_.reset();
-      auto metrics = std::make_shared<ServiceMetrics>(config_.alertmanagers);
-      if (metrics_) {  // keep what the counters say across a reload
-        metrics->SetLastIngestSuccess(UnixSeconds(last_ingest_));
-      }
-      metrics_ = metrics;
-      notifier_ = std::make_unique<Notifier>(
-          config_.alertmanagers,
-          std::chrono::duration_cast<std::chrono::milliseconds>(config_.alert_resend),
-          [metrics](size_t index, bool success) {
-            metrics->CountDelivery(index, success);
+      notifier.reset();  // joins its thread: nothing counts into the old counters after this
+      auto counters_for_list =
+          std::make_shared<DeliveryCounters>(config.alertmanagers, deliveries.get());
+      deliveries = counters_for_list;
+      notifier = std::make_unique<Notifier>(
+          config.alertmanagers,
+          std::chrono::duration_cast<std::chrono::milliseconds>(config.alert_resend),
+          [counters_for_list](size_t index, bool success) {
+            counters_for_list->Count(index, success);
             if (!success) spdlog::warn("alert delivery to Alertmanager {} failed; retrying", index);
           });
     }
@@ -200,112 +262,104 @@ class Service {
     NotifySystemd("RELOADING=1\nSTATUS=reloading");
     spdlog::info("reloading the configuration and catalogue");
     Diagnostics diagnostics;
-    auto config = options_.reload_config ? options_.reload_config(diagnostics)
-                                         : Result<DaemonConfig>(config_);
-    for (const auto& diagnostic : diagnostics.all()) spdlog::error("{}", diagnostic.ToString());
-    std::optional<Loaded> loaded;
-    if (config.ok() && config->data_dir != config_.data_dir) {
-      spdlog::error("data_dir cannot change on reload ({} → {}); restart ptmon for that",
-                    config_.data_dir, config->data_dir);
-    } else if (config.ok() && config->listen != config_.listen) {
-      spdlog::error("listen cannot change on reload ({} → {}); restart ptmon for that",
-                    config_.listen, config->listen);
-    } else if (config.ok()) {
-      loaded = Load(*config, *store_);
+    auto config = options.reload_config ? options.reload_config(diagnostics)
+                                        : Result<DaemonConfig>(*generation.config);
+    LogDiagnostics(diagnostics);
+    const DaemonConfig& current = *generation.config;
+    Result<Generation> loaded = Status::Error("");
+    if (!config.ok()) {
+      loaded = config.status();
+    } else if (config->data_dir != current.data_dir) {
+      loaded = Status::Error("data_dir cannot change on reload (" + current.data_dir + " → " +
+                             config->data_dir + "); restart ptmon for that");
+    } else if (config->listen != current.listen) {
+      loaded = Status::Error("listen cannot change on reload (" + current.listen + " → " +
+                             config->listen + "); restart ptmon for that");
     } else {
-      spdlog::error("{}", config.status().message());
+      loaded = Load(*config);
     }
-    if (!loaded) {
-      metrics_->SetReload(false, UnixSeconds(clock_.Now()));
+    if (!loaded.ok()) {
+      spdlog::error("{}", loaded.status().message());
       spdlog::error("reload failed; still serving the previous configuration and catalogue");
+      reload_success = false;
+      Publish(nullptr);  // the same catalogue, now saying the reload failed
       NotifySystemd("READY=1\nSTATUS=reload failed; serving the previous configuration");
       return;
     }
-    Adopt(*config, std::move(*loaded));
-    metrics_->SetReload(true, UnixSeconds(clock_.Now()));
-    Evaluate();
-    spdlog::info("reloaded: {} projects, {} indicators", catalog_->projects.size(),
-                 catalog_->IndicatorCount());
-    NotifySystemd("READY=1\nSTATUS=serving " + std::to_string(catalog_->IndicatorCount()) +
-                  " indicators");
+    Adopt(std::move(loaded).value());
+    reload_success = true;
+    reload_timestamp = UnixSeconds(clock.Now());
+    Evaluate();  // publishes the new catalogue's series with reload_success 1, together
+    spdlog::info("reloaded: {} projects, {} indicators", generation.catalog->projects.size(),
+                 generation.catalog->IndicatorCount());
+    NotifySystemd("READY=1\nSTATUS=serving " +
+                  std::to_string(generation.catalog->IndicatorCount()) + " indicators");
   }
 
-  // --- evaluation and publishing --------------------------------------------------------
+  // --- evaluation and publishing --------------------------------------------------------------
 
-  Period AsOf() const { return DefaultAsOf(clock_.Today(), catalog_->year); }
+  Period AsOf() const { return DefaultAsOf(clock.Today(), generation.catalog->year); }
 
   void Evaluate() {
-    const auto start = Clock_::now();
-    evaluation_ = evaluator_->EvaluateAll(*actuals_, AsOf(), clock_.Today());
-    evaluation_seconds_ = Seconds(start);
+    const auto start = Steady::now();
+    evaluation = generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today());
+    evaluation_seconds = SecondsSince(start);
+    exposition.Render(*generation.catalog, evaluation, evaluation_seconds,
+                      UnixSeconds(clock.Now()));
     UpdateAlerts();
-    Publish();
+    Publish(nullptr);
   }
 
   void UpdateAlerts() {
-    const auto now = clock_.Now();
-    auto conditions = EvaluateAlertRules(*catalog_, evaluation_, last_ingest_, now,
-                                         alerts_->settings(), *alerts_);
-    auto changed = alerts_->Update(conditions, now, *store_);
+    const auto now = clock.Now();
+    auto conditions = EvaluateAlertRules(*generation.catalog, evaluation, last_ingest, now,
+                                         alerts->settings(), *alerts);
+    auto changed = alerts->Update(conditions, now, *store);
     if (!changed.ok()) {
       spdlog::error("alert state not saved: {}", changed.status().message());
       return;
     }
-    metrics_->SetAlerts(alerts_->Count(AlertPhase::kPending), alerts_->Count(AlertPhase::kFiring),
-                        alerts_->Count(AlertPhase::kResolved));
-    if (!*changed && alerts_json_) return;
-    alerts_json_ = std::make_shared<const std::string>(AlertsJson());
-    if (notifier_->HasTargets() && alerts_->HasAlertsToSend())
-      notifier_->Submit(alerts_->Payload(now));
+    if (!*changed && alerts_json) return;
+    alerts_json = std::make_shared<const std::string>(AlertsJson(*alerts));
+    if (notifier->HasTargets() && alerts->HasAlertsToSend()) notifier->Submit(alerts->Payload(now));
   }
 
-  std::string AlertsJson() const {
-    Json list = Json::array();
-    for (const auto& [fingerprint, alert] : alerts_->alerts()) {
-      list.push_back(
-          {{"labels", alert.labels},
-           {"annotations", alert.annotations},
-           {"state", AlertPhaseName(alert.phase)},
-           {"activeSince", FormatRfc3339(alert.active_since)},
-           {"startsAt", alert.phase == AlertPhase::kPending ? Json(nullptr)
-                                                            : Json(FormatRfc3339(alert.fired_at))},
-           {"endsAt", alert.phase == AlertPhase::kResolved ? Json(FormatRfc3339(alert.resolved_at))
-                                                           : Json(nullptr)},
-           {"generatorURL", alert.generator_url}});
-    }
-    return Json{{"alerts", list}}.dump(2);
-  }
-
-  // Publishes what HTTP threads serve; `touched` (when given) limits the metrics re-rendering
-  // to those projects' blocks.
-  void Publish(const std::vector<uint32_t>* touched = nullptr) {
-    const double at = UnixSeconds(clock_.Now());
-    if (touched == nullptr) {
-      exposition_.Render(*catalog_, evaluation_, evaluation_seconds_, at);
-    } else {
-      exposition_.Rerender(*catalog_, evaluation_, *touched, evaluation_seconds_, at);
+  // Publishes what HTTP threads serve: everything the snapshot points to is owned by it.
+  // `touched` (when given) re-renders only those projects' metrics blocks.
+  void Publish(const std::vector<uint32_t>* touched) {
+    if (touched != nullptr) {
+      exposition.Rerender(*generation.catalog, evaluation, *touched, evaluation_seconds,
+                          UnixSeconds(clock.Now()));
     }
     auto snapshot = std::make_shared<Snapshot>();
-    snapshot->catalog = catalog_;
-    snapshot->evaluation = std::make_shared<const Evaluation>(evaluation_);
-    snapshot->metrics = exposition_.parts();
-    snapshot->alerts = alerts_json_;
-    std::lock_guard lock(snapshot_mutex_);
-    snapshot_ = std::move(snapshot);
+    snapshot->config = generation.config;
+    snapshot->catalog = generation.catalog;
+    snapshot->evaluation = std::make_shared<const Evaluation>(evaluation);
+    snapshot->metrics = exposition.parts();
+    snapshot->alerts_json = alerts_json;
+    snapshot->counters = counters;
+    snapshot->deliveries = deliveries;
+    DaemonFacts& facts = snapshot->facts;
+    facts.version = options.version;
+    facts.catalog_sha256 = generation.catalog->sha256;
+    facts.year = generation.catalog->year;
+    facts.reload_success = reload_success;
+    facts.reload_timestamp = reload_timestamp;
+    facts.alerts_pending = alerts->Count(AlertPhase::kPending);
+    facts.alerts_firing = alerts->Count(AlertPhase::kFiring);
+    facts.alerts_resolved = alerts->Count(AlertPhase::kResolved);
+    facts.store_check_timestamp = store_check_timestamp;
+    facts.store_check_seconds = store_check_seconds;
+    snapshots.Publish(std::move(snapshot));
   }
 
-  std::shared_ptr<const Snapshot> CurrentSnapshot() const {
-    std::lock_guard lock(snapshot_mutex_);
-    return snapshot_;
-  }
-
-  // --- ingest -----------------------------------------------------------------------------
+  // --- ingest ---------------------------------------------------------------------------------
 
   // Folds an outcome into metrics, logs and, when values were applied, the evaluation.
   void Absorb(const IngestOutcome& outcome, std::string_view source) {
-    const double now = UnixSeconds(clock_.Now());
-    metrics_->CountIngest(IngestResultName(outcome.result), outcome.values, now);
-    metrics_->SetLastErrors(source, outcome.error_count);
+    const double now = UnixSeconds(clock.Now());
+    counters->CountIngest(IngestResultName(outcome.result), outcome.values, now);
+    counters->SetLastErrors(source, outcome.error_count);
     if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed) {
       spdlog::warn("{}", outcome.Summary());
       for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
@@ -313,92 +367,60 @@ class Service {
       spdlog::info("{}", outcome.Summary());
     }
     if (outcome.result != IngestResult::kApplied) return;
-    last_ingest_ = clock_.Now();
-    auto touched = store_->LoadBatchValues(outcome.batch_id, *actuals_);
+    last_ingest = clock.Now();
+    auto touched = store->LoadBatchValues(outcome.batch_id, *generation.actuals);
     if (!touched.ok()) {
       spdlog::error("{}", touched.status().message());
       Evaluate();
       return;
     }
-    if (evaluation_.as_of != AsOf()) {
+    if (evaluation.as_of != AsOf()) {
       Evaluate();
       return;
     }
-    evaluator_->Reevaluate(evaluation_, *actuals_, *touched, clock_.Today());
+    generation.evaluator->Reevaluate(evaluation, *generation.actuals, *touched, clock.Today());
     UpdateAlerts();
     Publish(&*touched);
   }
 
-  void ProcessInbox() {
-    if (stopping_) return;
-    for (const auto& path : scanner_->Ready()) {
-      if (stopping_) break;  // the file in progress finished; the rest wait for the next start
-      Absorb(ingestor_->IngestFile(path), "inbox");
-    }
-    if (scanner_->HasWaiting() && !stopping_) {
-      settle_timer_.expires_after(config_.inbox_settle);
-      settle_timer_.async_wait([this](std::error_code error) {
-        if (!error) ProcessInbox();
-      });
-    }
-  }
-
-  void StartWatching() {
-    const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd < 0 || inotify_add_watch(fd, layout_.inbox.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
-      spdlog::warn("cannot watch {} for changes; relying on the rescan every {} ms", layout_.inbox,
-                   config_.inbox_rescan.count());
-      if (fd >= 0) close(fd);
-      return;
-    }
-    inotify_.assign(fd);
-    ReadEvents();
-  }
-
-  void ReadEvents() {
-    inotify_.async_read_some(asio::buffer(events_), [this](std::error_code error, size_t length) {
-      if (error) return;
-      for (size_t offset = 0; offset + sizeof(inotify_event) <= length;) {
-        const auto* event = reinterpret_cast<const inotify_event*>(events_.data() + offset);
-        if (event->len > 0) scanner_->MarkComplete(event->name);
-        offset += sizeof(inotify_event) + event->len;
+  // The write API: the store belongs to the loop, so the body is ingested there and the answer
+  // goes back through `done` without any thread waiting for it.
+  void IngestOnLoop(std::string name, std::string body, std::function<void(IngestOutcome)> done) {
+    asio::post(io, [this, name = std::move(name), body = std::move(body), done = std::move(done)] {
+      if (stopping) {
+        IngestOutcome outcome;
+        outcome.errors.push_back("ptmon is stopping; send it again later");
+        done(std::move(outcome));
+        return;
       }
-      ProcessInbox();
-      ReadEvents();
+      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body);
+      Absorb(outcome, "api");
+      done(std::move(outcome));
     });
   }
 
-  // --- timers and signals -------------------------------------------------------------------
+  // --- timers and signals ---------------------------------------------------------------------
 
   void ScheduleEvaluation() {
-    evaluation_timer_.expires_after(config_.evaluation_interval);
-    evaluation_timer_.async_wait([this](std::error_code error) {
+    evaluation_timer.expires_after(generation.config->evaluation_interval);
+    evaluation_timer.async_wait([this](std::error_code error) {
       if (error) return;
       Evaluate();  // month rollover and due days passing change lights without new data
       ScheduleEvaluation();
     });
   }
 
-  void ScheduleRescan() {
-    rescan_timer_.expires_after(config_.inbox_rescan);
-    rescan_timer_.async_wait([this](std::error_code error) {
-      if (error) return;
-      ProcessInbox();  // network shares send no inotify events
-      ScheduleRescan();
-    });
-  }
-
   void ScheduleResend() {
-    resend_timer_.expires_after(config_.alert_resend);
-    resend_timer_.async_wait([this](std::error_code error) {
+    resend_timer.expires_after(generation.config->alert_resend);
+    resend_timer.async_wait([this](std::error_code error) {
       if (error) return;
-      if (alerts_->HasAlertsToSend()) notifier_->Submit(alerts_->Payload(clock_.Now()));
+      if (alerts->HasAlertsToSend()) notifier->Submit(alerts->Payload(clock.Now()));
       ScheduleResend();
     });
   }
 
   void WaitForSignal() {
-    signals_.async_wait([this](std::error_code error, int signal) {
+    signals.async_wait([this](std::error_code error, int signal) {
       if (error) return;
       if (signal == SIGHUP) {
         Reload();
@@ -410,179 +432,112 @@ class Service {
   }
 
   void Stop(const char* why) {
+    if (stopping) return;
     spdlog::info("{}: stopping", why);
     NotifySystemd("STOPPING=1\nSTATUS=stopping");
-    stopping_ = true;
-    for (auto* timer : {&evaluation_timer_, &rescan_timer_, &settle_timer_, &resend_timer_})
-      timer->cancel();
+    stopping = true;
+    routes.SetStopping();
+    evaluation_timer.cancel();
+    resend_timer.cancel();
+    if (watcher) watcher->Stop();
     std::error_code ignored;
-    inotify_.close(ignored);
-    signals_.cancel(ignored);
-    // Stopping civetweb waits for requests in flight, which may wait for this loop (the write
-    // API): stop it elsewhere and keep the loop turning (the guard) until it is down.
+    signals.cancel(ignored);
+    // Requests in flight may wait for this loop (the write API): shut HTTP down elsewhere and
+    // keep the loop turning (the guard) until it is.
     auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
-        io_.get_executor());
-    stopper_ = std::thread([this, guard] {
-      http_.reset();
-      asio::post(io_, [this, guard] {
-        if (stopper_.joinable()) stopper_.join();
+        io.get_executor());
+    stopper = std::thread([this, guard] {
+      if (http) http->Shutdown(std::chrono::seconds(5));
+      asio::post(io, [this, guard] {
+        if (stopper.joinable()) stopper.join();
         guard->reset();
-        if (alerts_->HasAlertsToSend()) {
-          notifier_->Submit(alerts_->Payload(clock_.Now()));
-          notifier_->Flush(std::chrono::seconds(5));
+        http.reset();
+        if (alerts->HasAlertsToSend()) {
+          notifier->Submit(alerts->Payload(clock.Now()));
+          notifier->Flush(std::chrono::seconds(5));
         }
-        notifier_.reset();
-        store_.reset();
+        notifier.reset();
+        store.reset();
         spdlog::info("stopped");
-        io_.stop();
+        io.stop();
       });
     });
   }
 
-  // --- HTTP ---------------------------------------------------------------------------------
+  // Fixed at construction.
+  ServeOptions options;
+  const Clock& clock;
+  double started_at = 0;
 
-  Status StartHttp() {
-    HttpServerOptions options;
-    options.listen = config_.listen;
-    options.threads = config_.http_threads;
-    options.max_body_bytes = config_.max_body_bytes;
-    options.request_timeout_ms = static_cast<int>(config_.http_request_timeout.count());
-    auto server =
-        HttpServer::Start(options, [this](const HttpRequest& request) { return Handle(request); });
-    if (!server.ok()) return server.status();
-    http_ = std::move(server).value();
-    return Status::Ok();
-  }
+  // Loop thread only.
+  asio::io_context io;
+  asio::signal_set signals;
+  asio::steady_timer evaluation_timer, resend_timer;
+  std::unique_ptr<Store> store;
+  InboxLayout layout;
+  Generation generation;
+  std::unique_ptr<InboxWatcher> watcher;
+  std::unique_ptr<AlertBook> alerts;
+  std::shared_ptr<const std::string> alerts_json;
+  std::unique_ptr<Notifier> notifier;
+  Evaluation evaluation;
+  double evaluation_seconds = 0;
+  MetricsExposition exposition;
+  TimePoint last_ingest;
+  bool reload_success = true;
+  double reload_timestamp = 0;
+  double store_check_timestamp = 0;
+  double store_check_seconds = 0;
+  std::thread stopper;
+  std::atomic<bool> stopping{false};  // also read by the write API's posted work
 
-  HttpResponse Handle(const HttpRequest& request) {
-    const bool get = request.method == "GET" || request.method == "HEAD";
-    if (request.path == "/metrics") return get ? Metrics(request) : NotAllowed("GET");
-    if (request.path == "/healthz")
-      return get ? HttpResponse::Text(200, "ok\n") : NotAllowed("GET");
-    if (request.path == "/readyz") {
-      if (!get) return NotAllowed("GET");
-      return ready_ ? HttpResponse::Text(200, "ready\n") : HttpResponse::Text(503, "not ready\n");
-    }
-    if (request.path == "/api/v1/status") return get ? StatusResponse(request) : NotAllowed("GET");
-    if (request.path == "/api/v1/alerts") {
-      if (!get) return NotAllowed("GET");
-      auto snapshot = CurrentSnapshot();
-      HttpResponse response = HttpResponse::Json(200, "");
-      response.body_parts = {snapshot->alerts};
-      return response;
-    }
-    if (request.path == "/api/v1/actuals")
-      return request.method == "POST" ? PostActuals(request) : NotAllowed("POST");
-    if (request.path == "/") {
-      return HttpResponse::Text(
-          200, "ptmon " + options_.version +
-                   "\n/metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/actuals\n");
-    }
-    return HttpResponse::Json(404, "{\"error\":\"no such endpoint\"}");
-  }
-
-  static HttpResponse NotAllowed(const std::string& allowed) {
-    HttpResponse response = HttpResponse::Json(405, "{\"error\":\"method not allowed\"}");
-    response.headers.emplace_back("Allow", allowed);
-    return response;
-  }
-
-  HttpResponse Metrics(const HttpRequest& request) {
-    auto snapshot = CurrentSnapshot();
-    const std::string service =
-        metrics_->Render(options_.version, snapshot->catalog->sha256, snapshot->catalog->year);
-    HttpResponse response;
-    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    if (request.Header("Accept-Encoding").find("gzip") != std::string::npos) {
-      // Concatenated gzip members: the cached chunks, then this scrape's few service lines.
-      response.headers.emplace_back("Content-Encoding", "gzip");
-      response.body_parts = snapshot->metrics->gzip;
-      response.body_parts.push_back(std::make_shared<const std::string>(Gzip(service)));
-    } else {
-      response.body_parts = snapshot->metrics->text;
-      response.body_parts.push_back(std::make_shared<const std::string>(service));
-    }
-    return response;
-  }
-
-  HttpResponse StatusResponse(const HttpRequest& request) {
-    auto snapshot = CurrentSnapshot();
-    const std::string project = request.QueryParameter("project");
-    if (!project.empty() && snapshot->catalog->FindProject(project) == nullptr) {
-      return HttpResponse::Json(404, Json{{"error", "no project " + project}}.dump());
-    }
-    return HttpResponse::Json(200, StatusJson(*snapshot->evaluation, project).dump(2));
-  }
-
-  HttpResponse PostActuals(const HttpRequest& request) {
-    return HandleWriteRequest(request, config_.api_token, clock_.Now(),
-                              [this](const std::string& name, const std::string& body) {
-                                return IngestOnLoop(name, body);
-                              });
-  }
-
-  // The loop thread owns the store: hand the body over and wait for its answer.
-  IngestOutcome IngestOnLoop(const std::string& name, const std::string& body) {
-    auto promise = std::make_shared<std::promise<IngestOutcome>>();
-    auto answer = promise->get_future();
-    asio::post(io_, [this, promise, name, body] {
-      if (stopping_) {
-        IngestOutcome outcome;
-        outcome.errors.push_back("ptmon is stopping; send it again later");
-        promise->set_value(outcome);
-        return;
-      }
-      IngestOutcome outcome = ingestor_->IngestBytes(name, body);
-      Absorb(outcome, "api");
-      promise->set_value(std::move(outcome));
-    });
-    if (answer.wait_for(std::chrono::seconds(120)) != std::future_status::ready) {
-      IngestOutcome busy;
-      busy.errors.push_back("ptmon is busy; send it again later");
-      return busy;
-    }
-    return answer.get();
-  }
-
-  ServeOptions options_;
-  DaemonConfig config_;
-  const Clock& clock_;
-  asio::io_context io_;
-  asio::signal_set signals_;
-  asio::steady_timer evaluation_timer_, rescan_timer_, settle_timer_, resend_timer_;
-  asio::posix::stream_descriptor inotify_;
-  std::array<char, 16384> events_{};
-
-  std::unique_ptr<Store> store_;
-  InboxLayout layout_;
-  std::shared_ptr<const Catalog> catalog_;
-  std::unique_ptr<ActualsIndex> actuals_;
-  std::unique_ptr<Evaluator> evaluator_;
-  std::unique_ptr<Ingestor> ingestor_;
-  std::unique_ptr<InboxScanner> scanner_;
-  std::unique_ptr<AlertBook> alerts_;
-  std::shared_ptr<ServiceMetrics> metrics_;
-  std::unique_ptr<Notifier> notifier_;
-  Evaluation evaluation_;
-  double evaluation_seconds_ = 0;
-  MetricsExposition exposition_;
-  std::shared_ptr<const std::string> alerts_json_;
-  TimePoint last_ingest_;
-  std::unique_ptr<HttpServer> http_;
-  std::thread stopper_;
-  std::atomic<bool> ready_{false};
-  std::atomic<bool> stopping_{false};
-
-  mutable std::mutex snapshot_mutex_;
-  std::shared_ptr<const Snapshot> snapshot_;
+  // Shared with other threads, each thread-safe itself.
+  std::shared_ptr<ServiceMetrics> counters = std::make_shared<ServiceMetrics>();
+  std::shared_ptr<DeliveryCounters> deliveries;  // replaced (loop) when the list changes
+  SnapshotBox snapshots;
+  ServiceRoutes routes;
+  std::unique_ptr<HttpServer> http;  // last: its threads use the routes and snapshots above
 };
 
-}  // namespace
+Service::Service(ServeOptions options, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
+
+Service::~Service() {
+  if (impl_->stopper.joinable()) impl_->stopper.join();
+  impl_->http.reset();  // before the routes and snapshots its threads read
+}
+
+Status Service::Start() { return impl_->Start(); }
+
+int Service::Run() {
+  impl_->io.run();
+  return 0;
+}
+
+void Service::RequestReload() {
+  asio::post(impl_->io, [impl = impl_.get()] { impl->Reload(); });
+}
+
+void Service::RequestStop() {
+  asio::post(impl_->io, [impl = impl_.get()] { impl->Stop("requested"); });
+}
+
+int Service::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+std::shared_ptr<const Snapshot> Service::snapshot() const { return impl_->snapshots.Current(); }
 
 int Serve(ServeOptions options, const Clock& clock) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  Service service(std::move(options), clock);
-  const int code = service.Run();
+  int code = 0;
+  {
+    Service service(std::move(options), clock);
+    if (Status status = service.Start(); !status.ok()) {
+      spdlog::error("{}", status.message());
+      code = 1;
+    } else {
+      code = service.Run();
+    }
+  }
   curl_global_cleanup();
   return code;
 }

@@ -16,36 +16,51 @@ bool SameSecret(const std::string& given, const std::string& expected) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-HttpResponse HandleWriteRequest(const HttpRequest& request, const std::string& token,
-                                std::chrono::system_clock::time_point now,
-                                const IngestBody& ingest) {
+namespace {
+
+std::string RequestFormat(const HttpRequest& request) {
+  const std::string format = request.QueryParameter("format");
+  if (!format.empty()) return format;
+  return request.Header("Content-Type").find("yaml") != std::string::npos ? "yaml" : "csv";
+}
+
+}  // namespace
+
+std::optional<HttpResponse> AdmitWriteRequest(const HttpRequest& head, const std::string& token) {
   if (token.empty()) {
-    return HttpResponse::Json(
-        403, "{\"error\":\"the write API is disabled; set api.token in the configuration\"}");
+    return HttpResponse::Error(403,
+                               "the write API is disabled; set api.token in the configuration");
   }
-  const std::string authorization = request.Header("Authorization");
+  const std::string authorization = head.Header("Authorization");
   if (!authorization.starts_with("Bearer ") || !SameSecret(authorization.substr(7), token)) {
-    HttpResponse response = HttpResponse::Json(
-        401, "{\"error\":\"a valid 'Authorization: Bearer <token>' is required\"}");
+    HttpResponse response =
+        HttpResponse::Error(401, "a valid 'Authorization: Bearer <token>' is required");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
-  std::string format = request.QueryParameter("format");
-  if (format.empty())
-    format = request.Header("Content-Type").find("yaml") != std::string::npos ? "yaml" : "csv";
+  const std::string format = RequestFormat(head);
   if (format != "csv" && format != "yaml") {
-    return HttpResponse::Json(400, "{\"error\":\"format must be csv or yaml\"}");
+    return HttpResponse::Error(400, "format must be csv or yaml");
   }
+  return std::nullopt;
+}
+
+std::string WriteRequestName(const HttpRequest& request,
+                             std::chrono::system_clock::time_point now) {
+  const std::string format = RequestFormat(request);
   // A name only labels the batch; one that is not a plain report name is replaced.
-  std::string name = request.QueryParameter("name");
+  const std::string name = request.QueryParameter("name");
   const bool plain = !name.empty() && name.size() <= 200 &&
                      name.find_first_of("/\\") == std::string::npos &&
                      std::none_of(name.begin(), name.end(),
                                   [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (!plain || !IsReportName(name) || !name.ends_with("." + format)) {
-    name = "api-" + FormatRfc3339(now) + "." + format;
+    return "api-" + FormatRfc3339(now) + "." + format;
   }
-  const IngestOutcome outcome = ingest(name, request.body);
+  return name;
+}
+
+HttpResponse WriteResponse(const std::string& name, const IngestOutcome& outcome) {
   nlohmann::ordered_json body{{"result", IngestResultName(outcome.result)}, {"file", name}};
   if (outcome.batch_id != 0) body["batch"] = outcome.batch_id;
   body["values"] = outcome.values;
@@ -58,6 +73,14 @@ HttpResponse HandleWriteRequest(const HttpRequest& request, const std::string& t
   // Messages may quote anything the body held; dump() replaces invalid UTF-8 instead of throwing.
   return HttpResponse::Json(status,
                             body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+HttpResponse HandleWriteRequest(const HttpRequest& request, const std::string& token,
+                                std::chrono::system_clock::time_point now,
+                                const IngestBody& ingest) {
+  if (auto refused = AdmitWriteRequest(request, token)) return *refused;
+  const std::string name = WriteRequestName(request, now);
+  return WriteResponse(name, ingest(name, request.body));
 }
 
 }  // namespace ptmon

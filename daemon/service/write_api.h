@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <ptmon/ingest/ingestor.h>
@@ -19,9 +20,21 @@ bool SameSecret(const std::string& given, const std::string& expected);
 
 using IngestBody = std::function<IngestOutcome(const std::string& name, const std::string& body)>;
 
-// 403 when no token is configured, 401 without a matching Bearer token, 400 for an unknown
-// format, otherwise the ingest's outcome: 200 applied or duplicate, 400 rejected (with every
-// located error), 503 when it could not be processed.
+// The checks made on the request head, before the body is read: 403 when no token is
+// configured, 401 without a matching Bearer token, 400 for an unknown format. Nothing when the
+// request may go on.
+std::optional<HttpResponse> AdmitWriteRequest(const HttpRequest& head, const std::string& token);
+
+// The name the batch is recorded under: the `name` parameter when it is a plain report name
+// with the request's format, otherwise api-<time>.<format>.
+std::string WriteRequestName(const HttpRequest& request, std::chrono::system_clock::time_point now);
+
+// The answer to an ingest: 200 applied or duplicate, 400 rejected (with every located error),
+// 503 when it could not be processed.
+HttpResponse WriteResponse(const std::string& name, const IngestOutcome& outcome);
+
+// The three above in sequence, with the ingest in between: the whole request path short of
+// the socket, as the fuzzer and the threat-model tests drive it.
 HttpResponse HandleWriteRequest(const HttpRequest& request, const std::string& token,
                                 std::chrono::system_clock::time_point now,
                                 const IngestBody& ingest);

@@ -59,7 +59,7 @@ std::optional<SeriesKey> ActualsIndex::Apply(std::string_view project_id,
   const SeriesKey key{project->second, indicator->second};
   ReportedValue reported{period, value.value_or(0), grade, 0};
   if (!notes.empty()) {
-    notes_.push_back(notes);
+    notes_.push_back(std::make_shared<const ValueNotes>(notes));
     reported.notes = static_cast<uint32_t>(notes_.size());
   }
   auto& values = series_[Slot(key)];
@@ -86,8 +86,8 @@ const std::vector<ReportedValue>& ActualsIndex::Values(SeriesKey key) const {
   return series_[Slot(key)];
 }
 
-const ValueNotes* ActualsIndex::Notes(const ReportedValue& value) const {
-  return value.notes == 0 ? nullptr : &notes_[value.notes - 1];
+std::shared_ptr<const ValueNotes> ActualsIndex::Notes(const ReportedValue& value) const {
+  return value.notes == 0 ? nullptr : notes_[value.notes - 1];
 }
 
 }  // namespace ptmon

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 
 #include <ptmon/storage/store.h>
@@ -126,7 +127,43 @@ std::string_view BatchStatusName(BatchStatus status) {
   return "rejected";
 }
 
+namespace {
+
+constexpr std::string_view kRecovery =
+    "; stop ptmon, move the data directory's ptmon.db aside and restore the last copy made by "
+    "'ptmon backup' (or remove it to start with an empty history)";
+
+// The first problems an integrity check reported, or OK.
+Status CheckIntegrity(sqlite3* db, IntegrityCheck check, const std::string& path) {
+  Statement statement(
+      db, check == IntegrityCheck::kFull ? "PRAGMA integrity_check(10)" : "PRAGMA quick_check(10)");
+  std::vector<std::string> problems;
+  while (statement.Step()) {
+    std::string line = statement.Text(0);
+    if (line != "ok") problems.push_back(std::move(line));
+  }
+  if (!statement.status().ok() && problems.empty())
+    problems.push_back(statement.status().message());
+  if (problems.empty()) return Status::Ok();
+  std::string joined;
+  for (const auto& problem : problems) joined += (joined.empty() ? "" : "; ") + problem;
+  return Status::Error("database '" + path + "' is damaged (" + joined + ")" +
+                       std::string(kRecovery));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions options) {
+  if (options.check != IntegrityCheck::kNone) {
+    std::error_code error;
+    if (std::filesystem::exists(path, error) && std::filesystem::file_size(path, error) == 0 &&
+        !error) {
+      return Status::Error("database '" + path +
+                           "' is empty (0 bytes) although it exists: it was truncated or never "
+                           "written" +
+                           std::string(kRecovery));
+    }
+  }
   sqlite3* db = nullptr;
   const int code = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -138,6 +175,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   std::unique_ptr<Store> store(new Store(db));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
+  // Damage can show before the check reads a page (the header, the WAL): say what to do then too.
+  auto with_recovery = [&](const Status& status) {
+    const std::string& message = status.message();
+    const bool damaged = message.find("malformed") != std::string::npos ||
+                         message.find("not a database") != std::string::npos;
+    return damaged && options.check != IntegrityCheck::kNone
+               ? Status::Error(message + std::string(kRecovery))
+               : status;
+  };
   // WAL lets the daemon's readers run beside the ingest writer; FULL syncs every commit so an
   // acknowledged batch survives power loss.
   for (std::string_view pragma :
@@ -146,11 +192,14 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
         "PRAGMA cache_size = -8192"}) {
     Statement statement(db, pragma);
     if (Status status = statement.Run(); !status.ok()) {
-      return status.WithContext("opening database '" + path + "'");
+      return with_recovery(status.WithContext("opening database '" + path + "'"));
     }
   }
+  if (options.check != IntegrityCheck::kNone) {
+    if (Status status = CheckIntegrity(db, options.check, path); !status.ok()) return status;
+  }
   if (Status status = store->Migrate(); !status.ok()) {
-    return status.WithContext("opening database '" + path + "'");
+    return with_recovery(status.WithContext("opening database '" + path + "'"));
   }
   return store;
 }

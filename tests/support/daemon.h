@@ -25,6 +25,16 @@ HttpResult HttpGet(const std::string& url, const std::vector<std::string>& heade
 HttpResult HttpPost(const std::string& url, const std::string& body,
                     const std::vector<std::string>& headers = {});
 
+// A client that speaks raw bytes, for what curl will not send (slow, broken or hostile
+// requests). Connects to 127.0.0.1:port; -1 when it cannot.
+int ConnectLoopback(int port);
+// Sends `bytes` on a new connection (shutting down the sending side when `half_close`), then
+// reads until the server closes or `timeout` passes; returns everything read.
+std::string RawExchange(int port, const std::string& bytes, bool half_close = false,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
+// Reads from `fd` until the peer closes or `timeout` passes.
+std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout);
+
 // Polls `done` every 20 ms until it is true or `timeout` passes; returns whether it became true.
 bool WaitFor(const std::function<bool()>& done,
              std::chrono::milliseconds timeout = std::chrono::seconds(10));

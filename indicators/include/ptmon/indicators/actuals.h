@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,7 +46,7 @@ struct ReportedValue {
   Period period;
   double value = 0;  // base units; meaningless when grade is set
   Grade grade = Grade::kNone;
-  uint32_t notes = 0;  // 1 + index into ActualsIndex::notes(); 0 when none
+  uint32_t notes = 0;  // 1 + index into the index's notes; 0 when none
 };
 
 // Indexes positions in the catalogue: indicator -1 is the project's budget spending.
@@ -69,7 +70,9 @@ class ActualsIndex {
   // The value of the latest period at or before `period`, if any.
   const ReportedValue* LatestAtOrBefore(SeriesKey key, Period period) const;
   const std::vector<ReportedValue>& Values(SeriesKey key) const;
-  const ValueNotes* Notes(const ReportedValue& value) const;
+  // Shared and immutable: an evaluation (and every snapshot holding it) owns what it points to,
+  // however the index grows or is replaced afterwards. Null when the report had none.
+  std::shared_ptr<const ValueNotes> Notes(const ReportedValue& value) const;
   size_t size() const { return size_; }
 
  private:
@@ -81,7 +84,7 @@ class ActualsIndex {
   std::vector<std::unordered_map<std::string_view, int32_t>> indicators_;
   std::vector<size_t> offsets_;  // first slot of each project: its spending, then indicators
   std::vector<std::vector<ReportedValue>> series_;
-  std::vector<ValueNotes> notes_;
+  std::vector<std::shared_ptr<const ValueNotes>> notes_;
   size_t size_ = 0;
 };
 

@@ -58,6 +58,9 @@ struct EvaluationSettings {
   int budget_due_day = 10;  // spending is reported monthly, due by this day of the next month
 };
 
+// `indicator` and `project` point into the catalogue the Evaluator was built with: whoever
+// keeps an Evaluation keeps that catalogue alive beside it (the daemon's snapshot holds both).
+// Everything else is held by value or shared ownership.
 struct IndicatorStatus {
   const Indicator* indicator = nullptr;
   // The latest report at or before the month evaluated.
@@ -72,7 +75,7 @@ struct IndicatorStatus {
   Grade forecast_grade = Grade::kNone;
   std::optional<double> gap;  // forecast − target: negative is short for positive targets
   Likelihood likelihood = Likelihood::kUnknown;  // computed from the forecast
-  const ValueNotes* notes = nullptr;             // the manager's, from the latest report
+  std::shared_ptr<const ValueNotes> notes;       // the manager's, from the latest report
   bool target_may_be_low = false;                // blue: flag for reviewers, no deduction
   double weight = 0;
   double score = 0;

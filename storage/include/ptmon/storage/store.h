@@ -95,14 +95,21 @@ struct AlertRecord {
   std::string last_sent_at;
 };
 
+enum class IntegrityCheck { kNone, kQuick, kFull };
+
 struct StoreOptions {
   int busy_timeout_ms = 5000;
+  // Checked before anything is read or migrated: kQuick is PRAGMA quick_check (every page and
+  // record, no index cross-check), kFull is integrity_check. A file that exists but is empty
+  // (0 bytes) is refused whenever a check is asked for: SQLite would take it for a new database.
+  IntegrityCheck check = IntegrityCheck::kNone;
 };
 
 class Store {
  public:
   // Opens or creates the database file and brings its schema up to kSchemaVersion. Refuses a
-  // file whose schema is newer than this binary knows.
+  // file whose schema is newer than this binary knows, and (with options.check) one that is
+  // damaged, naming what SQLite found and how to recover.
   static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
   ~Store();
   Store(const Store&) = delete;

@@ -1,0 +1,88 @@
+#include "inbox_watcher.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+namespace ptmon {
+
+InboxWatcher::InboxWatcher(asio::io_context& io, std::string inbox, const Clock& clock,
+                           Timing timing, OnReady on_ready)
+    : io_(io),
+      inbox_(std::move(inbox)),
+      clock_(clock),
+      timing_(timing),
+      on_ready_(std::move(on_ready)),
+      scanner_(std::make_unique<InboxScanner>(inbox_, clock_, timing_.settle)),
+      inotify_(io),
+      settle_timer_(io),
+      rescan_timer_(io) {}
+
+void InboxWatcher::Start() {
+  const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd < 0 || inotify_add_watch(fd, inbox_.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+    spdlog::warn("cannot watch {} for changes; relying on the rescan every {} ms", inbox_,
+                 timing_.rescan.count());
+    if (fd >= 0) close(fd);
+  } else {
+    inotify_.assign(fd);
+    ReadEvents();
+  }
+  ScheduleRescan();
+  Poll();
+}
+
+void InboxWatcher::Poll() {
+  if (stopped_) return;
+  for (const auto& path : scanner_->Ready()) {
+    if (stopped_) break;  // the file in progress finished; the rest wait for the next start
+    on_ready_(path);
+  }
+  if (scanner_->HasWaiting() && !stopped_) {
+    settle_timer_.expires_after(timing_.settle);
+    settle_timer_.async_wait([this](std::error_code error) {
+      if (!error) Poll();
+    });
+  }
+}
+
+void InboxWatcher::SetTiming(Timing timing) {
+  if (timing.settle != timing_.settle) {
+    // The scanner measures settling with its own setting; a new one forgets what it saw, which
+    // only means files still settling wait one more settle time.
+    scanner_ = std::make_unique<InboxScanner>(inbox_, clock_, timing.settle);
+  }
+  timing_ = timing;
+}
+
+void InboxWatcher::Stop() {
+  stopped_ = true;
+  std::error_code ignored;
+  settle_timer_.cancel();
+  rescan_timer_.cancel();
+  inotify_.close(ignored);
+}
+
+void InboxWatcher::ReadEvents() {
+  inotify_.async_read_some(asio::buffer(events_), [this](std::error_code error, size_t length) {
+    if (error || stopped_) return;
+    for (size_t offset = 0; offset + sizeof(inotify_event) <= length;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(events_.data() + offset);
+      if (event->len > 0) scanner_->MarkComplete(event->name);
+      offset += sizeof(inotify_event) + event->len;
+    }
+    Poll();
+    ReadEvents();
+  });
+}
+
+void InboxWatcher::ScheduleRescan() {
+  rescan_timer_.expires_after(timing_.rescan);
+  rescan_timer_.async_wait([this](std::error_code error) {
+    if (error || stopped_) return;
+    Poll();  // network shares send no inotify events
+    ScheduleRescan();
+  });
+}
+
+}  // namespace ptmon

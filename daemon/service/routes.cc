@@ -1,0 +1,143 @@
+#include "routes.h"
+
+#include <array>
+
+#include <nlohmann/json.hpp>
+
+#include <ptmon/reports/reports.h>
+
+#include "write_api.h"
+
+namespace ptmon {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+enum class Endpoint { kIndex, kHealth, kReady, kMetrics, kStatus, kAlerts, kActuals };
+
+struct Route {
+  std::string_view path;
+  Endpoint endpoint;
+  std::string_view allow;  // the Allow header: the methods this path answers
+  bool needs_snapshot;
+};
+
+constexpr std::array kRoutes{
+    Route{"/", Endpoint::kIndex, "GET, HEAD, OPTIONS", false},
+    Route{"/healthz", Endpoint::kHealth, "GET, HEAD, OPTIONS", false},
+    Route{"/readyz", Endpoint::kReady, "GET, HEAD, OPTIONS", false},
+    Route{"/metrics", Endpoint::kMetrics, "GET, HEAD, OPTIONS", true},
+    Route{"/api/v1/status", Endpoint::kStatus, "GET, HEAD, OPTIONS", true},
+    Route{"/api/v1/alerts", Endpoint::kAlerts, "GET, HEAD, OPTIONS", true},
+    Route{"/api/v1/actuals", Endpoint::kActuals, "POST, OPTIONS", true},
+};
+
+const Route* FindRoute(std::string_view path) {
+  for (const Route& route : kRoutes) {
+    if (route.path == path) return &route;
+  }
+  return nullptr;
+}
+
+bool Allows(const Route& route, std::string_view method) {
+  const std::string_view allow = route.allow;
+  for (size_t start = 0; start < allow.size();) {
+    const size_t comma = std::min(allow.find(", ", start), allow.size());
+    if (allow.substr(start, comma - start) == method) return true;
+    start = comma + 2;
+  }
+  return false;
+}
+
+HttpResponse WithAllow(HttpResponse response, std::string_view allow) {
+  response.headers.emplace_back("Allow", std::string(allow));
+  return response;
+}
+
+HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request) {
+  const std::string project = request.QueryParameter("project");
+  if (!project.empty() && snapshot.catalog->FindProject(project) == nullptr) {
+    return HttpResponse::Error(404, "no project " + project);
+  }
+  return HttpResponse::Json(200, StatusJson(*snapshot.evaluation, project).dump(2));
+}
+
+HttpResponse AlertsResponse(const Snapshot& snapshot) {
+  HttpResponse response = HttpResponse::Json(200, "");
+  response.body_parts = {snapshot.alerts_json};
+  return response;
+}
+
+}  // namespace
+
+HttpResponse ServiceRoutes::Metrics(const Snapshot& snapshot, std::string_view accept_encoding) {
+  const std::string service =
+      RenderServiceMetrics(snapshot.facts, *snapshot.counters, *snapshot.deliveries);
+  HttpResponse response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  if (AcceptsGzip(accept_encoding)) {
+    // Concatenated gzip members: the cached chunks, then this scrape's few service lines.
+    response.headers.emplace_back("Content-Encoding", "gzip");
+    response.body_parts = snapshot.metrics->gzip;
+    response.body_parts.push_back(std::make_shared<const std::string>(Gzip(service)));
+  } else {
+    response.body_parts = snapshot.metrics->text;
+    response.body_parts.push_back(std::make_shared<const std::string>(service));
+  }
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  return response;
+}
+
+std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
+  if (head.path == "*") {
+    if (head.method == "OPTIONS")
+      return WithAllow(HttpResponse::Text(204, ""), "GET, HEAD, POST, OPTIONS");
+    return HttpResponse::Error(400, "only OPTIONS may ask for *");
+  }
+  const Route* route = FindRoute(head.path);
+  if (route == nullptr) return HttpResponse::Error(404, "no such endpoint");
+  if (head.method == "OPTIONS") return WithAllow(HttpResponse::Text(204, ""), route->allow);
+  if (!Allows(*route, head.method)) {
+    return WithAllow(HttpResponse::Error(405, "method not allowed"), route->allow);
+  }
+  // One snapshot for the whole request: everything below reads from it alone.
+  const std::shared_ptr<const Snapshot> snapshot = snapshots_.Current();
+  if (route->needs_snapshot && snapshot == nullptr) {
+    HttpResponse starting = HttpResponse::Error(503, "ptmon is starting; try again shortly");
+    starting.headers.emplace_back("Retry-After", "1");
+    return starting;
+  }
+  switch (route->endpoint) {
+    case Endpoint::kIndex:
+      return HttpResponse::Text(
+          200, "ptmon " + (snapshot ? snapshot->facts.version : std::string("(starting)")) +
+                   "\n/metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/actuals\n");
+    case Endpoint::kHealth:
+      return HttpResponse::Text(200, "ok\n");
+    case Endpoint::kReady:
+      if (snapshot == nullptr) return HttpResponse::Text(503, "starting\n");
+      if (stopping_) return HttpResponse::Text(503, "stopping\n");
+      return HttpResponse::Text(200, "ready\n");
+    case Endpoint::kMetrics:
+      return Metrics(*snapshot, head.Header("Accept-Encoding"));
+    case Endpoint::kStatus:
+      return StatusResponse(*snapshot, head);
+    case Endpoint::kAlerts:
+      return AlertsResponse(*snapshot);
+    case Endpoint::kActuals:
+      return AdmitWriteRequest(head, snapshot->config->api_token);  // nothing: read the body
+  }
+  return HttpResponse::Error(500, "unrouted endpoint");
+}
+
+void ServiceRoutes::Handle(HttpRequest request, HttpServer::Respond respond) {
+  // Only the write API reads a body (Admit answered everything else).
+  const std::string name = WriteRequestName(request, clock_.Now());
+  write_(name, std::move(request.body),
+         [name, respond = std::move(respond)](IngestOutcome outcome) {
+           respond(WriteResponse(name, outcome));
+         });
+}
+
+}  // namespace ptmon

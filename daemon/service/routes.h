@@ -1,0 +1,45 @@
+// The daemon's HTTP endpoints as a table: each path with its methods, whether it needs a
+// snapshot, and its handler. Everything a handler reads comes from the snapshot it took once at
+// the start of the request. Until the first snapshot is published every endpoint but /healthz
+// answers 503; a wrong method, an unknown path or a missing token is answered from the head,
+// before any of the body is read.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include <ptmon/ingest/ingestor.h>
+
+#include "http_server.h"
+#include "snapshot.h"
+
+namespace ptmon {
+
+class ServiceRoutes final : public HttpServer::Routes {
+ public:
+  // Runs an ingest where the store lives (the service loop) and calls `done` with its outcome,
+  // from any thread, once.
+  using WriteSink = std::function<void(std::string name, std::string body,
+                                       std::function<void(IngestOutcome)> done)>;
+
+  ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, const Clock& clock)
+      : snapshots_(snapshots), write_(std::move(write)), clock_(clock) {}
+
+  // /readyz answers 503 from now on (the service is draining).
+  void SetStopping() { stopping_ = true; }
+
+  std::optional<HttpResponse> Admit(const HttpRequest& head) override;
+  void Handle(HttpRequest request, HttpServer::Respond respond) override;
+
+  // What GET /metrics serves for `accept_encoding` (exposed for benchmarks and tests).
+  static HttpResponse Metrics(const Snapshot& snapshot, std::string_view accept_encoding);
+
+ private:
+  const SnapshotBox& snapshots_;
+  const WriteSink write_;
+  const Clock& clock_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace ptmon

@@ -1,0 +1,49 @@
+// What HTTP threads read: a snapshot built on the service loop, immutable once published, that
+// owns everything it points to — the catalogue the evaluation was made from (its statuses point
+// into it), the evaluation with the managers' notes, the rendered metrics, the alerts, and the
+// configuration the routes obey (the token among it). A reload publishes a new snapshot with all
+// of them changed together, so a reader sees the old one or the new one, never a mix.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <ptmon/base/mutex.h>
+#include <ptmon/config/daemon_config.h>
+#include <ptmon/indicators/catalog.h>
+#include <ptmon/indicators/evaluation.h>
+
+#include "metrics.h"
+
+namespace ptmon {
+
+struct Snapshot {
+  std::shared_ptr<const DaemonConfig> config;
+  std::shared_ptr<const Catalog> catalog;
+  std::shared_ptr<const Evaluation> evaluation;  // made from `catalog`
+  std::shared_ptr<const MetricsExposition::Parts> metrics;
+  std::shared_ptr<const std::string> alerts_json;
+  std::shared_ptr<const ServiceMetrics> counters;  // one object for the life of the process
+  std::shared_ptr<const DeliveryCounters> deliveries;
+  DaemonFacts facts;
+};
+
+// Where the loop publishes and readers take the current snapshot. Thread-safe.
+class SnapshotBox {
+ public:
+  void Publish(std::shared_ptr<const Snapshot> snapshot) EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
+    current_ = std::move(snapshot);
+  }
+  // Null until the first snapshot is published.
+  std::shared_ptr<const Snapshot> Current() const EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
+    return current_;
+  }
+
+ private:
+  mutable Mutex mutex_;
+  std::shared_ptr<const Snapshot> current_ GUARDED_BY(mutex_);
+};
+
+}  // namespace ptmon

@@ -1,0 +1,210 @@
+// The HTTP server against clients that misbehave: what it answers before reading a body, how
+// it closes, and that slow or idle connections never hold back anyone else. In-process, with
+// routes of the test's own, on a free loopback port.
+#include "http_server.h"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "support/daemon.h"
+
+namespace ptmon {
+namespace {
+
+using namespace testing_support;
+
+class TestRoutes final : public HttpServer::Routes {
+ public:
+  std::optional<HttpResponse> Admit(const HttpRequest& head) override {
+    ++admitted;
+    if (head.path == "/upload" && head.method == "POST") return std::nullopt;
+    if (head.path == "/upload") return HttpResponse::Error(405, "POST only");
+    if (head.method == "POST") return HttpResponse::Error(405, "GET only");
+    return HttpResponse::Text(200, "hello " + head.path + "\n");
+  }
+  void Handle(HttpRequest request, HttpServer::Respond respond) override {
+    // Answers from another thread, as the daemon's loop does.
+    std::thread([request = std::move(request), respond = std::move(respond)] {
+      respond(HttpResponse::Text(200, "got " + std::to_string(request.body.size()) + "\n"));
+    }).detach();
+  }
+  std::atomic<int> admitted{0};
+};
+
+class HttpServerTest : public testing::Test {
+ protected:
+  void Start(HttpServerOptions options = {}) {
+    options.listen = "127.0.0.1:0";
+    auto server = HttpServer::Start(options, routes_);
+    ASSERT_TRUE(server.ok()) << server.status().message();
+    server_ = std::move(server).value();
+  }
+  int port() const { return server_->port(); }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port()) + path;
+  }
+
+  TestRoutes routes_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, AnswersAWrongMethodBeforeAnyOfTheBodyIsSent) {
+  Start();
+  // A head that announces 60 MB and then sends none of it: the answer comes from the head alone.
+  const std::string answer =
+      RawExchange(port(), "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 62914560\r\n\r\n",
+                  false, std::chrono::seconds(20));
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 405 ")) << answer;
+}
+
+TEST_F(HttpServerTest, RefusesAnAnnouncedBodyOverTheLimitWithoutReadingIt) {
+  HttpServerOptions options;
+  options.max_body_bytes = 1000;
+  Start(options);
+  const std::string answer =
+      RawExchange(port(), "POST /upload HTTP/1.1\r\nContent-Length: 1001\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413 ")) << answer;
+  EXPECT_EQ(HttpPost(Url("/upload"), std::string(1000, 'x')).body, "got 1000\n");
+}
+
+TEST_F(HttpServerTest, ReadsTheBodyAfterTheHeadAndAnswersFromAnotherThread) {
+  Start();
+  EXPECT_EQ(HttpPost(Url("/upload"), std::string(3 << 20, 'x')).body, "got 3145728\n");
+  // curl sends Expect: 100-continue for large bodies and waits: the body is asked for once the
+  // head is admitted.
+  const int fd = ConnectLoopback(port());
+  ASSERT_GE(fd, 0);
+  const std::string head =
+      "POST /upload HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+  send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  std::string interim;
+  char buffer[256];
+  while (!interim.ends_with("\r\n\r\n")) {
+    const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    ASSERT_GT(n, 0);
+    interim.append(buffer, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  send(fd, "hello", 5, MSG_NOSIGNAL);
+  const std::string answer = ReadUntilClosed(fd, std::chrono::seconds(20));
+  close(fd);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK")) << answer;
+  EXPECT_NE(answer.find("got 5\n"), std::string::npos) << answer;
+}
+
+TEST_F(HttpServerTest, OneRequestPerConnection) {
+  Start();
+  const std::string answer = RawExchange(
+      port(), "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n", true);
+  EXPECT_NE(answer.find("hello /a"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("hello /b"), std::string::npos) << "keep-alive must be off: " << answer;
+  EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, HeadSendsTheHeadersOfGetWithoutTheBody) {
+  Start();
+  const std::string answer = RawExchange(port(), "HEAD /a HTTP/1.1\r\n\r\n", true);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
+  EXPECT_NE(answer.find("Content-Length: 9\r\n"), std::string::npos) << answer;
+  EXPECT_TRUE(answer.ends_with("\r\n\r\n")) << "no body after the head: " << answer;
+}
+
+TEST_F(HttpServerTest, EveryMalformedRequestGetsAStatus) {
+  Start();
+  const std::pair<std::string, std::string> cases[] = {
+      {"GARBAGE\r\n\r\n", "400"},
+      {"get / HTTP/1.1\r\n\r\n", "400"},
+      {"GET / HTTP/2.0\r\n\r\n", "505"},
+      {"GET nopath HTTP/1.1\r\n\r\n", "400"},
+      {"GET / HTTP/1.1\r\nNo colon here\r\n\r\n", "400"},
+      {"GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n", "400"},
+      {"POST /upload HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "411"},
+      {"POST /upload HTTP/1.1\r\nContent-Length: 12x\r\n\r\n", "400"},
+      {"POST /upload HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "400"},
+      {"GET / HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n", "431"},
+  };
+  for (const auto& [request, status] : cases) {
+    const std::string answer = RawExchange(port(), request, true);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 " + status + " ")) << request << "\n→ " << answer;
+  }
+}
+
+TEST_F(HttpServerTest, ASilentClientGets408AfterTheHeaderTimeout) {
+  HttpServerOptions options;
+  options.header_timeout = std::chrono::milliseconds(200);
+  Start(options);
+  const int fd = ConnectLoopback(port());
+  ASSERT_GE(fd, 0);
+  send(fd, "GET / HTTP/1.1\r\nHost", 20, MSG_NOSIGNAL);
+  const std::string answer = ReadUntilClosed(fd, std::chrono::seconds(20));
+  close(fd);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 408 ")) << answer;
+}
+
+// Slow and idle clients hold a socket each, never a thread: with one thread and a header
+// timeout far longer than the client's patience, a thread-per-connection server could not
+// answer the last request at all.
+TEST_F(HttpServerTest, SlowClientsDoNotHoldBackOthers) {
+  HttpServerOptions options;
+  options.threads = 1;
+  options.header_timeout = std::chrono::minutes(5);
+  Start(options);
+  std::vector<int> slow;
+  for (int i = 0; i < 64; ++i) {
+    const int fd = ConnectLoopback(port());
+    ASSERT_GE(fd, 0);
+    send(fd, "GET /metrics HTTP/1.1\r\nX-Slow: ", 31, MSG_NOSIGNAL);
+    slow.push_back(fd);
+  }
+  const std::string answer =
+      RawExchange(port(), "GET /fast HTTP/1.1\r\n\r\n", true, std::chrono::seconds(20));
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK")) << answer;
+  for (int fd : slow) close(fd);
+}
+
+TEST_F(HttpServerTest, ConnectionsBeyondTheLimitGet503) {
+  HttpServerOptions options;
+  options.max_connections = 4;
+  Start(options);
+  std::vector<int> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(ConnectLoopback(port()));
+  // The four are registered once accepted; the fifth may race them, so wait for the refusal.
+  EXPECT_TRUE(WaitFor([&] {
+    return RawExchange(port(), "GET / HTTP/1.1\r\n\r\n", true).starts_with("HTTP/1.1 503 ");
+  }));
+  for (int fd : idle) close(fd);
+  EXPECT_TRUE(WaitFor([&] { return HttpGet(Url("/again")).status == 200; }));
+}
+
+TEST_F(HttpServerTest, ShutdownClosesIdleConnectionsAndReturns) {
+  Start();
+  std::vector<int> idle;
+  for (int i = 0; i < 8; ++i) idle.push_back(ConnectLoopback(port()));
+  server_->Shutdown(std::chrono::milliseconds(100));
+  for (int fd : idle) {
+    EXPECT_EQ(ReadUntilClosed(fd, std::chrono::seconds(20)), "");
+    close(fd);
+  }
+  EXPECT_EQ(HttpGet(Url("/")).status, 0) << "nothing listens any more";
+}
+
+TEST(AcceptEncodingTest, HonoursQualityValues) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("deflate, gzip;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_TRUE(AcceptsGzip("x-gzip"));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip; q=0.000"));
+  EXPECT_FALSE(AcceptsGzip("*;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0, *"));  // the explicit refusal wins over the wildcard
+  EXPECT_TRUE(AcceptsGzip("GZIP;Q=1"));
+}
+
+}  // namespace
+}  // namespace ptmon
