@@ -3,6 +3,8 @@
 
 function(ptmon_target_settings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  # clang checks every GUARDED_BY/REQUIRES annotation (base/include/ptmon/base/mutex.h).
+  target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:Clang>:-Wthread-safety>)
   if(PTMON_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -4,12 +4,13 @@
 #   1. the whole suite, warnings as errors;
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the daemon's concurrency tests (HTTP threads, the loop, the notifier) under ThreadSanitizer;
-#   4. every fuzz target briefly on its corpus.
-# PTMON_TEST_STAGES (default "suite asan tsan fuzz") picks stages for local runs.
+#   4. clang's thread-safety analysis over the daemon (every GUARDED_BY and REQUIRES checked);
+#   5. every fuzz target briefly on its corpus.
+# PTMON_TEST_STAGES (default "suite asan tsan thread-safety fuzz") picks stages for local runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-test-peers
-stages=${PTMON_TEST_STAGES:-suite asan tsan fuzz}
+stages=${PTMON_TEST_STAGES:-suite asan tsan thread-safety fuzz}
 jobs=$(nproc)
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
@@ -45,7 +46,12 @@ for stage in $stages; do
       cmake --build build-tsan --target ptmon ptmon_service_tests ptmon_integration_tests
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
         run_ctest --test-dir build-tsan --output-on-failure --timeout 900 -j "$jobs" \
-        -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest)\.'
+        -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest|HttpServerTest|DaemonReliabilityTest|YearReplayTest)\.'
+      ;;
+    thread-safety)
+      # A compile-time check: the build fails on any access to guarded state without its mutex.
+      CXX=clang++-14 configure build-clang -DPTMON_BUILD_TESTS=OFF -DPTMON_BUILD_BENCH=OFF
+      cmake --build build-clang --target ptmon
       ;;
     fuzz)
       scripts/fuzz.sh "${PTMON_FUZZ_SECONDS:-20}"

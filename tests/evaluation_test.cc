@@ -1,5 +1,7 @@
 // One table-driven test per rule of monitoring-rules.md: lights, pace, overdue, forecast,
 // budget execution, scores and grades.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include <ptmon/config/catalog_loader.h>
@@ -275,17 +277,22 @@ TEST(ScoreTest, GradeBoundaries) {
   for (const auto& [total, grade] : cases) EXPECT_EQ(GradeForTotal(total, rules), grade) << total;
 }
 
-// Weights: budget 10, 产出 50, 效益 30, 满意度 10, split equally within a group.
+// Weights: budget 10, 产出 50, 效益 30, 满意度 10, split equally within a group to two
+// decimals by largest remainder, so the printed weights add up: 50 among seven is 7.15 twice
+// and 7.14 five times.
 TEST_F(EvaluationTest, WeightsSplitWithinEachGroupAndTotalOneHundred) {
   const ProjectStatus status = Evaluate(12);
-  double total = status.budget.weight;
+  long long total_cents = std::llround(status.budget.weight * 100);
+  int output = 0;
   for (const auto& indicator : status.indicators) {
     const std::string& level1 = indicator.indicator->level1;
-    const double expected = level1 == "产出指标" ? 50.0 / 7 : level1 == "效益指标" ? 30 : 10;
+    const double expected = level1 == "产出指标"   ? (output++ < 2 ? 7.15 : 7.14)
+                            : level1 == "效益指标" ? 30
+                                                   : 10;
     EXPECT_DOUBLE_EQ(indicator.weight, expected) << indicator.indicator->id;
-    total += indicator.weight;
+    total_cents += std::llround(indicator.weight * 100);
   }
-  EXPECT_DOUBLE_EQ(total, 100);
+  EXPECT_EQ(total_cents, 10000);
 }
 
 TEST(ScoreWeightsTest, NoSatisfactionIndicatorGivesItsWeightToEffect) {
@@ -329,12 +336,12 @@ TEST_F(EvaluationTest, InYearScoresUseTheForecastAndYearEndTheActuals) {
   Report("count", 6, 300);  // forecast 600 of 1200 → half the weight
   Report("spent", 6, 300000);
   ProjectStatus june = Evaluate(6);
-  EXPECT_DOUBLE_EQ(june.indicators[0].score, RoundToCents(50.0 / 7 / 2));
+  EXPECT_DOUBLE_EQ(june.indicators[0].score, RoundToCents(7.15 / 2));  // of its printed weight
   EXPECT_DOUBLE_EQ(june.budget.score, 5);  // forecast 600,000 of 1,200,000
   Report("count", 12, 1200);
   Report("spent", 12, 1200000);
   ProjectStatus december = Evaluate(12, {2027, 1, 20});
-  EXPECT_DOUBLE_EQ(december.indicators[0].score, RoundToCents(50.0 / 7));
+  EXPECT_DOUBLE_EQ(december.indicators[0].score, 7.15);
   EXPECT_DOUBLE_EQ(december.budget.score, 10);
 }
 

@@ -8,8 +8,7 @@ namespace ptmon {
 
 InboxWatcher::InboxWatcher(asio::io_context& io, std::string inbox, const Clock& clock,
                            Timing timing, OnReady on_ready)
-    : io_(io),
-      inbox_(std::move(inbox)),
+    : inbox_(std::move(inbox)),
       clock_(clock),
       timing_(timing),
       on_ready_(std::move(on_ready)),

@@ -40,7 +40,6 @@ class InboxWatcher {
   void ReadEvents();
   void ScheduleRescan();
 
-  asio::io_context& io_;
   const std::string inbox_;
   const Clock& clock_;
   Timing timing_;

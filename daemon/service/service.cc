@@ -355,20 +355,28 @@ struct Service::Impl {
 
   // --- ingest ---------------------------------------------------------------------------------
 
-  // Folds an outcome into metrics, logs and, when values were applied, the evaluation.
+  // Folds an outcome into the evaluation (when values were applied), logs and counters. The
+  // counters move after the snapshot is published: a scrape that counts a file applied also
+  // shows its values.
   void Absorb(const IngestOutcome& outcome, std::string_view source) {
-    const double now = UnixSeconds(clock.Now());
-    counters->CountIngest(IngestResultName(outcome.result), outcome.values, now);
-    counters->SetLastErrors(source, outcome.error_count);
     if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed) {
       spdlog::warn("{}", outcome.Summary());
       for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
     } else {
       spdlog::info("{}", outcome.Summary());
     }
-    if (outcome.result != IngestResult::kApplied) return;
-    last_ingest = clock.Now();
-    auto touched = store->LoadBatchValues(outcome.batch_id, *generation.actuals);
+    if (outcome.result == IngestResult::kApplied) {
+      last_ingest = clock.Now();
+      Reevaluate(outcome.batch_id);
+    }
+    counters->CountIngest(IngestResultName(outcome.result), outcome.values,
+                          UnixSeconds(clock.Now()));
+    counters->SetLastErrors(source, outcome.error_count);
+  }
+
+  // Re-evaluates what a batch touched and publishes.
+  void Reevaluate(long long batch_id) {
+    auto touched = store->LoadBatchValues(batch_id, *generation.actuals);
     if (!touched.ok()) {
       spdlog::error("{}", touched.status().message());
       Evaluate();

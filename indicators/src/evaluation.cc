@@ -235,8 +235,9 @@ IndicatorStatus Evaluator::EvaluateIndicator(uint32_t project, int32_t index,
     if (indicator.accumulation == Accumulation::kYearToDate) {
       const double share = Pace(indicator, latest->period.month);
       status.expected = annual * share;
-      // Extrapolate by the pace; before anything is due, assume the rest follows the plan.
-      status.forecast = share > 0 ? actual / share : actual + annual;
+      // Extrapolate by the pace; before anything is due, the plan's target stands unless the
+      // actual already passed it (the larger of the two, never their sum).
+      status.forecast = share > 0 ? actual / share : std::max(actual, annual);
     } else {
       status.expected = annual;
       status.forecast = actual;
@@ -323,13 +324,33 @@ void Evaluator::Score(ProjectStatus& status, bool year_end) const {
   if (effect.count == 0) output.weight += std::exchange(effect.weight, 0);
   if (output.count == 0) effect.weight += std::exchange(output.weight, 0);
 
+  // What a group leaves to its unweighted indicators is split in cents by largest remainder,
+  // so the printed weights add up to the group's weight exactly (50 among nine: 5.56 five
+  // times, 5.55 four times). The remainders are all equal, so the first ones get the cents.
+  struct Split {
+    long long base_cents = 0;
+    long long extra_cents = 0;  // this many indicators get one cent more, in catalogue order
+  };
+  Split splits[3];
+  for (size_t g = 0; g < 3; ++g) {
+    if (groups[g].unweighted == 0) continue;
+    const auto cents =
+        std::llround(std::max(groups[g].weight - groups[g].explicit_weight, 0.0) * 100);
+    splits[g].base_cents = cents / groups[g].unweighted;
+    splits[g].extra_cents = cents % groups[g].unweighted;
+  }
   double total = 0;
   for (auto& indicator : status.indicators) {
     const Indicator& definition = *indicator.indicator;
     const Group& group = group_of(definition);
-    indicator.weight = definition.weight
-                           ? *definition.weight
-                           : std::max(group.weight - group.explicit_weight, 0.0) / group.unweighted;
+    Split& split = splits[&group - groups];
+    if (definition.weight) {
+      indicator.weight = *definition.weight;
+    } else {
+      const long long cents = split.base_cents + (split.extra_cents > 0 ? 1 : 0);
+      if (split.extra_cents > 0) --split.extra_cents;
+      indicator.weight = static_cast<double>(cents) / 100;
+    }
     const Target& target = definition.annual_target;
     if (target.kind == TargetKind::kQualitative) {
       indicator.score = ScoreQualitative(indicator.grade, indicator.weight, rules);
