@@ -494,12 +494,18 @@ void Accept(const std::shared_ptr<HttpServer::Core>& core) {
         if (error == asio::error::operation_aborted || !core->acceptor.is_open()) return;
         if (!error) {
           auto connection = std::make_shared<Connection>(core, std::move(socket));
-          bool over_capacity;
+          // Registered under the stop lock, so Shutdown either sees it or it sees Shutdown.
+          bool refused = false, over_capacity = false;
           {
-            MutexLock lock(core->live_mutex);
-            over_capacity = core->live.size() >= core->options.max_connections;
-            core->live.emplace(connection.get(), connection);
+            MutexLock stop_lock(core->post_mutex);
+            refused = core->stopped;
+            if (!refused) {
+              MutexLock lock(core->live_mutex);
+              over_capacity = core->live.size() >= core->options.max_connections;
+              core->live.emplace(connection.get(), connection);
+            }
           }
+          if (refused) return;  // the connection closes as it goes out of scope
           connection->Start(over_capacity);
         }
         Accept(core);  // also after EMFILE and the like: the next accept may succeed

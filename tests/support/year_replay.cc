@@ -1,0 +1,1014 @@
+#include "year_replay.h"
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <signal.h>
+
+#include "daemon.h"
+#include "process.h"
+
+namespace ptmon::testing_support {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+// --- the catalogue, as the oracle reads it from `ptmon catalog --format json` -----------------
+
+struct OracleIndicator {
+  std::string id, level1, kind, unit;
+  std::optional<double> target;
+  bool strict = false;  // ＜ or ＞
+  bool year_to_date = false;
+  std::vector<double> pace;  // 12 shares; empty: N/12
+  std::string frequency;
+  int due_day = 10;
+  std::optional<double> weight;
+};
+
+struct OracleProject {
+  std::string id, unit;
+  double annual_yuan = 0;
+  std::vector<OracleIndicator> indicators;
+};
+
+struct OracleCatalog {
+  int year = 0;
+  std::vector<OracleProject> projects;
+};
+
+std::string Text(const Json& object, const char* key) {
+  return object.contains(key) && object[key].is_string() ? object[key].get<std::string>() : "";
+}
+
+OracleCatalog ParseCatalog(const Json& json) {
+  OracleCatalog catalog;
+  catalog.year = json["year"];
+  for (const auto& p : json["projects"]) {
+    OracleProject project;
+    project.id = p["id"];
+    project.unit = Text(p, "unit");
+    project.annual_yuan = p["annual_funds_yuan"];
+    for (const auto& i : p["indicators"]) {
+      OracleIndicator indicator;
+      indicator.id = i["id"];
+      indicator.level1 = i["level1"];
+      indicator.kind = i["target"]["kind"];
+      indicator.unit = Text(i["target"], "unit");
+      if (i["target"]["value"].is_number()) indicator.target = i["target"]["value"].get<double>();
+      const std::string op = Text(i["target"], "op");
+      indicator.strict = op == "<" || op == ">";
+      indicator.year_to_date = i["accumulate"] == "ytd";
+      if (i["pace"].is_array()) indicator.pace = i["pace"].get<std::vector<double>>();
+      indicator.frequency = Text(i["report"], "frequency");
+      indicator.due_day = i["report"]["due_day"];
+      if (i["weight"].is_number()) indicator.weight = i["weight"].get<double>();
+      project.indicators.push_back(std::move(indicator));
+    }
+    catalog.projects.push_back(std::move(project));
+  }
+  return catalog;
+}
+
+// --- the rules ---------------------------------------------------------------------------------
+
+// Light codes as ptmon_indicator_light documents them; a larger code is worse.
+enum Light { kGreen = 0, kBlue = 1, kNoData = 2, kYellow = 3, kOverdue = 4, kRed = 5 };
+const char* LightName(int light) {
+  static const char* names[] = {"green", "blue", "no_data", "yellow", "overdue", "red"};
+  return names[light];
+}
+
+struct Day {
+  int year, month, day;
+  auto operator<=>(const Day&) const = default;
+  std::string ToString() const {
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
+    return text;
+  }
+};
+
+double Cents(double value) { return std::round(value * 100) / 100; }
+
+bool IsReportMonth(const std::string& frequency, int month) {
+  if (frequency == "quarterly") return month % 3 == 0;
+  if (frequency == "annual") return month == 12;
+  return true;
+}
+
+// The report for `month` is due on `due_day` of the next month; past due once today is later.
+bool PastDue(int year, int month, int due_day, Day today) {
+  const Day due = month == 12 ? Day{year + 1, 1, due_day} : Day{year, month + 1, due_day};
+  return today > due;
+}
+
+struct Reported {
+  double value = 0;
+  std::string grade;
+  std::string reason, action;
+};
+
+struct OracleStatus {
+  int light = kNoData;
+  bool overdue = false;
+  std::optional<int> month;
+  std::optional<double> actual, expected, progress, forecast;
+  std::string grade;
+  double weight = 0, score = 0;
+  std::string reason, action;
+};
+
+struct OracleBudget {
+  int light = kNoData;
+  bool overdue = false;
+  std::optional<double> spent, execution, ratio, forecast;
+  double score = 0;
+};
+
+struct OracleProjectStatus {
+  int light = kNoData;
+  OracleBudget budget;
+  std::vector<OracleStatus> indicators;
+  double score = 0;
+  std::string grade;
+};
+
+using Series = std::map<int, Reported>;  // by month
+
+class Oracle {
+ public:
+  void SetCatalog(OracleCatalog catalog) { catalog_ = std::move(catalog); }
+  const OracleCatalog& catalog() const { return catalog_; }
+
+  void Record(const std::string& project, const std::string& indicator, int month, Reported value) {
+    series_[{project, indicator}][month] = std::move(value);
+  }
+
+  std::vector<OracleProjectStatus> Evaluate(int as_of, Day today) const {
+    std::vector<OracleProjectStatus> out;
+    for (const auto& project : catalog_.projects)
+      out.push_back(EvaluateProject(project, as_of, today));
+    return out;
+  }
+
+  // The alerts ptmon should hold firing after this evaluation, with the rules' hysteresis.
+  void UpdateAlerts(const std::vector<OracleProjectStatus>& evaluation) {
+    for (size_t p = 0; p < evaluation.size(); ++p) {
+      const OracleProject& project = catalog_.projects[p];
+      const OracleProjectStatus& status = evaluation[p];
+      bool any_overdue = status.budget.overdue;
+      for (size_t i = 0; i < status.indicators.size(); ++i) {
+        const int light = status.indicators[i].light;
+        const std::string& id = project.indicators[i].id;
+        const bool good = light == kGreen || light == kBlue;
+        Set({"PtmonIndicatorBehind", "warning", project.id, id}, light == kYellow || light == kRed,
+            good);
+        Set({"PtmonIndicatorBehind", "critical", project.id, id}, light == kRed, good);
+        Set({"PtmonTargetFarExceeded", "info", project.id, id}, light == kBlue, light != kBlue);
+        any_overdue = any_overdue || status.indicators[i].overdue;
+      }
+      Set({"PtmonReportOverdue", "warning", project.id, ""}, any_overdue, !any_overdue);
+      const int budget = status.budget.light;
+      Set({"PtmonBudgetExecutionLagging", "warning", project.id, ""},
+          budget == kYellow || budget == kRed, budget == kGreen);
+      Set({"PtmonBudgetExecutionLagging", "critical", project.id, ""}, budget == kRed,
+          budget == kGreen);
+    }
+  }
+  using AlertKey = std::array<std::string, 4>;  // alertname, severity, project, indicator
+  const std::set<AlertKey>& firing() const { return firing_; }
+
+ private:
+  void Set(const AlertKey& key, bool raise, bool clear) {
+    if (raise)
+      firing_.insert(key);
+    else if (clear)
+      firing_.erase(key);
+  }
+
+  const Reported* Latest(const std::string& project, const std::string& indicator, int as_of,
+                         int* month) const {
+    auto found = series_.find({project, indicator});
+    if (found == series_.end()) return nullptr;
+    auto after = found->second.upper_bound(as_of);
+    if (after == found->second.begin()) return nullptr;
+    --after;
+    *month = after->first;
+    return &after->second;
+  }
+
+  bool Overdue(std::optional<int> latest, const std::string& frequency, int as_of, int due_day,
+               Day today) const {
+    for (int month = as_of; month >= 1; --month) {
+      if (!IsReportMonth(frequency, month) || !PastDue(catalog_.year, month, due_day, today))
+        continue;
+      return !latest || *latest < month;
+    }
+    return false;
+  }
+
+  OracleStatus EvaluateIndicator(const OracleProject& project, const OracleIndicator& indicator,
+                                 int as_of, Day today) const {
+    OracleStatus status;
+    int month = 0;
+    const Reported* latest = Latest(project.id, indicator.id, as_of, &month);
+    if (latest) status.month = month;
+    status.overdue = Overdue(status.month, indicator.frequency, as_of, indicator.due_day, today);
+    if (!latest) {
+      status.light = status.overdue ? kOverdue : kNoData;
+      return status;
+    }
+    status.reason = latest->reason;
+    status.action = latest->action;
+    if (indicator.kind == "qualitative") {
+      status.grade = latest->grade;
+      status.light = latest->grade == "达成"       ? kGreen
+                     : latest->grade == "部分达成" ? kYellow
+                                                   : kRed;
+    } else {
+      const double target = *indicator.target;
+      const double actual = latest->value;
+      status.actual = actual;
+      if (indicator.year_to_date) {
+        const double share = indicator.pace.empty() ? month / 12.0 : indicator.pace[month - 1];
+        status.expected = target * share;
+        status.forecast = share > 0 ? actual / share : std::max(actual, target);
+      } else {
+        status.expected = target;
+        status.forecast = actual;
+      }
+      if (*status.expected > 0) status.progress = actual / *status.expected;
+      if (indicator.kind == "reverse") {
+        const bool breaks = indicator.strict ? actual >= target : actual > target;
+        status.light = breaks ? kRed : kGreen;
+      } else if (status.progress) {
+        const double percent = *status.progress * 100;
+        status.light = percent < 60    ? kRed
+                       : percent < 80  ? kYellow
+                       : percent < 120 ? kGreen
+                                       : kBlue;
+      } else {
+        status.light = kGreen;
+      }
+    }
+    if (status.overdue) status.light = std::max(status.light, static_cast<int>(kOverdue));
+    return status;
+  }
+
+  OracleBudget EvaluateBudget(const OracleProject& project, int as_of, Day today) const {
+    OracleBudget budget;
+    int month = 0;
+    const Reported* latest = Latest(project.id, "spent", as_of, &month);
+    budget.overdue =
+        Overdue(latest ? std::optional<int>(month) : std::nullopt, "monthly", as_of, 10, today);
+    if (!latest) {
+      budget.light = budget.overdue ? kOverdue : kNoData;
+      return budget;
+    }
+    budget.spent = latest->value;
+    budget.forecast = latest->value / (month / 12.0);
+    budget.execution = latest->value / project.annual_yuan;
+    budget.ratio = *budget.execution / (month / 12.0);
+    const double percent = *budget.ratio * 100;
+    budget.light = percent < 60 ? kRed : percent < 80 ? kYellow : kGreen;
+    if (budget.overdue) budget.light = std::max(budget.light, static_cast<int>(kOverdue));
+    return budget;
+  }
+
+  // 财预〔2020〕10号 weights (budget 10, 产出 50, 效益 30, 满意度 10) split in cents by
+  // largest remainder, scores to cents, the total the sum of the printed scores.
+  void Score(const OracleProject& project, OracleProjectStatus& status, bool year_end) const {
+    std::map<std::string, double> group = {{"产出指标", 50}, {"效益指标", 30}, {"满意度指标", 10}};
+    std::map<std::string, int> count, unweighted;
+    std::map<std::string, double> fixed;
+    auto group_of = [&](const OracleIndicator& indicator) {
+      return group.count(indicator.level1) ? indicator.level1 : std::string("产出指标");
+    };
+    for (const auto& indicator : project.indicators) {
+      const std::string g = group_of(indicator);
+      ++count[g];
+      if (indicator.weight)
+        fixed[g] += *indicator.weight;
+      else
+        ++unweighted[g];
+    }
+    if (count["满意度指标"] == 0) group["效益指标"] += std::exchange(group["满意度指标"], 0);
+    if (count["效益指标"] == 0) group["产出指标"] += std::exchange(group["效益指标"], 0);
+    if (count["产出指标"] == 0) group["效益指标"] += std::exchange(group["产出指标"], 0);
+    std::map<std::string, long long> base, extra;
+    for (const auto& [g, weight] : group) {
+      if (unweighted[g] == 0) continue;
+      const long long cents = std::llround(std::max(weight - fixed[g], 0.0) * 100);
+      base[g] = cents / unweighted[g];
+      extra[g] = cents % unweighted[g];
+    }
+    long long total_cents = 0;
+    for (size_t i = 0; i < project.indicators.size(); ++i) {
+      const OracleIndicator& indicator = project.indicators[i];
+      OracleStatus& s = status.indicators[i];
+      const std::string g = group_of(indicator);
+      if (indicator.weight) {
+        s.weight = *indicator.weight;
+      } else {
+        s.weight = static_cast<double>(base[g] + (extra[g] > 0 ? 1 : 0)) / 100;
+        if (extra[g] > 0) --extra[g];
+      }
+      double score = 0;
+      if (indicator.kind == "qualitative") {
+        const double share = s.grade == "达成"       ? 1.0
+                             : s.grade == "部分达成" ? 0.8
+                             : s.grade.empty()       ? 0
+                                                     : 0.6;
+        score = share * s.weight;
+      } else if (auto b = year_end ? s.actual : s.forecast) {
+        const double actual = std::max(*b, 0.0), target = *indicator.target, w = s.weight;
+        if (indicator.kind == "reverse") {
+          score = target <= 0           ? (actual <= 0 ? w : 0)
+                  : actual <= target    ? w
+                  : actual < 2 * target ? (1 - (actual - target) / target) * w
+                                        : 0;
+        } else {
+          score = target <= 0        ? (indicator.kind == "equal" && actual > 0 ? 0 : w)
+                  : actual >= target ? w
+                                     : actual / target * w;
+        }
+      }
+      s.score = std::min(Cents(score), s.weight);
+      total_cents += std::llround(s.score * 100);
+    }
+    const auto spent = year_end ? status.budget.spent : status.budget.forecast;
+    status.budget.score =
+        spent ? std::min(Cents(std::max(*spent, 0.0) / project.annual_yuan * 10), 10.0) : 0;
+    total_cents += std::llround(status.budget.score * 100);
+    status.score = static_cast<double>(total_cents) / 100;
+    status.grade = status.score >= 90   ? "优"
+                   : status.score >= 80 ? "良"
+                   : status.score >= 60 ? "中"
+                                        : "差";
+  }
+
+  OracleProjectStatus EvaluateProject(const OracleProject& project, int as_of, Day today) const {
+    OracleProjectStatus status;
+    status.budget = EvaluateBudget(project, as_of, today);
+    status.light = status.budget.light;
+    for (const auto& indicator : project.indicators) {
+      status.indicators.push_back(EvaluateIndicator(project, indicator, as_of, today));
+      status.light = std::max(status.light, status.indicators.back().light);
+    }
+    Score(project, status, as_of == 12);
+    return status;
+  }
+
+  OracleCatalog catalog_;
+  std::map<std::pair<std::string, std::string>, Series> series_;
+  std::set<AlertKey> firing_;
+};
+
+// --- comparing -----------------------------------------------------------------------------------
+
+class Comparison {
+ public:
+  Comparison(ReplayResult& result, std::string where) : result_(result), where_(std::move(where)) {}
+
+  void Equal(const std::string& what, const Json& got, std::string_view expected) {
+    ++result_.checks;
+    if (!got.is_string() || got.get<std::string>() != expected)
+      Fail(what, got.dump(), std::string(expected));
+  }
+  void EqualFlag(const std::string& what, const Json& got, bool expected) {
+    ++result_.checks;
+    if (!got.is_boolean() || got.get<bool>() != expected)
+      Fail(what, got.dump(), expected ? "true" : "false");
+  }
+  // Numbers agree within `tolerance` (absolute), or both are absent.
+  void Near(const std::string& what, const Json& got, std::optional<double> expected,
+            double tolerance) {
+    ++result_.checks;
+    if (!expected) {
+      if (!got.is_null()) Fail(what, got.dump(), "null");
+      return;
+    }
+    if (!got.is_number() || std::abs(got.get<double>() - *expected) > tolerance) {
+      std::ostringstream text;
+      text.precision(12);
+      text << *expected;
+      Fail(what, got.dump(), text.str());
+    }
+  }
+  void Count(const std::string& what, long long got, long long expected) {
+    ++result_.checks;
+    if (got != expected) Fail(what, std::to_string(got), std::to_string(expected));
+  }
+
+ private:
+  void Fail(const std::string& what, const std::string& got, const std::string& expected) {
+    if (result_.mismatches.size() < 40)
+      result_.mismatches.push_back(where_ + ": " + what + " is " + got + ", the rules say " +
+                                   expected);
+  }
+  ReplayResult& result_;
+  std::string where_;
+};
+
+double Relative(std::optional<double> value) { return value ? std::abs(*value) * 1e-9 + 1e-9 : 0; }
+
+void CompareStatus(const Json& status, const Oracle& oracle,
+                   const std::vector<OracleProjectStatus>& expected, Comparison& check) {
+  const auto& projects = oracle.catalog().projects;
+  check.Count("number of projects", static_cast<long long>(status["projects"].size()),
+              static_cast<long long>(projects.size()));
+  if (status["projects"].size() != projects.size()) return;
+  for (size_t p = 0; p < projects.size(); ++p) {
+    const Json& got = status["projects"][p];
+    const OracleProjectStatus& want = expected[p];
+    const std::string at = projects[p].id;
+    check.Equal(at + " light", got["light"], LightName(want.light));
+    const Json& score =
+        got["score"].contains("actual") ? got["score"]["actual"] : got["score"]["forecast"];
+    check.Near(at + " score", score, want.score, 0.005);
+    check.Equal(at + " grade", got["score"]["grade"], want.grade);
+    const Json& budget = got["budget"];
+    check.Equal(at + " budget light", budget["light"], LightName(want.budget.light));
+    check.EqualFlag(at + " budget overdue", budget["overdue"], want.budget.overdue);
+    check.Near(at + " spent", budget["spent_yuan"], want.budget.spent, Relative(want.budget.spent));
+    check.Near(at + " execution", budget["execution"], want.budget.execution, 0.00005001);
+    check.Near(at + " ratio to time", budget["ratio_to_time"], want.budget.ratio, 0.00005001);
+    check.Near(at + " budget score", budget["score"], want.budget.score, 0.005);
+    for (size_t i = 0; i < projects[p].indicators.size(); ++i) {
+      const Json& g = got["indicators"][i];
+      const OracleStatus& w = want.indicators[i];
+      const std::string in = at + "/" + projects[p].indicators[i].id;
+      check.Equal(in + " light", g["light"], LightName(w.light));
+      check.EqualFlag(in + " overdue", g["overdue"], w.overdue);
+      check.Near(in + " actual", g["actual"], w.actual, Relative(w.actual));
+      check.Near(in + " expected", g["expected"], w.expected, Relative(w.expected));
+      check.Near(in + " progress %", g["progress_pct"],
+                 w.progress ? std::optional<double>(Cents(*w.progress * 100)) : std::nullopt,
+                 0.0100001);
+      if (projects[p].indicators[i].kind == "qualitative") {
+        if (w.grade.empty())
+          check.Near(in + " grade", g["grade"], std::nullopt, 0);
+        else
+          check.Equal(in + " grade", g["grade"], w.grade);
+      } else {
+        check.Near(in + " forecast", g["forecast"], w.forecast, Relative(w.forecast));
+      }
+      check.Near(in + " weight", g["weight"], w.weight, 0.0001);
+      check.Near(in + " score", g["score"], w.score, 0.0100001);
+      if (w.reason.empty()) {
+        check.Near(in + " reason", g["reason"], std::nullopt, 0);
+      } else {
+        check.Equal(in + " reason", g["reason"]["text"], w.reason);
+        check.Equal(in + " action", g["reason"]["action"], w.action);
+      }
+    }
+  }
+}
+
+// The value of a sample in the text exposition, or NaN when absent.
+std::map<std::string, double> Samples(const std::string& exposition, const std::string& family) {
+  std::map<std::string, double> samples;
+  std::istringstream lines(exposition);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.starts_with(family + "{") && !line.starts_with(family + " ")) continue;
+    const size_t space = line.rfind(' ');
+    samples[line.substr(0, space)] = std::strtod(line.c_str() + space + 1, nullptr);
+  }
+  return samples;
+}
+
+void CompareMetrics(const std::string& exposition, const Oracle& oracle,
+                    const std::vector<OracleProjectStatus>& expected, Comparison& check) {
+  const auto lights = Samples(exposition, "ptmon_indicator_light");
+  const auto project_lights = Samples(exposition, "ptmon_project_light");
+  const auto scores = Samples(exposition, "ptmon_project_score");
+  const auto& projects = oracle.catalog().projects;
+  for (size_t p = 0; p < projects.size(); ++p) {
+    const std::string project = "project=\"" + projects[p].id + "\"";
+    auto light = project_lights.find("ptmon_project_light{" + project + "}");
+    check.Count(projects[p].id + " ptmon_project_light",
+                light == project_lights.end() ? -1 : std::llround(light->second),
+                expected[p].light);
+    auto score = scores.find("ptmon_project_score{" + project + "}");
+    check.Count(projects[p].id + " ptmon_project_score (cents)",
+                score == scores.end() ? -1 : std::llround(score->second * 100),
+                std::llround(expected[p].score * 100));
+    for (size_t i = 0; i < projects[p].indicators.size(); ++i) {
+      const std::string key = "ptmon_indicator_light{" + project + ",indicator=\"" +
+                              projects[p].indicators[i].id + "\"}";
+      auto found = lights.find(key);
+      check.Count(key, found == lights.end() ? -1 : std::llround(found->second),
+                  expected[p].indicators[i].light);
+    }
+  }
+}
+
+std::set<Oracle::AlertKey> FiringIn(const Json& alerts, bool alertmanager) {
+  std::set<Oracle::AlertKey> firing;
+  for (const auto& alert : alertmanager ? alerts : alerts["alerts"]) {
+    if (alertmanager ? alert["status"]["state"] != "active" : alert["state"] != "firing") continue;
+    const Json& labels = alert["labels"];
+    if (labels.value("alertname", "") == "PtmonIngestStale") continue;
+    firing.insert({labels.value("alertname", ""), labels.value("severity", ""),
+                   labels.value("project", ""), labels.value("indicator", "")});
+  }
+  return firing;
+}
+
+std::string Describe(const std::set<Oracle::AlertKey>& alerts) {
+  std::string text;
+  for (const auto& key : alerts) text += " " + key[0] + "/" + key[1] + "/" + key[2] + "/" + key[3];
+  return text.empty() ? " (none)" : text;
+}
+
+// --- the scenario --------------------------------------------------------------------------------
+
+struct Row {
+  std::string project, indicator;
+  int month;
+  std::string text;  // as written in the file
+  Reported value;    // as the oracle records it
+};
+
+// Every file names its reporter; a file number in the name keeps every file's bytes unique, so
+// only a deliberate re-send is a duplicate.
+std::string Csv(const std::vector<Row>& rows, const std::string& reporter) {
+  std::string csv =
+      "project,indicator,period,value,reason_category,reason,action,likelihood,reporter\n";
+  for (const auto& row : rows) {
+    char period[32];
+    std::snprintf(period, sizeof period, "2026-%02d", row.month);
+    csv += row.project + "," + row.indicator + "," + period + "," + row.text + ",";
+    if (!row.value.reason.empty())
+      csv += "人员," + row.value.reason + "," + row.value.action + ",有可能";
+    else
+      csv += ",,,";
+    csv += "," + reporter + "\n";
+  }
+  return csv;
+}
+
+std::string Decimal(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f", value);
+  return text;
+}
+
+class Scenario {
+ public:
+  explicit Scenario(uint64_t seed) : random_(seed) {}
+
+  double Pick(std::initializer_list<double> choices) {
+    std::uniform_int_distribution<size_t> index(0, choices.size() - 1);
+    return *(choices.begin() + index(random_));
+  }
+  bool Chance(double p) { return std::bernoulli_distribution(p)(random_); }
+  std::mt19937_64& random() { return random_; }
+
+  // A value for `indicator` in `month` as a manager would report it, and how the oracle reads it.
+  Row Value(const OracleProject& project, const OracleIndicator& indicator, int month) {
+    Row row{project.id, indicator.id, month, "", {}};
+    if (indicator.kind == "qualitative") {
+      row.value.grade = Chance(0.7) ? "达成" : Chance(0.6) ? "部分达成" : "未达成";
+      row.text = row.value.grade;
+    } else {
+      const double target = *indicator.target;
+      double value = 0;
+      if (indicator.kind == "reverse") {
+        value = target * Pick({0.5, 0.85, 1.3, 2.4});
+      } else if (indicator.year_to_date) {
+        const double share = indicator.pace.empty() ? month / 12.0 : indicator.pace[month - 1];
+        value = target * std::max(share, 0.05) * Pick({0.45, 0.7, 0.95, 1.1, 1.35});
+      } else if (indicator.unit == "%") {
+        value = std::min(target * Pick({0.5, 0.7, 0.9, 1.02}), 1.0);
+      } else {
+        value = target * Pick({0.55, 0.95, 1.0, 1.1});
+      }
+      if (indicator.unit == "%") {
+        row.text = Decimal(value * 100) + "%";
+        row.value.value = std::strtod(Decimal(value * 100).c_str(), nullptr) / 100;
+      } else {
+        row.text = Decimal(value);
+        row.value.value = std::strtod(row.text.c_str(), nullptr);
+      }
+    }
+    if (Chance(0.25)) {
+      row.value.reason = "原因" + std::to_string(random_() % 1000);
+      row.value.action = "措施" + std::to_string(random_() % 1000);
+    }
+    return row;
+  }
+
+  Row Spending(const OracleProject& project, int month) {
+    const double spent = project.annual_yuan * month / 12.0 * Pick({0.4, 0.7, 0.9, 1.1});
+    Row row{project.id, "spent", month, Decimal(spent), {}};
+    row.value.value = std::strtod(row.text.c_str(), nullptr);
+    return row;
+  }
+
+ private:
+  std::mt19937_64 random_;
+};
+
+// --- the driver ----------------------------------------------------------------------------------
+
+constexpr char kToken[] = "replay-token-0123456789abcdef";
+
+class Replay {
+ public:
+  Replay(const ReplayOptions& options, ReplayResult& result)
+      : options_(options), result_(result), scenario_(options.seed) {}
+
+  void Run() {
+    if (options_.with_alertmanager && !StartAlertmanager()) return;
+    catalog_path_ = dir_.Write("catalog.yaml", ReadFile(options_.default_catalog_yaml));
+    WriteConfig({AlertmanagerUrl(), "http://127.0.0.1:9"});
+    if (!LoadCatalog()) return;
+    StartReaders();
+    for (int month = 1; month <= options_.months && result_.mismatches.empty(); ++month) {
+      PlayMonth(month);
+    }
+    StopReaders();
+    if (ptmon_) {
+      ptmon_->Signal(SIGTERM);
+      if (ptmon_->Wait(std::chrono::seconds(60)) != 0) Mismatch("ptmon did not stop cleanly");
+      result_.log_tail = Tail(ptmon_->Log());
+    }
+    if (unexpected_answers_ > 0)
+      Mismatch(std::to_string(unexpected_answers_.load()) +
+               " reads got an answer other than 200, or 503 while starting (the last: " +
+               std::to_string(last_unexpected_.load()) + ")");
+  }
+
+ private:
+  void Mismatch(const std::string& text) { result_.mismatches.push_back(text); }
+
+  static std::string Tail(const std::string& log) {
+    return log.size() > 4000 ? log.substr(log.size() - 4000) : log;
+  }
+
+  std::string AlertmanagerUrl() const {
+    return alertmanager_ ? "http://127.0.0.1:" + std::to_string(am_port_) : "http://127.0.0.1:9";
+  }
+
+  bool StartAlertmanager() {
+    am_port_ = FreePort();
+    const std::string config =
+        dir_.Write("alertmanager.yml",
+                   "route:\n  receiver: 'null'\n  group_wait: 1s\nreceivers:\n  - name: 'null'\n");
+    fs::create_directories(dir_ / "am");
+    alertmanager_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{"prometheus-alertmanager", "--config.file=" + config,
+                                 "--storage.path=" + (dir_ / "am"),
+                                 "--web.listen-address=127.0.0.1:" + std::to_string(am_port_),
+                                 "--cluster.listen-address="},
+        dir_ / "alertmanager.log");
+    if (!WaitFor([&] { return HttpGet(AlertmanagerUrl() + "/-/ready").status == 200; },
+                 std::chrono::seconds(30))) {
+      Mismatch("Alertmanager did not start: " + alertmanager_->Log());
+      return false;
+    }
+    return true;
+  }
+
+  void WriteConfig(const std::vector<std::string>& alertmanagers) {
+    std::string text = "api:\n  token: " + std::string(kToken) +
+                       "\nalerting:\n  resend_interval: 1s\n  alertmanagers:\n";
+    for (const auto& url : alertmanagers) text += "    - " + url + "\n";
+    text += "catalogs: [" + catalog_path_ + "]\n";
+    config_path_ = dir_.Write("ptmon.yaml", text);
+  }
+
+  bool LoadCatalog() {
+    const auto listing = RunProcess(
+        {options_.ptmon_binary, "catalog", "--catalog", catalog_path_, "--format", "json"});
+    if (listing.exit_code != 0) {
+      Mismatch("ptmon catalog failed: " + listing.err);
+      return false;
+    }
+    oracle_.SetCatalog(ParseCatalog(Json::parse(listing.out)));
+    return true;
+  }
+
+  // --- the daemon ---
+
+  static Day TodayFor(int month) {
+    return month == 12 ? Day{2027, 1, 15} : Day{2026, month + 1, 15};
+  }
+
+  void Restart(int month) {
+    if (ptmon_) {
+      ptmon_->Signal(SIGTERM);
+      if (ptmon_->Wait(std::chrono::seconds(60)) != 0) Mismatch("ptmon did not stop cleanly");
+    }
+    today_ = TodayFor(month);
+    const std::string now = today_.ToString();
+    if (port_ == 0) port_ = FreePort();
+    starting_ = true;
+    ptmon_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{options_.ptmon_binary, "serve", "--config", config_path_,
+                                 "--listen", "127.0.0.1:" + std::to_string(port_), "--data-dir",
+                                 dir_ / "data", "--now", now},
+        dir_ / ("ptmon-" + std::to_string(month) + ".log"));
+    ++result_.steps;
+    if (!WaitFor([&] { return HttpGet(Url("/readyz")).status == 200; }, std::chrono::seconds(60))) {
+      Mismatch("ptmon did not become ready in month " + std::to_string(month) + ": " +
+               Tail(ptmon_->Log()));
+      return;
+    }
+    starting_ = false;
+    counted_ = {};
+    as_of_ = month;
+    oracle_.UpdateAlerts(oracle_.Evaluate(as_of_, today_));
+  }
+
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  void StartReaders() {
+    for (const char* path : {"/metrics", "/api/v1/status", "/api/v1/alerts"}) {
+      readers_.emplace_back([this, path] {
+        while (!stop_readers_) {
+          if (port_ == 0) {
+            std::this_thread::yield();
+            continue;
+          }
+          // Sampled before asking: once /readyz said 200, no request sent later may see 503.
+          const bool starting = starting_;
+          const long status = HttpGet(Url(path)).status;
+          // Between a stop and the next start nothing listens (0); while starting, 503.
+          if (status != 200 && status != 0 && !(status == 503 && starting)) {
+            ++unexpected_answers_;
+            last_unexpected_ = static_cast<int>(status);
+          }
+        }
+      });
+    }
+  }
+
+  void StopReaders() {
+    stop_readers_ = true;
+    for (auto& reader : readers_) reader.join();
+    readers_.clear();
+  }
+
+  // --- delivering files ---
+
+  struct Counts {
+    long long applied = 0, duplicate = 0, rejected = 0;
+  };
+
+  // Delivers a file by the inbox or the write API and waits until ptmon has dealt with it.
+  void Deliver(const std::string& name, const std::string& content, const std::string& expect,
+               const std::vector<Row>& rows) {
+    ++result_.steps;
+    if (expect == "applied") ++counted_.applied;
+    if (expect == "duplicate") ++counted_.duplicate;
+    if (expect == "rejected") ++counted_.rejected;
+    if (scenario_.Chance(0.5)) {
+      const auto answer = HttpPost(Url("/api/v1/actuals?name=" + name), content,
+                                   {"Authorization: Bearer " + std::string(kToken)});
+      const Json json = Json::parse(answer.body, nullptr, false);
+      if (json.is_discarded() || json.value("result", "") != expect) {
+        Mismatch("POST " + name + " answered " + std::to_string(answer.status) + " " + answer.body +
+                 ", expected " + expect);
+        return;
+      }
+    } else {
+      const std::string temporary = dir_.Write("data/inbox/." + name + ".tmp", content);
+      fs::rename(temporary, dir_ / ("data/inbox/" + name));
+    }
+    const bool done = WaitFor(
+        [&] {
+          const std::string metrics = HttpGet(Url("/metrics")).body;
+          auto files = Samples(metrics, "ptmon_ingest_files_total");
+          return files["ptmon_ingest_files_total{result=\"applied\"}"] == counted_.applied &&
+                 files["ptmon_ingest_files_total{result=\"duplicate\"}"] == counted_.duplicate &&
+                 files["ptmon_ingest_files_total{result=\"rejected\"}"] == counted_.rejected;
+        },
+        std::chrono::seconds(60));
+    if (!done) {
+      Mismatch(name + " was not counted as " + expect + ": " + Tail(ptmon_->Log()));
+      return;
+    }
+    if (expect != "applied") return;
+    for (const auto& row : rows) oracle_.Record(row.project, row.indicator, row.month, row.value);
+    oracle_.UpdateAlerts(oracle_.Evaluate(as_of_, today_));
+    CheckApi("after " + name);
+  }
+
+  // --- checking ---
+
+  void CheckApi(const std::string& where) {
+    const auto expected = oracle_.Evaluate(as_of_, today_);
+    Comparison check(result_, where);
+    const auto status = HttpGet(Url("/api/v1/status"));
+    const Json json = Json::parse(status.body, nullptr, false);
+    if (status.status != 200 || json.is_discarded()) {
+      Mismatch(where + ": /api/v1/status answered " + std::to_string(status.status));
+      return;
+    }
+    CompareStatus(json, oracle_, expected, check);
+    CompareMetrics(HttpGet(Url("/metrics")).body, oracle_, expected, check);
+    const auto alerts = Json::parse(HttpGet(Url("/api/v1/alerts")).body, nullptr, false);
+    const auto firing =
+        alerts.is_discarded() ? std::set<Oracle::AlertKey>{} : FiringIn(alerts, false);
+    ++result_.checks;
+    if (firing != oracle_.firing())
+      Mismatch(where + ": ptmon's firing alerts are" + Describe(firing) + "; the rules say" +
+               Describe(oracle_.firing()));
+  }
+
+  // The command line and Alertmanager too: slower, so at the end of each month and after reloads.
+  void CheckEverything(const std::string& where) {
+    CheckApi(where);
+    const auto expected = oracle_.Evaluate(as_of_, today_);
+    const std::string now = today_.ToString();
+    const auto cli = RunProcess({options_.ptmon_binary, "status", "--format", "json", "--data-dir",
+                                 dir_ / "data", "--catalog", catalog_path_, "--now", now});
+    const Json json = Json::parse(cli.out, nullptr, false);
+    if (cli.exit_code != 0 || json.is_discarded()) {
+      Mismatch(where + ": ptmon status failed: " + cli.err);
+    } else {
+      Comparison check(result_, where + " (ptmon status)");
+      CompareStatus(json, oracle_, expected, check);
+    }
+    if (!alertmanager_ || !delivering_to_alertmanager_) return;
+    std::set<Oracle::AlertKey> held;
+    const bool agreed = WaitFor(
+        [&] {
+          const auto answer = HttpGet(AlertmanagerUrl() + "/api/v2/alerts");
+          const Json alerts = Json::parse(answer.body, nullptr, false);
+          if (alerts.is_discarded()) return false;
+          held = FiringIn(alerts, true);
+          return held == oracle_.firing();
+        },
+        std::chrono::seconds(30));
+    ++result_.checks;
+    if (!agreed)
+      Mismatch(where + ": Alertmanager holds" + Describe(held) + "; the rules say" +
+               Describe(oracle_.firing()));
+  }
+
+  // --- a month ---
+
+  void PlayMonth(int month) {
+    Restart(month);
+    if (!result_.mismatches.empty()) return;
+    CheckEverything("start of month " + std::to_string(month));
+    const auto& projects = oracle_.catalog().projects;
+    for (const auto& project : projects) {
+      // Late: last month's report, which this manager did not send then.
+      if (late_.count(project.id)) {
+        late_.erase(project.id);
+        SendReport(project, month - 1, false);
+      }
+      const double roll = std::uniform_real_distribution<double>(0, 1)(scenario_.random());
+      if (roll < 0.65) {
+        SendReport(project, month, false);
+      } else if (roll < 0.75) {
+        SendReport(project, month, true);  // part of the indicators only
+      } else if (roll < 0.88 && month < 12) {
+        late_.insert(project.id);  // sent next month
+      }                            // otherwise missing: overdue
+      if (!result_.mismatches.empty()) return;
+      if (scenario_.Chance(0.2)) SendCorrection(project, month);
+      if (scenario_.Chance(0.15)) SendBadFile(project, month);
+      if (scenario_.Chance(0.15) && !last_content_.empty()) {
+        Deliver(NextName("again"), last_content_, "duplicate", {});
+      }
+      if (!result_.mismatches.empty()) return;
+    }
+    if (month == 2) ChangeAlertmanagers();
+    if (month == 6) EditCatalogue();
+    if (month == 8) BrokenReload();
+    if (result_.mismatches.empty()) CheckEverything("end of month " + std::to_string(month));
+  }
+
+  std::string NextName(const std::string& stem) {
+    return stem + "-" + std::to_string(++file_number_) + ".csv";
+  }
+
+  void SendReport(const OracleProject& project, int month, bool partly) {
+    std::vector<Row> rows;
+    for (const auto& indicator : project.indicators) {
+      if (partly && scenario_.Chance(0.5)) continue;
+      rows.push_back(scenario_.Value(project, indicator, month));
+    }
+    rows.push_back(scenario_.Spending(project, month));
+    const std::string name = NextName(project.id + "-" + std::to_string(month));
+    const std::string content = Csv(rows, name);
+    last_content_ = content;
+    Deliver(name, content, "applied", rows);
+  }
+
+  void SendCorrection(const OracleProject& project, int month) {
+    const auto& indicator = project.indicators[scenario_.random()() % project.indicators.size()];
+    // A new value for a month already reported (or not yet): the later batch wins.
+    const Row row = scenario_.Value(project, indicator, month);
+    const std::string name = NextName("correction");
+    Deliver(name, Csv({row}, name), "applied", {row});
+  }
+
+  void SendBadFile(const OracleProject& project, int month) {
+    std::vector<Row> rows = {scenario_.Value(project, project.indicators[0], month)};
+    rows.push_back({project.id, "no-such-indicator", month, "5", {}});
+    const std::string name = NextName("bad");
+    Deliver(name, Csv(rows, name), "rejected", {});
+  }
+
+  // 绩效目标 edited in place mid-year (the first positive indicator gets a higher target).
+  void EditCatalogue() {
+    std::string text = ReadFile(catalog_path_);
+    const size_t at = text.find("target: \"≥30台\"");
+    if (at == std::string::npos) return;
+    text.replace(at, std::string("target: \"≥30台\"").size(), "target: \"≥36台\"");
+    dir_.Write("catalog.yaml", text);
+    if (!LoadCatalog()) return;
+    Reload("the edited catalogue", "1");
+    oracle_.UpdateAlerts(oracle_.Evaluate(as_of_, today_));
+    CheckEverything("after the catalogue edit");
+  }
+
+  void BrokenReload() {
+    const std::string good = ReadFile(catalog_path_);
+    dir_.Write("catalog.yaml", good + "  - id: [broken\n");
+    Reload("a broken catalogue", "0");
+    CheckApi("after the broken reload");  // `ptmon status` would read the broken file itself
+    dir_.Write("catalog.yaml", good);
+    Reload("the catalogue restored", "1");
+  }
+
+  void ChangeAlertmanagers() {
+    WriteConfig({AlertmanagerUrl()});
+    Reload("one Alertmanager fewer", "1");
+    delivering_to_alertmanager_ = true;
+    CheckEverything("after the Alertmanager change");
+  }
+
+  // SIGHUP, then wait until /metrics reports a reload with `success` after the one before.
+  void Reload(const std::string& what, const std::string& success) {
+    ++result_.steps;
+    const auto before =
+        Samples(HttpGet(Url("/metrics")).body,
+                "ptmon_config_reload_timestamp_seconds")["ptmon_config_reload_timestamp_seconds"];
+    ptmon_->Signal(SIGHUP);
+    const bool done = WaitFor(
+        [&] {
+          const std::string metrics = HttpGet(Url("/metrics")).body;
+          if (metrics.find("ptmon_config_reload_success " + success + "\n") == std::string::npos)
+            return false;
+          if (success == "0") return true;
+          return Samples(metrics, "ptmon_config_reload_timestamp_seconds")
+                     ["ptmon_config_reload_timestamp_seconds"] > before;
+        },
+        std::chrono::seconds(60));
+    if (!done) Mismatch("reload with " + what + " was not reported: " + Tail(ptmon_->Log()));
+  }
+
+  const ReplayOptions& options_;
+  ReplayResult& result_;
+  Scenario scenario_;
+  Oracle oracle_;
+  TempDir dir_;
+  std::string catalog_path_, config_path_;
+  std::unique_ptr<ChildProcess> alertmanager_, ptmon_;
+  int am_port_ = 0;
+  std::atomic<int> port_{0};
+  Day today_{2026, 2, 15};
+  int as_of_ = 1;
+  Counts counted_;
+  std::set<std::string> late_;
+  std::string last_content_;
+  int file_number_ = 0;
+  // Until the dead Alertmanager leaves the list, deliveries to the live one still happen, but
+  // the check waits for the list change so that month 1 needs no peer at all.
+  bool delivering_to_alertmanager_ = false;
+  std::atomic<bool> starting_{true}, stop_readers_{false};
+  std::atomic<int> unexpected_answers_{0}, last_unexpected_{0};
+  std::vector<std::thread> readers_;
+};
+
+}  // namespace
+
+ReplayResult ReplayYear(const ReplayOptions& options) {
+  ReplayResult result;
+  Replay(options, result).Run();
+  return result;
+}
+
+}  // namespace ptmon::testing_support
