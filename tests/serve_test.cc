@@ -231,19 +231,8 @@ class AlertmanagerTest : public ServeTest {
  protected:
   void StartAlertmanager() {
     if (am_port_ == 0) am_port_ = FreePort();
-    const std::string config =
-        dir_.Write("alertmanager.yml",
-                   "route:\n  receiver: 'null'\n  group_wait: 1s\nreceivers:\n  - name: 'null'\n");
-    fs::create_directories(dir_ / "am");
-    alertmanager_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"prometheus-alertmanager", "--config.file=" + config,
-                                 "--storage.path=" + (dir_ / "am"),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(am_port_),
-                                 "--cluster.listen-address="},
-        dir_ / "alertmanager.log");
-    ASSERT_TRUE(
-        WaitFor([&] { return HttpGet(AmUrl("/-/ready")).status == 200; }, std::chrono::seconds(20)))
-        << alertmanager_->Log();
+    alertmanager_ = testing_support::StartAlertmanager(dir_.path(), am_port_);
+    ASSERT_NE(alertmanager_, nullptr) << ReadFile(dir_ / "alertmanager.log");
   }
   std::string AmUrl(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(am_port_) + path;

@@ -1,5 +1,7 @@
 #include "daemon.h"
 
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -161,6 +163,23 @@ std::string Gunzip(const std::string& compressed) {
   }
   inflateEnd(&stream);
   return out;
+}
+
+std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port) {
+  const std::string config = directory + "/alertmanager.yml";
+  std::ofstream(config) << "route:\n  receiver: 'null'\n  group_wait: 1s\nreceivers:\n"
+                           "  - name: 'null'\n";
+  std::filesystem::create_directories(directory + "/am");
+  auto alertmanager = std::make_unique<ChildProcess>(
+      std::vector<std::string>{"prometheus-alertmanager", "--config.file=" + config,
+                               "--storage.path=" + directory + "/am",
+                               "--web.listen-address=127.0.0.1:" + std::to_string(port),
+                               "--cluster.listen-address="},
+      directory + "/alertmanager.log");
+  const std::string ready = "http://127.0.0.1:" + std::to_string(port) + "/-/ready";
+  if (!WaitFor([&] { return HttpGet(ready).status == 200; }, std::chrono::seconds(30)))
+    return nullptr;
+  return alertmanager;
 }
 
 int ConnectLoopback(int port) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,11 @@ class ChildProcess {
   std::string log_path_;
   bool exited_ = false;
 };
+
+// Debian's prometheus-alertmanager on 127.0.0.1:`port` with a receiver that drops everything,
+// its configuration and data under `directory`; waits until it is ready. Null when it did not
+// become ready (its log is in directory/alertmanager.log).
+std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port);
 
 // Decompresses a gzip body (possibly several members).
 std::string Gunzip(const std::string& compressed);

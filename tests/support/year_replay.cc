@@ -666,22 +666,10 @@ class Replay {
 
   bool StartAlertmanager() {
     am_port_ = FreePort();
-    const std::string config =
-        dir_.Write("alertmanager.yml",
-                   "route:\n  receiver: 'null'\n  group_wait: 1s\nreceivers:\n  - name: 'null'\n");
-    fs::create_directories(dir_ / "am");
-    alertmanager_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"prometheus-alertmanager", "--config.file=" + config,
-                                 "--storage.path=" + (dir_ / "am"),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(am_port_),
-                                 "--cluster.listen-address="},
-        dir_ / "alertmanager.log");
-    if (!WaitFor([&] { return HttpGet(AlertmanagerUrl() + "/-/ready").status == 200; },
-                 std::chrono::seconds(30))) {
-      Mismatch("Alertmanager did not start: " + alertmanager_->Log());
-      return false;
-    }
-    return true;
+    alertmanager_ = testing_support::StartAlertmanager(dir_.path(), am_port_);
+    if (!alertmanager_)
+      Mismatch("Alertmanager did not start: " + ReadFile(dir_ / "alertmanager.log"));
+    return alertmanager_ != nullptr;
   }
 
   void WriteConfig(const std::vector<std::string>& alertmanagers) {
