@@ -215,7 +215,7 @@ bool MainHasBegun(pid_t pid) {
 
 // A signal that arrives once main runs, before the loop has its handlers, waits for them.
 TEST_F(DaemonReliabilityTest, SignalsDuringStartUpAreHandledNotFatal) {
-  const std::string catalog = dir_.Write("catalog.yaml", SyntheticCatalog(1000, 10));
+  const std::string catalog = dir_.Write("catalog.yaml", SyntheticCatalog(300, 10));
   {
     auto ptmon = Spawn({"--catalog", catalog});
     ASSERT_TRUE(WaitFor([&] { return MainHasBegun(ptmon->pid()); }));

@@ -256,9 +256,12 @@ struct HttpServer::Core {
   // handler that would keep its connection, and so this core, alive for ever.
   Mutex post_mutex;
   bool stopped GUARDED_BY(post_mutex) = false;
-  // Last, so that it goes first: handlers it destroys may still reach the members above.
+  // After the members its handlers use, so it is destroyed before them: handlers it destroys
+  // (connections among them) may still reach the members above.
   asio::io_context io;
-  tcp::acceptor acceptor{io};
+  // The acceptor is touched by accept handlers and by Shutdown's close: one strand for both.
+  asio::strand<asio::io_context::executor_type> accept_strand{asio::make_strand(io)};
+  tcp::acceptor acceptor{accept_strand};
   bool shut_down = false;  // Shutdown() ran (owner's thread only)
 };
 
@@ -559,7 +562,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
 void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   if (core_->shut_down) return;
   core_->shut_down = true;
-  asio::post(core_->io, [core = core_] {
+  asio::post(core_->accept_strand, [core = core_] {
     std::error_code ignored;
     core->acceptor.close(ignored);
   });
