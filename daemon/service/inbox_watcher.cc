@@ -1,5 +1,8 @@
 #include "inbox_watcher.h"
 
+#include <algorithm>
+#include <filesystem>
+
 #include <spdlog/spdlog.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -8,7 +11,8 @@ namespace ptmon {
 
 InboxWatcher::InboxWatcher(asio::io_context& io, std::string inbox, const Clock& clock,
                            Timing timing, OnReady on_ready)
-    : inbox_(std::move(inbox)),
+    : io_(io),
+      inbox_(std::move(inbox)),
       clock_(clock),
       timing_(timing),
       on_ready_(std::move(on_ready)),
@@ -33,15 +37,32 @@ void InboxWatcher::Start() {
 
 void InboxWatcher::Poll() {
   if (stopped_) return;
-  for (const auto& path : scanner_->Ready()) {
-    if (stopped_) break;  // the file in progress finished; the rest wait for the next start
-    on_ready_(path);
+  for (auto& path : scanner_->Ready()) {
+    if (std::find(queued_.begin(), queued_.end(), path) == queued_.end())
+      queued_.push_back(std::move(path));
+  }
+  if (!queued_.empty() && !taking_) {
+    taking_ = true;
+    asio::post(io_, [this] { TakeNext(); });
   }
   if (scanner_->HasWaiting() && !stopped_) {
     settle_timer_.expires_after(timing_.settle);
     settle_timer_.async_wait([this](std::error_code error) {
       if (!error) Poll();
     });
+  }
+}
+
+void InboxWatcher::TakeNext() {
+  taking_ = false;
+  if (stopped_ || queued_.empty()) return;  // stopped: the rest wait for the next start
+  const std::string path = std::move(queued_.front());
+  queued_.pop_front();
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) on_ready_(path);  // its writer may have taken it back
+  if (!queued_.empty() && !stopped_) {
+    taking_ = true;
+    asio::post(io_, [this] { TakeNext(); });
   }
 }
 

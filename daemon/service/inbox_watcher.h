@@ -1,10 +1,13 @@
 // Watches the inbox on the service loop: inotify for files closed after writing or renamed in,
 // a periodic rescan for shares that send no events, and a settle timer for files still being
-// written. Hands each ready file to the callback, one at a time, on the loop. Loop thread only.
+// written. Hands each ready file to the callback on the loop, one file per turn of the loop, so
+// that a signal, a reload or a write-API request waits for at most one file, not for a whole
+// backlog. Loop thread only.
 #pragma once
 
 #include <array>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,7 +32,8 @@ class InboxWatcher {
 
   // Starts watching and takes what is already there.
   void Start();
-  // Takes every file that is ready now (and re-arms the settle timer for the rest).
+  // Queues every file that is ready now and takes the first (the rest follow, one per turn);
+  // re-arms the settle timer for files still settling.
   void Poll();
   // Keeps the files seen so far; new timings apply from the next wait.
   void SetTiming(Timing timing);
@@ -39,7 +43,9 @@ class InboxWatcher {
  private:
   void ReadEvents();
   void ScheduleRescan();
+  void TakeNext();
 
+  asio::io_context& io_;
   const std::string inbox_;
   const Clock& clock_;
   Timing timing_;
@@ -48,6 +54,8 @@ class InboxWatcher {
   asio::posix::stream_descriptor inotify_;
   std::array<char, 16384> events_{};
   asio::steady_timer settle_timer_, rescan_timer_;
+  std::deque<std::string> queued_;  // ready files not yet handed over, in name order
+  bool taking_ = false;             // a TakeNext is posted
   bool stopped_ = false;
 };
 
