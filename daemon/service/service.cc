@@ -123,7 +123,7 @@ struct Service::Impl {
   // --- the launch sequence --------------------------------------------------------------------
 
   Status Start() {
-    started_at = UnixSeconds(clock.Now());
+    reload_timestamp = UnixSeconds(clock.Now());  // the first load, if it succeeds
     const DaemonConfig& config = options.config;
     if (options.handle_signals) {
       // The handlers exist from here on; a signal that arrived earlier was held pending (main
@@ -148,8 +148,6 @@ struct Service::Impl {
     last_ingest =
         last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
     counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
-    reload_success = true;
-    reload_timestamp = started_at;
     Evaluate();  // publishes the first snapshot: every endpoint answers from here on
     watcher = std::make_unique<InboxWatcher>(
         io, layout.inbox, clock, InboxTiming(*generation.config), [this](const std::string& path) {
@@ -475,7 +473,6 @@ struct Service::Impl {
   // Fixed at construction.
   ServeOptions options;
   const Clock& clock;
-  double started_at = 0;
 
   // Loop thread only.
   asio::io_context io;
