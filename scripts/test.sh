@@ -26,6 +26,14 @@ configure() {  # configure DIR [cmake options…]
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMON_WERROR=ON "$@" >/dev/null
 }
 
+# Sanitizer builds: -O1 and line tables only, as the sanitizers' own docs suggest — a third
+# quicker to build than -O2 -g, with stack traces that still name file and line. The year
+# replay runs its first seed there (the plain suite runs both).
+sanitized() {  # sanitized DIR address|thread
+  configure "$1" -DPTMON_SANITIZE="$2" -DPTMON_BUILD_BENCH=OFF \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
+}
+
 for stage in $stages; do
   echo "=== stage: $stage"
   stage_start=$SECONDS
@@ -37,17 +45,17 @@ for stage in $stages; do
       ;;
     asan)
       # The package test is left out: it would package the instrumented binary.
-      configure build-asan -DPTMON_SANITIZE=address -DPTMON_BUILD_BENCH=OFF
+      sanitized build-asan address
       cmake --build build-asan
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-        run_ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs" -E 'deb_package|deploy_files'
+        run_ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs" -E 'deb_package|deploy_files|YearReplayTest.*/2$'
       ;;
     tsan)
-      configure build-tsan -DPTMON_SANITIZE=thread -DPTMON_BUILD_BENCH=OFF
+      sanitized build-tsan thread
       cmake --build build-tsan --target ptmon ptmon_service_tests ptmon_integration_tests
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
         run_ctest --test-dir build-tsan --output-on-failure --timeout 900 -j "$jobs" \
-        -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest|HttpServerTest|ServiceTest|DaemonReliabilityTest|FixedSeeds/YearReplayTest)\.'
+        -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest|HttpServerTest|ServiceTest|DaemonReliabilityTest|FixedSeeds/YearReplayTest)\.' -E '/2$'
       ;;
     thread-safety)
       # A compile-time check: the build fails on any access to guarded state without its mutex.
@@ -55,7 +63,7 @@ for stage in $stages; do
       cmake --build build-clang --target ptmon_service  # the annotated code and all it uses
       ;;
     fuzz)
-      scripts/fuzz.sh "${PTMON_FUZZ_SECONDS:-15}"
+      scripts/fuzz.sh "${PTMON_FUZZ_SECONDS:-10}"
       ;;
     *)
       echo "unknown stage $stage" >&2

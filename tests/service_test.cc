@@ -50,8 +50,9 @@ TEST(ServiceTest, StartsServesReloadsAndStopsInProcess) {
                 "12\n");
   fs::rename(temporary, dir / "data/inbox/july.csv");
   EXPECT_TRUE(WaitFor([&] {
-    const auto& projects = service.snapshot()->evaluation->projects;
-    return projects[0].indicators[0].actual == 12;
+    // Held: what the snapshot owns lives as long as this reference to it, not longer.
+    const std::shared_ptr<const Snapshot> snapshot = service.snapshot();
+    return snapshot->evaluation->projects[0].indicators[0].actual == 12;
   }));
 
   service.RequestReload();
