@@ -24,6 +24,7 @@ class TestRoutes final : public HttpServer::Routes {
     if (head.path == "/upload" && head.method == "POST") return std::nullopt;
     if (head.path == "/upload") return HttpResponse::Error(405, "POST only");
     if (head.method == "POST") return HttpResponse::Error(405, "GET only");
+    if (head.path == "/empty") return HttpResponse::Text(204, "");
     return HttpResponse::Text(200, "hello " + head.path + "\n");
   }
   void Handle(HttpRequest request, HttpServer::Respond respond) override {
@@ -111,6 +112,15 @@ TEST_F(HttpServerTest, HeadSendsTheHeadersOfGetWithoutTheBody) {
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
   EXPECT_NE(answer.find("Content-Length: 9\r\n"), std::string::npos) << answer;
   EXPECT_TRUE(answer.ends_with("\r\n\r\n")) << "no body after the head: " << answer;
+}
+
+TEST_F(HttpServerTest, NoContentAnnouncesNoContent) {
+  Start();
+  const std::string answer = RawExchange(port(), "GET /empty HTTP/1.1\r\n\r\n", true);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 204 No Content\r\n")) << answer;
+  EXPECT_EQ(answer.find("Content-Length"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("Content-Type"), std::string::npos) << answer;
+  EXPECT_TRUE(answer.ends_with("\r\n\r\n")) << answer;
 }
 
 TEST_F(HttpServerTest, EveryMalformedRequestGetsAStatus) {

@@ -422,9 +422,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     response_ = std::move(response);
     size_t length = 0;
     for (const auto& part : response_.body_parts) length += part->size();
-    head_text_ = "HTTP/1.1 " + std::to_string(response_.status) + " " + Reason(response_.status) +
-                 "\r\nContent-Type: " + response_.content_type +
-                 "\r\nContent-Length: " + std::to_string(length) + "\r\nConnection: close\r\n";
+    head_text_ =
+        "HTTP/1.1 " + std::to_string(response_.status) + " " + Reason(response_.status) + "\r\n";
+    // RFC 9110 §8.6: a 204 or 304 carries no content and must not announce any.
+    if (response_.status != 204 && response_.status != 304) {
+      head_text_ += "Content-Type: " + response_.content_type +
+                    "\r\nContent-Length: " + std::to_string(length) + "\r\n";
+    }
+    head_text_ += "Connection: close\r\n";
     for (const auto& [name, value] : response_.headers) head_text_ += name + ": " + value + "\r\n";
     head_text_ += "\r\n";
     std::vector<asio::const_buffer> buffers{asio::buffer(head_text_)};

@@ -60,13 +60,22 @@ bool Notifier::AllDelivered() const {
                       [](const Target& t) { return !!t.pending; });
 }
 
+bool Notifier::FlushAttemptsDone(uint64_t flush) const {
+  return std::none_of(targets_.begin(), targets_.end(), [flush](const Target& t) {
+    return t.pending && t.attempted_in_flush < flush;
+  });
+}
+
 bool Notifier::Flush(std::chrono::milliseconds timeout) {
   const auto give_up = std::chrono::steady_clock::now() + timeout;
   MutexLock lock(mutex_);
-  while (!AllDelivered()) {
-    if (changed_.wait_until(mutex_, give_up) == std::cv_status::timeout) return AllDelivered();
+  const uint64_t flush = ++flush_;
+  for (auto& target : targets_) target.next_attempt = std::chrono::steady_clock::now();
+  changed_.notify_all();
+  while (!FlushAttemptsDone(flush)) {
+    if (changed_.wait_until(mutex_, give_up) == std::cv_status::timeout) break;
   }
-  return true;
+  return AllDelivered();
 }
 
 bool Notifier::Post(const std::string& url, const std::string& payload) {
@@ -103,11 +112,13 @@ void Notifier::Run() {
         continue;
       }
       const std::string payload = payload_;
+      const uint64_t flush = flush_;
       mutex_.Unlock();  // never hold the lock across the network
       const bool success = Post(urls_[i], payload);
       if (on_delivery_) on_delivery_(i, success);
       mutex_.Lock();
       attempted = true;
+      target.attempted_in_flush = std::max(target.attempted_in_flush, flush);
       if (success) {
         target.backoff = std::chrono::milliseconds(0);
         if (payload_ == payload) target.pending = false;  // a newer one may have arrived meanwhile

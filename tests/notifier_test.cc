@@ -1,0 +1,85 @@
+// The notifier's shutdown flush: it gives every Alertmanager the latest payload one more try and
+// waits only for those tries. Against the daemon's own HTTP server on loopback, and a port that
+// refuses connections.
+#include "notifier.h"
+
+#include <atomic>
+#include <mutex>
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http_server.h"
+
+namespace ptmon {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// A loopback port nobody listens on: bound, then closed.
+int RefusingPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), length);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+class Receiver final : public HttpServer::Routes {
+ public:
+  std::optional<HttpResponse> Admit(const HttpRequest&) override { return std::nullopt; }
+  void Handle(HttpRequest request, HttpServer::Respond respond) override {
+    {
+      std::lock_guard lock(mutex_);
+      last_body_ = request.body;
+    }
+    respond(HttpResponse::Text(200, ""));
+  }
+  std::string LastBody() {
+    std::lock_guard lock(mutex_);
+    return last_body_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string last_body_;
+};
+
+TEST(NotifierTest, FlushToADeadAlertmanagerCostsOneAttemptNotTheTimeout) {
+  std::atomic<int> failures{0};
+  Notifier notifier({"http://127.0.0.1:" + std::to_string(RefusingPort())}, seconds(30),
+                    [&](size_t, bool success) { failures += success ? 0 : 1; });
+  notifier.Submit("[]");
+  // With retries through the backoff (0.5 s, 1 s, 2 s, …) a minute would see many attempts.
+  EXPECT_FALSE(notifier.Flush(seconds(60)));
+  // The attempt Submit started may still have been under way when the flush began.
+  EXPECT_GE(failures.load(), 1);
+  EXPECT_LE(failures.load(), 2);
+}
+
+TEST(NotifierTest, FlushDeliversTheLatestPayloadDespiteABackoff) {
+  Receiver receiver;
+  HttpServerOptions options;
+  options.listen = "127.0.0.1:0";
+  auto server = HttpServer::Start(options, receiver);
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  std::atomic<int> deliveries{0};
+  Notifier notifier({"http://127.0.0.1:" + std::to_string((*server)->port())}, seconds(30),
+                    [&](size_t, bool success) { deliveries += success ? 1 : 0; });
+  notifier.Submit(R"([{"labels":{"n":"1"}}])");
+  notifier.Submit(R"([{"labels":{"n":"2"}}])");
+  EXPECT_TRUE(notifier.Flush(seconds(60)));
+  EXPECT_EQ(receiver.LastBody(), R"([{"labels":{"n":"2"}}])");
+  EXPECT_GE(deliveries.load(), 1);
+}
+
+}  // namespace
+}  // namespace ptmon
