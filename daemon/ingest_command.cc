@@ -1,4 +1,5 @@
 // `ptmon ingest`, `ptmon template` and `ptmon history`.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <ptmon/base/text.h>
 #include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
+#include <ptmon/storage/data_dir_lock.h>
 
 #include "cli.h"
 
@@ -52,6 +54,24 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
   if (encoding == "utf-8") ingest_options.parse.encoding = TextEncoding::kUtf8;
   if (encoding == "gbk") ingest_options.parse.encoding = TextEncoding::kGb18030;
   const bool terminal = isatty(STDERR_FILENO) == 1;
+  // The inbox belongs to whoever holds the data directory's lock: a running daemon takes what
+  // is dropped there itself, and files claimed by a run that was killed go back only here.
+  std::unique_ptr<DataDirLock> inbox_lock;
+  if (files.empty() || std::any_of(files.begin(), files.end(),
+                                   [&](const std::string& f) { return layout.InInbox(f); })) {
+    auto locked = DataDirLock::Acquire(options.data_dir, "ptmon ingest");
+    if (!locked.ok()) {
+      std::cerr << "ptmon: " << locked.status().message()
+                << "\nptmon serve applies what is dropped into its inbox itself; to apply files"
+                   " beside it, give files from another folder.\n";
+      return kExitFailure;
+    }
+    inbox_lock = std::move(locked).value();
+    if (auto returned = ReturnClaimedFiles(layout); !returned.ok()) {
+      std::cerr << "ptmon: " << returned.status().message() << "\n";
+      return kExitFailure;
+    }
+  }
   std::vector<std::string> paths = files;
   if (paths.empty()) {
     // One-shot over the inbox: nothing is being written there while the command runs, so
@@ -71,7 +91,8 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
     const IngestOutcome outcome = file_ingestor.IngestFile(path);
     if (ingest_options.parse.on_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
     std::cout << outcome.Summary() << "\n";
-    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed) {
+    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed ||
+        outcome.result == IngestResult::kDeferred) {
       for (const auto& error : outcome.errors) std::cerr << error << "\n";
       if (outcome.error_count > static_cast<int>(outcome.errors.size())) {
         std::cerr << "… and " << outcome.error_count - outcome.errors.size() << " more\n";

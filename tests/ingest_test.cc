@@ -285,6 +285,45 @@ TEST_F(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {
   EXPECT_FALSE(fs::exists(path));
 }
 
+// Claim, then read: a file its writer still holds open goes back to the inbox untouched, with
+// nothing recorded; once closed it is applied, and the archive holds exactly what was read.
+TEST_F(IngestTest, AFileStillOpenForWritingGoesBackToTheInbox) {
+  const std::string path = DropCopy(kReports + "/good/july.yaml");
+  const int writer = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  ASSERT_GE(writer, 0);
+  const IngestOutcome open_outcome = ingestor_->IngestFile(path);
+  EXPECT_EQ(open_outcome.result, IngestResult::kDeferred) << open_outcome.Summary();
+  EXPECT_TRUE(fs::exists(path));
+  EXPECT_TRUE(fs::is_empty(layout_.processing()));
+  EXPECT_TRUE(store_->Batches()->empty());
+  close(writer);
+  const std::string bytes = ReadFile(path);
+  const IngestOutcome closed = ingestor_->IngestFile(path);
+  ASSERT_EQ(closed.result, IngestResult::kApplied) << closed.Summary();
+  EXPECT_EQ(ReadFile(closed.moved_to), bytes);
+  EXPECT_EQ(closed.sha256, store_->Batches()->front().sha256);
+  EXPECT_TRUE(fs::is_empty(layout_.processing()));
+}
+
+TEST_F(IngestTest, AFileTakenAwayBeforeTheClaimIsNotAFailure) {
+  const IngestOutcome gone = ingestor_->IngestFile(layout_.inbox + "/gone.csv");
+  EXPECT_EQ(gone.result, IngestResult::kDeferred);
+  EXPECT_TRUE(store_->Batches()->empty());
+}
+
+TEST_F(IngestTest, FilesLeftClaimedByACrashGoBackToTheInbox) {
+  dir_.Write("inbox/.processing/a.csv", "x");
+  dir_.Write("inbox/.processing/b.csv", "claimed");
+  dir_.Write("inbox/b.csv", "newer, same name");
+  EXPECT_EQ(ReturnClaimedFiles(layout_).value(), 1);
+  EXPECT_EQ(ReadFile(dir_ / "inbox/a.csv"), "x");
+  EXPECT_EQ(ReadFile(dir_ / "inbox/b.csv"), "newer, same name");
+  EXPECT_TRUE(fs::exists(dir_ / "inbox/.processing/b.csv"));  // until the name is free
+  fs::remove(dir_ / "inbox/b.csv");
+  EXPECT_EQ(ReturnClaimedFiles(layout_).value(), 1);
+  EXPECT_EQ(ReadFile(dir_ / "inbox/b.csv"), "claimed");
+}
+
 TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
   ASSERT_EQ(
       ingestor_
@@ -375,6 +414,27 @@ TEST(InboxScannerTest, WaitsForAFileToSettleUnlessToldItIsComplete) {
   clock.Advance(std::chrono::seconds(1));
   EXPECT_TRUE(scanner.Ready().empty());
   clock.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "a.csv"});
+}
+
+// A file given back while still being written raises its own "moved in" event; that must not
+// make it ready again at once, or the daemon would spin on it.
+TEST(InboxScannerTest, ADeferredFileWaitsASettleTimeWhateverEventsItRaises) {
+  TempDir dir;
+  FixedClock clock(Date{2026, 8, 5});
+  InboxScanner scanner(dir.path(), clock, std::chrono::seconds(2));
+  dir.Write("a.csv", "x");
+  scanner.Defer("a.csv");
+  scanner.MarkComplete("a.csv");
+  EXPECT_TRUE(scanner.Ready().empty());
+  EXPECT_TRUE(scanner.HasWaiting());
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_TRUE(scanner.Ready().empty());
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "a.csv"});
+  scanner.Defer("a.csv");
+  clock.Advance(std::chrono::seconds(3));
+  scanner.MarkComplete("a.csv");  // closed by its writer, after the deferral ran out
   EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "a.csv"});
 }
 

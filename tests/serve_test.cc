@@ -213,14 +213,11 @@ TEST_F(ServeTest, SigtermDuringALargeDropLosesNothingAndAppliesNothingTwice) {
   const long long applied = count("SELECT COUNT(*) FROM batch WHERE status = 'applied'");
   EXPECT_GE(applied, 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM actual"), applied * 5000) << "no batch is half-applied";
-  size_t waiting = 0;
-  for (const auto& entry : fs::directory_iterator(dir_ / "data/inbox"))
-    waiting += entry.path().extension() == ".csv";
-  EXPECT_EQ(static_cast<long long>(waiting), kFiles - applied)
+  EXPECT_EQ(FilesWaitingIn(dir_ / "data/inbox"), kFiles - applied)
       << "every file is applied or still waiting";
   // The next start takes the rest, once each.
   Start({"--catalog", catalog});
-  ASSERT_TRUE(WaitFor([&] { return fs::is_empty(dir_ / "data/inbox"); })) << ptmon_->Log();
+  ASSERT_TRUE(WaitFor([&] { return FilesWaitingIn(dir_ / "data/inbox") == 0; })) << ptmon_->Log();
   EXPECT_EQ(count("SELECT COUNT(*) FROM batch WHERE status = 'applied'"), kFiles);
   EXPECT_EQ(count("SELECT COUNT(DISTINCT sha256) FROM batch WHERE status = 'applied'"), kFiles);
   EXPECT_EQ(count("SELECT COUNT(*) FROM actual"), kFiles * 5000);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/storage/data_dir_lock.h>
 #include <ptmon/storage/store.h>
 
 #include "support/process.h"
@@ -216,6 +217,36 @@ TEST_F(StoreTest, TheSameContentIsAppliedOnce) {
   duplicate.applied_at.clear();
   EXPECT_TRUE(store->RecordBatch(duplicate).ok());
   EXPECT_EQ(store->Batches()->size(), 2u);
+}
+
+// `ptmon ingest` beside the daemon: two connections, each with its cache of series ids. A
+// series the other created is seen, not inserted twice, and the daemon learns of the change.
+TEST_F(StoreTest, AnotherConnectionsWritesAreSeenNotCollidedWith) {
+  auto daemon = OpenOrDie();
+  auto command = OpenOrDie();
+  ASSERT_TRUE(daemon->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 1)}).ok());
+  EXPECT_EQ(daemon->ChangedElsewhere().value(), false);  // the first call only takes note
+  ASSERT_TRUE(command->ApplyBatch(NewBatch("b"), {Value("repair-hours", 6, 2)}).ok());
+  EXPECT_EQ(daemon->ChangedElsewhere().value(), true);
+  EXPECT_EQ(daemon->ChangedElsewhere().value(), false);
+  auto again = daemon->ApplyBatch(NewBatch("c"), {Value("repair-hours", 7, 3)});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(daemon->History("building-maintenance", "repair-hours")->size(), 2u);
+  EXPECT_EQ(daemon->ChangedElsewhere().value(), false);  // its own commits are not news
+}
+
+TEST(DataDirLockTest, OneHolderAtATimeAndFreeOnceReleased) {
+  testing_support::TempDir dir;
+  auto first = DataDirLock::Acquire(dir.path(), "ptmon serve");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  auto second = DataDirLock::Acquire(dir.path(), "ptmon ingest");
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.status().message().find("ptmon serve (pid " + std::to_string(getpid()) +
+                                           ") is using the data directory " + dir.path()),
+            std::string::npos)
+      << second.status().message();
+  first.value().reset();
+  EXPECT_TRUE(DataDirLock::Acquire(dir.path(), "ptmon ingest").ok());
 }
 
 TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {

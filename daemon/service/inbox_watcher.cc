@@ -45,12 +45,15 @@ void InboxWatcher::Poll() {
     taking_ = true;
     asio::post(io_, [this] { TakeNext(); });
   }
-  if (scanner_->HasWaiting() && !stopped_) {
-    settle_timer_.expires_after(timing_.settle);
-    settle_timer_.async_wait([this](std::error_code error) {
-      if (!error) Poll();
-    });
-  }
+  if (scanner_->HasWaiting()) ArmSettleTimer();
+}
+
+void InboxWatcher::ArmSettleTimer() {
+  if (stopped_) return;
+  settle_timer_.expires_after(timing_.settle);
+  settle_timer_.async_wait([this](std::error_code error) {
+    if (!error) Poll();
+  });
 }
 
 void InboxWatcher::TakeNext() {
@@ -59,7 +62,11 @@ void InboxWatcher::TakeNext() {
   const std::string path = std::move(queued_.front());
   queued_.pop_front();
   std::error_code error;
-  if (std::filesystem::exists(path, error)) on_ready_(path);  // its writer may have taken it back
+  // Its writer may have taken it back meanwhile.
+  if (std::filesystem::exists(path, error) && !on_ready_(path) && !stopped_) {
+    scanner_->Defer(std::filesystem::path(path).filename().string());
+    ArmSettleTimer();
+  }
   if (!queued_.empty() && !stopped_) {
     taking_ = true;
     asio::post(io_, [this] { TakeNext(); });

@@ -25,7 +25,9 @@ class InboxWatcher {
     std::chrono::milliseconds settle{2000};
     std::chrono::milliseconds rescan{10000};
   };
-  using OnReady = std::function<void(const std::string& path)>;
+  // Returns false when the file was not taken (still being written): it is offered again once
+  // it has settled anew.
+  using OnReady = std::function<bool(const std::string& path)>;
 
   InboxWatcher(asio::io_context& io, std::string inbox, const Clock& clock, Timing timing,
                OnReady on_ready);
@@ -44,6 +46,7 @@ class InboxWatcher {
   void ReadEvents();
   void ScheduleRescan();
   void TakeNext();
+  void ArmSettleTimer();
 
   asio::io_context& io_;
   const std::string inbox_;

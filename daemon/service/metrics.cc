@@ -360,6 +360,8 @@ void ServiceMetrics::CountIngest(std::string_view result, size_t values, double 
     ++files_duplicate_;
   } else if (result == "rejected") {
     ++files_rejected_;
+  } else if (result == "deferred") {
+    ++files_deferred_;
   } else {
     ++files_failed_;
   }
@@ -404,6 +406,7 @@ std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics&
   metrics.Sample({"result", "duplicate"}, static_cast<double>(counters.files_duplicate_.load()));
   metrics.Sample({"result", "rejected"}, static_cast<double>(counters.files_rejected_.load()));
   metrics.Sample({"result", "failed"}, static_cast<double>(counters.files_failed_.load()));
+  metrics.Sample({"result", "deferred"}, static_cast<double>(counters.files_deferred_.load()));
   metrics.Family("ptmon_ingest_values_total", "counter", "Values applied from accepted files.");
   metrics.Sample({}, static_cast<double>(counters.values_.load()));
   metrics.Family("ptmon_ingest_last_success_timestamp_seconds", "gauge",

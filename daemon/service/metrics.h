@@ -74,7 +74,7 @@ class ServiceMetrics {
   friend std::string RenderServiceMetrics(const DaemonFacts&, const ServiceMetrics&,
                                           const DeliveryCounters&);
   std::atomic<long long> files_applied_{0}, files_duplicate_{0}, files_rejected_{0},
-      files_failed_{0};
+      files_failed_{0}, files_deferred_{0};
   std::atomic<long long> values_{0};
   std::atomic<int> inbox_errors_{0}, api_errors_{0};
   std::atomic<double> last_ingest_success_{0};

@@ -14,6 +14,7 @@
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/ingest/ingestor.h>
+#include <ptmon/storage/data_dir_lock.h>
 #include <ptmon/storage/store.h>
 
 #include "alerts.h"
@@ -113,6 +114,7 @@ struct Service::Impl {
         signals(io),
         evaluation_timer(io),
         resend_timer(io),
+        foreign_write_timer(io),
         routes(
             snapshots,
             [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
@@ -138,6 +140,11 @@ struct Service::Impl {
     if (Status status = OpenStore(config); !status.ok()) return status;
     layout = InboxLayout::ForDataDir(config.data_dir);
     if (Status created = layout.Create(); !created.ok()) return created;
+    if (auto returned = ReturnClaimedFiles(layout); !returned.ok()) {
+      return returned.status();
+    } else if (*returned > 0) {
+      spdlog::info("{} file(s) claimed before a stop went back into the inbox", *returned);
+    }
     auto loaded = Load(config);
     if (!loaded.ok()) return loaded.status().WithContext("loading the catalogue");
     Adopt(std::move(loaded).value());
@@ -151,10 +158,13 @@ struct Service::Impl {
     Evaluate();  // publishes the first snapshot: every endpoint answers from here on
     watcher = std::make_unique<InboxWatcher>(
         io, layout.inbox, clock, InboxTiming(*generation.config), [this](const std::string& path) {
-          Absorb(generation.ingestor->IngestFile(path), "inbox");
+          const IngestOutcome outcome = generation.ingestor->IngestFile(path);
+          Absorb(outcome, "inbox");
+          return outcome.result != IngestResult::kDeferred;
         });
     watcher->Start();
     ScheduleEvaluation();
+    ScheduleForeignWriteCheck();
     ScheduleResend();
     spdlog::info("ptmon {} serving {} projects, {} indicators on {} (data in {})", options.version,
                  generation.catalog->projects.size(), generation.catalog->IndicatorCount(),
@@ -183,6 +193,9 @@ struct Service::Impl {
       return Status::Error("cannot create the data directory " + config.data_dir + ": " +
                            error.message());
     }
+    auto locked = DataDirLock::Acquire(config.data_dir, "ptmon serve");
+    if (!locked.ok()) return locked.status();
+    data_dir_lock = std::move(locked).value();
     const std::string path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
     const uintmax_t size = std::filesystem::file_size(path, error);
     StoreOptions store_options;
@@ -197,6 +210,8 @@ struct Service::Impl {
                  store_options.check == IntegrityCheck::kFull ? "full" : "quick",
                  store_check_seconds);
     store = std::move(opened).value();
+    // From here on, what another process commits is noticed (ScheduleForeignWriteCheck).
+    if (auto seeded = store->ChangedElsewhere(); !seeded.ok()) return seeded.status();
     return Status::Ok();
   }
 
@@ -362,6 +377,10 @@ struct Service::Impl {
       for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
     } else {
       spdlog::info("{}", outcome.Summary());
+      // Applied or a duplicate, but the file could not be moved out of processing.
+      if (outcome.result != IngestResult::kDeferred) {
+        for (const auto& error : outcome.errors) spdlog::error("  {}", Quote(error));
+      }
     }
     if (outcome.result == IngestResult::kApplied) {
       last_ingest = clock.Now();
@@ -416,6 +435,37 @@ struct Service::Impl {
     });
   }
 
+  // `ptmon ingest` beside the daemon writes to the same database; its values are evaluated and
+  // published within a second, as if the daemon had applied them.
+  void ScheduleForeignWriteCheck() {
+    foreign_write_timer.expires_after(std::chrono::seconds(1));
+    foreign_write_timer.async_wait([this](std::error_code error) {
+      if (error) return;
+      auto changed = store->ChangedElsewhere();
+      if (!changed.ok()) {
+        spdlog::error("{}", changed.status().message());
+      } else if (*changed) {
+        ReloadActuals();
+      }
+      ScheduleForeignWriteCheck();
+    });
+  }
+
+  void ReloadActuals() {
+    auto actuals = std::make_unique<ActualsIndex>(*generation.catalog);
+    if (auto values = store->LoadLatestValues(*actuals); !values.ok()) {
+      spdlog::error("{}", values.status().message());
+      return;
+    }
+    spdlog::info("another process changed the database; values re-read");
+    generation.actuals = std::move(actuals);
+    if (auto last = store->LastAppliedAt(); last.ok() && last->has_value()) {
+      last_ingest = ParseRfc3339(**last).value_or(last_ingest);
+      counters->SetLastIngestSuccess(UnixSeconds(last_ingest));
+    }
+    Evaluate();
+  }
+
   void ScheduleResend() {
     resend_timer.expires_after(generation.config->alert_resend);
     resend_timer.async_wait([this](std::error_code error) {
@@ -445,6 +495,7 @@ struct Service::Impl {
     routes.SetStopping();
     evaluation_timer.cancel();
     resend_timer.cancel();
+    foreign_write_timer.cancel();
     if (watcher) watcher->Stop();
     std::error_code ignored;
     signals.cancel(ignored);
@@ -464,6 +515,7 @@ struct Service::Impl {
         }
         notifier.reset();
         store.reset();
+        data_dir_lock.reset();
         spdlog::info("stopped");
         io.stop();
       });
@@ -477,7 +529,8 @@ struct Service::Impl {
   // Loop thread only.
   asio::io_context io;
   asio::signal_set signals;
-  asio::steady_timer evaluation_timer, resend_timer;
+  asio::steady_timer evaluation_timer, resend_timer, foreign_write_timer;
+  std::unique_ptr<DataDirLock> data_dir_lock;
   std::unique_ptr<Store> store;
   InboxLayout layout;
   Generation generation;

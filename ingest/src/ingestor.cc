@@ -34,26 +34,38 @@ std::optional<ReportFormat> FormatOf(std::string_view name) {
 }
 
 // Reads a regular file without following a symlink, so a link planted in the inbox can never
-// make ptmon read (or later move) something outside it.
-Result<std::string> ReadRegularFile(const std::string& path, size_t max_bytes) {
+// make ptmon read (or later move) something outside it. With `still_being_written`, also asks
+// whether anyone still has the file open for writing — a read lease is refused then, where the
+// filesystem and permissions allow leases at all — and whether it changed while being read;
+// either sets the flag and returns no bytes.
+Result<std::string> ReadRegularFile(const std::string& path, size_t max_bytes,
+                                    bool* still_being_written = nullptr) {
   const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ELOOP)
       return Status::Error("是符号链接, 不予处理 / is a symbolic link; copy the file itself");
     return Status::Error(Errno("cannot open"));
   }
-  struct stat info {};
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+  struct stat before {};
+  if (fstat(fd, &before) != 0 || !S_ISREG(before.st_mode)) {
     close(fd);
     return Status::Error("不是普通文件 / is not a regular file (a folder, pipe or device)");
   }
-  if (static_cast<size_t>(info.st_size) > max_bytes) {
+  if (still_being_written != nullptr) {
+    // Held only while reading; no one else knows the claimed path, so no one breaks it.
+    if (fcntl(fd, F_SETLEASE, F_RDLCK) != 0 && errno == EAGAIN) {
+      close(fd);
+      *still_being_written = true;
+      return Status::Error("仍在写入 / is still open for writing");
+    }
+  }
+  if (static_cast<size_t>(before.st_size) > max_bytes) {
     close(fd);
-    return Status::Error("文件太大 / is " + std::to_string(info.st_size) +
+    return Status::Error("文件太大 / is " + std::to_string(before.st_size) +
                          " bytes, over the limit of " + std::to_string(max_bytes) +
                          "; split it into smaller files");
   }
-  std::string bytes(static_cast<size_t>(info.st_size), '\0');
+  std::string bytes(static_cast<size_t>(before.st_size), '\0');
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = read(fd, bytes.data() + done, bytes.size() - done);
@@ -61,7 +73,15 @@ Result<std::string> ReadRegularFile(const std::string& path, size_t max_bytes) {
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  close(fd);
+  struct stat after {};
+  const bool unchanged = fstat(fd, &after) == 0 && after.st_size == before.st_size &&
+                         after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+                         after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
+  close(fd);  // releases the lease, if one was taken
+  if (still_being_written != nullptr && (!unchanged || done != bytes.size())) {
+    *still_being_written = true;
+    return Status::Error("读取时仍在变化 / changed while being read");
+  }
   if (done != bytes.size()) return Status::Error("changed while being read; drop it again");
   return bytes;
 }
@@ -128,12 +148,6 @@ Result<std::string> WriteNoReplace(const std::string& dir, const std::string& na
   return PlaceTemporary(*temporary, dir, name);
 }
 
-bool InDirectory(const std::string& path, const std::string& dir) {
-  std::error_code error;
-  const fs::path parent = fs::weakly_canonical(fs::absolute(path).parent_path(), error);
-  return !error && parent == fs::weakly_canonical(fs::absolute(dir), error);
-}
-
 std::string SidecarText(const IngestOutcome& outcome) {
   std::string text =
       "ptmon 拒收了这个文件, 没有应用任何数据。请改正以下问题后重新提交。\n"
@@ -154,8 +168,16 @@ InboxLayout InboxLayout::ForDataDir(const std::string& data_dir) {
   return {(dir / "inbox").string(), (dir / "archive").string(), (dir / "rejected").string()};
 }
 
+bool InboxLayout::InInbox(const std::string& path) const {
+  std::error_code error;
+  const fs::path parent = fs::weakly_canonical(fs::absolute(path).parent_path(), error);
+  return !error && parent == fs::weakly_canonical(fs::absolute(inbox), error);
+}
+
+std::string InboxLayout::processing() const { return (fs::path(inbox) / ".processing").string(); }
+
 Status InboxLayout::Create() const {
-  for (const auto& dir : {inbox, archive, rejected}) {
+  for (const auto& dir : {inbox, processing(), archive, rejected}) {
     std::error_code error;
     fs::create_directories(dir, error);
     if (error) return Status::Error("cannot create " + dir + ": " + error.message());
@@ -173,6 +195,8 @@ std::string_view IngestResultName(IngestResult result) {
       return "rejected";
     case IngestResult::kFailed:
       return "failed";
+    case IngestResult::kDeferred:
+      return "deferred";
   }
   return "failed";
 }
@@ -191,8 +215,29 @@ std::string IngestOutcome::Summary() const {
              (moved_to.empty() ? "" : ", see " + EscapeControl(moved_to) + ".errors.txt");
     case IngestResult::kFailed:
       return name + ": not processed: " + (errors.empty() ? "unknown failure" : errors.front());
+    case IngestResult::kDeferred:
+      return name + ": not taken now: " + (errors.empty() ? "try again later" : errors.front());
   }
   return name;
+}
+
+Result<int> ReturnClaimedFiles(const InboxLayout& layout) {
+  std::error_code error;
+  int returned = 0;
+  for (fs::directory_iterator it(layout.processing(), error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    const std::string back = (fs::path(layout.inbox) / name).string();
+    if (renameat2(AT_FDCWD, it->path().c_str(), AT_FDCWD, back.c_str(), RENAME_NOREPLACE) == 0) {
+      ++returned;
+    } else if (errno != EEXIST && errno != ENOENT) {
+      return Status::Error(Errno("cannot return " + it->path().string() + " to the inbox"));
+    }
+  }
+  if (error && error != std::errc::no_such_file_or_directory) {
+    return Status::Error("cannot list " + layout.processing() + ": " + error.message());
+  }
+  return returned;
 }
 
 bool IsReportName(std::string_view name) {
@@ -293,17 +338,52 @@ IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view by
 
 IngestOutcome Ingestor::IngestFile(const std::string& path) {
   const std::string name = BaseName(path);
-  const bool in_inbox = InDirectory(path, layout_.inbox);
+  const bool in_inbox = layout_.InInbox(path);
   Batch batch;
   IngestOutcome outcome;
   struct stat link_info {};
   if (lstat(path.c_str(), &link_info) != 0) {
     outcome.file_name = path;
+    if (in_inbox) {  // taken back by its writer, or by another ptmon
+      outcome.result = IngestResult::kDeferred;
+      outcome.errors.push_back("已不在收件箱 / is no longer in the inbox");
+      return outcome;
+    }
     outcome.errors.push_back(
         Errno(EscapeControl(path)));  // a mistyped path: nothing to record or move
     return outcome;
   }
-  auto bytes = ReadRegularFile(path, options_.max_file_bytes);
+  // From here on `source` is what is read and moved: the claimed file for the inbox.
+  std::string source = path;
+  if (in_inbox) {
+    auto claimed = MoveNoReplace(path, layout_.processing(), name);
+    if (!claimed.ok()) {
+      outcome.file_name = path;
+      if (lstat(path.c_str(), &link_info) != 0) {
+        outcome.result = IngestResult::kDeferred;
+        outcome.errors.push_back("已不在收件箱 / is no longer in the inbox");
+      } else {
+        outcome.errors.push_back(claimed.status().message());
+      }
+      return outcome;
+    }
+    source = claimed.value();
+  }
+  // Back into the inbox under its own name; should that name be taken meanwhile, the file stays
+  // claimed and ReturnClaimedFiles brings it back later.
+  auto give_back = [&] {
+    if (in_inbox) renameat2(AT_FDCWD, source.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+  };
+  bool still_being_written = false;
+  auto bytes =
+      ReadRegularFile(source, options_.max_file_bytes, in_inbox ? &still_being_written : nullptr);
+  if (still_being_written) {
+    give_back();
+    outcome.file_name = path;
+    outcome.result = IngestResult::kDeferred;
+    outcome.errors.push_back(bytes.status().message() + "; 写完后自动处理 / taken once complete");
+    return outcome;
+  }
   // A file from outside the inbox is archived as a copy. Writing and syncing it runs beside the
   // checking and the transaction; it is moved into place only once the batch is committed (or
   // found a duplicate).
@@ -332,6 +412,7 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
   }
   if (outcome.result == IngestResult::kFailed) {  // retry later; leave the file
     discard_copy();
+    give_back();
     return outcome;
   }
   if (outcome.result != IngestResult::kApplied) {
@@ -339,6 +420,7 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
       outcome.result = IngestResult::kFailed;
       outcome.errors.insert(outcome.errors.begin(), recorded.status().message());
       discard_copy();
+      give_back();
       return outcome;
     }
   }
@@ -352,7 +434,7 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
       rejected ? layout_.rejected : (fs::path(layout_.archive) / month_dir).string();
   Result<std::string> placed = Status::Error("not placed");
   if (in_inbox) {
-    placed = MoveNoReplace(path, dir, name);
+    placed = MoveNoReplace(source, dir, name);
   } else if (bytes.ok() && !rejected) {
     auto copy = archive_copy.get();
     placed = copy.ok() ? PlaceTemporary(*copy, dir, name) : copy.status();
@@ -376,7 +458,16 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
 InboxScanner::InboxScanner(std::string inbox, const Clock& clock, std::chrono::milliseconds settle)
     : inbox_(std::move(inbox)), clock_(clock), settle_(settle) {}
 
-void InboxScanner::MarkComplete(const std::string& name) { seen_[name].complete = true; }
+void InboxScanner::MarkComplete(const std::string& name) {
+  Seen& seen = seen_[name];
+  if (seen.deferred_until <= clock_.Now()) seen.complete = true;  // else: our own give-back
+}
+
+void InboxScanner::Defer(const std::string& name) {
+  Seen& seen = seen_[name];
+  seen.complete = false;
+  seen.deferred_until = clock_.Now() + settle_;
+}
 
 std::vector<std::string> InboxScanner::Ready() {
   const auto now = clock_.Now();
@@ -396,7 +487,8 @@ std::vector<std::string> InboxScanner::Ready() {
       seen.mtime_ns = mtime_ns;
       seen.stable_since = now;
     }
-    if (seen.complete || now - seen.stable_since >= settle_) ready.push_back(name);
+    const bool deferred = seen.deferred_until > now;
+    if (!deferred && (seen.complete || now - seen.stable_since >= settle_)) ready.push_back(name);
     still_there[name] = seen;
   }
   closedir(dir);

@@ -508,7 +508,27 @@ Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& ro
       });
 }
 
+Result<long long> Store::DataVersion() {
+  Statement statement(db_, "PRAGMA data_version");
+  if (statement.Step()) return statement.Int(0);
+  return statement.status().ok() ? Status::Error("PRAGMA data_version returned nothing")
+                                 : statement.status();
+}
+
+Result<bool> Store::ChangedElsewhere() {
+  auto version = DataVersion();
+  if (!version.ok()) return version.status();
+  const bool changed = seen_version_ != -1 && *version != seen_version_;
+  seen_version_ = *version;
+  return changed;
+}
+
 Status Store::LoadSeriesIds() {
+  // Inside the write transaction: another process's series since the last read are visible.
+  auto version = DataVersion();
+  if (!version.ok()) return version.status();
+  if (*version != series_ids_version_) series_ids_.clear();
+  series_ids_version_ = *version;
   if (!series_ids_.empty()) return Status::Ok();
   // One read of the whole dictionary beats a query per series on large catalogues.
   Statement all(db_, "SELECT id, project_id, indicator_id FROM series");

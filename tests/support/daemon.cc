@@ -94,6 +94,18 @@ HttpResult HttpPost(const std::string& url, const std::string& body,
   return Request(url, &body, headers);
 }
 
+int FilesWaitingIn(const std::string& inbox) {
+  int waiting = 0;
+  for (const auto& dir : {inbox, inbox + "/.processing"}) {
+    std::error_code error;
+    for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end;
+         it.increment(error)) {
+      waiting += it->is_regular_file() && !it->path().filename().string().starts_with(".");
+    }
+  }
+  return waiting;
+}
+
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -36,6 +36,10 @@ std::string RawExchange(int port, const std::string& bytes, bool half_close = fa
 // Reads from `fd` until the peer closes or `timeout` passes.
 std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout);
 
+// Report files waiting in an inbox or claimed from it (in its .processing folder): what a
+// daemon or `ptmon ingest` has yet to finish.
+int FilesWaitingIn(const std::string& inbox);
+
 // Polls `done` every 20 ms until it is true or `timeout` passes; returns whether it became true.
 bool WaitFor(const std::function<bool()>& done,
              std::chrono::milliseconds timeout = std::chrono::seconds(10));

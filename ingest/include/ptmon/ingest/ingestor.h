@@ -1,10 +1,15 @@
 // Applying report files: the single way data enters ptmon. Knows nothing of who calls it (the
 // `ptmon ingest` command, the daemon's inbox watcher, the HTTP write API).
 //
+// A file in the inbox is first claimed: renamed into inbox/.processing/, so that a newer file
+// renamed over the original name, or another ptmon, can no longer touch what is being read. A
+// claimed file still open for writing (where Linux can tell: a read lease) or that changes
+// while read goes back to the inbox, to be taken again later; nothing of a half file is applied.
 // A file is checked whole; a file with any problem changes nothing and is moved to rejected/
 // with NAME.errors.txt beside it. An accepted file is applied in one transaction, then moved to
-// archive/YYYY/MM/ (never overwriting). The same content twice is a duplicate: archived,
-// reported, not applied again — also when a crash came between the commit and the move.
+// archive/YYYY/MM/ (never overwriting): the archive holds exactly the bytes whose sha256 the
+// batch records. The same content twice is a duplicate: archived, reported, not applied again —
+// also when a crash came between the commit and the move.
 #pragma once
 
 #include <chrono>
@@ -24,6 +29,10 @@ struct InboxLayout {
   std::string archive;
   std::string rejected;
   static InboxLayout ForDataDir(const std::string& data_dir);  // <dir>/inbox, <dir>/archive, …
+  // Where claimed files are read: inside the inbox, so always on its filesystem (a rename).
+  std::string processing() const;
+  // Whether `path` names a file directly in the inbox (such files are claimed and moved).
+  bool InInbox(const std::string& path) const;
   Status Create() const;
 };
 
@@ -33,8 +42,11 @@ struct IngestOptions {
   ParseOptions parse;
 };
 
-enum class IngestResult { kApplied, kDuplicate, kRejected, kFailed };
-std::string_view IngestResultName(IngestResult result);  // applied, duplicate, rejected, failed
+// kDeferred: the file was still being written (or was taken away by someone else); nothing was
+// recorded, and a file still there is back in the inbox for a later attempt.
+enum class IngestResult { kApplied, kDuplicate, kRejected, kFailed, kDeferred };
+// applied, duplicate, rejected, failed, deferred
+std::string_view IngestResultName(IngestResult result);
 
 struct IngestOutcome {
   IngestResult result = IngestResult::kFailed;
@@ -51,6 +63,11 @@ struct IngestOutcome {
   std::string Summary() const;
 };
 
+// Puts back into the inbox the files a crash left claimed in inbox/.processing/, so that they
+// are taken again like any other (one already applied is then archived as a duplicate). A name
+// taken in the inbox meanwhile keeps its file claimed until a later call. Returns how many.
+Result<int> ReturnClaimedFiles(const InboxLayout& layout);
+
 // Names the inbox ignores: dot-files, *.tmp, *.part, ~$* (Excel locks), and anything not
 // ending in .csv, .yaml or .yml.
 bool IsReportName(std::string_view name);
@@ -62,8 +79,8 @@ class Ingestor {
            IngestOptions options = {});
 
   // Ingests a file: refuses non-regular files and symlinks (opened with O_NOFOLLOW) and files
-  // over the size limit. Files in the inbox are moved; files elsewhere are copied to the archive
-  // or rejected folder and left where they are.
+  // over the size limit. Files in the inbox are claimed first and then moved; files elsewhere
+  // are copied to the archive or rejected folder and left where they are.
   IngestOutcome IngestFile(const std::string& path);
 
   // Ingests bytes that arrived without a file (the HTTP API), with the same checks; `name`
@@ -89,6 +106,9 @@ class InboxScanner {
                std::chrono::milliseconds settle = std::chrono::seconds(2));
 
   void MarkComplete(const std::string& name);  // close-after-write or moved-in
+  // A file that went back because it was still being written: not ready again until it has
+  // been left unchanged for `settle`, whatever events its return into the inbox raised.
+  void Defer(const std::string& name);
   // Report files in the inbox that are ready to ingest, sorted by name.
   std::vector<std::string> Ready();
   // Whether the last Ready() saw files still settling (worth looking again after `settle`).
@@ -100,6 +120,7 @@ class InboxScanner {
     long long mtime_ns = -1;
     std::chrono::system_clock::time_point stable_since;
     bool complete = false;
+    std::chrono::system_clock::time_point deferred_until;
   };
   std::string inbox_;
   const Clock& clock_;

@@ -166,6 +166,10 @@ class Store {
   // overwrite an existing file.
   Status Backup(const std::string& path);
 
+  // Whether another connection (`ptmon ingest` beside the daemon) committed since the last call
+  // (the first call says false). One cheap PRAGMA: fit for a timer.
+  Result<bool> ChangedElsewhere();
+
   // Returns cached pages to the system; for a long-running process after large one-off reads.
   void ReleaseMemory() { sqlite3_db_release_memory(db_); }
 
@@ -187,9 +191,13 @@ class Store {
   long long SeriesId(std::string_view project_id, std::string_view indicator_id,
                      std::vector<NewSeries>& created);
 
+  Result<long long> DataVersion();
+
   sqlite3* db_;
   std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
   long long next_series_id_ = 1;
+  long long series_ids_version_ = -1;  // data_version when series_ids_ was read
+  long long seen_version_ = -1;        // for ChangedElsewhere
 };
 
 }  // namespace ptmon
