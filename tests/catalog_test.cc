@@ -30,6 +30,19 @@ TEST(EmbeddedCatalogTest, LoadsTheTenProjectsOfTheDisclosure) {
   EXPECT_EQ(catalog->sha256.size(), 64u);
 }
 
+TEST(CatalogYamlTest, ARepeatedKeyIsAnErrorNotASilentChoice) {
+  Diagnostics diagnostics;
+  const auto catalog =
+      LoadText("unit: {id: u, name: 单位}\nyear: 2026\nyear: 2027\nprojects: []\n", diagnostics);
+  EXPECT_FALSE(catalog.ok());
+  EXPECT_NE(diagnostics.ToString().find("catalog.yaml:3:1: "), std::string::npos)
+      << diagnostics.ToString();
+  EXPECT_NE(
+      diagnostics.ToString().find("the key 'year' appears twice in one map (first on line 2)"),
+      std::string::npos)
+      << diagnostics.ToString();
+}
+
 TEST(EmbeddedCatalogTest, FundsAddUpToThePublishedTotals) {
   Diagnostics diagnostics;
   auto catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics);

@@ -387,6 +387,28 @@ TEST_F(IngestTest, ANameThatIsAlsoAnIdIsAmbiguous) {
       << outcome.errors[1];
 }
 
+// A rate the catalogue says can pass 100% (a growth rate) takes 150%; the others refuse it.
+TEST(RateTest, OnlyARateAllowedToExceed100PercentTakes150) {
+  std::string text = ReadFile(kReports + "/catalog.yaml");
+  const std::string satisfaction = "target: \"≥90%\"}";
+  text.replace(text.find(satisfaction), satisfaction.size(),
+               "target: \"≥90%\", may_exceed_100_percent: true}");
+  Diagnostics loading;
+  const Catalog catalog = LoadCatalog({CatalogSource{"catalog.yaml", text}}, loading).value();
+  Diagnostics diagnostics;
+  const Submission submission =
+      ParseReport("project,indicator,period,value\ndevices,satisfaction,2026-07,150%\n",
+                  ReportFormat::kCsv, "r.csv", catalog, Date{2026, 8, 5}, {}, diagnostics);
+  ASSERT_FALSE(diagnostics.has_errors()) << diagnostics.all().front().ToString();
+  ASSERT_EQ(submission.values.size(), 1u);
+  EXPECT_DOUBLE_EQ(submission.values.front().value, 1.5);
+  // Only rates can be marked so.
+  const std::string cost = "target: \"≤20万元\"}";
+  text.replace(text.find(cost), cost.size(), "target: \"≤20万元\", may_exceed_100_percent: true}");
+  Diagnostics refused;
+  EXPECT_FALSE(LoadCatalog({CatalogSource{"catalog.yaml", text}}, refused).ok());
+}
+
 TEST(ReportNameTest, IgnoresUnfinishedAndForeignNames) {
   for (const char* name : {"report.csv", "july.yaml", "july.yml", "REPORT.CSV"}) {
     EXPECT_TRUE(IsReportName(name)) << name;

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <tuple>
+
 #include <ptmon/base/location.h>
 #include <ptmon/base/text.h>
 
@@ -28,6 +31,12 @@ std::string Diagnostics::ToString() const {
   std::string out;
   for (const auto& item : items_) out += item.ToString() + "\n";
   return out;
+}
+
+void Diagnostics::SortByPlace() {
+  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
 }
 
 }  // namespace ptmon

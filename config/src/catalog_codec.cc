@@ -11,7 +11,7 @@ namespace {
 // v2: numbers as zigzag varints; most are small, and the cache of a 100,000-indicator catalogue
 // shrank from 24 to 11 MB, which every ingest reads back. A v1 blob fails the magic check and
 // the catalogue is parsed again.
-constexpr std::string_view kMagic = "ptmon-catalog-v2";
+constexpr std::string_view kMagic = "ptmon-catalog-v3";
 
 class Writer {
  public:
@@ -191,6 +191,7 @@ std::string EncodeCatalog(const Catalog& catalog) {
       for (double share : indicator.pace_profile) out.Real(share);
       out.Number(static_cast<long long>(indicator.frequency));
       out.Number(indicator.due_day);
+      out.Number(indicator.may_exceed_100_percent);
       out.Place(indicator.place);
     }
   }
@@ -236,6 +237,7 @@ Result<Catalog> DecodeCatalog(std::string_view bytes) {
       indicator.frequency =
           in.Choice<ReportFrequency>(static_cast<long long>(ReportFrequency::kAnnual));
       indicator.due_day = static_cast<int>(in.Number());
+      indicator.may_exceed_100_percent = in.Number() != 0;
       indicator.place = in.Place();
       if (!in.ok()) break;
     }

@@ -195,7 +195,7 @@ class CatalogReader {
     indicator.place = fields_.Place(node);
     fields_.CheckKeys(node,
                       {"id", "level1", "level2", "name", "target", "period_target", "weight",
-                       "accumulate", "pace", "report"},
+                       "accumulate", "pace", "report", "may_exceed_100_percent"},
                       "an indicator");
     indicator.id = fields_.String(node, "id", true).value_or("");
     const std::string who = "indicator " + Quote(indicator.id);
@@ -229,6 +229,16 @@ class CatalogReader {
       fields_.Error(node["weight"], who + ": weight must be between 0 and 100 points");
     }
     ReadEvaluationSettings(node, who, indicator);
+    if (auto exceed = fields_.String(node, "may_exceed_100_percent", false)) {
+      indicator.may_exceed_100_percent = *exceed == "true";
+      if (*exceed != "true" && *exceed != "false") {
+        fields_.Error(node["may_exceed_100_percent"],
+                      who + ": may_exceed_100_percent is true or false");
+      } else if (indicator.may_exceed_100_percent && indicator.annual_target.unit != "%") {
+        fields_.Error(node["may_exceed_100_percent"],
+                      who + ": may_exceed_100_percent is for rates (a target in %)");
+      }
+    }
     return indicator;
   }
 

@@ -107,11 +107,37 @@ class YamlBuilder final : public YAML::EventHandler {
   void Close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
+    if (frame.node->kind == YamlNode::Data::Kind::kMap) RefuseRepeatedKeys(frame.children);
     frame.node->first_child = static_cast<uint32_t>(document_.children_.size());
     frame.node->child_count = static_cast<uint32_t>(frame.children.size());
     document_.children_.insert(document_.children_.end(), frame.children.begin(),
                                frame.children.end());
     Add(frame.node, frame.anchor);
+  }
+
+  // yaml-cpp keeps the first of two equal keys and drops the second without a word; a manager
+  // who wrote `value:` twice meant one of them, and must say which.
+  void RefuseRepeatedKeys(const std::vector<const YamlNode::Data*>& children) const {
+    std::vector<std::pair<std::string_view, const YamlNode::Data*>> keys;
+    for (size_t i = 0; i < children.size(); i += 2) {
+      const YamlNode::Data* key = children[i];
+      if (key->kind != YamlNode::Data::Kind::kScalar) continue;
+      keys.emplace_back(
+          std::string_view(document_.scalars_).substr(key->scalar_offset, key->scalar_size), key);
+    }
+    std::stable_sort(keys.begin(), keys.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 1; i < keys.size(); ++i) {
+      if (keys[i].first != keys[i - 1].first) continue;
+      YAML::Mark mark;
+      mark.line = static_cast<int>(keys[i].second->line) - 1;
+      mark.column = static_cast<int>(keys[i].second->column) - 1;
+      const std::string key(keys[i].first), first = std::to_string(keys[i - 1].second->line);
+      throw LimitExceeded{
+          "键 '" + key + "' 重复 (第一次在第 " + first + " 行), 请只保留一个 / the key '" + key +
+              "' appears twice in one map (first on line " + first + "); keep one of them",
+          mark};
+    }
   }
 
   YamlDocument& document_;

@@ -1,4 +1,6 @@
 #include <array>
+#include <cctype>
+#include <cmath>
 #include <utility>
 
 #include <ptmon/base/text.h>
@@ -170,7 +172,16 @@ Result<Quantity> ParseQuantity(std::string_view raw) {
     }
   }
   Quantity quantity{*number * factor, ""};
+  // No budget, count or duration a unit reports comes near 10^15 (a thousand trillion); beyond
+  // it is a slip of the exponent, and beyond 10^308 it would be stored as infinity.
+  if (!std::isfinite(quantity.value) || std::fabs(quantity.value) >= kLargestFigure) {
+    return Status::Error(Quote(text) + " is too large to be a real figure (10^15 or more)");
+  }
   if (rest.empty()) return quantity;
+  if ((rest[0] == 'e' || rest[0] == 'E') && rest.size() > 1 &&
+      (std::isdigit(static_cast<unsigned char>(rest[1])) || rest[1] == '+' || rest[1] == '-')) {
+    return Status::Error(Quote(text) + " is in scientific notation; write the number in full");
+  }
   auto unit = CanonicalUnit(rest);
   if (!unit) {
     return Status::Error("unknown unit " + Quote(rest) +

@@ -321,9 +321,9 @@ class ReportChecker {
   bool CheckValue(const Field& field, CheckedValue& value) {
     const std::string_view text = Trim(field.text);
     const bool spent = value.indicator < 0;
-    const Target* target =
-        spent ? nullptr
-              : &catalog_.projects[value.project].indicators[value.indicator].annual_target;
+    const Indicator* indicator =
+        spent ? nullptr : &catalog_.projects[value.project].indicators[value.indicator];
+    const Target* target = spent ? nullptr : &indicator->annual_target;
     if (target != nullptr && target->kind == TargetKind::kQualitative) {
       const Grade grade = GradeOf(text);
       if (grade == Grade::kNone) {
@@ -341,7 +341,7 @@ class ReportChecker {
         FieldError(field, "定量指标请填数字, 不能填等级 " + Quote(text),
                    "this indicator takes a number, not the grade " + Quote(text));
       } else {
-        FieldError(field, Quote(text) + " 不是数字", quantity.status().message());
+        FieldError(field, Quote(text) + " 不是可用的数值", quantity.status().message());
       }
       return false;
     }
@@ -365,11 +365,16 @@ class ReportChecker {
                    "1 could mean 100% or 1%; write it with a % sign");
         return false;
       }
-      if (value.value > 100) {
-        FieldError(field, Quote(text) + " 超过 100%", Quote(text) + " is more than 100%");
-        return false;
-      }
       if (value.value > 1) value.value /= 100;
+    }
+    if (expected_unit == "%" && value.value > 1 && !indicator->may_exceed_100_percent) {
+      FieldError(field,
+                 Quote(text) +
+                     " 超过 100%; 若此比率确实可以超过 100%, 请在目录中设 may_exceed_100_percent",
+                 Quote(text) +
+                     " is more than 100%; if this rate really can exceed 100%, set "
+                     "may_exceed_100_percent: true for the indicator in the catalogue");
+      return false;
     }
     return true;
   }
@@ -697,7 +702,9 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   } else {
     ParseYamlReport(bytes, file_name, checker, submission, diagnostics);
   }
-  if (!diagnostics.has_errors()) checker.CheckDuplicates(submission);
+  // Among the rows that passed, even when others did not: one pass names every problem.
+  checker.CheckDuplicates(submission);
+  diagnostics.SortByPlace();
   return submission;
 }
 

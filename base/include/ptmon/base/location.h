@@ -33,6 +33,10 @@ class Diagnostics {
   void Error(std::string file, int line, int column, std::string message);
   void Warning(std::string file, int line, int column, std::string message);
 
+  // Orders by file, line and column (stable): checks that run in several passes still read
+  // top to bottom.
+  void SortByPlace();
+
   bool has_errors() const { return error_count_ > 0; }
   int error_count() const { return error_count_; }
   const std::vector<Diagnostic>& all() const { return items_; }

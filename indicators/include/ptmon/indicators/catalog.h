@@ -39,6 +39,8 @@ struct Indicator {
   std::vector<double> pace_profile;
   ReportFrequency frequency = ReportFrequency::kMonthly;
   int due_day = 10;  // the report for a period is due by this day of the following month
+  // A rate that can pass 100% (增长率, 超额完成率); any other % value above 100% is refused.
+  bool may_exceed_100_percent = false;
   SourcePlace place;
 };
 

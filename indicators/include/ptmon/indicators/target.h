@@ -30,8 +30,11 @@ struct Quantity {
   std::string unit;  // canonical unit, "" when none was written
 };
 
+// Figures at or above this magnitude are refused as slips (an exponent typed wrongly).
+inline constexpr double kLargestFigure = 1e15;
+
 // Parses "<number>[万|亿|千][unit]" after full-width folding. Fails with a message naming the
-// part that cannot be read (not a number, unknown unit).
+// part that cannot be read (not a number, unknown unit, a magnitude of kLargestFigure or more).
 Result<Quantity> ParseQuantity(std::string_view text);
 
 // Parses a published target. Text without any digit is qualitative and kept as it is; text
