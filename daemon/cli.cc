@@ -16,16 +16,22 @@ namespace ptmon::cli {
 
 namespace {
 
+// Prints every located problem a load found and, when it failed, why; the value when it did not.
+template <typename T>
+std::optional<T> ValueOrReport(Result<T> loaded, const Diagnostics& diagnostics) {
+  std::cerr << diagnostics.ToString();
+  if (!loaded.ok()) {
+    std::cerr << "ptmon: " << loaded.status().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(loaded).value();
+}
+
 // Parses and validates, printing every located problem.
 std::optional<Catalog> ParseCatalogOrReport(const std::vector<CatalogSource>& sources) {
   Diagnostics diagnostics;
   auto catalog = LoadCatalog(sources, diagnostics);
-  std::cerr << diagnostics.ToString();
-  if (!catalog.ok()) {
-    std::cerr << "ptmon: " << catalog.status().message() << "\n";
-    return std::nullopt;
-  }
-  return std::move(catalog).value();
+  return ValueOrReport(std::move(catalog), diagnostics);
 }
 
 }  // namespace
@@ -67,33 +73,41 @@ std::optional<DataSession> CommonOptions::OpenData() const {
     std::cerr << "ptmon: " << clock.status().message() << "\n";
     return std::nullopt;
   }
-  auto sources = CatalogSources(catalog_paths);
+  DaemonConfig config;
+  config.data_dir = DataDir();
+  if (!config_path.empty()) {
+    Diagnostics diagnostics;
+    auto loaded = LoadDaemonConfig(config_path, diagnostics);
+    auto file = ValueOrReport(std::move(loaded), diagnostics);
+    if (!file) return std::nullopt;
+    config = std::move(*file);
+    if (!data_dir.empty()) config.data_dir = data_dir;
+  }
+  auto sources = CatalogSources(catalog_paths.empty() ? config.catalogs : catalog_paths);
   if (!sources.ok()) {
     std::cerr << "ptmon: " << sources.status().message() << "\n";
     return std::nullopt;
   }
   std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
+  std::filesystem::create_directories(config.data_dir, error);
   if (error) {
-    std::cerr << "ptmon: cannot create the data directory " << data_dir << ": " << error.message()
-              << "\n";
+    std::cerr << "ptmon: cannot create the data directory " << config.data_dir << ": "
+              << error.message() << "\n";
     return std::nullopt;
   }
-  auto store = Store::Open((std::filesystem::path(data_dir) / "ptmon.db").string());
+  auto store = Store::Open((std::filesystem::path(config.data_dir) / "ptmon.db").string());
   if (!store.ok()) {
     std::cerr << "ptmon: " << store.status().message() << "\n";
     return std::nullopt;
   }
-  DataSession session{std::move(store).value(), {}, std::move(clock).value()};
+  DataSession session{
+      std::move(store).value(), {}, std::move(clock).value(), config.data_dir, config.evaluation};
   Diagnostics diagnostics;
   auto catalog =
       LoadCatalogCached(*session.store, *sources, FormatRfc3339(session.clock->Now()), diagnostics);
-  std::cerr << diagnostics.ToString();
-  if (!catalog.ok()) {
-    std::cerr << "ptmon: " << catalog.status().message() << "\n";
-    return std::nullopt;
-  }
-  session.catalog = std::move(catalog).value();
+  auto loaded = ValueOrReport(std::move(catalog), diagnostics);
+  if (!loaded) return std::nullopt;
+  session.catalog = std::move(*loaded);
   return session;
 }
 
@@ -108,6 +122,9 @@ void AddDataOptions(CLI::App& command, CommonOptions& options) {
   AddCatalogOption(command, options);
   command.add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
   command.add_option("--now", options.now, "Stand-in for today, YYYY-MM-DD (reproducible runs)");
+  command.add_option("--config", options.config_path,
+                     "The daemon's configuration file: its data_dir, catalogs and evaluation "
+                     "settings apply (the flags above win)");
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ struct DataSession {
   std::unique_ptr<Store> store;
   Catalog catalog;
   std::unique_ptr<Clock> clock;
+  std::string data_dir;         // --data-dir, else the configuration's, else ./ptmon-data
+  EvaluationSettings settings;  // the configuration's (lights, scoring), else the defaults
 };
 
 // Writes `text` to `out`, or to standard output when `out` is empty; an exit code.
@@ -33,18 +35,21 @@ int WriteOutput(const std::string& text, const std::string& out);
 
 // Options shared by every subcommand that reads the catalogue, data or the clock.
 struct CommonOptions {
-  std::vector<std::string> catalog_paths;  // empty: the embedded default
-  std::string data_dir = "ptmon-data";
+  std::vector<std::string> catalog_paths;  // empty: the configuration's, else the embedded one
+  std::string data_dir;                    // empty: the configuration's, else ./ptmon-data
+  std::string config_path;                 // the daemon's configuration file, if given
   std::string now;  // YYYY-MM-DD standing in for today; empty: the system clock
-  EvaluationSettings settings;
+
+  std::string DataDir() const { return data_dir.empty() ? "ptmon-data" : data_dir; }
 
   // The catalogue, with every located problem printed to stderr; nothing on failure.
   std::optional<Catalog> LoadCatalogOrReport() const;
   // The clock every subcommand uses; reports a malformed --now.
   Result<std::unique_ptr<Clock>> MakeClock() const;
-  // Makes the clock, opens <data-dir>/ptmon.db (creating the directory) and loads the
-  // catalogue, from the store when it has this one already, otherwise from YAML, recording it
-  // in the store. Prints the located errors or the failure and returns nothing when that fails.
+  // Reads the configuration file (when given; flags win over it), makes the clock, opens
+  // <data-dir>/ptmon.db (creating the directory) and loads the catalogue, from the store when it
+  // has this one already, otherwise from YAML, recording it in the store. Prints the located
+  // errors or the failure and returns nothing when that fails.
   std::optional<DataSession> OpenData() const;
 };
 

@@ -45,7 +45,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
   const Clock& clock = *data->clock;
   Store& store = *data->store;
   const Catalog& catalog = data->catalog;
-  const InboxLayout layout = InboxLayout::ForDataDir(options.data_dir);
+  const InboxLayout layout = InboxLayout::ForDataDir(data->data_dir);
   if (Status created = layout.Create(); !created.ok()) {
     std::cerr << "ptmon: " << created.message() << "\n";
     return kExitFailure;
@@ -59,7 +59,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
   std::unique_ptr<DataDirLock> inbox_lock;
   if (files.empty() || std::any_of(files.begin(), files.end(),
                                    [&](const std::string& f) { return layout.InInbox(f); })) {
-    auto locked = DataDirLock::Acquire(options.data_dir, "ptmon ingest");
+    auto locked = DataDirLock::Acquire(data->data_dir, "ptmon ingest");
     if (!locked.ok()) {
       std::cerr << "ptmon: " << locked.status().message()
                 << "\nptmon serve applies what is dropped into its inbox itself; to apply files"
@@ -115,9 +115,14 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
     std::cerr << "ptmon: --period " << Quote(period_text) << " is not a month like 2026-07\n";
     return kExitFailure;
   }
-  if (!project_id.empty() && catalog->FindProject(project_id) == nullptr) {
-    std::cerr << "ptmon: no project " << Quote(project_id) << " in the catalogue\n";
-    return kExitFailure;
+  std::string only_project;
+  if (!project_id.empty()) {
+    auto project = catalog->FindProjectByIdOrName(project_id);
+    if (!project.ok()) {
+      std::cerr << "ptmon: --project: " << project.status().message() << "\n";
+      return kExitRefused;
+    }
+    only_project = (*project)->id;
   }
   const std::string period_cell =
       std::to_string(period->year) + "年" + std::to_string(period->month) + "月";
@@ -125,7 +130,7 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
       CsvLine({"项目", "一级指标", "二级指标", "指标", "年度指标值", "期间", "完成值", "偏差原因",
                "偏差说明", "改进措施", "完成可能性", "填报人"});
   for (const auto& project : catalog->projects) {
-    if (!project_id.empty() && project.id != project_id) continue;
+    if (!only_project.empty() && project.id != only_project) continue;
     const std::string project_cell = Label(project, catalog->projects);
     for (const auto& indicator : project.indicators) {
       text += CsvLine({project_cell, indicator.level1, indicator.level2,
@@ -150,11 +155,42 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
   return WriteOutput(bytes, out);
 }
 
+namespace {
+
+// The stored (project, indicator) ids for what a manager typed: ids or published names, and
+// `spent` or 预算执行数 for budget spending. A pair the catalogue no longer has is taken as ids
+// when the store holds its history (a catalogue may drop what was once reported).
+Result<std::pair<std::string, std::string>> ResolveSeries(DataSession& data,
+                                                          const std::string& project_text,
+                                                          const std::string& indicator_text) {
+  auto project = data.catalog.FindProjectByIdOrName(project_text);
+  if (project.ok()) {
+    if (indicator_text == "spent" || indicator_text == "预算执行数")
+      return std::pair((*project)->id, std::string("spent"));
+    auto indicator = (*project)->FindIndicatorByIdOrName(indicator_text);
+    if (indicator.ok()) return std::pair((*project)->id, (*indicator)->id);
+    auto stored = data.store->History((*project)->id, indicator_text);
+    if (stored.ok() && !stored->empty()) return std::pair((*project)->id, indicator_text);
+    return Status::Error("--indicator: " + indicator.status().message() +
+                         ", or spent for budget spending");
+  }
+  auto stored = data.store->History(project_text, indicator_text);
+  if (stored.ok() && !stored->empty()) return std::pair(project_text, indicator_text);
+  return Status::Error("--project: " + project.status().message());
+}
+
+}  // namespace
+
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format) {
   auto data = options.OpenData();
   if (!data) return kExitRefused;
-  auto history = data->store->History(project_id, indicator_id);
+  auto series = ResolveSeries(*data, project_id, indicator_id);
+  if (!series.ok()) {
+    std::cerr << "ptmon: " << series.status().message() << "\n";
+    return kExitRefused;
+  }
+  auto history = data->store->History(series->first, series->second);
   if (!history.ok()) {
     std::cerr << "ptmon: " << history.status().message() << "\n";
     return kExitFailure;
@@ -179,7 +215,7 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
     return kExitOk;
   }
   if (history->empty()) {
-    std::cout << "no values for " << project_id << "/" << indicator_id << "\n";
+    std::cout << "no values reported yet for " << series->first << "/" << series->second << "\n";
     return kExitOk;
   }
   for (const auto& revision : *history) {
@@ -200,7 +236,7 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
 namespace ptmon::cli {
 
 int RunAlerts(const CommonOptions& options, const std::string& format) {
-  auto store = Store::Open((std::filesystem::path(options.data_dir) / "ptmon.db").string());
+  auto store = Store::Open((std::filesystem::path(options.DataDir()) / "ptmon.db").string());
   if (!store.ok()) {
     std::cerr << "ptmon: " << store.status().message() << "\n";
     return kExitFailure;
@@ -241,7 +277,7 @@ int RunAlerts(const CommonOptions& options, const std::string& format) {
 namespace ptmon::cli {
 
 int RunBackup(const CommonOptions& options, const std::string& to) {
-  const std::string path = (std::filesystem::path(options.data_dir) / "ptmon.db").string();
+  const std::string path = (std::filesystem::path(options.DataDir()) / "ptmon.db").string();
   if (!std::filesystem::exists(path)) {
     std::cerr << "ptmon: no database at " << path << "\n";
     return kExitFailure;

@@ -15,6 +15,7 @@ namespace {
 // Everything an evaluation needs, loaded once per command.
 struct EvaluationRun {
   Catalog catalog;
+  std::string project_id;  // --project resolved to an id; empty for all
   std::unique_ptr<Clock> clock;
   std::unique_ptr<ActualsIndex> actuals;
   Evaluation evaluation;
@@ -27,16 +28,26 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
   if (!data) return std::nullopt;
   run.clock = std::move(data->clock);
   run.catalog = std::move(data->catalog);
-  if (!project_id.empty() && run.catalog.FindProject(project_id) == nullptr) {
-    std::cerr << "ptmon: no project '" << project_id << "' in the catalogue\n";
-    return std::nullopt;
+  if (!project_id.empty()) {
+    auto project = run.catalog.FindProjectByIdOrName(project_id);
+    if (!project.ok()) {
+      std::cerr << "ptmon: --project: " << project.status().message() << "\n";
+      return std::nullopt;
+    }
+    run.project_id = (*project)->id;
   }
-  Period as_of = DefaultAsOf(run.clock->Today(), run.catalog.year);
+  const Date today = run.clock->Today();
+  Period as_of = DefaultAsOf(today, run.catalog.year);
   if (!as_of_text.empty()) {
     auto parsed = ParsePeriod(as_of_text);
     if (!parsed || parsed->year != run.catalog.year) {
       std::cerr << "ptmon: --as-of " << as_of_text << " is not a month of " << run.catalog.year
                 << " (write it like " << run.catalog.year << "-07)\n";
+      return std::nullopt;
+    }
+    if (*parsed > Period{today.year, today.month}) {
+      std::cerr << "ptmon: --as-of " << as_of_text << " is after today (" << today.ToString()
+                << "); a month can be evaluated from its start on\n";
       return std::nullopt;
     }
     as_of = *parsed;
@@ -46,7 +57,7 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
     std::cerr << "ptmon: " << loaded.status().message() << "\n";
     return std::nullopt;
   }
-  const Evaluator evaluator(run.catalog, options.settings);
+  const Evaluator evaluator(run.catalog, data->settings);
   run.evaluation = evaluator.EvaluateAll(*run.actuals, as_of, run.clock->Today());
   return run;
 }
@@ -58,9 +69,9 @@ int RunStatus(const CommonOptions& options, const std::string& as_of, const std:
   auto run = Evaluate(options, as_of, project_id);
   if (!run) return kExitFailure;
   if (format == "json") {
-    std::cout << StatusJson(run->evaluation, project_id).dump(2) << "\n";
+    std::cout << StatusJson(run->evaluation, run->project_id).dump(2) << "\n";
   } else {
-    std::cout << StatusTable(run->evaluation, project_id, isatty(STDOUT_FILENO) == 1);
+    std::cout << StatusTable(run->evaluation, run->project_id, isatty(STDOUT_FILENO) == 1);
   }
   return kExitOk;
 }
@@ -77,7 +88,7 @@ int RunReport(const CommonOptions& options, const std::string& kind, const std::
   return WriteOutput(
       RenderReport(run->evaluation,
                    kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation, output,
-                   units, project_id),
+                   units, run->project_id),
       out);
 }
 

@@ -59,7 +59,7 @@ for stage in $stages; do
       cmake --build build-tsan --target ptmon ptmon_service_tests ptmon_integration_tests
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
         run_ctest --test-dir build-tsan --output-on-failure --timeout 900 -j "$jobs" \
-        -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest|HttpServerTest|NotifierTest|ServiceTest|DaemonReliabilityTest|FixedSeeds/YearReplayTest)\.' -E '/2$'
+        -R '^(ServeTest|AlertmanagerTest|AlertBookTest|AlertRulesTest|MetricsTest|HttpServerTest|NotifierTest|ServiceTest|InboxClaimTest|DaemonReliabilityTest|FixedSeeds/YearReplayTest)\.' -E '/2$'
       ;;
     thread-safety)
       # A compile-time check: the build fails on any access to guarded state without its mutex.

@@ -5,6 +5,7 @@
 #include <random>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -56,6 +57,78 @@ TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
                 "devices", "--indicator", "spent", "--format", "json"});
   EXPECT_EQ(history.exit_code, 0) << history.err;
   EXPECT_NE(history.out.find("\"value\": 215000.0"), std::string::npos) << history.out;
+}
+
+// status and report evaluate with the daemon's configuration when given it: the thresholds and
+// weights an operator set are the ones a finance officer's report uses.
+TEST(IngestCliTest, StatusUsesTheConfiguredThresholds) {
+  TempDir dir;
+  const std::string july = std::string(PTMON_TEST_DATA) + "/golden/actuals-2026-07.csv";
+  ASSERT_EQ(RunPtmon({"ingest", "--data-dir", dir / "data", "--now", "2026-08-15", july}).exit_code,
+            0);
+  const std::string config =
+      dir.Write("ptmon.yaml", "data_dir: " + (dir / "data") +
+                                  "\nevaluation:\n  lights: {red_below: 0, yellow_below: 0}\n");
+  auto lights = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"status", "--now", "2026-08-15", "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto status = RunPtmon(args);
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    std::map<std::string, int> count;
+    const nlohmann::json json = nlohmann::json::parse(status.out);
+    for (const auto& project : json["projects"])
+      for (const auto& indicator : project["indicators"]) ++count[indicator["light"]];
+    return count;
+  };
+  auto lagging = [](std::map<std::string, int> count) { return count["red"] + count["yellow"]; };
+  auto by_default = lights({"--data-dir", dir / "data"});
+  auto configured = lights({"--config", config});
+  // Behind pace no longer lights yellow or red; what is left is graded 未达成 or over budget.
+  EXPECT_LT(lagging(configured), lagging(by_default));
+  EXPECT_EQ(configured["overdue"], by_default["overdue"]);
+  EXPECT_GT(configured["overdue"], 0);
+}
+
+// Commands take the names a manager knows, as report files do; a name that matches nothing is
+// an error listing what there is, never "no values" with exit 0.
+TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
+  TempDir dir;
+  const std::string july = std::string(PTMON_TEST_DATA) + "/golden/actuals-2026-07.csv";
+  const std::vector<std::string> common = {"--data-dir", dir / "data", "--now", "2026-08-15"};
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), common.begin(), common.end());
+    return RunPtmon(args);
+  };
+  ASSERT_EQ(run({"ingest", july}).exit_code, 0);
+  const auto by_name = run({"history", "--project", "维修维护费", "--indicator", "设备维护数量"});
+  EXPECT_EQ(by_name.exit_code, 0) << by_name.err;
+  EXPECT_EQ(by_name.out, run({"history", "--project", "building-maintenance", "--indicator",
+                              "devices-maintained"})
+                             .out);
+  EXPECT_NE(
+      run({"history", "--project", "维修维护费", "--indicator", "预算执行数"}).out.find("215000"),
+      std::string::npos);
+  const auto unknown = run({"history", "--project", "维修维护", "--indicator", "x"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no project is called '维修维护' (projects: building-maintenance, "),
+            std::string::npos)
+      << unknown.err;
+  const auto no_indicator =
+      run({"history", "--project", "building-maintenance", "--indicator", "设备数量"});
+  EXPECT_EQ(no_indicator.exit_code, 1);
+  EXPECT_NE(no_indicator.err.find("(indicators of building-maintenance: devices-maintained, "),
+            std::string::npos)
+      << no_indicator.err;
+  EXPECT_EQ(RunPtmon({"template", "--period", "2026-07", "--project", "维修维护费"}).out,
+            RunPtmon({"template", "--period", "2026-07", "--project", "building-maintenance"}).out);
+  EXPECT_EQ(RunPtmon({"template", "--period", "2026-07", "--project", "nope"}).exit_code, 1);
+  EXPECT_EQ(run({"status", "--project", "维修维护费", "--format", "json"}).out,
+            run({"status", "--project", "building-maintenance", "--format", "json"}).out);
+  // A month after today's cannot be evaluated.
+  const auto future = run({"status", "--as-of", "2026-09"});
+  EXPECT_NE(future.exit_code, 0);
+  EXPECT_NE(future.err.find("--as-of 2026-09 is after today (2026-08-15)"), std::string::npos)
+      << future.err;
 }
 
 TEST(IngestCliTest, GbkTemplateRoundTrips) {

@@ -58,7 +58,7 @@ TEST(StatusCliTest, RejectsAMonthOutsideTheYearAndAnUnknownProject) {
   EXPECT_NE(bad_month.err.find("--as-of 2025-07 is not a month of 2026"), std::string::npos);
   auto unknown = RunPtmon({"status", "--data-dir", dir.path(), "--project", "nope"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("no project 'nope'"), std::string::npos);
+  EXPECT_NE(unknown.err.find("no project is called 'nope'"), std::string::npos);
 }
 
 }  // namespace

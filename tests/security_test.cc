@@ -55,6 +55,14 @@ TEST(SecurityTest, TheWriteApiNeedsAConfiguredTokenOfSixteenCharacters) {
       LoadDaemonConfig(dir.Write("short.yaml", "api:\n  token: short\n"), diagnostics).ok());
   EXPECT_NE(diagnostics.ToString().find("the API token must be at least 16 characters"),
             std::string::npos);
+  // Sixteen spaces, or a token with a tab inside, are no secret a header can carry.
+  for (const std::string token : {"\"                \"", "\"abcdefgh\\tabcdefgh\""}) {
+    Diagnostics blank;
+    EXPECT_FALSE(
+        LoadDaemonConfig(dir.Write("blank.yaml", "api:\n  token: " + token + "\n"), blank).ok())
+        << token;
+    EXPECT_NE(blank.ToString().find("blank.yaml:2:"), std::string::npos) << blank.ToString();
+  }
 }
 
 TEST(SecurityTest, TokensAreComparedByTheirHashes) {

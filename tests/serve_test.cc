@@ -78,8 +78,7 @@ TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
   const std::string expected =
       "ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"devices-maintained\"} "
       "12";
-  ASSERT_TRUE(WaitFor([&] { return MetricsContain(expected); }, std::chrono::seconds(2)))
-      << ptmon_->Log();
+  ASSERT_TRUE(WaitFor([&] { return MetricsContain(expected); })) << ptmon_->Log();
   const std::string after = Metrics();
   EXPECT_NE(after.find("ptmon_ingest_files_total{result=\"applied\"} 1\n"), std::string::npos);
   EXPECT_NE(after.find("ptmon_indicator_light{project=\"building-maintenance\",indicator=\"devices-"

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -201,8 +202,19 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
         config.api_token = std::string(Trim(line));
       }
     }
-    if (!config.api_token.empty() && config.api_token.size() < 16) {
-      fields.Error(api, "the API token must be at least 16 characters");
+    const YamlNode token_node = api["token_file"] ? api["token_file"] : api["token"];
+    if (api["token"] && config.api_token.empty()) {
+      fields.Error(api["token"],
+                   "the API token is empty; remove 'token' to turn the write API off");
+    } else if (!config.api_token.empty() && config.api_token.size() < 16) {
+      fields.Error(token_node, "the API token must be at least 16 characters");
+    } else if (std::any_of(config.api_token.begin(), config.api_token.end(), [](char c) {
+                 return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+               })) {
+      // A Bearer token is sent in a header: spaces or control characters cannot survive it.
+      fields.Error(token_node,
+                   "the API token contains spaces or control characters; use letters, digits "
+                   "and - . _ ~ + / (e.g. openssl rand -hex 24)");
     }
     if (auto bytes = fields.Integer(api, "max_body_bytes", false, 1, 1 << 30))
       config.max_body_bytes = *bytes;

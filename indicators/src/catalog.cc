@@ -1,5 +1,6 @@
 #include <array>
 
+#include <ptmon/base/text.h>
 #include <ptmon/indicators/catalog.h>
 
 namespace ptmon {
@@ -59,6 +60,43 @@ const Project* Catalog::FindProject(std::string_view project_id) const {
     if (project.id == project_id) return &project;
   }
   return nullptr;
+}
+
+namespace {
+
+// The one element whose id or published name is `key`; an error naming the candidates when none
+// or several are.
+template <typename Item>
+Result<const Item*> FindByIdOrName(const std::vector<Item>& items, std::string_view key,
+                                   const std::string& what, const std::string& where = "") {
+  const Item* found = nullptr;
+  int named = 0;
+  std::string sharing;
+  for (const auto& item : items) {
+    if (item.id == key) return &item;
+    if (item.name != key) continue;
+    sharing += (sharing.empty() ? "" : ", ") + item.id;
+    if (++named == 1) found = &item;
+  }
+  if (named == 1) return found;
+  if (named > 1) {
+    return Status::Error("several " + what + "s" + where + " are called " + Quote(key) + " (" +
+                         sharing + "); give the id");
+  }
+  std::string candidates;
+  for (const auto& item : items) candidates += (candidates.empty() ? "" : ", ") + item.id;
+  return Status::Error("no " + what + where + " is called " + Quote(key) + " (" + what + "s" +
+                       where + ": " + candidates + ")");
+}
+
+}  // namespace
+
+Result<const Indicator*> Project::FindIndicatorByIdOrName(std::string_view id_or_name) const {
+  return FindByIdOrName(indicators, id_or_name, "indicator", " of " + id);
+}
+
+Result<const Project*> Catalog::FindProjectByIdOrName(std::string_view id_or_name) const {
+  return FindByIdOrName(projects, id_or_name, "project");
 }
 
 const BudgetUnit* Catalog::FindUnit(std::string_view unit_id) const {

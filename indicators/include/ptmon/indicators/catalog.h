@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <ptmon/base/location.h>
+#include <ptmon/base/status.h>
 #include <ptmon/indicators/target.h>
 
 namespace ptmon {
@@ -73,6 +74,9 @@ struct Project {
   SourcePlace place;
 
   const Indicator* FindIndicator(std::string_view indicator_id) const;
+  // By id or by the exact published name, as report files name them; fails with a message that
+  // lists the indicators (or says which share the name).
+  Result<const Indicator*> FindIndicatorByIdOrName(std::string_view id_or_name) const;
 };
 
 struct BudgetUnit {
@@ -89,6 +93,8 @@ struct Catalog {
   std::string sha256;  // of the source text(s), so a changed catalogue is visible
 
   const Project* FindProject(std::string_view project_id) const;
+  // By id or by the exact published name; fails with a message listing the candidates.
+  Result<const Project*> FindProjectByIdOrName(std::string_view id_or_name) const;
   const BudgetUnit* FindUnit(std::string_view unit_id) const;
   size_t IndicatorCount() const;
 };
