@@ -345,6 +345,21 @@ TEST_F(EvaluationTest, InYearScoresUseTheForecastAndYearEndTheActuals) {
   EXPECT_DOUBLE_EQ(december.budget.score, 10);
 }
 
+// On 5 January December's reports are not due yet (10 January): December is evaluated, but not
+// as final — the scores stay on the forecast, and the evaluation says so.
+TEST_F(EvaluationTest, DecemberIsFinalOnlyOnceItsReportsAreDue) {
+  Report("count", 11, 1000);  // forecast 1000 ÷ 11/12 ≈ 1090.9 of 1200
+  Report("spent", 11, 1100000);
+  const Evaluator evaluator(catalog_);
+  const Evaluation early = evaluator.EvaluateAll(*actuals_, {2026, 12}, {2027, 1, 5});
+  EXPECT_FALSE(early.year_end);
+  const Evaluation due = evaluator.EvaluateAll(*actuals_, {2026, 12}, {2027, 1, 11});
+  EXPECT_TRUE(due.year_end);
+  // With December unreported, the in-year score is on the forecast, the final one on 1000.
+  EXPECT_GT(early.projects[0].indicators[0].score, due.projects[0].indicators[0].score);
+  EXPECT_DOUBLE_EQ(due.projects[0].indicators[0].score, RoundToCents(7.15 * 1000 / 1200));
+}
+
 TEST_F(EvaluationTest, TheProjectLightIsTheWorstOfItsIndicatorsAndBudget) {
   Report("count", 1, 100);
   Report("spent", 1, 100000);

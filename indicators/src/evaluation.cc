@@ -381,15 +381,21 @@ ProjectStatus Evaluator::EvaluateProject(uint32_t project, const ActualsIndex& a
     status.indicators.push_back(EvaluateIndicator(project, i, actuals, as_of, today));
     status.light = std::max(status.light, status.indicators.back().light);
   }
-  Score(status, as_of.month == 12);
+  Score(status, IsYearEnd(as_of, today));
   return status;
+}
+
+// December's figures are final once December's reports are due (by the budget due day in
+// January); before that the year is still being reported and scores stay on the forecast.
+bool Evaluator::IsYearEnd(Period as_of, Date today) const {
+  return as_of.month == 12 && IsPastDue(as_of, settings_.budget_due_day, today);
 }
 
 Evaluation Evaluator::EvaluateAll(const ActualsIndex& actuals, Period as_of, Date today) const {
   Evaluation evaluation;
   evaluation.as_of = as_of;
   evaluation.time_progress = as_of.month / 12.0;
-  evaluation.year_end = as_of.month == 12;
+  evaluation.year_end = IsYearEnd(as_of, today);
   evaluation.projects.reserve(catalog_.projects.size());
   for (uint32_t p = 0; p < catalog_.projects.size(); ++p) {
     evaluation.projects.push_back(EvaluateProject(p, actuals, as_of, today));

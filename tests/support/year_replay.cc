@@ -367,7 +367,8 @@ class Oracle {
       status.indicators.push_back(EvaluateIndicator(project, indicator, as_of, today));
       status.light = std::max(status.light, status.indicators.back().light);
     }
-    Score(project, status, as_of == 12);
+    // December is final once its reports are due (the 10th of January).
+    Score(project, status, as_of == 12 && PastDue(catalog_.year, 12, 10, today));
     return status;
   }
 

@@ -106,7 +106,7 @@ struct ProjectStatus {
 struct Evaluation {
   Period as_of;
   double time_progress = 0;  // N / 12
-  bool year_end = false;     // N = 12: scores are on actuals
+  bool year_end = false;     // December, once its reports are due: scores are on actuals
   std::vector<ProjectStatus> projects;
 };
 
@@ -137,6 +137,7 @@ class Evaluator {
   BudgetStatus EvaluateBudget(uint32_t project, const ActualsIndex& actuals, Period as_of,
                               Date today) const;
   void Score(ProjectStatus& status, bool year_end) const;
+  bool IsYearEnd(Period as_of, Date today) const;
 
   const Catalog& catalog_;
   EvaluationSettings settings_;
