@@ -66,9 +66,13 @@ TEST_F(AlertBookTest, PendingFiresAfterTheForDurationAndHysteresisHoldsUntilClea
   EXPECT_EQ(firing[0]["endsAt"], FormatRfc3339(t0_ + minutes(24)));  // now + 4 × resend interval
   EXPECT_EQ(firing[0]["labels"]["alertname"], "PtmonIndicatorBehind");
   EXPECT_EQ(firing[0]["generatorURL"], "http://ptmon/api/v1/status?project=p");
-  ASSERT_TRUE(book.Update({Behind(false, true)}, t0_ + minutes(30), *store_).ok());
+  ASSERT_TRUE(
+      book.Update({Behind(false, true, "进度落后（绿灯）")}, t0_ + minutes(30), *store_).ok());
   EXPECT_EQ(Phase(book), AlertPhase::kResolved);
+  // A resolved alert keeps the words it fired with, not the recovery's ("behind (green)").
+  EXPECT_EQ(book.alerts().begin()->second.annotations.at("summary"), "still");
   const Json resolved = Json::parse(book.Payload(t0_ + minutes(31)));
+  EXPECT_EQ(resolved[0]["annotations"]["summary"], "still");
   EXPECT_EQ(resolved[0]["endsAt"], FormatRfc3339(t0_ + minutes(30)));
   EXPECT_EQ(resolved[0]["startsAt"], FormatRfc3339(t0_ + minutes(10)));
   // Resolved alerts are sent for the retention period, then forgotten.

@@ -94,5 +94,15 @@ TEST(Sha256Test, MatchesKnownDigest) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// A figure is never printed across the threshold its light was judged on.
+TEST(RoundKeepingSideTest, TruncatesTowardItsOwnSideOnlyWhenRoundingWouldCross) {
+  EXPECT_DOUBLE_EQ(RoundKeepingSide(79.99, 1, {60, 80}), 79.9);  // not 80.0: yellow stays below
+  EXPECT_DOUBLE_EQ(RoundKeepingSide(79.94, 1, {60, 80}), 79.9);  // rounds down anyway
+  EXPECT_DOUBLE_EQ(RoundKeepingSide(80.0, 1, {60, 80}), 80.0);   // green at exactly 80
+  EXPECT_DOUBLE_EQ(RoundKeepingSide(59.996, 2, {60, 80}), 59.99);
+  EXPECT_DOUBLE_EQ(RoundKeepingSide(72.46, 1, {60, 80}), 72.5);  // far from any threshold
+  EXPECT_DOUBLE_EQ(RoundKeepingSide(119.96, 1, {60, 80, 120}), 119.9);
+}
+
 }  // namespace
 }  // namespace ptmon

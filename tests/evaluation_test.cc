@@ -229,6 +229,21 @@ TEST_F(EvaluationTest, BudgetExecutionAgainstTimeProgress) {
   }
 }
 
+// 479,994 of 1,200,000 in June is 79.999% of time: yellow, and printed 79.9% (or 79.99%), never
+// the 80% that would read green.
+TEST_F(EvaluationTest, ABudgetRatioIsNeverPrintedAcrossItsThreshold) {
+  Report("spent", 6, 479994);
+  const Evaluation evaluation =
+      Evaluator(catalog_).EvaluateAll(*actuals_, {2026, 6}, {2026, 12, 31});
+  const BudgetStatus& budget = evaluation.projects[0].budget;
+  EXPECT_EQ(budget.light, Light::kYellow);
+  EXPECT_DOUBLE_EQ(*PrintedPercentOfTime(budget, evaluation.lights, 1), 79.9);
+  EXPECT_DOUBLE_EQ(*PrintedPercentOfTime(budget, evaluation.lights, 2), 79.99);
+  Report("spent", 6, 480000);
+  const Evaluation green = Evaluator(catalog_).EvaluateAll(*actuals_, {2026, 6}, {2026, 12, 31});
+  EXPECT_DOUBLE_EQ(*PrintedPercentOfTime(green.projects[0].budget, green.lights, 1), 80);
+}
+
 TEST(ScoreTest, PositiveAndEqualFormulas) {
   struct Case {
     TargetKind kind;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -198,6 +199,16 @@ std::string FormatNumber(double value, int decimals) {
     if (out.back() == '.') out.pop_back();
   }
   return out == "-0" ? "0" : out;
+}
+
+double RoundKeepingSide(double value, int decimals, std::initializer_list<double> thresholds) {
+  const double scale = std::pow(10.0, decimals);
+  const double rounded = std::round(value * scale) / scale;
+  for (const double threshold : thresholds) {
+    if (value < threshold && rounded >= threshold) return std::floor(value * scale) / scale;
+    if (value >= threshold && rounded < threshold) return std::ceil(value * scale) / scale;
+  }
+  return rounded;
 }
 
 std::string Quote(std::string_view text) { return "'" + EscapeControl(text) + "'"; }

@@ -142,7 +142,8 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
       (budget.execution ? "（" + FormatNumber(*budget.execution * 100, 1) + "%）" : "") +
       "，时间进度 " + FormatNumber(evaluation.time_progress * 100, 1) + "%" +
       (budget.ratio_to_time
-           ? "，执行进度为时间进度的 " + FormatNumber(*budget.ratio_to_time * 100, 1) + "%"
+           ? "，执行进度为时间进度的 " +
+                 FormatNumber(*PrintedPercentOfTime(budget, evaluation.lights, 1), 1) + "%"
            : "") +
       "。";
   for (std::string_view severity : {"warning", "critical"}) {
@@ -278,10 +279,15 @@ Result<bool> AlertBook::Update(const std::vector<AlertCondition>& conditions, Ti
     }
     Alert& alert = found->second;
     const AlertPhase phase_before = alert.phase;
-    const bool explained_anew = alert.annotations != condition.alert.annotations ||
-                                alert.generator_url != condition.alert.generator_url;
-    alert.annotations = condition.alert.annotations;  // always the latest explanation
-    alert.generator_url = condition.alert.generator_url;
+    // The latest explanation while the problem lasts; a clearing condition describes the
+    // recovery ("green", "0 overdue"), and a resolved alert keeps the words it fired with.
+    const bool explained_anew =
+        !condition.clear && (alert.annotations != condition.alert.annotations ||
+                             alert.generator_url != condition.alert.generator_url);
+    if (explained_anew) {
+      alert.annotations = condition.alert.annotations;
+      alert.generator_url = condition.alert.generator_url;
+    }
     if (alert.phase == AlertPhase::kPending) {
       if (condition.raise && now - alert.active_since >= settings_.for_duration) {
         alert.phase = AlertPhase::kFiring;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <ptmon/base/text.h>
 #include <ptmon/indicators/evaluation.h>
 
 namespace ptmon {
@@ -385,6 +386,20 @@ ProjectStatus Evaluator::EvaluateProject(uint32_t project, const ActualsIndex& a
   return status;
 }
 
+std::optional<double> PrintedProgressPercent(const IndicatorStatus& status,
+                                             const LightThresholds& lights, int decimals) {
+  if (!status.progress) return std::nullopt;
+  return RoundKeepingSide(*status.progress * 100, decimals,
+                          {lights.red_below, lights.yellow_below, lights.blue_from});
+}
+
+std::optional<double> PrintedPercentOfTime(const BudgetStatus& budget,
+                                           const LightThresholds& lights, int decimals) {
+  if (!budget.ratio_to_time) return std::nullopt;
+  return RoundKeepingSide(*budget.ratio_to_time * 100, decimals,
+                          {lights.budget_red_below, lights.budget_yellow_below});
+}
+
 // December's figures are final once December's reports are due (by the budget due day in
 // January); before that the year is still being reported and scores stay on the forecast.
 bool Evaluator::IsYearEnd(Period as_of, Date today) const {
@@ -396,6 +411,7 @@ Evaluation Evaluator::EvaluateAll(const ActualsIndex& actuals, Period as_of, Dat
   evaluation.as_of = as_of;
   evaluation.time_progress = as_of.month / 12.0;
   evaluation.year_end = IsYearEnd(as_of, today);
+  evaluation.lights = settings_.lights;
   evaluation.projects.reserve(catalog_.projects.size());
   for (uint32_t p = 0; p < catalog_.projects.size(); ++p) {
     evaluation.projects.push_back(EvaluateProject(p, actuals, as_of, today));

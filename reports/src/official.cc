@@ -25,6 +25,10 @@ std::string Percent(const std::optional<double>& ratio) {
   return ratio ? FormatNumber(*ratio * 100, 2) + "%" : "";
 }
 
+std::string PercentText(const std::optional<double>& percent) {
+  return percent ? FormatNumber(*percent, 2) + "%" : "";
+}
+
 std::string ActualText(const IndicatorStatus& status) {
   if (status.grade != Grade::kNone) return std::string(GradeName(status.grade));
   if (!status.actual) return status.overdue ? "逾期未报" : "未报送";
@@ -56,7 +60,7 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
       {"年度预算数", Yuan(budget.annual_yuan)},
       {Months(evaluation) + "执行数", budget.spent_yuan ? Yuan(*budget.spent_yuan) : "未报送"},
       {"预算执行率", Percent(budget.execution)},
-      {"执行进度与时间进度之比", Percent(budget.ratio_to_time)},
+      {"执行进度与时间进度之比", PercentText(PrintedPercentOfTime(budget, evaluation.lights, 2))},
       {"预警", std::string(LightNameZh(budget.light))}};
   table.columns = {"一级指标",
                    "二级指标",

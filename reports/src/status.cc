@@ -18,7 +18,7 @@ Json Ratio(const std::optional<double>& value) {
   return value ? Json(Round4(*value)) : Json(nullptr);
 }
 
-Json IndicatorJson(const IndicatorStatus& status) {
+Json IndicatorJson(const IndicatorStatus& status, const LightThresholds& lights) {
   const Indicator& indicator = *status.indicator;
   const Target& target = indicator.annual_target;
   Json json;
@@ -34,8 +34,7 @@ Json IndicatorJson(const IndicatorStatus& status) {
   json["actual"] = Optional(status.actual);
   json["grade"] = status.grade == Grade::kNone ? Json(nullptr) : Json(GradeName(status.grade));
   json["expected"] = Optional(status.expected);
-  json["progress_pct"] =
-      status.progress ? Json(RoundToCents(*status.progress * 100)) : Json(nullptr);
+  json["progress_pct"] = Optional(PrintedProgressPercent(status, lights, 2));
   json["light"] = LightName(status.light);
   json["overdue"] = status.overdue;
   json["forecast"] = status.forecast_grade != Grade::kNone ? Json(GradeName(status.forecast_grade))
@@ -58,27 +57,30 @@ Json IndicatorJson(const IndicatorStatus& status) {
   return json;
 }
 
-Json ProjectJson(const ProjectStatus& status, bool year_end) {
+Json ProjectJson(const ProjectStatus& status, const Evaluation& evaluation) {
   const BudgetStatus& budget = status.budget;
+  const auto percent_of_time = PrintedPercentOfTime(budget, evaluation.lights, 2);
   Json json;
   json["id"] = status.project->id;
   json["unit"] = status.project->unit_id;
   json["name"] = status.project->name;
   json["light"] = LightName(status.light);
-  json["score"] = {{year_end ? "actual" : "forecast", status.score}, {"grade", status.grade}};
-  json["budget"] = {{"annual_yuan", budget.annual_yuan},
-                    {"spent_yuan", Optional(budget.spent_yuan)},
-                    {"period", budget.period ? Json(budget.period->ToString()) : Json(nullptr)},
-                    {"execution", Ratio(budget.execution)},
-                    {"ratio_to_time", Ratio(budget.ratio_to_time)},
-                    {"light", LightName(budget.light)},
-                    {"overdue", budget.overdue},
-                    {"forecast_yuan", Optional(budget.forecast_yuan)},
-                    {"weight", budget.weight},
-                    {"score", budget.score}};
+  json["score"] = {{evaluation.year_end ? "actual" : "forecast", status.score},
+                   {"grade", status.grade}};
+  json["budget"] = {
+      {"annual_yuan", budget.annual_yuan},
+      {"spent_yuan", Optional(budget.spent_yuan)},
+      {"period", budget.period ? Json(budget.period->ToString()) : Json(nullptr)},
+      {"execution", Ratio(budget.execution)},
+      {"ratio_to_time", percent_of_time ? Json(Round4(*percent_of_time / 100)) : Json(nullptr)},
+      {"light", LightName(budget.light)},
+      {"overdue", budget.overdue},
+      {"forecast_yuan", Optional(budget.forecast_yuan)},
+      {"weight", budget.weight},
+      {"score", budget.score}};
   json["indicators"] = Json::array();
   for (const auto& indicator : status.indicators)
-    json["indicators"].push_back(IndicatorJson(indicator));
+    json["indicators"].push_back(IndicatorJson(indicator, evaluation.lights));
   return json;
 }
 
@@ -138,7 +140,7 @@ nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view
   json["projects"] = Json::array();
   for (const auto& project : evaluation.projects) {
     if (!project_id.empty() && project.project->id != project_id) continue;
-    json["projects"].push_back(ProjectJson(project, evaluation.year_end));
+    json["projects"].push_back(ProjectJson(project, evaluation));
   }
   return json;
 }
@@ -153,14 +155,15 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
     out += "\n" + Padded(Colored(project.light, color), 8) + " " + project.project->id + "  " +
            project.project->name + "  score " + FormatNumber(project.score) + " " + project.grade +
            "\n";
-    out +=
-        "         budget " + Padded(Colored(budget.light, color), 8) + " spent " +
-        (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) : std::string("-")) + " of " +
-        FormatNumber(budget.annual_yuan) + " yuan, execution " +
-        (budget.execution ? FormatNumber(*budget.execution * 100, 1) + "%" : std::string("-")) +
-        ", " +
-        (budget.ratio_to_time ? FormatNumber(*budget.ratio_to_time * 100, 1) + "% of time" : "-") +
-        "\n";
+    out += "         budget " + Padded(Colored(budget.light, color), 8) + " spent " +
+           (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) : std::string("-")) + " of " +
+           FormatNumber(budget.annual_yuan) + " yuan, execution " +
+           (budget.execution ? FormatNumber(*budget.execution * 100, 1) + "%" : std::string("-")) +
+           ", " +
+           (budget.ratio_to_time
+                ? FormatNumber(*PrintedPercentOfTime(budget, evaluation.lights, 1), 1) + "% of time"
+                : "-") +
+           "\n";
     for (const auto& indicator : project.indicators) {
       const Indicator& definition = *indicator.indicator;
       const std::string& unit = definition.annual_target.unit;

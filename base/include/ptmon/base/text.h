@@ -1,6 +1,7 @@
 // UTF-8 helpers for text typed by people: full-width forms, stray spaces, thousands separators.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ std::optional<long long> ParseFen(std::string_view text);
 // A number for people: at most `decimals` fraction digits, trailing zeros dropped ("12",
 // "20.5", "0.96").
 std::string FormatNumber(double value, int decimals = 2);
+// `value` rounded to `decimals` places, but never across one of `thresholds`: a light judged on
+// 79.99 against 80 prints 79.9 at one place, not 80.0 (truncated toward its own side instead).
+double RoundKeepingSide(double value, int decimals, std::initializer_list<double> thresholds);
 
 // Replaces control characters with \xNN, so a hostile file name or cell cannot forge lines in
 // logs and error files.

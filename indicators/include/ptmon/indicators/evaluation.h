@@ -107,8 +107,16 @@ struct Evaluation {
   Period as_of;
   double time_progress = 0;  // N / 12
   bool year_end = false;     // December, once its reports are due: scores are on actuals
+  LightThresholds lights;    // what the lights were judged against, for printing beside them
   std::vector<ProjectStatus> projects;
 };
+
+// Progress and budget execution against time as printed: percentages rounded to `decimals`,
+// never across a threshold their light was judged on (79.99 against 80 is 79.9, not 80.0).
+std::optional<double> PrintedProgressPercent(const IndicatorStatus& status,
+                                             const LightThresholds& lights, int decimals);
+std::optional<double> PrintedPercentOfTime(const BudgetStatus& budget,
+                                           const LightThresholds& lights, int decimals);
 
 // The month to evaluate by default: the last one whose reports are due (on the 10th of the
 // next month, or `due_day`) by `today`, clamped to the catalogue's year.
