@@ -224,8 +224,10 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
               << (value.value ? nlohmann::json(*value.value).dump() : value.grade) << "  batch "
               << revision.batch_id << "  " << revision.applied_at << "  "
               << Quote(revision.file_name);
-    if (!value.reporter.empty()) std::cout << "  " << value.reporter;
-    if (!value.reason.empty()) std::cout << "  " << value.reason_category << ": " << value.reason;
+    // Cells from managers' files: escaped, so a control character cannot fake rows or colours.
+    if (!value.reporter.empty()) std::cout << "  " << EscapeControl(value.reporter);
+    if (!value.reason.empty())
+      std::cout << "  " << value.reason_category << ": " << EscapeControl(value.reason);
     std::cout << "\n";
   }
   return kExitOk;
@@ -267,7 +269,7 @@ int RunAlerts(const CommonOptions& options, const std::string& format) {
               << labels.value("severity", "") << "  " << labels.value("project", "")
               << (labels.contains("indicator") ? "/" + labels.value("indicator", "") : "")
               << "  since " << (alert.fired_at.empty() ? alert.active_since : alert.fired_at)
-              << "\n    " << annotations.value("summary", "") << "\n";
+              << "\n    " << EscapeControl(annotations.value("summary", "")) << "\n";
   }
   return kExitOk;
 }

@@ -94,6 +94,14 @@ TEST(Sha256Test, MatchesKnownDigest) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(TextTest, DisplayWidthCountsWideCharactersTwiceAndColoursNever) {
+  EXPECT_EQ(DisplayWidth("devices"), 7u);
+  EXPECT_EQ(DisplayWidth("维修维护费"), 10u);
+  EXPECT_EQ(DisplayWidth("≥30台"), 5u);   // ≥ is narrow, 台 wide
+  EXPECT_EQ(DisplayWidth("９５％"), 6u);  // full-width forms
+  EXPECT_EQ(DisplayWidth("\x1b[32mgreen\x1b[0m"), 5u);
+}
+
 // A figure is never printed across the threshold its light was judged on.
 TEST(RoundKeepingSideTest, TruncatesTowardItsOwnSideOnlyWhenRoundingWouldCross) {
   EXPECT_DOUBLE_EQ(RoundKeepingSide(79.99, 1, {60, 80}), 79.9);  // not 80.0: yellow stays below

@@ -131,6 +131,36 @@ TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
       << future.err;
 }
 
+// A manager's cells with control characters (an escape code, a carriage return) are shown
+// escaped wherever they are printed: they cannot colour a terminal or fake a row.
+TEST(IngestCliTest, ControlCharactersInCellsArePrintedEscaped) {
+  TempDir dir;
+  const std::string report =
+      dir.Write("july.csv",
+                "project,indicator,period,value,reason_category,reason,reporter\n"
+                "building-maintenance,devices-maintained,2026-07,12,人员,\"短缺\x1b[2J\rfake "
+                "row\",张\x1b[31m三\n");
+  const std::vector<std::string> common = {"--data-dir", dir / "data", "--now", "2026-08-15"};
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), common.begin(), common.end());
+    return RunPtmon(args);
+  };
+  ASSERT_EQ(run({"ingest", report}).exit_code, 0);
+  const auto history =
+      run({"history", "--project", "building-maintenance", "--indicator", "devices-maintained"});
+  EXPECT_EQ(history.out.find('\x1b'), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("张\\x1B[31m三"), std::string::npos) << history.out;
+  for (const std::string format : {"md", "csv"}) {
+    const auto table = run(
+        {"report", "--kind", "monitor", "--project", "building-maintenance", "--format", format});
+    EXPECT_EQ(table.out.find('\x1b'), std::string::npos) << format;
+    EXPECT_NE(table.out.find("短缺\\x1B[2J"), std::string::npos) << format << table.out;
+  }
+  // Terminal columns stay aligned after a long id: it is followed by a space, always.
+  const auto status = run({"status", "--project", "building-maintenance"});
+  EXPECT_EQ(status.out.find("devices-maintained≥"), std::string::npos) << status.out;
+}
+
 TEST(IngestCliTest, GbkTemplateRoundTrips) {
   const auto templ =
       RunPtmon({"template", "--catalog", kCatalog, "--period", "2026-07", "--encoding", "gbk"});

@@ -211,6 +211,38 @@ double RoundKeepingSide(double value, int decimals, std::initializer_list<double
   return rounded;
 }
 
+namespace {
+
+bool IsWide(uint32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+         (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+}  // namespace
+
+size_t DisplayWidth(std::string_view text) {
+  size_t columns = 0;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == 0x1b) {  // ESC [ … m: a colour, no columns
+      const size_t end = text.find('m', i);
+      i = end == std::string_view::npos ? text.size() : end + 1;
+      continue;
+    }
+    const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    uint32_t code = length == 1 ? byte : byte & (0xFF >> (length + 1));
+    for (size_t k = 1; k < length && i + k < text.size(); ++k)
+      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    columns += IsWide(code) ? 2 : 1;
+    i += length;
+  }
+  return columns;
+}
+
 std::string Quote(std::string_view text) { return "'" + EscapeControl(text) + "'"; }
 
 std::string EscapeControl(std::string_view text) {

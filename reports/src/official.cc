@@ -130,16 +130,27 @@ Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& pro
   return table;
 }
 
+// A cell: quoted when it must be (RFC 4180); control characters other than line breaks shown as
+// \xNN, as everywhere a manager's text is printed.
 std::string Csv(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
+  std::string cell;
   for (char c : text) {
+    if (c == '\n' || c == '\r')
+      cell += c;
+    else
+      cell += EscapeControl(std::string_view(&c, 1));
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) {
     if (c == '"') quoted += '"';
     quoted += c;
   }
   return quoted + "\"";
 }
 
+// A table cell: pipes escaped, line breaks as <br>, other control characters shown as \xNN
+// (a cell from a manager's file must not bring raw escape codes into a terminal or editor).
 std::string Markdown(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -148,7 +159,7 @@ std::string Markdown(std::string_view text) {
     else if (c == '\n')
       out += "<br>";
     else
-      out += c;
+      out += EscapeControl(std::string_view(&c, 1));
   }
   return out;
 }

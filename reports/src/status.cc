@@ -111,17 +111,10 @@ std::string Colored(Light light, bool color) {
   return code + name + "\x1b[0m";
 }
 
+// Pads to `width` terminal columns; a longer text still gets one space before the next column.
 std::string Padded(std::string text, size_t width) {
-  // Width in terminal columns: CJK characters take two.
-  size_t columns = 0;
-  for (size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-    columns += length >= 3 ? 2 : 1;
-    i += length;
-  }
-  if (text.find('\x1b') != std::string::npos) columns -= 9;  // colour codes take no space
-  if (columns < width) text.append(width - columns, ' ');
+  const size_t columns = DisplayWidth(text);
+  text.append(columns < width ? width - columns : 1, ' ');
   return text;
 }
 
@@ -173,8 +166,8 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
       std::string line = "         " + Padded(Colored(indicator.light, color), 8) + " " +
                          Padded(definition.id, 28) + Padded(definition.annual_target.text, 12) +
                          " actual " + Padded(actual, 12);
-      if (indicator.progress)
-        line += " progress " + Padded(FormatNumber(*indicator.progress * 100, 1) + "%", 8);
+      if (auto progress = PrintedProgressPercent(indicator, evaluation.lights, 1))
+        line += " progress " + Padded(FormatNumber(*progress, 1) + "%", 8);
       if (indicator.forecast) line += " forecast " + FormatQuantity(*indicator.forecast, unit);
       if (indicator.likelihood != Likelihood::kUnknown)
         line += " " + std::string(LikelihoodName(indicator.likelihood));

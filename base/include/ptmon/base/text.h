@@ -40,5 +40,8 @@ double RoundKeepingSide(double value, int decimals, std::initializer_list<double
 std::string EscapeControl(std::string_view text);
 // EscapeControl in single quotes, for values quoted in messages.
 std::string Quote(std::string_view text);
+// Terminal columns `text` takes: East Asian wide and full-width characters two, ANSI colour
+// sequences none, everything else one.
+size_t DisplayWidth(std::string_view text);
 
 }  // namespace ptmon
