@@ -173,6 +173,28 @@ TEST_F(StoreTest, SavesTheCatalogueOnlyWhenItChanges) {
   sqlite3_finalize(count);
 }
 
+// 21 台 stored, then the catalogue says %: the value would read as 2100 %. Refused, naming the
+// indicator; an indicator nobody reported on may change freely.
+TEST_F(StoreTest, ACatalogueThatChangesAReportedUnitIsRefused) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 21)}).ok());
+  auto& indicators = catalog.projects[0].indicators;
+  ASSERT_EQ(indicators[0].id, "devices-maintained");
+  indicators[0].annual_target.unit = "%";
+  catalog.sha256 = "changed";
+  auto refused = store->SaveCatalog(catalog, "2026-07-02T00:00:00Z");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("building-maintenance/devices-maintained from 台 to %"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(store->CatalogHash()->value(), EmbeddedCatalog().sha256);  // nothing changed
+  indicators[0].annual_target.unit = "台";
+  indicators[1].annual_target.unit = "%";  // repair-time: never reported
+  EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
+}
+
 TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
   // Small batches are written a row at a time, large ones many rows per statement; either way
   // the failing row is named and nothing stays.

@@ -264,6 +264,39 @@ Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha2
   return std::optional<std::string>();
 }
 
+// Stored values are numbers in the indicator's unit (a ratio for %, a count for 台); a catalogue
+// that changes the unit, or turns a number into a grade, would re-read them with another meaning
+// (21 台 as 2100 %). Only indicators with stored values (a series row) are held to it.
+Status Store::CheckStoredMeaningKept(const Catalog& catalog) {
+  Statement reported(db_,
+                     "SELECT i.project_id, i.id, i.unit, i.kind = 'qualitative' FROM indicator i "
+                     "JOIN series s ON s.project_id = i.project_id AND s.indicator_id = i.id");
+  std::string problems;
+  while (reported.Step()) {
+    const std::string project_id = reported.Text(0), indicator_id = reported.Text(1);
+    const std::string unit = reported.Text(2);
+    const bool qualitative = reported.Int(3) != 0;
+    const Project* project = catalog.FindProject(project_id);
+    const Indicator* indicator = project ? project->FindIndicator(indicator_id) : nullptr;
+    if (indicator == nullptr) continue;  // dropped: its history stays, nothing re-reads it
+    const Target& target = indicator->annual_target;
+    const bool now_qualitative = target.kind == TargetKind::kQualitative;
+    if (now_qualitative == qualitative && (qualitative || target.unit == unit)) continue;
+    const auto shown = [](bool grade, const std::string& u) {
+      return grade ? std::string("a grade") : u.empty() ? std::string("no unit") : u;
+    };
+    problems += (problems.empty() ? "" : "; ") + project_id + "/" + indicator_id + " from " +
+                shown(qualitative, unit) + " to " + shown(now_qualitative, target.unit);
+  }
+  if (!reported.status().ok()) return reported.status();
+  if (problems.empty()) return Status::Ok();
+  return Status::Error(
+      "指标计量单位已变更, 已有数据会被错读 / the catalogue changes what stored values mean: " +
+      problems +
+      ". Values reported under the old unit would be read in the new one; give the changed "
+      "indicator a new id (the old one's history stays) or keep its unit");
+}
+
 Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loaded_at,
                                 std::string_view encoded) {
   auto previous = CatalogHash();
@@ -299,6 +332,7 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
     }
     if (Status run = load.Run(); !run.ok()) return run;
     const long long load_id = sqlite3_last_insert_rowid(db_);
+    if (Status kept = CheckStoredMeaningKept(catalog); !kept.ok()) return kept;
     if (Status cleared = Exec(db_, "DELETE FROM project"); !cleared.ok()) return cleared;
     // Bound as views: the catalogue outlives the statements.
     const auto& projects = catalog.projects;

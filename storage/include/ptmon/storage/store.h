@@ -119,7 +119,8 @@ class Store {
 
   // Replaces the stored catalogue (projects and indicators) with `catalog` and records its hash
   // (and its encoded form, when given) when it differs from the last one loaded; for the same
-  // catalogue, only replaces the encoded form. Returns whether the catalogue changed.
+  // catalogue, only replaces the encoded form. Returns whether the catalogue changed. Refuses,
+  // naming them, indicators whose unit (or number-versus-grade) changes while values are stored.
   Result<bool> SaveCatalog(const Catalog& catalog, const std::string& loaded_at,
                            std::string_view encoded = {});
   // The encoded form saved with the catalogue of this hash, if any.
@@ -192,6 +193,7 @@ class Store {
                      std::vector<NewSeries>& created);
 
   Result<long long> DataVersion();
+  Status CheckStoredMeaningKept(const Catalog& catalog);
 
   sqlite3* db_;
   std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
