@@ -217,6 +217,18 @@ int Run(int argc, char** argv) {
   alerts->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
   alerts->callback([&] { exit_code = RunAlerts(options, format); });
 
+  long long revert_batch = 0;
+  std::string revert_by, revert_why;
+  auto* revert = app.add_subcommand(
+      "revert", "Make an earlier batch's values current again (recorded as a new batch)");
+  AddDataOptions(*revert, options);
+  revert->add_option("--batch", revert_batch, "The batch to return to (ptmon history shows it)")
+      ->required();
+  revert->add_option("--by", revert_by, "Who reverts (recorded as the new batch's reporter)")
+      ->required();
+  revert->add_option("--reason", revert_why, "Why (recorded with the new batch)");
+  revert->callback([&] { exit_code = RunRevert(options, revert_batch, revert_by, revert_why); });
+
   std::string backup_to;
   auto* backup =
       app.add_subcommand("backup", "Copy the database consistently, also while ptmon serve runs");

@@ -81,6 +81,8 @@ int RunStatus(const CommonOptions& options, const std::string& as_of, const std:
 int RunReport(const CommonOptions& options, const std::string& kind, const std::string& as_of,
               const std::string& project_id, const std::string& format, const std::string& out);
 int RunBackup(const CommonOptions& options, const std::string& to);
+int RunRevert(const CommonOptions& options, long long batch_id, const std::string& by,
+              const std::string& why);
 int RunAlerts(const CommonOptions& options, const std::string& format);
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format);

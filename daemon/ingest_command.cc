@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
 #include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
@@ -180,6 +181,28 @@ Result<std::pair<std::string, std::string>> ResolveSeries(DataSession& data,
 }
 
 }  // namespace
+
+int RunRevert(const CommonOptions& options, long long batch_id, const std::string& by,
+              const std::string& why) {
+  auto data = options.OpenData();
+  if (!data) return kExitRefused;
+  Batch audit;
+  audit.received_at = audit.applied_at = FormatRfc3339(data->clock->Now());
+  // What `ptmon history` shows in the file column: the audit trail of the revert.
+  audit.file_name =
+      "revert to batch " + std::to_string(batch_id) + " by " + by + (why.empty() ? "" : ": " + why);
+  // Unique among applied batches, as content hashes are: a revert has no file of its own.
+  audit.sha256 = Sha256Hex(audit.file_name + " at " + audit.received_at);
+  audit.reporter = by;
+  auto reverted = data->store->RevertToBatch(batch_id, audit);
+  if (!reverted.ok()) {
+    std::cerr << "ptmon: " << reverted.status().message() << "\n";
+    return kExitRefused;
+  }
+  std::cout << "batch " << batch_id << "'s values are current again (batch " << *reverted << ", by "
+            << EscapeControl(by) << ")\n";
+  return kExitOk;
+}
 
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format) {

@@ -161,6 +161,41 @@ TEST(IngestCliTest, ControlCharactersInCellsArePrintedEscaped) {
   EXPECT_EQ(status.out.find("devices-maintained≥"), std::string::npos) << status.out;
 }
 
+// After A then B, A's values can be made current again: a new batch, audited in the history,
+// that the next evaluation reads as the latest.
+TEST(IngestCliTest, RevertMakesAnEarlierBatchCurrentAgain) {
+  TempDir dir;
+  const std::vector<std::string> common = {"--data-dir", dir / "data", "--now", "2026-08-15"};
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), common.begin(), common.end());
+    return RunPtmon(args);
+  };
+  const std::string header = "project,indicator,period,value\n";
+  const std::string a =
+      dir.Write("a.csv", header + "building-maintenance,devices-maintained,2026-07,12\n");
+  const std::string b =
+      dir.Write("b.csv", header + "building-maintenance,devices-maintained,2026-07,99\n");
+  ASSERT_EQ(run({"ingest", a, b}).exit_code, 0);
+  const auto again = run({"ingest", a});
+  EXPECT_NE(again.out.find("duplicate of batch 1, not applied again (ptmon revert --batch 1"),
+            std::string::npos)
+      << again.out;
+  const auto reverted = run({"revert", "--batch", "1", "--by", "张三", "--reason", "录入错误"});
+  ASSERT_EQ(reverted.exit_code, 0) << reverted.err;
+  EXPECT_EQ(reverted.out, "batch 1's values are current again (batch 4, by 张三)\n");
+  const auto history = run({"history", "--project", "building-maintenance", "--indicator",
+                            "devices-maintained", "--format", "json"});
+  const auto revisions = nlohmann::json::parse(history.out);
+  ASSERT_EQ(revisions.size(), 3u);
+  EXPECT_EQ(revisions[2]["value"], 12);
+  EXPECT_EQ(revisions[2]["file"], "revert to batch 1 by 张三: 录入错误");
+  const auto status = run({"status", "--project", "building-maintenance", "--format", "json"});
+  EXPECT_EQ(nlohmann::json::parse(status.out)["projects"][0]["indicators"][0]["actual"], 12);
+  // Only applied batches have values to return to.
+  EXPECT_EQ(run({"revert", "--batch", "3", "--by", "x"}).exit_code, 1);
+  EXPECT_EQ(run({"revert", "--batch", "99", "--by", "x"}).exit_code, 1);
+}
+
 TEST(IngestCliTest, GbkTemplateRoundTrips) {
   const auto templ =
       RunPtmon({"template", "--catalog", kCatalog, "--period", "2026-07", "--encoding", "gbk"});

@@ -271,7 +271,7 @@ TEST_F(IngestTest, TheSameContentTwiceIsADuplicateAndNeverOverwritesTheArchive) 
   EXPECT_EQ(again.moved_to, layout_.archive + "/2026/08/july-2.yaml");
   EXPECT_EQ(CountValues(), 5);
   EXPECT_EQ(again.Summary(),
-            "'" + (dir_ / "inbox/july.yaml") + "': duplicate of batch 1, not applied again");
+            "'" + (dir_ / "inbox/july.yaml") + "': duplicate of batch 1, not applied again (ptmon revert --batch 1 makes its values current again)");
 }
 
 TEST_F(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {

@@ -195,6 +195,24 @@ TEST_F(StoreTest, ACatalogueThatChangesAReportedUnitIsRefused) {
   EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
 }
 
+TEST_F(StoreTest, RevertingCopiesAnEarlierBatchAsTheLatest) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 12)}).ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("devices-maintained", 7, 99)}).ok());
+  Batch audit = NewBatch("revert");
+  audit.file_name = "revert to batch 1";
+  auto reverted = store->RevertToBatch(1, audit);
+  ASSERT_TRUE(reverted.ok()) << reverted.status().message();
+  EXPECT_EQ(*reverted, 3);
+  const auto history = store->History("building-maintenance", "devices-maintained").value();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history.back().batch_id, 3);
+  EXPECT_EQ(*history.back().actual.value, 12);
+  // A revert to something that is not an applied batch changes nothing.
+  EXPECT_FALSE(store->RevertToBatch(42, NewBatch("x")).ok());
+  EXPECT_EQ(store->Batches()->size(), 3u);
+}
+
 TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
   // Small batches are written a row at a time, large ones many rows per statement; either way
   // the failing row is named and nothing stays.

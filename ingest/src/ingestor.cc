@@ -209,7 +209,9 @@ std::string IngestOutcome::Summary() const {
              std::to_string(batch_id) + ")" +
              (skipped_rows > 0 ? ", " + std::to_string(skipped_rows) + " empty rows skipped" : "");
     case IngestResult::kDuplicate:
-      return name + ": duplicate of batch " + std::to_string(batch_id) + ", not applied again";
+      return name + ": duplicate of batch " + std::to_string(batch_id) +
+             ", not applied again (ptmon revert --batch " + std::to_string(batch_id) +
+             " makes its values current again)";
     case IngestResult::kRejected:
       return name + ": rejected, " + std::to_string(error_count) + " problem(s)" +
              (moved_to.empty() ? "" : ", see " + EscapeControl(moved_to) + ".errors.txt");

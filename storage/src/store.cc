@@ -584,6 +584,35 @@ long long Store::SeriesId(std::string_view project_id, std::string_view indicato
   return entry->second;
 }
 
+Result<long long> Store::RevertToBatch(long long batch_id, const Batch& audit) {
+  long long reverted_id = 0;
+  Status status = InTransaction([&]() -> Status {
+    Statement original(db_, "SELECT status, row_count FROM batch WHERE id = ?");
+    original.Bind(1, batch_id);
+    if (!original.Step()) {
+      return original.status().ok() ? Status::Error("there is no batch " + std::to_string(batch_id))
+                                    : original.status();
+    }
+    if (original.Text(0) != "applied") {
+      return Status::Error("batch " + std::to_string(batch_id) + " was " + original.Text(0) +
+                           ", not applied: it has no values to return to");
+    }
+    Batch revert = audit;
+    revert.status = BatchStatus::kApplied;
+    revert.row_count = original.Int(1);
+    if (Status inserted = InsertBatch(db_, revert); !inserted.ok()) return inserted;
+    reverted_id = sqlite3_last_insert_rowid(db_);
+    Statement copy(db_,
+                   "INSERT INTO actual (batch_id, series_id, period, value, grade, note_id, "
+                   "reporter) SELECT ?, series_id, period, value, grade, note_id, reporter "
+                   "FROM actual WHERE batch_id = ?");
+    copy.Bind(1, reverted_id).Bind(2, batch_id);
+    return copy.Run();
+  });
+  if (!status.ok()) return status.WithContext("reverting to batch " + std::to_string(batch_id));
+  return reverted_id;
+}
+
 Result<long long> Store::RecordBatch(const Batch& batch) {
   long long batch_id = 0;
   Status status = InTransaction([&]() -> Status {

@@ -138,6 +138,10 @@ class Store {
   Result<long long> ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values);
   // Records a rejected or duplicate submission (no values); returns the batch id.
   Result<long long> RecordBatch(const Batch& batch);
+  // Makes an applied batch's values current again, superseding whatever came after: a new batch
+  // (`audit` gives who, when and why; its file_name names the batch reverted to) with a copy of
+  // the earlier batch's values, in one transaction. Returns the new batch's id.
+  Result<long long> RevertToBatch(long long batch_id, const Batch& audit);
   Result<std::vector<Batch>> Batches();
 
   // Every revision of one indicator's values, oldest first.
