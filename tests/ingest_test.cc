@@ -13,6 +13,7 @@
 #include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
 
+#include "support/daemon.h"
 #include "support/process.h"
 
 namespace ptmon {
@@ -270,8 +271,25 @@ TEST_F(IngestTest, TheSameContentTwiceIsADuplicateAndNeverOverwritesTheArchive) 
   EXPECT_EQ(again.batch_id, 1);
   EXPECT_EQ(again.moved_to, layout_.archive + "/2026/08/july-2.yaml");
   EXPECT_EQ(CountValues(), 5);
-  EXPECT_EQ(again.Summary(),
-            "'" + (dir_ / "inbox/july.yaml") + "': duplicate of batch 1, not applied again (ptmon revert --batch 1 makes its values current again)");
+  EXPECT_EQ(again.Summary(), "'" + (dir_ / "inbox/july.yaml") +
+                                 "': duplicate of batch 1, not applied again (ptmon revert --batch "
+                                 "1 makes its values current again)");
+}
+
+// A 255-byte name met again in the archive: "-2" would make it too long, so the stem gives way,
+// and the file leaves the inbox instead of being recorded again at every rescan.
+TEST_F(IngestTest, ALongNameCollidingInTheArchiveIsShortenedToFit) {
+  const std::string name = std::string(245, 'x') + "维修.csv";  // 255 bytes
+  ASSERT_EQ(name.size(), 255u);
+  const std::string csv = "project,indicator,period,value\ndevices,devices-maintained,2026-07,14\n";
+  ASSERT_EQ(ingestor_->IngestFile(Drop(name, csv)).result, IngestResult::kApplied);
+  const IngestOutcome again = ingestor_->IngestFile(Drop(name, csv));
+  EXPECT_EQ(again.result, IngestResult::kDuplicate);
+  EXPECT_TRUE(again.errors.empty()) << again.errors.front();
+  const std::string moved = fs::path(again.moved_to).filename().string();
+  EXPECT_LE(moved.size(), 255u);
+  EXPECT_TRUE(moved.ends_with("-2.csv")) << moved;
+  EXPECT_EQ(testing_support::FilesWaitingIn(layout_.inbox), 0);
 }
 
 TEST_F(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {

@@ -1,4 +1,5 @@
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <future>
@@ -94,10 +95,20 @@ Result<std::string> MoveNoReplace(const std::string& from, const std::string& di
   if (error) return Status::Error("cannot create " + dir + ": " + error.message());
   const fs::path base(name);
   for (int attempt = 1; attempt < 10000; ++attempt) {
-    const std::string candidate =
-        attempt == 1
-            ? name
-            : base.stem().string() + "-" + std::to_string(attempt) + base.extension().string();
+    std::string candidate = name;
+    if (attempt > 1) {
+      // A name already 255 bytes long has no room for "-2": shorten the stem to make room, at
+      // a character boundary.
+      const std::string suffix = "-" + std::to_string(attempt) + base.extension().string();
+      std::string stem = base.stem().string();
+      if (stem.size() + suffix.size() > NAME_MAX) {
+        stem.resize(NAME_MAX > suffix.size() ? NAME_MAX - suffix.size() : 0);
+        while (!stem.empty() && (static_cast<unsigned char>(stem.back()) & 0xC0) == 0x80)
+          stem.pop_back();  // a continuation byte: drop the whole character
+        if (!stem.empty() && static_cast<unsigned char>(stem.back()) >= 0xC0) stem.pop_back();
+      }
+      candidate = stem + suffix;
+    }
     const std::string to = (fs::path(dir) / candidate).string();
     if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return to;
     if (errno != EEXIST) return Status::Error(Errno("cannot move " + from + " to " + to));
