@@ -47,7 +47,8 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
   Store& store = *data->store;
   const Catalog& catalog = data->catalog;
   const InboxLayout layout = InboxLayout::ForDataDir(data->data_dir);
-  if (Status created = layout.Create(); !created.ok()) {
+  FileSystem& files_on_disk = PosixFileSystem();
+  if (Status created = layout.Create(files_on_disk); !created.ok()) {
     std::cerr << "ptmon: " << created.message() << "\n";
     return kExitFailure;
   }
@@ -68,7 +69,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
       return kExitFailure;
     }
     inbox_lock = std::move(locked).value();
-    if (auto returned = ReturnClaimedFiles(layout); !returned.ok()) {
+    if (auto returned = ReturnClaimedFiles(files_on_disk, layout); !returned.ok()) {
       std::cerr << "ptmon: " << returned.status().message() << "\n";
       return kExitFailure;
     }
@@ -77,8 +78,13 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
   if (paths.empty()) {
     // One-shot over the inbox: nothing is being written there while the command runs, so
     // every report file counts as complete.
-    InboxScanner scanner(layout.inbox, clock, std::chrono::milliseconds(0));
-    paths = scanner.Ready();
+    InboxScanner scanner(layout.inbox, clock, files_on_disk, std::chrono::milliseconds(0));
+    auto ready = scanner.Ready();
+    if (!ready.ok()) {
+      std::cerr << "ptmon: " << ready.status().message() << "\n";
+      return kExitFailure;
+    }
+    paths = std::move(ready).value();
   }
   int exit_code = kExitOk;
   for (const auto& path : paths) {
@@ -88,19 +94,21 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
     } else {
       ingest_options.parse.on_progress = nullptr;
     }
-    Ingestor file_ingestor(store, catalog, clock, layout, ingest_options);
+    Ingestor file_ingestor(store, catalog, clock, files_on_disk, layout, ingest_options);
     const IngestOutcome outcome = file_ingestor.IngestFile(path);
     if (ingest_options.parse.on_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
     std::cout << outcome.Summary() << "\n";
-    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed ||
-        outcome.result == IngestResult::kDeferred) {
-      for (const auto& error : outcome.errors) std::cerr << error << "\n";
-      if (outcome.error_count > static_cast<int>(outcome.errors.size())) {
-        std::cerr << "… and " << outcome.error_count - outcome.errors.size() << " more\n";
-      }
+    for (const auto& error : outcome.errors) std::cerr << error << "\n";
+    if (outcome.error_count > static_cast<int>(outcome.errors.size())) {
+      std::cerr << "… and " << outcome.error_count - outcome.errors.size() << " more\n";
     }
+    // A move that failed once is tried once more; what still fails waits in the processing
+    // folder for the next run (or the daemon), which takes it as a duplicate.
+    for (const auto& problem : file_ingestor.FinishMoves()) std::cerr << problem << "\n";
     if (outcome.result == IngestResult::kRejected && exit_code == kExitOk) exit_code = kExitRefused;
-    if (outcome.result == IngestResult::kFailed) exit_code = kExitFailure;
+    if (outcome.result == IngestResult::kFailed || file_ingestor.unfinished_moves() > 0) {
+      exit_code = kExitFailure;
+    }
   }
   if (paths.empty()) std::cout << "no report files in " << layout.inbox << "\n";
   return exit_code;

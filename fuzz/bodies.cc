@@ -101,7 +101,7 @@ void WriteApi(std::string_view input) {
   static const std::string kToken = "fuzz-token-0123456789";
   static auto store = Store::Open(":memory:").value();
   static const FixedClock clock(Date{2026, 12, 31});
-  static Ingestor ingestor(*store, EmbeddedCatalog(), clock,
+  static Ingestor ingestor(*store, EmbeddedCatalog(), clock, PosixFileSystem(),
                            InboxLayout{"/nonexistent", "/nonexistent", "/nonexistent"});
   const HttpResponse response =
       HandleWriteRequest(RequestFrom(input, kToken), kToken, clock.Now(),

@@ -133,9 +133,10 @@ class IngestTest : public testing::Test {
     Diagnostics diagnostics;
     catalog_ = LoadCatalog({*source}, diagnostics).value();
     layout_ = InboxLayout::ForDataDir(dir_.path());
-    ASSERT_TRUE(layout_.Create().ok());
+    ASSERT_TRUE(layout_.Create(PosixFileSystem()).ok());
     store_ = Store::Open(dir_ / "ptmon.db").value();
-    ingestor_ = std::make_unique<Ingestor>(*store_, catalog_, clock_, layout_, options_);
+    ingestor_ =
+        std::make_unique<Ingestor>(*store_, catalog_, clock_, PosixFileSystem(), layout_, options_);
   }
 
   std::string Drop(const std::string& name, const std::string& content) {
@@ -214,7 +215,7 @@ TEST_F(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
   EXPECT_EQ(outcome.result, IngestResult::kRejected);
 
   options_.max_file_bytes = 100;
-  Ingestor small(*store_, catalog_, clock_, layout_, options_);
+  Ingestor small(*store_, catalog_, clock_, PosixFileSystem(), layout_, options_);
   outcome = small.IngestFile(Drop("big.csv", std::string(101, 'x')));
   EXPECT_EQ(outcome.result, IngestResult::kRejected);
   EXPECT_NE(outcome.errors.at(0).find("is 101 bytes, over the limit of 100"), std::string::npos);
@@ -333,12 +334,12 @@ TEST_F(IngestTest, FilesLeftClaimedByACrashGoBackToTheInbox) {
   dir_.Write("inbox/.processing/a.csv", "x");
   dir_.Write("inbox/.processing/b.csv", "claimed");
   dir_.Write("inbox/b.csv", "newer, same name");
-  EXPECT_EQ(ReturnClaimedFiles(layout_).value(), 1);
+  EXPECT_EQ(ReturnClaimedFiles(PosixFileSystem(), layout_).value(), 1);
   EXPECT_EQ(ReadFile(dir_ / "inbox/a.csv"), "x");
   EXPECT_EQ(ReadFile(dir_ / "inbox/b.csv"), "newer, same name");
   EXPECT_TRUE(fs::exists(dir_ / "inbox/.processing/b.csv"));  // until the name is free
   fs::remove(dir_ / "inbox/b.csv");
-  EXPECT_EQ(ReturnClaimedFiles(layout_).value(), 1);
+  EXPECT_EQ(ReturnClaimedFiles(PosixFileSystem(), layout_).value(), 1);
   EXPECT_EQ(ReadFile(dir_ / "inbox/b.csv"), "claimed");
 }
 
@@ -394,7 +395,8 @@ TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
 TEST_F(IngestTest, ANameThatIsAlsoAnIdIsAmbiguous) {
   catalog_.projects[1].name = "devices";
   catalog_.projects[0].indicators[1].name = "cost";
-  ingestor_ = std::make_unique<Ingestor>(*store_, catalog_, clock_, layout_, options_);
+  ingestor_ =
+      std::make_unique<Ingestor>(*store_, catalog_, clock_, PosixFileSystem(), layout_, options_);
   const IngestOutcome outcome = ingestor_->IngestBytes(
       "a.csv", "project,indicator,period,value\ndevices,x,2026-07,1\n设备项目,cost,2026-07,1\n");
   ASSERT_EQ(outcome.result, IngestResult::kRejected);
@@ -440,21 +442,21 @@ TEST(ReportNameTest, IgnoresUnfinishedAndForeignNames) {
 TEST(InboxScannerTest, WaitsForAFileToSettleUnlessToldItIsComplete) {
   TempDir dir;
   FixedClock clock(Date{2026, 8, 5});
-  InboxScanner scanner(dir.path(), clock, std::chrono::seconds(2));
+  InboxScanner scanner(dir.path(), clock, PosixFileSystem(), std::chrono::seconds(2));
   dir.Write("a.csv", "x");
   dir.Write("b.csv", "y");
   dir.Write("c.csv.tmp", "z");
-  EXPECT_TRUE(scanner.Ready().empty());
+  EXPECT_TRUE(scanner.Ready()->empty());
   scanner.MarkComplete("b.csv");
-  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "b.csv"});
+  EXPECT_EQ(scanner.Ready().value(), std::vector<std::string>{dir / "b.csv"});
   fs::remove(dir / "b.csv");  // ingested and moved away
   clock.Advance(std::chrono::seconds(1));
   dir.Write("a.csv", "xx");  // still growing
-  EXPECT_TRUE(scanner.Ready().empty());
+  EXPECT_TRUE(scanner.Ready()->empty());
   clock.Advance(std::chrono::seconds(1));
-  EXPECT_TRUE(scanner.Ready().empty());
+  EXPECT_TRUE(scanner.Ready()->empty());
   clock.Advance(std::chrono::seconds(1));
-  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "a.csv"});
+  EXPECT_EQ(scanner.Ready().value(), std::vector<std::string>{dir / "a.csv"});
 }
 
 // A file given back while still being written raises its own "moved in" event; that must not
@@ -462,20 +464,20 @@ TEST(InboxScannerTest, WaitsForAFileToSettleUnlessToldItIsComplete) {
 TEST(InboxScannerTest, ADeferredFileWaitsASettleTimeWhateverEventsItRaises) {
   TempDir dir;
   FixedClock clock(Date{2026, 8, 5});
-  InboxScanner scanner(dir.path(), clock, std::chrono::seconds(2));
+  InboxScanner scanner(dir.path(), clock, PosixFileSystem(), std::chrono::seconds(2));
   dir.Write("a.csv", "x");
   scanner.Defer("a.csv");
   scanner.MarkComplete("a.csv");
-  EXPECT_TRUE(scanner.Ready().empty());
+  EXPECT_TRUE(scanner.Ready()->empty());
   EXPECT_TRUE(scanner.HasWaiting());
   clock.Advance(std::chrono::seconds(1));
-  EXPECT_TRUE(scanner.Ready().empty());
+  EXPECT_TRUE(scanner.Ready()->empty());
   clock.Advance(std::chrono::seconds(1));
-  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "a.csv"});
+  EXPECT_EQ(scanner.Ready().value(), std::vector<std::string>{dir / "a.csv"});
   scanner.Defer("a.csv");
   clock.Advance(std::chrono::seconds(3));
   scanner.MarkComplete("a.csv");  // closed by its writer, after the deferral ran out
-  EXPECT_EQ(scanner.Ready(), std::vector<std::string>{dir / "a.csv"});
+  EXPECT_EQ(scanner.Ready().value(), std::vector<std::string>{dir / "a.csv"});
 }
 
 }  // namespace

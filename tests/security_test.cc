@@ -91,12 +91,12 @@ TEST(SecurityTest, TheWriteApiNeverTakesAPathFromTheRequest) {
 TEST(SecurityTest, HostileFileNamesCannotForgeLinesInMessagesOrSidecars) {
   TempDir dir;
   const InboxLayout layout = InboxLayout::ForDataDir(dir.path());
-  ASSERT_TRUE(layout.Create().ok());
+  ASSERT_TRUE(layout.Create(PosixFileSystem()).ok());
   auto store = Store::Open(dir / "ptmon.db").value();
   Diagnostics diagnostics;
   const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
   FixedClock clock(Date{2026, 8, 5});
-  Ingestor ingestor(*store, catalog, clock, layout);
+  Ingestor ingestor(*store, catalog, clock, PosixFileSystem(), layout);
   const std::string name = "evil\nline2: forged\x1b[31m.csv";
   const std::string path =
       dir.Write("inbox/" + name, "project,indicator,period,value\nnope,x,2026-07,1\n");

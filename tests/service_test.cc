@@ -10,6 +10,7 @@
 #include <ptmon/base/clock.h>
 
 #include "support/daemon.h"
+#include "support/faults.h"
 #include "support/process.h"
 
 namespace ptmon {
@@ -68,6 +69,75 @@ TEST(ServiceTest, StartsServesReloadsAndStopsInProcess) {
   service.RequestStop();
   loop.join();
   EXPECT_EQ(HttpGet(url + "/healthz").status, 0) << "nothing listens after the stop";
+}
+
+// The value of one sample in a /metrics page, or -1 when it is not there.
+double Sample(const std::string& metrics, const std::string& series) {
+  const size_t at = metrics.find("\n" + series + " ");
+  return at == std::string::npos ? -1 : std::stod(metrics.substr(at + series.size() + 2));
+}
+
+// The disk fails under the running daemon: the inbox file cannot be read, then (once it can)
+// the applied file cannot be moved to the archive. Each is tried again with a growing wait,
+// shown on /metrics as a file awaiting retry, and once the disk is healed the file is applied
+// once and archived, and the gauge returns to 0. The clock is the system's: the back-off waits
+// are measured on it (20 ms doubling up to 160 ms here).
+TEST(ServiceTest, AnIoFailureIsRetriedWithBackOffAndShownUntilTheDiskHeals) {
+  TempDir dir;
+  const SystemClock clock;
+  FaultyFileSystem files;
+  ServeOptions options;
+  options.config.listen = "127.0.0.1:0";
+  options.config.data_dir = dir / "data";
+  options.config.inbox_settle = std::chrono::milliseconds(20);
+  options.config.inbox_retry_max = std::chrono::milliseconds(160);
+  options.version = "test";
+  options.handle_signals = false;
+  options.files = &files;
+  Service service(options, clock);
+  ASSERT_TRUE(service.Start().ok());
+  std::thread loop([&] { EXPECT_EQ(service.Run(), 0); });
+  const std::string metrics_url = "http://127.0.0.1:" + std::to_string(service.port()) + "/metrics";
+  auto metric = [&](const std::string& series) {
+    return Sample(HttpGet(metrics_url).body, series);
+  };
+  const std::string report =
+      "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-07,12\n";
+
+  files.Inject({FileCall::kRead, EIO, 1, "july.csv"});
+  const std::string temporary = dir.Write("data/inbox/.july.tmp", report);
+  fs::rename(temporary, dir / "data/inbox/july.csv");
+  EXPECT_TRUE(WaitFor([&] { return files.failed() >= 3; })) << "tried again, more than once";
+  EXPECT_EQ(metric("ptmon_ingest_files_awaiting_retry{stage=\"ingest\"}"), 1);
+  EXPECT_GE(metric("ptmon_ingest_files_total{result=\"failed\"}"), 3);
+  EXPECT_EQ(metric("ptmon_ingest_files_total{result=\"applied\"}"), 0);
+  EXPECT_TRUE(fs::exists(dir / "data/inbox/july.csv")) << "left in place";
+
+  // The read heals; the move to the archive fails now.
+  files.Inject({FileCall::kRename, ENOSPC, 1, "archive"});
+  EXPECT_TRUE(WaitFor([&] {
+    return metric("ptmon_ingest_files_total{result=\"applied\"}") == 1 &&
+           metric("ptmon_ingest_files_awaiting_retry{stage=\"move\"}") == 1 &&
+           metric("ptmon_ingest_files_awaiting_retry{stage=\"ingest\"}") == 0;
+  }));
+  EXPECT_EQ(service.snapshot()->evaluation->projects[0].indicators[0].actual, 12);
+  EXPECT_TRUE(WaitFor([&] { return files.failed() >= 2; })) << "the move is tried again";
+  EXPECT_TRUE(fs::exists(dir / "data/inbox/.processing/july.csv"));
+
+  files.Clear();
+  EXPECT_TRUE(
+      WaitFor([&] { return metric("ptmon_ingest_files_awaiting_retry{stage=\"move\"}") == 0; }));
+  EXPECT_FALSE(fs::exists(dir / "data/inbox/.processing/july.csv"));
+  EXPECT_EQ(metric("ptmon_ingest_files_total{result=\"applied\"}"), 1) << "applied once";
+  EXPECT_EQ(metric("ptmon_ingest_files_total{result=\"duplicate\"}"), 0);
+  int archived = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "data/archive")) {
+    archived += entry.path().filename() == "july.csv";
+  }
+  EXPECT_EQ(archived, 1);
+
+  service.RequestStop();
+  loop.join();
 }
 
 }  // namespace

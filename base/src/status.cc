@@ -4,7 +4,7 @@ namespace ptmon {
 
 Status Status::WithContext(const std::string& context) const {
   if (ok()) return *this;
-  return Status::Error(context + ": " + message_);
+  return Status(code_, context + ": " + message_);
 }
 
 }  // namespace ptmon

@@ -106,9 +106,11 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
   config.catalogs = StringList(fields, root, "catalogs");
 
   if (const YamlNode inbox = root["inbox"]; inbox && fields.ExpectMap(inbox, "'inbox'")) {
-    fields.CheckKeys(inbox, {"settle", "rescan_interval", "max_file_bytes", "encoding"}, "'inbox'");
+    fields.CheckKeys(
+        inbox, {"settle", "rescan_interval", "retry_max", "max_file_bytes", "encoding"}, "'inbox'");
     Duration(fields, inbox, "settle", config.inbox_settle);
     Duration(fields, inbox, "rescan_interval", config.inbox_rescan);
+    Duration(fields, inbox, "retry_max", config.inbox_retry_max);
     if (auto bytes = fields.Integer(inbox, "max_file_bytes", false, 1, 1 << 30))
       config.max_file_bytes = *bytes;
     if (auto encoding = fields.String(inbox, "encoding", false)) {

@@ -407,6 +407,11 @@ std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics&
   metrics.Sample({"result", "rejected"}, static_cast<double>(counters.files_rejected_.load()));
   metrics.Sample({"result", "failed"}, static_cast<double>(counters.files_failed_.load()));
   metrics.Sample({"result", "deferred"}, static_cast<double>(counters.files_deferred_.load()));
+  metrics.Family("ptmon_ingest_files_awaiting_retry", "gauge",
+                 "Report files waiting to be tried again after an I/O failure: in the inbox "
+                 "(stage ingest) or applied but not yet moved out of processing (stage move).");
+  metrics.Sample({"stage", "ingest"}, static_cast<double>(counters.retry_inbox_.load()));
+  metrics.Sample({"stage", "move"}, static_cast<double>(counters.retry_moves_.load()));
   metrics.Family("ptmon_ingest_values_total", "counter", "Values applied from accepted files.");
   metrics.Sample({}, static_cast<double>(counters.values_.load()));
   metrics.Family("ptmon_ingest_last_success_timestamp_seconds", "gauge",

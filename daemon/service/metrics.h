@@ -69,6 +69,12 @@ class ServiceMetrics {
   void CountIngest(std::string_view result, size_t values, double now_seconds);
   void SetLastErrors(std::string_view source, int errors);  // inbox | api
   void SetLastIngestSuccess(double seconds) { last_ingest_success_.store(seconds); }
+  // Files waiting to be tried again after an I/O failure: in the inbox, and claimed ones whose
+  // move out of processing failed.
+  void SetAwaitingRetry(size_t inbox, size_t moves) {
+    retry_inbox_.store(inbox);
+    retry_moves_.store(moves);
+  }
 
  private:
   friend std::string RenderServiceMetrics(const DaemonFacts&, const ServiceMetrics&,
@@ -78,6 +84,7 @@ class ServiceMetrics {
   std::atomic<long long> values_{0};
   std::atomic<int> inbox_errors_{0}, api_errors_{0};
   std::atomic<double> last_ingest_success_{0};
+  std::atomic<size_t> retry_inbox_{0}, retry_moves_{0};
 };
 
 // Deliveries to each Alertmanager of one configured list. A reload with another list makes a

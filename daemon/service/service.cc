@@ -115,6 +115,7 @@ struct Service::Impl {
         evaluation_timer(io),
         resend_timer(io),
         foreign_write_timer(io),
+        finish_moves_timer(io),
         routes(
             snapshots,
             [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
@@ -139,8 +140,8 @@ struct Service::Impl {
     if (Status status = StartHttp(config); !status.ok()) return status.WithContext("starting HTTP");
     if (Status status = OpenStore(config); !status.ok()) return status;
     layout = InboxLayout::ForDataDir(config.data_dir);
-    if (Status created = layout.Create(); !created.ok()) return created;
-    if (auto returned = ReturnClaimedFiles(layout); !returned.ok()) {
+    if (Status created = layout.Create(*options.files); !created.ok()) return created;
+    if (auto returned = ReturnClaimedFiles(*options.files, layout); !returned.ok()) {
       return returned.status();
     } else if (*returned > 0) {
       spdlog::info("{} file(s) claimed before a stop went back into the inbox", *returned);
@@ -157,11 +158,24 @@ struct Service::Impl {
     counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
     Evaluate();  // publishes the first snapshot: every endpoint answers from here on
     watcher = std::make_unique<InboxWatcher>(
-        io, layout.inbox, clock, InboxTiming(*generation.config), [this](const std::string& path) {
+        io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
+        [this](const std::string& path) {
           const IngestOutcome outcome = generation.ingestor->IngestFile(path);
           Absorb(outcome, "inbox");
-          return outcome.result != IngestResult::kDeferred;
+          if (generation.ingestor->unfinished_moves() > 0) {
+            PublishRetryCounts();
+            ScheduleFinishMoves();
+          }
+          switch (outcome.result) {
+            case IngestResult::kDeferred:
+              return InboxWatcher::Handover::kNotYet;
+            case IngestResult::kFailed:
+              return InboxWatcher::Handover::kFailed;
+            default:
+              return InboxWatcher::Handover::kTaken;
+          }
         });
+    watcher->OnFailingFilesChanged([this](size_t) { PublishRetryCounts(); });
     watcher->Start();
     ScheduleEvaluation();
     ScheduleForeignWriteCheck();
@@ -237,18 +251,22 @@ struct Service::Impl {
     ingest.parse.encoding = config.encoding == "gbk"     ? TextEncoding::kGb18030
                             : config.encoding == "utf-8" ? TextEncoding::kUtf8
                                                          : TextEncoding::kAuto;
-    loaded.ingestor = std::make_unique<Ingestor>(*store, *loaded.catalog, clock, layout, ingest);
+    loaded.ingestor =
+        std::make_unique<Ingestor>(*store, *loaded.catalog, clock, *options.files, layout, ingest);
     return loaded;
   }
 
   static InboxWatcher::Timing InboxTiming(const DaemonConfig& config) {
-    return {config.inbox_settle, config.inbox_rescan};
+    return {config.inbox_settle, config.inbox_rescan, config.inbox_retry_max};
   }
 
   // Swaps in a validated generation (loop thread). The caller evaluates and publishes next.
   void Adopt(Generation loaded) {
     const bool alertmanagers_changed =
         !deliveries || loaded.config->alertmanagers != deliveries->alertmanagers();
+    if (generation.ingestor) {
+      loaded.ingestor->AdoptUnfinishedMoves(generation.ingestor->TakeUnfinishedMoves());
+    }
     generation = std::move(loaded);
     const DaemonConfig& config = *generation.config;
     if (!alerts)
@@ -377,9 +395,10 @@ struct Service::Impl {
       for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
     } else {
       spdlog::info("{}", outcome.Summary());
-      // Applied or a duplicate, but the file could not be moved out of processing.
+      // Applied or a duplicate, but the file could not be moved out of processing: tried again
+      // (ScheduleFinishMoves), and said at error once the waits have grown to their longest.
       if (outcome.result != IngestResult::kDeferred) {
-        for (const auto& error : outcome.errors) spdlog::error("  {}", Quote(error));
+        for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
       }
     }
     if (outcome.result == IngestResult::kApplied) {
@@ -466,6 +485,39 @@ struct Service::Impl {
     Evaluate();
   }
 
+  // Claimed files whose move failed (a full or failing disk, a folder made read-only) are moved
+  // once possible: tried after the settle time, then twice as long each time up to retry_max.
+  void ScheduleFinishMoves() {
+    if (finish_moves_armed || stopping) return;
+    finish_moves_armed = true;
+    const auto& config = *generation.config;
+    std::chrono::milliseconds wait = config.inbox_settle;
+    for (int i = 0; i < finish_moves_failures && wait < config.inbox_retry_max; ++i) wait *= 2;
+    wait = std::min(wait, config.inbox_retry_max);
+    finish_moves_timer.expires_after(wait);
+    finish_moves_timer.async_wait([this, wait](std::error_code error) {
+      finish_moves_armed = false;
+      if (error) return;
+      const size_t before = generation.ingestor->unfinished_moves();
+      const std::vector<std::string> problems = generation.ingestor->FinishMoves();
+      const size_t left = generation.ingestor->unfinished_moves();
+      const bool longest = wait == generation.config->inbox_retry_max;
+      for (const auto& problem : problems) {
+        spdlog::log(left > 0 && longest ? spdlog::level::err : spdlog::level::warn, "{}",
+                    Quote(problem));
+      }
+      if (left < before) spdlog::info("{} claimed file(s) moved out of processing", before - left);
+      finish_moves_failures = left == 0 ? 0 : finish_moves_failures + 1;
+      PublishRetryCounts();
+      if (left > 0) ScheduleFinishMoves();
+    });
+  }
+
+  void PublishRetryCounts() {
+    counters->SetAwaitingRetry(watcher ? watcher->failing_files() : 0,
+                               generation.ingestor->unfinished_moves());
+  }
+
   void ScheduleResend() {
     resend_timer.expires_after(generation.config->alert_resend);
     resend_timer.async_wait([this](std::error_code error) {
@@ -496,6 +548,7 @@ struct Service::Impl {
     evaluation_timer.cancel();
     resend_timer.cancel();
     foreign_write_timer.cancel();
+    finish_moves_timer.cancel();
     if (watcher) watcher->Stop();
     std::error_code ignored;
     signals.cancel(ignored);
@@ -529,7 +582,9 @@ struct Service::Impl {
   // Loop thread only.
   asio::io_context io;
   asio::signal_set signals;
-  asio::steady_timer evaluation_timer, resend_timer, foreign_write_timer;
+  asio::steady_timer evaluation_timer, resend_timer, foreign_write_timer, finish_moves_timer;
+  bool finish_moves_armed = false;
+  int finish_moves_failures = 0;  // attempts in a row that left moves unfinished
   std::unique_ptr<DataDirLock> data_dir_lock;
   std::unique_ptr<Store> store;
   InboxLayout layout;

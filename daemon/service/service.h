@@ -15,6 +15,7 @@
 #include <memory>
 
 #include <ptmon/base/clock.h>
+#include <ptmon/base/file_system.h>
 #include <ptmon/base/location.h>
 #include <ptmon/config/daemon_config.h>
 
@@ -31,6 +32,9 @@ struct ServeOptions {
   // SIGHUP, SIGTERM and SIGINT drive the service. In-process tests turn this off and call
   // RequestReload and RequestStop instead.
   bool handle_signals = true;
+  // Every filesystem call of the inbox and the ingest path; tests inject failures here. Must
+  // outlive the service.
+  FileSystem* files = &PosixFileSystem();
 };
 
 class Service {

@@ -1,14 +1,6 @@
-#include <cerrno>
 #include <climits>
-#include <cstring>
 #include <filesystem>
 #include <future>
-
-#include <dirent.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
@@ -19,8 +11,6 @@ namespace ptmon {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 std::string BaseName(const std::string& path) { return fs::path(path).filename().string(); }
 
@@ -34,65 +24,10 @@ std::optional<ReportFormat> FormatOf(std::string_view name) {
   return std::nullopt;
 }
 
-// Reads a regular file without following a symlink, so a link planted in the inbox can never
-// make ptmon read (or later move) something outside it. With `still_being_written`, also asks
-// whether anyone still has the file open for writing — a read lease is refused then, where the
-// filesystem and permissions allow leases at all — and whether it changed while being read;
-// either sets the flag and returns no bytes.
-Result<std::string> ReadRegularFile(const std::string& path, size_t max_bytes,
-                                    bool* still_being_written = nullptr) {
-  const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ELOOP)
-      return Status::Error("是符号链接, 不予处理 / is a symbolic link; copy the file itself");
-    return Status::Error(Errno("cannot open"));
-  }
-  struct stat before {};
-  if (fstat(fd, &before) != 0 || !S_ISREG(before.st_mode)) {
-    close(fd);
-    return Status::Error("不是普通文件 / is not a regular file (a folder, pipe or device)");
-  }
-  if (still_being_written != nullptr) {
-    // Held only while reading; no one else knows the claimed path, so no one breaks it.
-    if (fcntl(fd, F_SETLEASE, F_RDLCK) != 0 && errno == EAGAIN) {
-      close(fd);
-      *still_being_written = true;
-      return Status::Error("仍在写入 / is still open for writing");
-    }
-  }
-  if (static_cast<size_t>(before.st_size) > max_bytes) {
-    close(fd);
-    return Status::Error("文件太大 / is " + std::to_string(before.st_size) +
-                         " bytes, over the limit of " + std::to_string(max_bytes) +
-                         "; split it into smaller files");
-  }
-  std::string bytes(static_cast<size_t>(before.st_size), '\0');
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = read(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  struct stat after {};
-  const bool unchanged = fstat(fd, &after) == 0 && after.st_size == before.st_size &&
-                         after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
-                         after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
-  close(fd);  // releases the lease, if one was taken
-  if (still_being_written != nullptr && (!unchanged || done != bytes.size())) {
-    *still_being_written = true;
-    return Status::Error("读取时仍在变化 / changed while being read");
-  }
-  if (done != bytes.size()) return Status::Error("changed while being read; drop it again");
-  return bytes;
-}
-
 // Moves `from` to `dir/name`, or to `dir/stem-2.ext`, `-3` … when taken; never overwrites.
-Result<std::string> MoveNoReplace(const std::string& from, const std::string& dir,
-                                  const std::string& name) {
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error) return Status::Error("cannot create " + dir + ": " + error.message());
+Result<std::string> MoveNoReplace(FileSystem& files, const std::string& from,
+                                  const std::string& dir, const std::string& name) {
+  if (Status made = files.MakeDirectories(dir); !made.ok()) return made;
   const fs::path base(name);
   for (int attempt = 1; attempt < 10000; ++attempt) {
     std::string candidate = name;
@@ -110,53 +45,42 @@ Result<std::string> MoveNoReplace(const std::string& from, const std::string& di
       candidate = stem + suffix;
     }
     const std::string to = (fs::path(dir) / candidate).string();
-    if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return to;
-    if (errno != EEXIST) return Status::Error(Errno("cannot move " + from + " to " + to));
+    const Status moved = files.Rename(from, to);
+    if (moved.ok()) return to;
+    if (moved.code() != StatusCode::kAlreadyExists) return moved;
   }
   return Status::Error("too many files named " + name + " in " + dir);
 }
 
-// Writes bytes to a new hidden file in `dir` and syncs it; returns its path. Hidden names are
-// never taken for reports, and the random suffix keeps concurrent writers apart.
-Result<std::string> WriteTemporary(const std::string& dir, const std::string& name,
-                                   std::string_view bytes) {
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error) return Status::Error("cannot create " + dir + ": " + error.message());
-  std::string temporary = (fs::path(dir) / ("." + name + ".XXXXXX")).string();
-  const int fd = mkostemp(temporary.data(), O_CLOEXEC);
-  if (fd < 0) return Status::Error(Errno("cannot write in " + dir));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  const bool written = done == bytes.size() && fchmod(fd, 0640) == 0 && fsync(fd) == 0;
-  close(fd);
-  if (!written) {
-    unlink(temporary.c_str());
-    return Status::Error(Errno("cannot write " + temporary));
-  }
-  return temporary;
+// Writes bytes to a new temporary file in `dir`, creating `dir` first.
+Result<std::string> WriteTemporary(FileSystem& files, const std::string& dir,
+                                   const std::string& name, std::string_view bytes) {
+  if (Status made = files.MakeDirectories(dir); !made.ok()) return made;
+  return WriteTemporaryFile(files, dir, name, bytes);
 }
 
-// Moves a temporary file to `dir/name` as MoveNoReplace does, removing it if that fails.
-Result<std::string> PlaceTemporary(const std::string& temporary, const std::string& dir,
-                                   const std::string& name) {
-  auto moved = MoveNoReplace(temporary, dir, name);
-  if (!moved.ok()) unlink(temporary.c_str());
+// Moves a temporary file to `dir/name` as MoveNoReplace does and makes that durable, removing
+// the temporary if the move fails. Problems that do not undo the move are added to `notes`.
+Result<std::string> PlaceTemporary(FileSystem& files, const std::string& temporary,
+                                   const std::string& dir, const std::string& name,
+                                   std::vector<std::string>& notes) {
+  auto moved = MoveNoReplace(files, temporary, dir, name);
+  if (!moved.ok()) {
+    if (Status removed = files.Remove(temporary); !removed.ok()) notes.push_back(removed.message());
+    return moved;
+  }
+  if (Status synced = files.SyncDirectory(dir); !synced.ok()) notes.push_back(synced.message());
   return moved;
 }
 
 // Writes bytes to a new file `dir/name` (suffixing as MoveNoReplace does), via a temporary
 // name and a rename so readers never see half a file.
-Result<std::string> WriteNoReplace(const std::string& dir, const std::string& name,
-                                   std::string_view bytes) {
-  auto temporary = WriteTemporary(dir, name, bytes);
+Result<std::string> WriteNoReplace(FileSystem& files, const std::string& dir,
+                                   const std::string& name, std::string_view bytes,
+                                   std::vector<std::string>& notes) {
+  auto temporary = WriteTemporary(files, dir, name, bytes);
   if (!temporary.ok()) return temporary.status();
-  return PlaceTemporary(*temporary, dir, name);
+  return PlaceTemporary(files, *temporary, dir, name, notes);
 }
 
 std::string SidecarText(const IngestOutcome& outcome) {
@@ -187,11 +111,9 @@ bool InboxLayout::InInbox(const std::string& path) const {
 
 std::string InboxLayout::processing() const { return (fs::path(inbox) / ".processing").string(); }
 
-Status InboxLayout::Create() const {
+Status InboxLayout::Create(FileSystem& files) const {
   for (const auto& dir : {inbox, processing(), archive, rejected}) {
-    std::error_code error;
-    fs::create_directories(dir, error);
-    if (error) return Status::Error("cannot create " + dir + ": " + error.message());
+    if (Status made = files.MakeDirectories(dir); !made.ok()) return made;
   }
   return Status::Ok();
 }
@@ -234,21 +156,21 @@ std::string IngestOutcome::Summary() const {
   return name;
 }
 
-Result<int> ReturnClaimedFiles(const InboxLayout& layout) {
-  std::error_code error;
-  int returned = 0;
-  for (fs::directory_iterator it(layout.processing(), error), end; !error && it != end;
-       it.increment(error)) {
-    const std::string name = it->path().filename().string();
-    const std::string back = (fs::path(layout.inbox) / name).string();
-    if (renameat2(AT_FDCWD, it->path().c_str(), AT_FDCWD, back.c_str(), RENAME_NOREPLACE) == 0) {
-      ++returned;
-    } else if (errno != EEXIST && errno != ENOENT) {
-      return Status::Error(Errno("cannot return " + it->path().string() + " to the inbox"));
-    }
+Result<int> ReturnClaimedFiles(FileSystem& files, const InboxLayout& layout) {
+  auto claimed = files.List(layout.processing());
+  if (!claimed.ok()) {
+    if (claimed.status().code() == StatusCode::kNotFound) return 0;
+    return claimed.status();
   }
-  if (error && error != std::errc::no_such_file_or_directory) {
-    return Status::Error("cannot list " + layout.processing() + ": " + error.message());
+  int returned = 0;
+  for (const auto& entry : *claimed) {
+    const std::string from = (fs::path(layout.processing()) / entry.name).string();
+    const Status back = files.Rename(from, (fs::path(layout.inbox) / entry.name).string());
+    if (back.ok()) {
+      ++returned;
+    } else if (back.code() != StatusCode::kAlreadyExists && back.code() != StatusCode::kNotFound) {
+      return back.WithContext("returning a claimed file to the inbox");
+    }
   }
   return returned;
 }
@@ -259,11 +181,12 @@ bool IsReportName(std::string_view name) {
   return FormatOf(name).has_value();
 }
 
-Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, InboxLayout layout,
-                   IngestOptions options)
+Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, FileSystem& files,
+                   InboxLayout layout, IngestOptions options)
     : store_(store),
       catalog_(catalog),
       clock_(clock),
+      files_(files),
       layout_(std::move(layout)),
       options_(std::move(options)) {}
 
@@ -354,76 +277,82 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
   const bool in_inbox = layout_.InInbox(path);
   Batch batch;
   IngestOutcome outcome;
-  struct stat link_info {};
-  if (lstat(path.c_str(), &link_info) != 0) {
-    outcome.file_name = path;
-    if (in_inbox) {  // taken back by its writer, or by another ptmon
-      outcome.result = IngestResult::kDeferred;
-      outcome.errors.push_back("已不在收件箱 / is no longer in the inbox");
-      return outcome;
-    }
-    outcome.errors.push_back(
-        Errno(EscapeControl(path)));  // a mistyped path: nothing to record or move
+  outcome.file_name = path;
+  auto gone = [&] {  // taken back by its writer, or by another ptmon
+    outcome.result = IngestResult::kDeferred;
+    outcome.errors.push_back("已不在收件箱 / is no longer in the inbox");
+    return outcome;
+  };
+  if (auto there = files_.Stat(path); !there.ok()) {
+    if (in_inbox && there.status().code() == StatusCode::kNotFound) return gone();
+    outcome.errors.push_back(EscapeControl(there.status().message()));
     return outcome;
   }
   // From here on `source` is what is read and moved: the claimed file for the inbox.
   std::string source = path;
   if (in_inbox) {
-    auto claimed = MoveNoReplace(path, layout_.processing(), name);
+    auto claimed = MoveNoReplace(files_, path, layout_.processing(), name);
     if (!claimed.ok()) {
-      outcome.file_name = path;
-      if (lstat(path.c_str(), &link_info) != 0) {
-        outcome.result = IngestResult::kDeferred;
-        outcome.errors.push_back("已不在收件箱 / is no longer in the inbox");
-      } else {
-        outcome.errors.push_back(claimed.status().message());
-      }
+      if (claimed.status().code() == StatusCode::kNotFound) return gone();
+      outcome.errors.push_back(claimed.status().message());
       return outcome;
     }
     source = claimed.value();
   }
-  // Back into the inbox under its own name; should that name be taken meanwhile, the file stays
-  // claimed and ReturnClaimedFiles brings it back later.
+  // Back into the inbox under its own name; should that fail, or the name be taken meanwhile,
+  // the file stays claimed as an unfinished move.
   auto give_back = [&] {
-    if (in_inbox) renameat2(AT_FDCWD, source.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+    if (!in_inbox) return;
+    if (auto back = Move({source, layout_.inbox, name, true, ""}, outcome.errors); !back.ok())
+      outcome.errors.push_back(back.status().message());
   };
-  bool still_being_written = false;
-  auto bytes =
-      ReadRegularFile(source, options_.max_file_bytes, in_inbox ? &still_being_written : nullptr);
-  if (still_being_written) {
-    give_back();
-    outcome.file_name = path;
+  ReadOptions read_options;
+  read_options.max_bytes = options_.max_file_bytes;
+  read_options.refuse_while_written = in_inbox;
+  auto contents = files_.ReadFile(source, read_options);
+  if (contents.ok() && contents->still_being_written) {
     outcome.result = IngestResult::kDeferred;
-    outcome.errors.push_back(bytes.status().message() + "; 写完后自动处理 / taken once complete");
+    outcome.errors.push_back(
+        "仍在写入 / is still being written; 写完后自动处理 / taken once "
+        "complete");
+    give_back();
+    return outcome;
+  }
+  if (!contents.ok() && contents.status().IsIoError()) {  // kFailed: the machine's fault
+    outcome.errors.push_back(contents.status().message());
+    give_back();
     return outcome;
   }
   // A file from outside the inbox is archived as a copy. Writing and syncing it runs beside the
   // checking and the transaction; it is moved into place only once the batch is committed (or
   // found a duplicate).
   std::future<Result<std::string>> archive_copy;
-  if (bytes.ok() && !in_inbox) {
-    archive_copy = std::async(std::launch::async,
-                              [&] { return WriteTemporary(layout_.archive, name, *bytes); });
+  if (contents.ok() && !in_inbox) {
+    archive_copy = std::async(std::launch::async, [&] {
+      return WriteTemporary(files_, layout_.archive, name, contents->bytes);
+    });
   }
   auto discard_copy = [&] {
     if (!archive_copy.valid()) return;
-    if (auto copy = archive_copy.get(); copy.ok()) unlink(copy->c_str());
+    if (auto copy = archive_copy.get(); copy.ok()) {
+      if (Status removed = files_.Remove(*copy); !removed.ok())
+        outcome.errors.push_back(removed.message());  // a hidden name, never taken for a report
+    }
   };
-  if (bytes.ok()) {
-    outcome = Ingest(path, *bytes, batch);
+  if (contents.ok()) {
+    outcome = Ingest(path, contents->bytes, batch);
   } else {
-    outcome.file_name = path;
     outcome.result = IngestResult::kRejected;
     outcome.error_count = 1;
     outcome.errors.push_back(
-        Diagnostic{Severity::kError, path, 0, 0, bytes.status().message()}.ToString());
+        Diagnostic{Severity::kError, path, 0, 0, contents.status().message()}.ToString());
     batch.file_name = path;
     batch.sha256 = "";
     batch.received_at = FormatRfc3339(clock_.Now());
     batch.status = BatchStatus::kRejected;
     batch.error_text = outcome.errors.front();
   }
-  if (outcome.result == IngestResult::kFailed) {  // retry later; leave the file
+  if (outcome.result == IngestResult::kFailed) {  // try again later; leave the file
     discard_copy();
     give_back();
     return outcome;
@@ -437,74 +366,116 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
       return outcome;
     }
   }
-  // The batch is committed; only now does the file move. A crash before the move leaves it in
-  // the inbox, where the next scan finds its hash applied and archives it as a duplicate.
+  // The batch is committed; only now does the file move. Should the move fail, the file stays
+  // claimed and FinishMoves tries again; should the process end first, the next start returns it
+  // to the inbox, where its hash is found applied and it is archived as a duplicate.
   const Date today = clock_.Today();
   char month_dir[16];
   std::snprintf(month_dir, sizeof month_dir, "%04d/%02d", today.year, today.month);
   const bool rejected = outcome.result == IngestResult::kRejected;
   const std::string dir =
       rejected ? layout_.rejected : (fs::path(layout_.archive) / month_dir).string();
+  const std::string sidecar = rejected ? SidecarText(outcome) : "";
   Result<std::string> placed = Status::Error("not placed");
   if (in_inbox) {
-    placed = MoveNoReplace(source, dir, name);
-  } else if (bytes.ok() && !rejected) {
+    placed = Move({source, dir, name, false, sidecar}, outcome.errors);
+  } else if (contents.ok() && !rejected) {
     auto copy = archive_copy.get();
-    placed = copy.ok() ? PlaceTemporary(*copy, dir, name) : copy.status();
-  } else if (bytes.ok()) {
+    placed = copy.ok() ? PlaceTemporary(files_, *copy, dir, name, outcome.errors) : copy.status();
+  } else if (contents.ok()) {
     discard_copy();  // it was written beside the archive; the rejected folder may be elsewhere
-    placed = WriteNoReplace(dir, name, *bytes);
+    placed = WriteNoReplace(files_, dir, name, contents->bytes, outcome.errors);
+    if (placed.ok()) {
+      const std::string sidecar_name = BaseName(*placed) + ".errors.txt";
+      auto written = WriteNoReplace(files_, dir, sidecar_name, sidecar, outcome.errors);
+      if (!written.ok()) {
+        outcome.errors.push_back(written.status().WithContext("writing " + sidecar_name).message());
+      }
+    }
   }
   if (placed.ok()) {
     outcome.moved_to = placed.value();
-    if (rejected) {
-      auto sidecar =
-          WriteNoReplace(dir, BaseName(outcome.moved_to) + ".errors.txt", SidecarText(outcome));
-      if (!sidecar.ok()) outcome.errors.push_back(sidecar.status().message());
-    }
-  } else if (in_inbox) {
+  } else if (contents.ok() || in_inbox) {
     outcome.errors.push_back(placed.status().message());
   }
   return outcome;
 }
 
-InboxScanner::InboxScanner(std::string inbox, const Clock& clock, std::chrono::milliseconds settle)
-    : inbox_(std::move(inbox)), clock_(clock), settle_(settle) {}
+Result<std::string> Ingestor::Move(UnfinishedMove move, std::vector<std::string>& notes) {
+  Result<std::string> moved = Status::Error("not moved");
+  if (move.exact_name) {
+    const std::string to = (fs::path(move.dir) / move.name).string();
+    const Status renamed = files_.Rename(move.from, to);
+    moved = renamed.ok() ? Result<std::string>(to) : Result<std::string>(renamed);
+  } else {
+    moved = MoveNoReplace(files_, move.from, move.dir, move.name);
+  }
+  if (!moved.ok()) {
+    Status status = moved.status().WithContext("the file stays in " + layout_.processing() +
+                                               " and is moved once possible");
+    unfinished_.push_back(std::move(move));
+    return status;
+  }
+  // The move is done; making it durable and writing the sidecar can fail without undoing it.
+  if (Status synced = files_.SyncDirectory(move.dir); !synced.ok())
+    notes.push_back(synced.message());
+  if (!move.sidecar.empty()) {
+    const std::string sidecar = BaseName(*moved) + ".errors.txt";
+    auto written = WriteNoReplace(files_, move.dir, sidecar, move.sidecar, notes);
+    if (!written.ok())
+      notes.push_back(written.status().WithContext("writing " + sidecar).message());
+  }
+  return moved;
+}
+
+std::vector<std::string> Ingestor::FinishMoves() {
+  std::vector<UnfinishedMove> pending = std::move(unfinished_);
+  unfinished_.clear();
+  std::vector<std::string> problems;
+  for (auto& move : pending) {
+    if (auto moved = Move(std::move(move), problems); !moved.ok())
+      problems.push_back(moved.status().message());
+  }
+  return problems;
+}
+
+void Ingestor::AdoptUnfinishedMoves(std::vector<UnfinishedMove> moves) {
+  for (auto& move : moves) unfinished_.push_back(std::move(move));
+}
+
+InboxScanner::InboxScanner(std::string inbox, const Clock& clock, FileSystem& files,
+                           std::chrono::milliseconds settle)
+    : inbox_(std::move(inbox)), clock_(clock), files_(files), settle_(settle) {}
 
 void InboxScanner::MarkComplete(const std::string& name) {
   Seen& seen = seen_[name];
   if (seen.deferred_until <= clock_.Now()) seen.complete = true;  // else: our own give-back
 }
 
-void InboxScanner::Defer(const std::string& name) {
+void InboxScanner::Defer(const std::string& name, std::chrono::milliseconds wait) {
   Seen& seen = seen_[name];
   seen.complete = false;
-  seen.deferred_until = clock_.Now() + settle_;
+  seen.deferred_until = clock_.Now() + wait;
 }
 
-std::vector<std::string> InboxScanner::Ready() {
+Result<std::vector<std::string>> InboxScanner::Ready() {
   const auto now = clock_.Now();
+  auto entries = files_.List(inbox_);
+  if (!entries.ok()) return entries.status();
   std::map<std::string, Seen> still_there;
   std::vector<std::string> ready;
-  DIR* dir = opendir(inbox_.c_str());
-  if (dir == nullptr) return ready;
-  while (const dirent* entry = readdir(dir)) {
-    const std::string name = entry->d_name;
+  for (const auto& [name, info] : *entries) {
     if (!IsReportName(name)) continue;
-    struct stat info {};
-    if (fstatat(dirfd(dir), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) continue;
     Seen seen = seen_.count(name) ? seen_[name] : Seen{};
-    const long long mtime_ns = info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec;
-    if (seen.size != info.st_size || seen.mtime_ns != mtime_ns) {
-      seen.size = info.st_size;
-      seen.mtime_ns = mtime_ns;
+    if (seen.size != info.size || seen.mtime_ns != info.mtime_ns) {
+      seen.size = info.size;
+      seen.mtime_ns = info.mtime_ns;
       seen.stable_since = now;
     }
     const bool deferred = seen.deferred_until > now;
     if (!deferred && (seen.complete || now - seen.stable_since >= settle_)) ready.push_back(name);
     still_there[name] = seen;
   }
-  closedir(dir);
   for (auto& name : ready) {
     still_there.erase(name);  // taken away by the caller; forget it
     name = (fs::path(inbox_) / name).string();

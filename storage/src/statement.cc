@@ -2,11 +2,28 @@
 
 namespace ptmon::storage_internal {
 
+Status SqliteStatus(int code, std::string message) {
+  switch (code & 0xff) {  // the primary code of an extended one
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_READONLY:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+      return Status::IoError(std::move(message));
+    default:
+      return Status::Error(std::move(message));
+  }
+}
+
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_, nullptr) !=
-      SQLITE_OK) {
-    prepared_ = Status::Error("SQLite cannot prepare '" + std::string(sql.substr(0, 60)) +
-                              "': " + sqlite3_errmsg(db));
+  if (const int code =
+          sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement_, nullptr);
+      code != SQLITE_OK) {
+    prepared_ = SqliteStatus(code, "SQLite cannot prepare '" + std::string(sql.substr(0, 60)) +
+                                       "': " + sqlite3_errmsg(db));
     status_ = prepared_;
   }
 }
@@ -58,7 +75,7 @@ bool Statement::Step() {
   const int code = sqlite3_step(statement_);
   if (code == SQLITE_ROW) return true;
   if (code != SQLITE_DONE) {
-    status_ = Status::Error(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    status_ = SqliteStatus(code, std::string("SQLite: ") + sqlite3_errmsg(db_));
   }
   return false;
 }
@@ -85,9 +102,10 @@ std::string Statement::Text(int column) const {
 Status Exec(sqlite3* db, std::string_view sql) {
   char* error = nullptr;
   const std::string text(sql);
-  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    Status status = Status::Error("SQLite: " + std::string(error ? error : "unknown error") +
-                                  " (in '" + text.substr(0, 60) + "')");
+  if (const int code = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &error);
+      code != SQLITE_OK) {
+    Status status = SqliteStatus(code, "SQLite: " + std::string(error ? error : "unknown error") +
+                                           " (in '" + text.substr(0, 60) + "')");
     sqlite3_free(error);
     return status;
   }

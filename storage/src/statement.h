@@ -48,6 +48,10 @@ class Statement {
   Status status_;
 };
 
+// A failed SQLite call as a Status: an I/O error (retry later) for a full or failing disk, a
+// busy or read-only database; invalid otherwise.
+Status SqliteStatus(int code, std::string message);
+
 // Runs SQL without results (pragmas, DDL); the error names the statement.
 Status Exec(sqlite3* db, std::string_view sql);
 

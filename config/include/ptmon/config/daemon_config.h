@@ -24,6 +24,9 @@ struct DaemonConfig {
 
   std::chrono::milliseconds inbox_settle{2000};
   std::chrono::milliseconds inbox_rescan{10000};
+  // A file whose ingest failed on I/O is tried again after settle, then twice as long each
+  // time, up to this.
+  std::chrono::milliseconds inbox_retry_max{std::chrono::minutes(5)};
   size_t max_file_bytes = 64u << 20;
   std::string encoding = "auto";  // auto, utf-8, gbk
 

@@ -10,6 +10,12 @@
 // archive/YYYY/MM/ (never overwriting): the archive holds exactly the bytes whose sha256 the
 // batch records. The same content twice is a duplicate: archived, reported, not applied again —
 // also when a crash came between the commit and the move.
+//
+// Every filesystem call goes through the injected FileSystem. Bad content is rejected; an I/O
+// failure (the disk, the filesystem or the database failing: Status::IsIoError) is kFailed: no
+// batch is recorded, the file goes back to the inbox to be tried again. A move that fails after
+// the batch was recorded leaves the file claimed, as an unfinished move that FinishMoves retries
+// — the file is never ingested, and its batch never recorded, a second time.
 #pragma once
 
 #include <chrono>
@@ -19,6 +25,7 @@
 #include <vector>
 
 #include <ptmon/base/clock.h>
+#include <ptmon/base/file_system.h>
 #include <ptmon/ingest/actuals.h>
 #include <ptmon/storage/store.h>
 
@@ -33,7 +40,7 @@ struct InboxLayout {
   std::string processing() const;
   // Whether `path` names a file directly in the inbox (such files are claimed and moved).
   bool InInbox(const std::string& path) const;
-  Status Create() const;
+  Status Create(FileSystem& files) const;
 };
 
 struct IngestOptions {
@@ -44,6 +51,8 @@ struct IngestOptions {
 
 // kDeferred: the file was still being written (or was taken away by someone else); nothing was
 // recorded, and a file still there is back in the inbox for a later attempt.
+// kFailed: an I/O failure (or a mistyped path); nothing was recorded, and an inbox file is back
+// in the inbox (or, should that move fail too, an unfinished move) to be tried again later.
 enum class IngestResult { kApplied, kDuplicate, kRejected, kFailed, kDeferred };
 // applied, duplicate, rejected, failed, deferred
 std::string_view IngestResultName(IngestResult result);
@@ -66,17 +75,27 @@ struct IngestOutcome {
 // Puts back into the inbox the files a crash left claimed in inbox/.processing/, so that they
 // are taken again like any other (one already applied is then archived as a duplicate). A name
 // taken in the inbox meanwhile keeps its file claimed until a later call. Returns how many.
-Result<int> ReturnClaimedFiles(const InboxLayout& layout);
+Result<int> ReturnClaimedFiles(FileSystem& files, const InboxLayout& layout);
 
 // Names the inbox ignores: dot-files, *.tmp, *.part, ~$* (Excel locks), and anything not
 // ending in .csv, .yaml or .yml.
 bool IsReportName(std::string_view name);
 
+// A claimed file whose move out of inbox/.processing/ failed: to the archive or rejected folder
+// after its batch was recorded, or back into the inbox after nothing was.
+struct UnfinishedMove {
+  std::string from;  // the claimed file
+  std::string dir;   // where it goes
+  std::string name;
+  bool exact_name = false;  // back into the inbox: under its own name or not at all (yet)
+  std::string sidecar;      // NAME.errors.txt to write beside a rejected file
+};
+
 class Ingestor {
  public:
   // All references must outlive the ingestor. Not thread-safe: one ingest at a time.
-  Ingestor(Store& store, const Catalog& catalog, const Clock& clock, InboxLayout layout,
-           IngestOptions options = {});
+  Ingestor(Store& store, const Catalog& catalog, const Clock& clock, FileSystem& files,
+           InboxLayout layout, IngestOptions options = {});
 
   // Ingests a file: refuses non-regular files and symlinks (opened with O_NOFOLLOW) and files
   // over the size limit. Files in the inbox are claimed first and then moved; files elsewhere
@@ -87,14 +106,27 @@ class Ingestor {
   // decides the format by its extension. Nothing is written to the inbox folders.
   IngestOutcome IngestBytes(const std::string& name, std::string_view bytes);
 
+  // Moves that failed; FinishMoves tries them again and returns the problems it met (the
+  // reasons of those that still fail among them; see unfinished_moves()).
+  size_t unfinished_moves() const { return unfinished_.size(); }
+  std::vector<std::string> FinishMoves();
+  // Hands the unfinished moves to the ingestor that replaces this one (a reload).
+  std::vector<UnfinishedMove> TakeUnfinishedMoves() { return std::move(unfinished_); }
+  void AdoptUnfinishedMoves(std::vector<UnfinishedMove> moves);
+
  private:
   IngestOutcome Ingest(const std::string& name, std::string_view bytes, Batch& batch);
+  // Carries out a move; returns where the file went, and keeps it as unfinished if it failed.
+  // Problems that do not undo a move (syncing the folder, the sidecar) are added to `notes`.
+  Result<std::string> Move(UnfinishedMove move, std::vector<std::string>& notes);
 
   Store& store_;
   const Catalog& catalog_;
   const Clock& clock_;
+  FileSystem& files_;
   InboxLayout layout_;
   IngestOptions options_;
+  std::vector<UnfinishedMove> unfinished_;
 };
 
 // Decides when a file in the inbox is complete: at once when the watcher saw it closed after
@@ -102,15 +134,18 @@ class Ingestor {
 // (network shares send no events). Time comes from the injected clock.
 class InboxScanner {
  public:
-  InboxScanner(std::string inbox, const Clock& clock,
+  InboxScanner(std::string inbox, const Clock& clock, FileSystem& files,
                std::chrono::milliseconds settle = std::chrono::seconds(2));
 
   void MarkComplete(const std::string& name);  // close-after-write or moved-in
-  // A file that went back because it was still being written: not ready again until it has
-  // been left unchanged for `settle`, whatever events its return into the inbox raised.
-  void Defer(const std::string& name);
-  // Report files in the inbox that are ready to ingest, sorted by name.
-  std::vector<std::string> Ready();
+  // A file that went back because it was still being written, or after an I/O failure: not
+  // ready again until `wait` has passed and it has been left unchanged for `settle`, whatever
+  // events its return into the inbox raised.
+  void Defer(const std::string& name, std::chrono::milliseconds wait);
+  void Defer(const std::string& name) { Defer(name, settle_); }
+  // Report files in the inbox that are ready to ingest, sorted by name; fails when the inbox
+  // cannot be listed.
+  Result<std::vector<std::string>> Ready();
   // Whether the last Ready() saw files still settling (worth looking again after `settle`).
   bool HasWaiting() const { return !seen_.empty(); }
 
@@ -124,6 +159,7 @@ class InboxScanner {
   };
   std::string inbox_;
   const Clock& clock_;
+  FileSystem& files_;
   std::chrono::milliseconds settle_;
   std::map<std::string, Seen> seen_;
 };

@@ -103,6 +103,9 @@ struct StoreOptions {
   // record, no index cross-check), kFull is integrity_check. A file that exists but is empty
   // (0 bytes) is refused whenever a check is asked for: SQLite would take it for a new database.
   IntegrityCheck check = IntegrityCheck::kNone;
+  // The SQLite VFS to open the file through, by name; empty: SQLite's default. Tests make the
+  // disk fail in the middle of a transaction through one.
+  std::string vfs;
 };
 
 class Store {
