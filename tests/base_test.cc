@@ -70,6 +70,26 @@ TEST(TextTest, ValidatesUtf8) {
   EXPECT_FALSE(IsAscii("95％"));
 }
 
+// A reason typed as "=HYPERLINK(...)" or "@SUM(...)" must open in Excel and WPS as the text it is,
+// never as a formula; numbers stay numbers.
+TEST(TextTest, CsvCellQuotesAndNeutralisesFormulas) {
+  EXPECT_EQ(CsvCell("plain 文本"), "plain 文本");
+  EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvCell("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvCell("bell\x07"), "bell\\x07");
+  EXPECT_EQ(CsvCell("=HYPERLINK(\"http://x\",\"点击\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"点击\"\")\"");
+  EXPECT_EQ(CsvCell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvCell("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+  EXPECT_EQ(CsvCell("-2+3"), "'-2+3");
+  EXPECT_EQ(CsvCell("\tx"), "'\\x09x");
+  EXPECT_EQ(CsvCell("-3.5"), "-3.5");
+  EXPECT_EQ(CsvCell("+12%"), "+12%");
+  EXPECT_EQ(CsvCell("-1,234.5"), "\"-1,234.5\"");
+  EXPECT_EQ(CsvCell("-"), "-");
+}
+
 TEST(TextTest, QuoteNeutralisesControlCharacters) {
   EXPECT_EQ(Quote("a\nb\x1b"), "'a\\x0Ab\\x1B'");
 }

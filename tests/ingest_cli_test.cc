@@ -132,14 +132,17 @@ TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
 }
 
 // A manager's cells with control characters (an escape code, a carriage return) are shown
-// escaped wherever they are printed: they cannot colour a terminal or fake a row.
+// escaped wherever they are printed: they cannot colour a terminal or fake a row. A cell a
+// spreadsheet would run as a formula is plain text in the CSV tables.
 TEST(IngestCliTest, ControlCharactersInCellsArePrintedEscaped) {
   TempDir dir;
   const std::string report =
       dir.Write("july.csv",
-                "project,indicator,period,value,reason_category,reason,reporter\n"
+                "project,indicator,period,value,reason_category,reason,reporter,改进措施\n"
                 "building-maintenance,devices-maintained,2026-07,12,人员,\"短缺\x1b[2J\rfake "
-                "row\",张\x1b[31m三\n");
+                "row\",张\x1b[31m三,\n"
+                "building-maintenance,repair-time,2026-07,30小时,人员,不足,李四,"
+                "\"=HYPERLINK(\"\"http://evil\"\",\"\"点此\"\")\"\n");
   const std::vector<std::string> common = {"--data-dir", dir / "data", "--now", "2026-08-15"};
   auto run = [&](std::vector<std::string> args) {
     args.insert(args.end(), common.begin(), common.end());
@@ -150,11 +153,13 @@ TEST(IngestCliTest, ControlCharactersInCellsArePrintedEscaped) {
       run({"history", "--project", "building-maintenance", "--indicator", "devices-maintained"});
   EXPECT_EQ(history.out.find('\x1b'), std::string::npos) << history.out;
   EXPECT_NE(history.out.find("张\\x1B[31m三"), std::string::npos) << history.out;
-  for (const std::string format : {"md", "csv"}) {
+  for (const std::string format : {"md", "csv", "html"}) {
     const auto table = run(
         {"report", "--kind", "monitor", "--project", "building-maintenance", "--format", format});
     EXPECT_EQ(table.out.find('\x1b'), std::string::npos) << format;
     EXPECT_NE(table.out.find("短缺\\x1B[2J"), std::string::npos) << format << table.out;
+    const bool formula_neutralised = table.out.find("'=HYPERLINK") != std::string::npos;
+    EXPECT_EQ(formula_neutralised, format == "csv") << format << table.out;
   }
   // Terminal columns stay aligned after a long id: it is followed by a space, always.
   const auto status = run({"status", "--project", "building-maintenance"});

@@ -260,4 +260,30 @@ std::string EscapeControl(std::string_view text) {
   return out;
 }
 
+std::string CsvCell(std::string_view text) {
+  std::string cell;
+  // A lone "-" (nothing to show) or "+" is text to a spreadsheet already.
+  const bool formula_like =
+      !text.empty() && text != "-" && text != "+" &&
+      std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+  if (formula_like) {
+    std::string_view number = text;
+    if (number.ends_with("%")) number.remove_suffix(1);
+    if (!ParseDecimal(number.substr(number.front() == '+' ? 1 : 0))) cell += '\'';
+  }
+  for (char c : text) {
+    if (c == '\n' || c == '\r')
+      cell += c;
+    else
+      cell += EscapeControl(std::string_view(&c, 1));
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 }  // namespace ptmon

@@ -240,11 +240,9 @@ struct Service::Impl {
     Generation loaded;
     loaded.config = std::make_shared<const DaemonConfig>(config);
     loaded.catalog = std::make_shared<const Catalog>(std::move(catalog).value());
-    loaded.actuals = std::make_unique<ActualsIndex>(*loaded.catalog);
-    if (auto values = store->LoadLatestValues(*loaded.actuals); !values.ok()) {
-      return values.status();
-    }
-    store->ReleaseMemory();  // the catalogue and all values were read once; keep the daemon small
+    auto actuals = ReadActuals(*loaded.catalog);
+    if (!actuals.ok()) return actuals.status();
+    loaded.actuals = std::move(actuals).value();
     loaded.evaluator = std::make_unique<Evaluator>(*loaded.catalog, config.evaluation);
     IngestOptions ingest;
     ingest.max_file_bytes = config.max_file_bytes;
@@ -470,14 +468,22 @@ struct Service::Impl {
     });
   }
 
+  // The latest stored value of every indicator of `catalog`.
+  Result<std::unique_ptr<ActualsIndex>> ReadActuals(const Catalog& catalog) {
+    auto actuals = std::make_unique<ActualsIndex>(catalog);
+    if (auto values = store->LoadLatestValues(*actuals); !values.ok()) return values.status();
+    store->ReleaseMemory();  // all values were read at once; keep the daemon small
+    return actuals;
+  }
+
   void ReloadActuals() {
-    auto actuals = std::make_unique<ActualsIndex>(*generation.catalog);
-    if (auto values = store->LoadLatestValues(*actuals); !values.ok()) {
-      spdlog::error("{}", values.status().message());
+    auto actuals = ReadActuals(*generation.catalog);
+    if (!actuals.ok()) {
+      spdlog::error("{}", actuals.status().message());
       return;
     }
     spdlog::info("another process changed the database; values re-read");
-    generation.actuals = std::move(actuals);
+    generation.actuals = std::move(actuals).value();
     if (auto last = store->LastAppliedAt(); last.ok() && last->has_value()) {
       last_ingest = ParseRfc3339(**last).value_or(last_ingest);
       counters->SetLastIngestSuccess(UnixSeconds(last_ingest));

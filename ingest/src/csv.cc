@@ -160,20 +160,7 @@ bool CsvReader::Next(CsvRow& row) {
 
 std::string CsvLine(const std::vector<std::string>& fields) {
   std::string line;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) line += ',';
-    const std::string& field = fields[i];
-    if (field.find_first_of(",\"\r\n") == std::string::npos) {
-      line += field;
-      continue;
-    }
-    line += '"';
-    for (char c : field) {
-      if (c == '"') line += '"';
-      line += c;
-    }
-    line += '"';
-  }
+  for (size_t i = 0; i < fields.size(); ++i) line += (i > 0 ? "," : "") + CsvCell(fields[i]);
   return line + "\r\n";
 }
 

@@ -130,25 +130,6 @@ Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& pro
   return table;
 }
 
-// A cell: quoted when it must be (RFC 4180); control characters other than line breaks shown as
-// \xNN, as everywhere a manager's text is printed.
-std::string Csv(std::string_view text) {
-  std::string cell;
-  for (char c : text) {
-    if (c == '\n' || c == '\r')
-      cell += c;
-    else
-      cell += EscapeControl(std::string_view(&c, 1));
-  }
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-  std::string quoted = "\"";
-  for (char c : cell) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 // A table cell: pipes escaped, line breaks as <br>, other control characters shown as \xNN
 // (a cell from a manager's file must not bring raw escape codes into a terminal or editor).
 std::string Markdown(std::string_view text) {
@@ -180,8 +161,11 @@ std::string Html(std::string_view text) {
       case '"':
         out += "&quot;";
         break;
-      default:
+      case '\n':
         out += c;
+        break;
+      default:  // other control characters are not allowed in HTML text: shown as \xNN
+        out += EscapeControl(std::string_view(&c, 1));
     }
   }
   return out;
@@ -190,7 +174,7 @@ std::string Html(std::string_view text) {
 std::string RenderCsv(const std::vector<Table>& tables) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
   auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + Csv(cells[i]);
+    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvCell(cells[i]);
     out += "\r\n";
   };
   for (const auto& table : tables) {

@@ -38,6 +38,11 @@ double RoundKeepingSide(double value, int decimals, std::initializer_list<double
 // Replaces control characters with \xNN, so a hostile file name or cell cannot forge lines in
 // logs and error files.
 std::string EscapeControl(std::string_view text);
+// One CSV cell as Excel and WPS open it: quoted when it must be (RFC 4180), control characters
+// other than line breaks as \xNN, and text a spreadsheet would take for a formula (=, +, -, @, a
+// tab or CR first: "CSV injection") made plain text by a leading apostrophe. Numbers ("-3.5",
+// "+12%") are left as they are.
+std::string CsvCell(std::string_view text);
 // EscapeControl in single quotes, for values quoted in messages.
 std::string Quote(std::string_view text);
 // Terminal columns `text` takes: East Asian wide and full-width characters two, ANSI colour
