@@ -8,6 +8,7 @@
 
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/revision.h>
 #include <ptmon/version.h>
 
 #include "service.h"
@@ -131,7 +132,8 @@ void AddDataOptions(CLI::App& command, CommonOptions& options) {
 
 int Run(int argc, char** argv) {
   CLI::App app{"ptmon: performance-target (绩效目标) monitoring for budget units"};
-  app.set_version_flag("--version", std::string("ptmon ") + PTMON_VERSION);
+  app.set_version_flag("--version",
+                       std::string("ptmon ") + PTMON_VERSION + " (commit " + PTMON_REVISION + ")");
   app.require_subcommand(1);
   CommonOptions options;
   std::string format = "table";

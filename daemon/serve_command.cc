@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include <ptmon/config/daemon_config.h>
+#include <ptmon/revision.h>
 #include <ptmon/version.h>
 
 #include "cli.h"
@@ -102,6 +103,7 @@ int RunServe(const ServeFlags& flags, const std::string& now) {
   ServeOptions options;
   options.config = std::move(*config);
   options.version = PTMON_VERSION;
+  options.revision = PTMON_REVISION;
   options.reload_config = [flags](Diagnostics& reload_diagnostics) {
     return flags.Resolve(reload_diagnostics);
   };

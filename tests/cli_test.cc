@@ -1,4 +1,6 @@
 // The real ptmon binary, as a user runs it.
+#include <regex>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -13,7 +15,10 @@ using testing_support::TempDir;
 TEST(CliTest, VersionAndHelp) {
   auto version = RunPtmon({"--version"});
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_NE(version.out.find("ptmon 0."), std::string::npos) << version.out;
+  // The version and the commit it was built from: "ptmon 0.2.0 (commit 0123456789ab)".
+  EXPECT_TRUE(std::regex_search(
+      version.out, std::regex(R"(^ptmon \d+\.\d+\.\d+ \(commit [0-9a-f]{12}(-modified)?\))")))
+      << version.out;
   auto help = RunPtmon({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("check-config"), std::string::npos);

@@ -81,6 +81,15 @@ TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
   ASSERT_TRUE(WaitFor([&] { return MetricsContain(expected); })) << ptmon_->Log();
   const std::string after = Metrics();
   EXPECT_NE(after.find("ptmon_ingest_files_total{result=\"applied\"} 1\n"), std::string::npos);
+  // The version and the commit, as `ptmon --version` says them.
+  const std::string version = RunPtmon({"--version"}).out;  // ptmon X.Y.Z (commit C)
+  const std::string number = version.substr(6, version.find(' ', 6) - 6);
+  const std::string commit =
+      version.substr(version.find("commit ") + 7, version.find(')') - version.find("commit ") - 7);
+  EXPECT_NE(
+      after.find("ptmon_build_info{version=\"" + number + "\",revision=\"" + commit + "\"} 1\n"),
+      std::string::npos)
+      << version;
   EXPECT_NE(after.find("ptmon_indicator_light{project=\"building-maintenance\",indicator=\"devices-"
                        "maintained\"} 3\n"),
             std::string::npos);

@@ -397,8 +397,8 @@ std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics&
                                  const DeliveryCounters& deliveries) {
   std::string out;
   Exposition metrics(out);
-  metrics.Family("ptmon_build_info", "gauge", "ptmon's version, value 1.");
-  metrics.Sample({"version", facts.version}, 1);
+  metrics.Family("ptmon_build_info", "gauge", "ptmon's version and git commit, value 1.");
+  metrics.Sample({"version", facts.version, "revision", facts.revision}, 1);
   metrics.Family("ptmon_catalog_info", "gauge", "The catalogue being evaluated, value 1.");
   metrics.Sample({"sha256", facts.catalog_sha256, "year", std::to_string(facts.year)}, 1);
   metrics.Family("ptmon_ingest_files_total", "counter", "Report files processed, by result.");

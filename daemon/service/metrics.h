@@ -108,6 +108,7 @@ class DeliveryCounters {
 // never pairs one catalogue's series with another load's reload result.
 struct DaemonFacts {
   std::string version;
+  std::string revision;
   std::string catalog_sha256;
   int year = 0;
   bool reload_success = true;

@@ -180,9 +180,9 @@ struct Service::Impl {
     ScheduleEvaluation();
     ScheduleForeignWriteCheck();
     ScheduleResend();
-    spdlog::info("ptmon {} serving {} projects, {} indicators on {} (data in {})", options.version,
-                 generation.catalog->projects.size(), generation.catalog->IndicatorCount(),
-                 config.listen, config.data_dir);
+    spdlog::info("ptmon {} ({}) serving {} projects, {} indicators on {} (data in {})",
+                 options.version, options.revision, generation.catalog->projects.size(),
+                 generation.catalog->IndicatorCount(), config.listen, config.data_dir);
     NotifySystemd("READY=1\nSTATUS=serving " +
                   std::to_string(generation.catalog->IndicatorCount()) + " indicators");
     return Status::Ok();
@@ -370,6 +370,7 @@ struct Service::Impl {
     snapshot->deliveries = deliveries;
     DaemonFacts& facts = snapshot->facts;
     facts.version = options.version;
+    facts.revision = options.revision;
     facts.catalog_sha256 = generation.catalog->sha256;
     facts.year = generation.catalog->year;
     facts.reload_success = reload_success;

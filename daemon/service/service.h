@@ -29,6 +29,7 @@ struct ServeOptions {
   // problems go to the diagnostics. Without it a reload re-reads the same configuration.
   std::function<Result<DaemonConfig>(Diagnostics&)> reload_config;
   std::string version;
+  std::string revision;  // the git commit built
   // SIGHUP, SIGTERM and SIGINT drive the service. In-process tests turn this off and call
   // RequestReload and RequestStop instead.
   bool handle_signals = true;
