@@ -429,14 +429,49 @@ TEST(RateTest, OnlyARateAllowedToExceed100PercentTakes150) {
   EXPECT_FALSE(LoadCatalog({CatalogSource{"catalog.yaml", text}}, refused).ok());
 }
 
-TEST(ReportNameTest, IgnoresUnfinishedAndForeignNames) {
+// A workbook or a document dropped in the inbox is taken, refused with what to send instead,
+// and counted: it never lies there unexplained.
+TEST_F(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {
+  Drop("七月月报.xls", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + "old workbook");
+  Drop("说明.docx", "PK\x03\x04 a document");
+  Drop(".~lock.七月月报.xls#", "LibreOffice's lock");
+  InboxScanner scanner(layout_.inbox, clock_, PosixFileSystem(), std::chrono::milliseconds(0));
+  const auto ready = scanner.Ready().value();
+  ASSERT_EQ(ready.size(), 2u) << "the lock file is left alone";
+  for (const auto& path : ready) {
+    const IngestOutcome outcome = ingestor_->IngestFile(path);
+    EXPECT_EQ(outcome.result, IngestResult::kRejected) << outcome.Summary();
+    const std::string name = fs::path(path).filename().string();
+    const std::string sidecar = ReadFile(dir_ / ("rejected/" + name + ".errors.txt"));
+    EXPECT_NE(sidecar.find(name.ends_with(".xls") ? "请另存为 CSV" : "ptmon reads .csv"),
+              std::string::npos)
+        << sidecar;
+  }
+  EXPECT_TRUE(fs::exists(dir_ / "inbox/.~lock.七月月报.xls#"));
+  EXPECT_EQ(CountValues(), 0);
+}
+
+TEST(ReportNameTest, IgnoresUnfinishedNamesAndTakesEverythingElse) {
   for (const char* name : {"report.csv", "july.yaml", "july.yml", "REPORT.CSV"}) {
     EXPECT_TRUE(IsReportName(name)) << name;
+    EXPECT_FALSE(IsIgnoredName(name)) << name;
   }
-  for (const char* name : {".report.csv", "report.csv.tmp", "report.part", "~$report.csv",
-                           "report.xlsx", "report.csv.1234", ""}) {
+  for (const char* name :
+       {".report.csv", "report.csv.tmp", "report.part", "~$report.csv", ".~lock.report.csv#",
+        "report.csv~", "report.csv.crdownload", "report.xlsx.filepart", "Thumbs.db", ""}) {
+    EXPECT_TRUE(IsIgnoredName(name)) << name;
     EXPECT_FALSE(IsReportName(name)) << name;
   }
+  // Taken, and refused with a reason: never left in the inbox unexplained.
+  for (const char* name : {"report.xlsx", "report.xls", "report.et", "report.docx", "scan.pdf",
+                           "report.csv.1234", "README"}) {
+    EXPECT_FALSE(IsIgnoredName(name)) << name;
+    EXPECT_FALSE(IsReportName(name)) << name;
+  }
+  EXPECT_NE(UnreadableFileMessage("月报.XLS").find("save the sheet as CSV"), std::string::npos);
+  EXPECT_NE(UnreadableFileMessage("月报.et").find("请另存为 CSV"), std::string::npos);
+  EXPECT_NE(UnreadableFileMessage("scan.pdf").find("ptmon reads .csv, .yaml and .yml"),
+            std::string::npos);
 }
 
 TEST(InboxScannerTest, WaitsForAFileToSettleUnlessToldItIsComplete) {

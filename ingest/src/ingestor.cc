@@ -175,10 +175,32 @@ Result<int> ReturnClaimedFiles(FileSystem& files, const InboxLayout& layout) {
   return returned;
 }
 
+bool IsIgnoredName(std::string_view name) {
+  if (name.empty() || name.front() == '.' || name.starts_with("~$") || name.ends_with("~"))
+    return true;
+  const std::string lower = NormalizeKey(name);
+  for (std::string_view temporary :
+       {".tmp", ".temp", ".part", ".partial", ".filepart", ".crdownload", ".download", ".swp"}) {
+    if (lower.ends_with(temporary)) return true;
+  }
+  return lower == "thumbs.db" || lower == "desktop.ini";
+}
+
 bool IsReportName(std::string_view name) {
-  if (name.empty() || name.front() == '.' || name.starts_with("~$")) return false;
-  if (name.ends_with(".tmp") || name.ends_with(".part")) return false;
-  return FormatOf(name).has_value();
+  return !IsIgnoredName(name) && FormatOf(name).has_value();
+}
+
+std::string UnreadableFileMessage(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  const std::string extension = dot == std::string_view::npos ? "" : NormalizeKey(name.substr(dot));
+  if (extension == ".xls" || extension == ".et" || extension == ".xlsx" || extension == ".xlsm" ||
+      extension == ".ods" || extension == ".numbers") {
+    return "表格文件 " + extension +
+           " 不能直接读取, 请另存为 CSV (UTF-8) 后重新提交 / ptmon cannot read " + extension +
+           " workbooks; save the sheet as CSV (UTF-8) and submit that";
+  }
+  return "不是月报文件: 只能读取 .csv、.yaml 或 .yml / is not a report: ptmon reads .csv, "
+         ".yaml and .yml files (ptmon template writes one to fill in)";
 }
 
 Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, FileSystem& files,
@@ -213,7 +235,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
   const auto format = FormatOf(name);
   Submission submission;
   if (!format) {
-    diagnostics.Error(name, 0, 0, "不是 .csv 或 .yaml 文件 / is not a .csv, .yaml or .yml file");
+    diagnostics.Error(name, 0, 0, UnreadableFileMessage(BaseName(name)));
   } else {
     submission =
         ParseReport(bytes, *format, name, catalog_, clock_.Today(), options_.parse, diagnostics);
@@ -465,7 +487,10 @@ Result<std::vector<std::string>> InboxScanner::Ready() {
   std::map<std::string, Seen> still_there;
   std::vector<std::string> ready;
   for (const auto& [name, info] : *entries) {
-    if (!IsReportName(name)) continue;
+    // Anything a person may have meant as a report is taken — and refused with a reason if it
+    // is not one — except folders, which are left alone unless named like a report.
+    if (IsIgnoredName(name) || (info.type == FileInfo::Type::kDirectory && !IsReportName(name)))
+      continue;
     Seen seen = seen_.count(name) ? seen_[name] : Seen{};
     if (seen.size != info.size || seen.mtime_ns != info.mtime_ns) {
       seen.size = info.size;

@@ -77,9 +77,15 @@ struct IngestOutcome {
 // taken in the inbox meanwhile keeps its file claimed until a later call. Returns how many.
 Result<int> ReturnClaimedFiles(FileSystem& files, const InboxLayout& layout);
 
-// Names the inbox ignores: dot-files, *.tmp, *.part, ~$* (Excel locks), and anything not
-// ending in .csv, .yaml or .yml.
+// Names the inbox leaves alone: dot-files (LibreOffice and rsync temporaries among them), ~$*
+// (Excel locks), *~, temporary and partial downloads (.tmp, .temp, .part, .partial, .filepart,
+// .crdownload, .download, .swp), Thumbs.db and desktop.ini. Every other file dropped is taken:
+// one that is not a report is refused into rejected/ with UnreadableFileMessage, never left.
+bool IsIgnoredName(std::string_view name);
+// A name ptmon reads as a report: not ignored, ending in .csv, .yaml or .yml.
 bool IsReportName(std::string_view name);
+// Why a file that is not a report cannot be read, and what to send instead (Chinese / English).
+std::string UnreadableFileMessage(std::string_view name);
 
 // A claimed file whose move out of inbox/.processing/ failed: to the archive or rejected folder
 // after its batch was recorded, or back into the inbox after nothing was.
@@ -143,8 +149,8 @@ class InboxScanner {
   // events its return into the inbox raised.
   void Defer(const std::string& name, std::chrono::milliseconds wait);
   void Defer(const std::string& name) { Defer(name, settle_); }
-  // Report files in the inbox that are ready to ingest, sorted by name; fails when the inbox
-  // cannot be listed.
+  // Files in the inbox (not IsIgnoredName) that are ready to ingest, sorted by name; fails when the
+  // inbox cannot be listed.
   Result<std::vector<std::string>> Ready();
   // Whether the last Ready() saw files still settling (worth looking again after `settle`).
   bool HasWaiting() const { return !seen_.empty(); }
