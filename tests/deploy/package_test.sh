@@ -30,7 +30,7 @@ fi
 work=$(mktemp -d)
 daemon_pid=
 cleanup() {
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null || true
+  if [[ -n $daemon_pid ]]; then kill "$daemon_pid" 2>/dev/null || true; fi
   dpkg -P ptmon-dbgsym ptmon >/dev/null 2>&1 || true
   rm -rf /var/lib/ptmon "$work"
   if getent passwd ptmon >/dev/null; then deluser --system ptmon >/dev/null 2>&1 || true; fi
@@ -112,7 +112,9 @@ building-maintenance,预算执行数,2026-07,120000,,,张三
 EOF
 chmod 0644 "$work/july.csv"
 chmod 0755 "$work"
-as_ptmon() { runuser -u ptmon -- "$@"; }
+# As the service user; setpriv executes the command itself (no child to lose track of), and the
+# lock's descriptor is not handed on.
+as_ptmon() { setpriv --reuid=ptmon --regid=ptmon --init-groups -- "$@" 9>&-; }
 as_ptmon ptmon ingest --config /etc/ptmon/ptmon.yaml "$work/july.csv"
 as_ptmon ptmon status --config /etc/ptmon/ptmon.yaml --now 2026-08-15 --format json >"$work/before.json"
 
@@ -147,8 +149,9 @@ EOF
 }
 same_figures "$work/before.json" "$work/after.json"
 python3 -c 'import json, sys; assert any(i["actual"] == 12 for p in json.load(open(sys.argv[1]))["projects"] for i in p["indicators"])' "$work/after.json"
-as_ptmon ptmon serve --config /etc/ptmon/ptmon.yaml --now 2026-08-15 >"$work/serve.log" 2>&1 &
-daemon_pid=$!
+setpriv --reuid=ptmon --regid=ptmon --init-groups -- \
+  ptmon serve --config /etc/ptmon/ptmon.yaml --now 2026-08-15 >"$work/serve.log" 2>&1 9>&- &
+daemon_pid=$!  # ptmon itself: setpriv executes it
 for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
   kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
@@ -156,7 +159,9 @@ for _ in $(seq 1 600); do
 done
 curl -sf "http://127.0.0.1:$port/api/v1/status" >"$work/served.json"
 same_figures "$work/before.json" "$work/served.json"
-kill "$daemon_pid" && wait "$daemon_pid" || true
+kill "$daemon_pid"
+wait "$daemon_pid" || true
+! kill -0 "$daemon_pid" 2>/dev/null  # stopped: nothing outlives the test
 daemon_pid=
 echo "upgrade: data, schema, the operator's configuration and the figures kept"
 
