@@ -70,6 +70,16 @@ TEST(TextTest, ValidatesUtf8) {
   EXPECT_FALSE(IsAscii("95％"));
 }
 
+TEST(TextTest, FormatGroupedWritesFixedDecimalsWithSeparators) {
+  EXPECT_EQ(FormatGrouped(49000, 2), "49,000.00");
+  EXPECT_EQ(FormatGrouped(53.86, 2), "53.86");
+  EXPECT_EQ(FormatGrouped(1234567.891, 2), "1,234,567.89");
+  EXPECT_EQ(FormatGrouped(60000, 0), "60,000");
+  EXPECT_EQ(FormatGrouped(999, 0), "999");
+  EXPECT_EQ(FormatGrouped(-1234.5, 1), "-1,234.5");
+  EXPECT_EQ(FormatGrouped(-0.001, 2), "0.00");
+}
+
 // A reason typed as "=HYPERLINK(...)" or "@SUM(...)" must open in Excel and WPS as the text it is,
 // never as a formula; numbers stay numbers.
 TEST(TextTest, CsvCellQuotesAndNeutralisesFormulas) {

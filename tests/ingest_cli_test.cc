@@ -25,6 +25,20 @@ using testing_support::TempDir;
 
 const std::string kCatalog = std::string(PTMON_TEST_DATA) + "/reports/catalog.yaml";
 
+// ptmon on one data directory at a fixed business date, as a user runs command after command.
+class PtmonOn {
+ public:
+  PtmonOn(std::string data_dir, std::string now)
+      : common_{"--data-dir", std::move(data_dir), "--now", std::move(now)} {}
+  testing_support::ProcessResult operator()(std::vector<std::string> args) const {
+    args.insert(args.end(), common_.begin(), common_.end());
+    return RunPtmon(args);
+  }
+
+ private:
+  std::vector<std::string> common_;
+};
+
 TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
   TempDir dir;
   const auto templ =
@@ -94,11 +108,7 @@ TEST(IngestCliTest, StatusUsesTheConfiguredThresholds) {
 TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
   TempDir dir;
   const std::string july = std::string(PTMON_TEST_DATA) + "/golden/actuals-2026-07.csv";
-  const std::vector<std::string> common = {"--data-dir", dir / "data", "--now", "2026-08-15"};
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.end(), common.begin(), common.end());
-    return RunPtmon(args);
-  };
+  const PtmonOn run(dir / "data", "2026-08-15");
   ASSERT_EQ(run({"ingest", july}).exit_code, 0);
   const auto by_name = run({"history", "--project", "维修维护费", "--indicator", "设备维护数量"});
   EXPECT_EQ(by_name.exit_code, 0) << by_name.err;
@@ -131,6 +141,36 @@ TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
       << future.err;
 }
 
+// The official tables print figures as finance offices file them — 万元 with two decimals and
+// separators, whole counts — and never round a figure across the target it is compared with:
+// a forecast of 29.83 devices against ≥30台 is 29台, 199,998.86元 against ≤20万元 is 19.99万元.
+// An indicator with nothing reported reads the same in both tables.
+TEST(IngestCliTest, TheOfficialTablesRoundAsFinanceOfficesDoButNeverAcrossTheTarget) {
+  TempDir dir;
+  const std::string report = dir.Write("july.csv",
+                                       "project,indicator,period,value\n"
+                                       "building-maintenance,devices-maintained,2026-07,17.4\n"
+                                       "building-maintenance,maintenance-cost,2026-07,116666.0\n"
+                                       "building-maintenance,预算执行数,2026-07,123456.78\n");
+  const PtmonOn run(dir / "data", "2026-08-15");
+  ASSERT_EQ(run({"ingest", report}).exit_code, 0);
+  const auto monitor =
+      run({"report", "--kind", "monitor", "--project", "building-maintenance", "--format", "csv"});
+  EXPECT_NE(monitor.out.find("设备维护数量,≥30台,17台,29台,"), std::string::npos) << monitor.out;
+  EXPECT_NE(monitor.out.find("设备维修维护成本,≤20万元,11.67万元,19.99万元,"), std::string::npos)
+      << monitor.out;
+  EXPECT_NE(monitor.out.find("年度预算数,53.86万元"), std::string::npos) << monitor.out;
+  EXPECT_NE(monitor.out.find("1–7月执行数,12.35万元"), std::string::npos) << monitor.out;
+  EXPECT_NE(monitor.out.find("设备故障修复处理时间,≤24小时,逾期未报,"), std::string::npos);
+  const auto self = run(
+      {"report", "--kind", "self-eval", "--project", "building-maintenance", "--format", "csv"});
+  EXPECT_NE(self.out.find("设备故障修复处理时间,≤24小时,逾期未报,"), std::string::npos) << self.out;
+  EXPECT_NE(self.out.find("年度总体目标,预期目标,实际完成情况"), std::string::npos) << self.out;
+  const auto html =
+      run({"report", "--kind", "monitor", "--project", "building-maintenance", "--format", "html"});
+  EXPECT_NE(html.out.find("<td class=\"short light-overdue\">逾期未报</td>"), std::string::npos);
+}
+
 // A manager's cells with control characters (an escape code, a carriage return) are shown
 // escaped wherever they are printed: they cannot colour a terminal or fake a row. A cell a
 // spreadsheet would run as a formula is plain text in the CSV tables.
@@ -143,11 +183,7 @@ TEST(IngestCliTest, ControlCharactersInCellsArePrintedEscaped) {
                 "row\",张\x1b[31m三,\n"
                 "building-maintenance,repair-time,2026-07,30小时,人员,不足,李四,"
                 "\"=HYPERLINK(\"\"http://evil\"\",\"\"点此\"\")\"\n");
-  const std::vector<std::string> common = {"--data-dir", dir / "data", "--now", "2026-08-15"};
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.end(), common.begin(), common.end());
-    return RunPtmon(args);
-  };
+  const PtmonOn run(dir / "data", "2026-08-15");
   ASSERT_EQ(run({"ingest", report}).exit_code, 0);
   const auto history =
       run({"history", "--project", "building-maintenance", "--indicator", "devices-maintained"});
@@ -170,11 +206,7 @@ TEST(IngestCliTest, ControlCharactersInCellsArePrintedEscaped) {
 // that the next evaluation reads as the latest.
 TEST(IngestCliTest, RevertMakesAnEarlierBatchCurrentAgain) {
   TempDir dir;
-  const std::vector<std::string> common = {"--data-dir", dir / "data", "--now", "2026-08-15"};
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.end(), common.begin(), common.end());
-    return RunPtmon(args);
-  };
+  const PtmonOn run(dir / "data", "2026-08-15");
   const std::string header = "project,indicator,period,value\n";
   const std::string a =
       dir.Write("a.csv", header + "building-maintenance,devices-maintained,2026-07,12\n");

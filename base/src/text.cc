@@ -201,6 +201,19 @@ std::string FormatNumber(double value, int decimals) {
   return out == "-0" ? "0" : out;
 }
 
+std::string FormatGrouped(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  std::string text = buffer;
+  if (text.front() == '-' && text.find_first_not_of("-0.") == std::string::npos)
+    text.erase(0, 1);  // no "-0.00"
+  const size_t start = text.front() == '-' ? 1 : 0;
+  size_t integer_end = text.find('.');
+  if (integer_end == std::string::npos) integer_end = text.size();
+  for (size_t at = integer_end; at > start + 3; at -= 3) text.insert(at - 3, ",");
+  return text;
+}
+
 double RoundKeepingSide(double value, int decimals, std::initializer_list<double> thresholds) {
   const double scale = std::pow(10.0, decimals);
   const double rounded = std::round(value * scale) / scale;

@@ -1,5 +1,8 @@
 // The two official tables. Their columns follow the forms of the national budget-management
-// system: 项目支出绩效目标执行监控表 (财预〔2019〕136号) and 项目支出绩效自评表 (财预〔2020〕10号).
+// system: 项目支出绩效目标执行监控表 (财预〔2019〕136号) and 项目支出绩效自评表 (财预〔2020〕10号),
+// and their figures are written as finance offices file them: money in 万元 with two decimals
+// and thousands separators, counts whole (no fractional people), rates with two decimals —
+// each rounded never across the target it is compared with.
 #include <ptmon/base/text.h>
 #include <ptmon/reports/reports.h>
 
@@ -7,11 +10,21 @@ namespace ptmon {
 
 namespace {
 
+// 年度总体目标: what the unit set out to do, beside how far it has come.
+struct GoalRow {
+  std::string planned_heading, actual_heading;
+  std::string planned, actual;
+};
+
 struct Table {
   std::string title;
   std::vector<std::pair<std::string, std::string>> facts;  // shown above the rows
+  GoalRow goal;
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+  std::optional<size_t> light_column;  // the 预警 column, coloured in HTML
+  std::vector<Light> row_lights;
+  std::optional<Light> project_light;                       // the fact named 预警
   std::vector<std::pair<std::string, std::string>> totals;  // shown below the rows
 };
 
@@ -19,7 +32,22 @@ std::string Months(const Evaluation& evaluation) {
   return "1–" + std::to_string(evaluation.as_of.month) + "月";
 }
 
-std::string Yuan(double value) { return FormatNumber(value) + "元"; }
+std::string Wan(double yuan) { return FormatGrouped(yuan / 10000, 2) + "万元"; }
+
+// A figure in its indicator's unit, compared in the tables with `target`.
+std::string TableQuantity(double value, const Target& target) {
+  const double threshold = target.value.value_or(std::nan(""));
+  if (target.unit == "元") {
+    return FormatGrouped(RoundKeepingSide(value / 10000, 2, {threshold / 10000}), 2) + "万元";
+  }
+  if (target.unit == "%") {
+    return FormatNumber(RoundKeepingSide(value * 100, 2, {threshold * 100}), 2) + "%";
+  }
+  if (IsCumulativeUnit(target.unit)) {  // people, times, devices: whole
+    return FormatGrouped(RoundKeepingSide(value, 0, {threshold}), 0) + target.unit;
+  }
+  return FormatNumber(RoundKeepingSide(value, 2, {threshold}), 2) + target.unit;
+}
 
 std::string Percent(const std::optional<double>& ratio) {
   return ratio ? FormatNumber(*ratio * 100, 2) + "%" : "";
@@ -29,16 +57,57 @@ std::string PercentText(const std::optional<double>& percent) {
   return percent ? FormatNumber(*percent, 2) + "%" : "";
 }
 
+// The words for an indicator with nothing reported, the same in both tables.
+std::string Unreported(const IndicatorStatus& status) {
+  return status.overdue ? "逾期未报" : "未报送";
+}
+
 std::string ActualText(const IndicatorStatus& status) {
   if (status.grade != Grade::kNone) return std::string(GradeName(status.grade));
-  if (!status.actual) return status.overdue ? "逾期未报" : "未报送";
-  return FormatQuantity(*status.actual, status.indicator->annual_target.unit);
+  if (!status.actual) return Unreported(status);
+  return TableQuantity(*status.actual, status.indicator->annual_target);
 }
 
 std::string ForecastText(const IndicatorStatus& status) {
   if (status.forecast_grade != Grade::kNone) return std::string(GradeName(status.forecast_grade));
   if (!status.forecast) return "";
-  return FormatQuantity(*status.forecast, status.indicator->annual_target.unit);
+  return TableQuantity(*status.forecast, status.indicator->annual_target);
+}
+
+// 实际完成情况 in figures: how many indicators stand where, by their lights.
+std::string Attainment(const Evaluation& evaluation, const ProjectStatus& project) {
+  int on_track = 0, behind = 0, overdue = 0, not_yet = 0;
+  for (const auto& status : project.indicators) {
+    switch (status.light) {
+      case Light::kGreen:
+      case Light::kBlue:
+        ++on_track;
+        break;
+      case Light::kYellow:
+      case Light::kRed:
+        ++behind;
+        break;
+      case Light::kOverdue:
+        ++overdue;
+        break;
+      case Light::kNoData:
+        ++not_yet;
+        break;
+    }
+  }
+  std::string text =
+      (evaluation.year_end ? "全年" : "截至" + std::to_string(evaluation.as_of.month) + "月") +
+      "共" + std::to_string(project.indicators.size()) + "项指标";
+  std::string separator = "：";
+  for (const auto& [count, words] : {std::pair{on_track, "达到进度"},
+                                     {behind, "进度落后"},
+                                     {overdue, "逾期未报"},
+                                     {not_yet, "尚未报送"}}) {
+    if (count == 0) continue;
+    text += separator + words + std::to_string(count) + "项";
+    separator = "，";
+  }
+  return text + "。";
 }
 
 std::string Reason(const IndicatorStatus& status) {
@@ -57,11 +126,14 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
       {"项目名称", project.project->name},
       {"主管部门", project.project->department},
       {"实施单位", project.project->implementing_unit},
-      {"年度预算数", Yuan(budget.annual_yuan)},
-      {Months(evaluation) + "执行数", budget.spent_yuan ? Yuan(*budget.spent_yuan) : "未报送"},
+      {"年度预算数", Wan(budget.annual_yuan)},
+      {Months(evaluation) + "执行数", budget.spent_yuan ? Wan(*budget.spent_yuan) : "未报送"},
       {"预算执行率", Percent(budget.execution)},
       {"执行进度与时间进度之比", PercentText(PrintedPercentOfTime(budget, evaluation.lights, 2))},
       {"预警", std::string(LightNameZh(budget.light))}};
+  table.project_light = budget.light;
+  table.goal = {"年初设定目标", Months(evaluation) + "执行情况", project.project->annual_goal,
+                Attainment(evaluation, project)};
   table.columns = {"一级指标",
                    "二级指标",
                    "三级指标",
@@ -81,7 +153,9 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
              ? status.notes->likelihood
              : std::string(LikelihoodName(status.likelihood)),
          status.notes ? status.notes->action : "", std::string(LightNameZh(status.light))});
+    table.row_lights.push_back(status.light);
   }
+  table.light_column = table.columns.size() - 1;
   return table;
 }
 
@@ -96,14 +170,16 @@ Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& pro
       {"项目名称", project.project->name},
       {"主管部门", project.project->department},
       {"实施单位", project.project->implementing_unit},
-      {"年初预算数", Yuan(budget.annual_yuan)},
-      {"全年预算数", Yuan(budget.annual_yuan)},
-      {evaluation.year_end ? "全年执行数" : "全年预计执行数", spent ? Yuan(*spent) : "未报送"},
+      {"年初预算数", Wan(budget.annual_yuan)},
+      {"全年预算数", Wan(budget.annual_yuan)},
+      {evaluation.year_end ? "全年执行数" : "全年预计执行数", spent ? Wan(*spent) : "未报送"},
       {"执行率",
        Percent(spent && budget.annual_yuan > 0 ? std::optional<double>(*spent / budget.annual_yuan)
                                                : std::nullopt)},
       {"分值", FormatNumber(budget.weight)},
       {"得分", FormatNumber(budget.score)}};
+  table.goal = {"预期目标", "实际完成情况", project.project->annual_goal,
+                Attainment(evaluation, project)};
   table.columns = {"一级指标",
                    "二级指标",
                    "三级指标",
@@ -121,10 +197,11 @@ Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& pro
     if (status.target_may_be_low) {
       explanation += std::string(explanation.empty() ? "" : "; ") + "远超目标, 目标值可能偏低";
     }
+    std::string value = evaluation.year_end ? ActualText(status) : ForecastText(status);
+    if (value.empty()) value = Unreported(status);  // as the 监控表 says it
     table.rows.push_back({indicator.level1, indicator.level2, indicator.name,
-                          indicator.annual_target.text,
-                          evaluation.year_end ? ActualText(status) : ForecastText(status),
-                          FormatNumber(status.weight), FormatNumber(status.score), explanation});
+                          indicator.annual_target.text, value, FormatNumber(status.weight),
+                          FormatNumber(status.score), explanation});
   }
   table.totals = {{"总分", FormatNumber(project.score)}, {"等级", project.grade}};
   return table;
@@ -180,6 +257,8 @@ std::string RenderCsv(const std::vector<Table>& tables) {
   for (const auto& table : tables) {
     line({table.title});
     for (const auto& [name, value] : table.facts) line({name, value});
+    line({"年度总体目标", table.goal.planned_heading, table.goal.actual_heading});
+    line({"", table.goal.planned, table.goal.actual});
     line(table.columns);
     for (const auto& row : table.rows) line(row);
     for (const auto& [name, value] : table.totals) line({name, value});
@@ -194,6 +273,9 @@ std::string RenderMarkdown(const std::vector<Table>& tables, std::string_view un
     out += "\n## " + table.title + "\n\n";
     for (const auto& [name, value] : table.facts)
       out += "- " + name + "：" + Markdown(value) + "\n";
+    out += "\n| 年度总体目标 | " + Markdown(table.goal.planned_heading) + " | " +
+           Markdown(table.goal.actual_heading) + " |\n| --- | --- | --- |\n|  | " +
+           Markdown(table.goal.planned) + " | " + Markdown(table.goal.actual) + " |\n";
     out += "\n|";
     for (const auto& column : table.columns) out += " " + Markdown(column) + " |";
     out += "\n|";
@@ -222,9 +304,18 @@ std::string RenderHtml(const std::vector<Table>& tables, std::string_view unit_n
       "section { page-break-after: always; }\n"
       "h1 { font-size: 14pt; text-align: center; }\n"
       "h2 { font-size: 12pt; text-align: center; }\n"
-      "table { border-collapse: collapse; width: 100%; }\n"
+      "table { border-collapse: collapse; width: 100%; margin-bottom: 6pt; }\n"
+      "thead { display: table-header-group; }\n"  // repeated on every printed page
+      "tr { page-break-inside: avoid; }\n"
       "th, td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: top; }\n"
       "th { background: #eee; }\n"
+      // Short cells (levels, targets, figures, the light) never wrap mid-word (产出指/标).
+      "td.short, th { white-space: nowrap; }\n"
+      "td.number { text-align: right; }\n"
+      "* { print-color-adjust: exact; -webkit-print-color-adjust: exact; }\n"
+      ".light-green { background: #c8e6c9; } .light-blue { background: #bbdefb; }\n"
+      ".light-yellow { background: #fff59d; } .light-red { background: #ef9a9a; }\n"
+      ".light-overdue { background: #ffcc80; } .light-no_data { background: #e0e0e0; }\n"
       "dl { display: grid; grid-template-columns: max-content auto max-content auto; gap: 2pt 8pt; "
       "}\n"
       "dt { font-weight: bold; }\n"
@@ -233,14 +324,30 @@ std::string RenderHtml(const std::vector<Table>& tables, std::string_view unit_n
   for (const auto& table : tables) {
     out += "<section>\n<h2>" + Html(table.title) + "</h2>\n<dl>\n";
     for (const auto& [name, value] : table.facts) {
-      out += "<dt>" + Html(name) + "</dt><dd>" + Html(value) + "</dd>\n";
+      const bool light = name == "预警" && table.project_light;
+      out +=
+          "<dt>" + Html(name) + "</dt><dd" +
+          (light ? " class=\"light-" + std::string(LightName(*table.project_light)) + "\"" : "") +
+          ">" + Html(value) + "</dd>\n";
     }
-    out += "</dl>\n<table>\n<thead><tr>";
+    out += "</dl>\n<table class=\"goal\">\n<tr><th rowspan=\"2\">年度总体目标</th><th>" +
+           Html(table.goal.planned_heading) + "</th><th>" + Html(table.goal.actual_heading) +
+           "</th></tr>\n<tr><td>" + Html(table.goal.planned) + "</td><td>" +
+           Html(table.goal.actual) + "</td></tr>\n</table>\n";
+    out += "<table>\n<thead><tr>";
     for (const auto& column : table.columns) out += "<th>" + Html(column) + "</th>";
     out += "</tr></thead>\n<tbody>\n";
-    for (const auto& row : table.rows) {
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto& row = table.rows[r];
       out += "<tr>";
-      for (const auto& cell : row) out += "<td>" + Html(cell) + "</td>";
+      for (size_t c = 0; c < row.size(); ++c) {
+        std::string classes = c < 2 || c == 3 ? "short" : "";
+        if (table.light_column == c && r < table.row_lights.size()) {
+          classes = "short light-" + std::string(LightName(table.row_lights[r]));
+        }
+        out +=
+            (classes.empty() ? "<td>" : "<td class=\"" + classes + "\">") + Html(row[c]) + "</td>";
+      }
       out += "</tr>\n";
     }
     out += "</tbody>\n</table>\n";

@@ -31,6 +31,9 @@ std::optional<long long> ParseFen(std::string_view text);
 // A number for people: at most `decimals` fraction digits, trailing zeros dropped ("12",
 // "20.5", "0.96").
 std::string FormatNumber(double value, int decimals = 2);
+// A figure for the official tables: exactly `decimals` fraction digits and thousands separators
+// ("1,234.50", "60,000").
+std::string FormatGrouped(double value, int decimals);
 // `value` rounded to `decimals` places, but never across one of `thresholds`: a light judged on
 // 79.99 against 80 prints 79.9 at one place, not 80.0 (truncated toward its own side instead).
 double RoundKeepingSide(double value, int decimals, std::initializer_list<double> thresholds);
