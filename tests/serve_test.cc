@@ -90,6 +90,20 @@ TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
       after.find("ptmon_build_info{version=\"" + number + "\",revision=\"" + commit + "\"} 1\n"),
       std::string::npos)
       << version;
+  // The standard process series, from /proc, with values a running daemon has.
+  auto sample = [&](const std::string& name) {
+    const size_t at = after.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(after.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(sample("process_resident_memory_bytes"), 1e6);
+  EXPECT_LT(sample("process_resident_memory_bytes"), sample("process_virtual_memory_bytes"));
+  EXPECT_GE(sample("process_open_fds"), 4);  // stdio, the listening socket, the database
+  EXPECT_GE(sample("process_max_fds"), sample("process_open_fds"));
+  EXPECT_GE(sample("process_cpu_seconds_total"), 0);
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_GT(sample("process_start_time_seconds"), now - 3600);
+  EXPECT_LE(sample("process_start_time_seconds"), now + 1);
   EXPECT_NE(after.find("ptmon_indicator_light{project=\"building-maintenance\",indicator=\"devices-"
                        "maintained\"} 3\n"),
             std::string::npos);

@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <zlib.h>
 
 namespace ptmon {
@@ -393,6 +398,41 @@ void DeliveryCounters::Count(size_t alertmanager, bool success) {
   if (!success) ++failures_[alertmanager];
 }
 
+ProcessFacts ReadProcessFacts() {
+  ProcessFacts facts;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  // /proc/self/stat: the fields after the command name (which may hold spaces) are
+  // whitespace-separated; utime is field 14, stime 15, starttime 22, vsize 23, rss 24.
+  std::ifstream stat_file("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+  const size_t after_name = stat.rfind(')');
+  if (after_name != std::string::npos) {
+    std::istringstream fields(stat.substr(after_name + 2));
+    std::vector<std::string> field;  // field[0] is field 3 (state)
+    for (std::string value; fields >> value;) field.push_back(value);
+    auto number = [&](size_t index) {  // 1-based field number as proc(5) counts
+      return index - 3 < field.size() ? std::strtod(field[index - 3].c_str(), nullptr) : 0;
+    };
+    facts.cpu_seconds = (number(14) + number(15)) / ticks;
+    facts.virtual_bytes = number(23);
+    facts.resident_bytes = number(24) * static_cast<double>(sysconf(_SC_PAGESIZE));
+    std::ifstream system_stat("/proc/stat");
+    for (std::string line; std::getline(system_stat, line);) {
+      if (line.starts_with("btime ")) {
+        facts.start_time_seconds = std::strtod(line.c_str() + 6, nullptr) + number(22) / ticks;
+      }
+    }
+  }
+  if (DIR* fds = opendir("/proc/self/fd")) {
+    while (const dirent* entry = readdir(fds)) facts.open_fds += entry->d_name[0] != '.';
+    closedir(fds);
+    facts.open_fds -= 1;  // the descriptor that lists them
+  }
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) facts.max_fds = static_cast<double>(limit.rlim_cur);
+  return facts;
+}
+
 std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters,
                                  const DeliveryCounters& deliveries) {
   std::string out;
@@ -450,6 +490,21 @@ std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics&
     metrics.Sample({"alertmanager", alertmanagers[i]},
                    static_cast<double>(deliveries.failures_[i].load()));
   }
+  // The standard process series (as Prometheus client libraries name them), read per scrape.
+  const ProcessFacts process = ReadProcessFacts();
+  metrics.Family("process_cpu_seconds_total", "counter", "User and system CPU time spent.");
+  metrics.Sample({}, process.cpu_seconds);
+  metrics.Family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+  metrics.Sample({}, process.resident_bytes);
+  metrics.Family("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+  metrics.Sample({}, process.virtual_bytes);
+  metrics.Family("process_start_time_seconds", "gauge",
+                 "Start time of the process since the Unix epoch in seconds.");
+  metrics.Sample({}, process.start_time_seconds);
+  metrics.Family("process_open_fds", "gauge", "Number of open file descriptors.");
+  metrics.Sample({}, process.open_fds);
+  metrics.Family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
+  metrics.Sample({}, process.max_fds);
   return out;
 }
 

@@ -118,7 +118,18 @@ struct DaemonFacts {
   double store_check_seconds = 0;
 };
 
-// The few lines about ptmon itself, rendered per scrape.
+// What the kernel says about this process (/proc/self), for the standard process_* series.
+struct ProcessFacts {
+  double cpu_seconds = 0;
+  double resident_bytes = 0;
+  double virtual_bytes = 0;
+  double start_time_seconds = 0;
+  double open_fds = 0;
+  double max_fds = 0;
+};
+ProcessFacts ReadProcessFacts();
+
+// The few lines about ptmon itself and its process, rendered per scrape.
 std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters,
                                  const DeliveryCounters& deliveries);
 
