@@ -207,8 +207,8 @@ int Run(int argc, char** argv) {
   report->add_option("--as-of", as_of,
                      "Month to evaluate, e.g. 2026-07 (default: the last month due)");
   report->add_option("--project", project, "Only this project (id)");
-  report->add_option("--format", report_format, "csv, md or html")
-      ->check(CLI::IsMember({"csv", "md", "html"}));
+  report->add_option("--format", report_format, "csv, md, html or xlsx (needs --out or a pipe)")
+      ->check(CLI::IsMember({"csv", "md", "html", "xlsx"}));
   report->add_option("--out", out, "Write to this file instead of standard output");
   report->callback(
       [&] { exit_code = RunReport(options, kind, as_of, project, report_format, out); });

@@ -85,11 +85,22 @@ int RunReport(const CommonOptions& options, const std::string& kind, const std::
                                                : OutputFormat::kHtml;
   std::string units;
   for (const auto& unit : run->catalog.units) units += (units.empty() ? "" : "、") + unit.name;
-  return WriteOutput(
-      RenderReport(run->evaluation,
-                   kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation, output,
-                   units, run->project_id),
-      out);
+  const ReportKind report_kind =
+      kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation;
+  if (format == "xlsx") {
+    if (out.empty() && isatty(STDOUT_FILENO) == 1) {
+      std::cerr << "ptmon: a workbook is not for the terminal; write it with --out FILE.xlsx\n";
+      return kExitFailure;
+    }
+    auto workbook = RenderReportXlsx(run->evaluation, report_kind, units, run->project_id);
+    if (!workbook.ok()) {
+      std::cerr << "ptmon: " << workbook.status().message() << "\n";
+      return kExitFailure;
+    }
+    return WriteOutput(*workbook, out);
+  }
+  return WriteOutput(RenderReport(run->evaluation, report_kind, output, units, run->project_id),
+                     out);
 }
 
 }  // namespace ptmon::cli

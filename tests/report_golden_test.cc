@@ -37,6 +37,24 @@ TEST_P(ReportGoldenTest, MatchesTheReviewedFile) {
       << "regenerate with scripts/update-golden.sh and review";
 }
 
+// The workbook holds the same tables as the CSV, cell for cell, laid out to print: read back as
+// Excel reads it (openpyxl) by tests/tools/check_xlsx_report.py.
+TEST_F(ReportGoldenTest, TheWorkbookHasTheSameCellsAsTheCsvAndPrintsAsTheForms) {
+  for (const std::string kind : {"monitor", "self-eval"}) {
+    TempDir out;
+    for (const std::string format : {"csv", "xlsx"}) {
+      const auto result = RunPtmon({"report", "--kind", kind, "--format", format, "--out",
+                                    out / ("report." + format), "--data-dir", data_->path(),
+                                    "--now", "2026-08-15"});
+      ASSERT_EQ(result.exit_code, 0) << result.err;
+    }
+    const auto check = testing_support::RunProcess(
+        {"/usr/bin/python3", std::string(PTMON_SOURCE_DIR) + "/tests/tools/check_xlsx_report.py",
+         out / "report.xlsx", out / "report.csv", "山西省社会保险局"});
+    EXPECT_EQ(check.exit_code, 0) << kind << ": " << check.out << check.err;
+  }
+}
+
 std::vector<std::vector<std::string>> Cases() {
   std::vector<std::vector<std::string>> cases;
   for (const std::string kind : {"monitor", "self-eval"}) {

@@ -3,30 +3,18 @@
 // and their figures are written as finance offices file them: money in 万元 with two decimals
 // and thousands separators, counts whole (no fractional people), rates with two decimals —
 // each rounded never across the target it is compared with.
+#include <cstdio>
+
 #include <ptmon/base/text.h>
 #include <ptmon/reports/reports.h>
 
+#include "tables.h"
+
 namespace ptmon {
 
+using reports_internal::Table;
+
 namespace {
-
-// 年度总体目标: what the unit set out to do, beside how far it has come.
-struct GoalRow {
-  std::string planned_heading, actual_heading;
-  std::string planned, actual;
-};
-
-struct Table {
-  std::string title;
-  std::vector<std::pair<std::string, std::string>> facts;  // shown above the rows
-  GoalRow goal;
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;
-  std::optional<size_t> light_column;  // the 预警 column, coloured in HTML
-  std::vector<Light> row_lights;
-  std::optional<Light> project_light;                       // the fact named 预警
-  std::vector<std::pair<std::string, std::string>> totals;  // shown below the rows
-};
 
 std::string Months(const Evaluation& evaluation) {
   return "1–" + std::to_string(evaluation.as_of.month) + "月";
@@ -293,6 +281,18 @@ std::string RenderMarkdown(const std::vector<Table>& tables, std::string_view un
   return out;
 }
 
+// .light-red { background: #ef9a9a; } … for every light.
+std::string LightStyles() {
+  std::string css;
+  for (const Light light : {Light::kGreen, Light::kBlue, Light::kNoData, Light::kYellow,
+                            Light::kOverdue, Light::kRed}) {
+    char colour[8];
+    std::snprintf(colour, sizeof colour, "#%06x", reports_internal::LightRgb(light));
+    css += ".light-" + std::string(LightName(light)) + " { background: " + colour + "; }\n";
+  }
+  return css;
+}
+
 std::string RenderHtml(const std::vector<Table>& tables, std::string_view unit_name) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
@@ -311,11 +311,8 @@ std::string RenderHtml(const std::vector<Table>& tables, std::string_view unit_n
       "th { background: #eee; }\n"
       // Short cells (levels, targets, figures, the light) never wrap mid-word (产出指/标).
       "td.short, th { white-space: nowrap; }\n"
-      "td.number { text-align: right; }\n"
-      "* { print-color-adjust: exact; -webkit-print-color-adjust: exact; }\n"
-      ".light-green { background: #c8e6c9; } .light-blue { background: #bbdefb; }\n"
-      ".light-yellow { background: #fff59d; } .light-red { background: #ef9a9a; }\n"
-      ".light-overdue { background: #ffcc80; } .light-no_data { background: #e0e0e0; }\n"
+      "* { print-color-adjust: exact; -webkit-print-color-adjust: exact; }\n" +
+      LightStyles() +
       "dl { display: grid; grid-template-columns: max-content auto max-content auto; gap: 2pt 8pt; "
       "}\n"
       "dt { font-weight: bold; }\n"
@@ -361,14 +358,42 @@ std::string RenderHtml(const std::vector<Table>& tables, std::string_view unit_n
 
 }  // namespace
 
-std::string RenderReport(const Evaluation& evaluation, ReportKind kind, OutputFormat format,
-                         std::string_view unit_name, std::string_view project_id) {
+namespace reports_internal {
+
+unsigned LightRgb(Light light) {
+  switch (light) {
+    case Light::kGreen:
+      return 0xC8E6C9;
+    case Light::kBlue:
+      return 0xBBDEFB;
+    case Light::kYellow:
+      return 0xFFF59D;
+    case Light::kRed:
+      return 0xEF9A9A;
+    case Light::kOverdue:
+      return 0xFFCC80;
+    case Light::kNoData:
+      return 0xE0E0E0;
+  }
+  return 0xFFFFFF;
+}
+
+std::vector<Table> BuildTables(const Evaluation& evaluation, ReportKind kind,
+                               std::string_view project_id) {
   std::vector<Table> tables;
   for (const auto& project : evaluation.projects) {
     if (!project_id.empty() && project.project->id != project_id) continue;
     tables.push_back(kind == ReportKind::kMonitor ? MonitorTable(evaluation, project)
                                                   : SelfEvaluationTable(evaluation, project));
   }
+  return tables;
+}
+
+}  // namespace reports_internal
+
+std::string RenderReport(const Evaluation& evaluation, ReportKind kind, OutputFormat format,
+                         std::string_view unit_name, std::string_view project_id) {
+  const std::vector<Table> tables = reports_internal::BuildTables(evaluation, kind, project_id);
   switch (format) {
     case OutputFormat::kCsv:
       return RenderCsv(tables);

@@ -1,6 +1,6 @@
 // Presenting an evaluation: the JSON of `ptmon status` and the status API, the terminal table,
-// and the two official tables (项目支出绩效目标执行监控表, 项目支出绩效自评表) as CSV, Markdown
-// or printable HTML.
+// and the two official tables (项目支出绩效目标执行监控表, 项目支出绩效自评表) as CSV, Markdown,
+// printable HTML or an Excel workbook.
 #pragma once
 
 #include <string>
@@ -25,6 +25,11 @@ enum class OutputFormat { kCsv, kMarkdown, kHtml };
 // One table per project, titled and headed as the official forms are.
 std::string RenderReport(const Evaluation& evaluation, ReportKind kind, OutputFormat format,
                          std::string_view unit_name, std::string_view project_id = {});
+// The same tables as an .xlsx workbook, one sheet per project, ready to print (A4 landscape,
+// merged titles, borders, the header row on every page, lights as cell colours). Fails only
+// when the temporary file it is written through cannot be (libxlsxwriter writes files).
+Result<std::string> RenderReportXlsx(const Evaluation& evaluation, ReportKind kind,
+                                     std::string_view unit_name, std::string_view project_id = {});
 
 // A value in base units as people read it: "96%", "12台", "20.5小时", "215000元".
 std::string FormatQuantity(double value, std::string_view unit);
