@@ -171,16 +171,23 @@ int Run(int argc, char** argv) {
   ingest->callback([&] { exit_code = RunIngest(options, files, encoding); });
 
   std::string period, project, out, indicator;
-  std::string template_encoding = "utf-8-bom";
-  auto* templ = app.add_subcommand("template", "Write a CSV report template with every indicator");
+  std::string template_encoding = "utf-8-bom", template_format = "csv";
+  auto* templ = app.add_subcommand(
+      "template", "Write a report template with every indicator, as CSV or an Excel workbook");
   AddCatalogOption(*templ, options);
   templ->add_option("--period", period, "The month reported, e.g. 2026-07")->required();
-  templ->add_option("--project", project, "Only this project (id)");
-  templ->add_option("--encoding", template_encoding, "utf-8-bom (default) or gbk")
+  templ->add_option("--project", project, "Only this project (id or name)");
+  templ
+      ->add_option("--format", template_format,
+                   "csv (default) or xlsx: one sheet per project, dropdowns, only the cells to "
+                   "fill unlocked (needs --out or a pipe)")
+      ->check(CLI::IsMember({"csv", "xlsx"}));
+  templ->add_option("--encoding", template_encoding, "CSV: utf-8-bom (default) or gbk")
       ->check(CLI::IsMember({"utf-8-bom", "gbk"}));
   templ->add_option("--out", out, "Write to this file instead of standard output");
-  templ->callback(
-      [&] { exit_code = RunTemplate(options, period, project, template_encoding, out); });
+  templ->callback([&] {
+    exit_code = RunTemplate(options, period, project, template_encoding, template_format, out);
+  });
 
   auto* history = app.add_subcommand("history", "Every revision of one indicator's values");
   AddDataOptions(*history, options);

@@ -75,7 +75,8 @@ int RunCatalog(const CommonOptions& options, const std::string& format);
 int RunIngest(const CommonOptions& options, const std::vector<std::string>& files,
               const std::string& encoding);
 int RunTemplate(const CommonOptions& options, const std::string& period,
-                const std::string& project_id, const std::string& encoding, const std::string& out);
+                const std::string& project_id, const std::string& encoding,
+                const std::string& format, const std::string& out);
 int RunStatus(const CommonOptions& options, const std::string& as_of, const std::string& project_id,
               const std::string& format);
 int RunReport(const CommonOptions& options, const std::string& kind, const std::string& as_of,

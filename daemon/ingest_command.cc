@@ -11,6 +11,7 @@
 #include <ptmon/base/text.h>
 #include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
+#include <ptmon/ingest/report_template.h>
 #include <ptmon/storage/data_dir_lock.h>
 
 #include "cli.h"
@@ -25,16 +26,6 @@ void ShowProgress(size_t done, size_t total) {
   std::fprintf(stderr, "\r  checking [%-20s] %3d%%",
                std::string(static_cast<size_t>(filled), '#').c_str(), percent);
   std::fflush(stderr);
-}
-
-std::string TargetCell(const Indicator& indicator) { return indicator.annual_target.text; }
-
-// The name when it identifies the thing on its own, otherwise the id.
-template <typename Item>
-std::string Label(const Item& item, const std::vector<Item>& all) {
-  int same = 0;
-  for (const auto& other : all) same += other.name == item.name;
-  return same == 1 ? item.name : item.id;
 }
 
 }  // namespace
@@ -116,7 +107,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
 
 int RunTemplate(const CommonOptions& options, const std::string& period_text,
                 const std::string& project_id, const std::string& encoding,
-                const std::string& out) {
+                const std::string& format, const std::string& out) {
   auto catalog = options.LoadCatalogOrReport();
   if (!catalog) return kExitRefused;
   auto period = ParsePeriod(period_text);
@@ -124,32 +115,24 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
     std::cerr << "ptmon: --period " << Quote(period_text) << " is not a month like 2026-07\n";
     return kExitFailure;
   }
-  std::string only_project;
-  if (!project_id.empty()) {
-    auto project = catalog->FindProjectByIdOrName(project_id);
-    if (!project.ok()) {
-      std::cerr << "ptmon: --project: " << project.status().message() << "\n";
-      return kExitRefused;
-    }
-    only_project = (*project)->id;
+  auto built = BuildReportTemplate(*catalog, *period, project_id);
+  if (!built.ok()) {
+    std::cerr << "ptmon: --project: " << built.status().message() << "\n";
+    return kExitRefused;
   }
-  const std::string period_cell =
-      std::to_string(period->year) + "年" + std::to_string(period->month) + "月";
-  std::string text =
-      CsvLine({"项目", "一级指标", "二级指标", "指标", "年度指标值", "期间", "完成值", "偏差原因",
-               "偏差说明", "改进措施", "完成可能性", "填报人"});
-  for (const auto& project : catalog->projects) {
-    if (!only_project.empty() && project.id != only_project) continue;
-    const std::string project_cell = Label(project, catalog->projects);
-    for (const auto& indicator : project.indicators) {
-      text += CsvLine({project_cell, indicator.level1, indicator.level2,
-                       Label(indicator, project.indicators), TargetCell(indicator), period_cell, "",
-                       "", "", "", "", ""});
+  if (format == "xlsx") {
+    if (out.empty() && isatty(STDOUT_FILENO) == 1) {
+      std::cerr << "ptmon: a workbook is not for the terminal; write it with --out FILE.xlsx\n";
+      return kExitFailure;
     }
-    text += CsvLine({project_cell, "", "", "预算执行数",
-                     std::to_string(project.annual_funds.total_fen / 100) + "元", period_cell, "",
-                     "", "", "", "", ""});
+    auto workbook = ReportTemplateXlsx(*built);
+    if (!workbook.ok()) {
+      std::cerr << "ptmon: " << workbook.status().message() << "\n";
+      return kExitFailure;
+    }
+    return WriteOutput(*workbook, out);
   }
+  const std::string text = ReportTemplateCsv(*built);
   std::string bytes;
   if (encoding == "gbk") {
     auto encoded = EncodeGb18030(text);

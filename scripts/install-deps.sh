@@ -10,7 +10,8 @@ build_packages=(
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libxlsxwriter-dev
 )
 test_packages=(prometheus prometheus-alertmanager prometheus-node-exporter python3 curl systemd dpkg-dev
-               clang-14 libclang-rt-14-dev wrk ccache debhelper lintian python3-openpyxl)
+               clang-14 libclang-rt-14-dev wrk ccache debhelper lintian python3-openpyxl
+               libreoffice-calc-nogui)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-test-peers" ]]; then

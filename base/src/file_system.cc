@@ -1,5 +1,7 @@
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -222,6 +224,26 @@ Status StatusFromErrno(const std::string& what, int error) {
 FileSystem& PosixFileSystem() {
   static Posix* const posix = new Posix;  // never destroyed: used until the process ends
   return *posix;
+}
+
+Result<std::string> ThroughTemporaryFile(const std::string& suffix,
+                                         const std::function<Status(const std::string&)>& write) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string path =
+      std::string(tmpdir != nullptr && *tmpdir ? tmpdir : "/tmp") + "/ptmon-XXXXXX" + suffix;
+  const int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) return ErrnoStatus("cannot create a temporary file like " + path);
+  close(fd);
+  Status status = write(path);
+  std::string bytes;
+  if (status.ok()) {
+    std::ifstream file(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    if (file.bad()) status = Status::IoError("cannot read back " + path);
+  }
+  unlink(path.c_str());
+  if (!status.ok()) return status;
+  return bytes;
 }
 
 Result<std::string> WriteTemporaryFile(FileSystem& fs, const std::string& dir,

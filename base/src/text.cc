@@ -299,4 +299,23 @@ std::string CsvCell(std::string_view text) {
   return quoted + "\"";
 }
 
+std::string SheetName(std::string_view title, std::set<std::string>& taken) {
+  std::string name;
+  size_t characters = 0;
+  for (size_t i = 0; i < title.size() && characters < 28;) {
+    const unsigned char lead = static_cast<unsigned char>(title[i]);
+    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    const std::string_view character = title.substr(i, length);
+    name += character.find_first_of("[]:*?/\\") == std::string_view::npos ? std::string(character)
+                                                                          : "_";
+    i += length;
+    ++characters;
+  }
+  if (name.empty()) name = "Sheet";
+  std::string unique = name;
+  for (int n = 2; taken.count(unique); ++n) unique = name + "(" + std::to_string(n) + ")";
+  taken.insert(unique);
+  return unique;
+}
+
 }  // namespace ptmon

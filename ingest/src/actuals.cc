@@ -95,6 +95,19 @@ constexpr std::pair<std::string_view, Grade> kGrades[] = {
     {"未达成", Grade::kNotAchieved},     {"achieved", Grade::kAchieved},
     {"partial", Grade::kPartlyAchieved}, {"not_achieved", Grade::kNotAchieved}};
 
+// The canonical words of a table of choices, once each, in order.
+template <typename Table, typename Word>
+std::vector<std::string_view> Canonical(const Table& table, Word word) {
+  std::vector<std::string_view> words;
+  for (const auto& entry : table) {
+    const std::string_view canonical = word(entry);
+    if (std::find(words.begin(), words.end(), canonical) == words.end()) {
+      words.push_back(canonical);
+    }
+  }
+  return words;
+}
+
 constexpr std::string_view kSpentSpellings[] = {"spent", "预算执行数"};
 
 std::optional<std::string_view> Choose(std::string_view text, const auto& choices) {
@@ -731,6 +744,18 @@ std::function<StoredValueView(size_t)> StoredValues(const Submission& submission
     view.reporter = submission.reporters[value.reporter];
     return view;
   };
+}
+
+std::vector<std::string_view> ReasonCategoryChoices() {
+  return Canonical(kReasonCategories, [](const Choice& choice) { return choice.canonical; });
+}
+
+std::vector<std::string_view> LikelihoodChoices() {
+  return Canonical(kLikelihoods, [](const Choice& choice) { return choice.canonical; });
+}
+
+std::vector<std::string_view> GradeChoices() {
+  return Canonical(kGrades, [](const auto& entry) { return GradeName(entry.second); });
 }
 
 }  // namespace ptmon

@@ -2,15 +2,12 @@
 // project, the unit and title in merged cells, every cell bordered, the header row repeated on
 // each printed page, A4 landscape fitted to the page width, lights as cell colours. The cells
 // are those of the other formats (tables.h), so every format prints the same figures.
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
 
-#include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <ptmon/base/file_system.h>
 #include <ptmon/base/text.h>
 #include <ptmon/reports/reports.h>
 
@@ -21,25 +18,6 @@ namespace ptmon {
 namespace {
 
 using reports_internal::Table;
-
-// Excel's rules for sheet names: at most 31 characters, none of []:*?/\, unique.
-std::string SheetName(const std::string& title, std::set<std::string>& taken) {
-  std::string name;
-  size_t characters = 0;
-  for (size_t i = 0; i < title.size() && characters < 28;) {
-    const unsigned char lead = static_cast<unsigned char>(title[i]);
-    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    const std::string character = title.substr(i, length);
-    name += character.find_first_of("[]:*?/\\") == std::string::npos ? character : "_";
-    i += length;
-    ++characters;
-  }
-  if (name.empty()) name = "项目";
-  std::string unique = name;
-  for (int n = 2; taken.count(unique); ++n) unique = name + "(" + std::to_string(n) + ")";
-  taken.insert(unique);
-  return unique;
-}
 
 class Workbook {
  public:
@@ -190,35 +168,16 @@ class Workbook {
 
 Result<std::string> RenderReportXlsx(const Evaluation& evaluation, ReportKind kind,
                                      std::string_view unit_name, std::string_view project_id) {
-  // libxlsxwriter writes files only: a private temporary one, read back and removed.
-  const char* tmpdir = std::getenv("TMPDIR");
-  std::string path =
-      std::string(tmpdir != nullptr && *tmpdir ? tmpdir : "/tmp") + "/ptmon-report-XXXXXX.xlsx";
-  const int fd = mkstemps(path.data(), 5);
-  if (fd < 0) return Status::IoError("cannot create a temporary file for the workbook in " + path);
-  close(fd);
-  Status status;
-  {
+  // libxlsxwriter writes files only.
+  return ThroughTemporaryFile(".xlsx", [&](const std::string& path) {
     Workbook workbook(path);
-    if (!workbook.ok()) {
-      unlink(path.c_str());
-      return Status::IoError("cannot start a workbook in " + path);
-    }
+    if (!workbook.ok()) return Status::IoError("cannot start a workbook in " + path);
     std::set<std::string> taken;
     for (const auto& table : reports_internal::BuildTables(evaluation, kind, project_id)) {
       workbook.AddTable(table, std::string(unit_name), taken);
     }
-    status = workbook.Close();
-  }
-  std::string bytes;
-  if (status.ok()) {
-    std::ifstream file(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-    if (!file.good() && !file.eof()) status = Status::IoError("cannot read back " + path);
-  }
-  unlink(path.c_str());
-  if (!status.ok()) return status;
-  return bytes;
+    return workbook.Close();
+  });
 }
 
 }  // namespace ptmon

@@ -9,6 +9,7 @@
 // fault, not the file's, and worth retrying.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,6 +84,11 @@ FileSystem& PosixFileSystem();
 
 // A failed call as the seam reports it: "WHAT: <the system's reason>", coded by `error`.
 Status StatusFromErrno(const std::string& what, int error);
+
+// For libraries that write only to files (libxlsxwriter): runs `write` on a new private file in
+// $TMPDIR (or /tmp) whose name ends in `suffix`, returns what it wrote and removes the file.
+Result<std::string> ThroughTemporaryFile(const std::string& suffix,
+                                         const std::function<Status(const std::string&)>& write);
 
 // Writes `bytes` to a new temporary file in `dir` and syncs it; returns its path.
 Result<std::string> WriteTemporaryFile(FileSystem& fs, const std::string& dir,

@@ -3,6 +3,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,9 @@ std::string EscapeControl(std::string_view text);
 // tab or CR first: "CSV injection") made plain text by a leading apostrophe. Numbers ("-3.5",
 // "+12%") are left as they are.
 std::string CsvCell(std::string_view text);
+// A worksheet name Excel accepts, from `title`: at most 28 characters (room for a "(2)"), none
+// of []:*?/\ (each becomes _), and not in `taken`, to which it is added.
+std::string SheetName(std::string_view title, std::set<std::string>& taken);
 // EscapeControl in single quotes, for values quoted in messages.
 std::string Quote(std::string_view text);
 // Terminal columns `text` takes: East Asian wide and full-width characters two, ANSI colour

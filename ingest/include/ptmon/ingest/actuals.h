@@ -64,4 +64,11 @@ std::function<StoredValueView(size_t)> StoredValues(const Submission& submission
 // month); nothing for anything else.
 std::optional<Period> ParsePeriod(std::string_view text);
 
+// The choices a report's columns take, in the words the national system uses (each is also
+// accepted in a few other spellings): 偏差原因 categories, 完成可能性, and the grades of
+// qualitative indicators. For templates' dropdowns.
+std::vector<std::string_view> ReasonCategoryChoices();
+std::vector<std::string_view> LikelihoodChoices();
+std::vector<std::string_view> GradeChoices();
+
 }  // namespace ptmon
