@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <ptmon/base/sha256.h>
+#include <ptmon/base/text.h>
 
 #include "support/daemon.h"
 #include "support/process.h"
@@ -143,11 +144,11 @@ TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
 
 // The XLSX template as a manager uses it, with a real office suite: ptmon writes it; the
 // manager fills it (openpyxl, after checking its locks, dropdowns and percentage format);
-// LibreOffice saves it as CSV; ptmon applies that file, and every value arrives exactly —
-// the rate typed into its percentage cell, the grades picked from the dropdowns, the reason.
+// LibreOffice saves it as CSV, in UTF-8 and in GBK as older Chinese setups do; ptmon applies
+// each file, and every value arrives exactly — the rate typed into its percentage cell, the
+// grades picked from the dropdowns, the reason.
 TEST(IngestCliTest, AnXlsxTemplateFilledAndSavedAsCsvByLibreOfficeIsApplied) {
   TempDir dir;
-  const PtmonOn run(dir / "data", "2026-08-15");
   const auto templ = RunPtmon({"template", "--period", "2026-07", "--project", "维修维护费",
                                "--format", "xlsx", "--out", dir / "template.xlsx"});
   ASSERT_EQ(templ.exit_code, 0) << templ.err;
@@ -155,29 +156,37 @@ TEST(IngestCliTest, AnXlsxTemplateFilledAndSavedAsCsvByLibreOfficeIsApplied) {
       {"/usr/bin/python3", std::string(PTMON_SOURCE_DIR) + "/tests/tools/fill_template.py",
        dir / "template.xlsx", dir / "july.xlsx"});
   ASSERT_EQ(filled.exit_code, 0) << filled.out << filled.err;
-  const auto saved = testing_support::RunProcess(
-      {"soffice", "--headless", "-env:UserInstallation=file://" + dir / "office-profile",
-       "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", dir.path(),
-       dir / "july.xlsx"});
-  ASSERT_EQ(saved.exit_code, 0) << saved.out << saved.err;
-  const auto ingest = run({"ingest", dir / "july.csv"});
-  ASSERT_EQ(ingest.exit_code, 0) << ingest.out << ingest.err << ReadFile(dir / "july.csv");
-  EXPECT_NE(ingest.out.find("applied 7 values"), std::string::npos) << ingest.out;
-  const auto status = nlohmann::json::parse(
-      run({"status", "--project", "building-maintenance", "--format", "json"}).out);
-  std::map<std::string, nlohmann::json> by_id;
-  for (const auto& indicator : status["projects"][0]["indicators"]) {
-    by_id[indicator["id"].get<std::string>()] = indicator;
+  // LibreOffice's CSV filter options: separator, quote, character set (76 UTF-8, 85 GBK).
+  for (const auto& [encoding, charset] : {std::pair{"utf-8", "76"}, {"gbk", "85"}}) {
+    SCOPED_TRACE(encoding);
+    const std::string out = dir / encoding;
+    const auto saved = testing_support::RunProcess(
+        {"soffice", "--headless", "-env:UserInstallation=file://" + dir / "office-profile",
+         "--convert-to", std::string("csv:Text - txt - csv (StarCalc):44,34,") + charset + ",1",
+         "--outdir", out, dir / "july.xlsx"});
+    ASSERT_EQ(saved.exit_code, 0) << saved.out << saved.err;
+    const std::string csv = ReadFile(out + "/july.csv");
+    EXPECT_EQ(IsValidUtf8(csv), std::string(encoding) == "utf-8");
+    const PtmonOn run(out + "/data", "2026-08-15");
+    const auto ingest = run({"ingest", out + "/july.csv"});
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.out << ingest.err << csv;
+    EXPECT_NE(ingest.out.find("applied 7 values"), std::string::npos) << ingest.out;
+    const auto status = nlohmann::json::parse(
+        run({"status", "--project", "building-maintenance", "--format", "json"}).out);
+    std::map<std::string, nlohmann::json> by_id;
+    for (const auto& indicator : status["projects"][0]["indicators"]) {
+      by_id[indicator["id"].get<std::string>()] = indicator;
+    }
+    EXPECT_EQ(by_id["devices-maintained"]["actual"], 12);
+    EXPECT_EQ(by_id["repair-time"]["actual"], 20);
+    EXPECT_EQ(by_id["repair-response"]["grade"], "达成");
+    EXPECT_EQ(by_id["maintenance-cost"]["actual"], 60000);
+    EXPECT_EQ(by_id["operation-assurance"]["grade"], "部分达成");
+    EXPECT_EQ(by_id["user-satisfaction"]["actual"], 0.96);
+    EXPECT_EQ(by_id["devices-maintained"]["reason"]["category"], "人员保障");
+    EXPECT_EQ(by_id["devices-maintained"]["reason"]["text"], "技术人员不足");
+    EXPECT_EQ(status["projects"][0]["budget"]["spent_yuan"], 120000);
   }
-  EXPECT_EQ(by_id["devices-maintained"]["actual"], 12);
-  EXPECT_EQ(by_id["repair-time"]["actual"], 20);
-  EXPECT_EQ(by_id["repair-response"]["grade"], "达成");
-  EXPECT_EQ(by_id["maintenance-cost"]["actual"], 60000);
-  EXPECT_EQ(by_id["operation-assurance"]["grade"], "部分达成");
-  EXPECT_EQ(by_id["user-satisfaction"]["actual"], 0.96);
-  EXPECT_EQ(by_id["devices-maintained"]["reason"]["category"], "人员保障");
-  EXPECT_EQ(by_id["devices-maintained"]["reason"]["text"], "技术人员不足");
-  EXPECT_EQ(status["projects"][0]["budget"]["spent_yuan"], 120000);
 }
 
 // The official tables print figures as finance offices file them — 万元 with two decimals and
