@@ -24,6 +24,12 @@ InboxWatcher::InboxWatcher(asio::io_context& io, std::string inbox, const Clock&
       settle_timer_(io),
       rescan_timer_(io) {}
 
+std::chrono::milliseconds InboxWatcher::Timing::RetryWait(int failures) const {
+  std::chrono::milliseconds wait = settle;
+  for (int i = 1; i < failures && wait < retry_max; ++i) wait *= 2;
+  return std::min(wait, retry_max);
+}
+
 void InboxWatcher::Start() {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0 || inotify_add_watch(fd, inbox_.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
@@ -89,8 +95,7 @@ void InboxWatcher::TakeNext() {
     if (handover == Handover::kFailed) {
       const int failures = failures_.count(name) ? failures_[name] + 1 : 1;
       SetFailures(name, failures);
-      for (int i = 1; i < failures && wait < timing_.retry_max; ++i) wait *= 2;
-      wait = std::min(wait, timing_.retry_max);
+      wait = timing_.RetryWait(failures);
       // Worth a person's attention once the waits have grown to their longest.
       spdlog::log(wait == timing_.retry_max ? spdlog::level::err : spdlog::level::warn,
                   "{}: failed {} time(s) in a row; trying again in {} ms", Quote(name), failures,

@@ -27,6 +27,9 @@ class InboxWatcher {
     std::chrono::milliseconds settle{2000};
     std::chrono::milliseconds rescan{10000};
     std::chrono::milliseconds retry_max{300000};
+    // The wait before the next attempt after `failures` failures in a row (1 or more): settle,
+    // then twice as long each time, up to retry_max.
+    std::chrono::milliseconds RetryWait(int failures) const;
   };
   enum class Handover {
     kTaken,   // done with, whatever the result

@@ -497,10 +497,8 @@ struct Service::Impl {
   void ScheduleFinishMoves() {
     if (finish_moves_armed || stopping) return;
     finish_moves_armed = true;
-    const auto& config = *generation.config;
-    std::chrono::milliseconds wait = config.inbox_settle;
-    for (int i = 0; i < finish_moves_failures && wait < config.inbox_retry_max; ++i) wait *= 2;
-    wait = std::min(wait, config.inbox_retry_max);
+    const std::chrono::milliseconds wait =
+        InboxTiming(*generation.config).RetryWait(finish_moves_failures + 1);
     finish_moves_timer.expires_after(wait);
     finish_moves_timer.async_wait([this, wait](std::error_code error) {
       finish_moves_armed = false;
