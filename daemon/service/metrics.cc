@@ -416,12 +416,15 @@ ProcessFacts ReadProcessFacts() {
     facts.cpu_seconds = (number(14) + number(15)) / ticks;
     facts.virtual_bytes = number(23);
     facts.resident_bytes = number(24) * static_cast<double>(sysconf(_SC_PAGESIZE));
-    std::ifstream system_stat("/proc/stat");
-    for (std::string line; std::getline(system_stat, line);) {
-      if (line.starts_with("btime ")) {
-        facts.start_time_seconds = std::strtod(line.c_str() + 6, nullptr) + number(22) / ticks;
+    // Fixed for the life of the process: the boot time is read once, not at every scrape.
+    static const double boot_time = [] {
+      std::ifstream system_stat("/proc/stat");
+      for (std::string line; std::getline(system_stat, line);) {
+        if (line.starts_with("btime ")) return std::strtod(line.c_str() + 6, nullptr);
       }
-    }
+      return 0.0;
+    }();
+    facts.start_time_seconds = boot_time + number(22) / ticks;
   }
   if (DIR* fds = opendir("/proc/self/fd")) {
     while (const dirent* entry = readdir(fds)) facts.open_fds += entry->d_name[0] != '.';
