@@ -81,7 +81,8 @@ double Sample(const std::string& metrics, const std::string& series) {
 // the applied file cannot be moved to the archive. Each is tried again with a growing wait,
 // shown on /metrics as a file awaiting retry, and once the disk is healed the file is applied
 // once and archived, and the gauge returns to 0. The clock is the system's: the back-off waits
-// are measured on it (20 ms doubling up to 160 ms here).
+// are measured on it (20 ms doubling up to 160 ms here). A reload while the move waits hands it
+// on.
 TEST(ServiceTest, AnIoFailureIsRetriedWithBackOffAndShownUntilTheDiskHeals) {
   TempDir dir;
   const SystemClock clock;
@@ -123,6 +124,10 @@ TEST(ServiceTest, AnIoFailureIsRetriedWithBackOffAndShownUntilTheDiskHeals) {
   EXPECT_EQ(service.snapshot()->evaluation->projects[0].indicators[0].actual, 12);
   EXPECT_TRUE(WaitFor([&] { return files.failed() >= 2; })) << "the move is tried again";
   EXPECT_TRUE(fs::exists(dir / "data/inbox/.processing/july.csv"));
+  // A reload replaces the ingestor; the unfinished move goes with it to the new one.
+  const auto before_reload = service.snapshot()->config;
+  service.RequestReload();
+  EXPECT_TRUE(WaitFor([&] { return service.snapshot()->config != before_reload; }));
 
   files.Clear();
   EXPECT_TRUE(
