@@ -100,6 +100,11 @@ TEST(TextTest, CsvCellQuotesAndNeutralisesFormulas) {
   EXPECT_EQ(CsvCell("-"), "-");
 }
 
+TEST(TextTest, CsvLineQuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(CsvLine({"a", "b,c", "say \"hi\"", "x\ny"}),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\r\n");
+}
+
 TEST(TextTest, QuoteNeutralisesControlCharacters) {
   EXPECT_EQ(Quote("a\nb\x1b"), "'a\\x0Ab\\x1B'");
 }

@@ -81,11 +81,6 @@ TEST(CsvReaderTest, LimitsColumnsAndRows) {
   EXPECT_EQ(tall.error_line(), 3);
 }
 
-TEST(CsvLineTest, QuotesOnlyWhatNeedsIt) {
-  EXPECT_EQ(CsvLine({"a", "b,c", "say \"hi\"", "x\ny"}),
-            "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\r\n");
-}
-
 TEST(DecodeTextTest, DetectsUtf8BomAndGbk) {
   EXPECT_EQ(DecodeText("\xEF\xBB\xBF项目", TextEncoding::kAuto).value(), "项目");
   EXPECT_EQ(DecodeText("\xCF\xEE\xC4\xBF", TextEncoding::kAuto).value(), "项目");  // GBK

@@ -299,6 +299,12 @@ std::string CsvCell(std::string_view text) {
   return quoted + "\"";
 }
 
+std::string CsvLine(const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) line += (i > 0 ? "," : "") + CsvCell(cells[i]);
+  return line + "\r\n";
+}
+
 std::string SheetName(std::string_view title, std::set<std::string>& taken) {
   std::string name;
   size_t characters = 0;

@@ -158,10 +158,4 @@ bool CsvReader::Next(CsvRow& row) {
   }
 }
 
-std::string CsvLine(const std::vector<std::string>& fields) {
-  std::string line;
-  for (size_t i = 0; i < fields.size(); ++i) line += (i > 0 ? "," : "") + CsvCell(fields[i]);
-  return line + "\r\n";
-}
-
 }  // namespace ptmon

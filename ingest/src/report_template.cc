@@ -76,14 +76,9 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
 }
 
 std::string ReportTemplateCsv(const ReportTemplate& report_template) {
-  auto line = [](const std::vector<std::string>& cells) {
-    std::string text;
-    for (size_t i = 0; i < cells.size(); ++i) text += (i > 0 ? "," : "") + CsvCell(cells[i]);
-    return text + "\r\n";
-  };
-  std::string text = line(report_template.columns);
+  std::string text = CsvLine(report_template.columns);
   for (const auto& sheet : report_template.sheets) {
-    for (const auto& row : sheet.rows) text += line(row.cells);
+    for (const auto& row : sheet.rows) text += CsvLine(row.cells);
   }
   return text;
 }
@@ -124,7 +119,7 @@ Status WriteTemplate(const ReportTemplate& report_template, const std::string& p
   for (auto word : LikelihoodChoices()) likelihoods.emplace_back(word);
   for (auto word : GradeChoices()) grades.emplace_back(word);
   const std::vector<char*> reason_list = CList(reasons), likelihood_list = CList(likelihoods),
-                                 grade_list = CList(grades);
+                           grade_list = CList(grades);
   auto column_of = [&](std::string_view name) {
     return static_cast<lxw_col_t>(
         std::find(report_template.columns.begin(), report_template.columns.end(), name) -

@@ -20,14 +20,15 @@ std::string Months(const Evaluation& evaluation) {
   return "1–" + std::to_string(evaluation.as_of.month) + "月";
 }
 
-std::string Wan(double yuan) { return FormatGrouped(yuan / 10000, 2) + "万元"; }
+// Money in 万元 with two decimals and separators, never rounded across `threshold` (in 元).
+std::string Wan(double yuan, double threshold = std::nan("")) {
+  return FormatGrouped(RoundKeepingSide(yuan / 10000, 2, {threshold / 10000}), 2) + "万元";
+}
 
 // A figure in its indicator's unit, compared in the tables with `target`.
 std::string TableQuantity(double value, const Target& target) {
   const double threshold = target.value.value_or(std::nan(""));
-  if (target.unit == "元") {
-    return FormatGrouped(RoundKeepingSide(value / 10000, 2, {threshold / 10000}), 2) + "万元";
-  }
+  if (target.unit == "元") return Wan(value, threshold);
   if (target.unit == "%") {
     return FormatNumber(RoundKeepingSide(value * 100, 2, {threshold * 100}), 2) + "%";
   }
@@ -238,10 +239,7 @@ std::string Html(std::string_view text) {
 
 std::string RenderCsv(const std::vector<Table>& tables) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvCell(cells[i]);
-    out += "\r\n";
-  };
+  auto line = [&](const std::vector<std::string>& cells) { out += CsvLine(cells); };
   for (const auto& table : tables) {
     line({table.title});
     for (const auto& [name, value] : table.facts) line({name, value});

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ptmon {
 
@@ -47,6 +48,8 @@ std::string EscapeControl(std::string_view text);
 // tab or CR first: "CSV injection") made plain text by a leading apostrophe. Numbers ("-3.5",
 // "+12%") are left as they are.
 std::string CsvCell(std::string_view text);
+// One CSV record of CsvCell cells, ended by CRLF.
+std::string CsvLine(const std::vector<std::string>& cells);
 // A worksheet name Excel accepts, from `title`: at most 28 characters (room for a "(2)"), none
 // of []:*?/\ (each becomes _), and not in `taken`, to which it is added.
 std::string SheetName(std::string_view title, std::set<std::string>& taken);

@@ -56,7 +56,4 @@ class CsvReader {
   std::vector<std::string> unquoted_;  // storage for fields whose quotes had to be undoubled
 };
 
-// Formats one record of CsvCell cells; for writing templates.
-std::string CsvLine(const std::vector<std::string>& fields);
-
 }  // namespace ptmon
