@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include <zip.h>
+
 #include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/indicators/target.h>
@@ -37,6 +39,60 @@ void Report(std::string_view input, ReportFormat format, const char* name) {
     Require(value.project < EmbeddedCatalog().projects.size());
     Require(value.period.year == 2026 && value.period.month >= 1 && value.period.month <= 12);
   }
+}
+
+// A workbook whose one sheet is `sheet_xml`, with the shared strings and styles a report uses.
+std::string WorkbookWithSheet(std::string_view sheet_xml) {
+  static constexpr std::string_view kMain =
+      "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+  static constexpr std::string_view kRelationships =
+      "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  const std::pair<std::string, std::string> parts[] = {
+      {"_rels/.rels",
+       "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+       "<Relationship Id=\"rId1\" Type=\"" +
+           std::string(kRelationships) +
+           "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"},
+      {"xl/workbook.xml", "<workbook " + std::string(kMain) + " xmlns:r=\"" +
+                              std::string(kRelationships) +
+                              "\"><sheets><sheet name=\"S\" sheetId=\"1\" "
+                              "r:id=\"rId1\"/></sheets></workbook>"},
+      {"xl/_rels/workbook.xml.rels",
+       "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+       "<Relationship Id=\"rId1\" Type=\"" +
+           std::string(kRelationships) +
+           "/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"" +
+           std::string(kRelationships) +
+           "/sharedStrings\" Target=\"sharedStrings.xml\"/><Relationship Id=\"rId3\" Type=\"" +
+           std::string(kRelationships) + "/styles\" Target=\"styles.xml\"/></Relationships>"},
+      {"xl/sharedStrings.xml",
+       "<sst " + std::string(kMain) +
+           "><si><t>项目</t></si><si><t>指标</t></si><si><t>期间</t></si><si><t>完成值</t></si>"
+           "<si><t>building-maintenance</t></si><si><r><t>devices-</t></r><r><t>maintained</t></r>"
+           "</si><si><t>user-satisfaction</t></si></sst>"},
+      {"xl/styles.xml", "<styleSheet " + std::string(kMain) +
+                            "><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"10\"/><xf "
+                            "numFmtId=\"14\"/></cellXfs></styleSheet>"},
+      {"xl/worksheets/sheet1.xml", std::string(sheet_xml)}};
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* memory = zip_source_buffer_create(nullptr, 0, 0, &error);
+  zip_t* archive = zip_open_from_source(memory, ZIP_TRUNCATE, &error);
+  Require(archive != nullptr);
+  zip_source_keep(memory);  // read the archive back after zip_close
+  for (const auto& [name, text] : parts) {
+    zip_source_t* part = zip_source_buffer(archive, text.data(), text.size(), 0);
+    Require(part != nullptr && zip_file_add(archive, name.c_str(), part, ZIP_FL_ENC_UTF_8) >= 0);
+  }
+  Require(zip_close(archive) == 0);
+  std::string bytes;
+  zip_stat_t stat;
+  Require(zip_source_stat(memory, &stat) == 0 && zip_source_open(memory) == 0);
+  bytes.resize(stat.size);
+  Require(zip_source_read(memory, bytes.data(), stat.size) == static_cast<zip_int64_t>(stat.size));
+  zip_source_close(memory);
+  zip_source_free(memory);
+  return bytes;
 }
 
 // Splits the input into a query line, header lines and a body; the first byte decides whether
@@ -86,6 +142,18 @@ void CsvReport(std::string_view input) {
 
 void YamlReport(std::string_view input) { Report(input, ReportFormat::kYaml, "fuzz.yaml"); }
 
+void XlsxReport(std::string_view input) {
+  // Mutated zips mostly fail their checksums before any XML is read, so an input whose first
+  // byte is odd is taken as the XML of a sheet, packed into an otherwise valid workbook (a
+  // workbook itself starts with an even 'P').
+  if (!input.empty() && (static_cast<unsigned char>(input[0]) & 1) == 1) {
+    const std::string workbook = WorkbookWithSheet(input.substr(1));
+    Report(workbook, ReportFormat::kXlsx, "fuzz.xlsx");
+  } else {
+    Report(input, ReportFormat::kXlsx, "fuzz.xlsx");
+  }
+}
+
 void CatalogFile(std::string_view input) {
   Diagnostics diagnostics;
   auto catalog = LoadCatalog({{"fuzz.yaml", std::string(input)}}, diagnostics);
@@ -116,6 +184,7 @@ Body BodyFor(std::string_view target) {
   if (target == "fuzz_target_expression") return TargetExpression;
   if (target == "fuzz_csv_report") return CsvReport;
   if (target == "fuzz_yaml_report") return YamlReport;
+  if (target == "fuzz_xlsx_report") return XlsxReport;
   if (target == "fuzz_catalog") return CatalogFile;
   if (target == "fuzz_write_api") return WriteApi;
   return nullptr;

@@ -12,6 +12,7 @@ namespace ptmon::fuzzing {
 void TargetExpression(std::string_view input);
 void CsvReport(std::string_view input);
 void YamlReport(std::string_view input);
+void XlsxReport(std::string_view input);
 void CatalogFile(std::string_view input);
 void WriteApi(std::string_view input);
 

@@ -46,11 +46,15 @@ TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
       RunPtmon({"template", "--catalog", kCatalog, "--period", "2026-07", "--project", "devices"});
   ASSERT_EQ(templ.exit_code, 0) << templ.err;
   ASSERT_TRUE(
-      templ.out.starts_with("\xEF\xBB\xBF项目,一级指标,二级指标,指标,年度指标值,期间,完成值,"));
-  EXPECT_NE(templ.out.find("设备项目,产出指标,数量指标,设备维护数量,≥30台,2026年7月,,"),
-            std::string::npos)
+      templ.out.starts_with("\xEF\xBB\xBFproject_id,indicator_id,项目,一级指标,二级指标,"
+                            "指标,年度指标值,期间,完成值,"));
+  EXPECT_NE(
+      templ.out.find(
+          "devices,devices-maintained,设备项目,产出指标,数量指标,设备维护数量,≥30台,2026年7月,,"),
+      std::string::npos)
       << templ.out;
-  EXPECT_NE(templ.out.find("设备项目,,,预算执行数,500000元,2026年7月,,"), std::string::npos)
+  EXPECT_NE(templ.out.find("devices,spent,设备项目,,,预算执行数,500000元,2026年7月,,"),
+            std::string::npos)
       << templ.out;
   // The manager fills in two values in Excel and saves.
   std::string filled = templ.out;
@@ -143,11 +147,12 @@ TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
 }
 
 // The XLSX template as a manager uses it, with a real office suite: ptmon writes it; the
-// manager fills it (openpyxl, after checking its locks, dropdowns and percentage format);
-// LibreOffice saves it as CSV, in UTF-8 and in GBK as older Chinese setups do; ptmon applies
-// each file, and every value arrives exactly — the rate typed into its percentage cell, the
-// grades picked from the dropdowns, the reason.
-TEST(IngestCliTest, AnXlsxTemplateFilledAndSavedAsCsvByLibreOfficeIsApplied) {
+// manager fills it (openpyxl, after checking its locks, hidden ids, dropdowns and percentage
+// format), sorts two rows the other way round and edits a name; ptmon applies the workbook as
+// saved, the workbook re-saved by LibreOffice, and LibreOffice's CSV in UTF-8 and in GBK as
+// older Chinese setups save it. Every value arrives exactly — the rate typed into its
+// percentage cell, the grades picked from the dropdowns, the reason, the renamed row.
+TEST(IngestCliTest, AnXlsxTemplateFilledInAnOfficeSuiteIsAppliedAsXlsxAndAsCsv) {
   TempDir dir;
   const auto templ = RunPtmon({"template", "--period", "2026-07", "--project", "维修维护费",
                                "--format", "xlsx", "--out", dir / "template.xlsx"});
@@ -157,19 +162,28 @@ TEST(IngestCliTest, AnXlsxTemplateFilledAndSavedAsCsvByLibreOfficeIsApplied) {
        dir / "template.xlsx", dir / "july.xlsx"});
   ASSERT_EQ(filled.exit_code, 0) << filled.out << filled.err;
   // LibreOffice's CSV filter options: separator, quote, character set (76 UTF-8, 85 GBK).
-  for (const auto& [encoding, charset] : {std::pair{"utf-8", "76"}, {"gbk", "85"}}) {
-    SCOPED_TRACE(encoding);
-    const std::string out = dir / encoding;
-    const auto saved = testing_support::RunProcess(
-        {"soffice", "--headless", "-env:UserInstallation=file://" + dir / "office-profile",
-         "--convert-to", std::string("csv:Text - txt - csv (StarCalc):44,34,") + charset + ",1",
-         "--outdir", out, dir / "july.xlsx"});
-    ASSERT_EQ(saved.exit_code, 0) << saved.out << saved.err;
-    const std::string csv = ReadFile(out + "/july.csv");
-    EXPECT_EQ(IsValidUtf8(csv), std::string(encoding) == "utf-8");
+  const std::pair<std::string, std::string> saved_as[] = {
+      {"xlsx-as-filled", ""},
+      {"xlsx-libreoffice", "xlsx:Calc MS Excel 2007 XML"},
+      {"csv-utf-8", "csv:Text - txt - csv (StarCalc):44,34,76,1"},
+      {"csv-gbk", "csv:Text - txt - csv (StarCalc):44,34,85,1"}};
+  for (const auto& [variant, filter] : saved_as) {
+    SCOPED_TRACE(variant);
+    const std::string out = dir / variant;
+    std::string report = dir / "july.xlsx";
+    if (!filter.empty()) {
+      const auto saved = testing_support::RunProcess(
+          {"soffice", "--headless", "-env:UserInstallation=file://" + dir / "office-profile",
+           "--convert-to", filter, "--outdir", out, dir / "july.xlsx"});
+      ASSERT_EQ(saved.exit_code, 0) << saved.out << saved.err;
+      report = out + "/july." + filter.substr(0, filter.find(':'));
+      if (variant.starts_with("csv")) {
+        EXPECT_EQ(IsValidUtf8(ReadFile(report)), variant == "csv-utf-8");
+      }
+    }
     const PtmonOn run(out + "/data", "2026-08-15");
-    const auto ingest = run({"ingest", out + "/july.csv"});
-    ASSERT_EQ(ingest.exit_code, 0) << ingest.out << ingest.err << csv;
+    const auto ingest = run({"ingest", report});
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.out << ingest.err;
     EXPECT_NE(ingest.out.find("applied 7 values"), std::string::npos) << ingest.out;
     const auto status = nlohmann::json::parse(
         run({"status", "--project", "building-maintenance", "--format", "json"}).out);
@@ -185,6 +199,7 @@ TEST(IngestCliTest, AnXlsxTemplateFilledAndSavedAsCsvByLibreOfficeIsApplied) {
     EXPECT_EQ(by_id["user-satisfaction"]["actual"], 0.96);
     EXPECT_EQ(by_id["devices-maintained"]["reason"]["category"], "人员保障");
     EXPECT_EQ(by_id["devices-maintained"]["reason"]["text"], "技术人员不足");
+    EXPECT_EQ(by_id["devices-maintained"]["reason"]["reported_likelihood"], "有可能");
     EXPECT_EQ(status["projects"][0]["budget"]["spent_yuan"], 120000);
   }
 }
@@ -285,7 +300,8 @@ TEST(IngestCliTest, GbkTemplateRoundTrips) {
   const auto templ =
       RunPtmon({"template", "--catalog", kCatalog, "--period", "2026-07", "--encoding", "gbk"});
   ASSERT_EQ(templ.exit_code, 0);
-  EXPECT_EQ(templ.out.substr(0, 4), "\xCF\xEE\xC4\xBF");  // 项目 in GBK, no BOM
+  // No BOM; 项目 in GBK after the id columns.
+  EXPECT_TRUE(templ.out.starts_with("project_id,indicator_id,\xCF\xEE\xC4\xBF,"));
 }
 
 TEST(IngestCliTest, ExitCodesSayWhetherAnythingWasRefused) {

@@ -157,6 +157,33 @@ class IngestTest : public testing::Test {
   Catalog catalog_;
   InboxLayout layout_;
   IngestOptions options_;
+  // What good/july-utf8-bom.csv and good/july.xlsx both hold.
+  void ExpectTheJulyValues(const IngestOutcome& outcome) {
+    EXPECT_EQ(outcome.values, 7u);
+    EXPECT_EQ(outcome.skipped_rows, 1);
+    const auto count = History("devices", "devices-maintained");
+    ASSERT_EQ(count.size(), 1u);
+    EXPECT_EQ(count[0].actual.value, 12);
+    EXPECT_EQ(count[0].actual.reason_category, "人员保障");
+    EXPECT_EQ(count[0].actual.reason, "技术人员不足, 已增派\"两人\"");
+    EXPECT_EQ(count[0].actual.action, "增派人员");
+    EXPECT_EQ(count[0].actual.likelihood, "有可能");
+    EXPECT_EQ(count[0].actual.reporter, "张三");
+    EXPECT_EQ(History("devices", "repair-time")[0].actual.value, 20.5);
+    EXPECT_EQ(History("devices", "response")[0].actual.grade, "部分达成");
+    EXPECT_EQ(History("devices", "cost")[0].actual.value, 62000);
+    EXPECT_DOUBLE_EQ(*History("devices", "satisfaction")[0].actual.value, 0.96);
+    EXPECT_EQ(History("devices", "satisfaction")[0].actual.reporter, "李四");
+    EXPECT_EQ(History("devices", "spent")[0].actual.value, 215000);
+    EXPECT_EQ(History("twin-a", "people")[0].actual.value, 62000);
+    EXPECT_EQ(store_->Batches().value()[0].reporter, "张三");
+    for (const auto& [project, indicator] : {std::pair{"devices", "devices-maintained"},
+                                             {"devices", "satisfaction"},
+                                             {"twin-a", "people"}}) {
+      EXPECT_EQ(History(project, indicator)[0].actual.period, (Period{2026, 7})) << indicator;
+    }
+  }
+
   std::unique_ptr<Store> store_;
   std::unique_ptr<Ingestor> ingestor_;
 };
@@ -221,24 +248,21 @@ TEST_F(IngestTest, AppliesAnExcelCsvWithEveryKindOfValue) {
   const IngestOutcome outcome =
       ingestor_->IngestFile(DropCopy(kReports + "/good/july-utf8-bom.csv"));
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
-  EXPECT_EQ(outcome.values, 7u);
-  EXPECT_EQ(outcome.skipped_rows, 1);
   EXPECT_EQ(outcome.moved_to, layout_.archive + "/2026/08/july-utf8-bom.csv");
-  const auto count = History("devices", "devices-maintained");
-  ASSERT_EQ(count.size(), 1u);
-  EXPECT_EQ(count[0].actual.value, 12);
-  EXPECT_EQ(count[0].actual.reason_category, "人员保障");
-  EXPECT_EQ(count[0].actual.reason, "技术人员不足, 已增派\"两人\"");
-  EXPECT_EQ(count[0].actual.action, "增派人员");
-  EXPECT_EQ(count[0].actual.likelihood, "有可能");
-  EXPECT_EQ(count[0].actual.reporter, "张三");
-  EXPECT_EQ(History("devices", "repair-time")[0].actual.value, 20.5);
-  EXPECT_EQ(History("devices", "response")[0].actual.grade, "部分达成");
-  EXPECT_EQ(History("devices", "cost")[0].actual.value, 62000);
-  EXPECT_DOUBLE_EQ(*History("devices", "satisfaction")[0].actual.value, 0.96);
-  EXPECT_EQ(History("devices", "spent")[0].actual.value, 215000);
-  EXPECT_EQ(History("twin-a", "people")[0].actual.value, 62000);
-  EXPECT_EQ(store_->Batches().value()[0].reporter, "张三");
+  ExpectTheJulyValues(outcome);
+}
+
+// The same values as the CSV above, written as spreadsheets write them
+// (tests/tools/make_test_workbooks.py): a formula by its saved value, a rate in a percentage
+// cell, periods as a date cell, a Chinese date format, a bare serial day and 202607, money in a
+// number format, a reason in rich text with a phonetic reading, an inline string, a renamed row
+// matched by its hidden id column, a sheet with namespace prefixes and no cell references;
+// an instructions sheet and a hidden lists sheet are passed over.
+TEST_F(IngestTest, AppliesAnXlsxWorkbookWithEveryKindOfCell) {
+  const IngestOutcome outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/july.xlsx"));
+  ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
+  EXPECT_EQ(outcome.moved_to, layout_.archive + "/2026/08/july.xlsx");
+  ExpectTheJulyValues(outcome);
 }
 
 TEST_F(IngestTest, AppliesGbkCsvAndYaml) {
@@ -438,7 +462,8 @@ TEST_F(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {
     EXPECT_EQ(outcome.result, IngestResult::kRejected) << outcome.Summary();
     const std::string name = fs::path(path).filename().string();
     const std::string sidecar = ReadFile(dir_ / ("rejected/" + name + ".errors.txt"));
-    EXPECT_NE(sidecar.find(name.ends_with(".xls") ? "请另存为 CSV" : "ptmon reads .csv"),
+    EXPECT_NE(sidecar.find(name.ends_with(".xls") ? "旧版 .xls 不能读取, 请另存为 .xlsx 或 CSV"
+                                                  : "ptmon reads .xlsx, .csv"),
               std::string::npos)
         << sidecar;
   }
@@ -447,7 +472,7 @@ TEST_F(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {
 }
 
 TEST(ReportNameTest, IgnoresUnfinishedNamesAndTakesEverythingElse) {
-  for (const char* name : {"report.csv", "july.yaml", "july.yml", "REPORT.CSV"}) {
+  for (const char* name : {"report.csv", "july.yaml", "july.yml", "REPORT.CSV", "七月.xlsx"}) {
     EXPECT_TRUE(IsReportName(name)) << name;
     EXPECT_FALSE(IsIgnoredName(name)) << name;
   }
@@ -458,14 +483,15 @@ TEST(ReportNameTest, IgnoresUnfinishedNamesAndTakesEverythingElse) {
     EXPECT_FALSE(IsReportName(name)) << name;
   }
   // Taken, and refused with a reason: never left in the inbox unexplained.
-  for (const char* name : {"report.xlsx", "report.xls", "report.et", "report.docx", "scan.pdf",
+  for (const char* name : {"report.xlsm", "report.xls", "report.et", "report.docx", "scan.pdf",
                            "report.csv.1234", "README"}) {
     EXPECT_FALSE(IsIgnoredName(name)) << name;
     EXPECT_FALSE(IsReportName(name)) << name;
   }
-  EXPECT_NE(UnreadableFileMessage("月报.XLS").find("save the sheet as CSV"), std::string::npos);
-  EXPECT_NE(UnreadableFileMessage("月报.et").find("请另存为 CSV"), std::string::npos);
-  EXPECT_NE(UnreadableFileMessage("scan.pdf").find("ptmon reads .csv, .yaml and .yml"),
+  EXPECT_NE(UnreadableFileMessage("月报.XLS").find("save the sheet as .xlsx (Excel 工作簿) or CSV"),
+            std::string::npos);
+  EXPECT_NE(UnreadableFileMessage("月报.et").find("请另存为 .xlsx 或 CSV"), std::string::npos);
+  EXPECT_NE(UnreadableFileMessage("scan.pdf").find("ptmon reads .xlsx, .csv, .yaml and .yml"),
             std::string::npos);
 }
 

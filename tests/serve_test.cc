@@ -171,6 +171,37 @@ TEST_F(ServeTest, TheWriteApiNeedsItsTokenAndAppliesLikeADrop) {
   EXPECT_EQ(ptmon_->Log().find(kToken), std::string::npos) << "the token must never be logged";
 }
 
+// A workbook is a report like any other: posted (by its content type or ?format=xlsx) or
+// dropped in the inbox, applied whole, and refused with the sheet and cell of each problem.
+TEST_F(ServeTest, XlsxWorkbooksArePostedAndDroppedLikeCsv) {
+  const std::string config =
+      dir_.Write("ptmon.yaml", "api:\n  token: " + kToken + "\n  max_body_bytes: 65536\n");
+  Start({"--config", config});
+  const std::string auth = "Authorization: Bearer " + kToken;
+  const std::string workbook = ReadFile(kData + "/reports/good/building-maintenance-july.xlsx");
+  const auto applied = HttpPost(
+      Url("/api/v1/actuals?name=july.xlsx"), workbook,
+      {auth, "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"});
+  ASSERT_EQ(applied.status, 200) << applied.body;
+  EXPECT_EQ(Json::parse(applied.body)["values"], 2);
+  EXPECT_TRUE(
+      MetricsContain("ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"user-"
+                     "satisfaction\"} 0.97"));
+  const auto refused = HttpPost(Url("/api/v1/actuals?format=xlsx&name=bad.xlsx"),
+                                ReadFile(kData + "/reports/bad/text-in-number-cells.xlsx"),
+                                {auth, "Content-Type: application/octet-stream"});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("bad.xlsx:设备项目!A2: '项目': 找不到项目 '设备项目'"),
+            std::string::npos)
+      << refused.body;
+  // The same workbook dropped in the inbox is taken, and known as the one already applied.
+  Drop("七月.xlsx", workbook);
+  ASSERT_TRUE(WaitFor([&] { return FilesWaitingIn(dir_ / "data/inbox") == 0; })) << ptmon_->Log();
+  ASSERT_TRUE(WaitFor([&] { return ptmon_->Log().find("七月.xlsx") != std::string::npos; }));
+  const std::string log = ptmon_->Log();
+  EXPECT_NE(log.find("duplicate", log.find("七月.xlsx")), std::string::npos) << log;
+}
+
 TEST_F(ServeTest, TheWriteApiIsOffWithoutAToken) {
   Start();
   EXPECT_EQ(HttpPost(Url("/api/v1/actuals"), "x", {"Authorization: Bearer " + kToken}).status, 403);

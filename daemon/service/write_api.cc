@@ -21,7 +21,9 @@ namespace {
 std::string RequestFormat(const HttpRequest& request) {
   const std::string format = request.QueryParameter("format");
   if (!format.empty()) return format;
-  return request.Header("Content-Type").find("yaml") != std::string::npos ? "yaml" : "csv";
+  const std::string type = request.Header("Content-Type");
+  if (type.find("spreadsheetml") != std::string::npos) return "xlsx";
+  return type.find("yaml") != std::string::npos ? "yaml" : "csv";
 }
 
 }  // namespace
@@ -39,8 +41,8 @@ std::optional<HttpResponse> AdmitWriteRequest(const HttpRequest& head, const std
     return response;
   }
   const std::string format = RequestFormat(head);
-  if (format != "csv" && format != "yaml") {
-    return HttpResponse::Error(400, "format must be csv or yaml");
+  if (format != "csv" && format != "yaml" && format != "xlsx") {
+    return HttpResponse::Error(400, "format must be csv, yaml or xlsx");
   }
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <ptmon/base/text.h>
 #include <ptmon/config/yaml_fields.h>
 #include <ptmon/ingest/actuals.h>
+#include <ptmon/ingest/xlsx.h>
 
 namespace ptmon {
 
@@ -22,6 +23,8 @@ enum class Column {
   kAction,
   kLikelihood,
   kReporter,
+  kProjectId,    // templates keep the ids in hidden columns: rows still match when the visible
+  kIndicatorId,  // names are edited or the rows reordered
   kInformational
 };
 
@@ -54,6 +57,10 @@ constexpr ColumnSpelling kColumnSpellings[] = {
     {"完成可能性", Column::kLikelihood},
     {"reporter", Column::kReporter},
     {"填报人", Column::kReporter},
+    {"project_id", Column::kProjectId},
+    {"项目编号", Column::kProjectId},
+    {"indicator_id", Column::kIndicatorId},
+    {"指标编号", Column::kIndicatorId},
     // Shown in templates for the manager's orientation; not read.
     {"level1", Column::kInformational},
     {"一级指标", Column::kInformational},
@@ -169,9 +176,13 @@ class ReportChecker {
 
   bool Full() const { return static_cast<size_t>(diagnostics_.error_count()) >= max_errors_; }
 
+  // A workbook's sheets, by their position; problems are then placed as Sheet!C7 in the sheet
+  // set last (none: the whole file).
+  void SetSheetNames(std::vector<std::string> names) { sheet_names_ = std::move(names); }
+  void SetSheet(std::optional<size_t> sheet) { sheet_ = sheet; }
+
   void Error(int line, int column, const std::string& chinese, const std::string& english) {
-    if (Full()) return;
-    diagnostics_.Error(file_, line, column, chinese + " / " + english);
+    ErrorIn(sheet_, line, column, chinese, english);
   }
   void FieldError(const Field& field, const std::string& chinese, const std::string& english) {
     const std::string label = Quote(field.label);
@@ -185,6 +196,7 @@ class ReportChecker {
     }
     CheckedValue value;
     value.line = static_cast<uint32_t>(row.line);
+    value.sheet = static_cast<uint16_t>(sheet_.value_or(0));
     bool ok = ResolveProject(row.project, value) && ResolveIndicator(row.indicator, value);
     ok = CheckPeriod(row.period, value) && ok;
     if (!ok) return;
@@ -207,7 +219,7 @@ class ReportChecker {
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     auto key = [&](uint32_t i) {
       const CheckedValue& v = submission.values[i];
-      return std::tuple(v.project, v.indicator, v.period.year, v.period.month, v.line);
+      return std::tuple(v.project, v.indicator, v.period.year, v.period.month, v.sheet, v.line);
     };
     auto before = [&](uint32_t a, uint32_t b) { return key(a) < key(b); };
     // Files list an indicator's periods together, usually already in this order.
@@ -219,12 +231,30 @@ class ReportChecker {
       const CheckedValue& b = submission.values[order[i]];
       if (a.project != b.project || a.indicator != b.indicator || a.period != b.period) continue;
       const std::string first = std::to_string(a.line);
-      Error(static_cast<int>(b.line), 0, "与第" + first + "行重复: 同一指标同一期间只能填一次",
-            "repeats line " + first + " (same indicator and period); keep one of them");
+      const bool workbook = !sheet_names_.empty();
+      const std::string where_chinese =
+          workbook ? "工作表 " + Quote(sheet_names_[a.sheet]) + " 第" + first + "行"
+                   : "第" + first + "行";
+      const std::string where_english =
+          workbook ? "row " + first + " of sheet " + Quote(sheet_names_[a.sheet]) : "line " + first;
+      ErrorIn(workbook ? std::optional<size_t>(b.sheet) : std::nullopt, static_cast<int>(b.line), 0,
+              "与" + where_chinese + "重复: 同一指标同一期间只能填一次",
+              "repeats " + where_english + " (same indicator and period); keep one of them");
     }
   }
 
  private:
+  void ErrorIn(std::optional<size_t> sheet, int line, int column, const std::string& chinese,
+               const std::string& english) {
+    if (Full()) return;
+    if (sheet) {
+      diagnostics_.ErrorInSheet(file_, sheet_names_[*sheet], static_cast<int>(*sheet), line, column,
+                                chinese + " / " + english);
+    } else {
+      diagnostics_.Error(file_, line, column, chinese + " / " + english);
+    }
+  }
+
   static std::string Candidates(const std::vector<std::string>& ids) {
     std::string list;
     for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
@@ -435,7 +465,110 @@ class ReportChecker {
   NameMap projects_;
   std::vector<NameMap> indicator_maps_;
   std::unordered_map<std::string, uint16_t> reporter_ids_;
+  std::vector<std::string> sheet_names_;
+  std::optional<size_t> sheet_;
 };
+
+// What each column of a header row holds. Unknown and repeated columns are reported; the
+// result is empty when the rows cannot be read (a required column missing or one repeated), but
+// rows are still checked when only unknown columns are wrong, so the manager sees every problem
+// at once. `line` is the header's line (or row).
+// A blank header is an unknown column in a CSV file; in a workbook, an unused column.
+std::optional<std::map<Column, size_t>> MapHeader(const std::vector<std::string_view>& header,
+                                                  int line, bool blank_is_unused,
+                                                  ReportChecker& checker) {
+  std::map<Column, size_t> found;
+  bool usable = true;
+  for (size_t i = 0; i < header.size(); ++i) {
+    const int col = static_cast<int>(i + 1);
+    auto column = ColumnFor(header[i]);
+    if (!column) {
+      if (blank_is_unused && Trim(header[i]).empty()) continue;
+      checker.Error(line, col, "不认识的列 " + Quote(header[i]),
+                    "unknown column " + Quote(header[i]) +
+                        "; use 项目, 指标, 期间, 完成值, 偏差原因, 偏差说明, 改进措施, 完成可能性, "
+                        "填报人 (or project, indicator, period, value, reason_category, reason, "
+                        "action, likelihood, reporter)");
+      continue;
+    }
+    if (*column == Column::kInformational) continue;
+    auto [previous, inserted] = found.emplace(*column, i);
+    if (!inserted) {
+      usable = false;
+      checker.Error(
+          line, col,
+          "列 " + Quote(header[i]) + " 与第" + std::to_string(previous->second + 1) + "列重复",
+          "column " + Quote(header[i]) + " means the same as column " +
+              std::to_string(previous->second + 1) + "; keep one of them");
+    }
+  }
+  const std::pair<Column, Column> required[] = {{Column::kProject, Column::kProjectId},
+                                                {Column::kIndicator, Column::kIndicatorId},
+                                                {Column::kPeriod, Column::kPeriod},
+                                                {Column::kValue, Column::kValue}};
+  for (const auto& [column, alternative] : required) {
+    if (!found.contains(column) && !found.contains(alternative)) {
+      const auto name = kColumnNames[static_cast<int>(column)];
+      checker.Error(line, 0, "缺少列 " + std::string(name),
+                    "missing the column " + std::string(name));
+      usable = false;
+    }
+  }
+  if (!usable) return std::nullopt;
+  return found;
+}
+
+// The row's fields by the columns MapHeader found; an id written in a template's hidden id
+// column wins over the visible name beside it.
+RawRow RowFrom(const std::map<Column, size_t>& columns, const std::vector<std::string_view>& header,
+               const std::vector<std::string_view>& cells, int line) {
+  RawRow raw;
+  raw.line = line;
+  Field project_id, indicator_id;
+  for (const auto& [column, index] : columns) {
+    const Field field{cells[index], header[index], line, static_cast<int>(index + 1), true};
+    switch (column) {
+      case Column::kProject:
+        raw.project = field;
+        break;
+      case Column::kIndicator:
+        raw.indicator = field;
+        break;
+      case Column::kPeriod:
+        raw.period = field;
+        break;
+      case Column::kValue:
+        raw.value = field;
+        break;
+      case Column::kReasonCategory:
+        raw.reason_category = field;
+        break;
+      case Column::kReason:
+        raw.reason = field;
+        break;
+      case Column::kAction:
+        raw.action = field;
+        break;
+      case Column::kLikelihood:
+        raw.likelihood = field;
+        break;
+      case Column::kReporter:
+        raw.reporter = field;
+        break;
+      case Column::kProjectId:
+        project_id = field;
+        break;
+      case Column::kIndicatorId:
+        indicator_id = field;
+        break;
+      case Column::kInformational:
+        break;
+    }
+  }
+  if (!Trim(project_id.text).empty() || !raw.project.present) raw.project = project_id;
+  if (!Trim(indicator_id.text).empty() || !raw.indicator.present) raw.indicator = indicator_id;
+  return raw;
+}
 
 void ParseCsvReport(std::string_view bytes, const std::string& file_name,
                     const ParseOptions& options, ReportChecker& checker, Submission& submission,
@@ -463,40 +596,8 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
                           : reader.status().message());
     return;
   }
-  // What each column holds; rows are still checked when only unknown columns are wrong, so
-  // the manager sees every problem at once.
-  std::map<Column, size_t> found;
-  bool columns_usable = true;
-  for (size_t i = 0; i < header.fields.size(); ++i) {
-    const int col = static_cast<int>(i + 1);
-    auto column = ColumnFor(header.fields[i]);
-    if (!column) {
-      checker.Error(1, col, "不认识的列 " + Quote(header.fields[i]),
-                    "unknown column " + Quote(header.fields[i]) +
-                        "; use 项目, 指标, 期间, 完成值, 偏差原因, 偏差说明, 改进措施, 完成可能性, "
-                        "填报人 (or project, indicator, period, value, reason_category, reason, "
-                        "action, likelihood, reporter)");
-      continue;
-    }
-    if (*column == Column::kInformational) continue;
-    auto [previous, inserted] = found.emplace(*column, i);
-    if (!inserted) {
-      columns_usable = false;
-      checker.Error(1, col,
-                    "列 " + Quote(header.fields[i]) + " 与第" +
-                        std::to_string(previous->second + 1) + "列重复",
-                    "column " + Quote(header.fields[i]) + " means the same as column " +
-                        std::to_string(previous->second + 1) + "; keep one of them");
-    }
-  }
-  for (Column required : {Column::kProject, Column::kIndicator, Column::kPeriod, Column::kValue}) {
-    if (!found.contains(required)) {
-      const auto name = kColumnNames[static_cast<int>(required)];
-      checker.Error(1, 0, "缺少列 " + std::string(name), "missing the column " + std::string(name));
-      columns_usable = false;
-    }
-  }
-  if (!columns_usable) return;
+  const auto columns = MapHeader(header.fields, 1, false, checker);
+  if (!columns) return;
   // One value per line at most; the exact reservation spares a million-row file its regrowths.
   submission.values.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   CsvRow row;
@@ -513,44 +614,7 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
                         " cells but the header has " + std::to_string(header.fields.size()));
       continue;
     }
-    RawRow raw;
-    raw.line = row.line;
-    for (const auto& [column, index] : found) {
-      Field field{row.fields[index], header.fields[index], row.line, static_cast<int>(index + 1),
-                  true};
-      switch (column) {
-        case Column::kProject:
-          raw.project = field;
-          break;
-        case Column::kIndicator:
-          raw.indicator = field;
-          break;
-        case Column::kPeriod:
-          raw.period = field;
-          break;
-        case Column::kValue:
-          raw.value = field;
-          break;
-        case Column::kReasonCategory:
-          raw.reason_category = field;
-          break;
-        case Column::kReason:
-          raw.reason = field;
-          break;
-        case Column::kAction:
-          raw.action = field;
-          break;
-        case Column::kLikelihood:
-          raw.likelihood = field;
-          break;
-        case Column::kReporter:
-          raw.reporter = field;
-          break;
-        case Column::kInformational:
-          break;
-      }
-    }
-    checker.Check(raw, submission);
+    checker.Check(RowFrom(*columns, header.fields, row.fields, row.line), submission);
     if (options.on_progress && reader.offset() >= next_progress) {
       options.on_progress(reader.offset(), text.size());
       next_progress = reader.offset() + (1 << 20);
@@ -562,6 +626,121 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
   }
   if (data_rows == 0) {
     checker.Error(1, 0, "只有表头, 没有数据", "the file has a header but no rows of values");
+  }
+}
+
+// A cell's value as the CSV reader would have it written, by what its column holds: a rate
+// shown as a percentage keeps its % (0.96 is 96%), a period shown as a date (or written as
+// Excel's bare serial day number) becomes that date.
+std::string CellText(const XlsxCell& cell, std::optional<Column> column, bool date1904) {
+  switch (cell.kind) {
+    case XlsxCell::Kind::kText:
+    case XlsxCell::Kind::kError:
+    case XlsxCell::Kind::kFormulaWithoutValue:
+      return cell.text;
+    case XlsxCell::Kind::kBoolean:
+      return cell.number != 0 ? "TRUE" : "FALSE";
+    case XlsxCell::Kind::kNumber:
+      break;
+  }
+  if (column == Column::kPeriod) {
+    // 36526..73050 are the days of 2000..2099: a serial, where 202607 is a month.
+    const bool serial =
+        cell.shown == XlsxCell::Shown::kDate || (cell.number >= 36526 && cell.number < 73051);
+    if (auto date = serial ? DateFromSerial(cell.number, date1904) : std::nullopt)
+      return date->ToString();
+  }
+  if (column == Column::kValue && cell.shown == XlsxCell::Shown::kPercent)
+    return ExcelNumberText(cell.number * 100) + "%";
+  return ExcelNumberText(cell.number);
+}
+
+void ParseXlsxReport(std::string_view bytes, const std::string& file_name,
+                     const ParseOptions& options, ReportChecker& checker, Submission& submission,
+                     Diagnostics& diagnostics) {
+  auto workbook = ReadXlsx(bytes, options.xlsx_limits);
+  if (!workbook.ok()) {
+    diagnostics.Error(file_name, 0, 0, workbook.status().message());
+    return;
+  }
+  std::vector<std::string> names;
+  for (const auto& sheet : workbook->sheets) names.push_back(sheet.name);
+  checker.SetSheetNames(std::move(names));
+  size_t report_sheets = 0, data_rows = 0;
+  for (size_t s = 0; s < workbook->sheets.size() && !checker.Full(); ++s) {
+    const XlsxSheet& sheet = workbook->sheets[s];
+    if (sheet.hidden) continue;  // a template's lists, a unit's own working sheets
+    // The sheet's rows as the CSV reader sees lines: the first row with any text is the header.
+    std::map<int, std::vector<const XlsxCell*>> rows;
+    for (const auto& cell : sheet.cells) {
+      if (cell.kind != XlsxCell::Kind::kText || !Trim(cell.text).empty())
+        rows[cell.row].push_back(&cell);
+    }
+    if (rows.empty()) continue;
+    const auto& [header_row, header_cells] = *rows.begin();
+    std::vector<std::string> header_texts;
+    for (const XlsxCell* cell : header_cells) {
+      if (header_texts.size() < static_cast<size_t>(cell->column))
+        header_texts.resize(static_cast<size_t>(cell->column));
+      header_texts[static_cast<size_t>(cell->column - 1)] = CellText(*cell, std::nullopt, false);
+    }
+    // A sheet whose first row names no report column is not a report (notes, a cover sheet).
+    if (std::none_of(header_texts.begin(), header_texts.end(),
+                     [](const std::string& text) { return ColumnFor(text).has_value(); })) {
+      continue;
+    }
+    ++report_sheets;
+    checker.SetSheet(s);
+    const std::vector<std::string_view> header(header_texts.begin(), header_texts.end());
+    data_rows += rows.size() - 1;
+    const auto columns = MapHeader(header, header_row, true, checker);
+    if (!columns) continue;
+    std::vector<std::optional<Column>> column_of(header.size());
+    for (const auto& [column, index] : *columns) column_of[index] = column;
+    for (auto row = std::next(rows.begin()); row != rows.end() && !checker.Full(); ++row) {
+      std::vector<std::string> texts(header.size());
+      bool readable = true;
+      for (const XlsxCell* cell : row->second) {
+        const auto index = static_cast<size_t>(cell->column - 1);
+        if (index >= header.size() || Trim(header[index]).empty()) {
+          readable = false;
+          checker.Error(row->first, cell->column,
+                        "这一格不在任何列名之下, 请删除或为这一列加上列名",
+                        "this cell is under no column name; delete it or name its column");
+          continue;
+        }
+        if (!column_of[index]) continue;  // an informational column
+        if (cell->kind == XlsxCell::Kind::kError) {
+          readable = false;
+          checker.Error(row->first, cell->column,
+                        "公式的结果是错误 " + cell->text + ", 请修正公式或直接填写数值",
+                        "the formula's result is the error " + cell->text +
+                            "; correct the formula or type the value");
+          continue;
+        }
+        if (cell->kind == XlsxCell::Kind::kFormulaWithoutValue) {
+          readable = false;
+          checker.Error(row->first, cell->column,
+                        "公式没有保存计算结果, 请在 Excel、WPS 或 LibreOffice 中打开后保存",
+                        "the formula was saved without its result; open the file in Excel, WPS "
+                        "or LibreOffice and save it again");
+          continue;
+        }
+        texts[index] = CellText(*cell, column_of[index], workbook->date1904);
+      }
+      if (!readable) continue;
+      const std::vector<std::string_view> cells(texts.begin(), texts.end());
+      checker.Check(RowFrom(*columns, header, cells, row->first), submission);
+    }
+  }
+  checker.SetSheet(std::nullopt);
+  if (report_sheets == 0) {
+    checker.Error(0, 0, "没有找到填报表: 工作表的第一行应为列名 (项目, 指标, 期间, 完成值 …)",
+                  "no sheet is a report: a report sheet's first row names its columns (项目, 指标, "
+                  "期间, 完成值 … or project, indicator, period, value …); ptmon template "
+                  "--format xlsx writes one to fill in");
+  } else if (data_rows == 0) {
+    checker.Error(0, 0, "只有表头, 没有数据", "the workbook has a header but no rows of values");
   }
 }
 
@@ -704,7 +883,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
                        Diagnostics& diagnostics) {
   Submission submission;
   ReportChecker checker(file_name, catalog, today, options.max_errors, diagnostics);
-  if (bytes.find('\0') != std::string_view::npos) {
+  if (format != ReportFormat::kXlsx && bytes.find('\0') != std::string_view::npos) {
     diagnostics.Error(file_name, 0, 0,
                       "这不是文本文件 / this is not a text file (it contains binary data); "
                       "save the report as CSV or YAML");
@@ -712,6 +891,8 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   }
   if (format == ReportFormat::kCsv) {
     ParseCsvReport(bytes, file_name, options, checker, submission, diagnostics);
+  } else if (format == ReportFormat::kXlsx) {
+    ParseXlsxReport(bytes, file_name, options, checker, submission, diagnostics);
   } else {
     ParseYamlReport(bytes, file_name, checker, submission, diagnostics);
   }

@@ -21,6 +21,7 @@ std::optional<ReportFormat> FormatOf(std::string_view name) {
   };
   if (ends(".csv")) return ReportFormat::kCsv;
   if (ends(".yaml") || ends(".yml")) return ReportFormat::kYaml;
+  if (ends(".xlsx")) return ReportFormat::kXlsx;
   return std::nullopt;
 }
 
@@ -193,14 +194,14 @@ bool IsReportName(std::string_view name) {
 std::string UnreadableFileMessage(std::string_view name) {
   const size_t dot = name.rfind('.');
   const std::string extension = dot == std::string_view::npos ? "" : NormalizeKey(name.substr(dot));
-  if (extension == ".xls" || extension == ".et" || extension == ".xlsx" || extension == ".xlsm" ||
+  if (extension == ".xls" || extension == ".et" || extension == ".xlsm" || extension == ".xlsb" ||
       extension == ".ods" || extension == ".numbers") {
-    return "表格文件 " + extension +
-           " 不能直接读取, 请另存为 CSV (UTF-8) 后重新提交 / ptmon cannot read " + extension +
-           " workbooks; save the sheet as CSV (UTF-8) and submit that";
+    const std::string which = extension == ".xls" ? "旧版 .xls" : extension;
+    return which + " 不能读取, 请另存为 .xlsx 或 CSV 后重新提交 / ptmon cannot read " + extension +
+           " workbooks; save the sheet as .xlsx (Excel 工作簿) or CSV and submit that";
   }
-  return "不是月报文件: 只能读取 .csv、.yaml 或 .yml / is not a report: ptmon reads .csv, "
-         ".yaml and .yml files (ptmon template writes one to fill in)";
+  return "不是月报文件: 只能读取 .xlsx、.csv、.yaml 或 .yml / is not a report: ptmon reads .xlsx, "
+         ".csv, .yaml and .yml files (ptmon template writes one to fill in)";
 }
 
 Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, FileSystem& files,
@@ -366,8 +367,10 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
   } else {
     outcome.result = IngestResult::kRejected;
     outcome.error_count = 1;
-    outcome.errors.push_back(
-        Diagnostic{Severity::kError, path, 0, 0, contents.status().message()}.ToString());
+    Diagnostic unreadable;
+    unreadable.file = path;
+    unreadable.message = contents.status().message();
+    outcome.errors.push_back(unreadable.ToString());
     batch.file_name = path;
     batch.sha256 = "";
     batch.received_at = FormatRfc3339(clock_.Now());

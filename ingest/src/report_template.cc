@@ -47,9 +47,11 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
     only_project = (*found)->id;
   }
   ReportTemplate result;
-  result.columns = {"项目",   "一级指标", "二级指标", "指标",     "年度指标值", "期间",
-                    "完成值", "偏差原因", "偏差说明", "改进措施", "完成可能性", "填报人"};
-  result.first_fill_column = 6;
+  result.columns = {"project_id", "indicator_id", "项目",       "一级指标", "二级指标",
+                    "指标",       "年度指标值",   "期间",       "完成值",   "偏差原因",
+                    "偏差说明",   "改进措施",     "完成可能性", "填报人"};
+  result.id_columns = 2;
+  result.first_fill_column = 8;
   const std::string period_cell =
       std::to_string(period.year) + "年" + std::to_string(period.month) + "月";
   const std::vector<std::string> empty_fill(result.columns.size() - result.first_fill_column);
@@ -63,11 +65,11 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
       sheet.rows.push_back({std::move(cells), kind});
     };
     for (const auto& indicator : each.indicators) {
-      add({project_cell, indicator.level1, indicator.level2, Label(indicator, each.indicators),
-           indicator.annual_target.text, period_cell},
+      add({each.id, indicator.id, project_cell, indicator.level1, indicator.level2,
+           Label(indicator, each.indicators), indicator.annual_target.text, period_cell},
           KindOf(indicator));
     }
-    add({project_cell, "", "", "预算执行数",
+    add({each.id, std::string(kSpentIndicator), project_cell, "", "", "预算执行数",
          std::to_string(each.annual_funds.total_fen / 100) + "元", period_cell},
         TemplateRow::Kind::kBudget);
     result.sheets.push_back(std::move(sheet));
@@ -144,7 +146,9 @@ Status WriteTemplate(const ReportTemplate& report_template, const std::string& p
       worksheet_write_string(sheet, 0, c, report_template.columns[c].c_str(), header);
       size_t widest = DisplayWidth(report_template.columns[c]) + 2;
       for (const auto& row : each.rows) widest = std::max(widest, DisplayWidth(row.cells[c]) + 2);
-      worksheet_set_column(sheet, c, c, std::clamp<double>(widest, 10, 40), nullptr);
+      lxw_row_col_options options{};
+      options.hidden = c < report_template.id_columns;
+      worksheet_set_column_opt(sheet, c, c, std::clamp<double>(widest, 10, 40), nullptr, &options);
     }
     lxw_row_t row_number = 1;
     for (const auto& row : each.rows) {

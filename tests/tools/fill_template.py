@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Fills the first sheet of an XLSX report template the way a manager does in a spreadsheet:
 numbers, a rate typed into its percentage cell, grades and reasons picked from the dropdowns,
-the reporter on every row. Checks first that the template offers what it should (the cells to
-fill unlocked and the rest locked, the dropdowns, the percentage format).
+the reporter on every row; then sorts two rows the other way round and edits a visible
+indicator name, which the hidden id columns must survive. Checks first that the template
+offers what it should (the cells to fill unlocked and the rest locked, the ids hidden, the
+dropdowns, the percentage format).
 
 Usage: fill_template.py TEMPLATE.xlsx FILLED.xlsx"""
 import sys
@@ -27,6 +29,10 @@ for r in rows.values():
         locked = sheet.cell(row=r, column=column[name]).protection.locked
         if locked != (column[name] < column["完成值"]):
             fail(f"{name} on row {r} is {'locked' if locked else 'unlocked'}")
+for name in ("project_id", "indicator_id"):
+    letter = openpyxl.utils.get_column_letter(column[name])
+    if not sheet.column_dimensions[letter].hidden:
+        fail(f"the column {name} is not hidden")
 lists = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
 value_column = openpyxl.utils.get_column_letter(column["完成值"])
 if lists.get(f"{value_column}{rows['大楼设备维修响应及时性']}") != '"达成,部分达成,未达成"':
@@ -47,4 +53,11 @@ sheet.cell(row=first, column=column["偏差原因"]).value = "人员保障"
 sheet.cell(row=first, column=column["偏差说明"]).value = "技术人员不足"
 sheet.cell(row=first, column=column["改进措施"]).value = "增派人员"
 sheet.cell(row=first, column=column["完成可能性"]).value = "有可能"
+
+# The manager sorts two rows the other way round and shortens a name: the ids still match.
+a, b = rows["设备维护数量"], rows["设备维修维护成本"]
+for c in range(1, len(header) + 1):
+    upper, lower = sheet.cell(row=a, column=c), sheet.cell(row=b, column=c)
+    upper.value, lower.value = lower.value, upper.value
+sheet.cell(row=b, column=column["指标"]).value = "维护设备数"
 workbook.save(sys.argv[2])

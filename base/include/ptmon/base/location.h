@@ -22,16 +22,27 @@ struct Diagnostic {
   int line = 0;    // 1-based; 0 when the problem concerns the whole file
   int column = 0;  // 1-based; 0 when unknown
   std::string message;
+  // Set for a workbook's cell: the place reads "file:Sheet!C7" (line is the row, column the
+  // column); sheet_order keeps the workbook's tab order when sorting.
+  std::string sheet;
+  int sheet_order = 0;
 
-  // "file:line:col: message" (or "file: message"), warnings marked "warning: ".
+  // "file:line:col: message", "file:Sheet!C7: message" (or "file: message"), warnings marked
+  // "warning: ".
   std::string ToString() const;
 };
+
+// A cell's name as a spreadsheet shows it: "C7"; with a row of 0, the column letters alone.
+std::string CellName(int row, int column);
 
 // Collects diagnostics while a whole input is checked, so users see every problem at once.
 class Diagnostics {
  public:
   void Error(std::string file, int line, int column, std::string message);
   void Warning(std::string file, int line, int column, std::string message);
+  // A problem in a workbook's cell (column 0: the whole row).
+  void ErrorInSheet(std::string file, std::string sheet, int sheet_order, int row, int column,
+                    std::string message);
 
   // Orders by file, line and column (stable): checks that run in several passes still read
   // top to bottom.

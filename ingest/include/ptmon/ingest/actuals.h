@@ -1,6 +1,6 @@
-// Reading a monthly report (CSV or YAML) into values checked against the catalogue. The whole
-// file is checked before anything is applied; every problem is reported with its place, in
-// Chinese and English, in words a project manager can act on.
+// Reading a monthly report (CSV, YAML or an .xlsx workbook) into values checked against the
+// catalogue. The whole file is checked before anything is applied; every problem is reported with
+// its place, in Chinese and English, in words a project manager can act on.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include <ptmon/indicators/actuals.h>
 #include <ptmon/indicators/catalog.h>
 #include <ptmon/ingest/csv.h>
+#include <ptmon/ingest/xlsx.h>
 #include <ptmon/storage/store.h>
 
 namespace ptmon {
@@ -29,6 +30,7 @@ struct CheckedValue {
   uint32_t line = 0;
   uint32_t notes = 0;     // 1 + index into Submission::notes; 0 when none
   uint16_t reporter = 0;  // index into Submission::reporters (0 is "")
+  uint16_t sheet = 0;     // a workbook's sheet the line (row) is on
 };
 
 struct Submission {
@@ -43,11 +45,12 @@ struct Submission {
 struct ParseOptions {
   TextEncoding encoding = TextEncoding::kAuto;
   CsvLimits csv_limits;
+  XlsxLimits xlsx_limits;
   size_t max_errors = 1000;  // stop collecting after this many
   std::function<void(size_t done_bytes, size_t total_bytes)> on_progress;
 };
 
-enum class ReportFormat { kCsv, kYaml };
+enum class ReportFormat { kCsv, kYaml, kXlsx };
 
 // Checks a whole report against the catalogue; `today` decides which periods lie in the future.
 // Problems go to `diagnostics` (file name as given); the submission is meaningful only when

@@ -27,6 +27,10 @@ struct TemplateSheet {
 
 struct ReportTemplate {
   std::vector<std::string> columns;
+  // The first columns hold the project's and the indicator's ids (hidden in a workbook): the
+  // reader matches by them, so a row still counts when its visible name is edited or the rows
+  // are reordered.
+  size_t id_columns = 0;
   size_t first_fill_column = 0;       // 完成值; every column from it on is filled by the manager
   std::vector<TemplateSheet> sheets;  // one per project
 };
