@@ -175,6 +175,11 @@ int Run(int argc, char** argv) {
   auto* templ = app.add_subcommand(
       "template", "Write a report template with every indicator, as CSV or an Excel workbook");
   AddCatalogOption(*templ, options);
+  templ->add_option("--data-dir", options.data_dir,
+                    "Show each indicator's value reported last (column 上次填报) from this data "
+                    "directory");
+  templ->add_option("--config", options.config_path,
+                    "The daemon's configuration file: its data_dir and catalogs apply");
   templ->add_option("--period", period, "The month reported, e.g. 2026-07")->required();
   templ->add_option("--project", project, "Only this project (id or name)");
   templ

@@ -108,14 +108,29 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
 int RunTemplate(const CommonOptions& options, const std::string& period_text,
                 const std::string& project_id, const std::string& encoding,
                 const std::string& format, const std::string& out) {
-  auto catalog = options.LoadCatalogOrReport();
-  if (!catalog) return kExitRefused;
+  // With a data directory, the catalogue is the store's and the last values are shown.
+  std::optional<DataSession> data;
+  std::optional<Catalog> catalog;
+  std::unique_ptr<ActualsIndex> reported;
+  if (!options.data_dir.empty() || !options.config_path.empty()) {
+    data = options.OpenData();
+    if (!data) return kExitRefused;
+    reported = std::make_unique<ActualsIndex>(data->catalog);
+    if (auto loaded = data->store->LoadLatestValues(*reported); !loaded.ok()) {
+      std::cerr << "ptmon: " << loaded.status().message() << "\n";
+      return kExitFailure;
+    }
+    catalog = data->catalog;
+  } else {
+    catalog = options.LoadCatalogOrReport();
+    if (!catalog) return kExitRefused;
+  }
   auto period = ParsePeriod(period_text);
   if (!period) {
     std::cerr << "ptmon: --period " << Quote(period_text) << " is not a month like 2026-07\n";
     return kExitFailure;
   }
-  auto built = BuildReportTemplate(*catalog, *period, project_id);
+  auto built = BuildReportTemplate(*catalog, *period, project_id, reported.get());
   if (!built.ok()) {
     std::cerr << "ptmon: --project: " << built.status().message() << "\n";
     return kExitRefused;

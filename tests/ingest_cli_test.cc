@@ -47,13 +47,13 @@ TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
   ASSERT_EQ(templ.exit_code, 0) << templ.err;
   ASSERT_TRUE(
       templ.out.starts_with("\xEF\xBB\xBFproject_id,indicator_id,项目,一级指标,二级指标,"
-                            "指标,年度指标值,期间,完成值,"));
+                            "指标,年度指标值,期间,上次填报,完成值,"));
   EXPECT_NE(
       templ.out.find(
-          "devices,devices-maintained,设备项目,产出指标,数量指标,设备维护数量,≥30台,2026年7月,,"),
+          "devices,devices-maintained,设备项目,产出指标,数量指标,设备维护数量,≥30台,2026年7月,,,"),
       std::string::npos)
       << templ.out;
-  EXPECT_NE(templ.out.find("devices,spent,设备项目,,,预算执行数,500000元,2026年7月,,"),
+  EXPECT_NE(templ.out.find("devices,spent,设备项目,,,预算执行数,500000元,2026年7月,,,"),
             std::string::npos)
       << templ.out;
   // The manager fills in two values in Excel and saves.
@@ -61,7 +61,7 @@ TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
   auto fill = [&](const std::string& row_start, const std::string& value) {
     const size_t at = filled.find(row_start);
     ASSERT_NE(at, std::string::npos);
-    const size_t value_at = filled.find("2026年7月,", at) + std::string("2026年7月,").size();
+    const size_t value_at = filled.find("2026年7月,,", at) + std::string("2026年7月,,").size();
     filled.insert(value_at, value);
   };
   fill("设备项目,产出指标,数量指标,设备维护数量", "12");
@@ -76,6 +76,16 @@ TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
                 "devices", "--indicator", "spent", "--format", "json"});
   EXPECT_EQ(history.exit_code, 0) << history.err;
   EXPECT_NE(history.out.find("\"value\": 215000.0"), std::string::npos) << history.out;
+  // August's template shows what July brought.
+  const auto august = RunPtmon({"template", "--catalog", kCatalog, "--data-dir", dir / "data",
+                                "--period", "2026-08", "--project", "devices"});
+  ASSERT_EQ(august.exit_code, 0) << august.err;
+  EXPECT_NE(august.out.find("设备维护数量,≥30台,2026年8月,12台（7月）,,"), std::string::npos)
+      << august.out;
+  EXPECT_NE(august.out.find("预算执行数,500000元,2026年8月,215000元（7月）,,"), std::string::npos)
+      << august.out;
+  EXPECT_NE(august.out.find("设备故障修复处理时间,≤24小时,2026年8月,,,"), std::string::npos)
+      << august.out;
 }
 
 // status and report evaluate with the daemon's configuration when given it: the thresholds and

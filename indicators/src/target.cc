@@ -147,6 +147,11 @@ bool IsCumulativeUnit(std::string_view unit) {
   return false;
 }
 
+std::string FormatQuantity(double value, std::string_view unit) {
+  if (unit == "%") return FormatNumber(value * 100, 2) + "%";
+  return FormatNumber(value, 2) + std::string(unit);
+}
+
 Result<Quantity> ParseQuantity(std::string_view raw) {
   std::string_view text = Trim(raw);
   std::string folded;

@@ -68,6 +68,8 @@ constexpr ColumnSpelling kColumnSpellings[] = {
     {"二级指标", Column::kInformational},
     {"target", Column::kInformational},
     {"年度指标值", Column::kInformational},
+    {"last_reported", Column::kInformational},
+    {"上次填报", Column::kInformational},
 };
 
 constexpr std::string_view kColumnNames[] = {"project (项目)", "indicator (指标)", "period (期间)",

@@ -5,6 +5,7 @@
 
 #include <ptmon/base/file_system.h>
 #include <ptmon/base/text.h>
+#include <ptmon/indicators/target.h>
 #include <ptmon/ingest/report_template.h>
 
 namespace ptmon {
@@ -39,7 +40,7 @@ Status WriteTemplate(const ReportTemplate& report_template, const std::string& p
 }  // namespace
 
 Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period,
-                                           std::string_view project) {
+                                           std::string_view project, const ActualsIndex* reported) {
   std::string only_project;
   if (!project.empty()) {
     auto found = catalog.FindProjectByIdOrName(project);
@@ -47,15 +48,27 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
     only_project = (*found)->id;
   }
   ReportTemplate result;
-  result.columns = {"project_id", "indicator_id", "项目",       "一级指标", "二级指标",
-                    "指标",       "年度指标值",   "期间",       "完成值",   "偏差原因",
-                    "偏差说明",   "改进措施",     "完成可能性", "填报人"};
+  result.columns = {"project_id", "indicator_id", "项目",     "一级指标",   "二级指标",
+                    "指标",       "年度指标值",   "期间",     "上次填报",   "完成值",
+                    "偏差原因",   "偏差说明",     "改进措施", "完成可能性", "填报人"};
   result.id_columns = 2;
-  result.first_fill_column = 8;
+  result.first_fill_column = 9;
   const std::string period_cell =
       std::to_string(period.year) + "年" + std::to_string(period.month) + "月";
   const std::vector<std::string> empty_fill(result.columns.size() - result.first_fill_column);
-  for (const auto& each : catalog.projects) {
+  // The value reported last before this month, with its month: the manager's starting point.
+  auto last_reported = [&](uint32_t p, int32_t i, std::string_view unit) -> std::string {
+    if (reported == nullptr) return "";
+    const ReportedValue* last = reported->LatestAtOrBefore(
+        SeriesKey{p, i},
+        period.month == 1 ? Period{period.year - 1, 12} : Period{period.year, period.month - 1});
+    if (last == nullptr) return "";
+    const std::string value = last->grade != Grade::kNone ? std::string(GradeName(last->grade))
+                                                          : FormatQuantity(last->value, unit);
+    return value + "（" + std::to_string(last->period.month) + "月）";
+  };
+  for (uint32_t p = 0; p < catalog.projects.size(); ++p) {
+    const Project& each = catalog.projects[p];
     if (!only_project.empty() && each.id != only_project) continue;
     TemplateSheet sheet;
     sheet.project_name = each.name;
@@ -64,13 +77,16 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
       cells.insert(cells.end(), empty_fill.begin(), empty_fill.end());
       sheet.rows.push_back({std::move(cells), kind});
     };
-    for (const auto& indicator : each.indicators) {
+    for (int32_t i = 0; i < static_cast<int32_t>(each.indicators.size()); ++i) {
+      const Indicator& indicator = each.indicators[static_cast<size_t>(i)];
       add({each.id, indicator.id, project_cell, indicator.level1, indicator.level2,
-           Label(indicator, each.indicators), indicator.annual_target.text, period_cell},
+           Label(indicator, each.indicators), indicator.annual_target.text, period_cell,
+           last_reported(p, i, indicator.annual_target.unit)},
           KindOf(indicator));
     }
     add({each.id, std::string(kSpentIndicator), project_cell, "", "", "预算执行数",
-         std::to_string(each.annual_funds.total_fen / 100) + "元", period_cell},
+         std::to_string(each.annual_funds.total_fen / 100) + "元", period_cell,
+         last_reported(p, -1, "元")},
         TemplateRow::Kind::kBudget);
     result.sheets.push_back(std::move(sheet));
   }
@@ -169,6 +185,12 @@ Status WriteTemplate(const ReportTemplate& report_template, const std::string& p
     dropdown(sheet, 1, last, column_of("完成可能性"), likelihood_list,
              "完成可能性填写 确定能、有可能 或 完全不可能");
     worksheet_freeze_panes(sheet, 1, 0);
+    // Printed for signing as the national forms are: A4 landscape, one page wide, the header
+    // row on every page.
+    worksheet_set_landscape(sheet);
+    worksheet_set_paper(sheet, 9);
+    worksheet_fit_to_pages(sheet, 1, 0);
+    worksheet_repeat_rows(sheet, 0, 0);
     worksheet_protect(sheet, nullptr, nullptr);
   }
   if (const lxw_error error = workbook_close(workbook); error != LXW_NO_ERROR)

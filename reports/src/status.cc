@@ -120,11 +120,6 @@ std::string Padded(std::string text, size_t width) {
 
 }  // namespace
 
-std::string FormatQuantity(double value, std::string_view unit) {
-  if (unit == "%") return FormatNumber(value * 100, 2) + "%";
-  return FormatNumber(value, 2) + std::string(unit);
-}
-
 nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id) {
   Json json;
   json["as_of"] = evaluation.as_of.ToString();

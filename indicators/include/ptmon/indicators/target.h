@@ -36,6 +36,8 @@ inline constexpr double kLargestFigure = 1e15;
 // Parses "<number>[万|亿|千][unit]" after full-width folding. Fails with a message naming the
 // part that cannot be read (not a number, unknown unit, a magnitude of kLargestFigure or more).
 Result<Quantity> ParseQuantity(std::string_view text);
+// A value in base units as people read it: "96%", "12台", "20.5小时", "215000元".
+std::string FormatQuantity(double value, std::string_view unit);
 
 // Parses a published target. Text without any digit is qualitative and kept as it is; text
 // with digits must read as [sign] quantity, otherwise the error says what is wrong.

@@ -1,7 +1,7 @@
-// The month's report to fill in: every indicator of the chosen projects with its target, and
-// the columns a manager fills (完成值, 偏差原因, 偏差说明, 改进措施, 完成可能性, 填报人). The same
-// columns in every format, named as the CSV reader names them, so that a template filled in
-// Excel, WPS or LibreOffice and saved as CSV is a valid report.
+// The month's report to fill in: every indicator of the chosen projects with its target and the
+// value reported last, and the columns a manager fills (完成值, 偏差原因, 偏差说明, 改进措施,
+// 完成可能性, 填报人). The same columns in every format, named as the CSV reader names them, so
+// that a template filled in Excel, WPS or LibreOffice and saved as CSV is a valid report.
 #pragma once
 
 #include <string>
@@ -36,8 +36,11 @@ struct ReportTemplate {
 };
 
 // Fails naming the candidates when `project` (an id or a name; empty: all) matches nothing.
+// With `reported`, the column 上次填报 shows each indicator's value reported last before
+// `period`, with its month ("12台（6月）"); without, it stays empty.
 Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period,
-                                           std::string_view project = {});
+                                           std::string_view project = {},
+                                           const ActualsIndex* reported = nullptr);
 
 // UTF-8 CSV, every project in one table (the caller adds a BOM or re-encodes).
 std::string ReportTemplateCsv(const ReportTemplate& report_template);
@@ -45,7 +48,8 @@ std::string ReportTemplateCsv(const ReportTemplate& report_template);
 // An .xlsx workbook, one sheet per project. Only the columns to fill are unlocked (the sheet is
 // protected without a password); dropdowns offer the grades on qualitative rows, the 偏差原因
 // categories and 完成可能性; rates are formatted as percentages and money as numbers; the
-// header row stays in view. Fails only when its temporary file cannot be written.
+// header row stays in view and is repeated on every page printed (A4 landscape, one page wide).
+// Fails only when its temporary file cannot be written.
 Result<std::string> ReportTemplateXlsx(const ReportTemplate& report_template);
 
 }  // namespace ptmon

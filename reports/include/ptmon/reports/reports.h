@@ -31,7 +31,4 @@ std::string RenderReport(const Evaluation& evaluation, ReportKind kind, OutputFo
 Result<std::string> RenderReportXlsx(const Evaluation& evaluation, ReportKind kind,
                                      std::string_view unit_name, std::string_view project_id = {});
 
-// A value in base units as people read it: "96%", "12台", "20.5小时", "215000元".
-std::string FormatQuantity(double value, std::string_view unit);
-
 }  // namespace ptmon
