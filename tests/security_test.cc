@@ -73,8 +73,8 @@ TEST(SecurityTest, TokensAreComparedByTheirHashes) {
 }
 
 TEST(SecurityTest, TheWriteApiNeverTakesAPathFromTheRequest) {
-  for (const char* name :
-       {"../../etc/passwd.csv", "/tmp/x.csv", "a\nb.csv", "x.yaml", ".hidden.csv", "~$lock.csv"}) {
+  for (const char* name : {"../../etc/passwd.csv", "/tmp/x.csv", "a\nb.csv", "x.yaml.csv.tmp",
+                           ".hidden.csv", "~$lock.csv", "x.exe"}) {
     HttpRequest request;
     request.headers["authorization"] = "Bearer " + kToken;
     request.query = std::string("name=") + name;

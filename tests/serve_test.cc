@@ -187,6 +187,10 @@ TEST_F(ServeTest, XlsxWorkbooksArePostedAndDroppedLikeCsv) {
   EXPECT_TRUE(
       MetricsContain("ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"user-"
                      "satisfaction\"} 0.97"));
+  // Without a type that names a format (curl's default), the name's extension decides.
+  EXPECT_EQ(Json::parse(
+                HttpPost(Url("/api/v1/actuals?name=again.xlsx"), workbook, {auth}).body)["result"],
+            "duplicate");
   const auto refused = HttpPost(Url("/api/v1/actuals?format=xlsx&name=bad.xlsx"),
                                 ReadFile(kData + "/reports/bad/text-in-number-cells.xlsx"),
                                 {auth, "Content-Type: application/octet-stream"});

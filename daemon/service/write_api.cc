@@ -18,12 +18,19 @@ bool SameSecret(const std::string& given, const std::string& expected) {
 
 namespace {
 
+// ?format= first, then a Content-Type that names a format, then the name's extension (curl's
+// default type and application/octet-stream name none), else CSV.
 std::string RequestFormat(const HttpRequest& request) {
   const std::string format = request.QueryParameter("format");
   if (!format.empty()) return format;
   const std::string type = request.Header("Content-Type");
   if (type.find("spreadsheetml") != std::string::npos) return "xlsx";
-  return type.find("yaml") != std::string::npos ? "yaml" : "csv";
+  if (type.find("yaml") != std::string::npos) return "yaml";
+  if (type.find("csv") != std::string::npos) return "csv";
+  const std::string name = request.QueryParameter("name");
+  if (name.ends_with(".xlsx")) return "xlsx";
+  if (name.ends_with(".yaml") || name.ends_with(".yml")) return "yaml";
+  return "csv";
 }
 
 }  // namespace

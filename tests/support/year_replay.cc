@@ -16,6 +16,7 @@
 
 #include "daemon.h"
 #include "process.h"
+#include "spreadsheet.h"
 
 namespace ptmon::testing_support {
 
@@ -544,22 +545,40 @@ struct Row {
   Reported value;    // as the oracle records it
 };
 
+const std::vector<std::string> kReportHeader = {"project", "indicator",       "period",
+                                                "value",   "reason_category", "reason",
+                                                "action",  "likelihood",      "reporter"};
+
+// The cells of a report row, as a manager writes them.
+std::vector<std::string> Cells(const Row& row, const std::string& reporter) {
+  char period[32];
+  std::snprintf(period, sizeof period, "2026-%02d", row.month);
+  const bool reason = !row.value.reason.empty();
+  return {row.project,      row.indicator,          period,
+          row.text,         reason ? "人员" : "",   row.value.reason,
+          row.value.action, reason ? "有可能" : "", reporter};
+}
+
 // Every file names its reporter; a file number in the name keeps every file's bytes unique, so
 // only a deliberate re-send is a duplicate.
 std::string Csv(const std::vector<Row>& rows, const std::string& reporter) {
-  std::string csv =
-      "project,indicator,period,value,reason_category,reason,action,likelihood,reporter\n";
+  std::string csv;
+  for (const auto& field : kReportHeader) csv += (csv.empty() ? "" : ",") + field;
+  csv += "\n";
   for (const auto& row : rows) {
-    char period[32];
-    std::snprintf(period, sizeof period, "2026-%02d", row.month);
-    csv += row.project + "," + row.indicator + "," + period + "," + row.text + ",";
-    if (!row.value.reason.empty())
-      csv += "人员," + row.value.reason + "," + row.value.action + ",有可能";
-    else
-      csv += ",,,";
-    csv += "," + reporter + "\n";
+    std::string line;
+    for (const auto& cell : Cells(row, reporter)) line += (line.empty() ? "" : ",") + cell;
+    csv += line + "\n";
   }
   return csv;
+}
+
+// The same report as an Excel workbook: numbers in number cells, rates in percentage cells, the
+// period a date cell.
+std::string Xlsx(const std::vector<Row>& rows, const std::string& reporter) {
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& row : rows) cells.push_back(Cells(row, reporter));
+  return XlsxReport(kReportHeader, cells);
 }
 
 std::string Decimal(double value) {
@@ -893,8 +912,8 @@ class Replay {
     if (result_.mismatches.empty()) CheckEverything("end of month " + std::to_string(month));
   }
 
-  std::string NextName(const std::string& stem) {
-    return stem + "-" + std::to_string(++file_number_) + ".csv";
+  std::string NextName(const std::string& stem, const std::string& extension = ".csv") {
+    return stem + "-" + std::to_string(++file_number_) + extension;
   }
 
   void SendReport(const OracleProject& project, int month, bool partly) {
@@ -904,8 +923,11 @@ class Replay {
       rows.push_back(scenario_.Value(project, indicator, month));
     }
     rows.push_back(scenario_.Spending(project, month));
-    const std::string name = NextName(project.id + "-" + std::to_string(month));
-    const std::string content = Csv(rows, name);
+    // Some managers send the workbook itself.
+    const bool workbook = scenario_.Chance(0.3);
+    const std::string name =
+        NextName(project.id + "-" + std::to_string(month), workbook ? ".xlsx" : ".csv");
+    const std::string content = workbook ? Xlsx(rows, name) : Csv(rows, name);
     last_content_ = content;
     Deliver(name, content, "applied", rows);
   }
