@@ -469,19 +469,7 @@ TEST_F(ServeTest, EveryDashboardAndRecordingRuleQueryReturnsSeries) {
   auto prometheus = StartPrometheus(prometheus_port, "rule_files:\n  - ptmon-rules.yml\n");
   const std::string api =
       "http://127.0.0.1:" + std::to_string(prometheus_port) + "/api/v1/query?query=";
-  auto query = [&](const std::string& expr) {
-    std::string encoded;
-    for (unsigned char c : expr) {
-      if (std::isalnum(c) || c == '_' || c == '-' || c == '.') {
-        encoded += static_cast<char>(c);
-      } else {
-        char hex[4];
-        std::snprintf(hex, sizeof hex, "%%%02X", c);
-        encoded += hex;
-      }
-    }
-    return HttpGet(api + encoded);
-  };
+  auto query = [&](const std::string& expr) { return HttpGet(api + UrlEncode(expr)); };
   // Rates need two samples in their window; recording rules need an evaluation.
   auto has_series = [&](const std::string& expr) {
     const auto response = query(expr);

@@ -8,6 +8,7 @@ trap 'rm -rf "$work"' EXIT
 
 cp "$deploy"/prometheus/* "$work/"
 (cd "$work" && promtool check config prometheus.yml)
+(cd "$work" && promtool check config federation.yml)
 (cd "$work" && promtool check rules ptmon-rules.yml)
 (cd "$work" && promtool test rules ptmon-rules.test.yml)
 amtool check-config "$deploy/alertmanager/alertmanager.yml"

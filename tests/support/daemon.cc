@@ -1,5 +1,7 @@
 #include "daemon.h"
 
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -153,6 +155,20 @@ int ChildProcess::Wait(std::chrono::milliseconds timeout) {
 }
 
 std::string ChildProcess::Log() const { return ReadFile(log_path_); }
+
+std::string UrlEncode(const std::string& text) {
+  std::string encoded;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '_' || c == '-' || c == '.') {
+      encoded += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      encoded += hex;
+    }
+  }
+  return encoded;
+}
 
 std::string Gunzip(const std::string& compressed) {
   std::string out;

@@ -71,6 +71,9 @@ class ChildProcess {
 // become ready (its log is in directory/alertmanager.log).
 std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port);
 
+// Percent-encodes everything but letters, digits, '_', '-' and '.' (a PromQL query in a URL).
+std::string UrlEncode(const std::string& text);
+
 // Decompresses a gzip body (possibly several members).
 std::string Gunzip(const std::string& compressed);
 
