@@ -1,7 +1,9 @@
 #include "bench_support.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -52,6 +54,20 @@ void WriteSyntheticReport(const std::string& path, int projects, int indicators,
       }
     }
   }
+}
+
+Timed MedianOfThree(const std::function<Timed(int run)>& measure) {
+  std::vector<Timed> runs;
+  for (int run = 0; run < 3; ++run) {
+    runs.push_back(measure(run));
+    if (runs.back().exit_code != 0) {
+      std::fprintf(stderr, "a measured run failed with exit code %d\n", runs.back().exit_code);
+      std::exit(1);
+    }
+  }
+  std::sort(runs.begin(), runs.end(),
+            [](const Timed& a, const Timed& b) { return a.seconds < b.seconds; });
+  return runs[1];
 }
 
 void PrintComparison(const std::string& what, const std::string& ours_label, double ours,

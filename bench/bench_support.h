@@ -2,6 +2,7 @@
 // the large synthetic catalogues and reports they measure on.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ struct Timed {
 
 // Runs argv to completion, stdout and stderr to /dev/null unless `quiet` is false.
 Timed RunTimed(const std::vector<std::string>& argv, bool quiet = true);
+
+// Runs `measure` three times and returns the run with the median time; a failed run (exit code
+// not 0) ends the benchmark.
+Timed MedianOfThree(const std::function<Timed(int run)>& measure);
 
 // One CSV row per project, indicator and month 1..months (year-to-date values); `revision`
 // changes the values so a second file is new content for the same rows.

@@ -22,25 +22,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+using ptmon::bench::MedianOfThree;
 using ptmon::bench::RunTimed;
 using ptmon::bench::Timed;
-
-constexpr int kRuns = 3;
-
-// The run with the median time; a failed run ends the benchmark.
-Timed Median(const std::function<Timed(int run)>& measure) {
-  std::vector<Timed> runs;
-  for (int run = 0; run < kRuns; ++run) {
-    runs.push_back(measure(run));
-    if (runs.back().exit_code != 0) {
-      std::fprintf(stderr, "a measured run failed with exit code %d\n", runs.back().exit_code);
-      std::exit(1);
-    }
-  }
-  std::sort(runs.begin(), runs.end(),
-            [](const Timed& a, const Timed& b) { return a.seconds < b.seconds; });
-  return runs[kRuns / 2];
-}
 
 }  // namespace
 
@@ -72,16 +56,17 @@ int main(int argc, char** argv) {
     return RunTimed(
         {ptmon, "ingest", "--catalog", catalog, "--data-dir", dir, "--now", "2026-12-20", file});
   };
-  const Timed floor = Median([&](int) {
+  const Timed floor = MedianOfThree([&](int) {
     return RunTimed({"sqlite3", ":memory:", ".mode csv", ".import " + report(0) + " t"});
   });
-  const Timed catalog_load = Median([&](int run) {
+  const Timed catalog_load = MedianOfThree([&](int run) {
     return RunTimed({ptmon, "status", "--catalog", catalog, "--data-dir", data_dir(run), "--now",
                      "2026-12-20"});
   });
-  const Timed first = Median([&](int run) { return ingest(data_dir(run), report(0)); });
-  const Timed revision = Median([&](int run) { return ingest(data_dir(0), report(run + 1)); });
-  const Timed with_catalog = Median([&](int run) {
+  const Timed first = MedianOfThree([&](int run) { return ingest(data_dir(run), report(0)); });
+  const Timed revision =
+      MedianOfThree([&](int run) { return ingest(data_dir(0), report(run + 1)); });
+  const Timed with_catalog = MedianOfThree([&](int run) {
     return ingest((work / ("cold-" + std::to_string(run))).string(), report(0));
   });
 

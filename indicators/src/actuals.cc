@@ -48,15 +48,26 @@ ActualsIndex::ActualsIndex(const Catalog& catalog) {
   series_.resize(slots);
 }
 
-std::optional<SeriesKey> ActualsIndex::Apply(std::string_view project_id,
-                                             std::string_view indicator_id, Period period,
-                                             std::optional<double> value, Grade grade,
-                                             const ValueNotes& notes) {
+std::optional<SeriesKey> ActualsIndex::Find(std::string_view project_id,
+                                            std::string_view indicator_id) const {
   auto project = projects_.find(project_id);
   if (project == projects_.end()) return std::nullopt;
   auto indicator = indicators_[project->second].find(indicator_id);
   if (indicator == indicators_[project->second].end()) return std::nullopt;
-  const SeriesKey key{project->second, indicator->second};
+  return SeriesKey{project->second, indicator->second};
+}
+
+std::optional<SeriesKey> ActualsIndex::Apply(std::string_view project_id,
+                                             std::string_view indicator_id, Period period,
+                                             std::optional<double> value, Grade grade,
+                                             const ValueNotes& notes) {
+  const auto key = Find(project_id, indicator_id);
+  if (key) Apply(*key, period, value, grade, notes);
+  return key;
+}
+
+void ActualsIndex::Apply(SeriesKey key, Period period, std::optional<double> value, Grade grade,
+                         const ValueNotes& notes) {
   ReportedValue reported{period, value.value_or(0), grade, 0};
   if (!notes.empty()) {
     notes_.push_back(std::make_shared<const ValueNotes>(notes));
@@ -72,7 +83,13 @@ std::optional<SeriesKey> ActualsIndex::Apply(std::string_view project_id,
     values.insert(at, reported);
     ++size_;
   }
-  return key;
+}
+
+bool ActualsIndex::Has(SeriesKey key, Period period) const {
+  const auto& values = series_[Slot(key)];
+  auto at = std::lower_bound(values.begin(), values.end(), period,
+                             [](const ReportedValue& v, Period p) { return v.period < p; });
+  return at != values.end() && at->period == period;
 }
 
 const ReportedValue* ActualsIndex::LatestAtOrBefore(SeriesKey key, Period period) const {

@@ -39,6 +39,8 @@ class Statement {
   double Double(int column) const { return sqlite3_column_double(statement_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
   std::string Text(int column) const;
+  // The column's text without a copy: valid until the next Step() or Reset().
+  std::string_view TextView(int column) const;
   sqlite3_stmt* raw() const { return statement_; }
 
  private:

@@ -659,38 +659,62 @@ Result<std::vector<ActualRevision>> Store::History(const std::string& project_id
 
 namespace {
 
+// Reads a row's value, grade and notes from `first` on (value, grade, reason_category, reason,
+// action, likelihood) into `notes` and the result, reusing the notes' storage row after row.
+std::optional<double> ReadValue(const Statement& statement, int first, Grade& grade,
+                                ValueNotes& notes) {
+  grade = GradeFromName(statement.TextView(first + 1));
+  notes.reason_category = statement.TextView(first + 2);
+  notes.reason = statement.TextView(first + 3);
+  notes.action = statement.TextView(first + 4);
+  notes.likelihood = statement.TextView(first + 5);
+  if (statement.IsNull(first)) return std::nullopt;
+  return statement.Double(first);
+}
+
 // Feeds rows of kActualColumns into an index without allocating per row.
 std::optional<SeriesKey> ApplyRow(const Statement& statement, ActualsIndex& index,
                                   ValueNotes& notes) {
-  auto view = [&](int column) {
-    const auto* text = sqlite3_column_text(statement.raw(), column);
-    return text == nullptr
-               ? std::string_view()
-               : std::string_view(
-                     reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(sqlite3_column_bytes(statement.raw(), column)));
-  };
-  notes.reason_category = view(5);
-  notes.reason = view(6);
-  notes.action = view(7);
-  notes.likelihood = view(8);
-  std::optional<double> value;
-  if (!statement.IsNull(3)) value = statement.Double(3);
-  return index.Apply(view(0), view(1), PeriodOfKey(statement.Int(2)), value, GradeFromName(view(4)),
-                     notes);
+  Grade grade = Grade::kNone;
+  const std::optional<double> value = ReadValue(statement, 3, grade, notes);
+  return index.Apply(statement.TextView(0), statement.TextView(1), PeriodOfKey(statement.Int(2)),
+                     value, grade, notes);
 }
 
 }  // namespace
 
 Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
-  // In key order, batch by batch: each later revision replaces the one before it in the index.
-  Statement statement(db_, "SELECT " + std::string(kActualColumns) + " FROM actual a" +
-                               std::string(kActualJoins) + " ORDER BY a.batch_id");
+  // Series to the index's keys once per series, not by their ids' strings once per row.
+  std::vector<std::optional<SeriesKey>> keys;
+  Statement series(db_, "SELECT id, project_id, indicator_id FROM series");
+  while (series.Step()) {
+    const long long id = series.Int(0);
+    if (id < 0) continue;
+    if (static_cast<size_t>(id) >= keys.size()) keys.resize(static_cast<size_t>(id) + 1);
+    keys[static_cast<size_t>(id)] = index.Find(series.Text(1), series.Text(2));
+  }
+  if (!series.status().ok()) return series.status();
+  // Newest batch first: the first value met for a series and period is its latest, and the
+  // revisions it superseded are passed over without being indexed (nor their notes kept).
+  Statement statement(db_,
+                      "SELECT a.series_id, a.period, a.value, a.grade,"
+                      " coalesce(n.reason_category, ''), coalesce(n.reason, ''),"
+                      " coalesce(n.action, ''), coalesce(n.likelihood, '')"
+                      " FROM actual a LEFT JOIN note n ON n.id = a.note_id"
+                      " ORDER BY a.batch_id DESC");
   size_t count = 0;
   ValueNotes notes;
+  Grade grade = Grade::kNone;
   while (statement.Step()) {
-    ApplyRow(statement, index, notes);
     ++count;
+    const long long id = statement.Int(0);
+    if (id < 0 || static_cast<size_t>(id) >= keys.size() || !keys[static_cast<size_t>(id)])
+      continue;
+    const SeriesKey key = *keys[static_cast<size_t>(id)];
+    const Period period = PeriodOfKey(statement.Int(1));
+    if (index.Has(key, period)) continue;
+    const std::optional<double> value = ReadValue(statement, 2, grade, notes);
+    index.Apply(key, period, value, grade, notes);
   }
   if (!statement.status().ok()) return statement.status();
   return count;

@@ -66,6 +66,12 @@ class ActualsIndex {
   std::optional<SeriesKey> Apply(std::string_view project_id, std::string_view indicator_id,
                                  Period period, std::optional<double> value, Grade grade,
                                  const ValueNotes& notes);
+  // The series of a project and indicator id; nothing when the catalogue lacks them.
+  std::optional<SeriesKey> Find(std::string_view project_id, std::string_view indicator_id) const;
+  void Apply(SeriesKey key, Period period, std::optional<double> value, Grade grade,
+             const ValueNotes& notes);
+  // Whether the series has a value for exactly this period.
+  bool Has(SeriesKey key, Period period) const;
 
   // The value of the latest period at or before `period`, if any.
   const ReportedValue* LatestAtOrBefore(SeriesKey key, Period period) const;

@@ -1,0 +1,233 @@
+// A province's catalogue, shaped like the real one: the embedded catalogue (山西省社会保险局's ten
+// projects, their Chinese names and published targets) repeated N times with ids of real length
+// (`building-maintenance-00042`), and ten months of values as managers write them — two
+// decimals, units on some, rates as percentages, grades for qualitative indicators, spending
+// rows, a reason on every tenth row — then a revision of every value. For N = 100 and 1,000 it
+// measures, each beside its baseline from the same run:
+//   - ingest of a revision, the catalogue already loaded      vs sqlite3 :memory: .import
+//   - the first ingest, parsing and validating the YAML first  vs the same
+//   - check-config alone (the YAML catalogue's cost)
+//   - ptmon serve: start to ready with two revisions stored, peak RSS once /metrics and
+//     /api/v1/status have been asked
+//   - GET /api/v1/status beside GET /metrics, per byte
+// and prints the goals of the province-scale issue beside them. Medians of three runs.
+// Usage: province_bench PTMON [N...]   (default: 100 1000)
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <regex>
+
+#include <signal.h>
+
+#include <ptmon/config/catalog_loader.h>
+
+#include "../tests/support/daemon.h"
+#include "../tests/support/process.h"
+#include "bench_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ptmon::bench::MedianOfThree;
+using ptmon::bench::RunTimed;
+using ptmon::bench::Timed;
+using namespace ptmon::testing_support;
+
+constexpr int kRuns = 3;
+constexpr int kMonths = 10;
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+std::string Copy(int copy) {
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "-%05d", copy);
+  return suffix;
+}
+
+// The embedded catalogue's text with its projects repeated: every `  - id: X` of a project
+// becomes `  - id: X-00042` in copy 42; comments, names and targets stay as published.
+std::string ProvinceCatalog(int copies) {
+  const std::string text = ptmon::EmbeddedCatalogSource().text;
+  const size_t projects = text.find("\nprojects:\n");
+  const std::string head = text.substr(0, projects + 11);
+  const std::string body = text.substr(projects + 11);
+  const std::regex project_id("^  - id: ([a-z0-9-]+)$", std::regex::multiline);
+  std::string out = head;
+  for (int copy = 1; copy <= copies; ++copy)
+    out += std::regex_replace(body, project_id, "  - id: $1" + Copy(copy));
+  return out;
+}
+
+// Ten months of every indicator and the spending of every project, as managers write them.
+void WriteReport(const std::string& path, const ptmon::Catalog& catalog, int copies, int revision) {
+  std::ofstream out(path);
+  out << "project,indicator,period,value,reason_category,reason,action,likelihood,reporter\n";
+  unsigned row = 0;
+  char value[64];
+  for (int copy = 1; copy <= copies; ++copy) {
+    for (const auto& project : catalog.projects) {
+      const std::string id = project.id + Copy(copy);
+      const double annual = static_cast<double>(project.annual_funds.total_fen) / 100;
+      for (int month = 1; month <= kMonths; ++month) {
+        const double share = (month + 0.37 * revision) / 12.0;
+        auto line = [&](std::string_view indicator, const std::string& text) {
+          out << id << ',' << indicator << ",2026-" << (month < 10 ? "0" : "") << month << ','
+              << text;
+          if (++row % 10 == 0)
+            out << ",人员,技术人员不足,增派人员,有可能,张三\n";
+          else
+            out << ",,,,,张三\n";
+        };
+        for (const auto& indicator : project.indicators) {
+          const ptmon::Target& target = indicator.annual_target;
+          if (target.kind == ptmon::TargetKind::kQualitative) {
+            line(indicator.id, month % 3 == 0 ? "部分达成" : "达成");
+          } else if (target.unit == "%") {
+            std::snprintf(value, sizeof value, "%.2f%%", std::min(100.0, 60 + 3.5 * month));
+            line(indicator.id, value);
+          } else {
+            const double level = target.value.value_or(1) * std::min(1.0, share);
+            std::snprintf(value, sizeof value, "%.2f%s", level,
+                          row % 2 == 0 ? target.unit.c_str() : "");
+            line(indicator.id, value);
+          }
+        }
+        std::snprintf(value, sizeof value, "%.2f", annual * share * 0.8);
+        line("spent", value);
+      }
+    }
+  }
+}
+
+double RssMb(pid_t pid, const std::string& field = "VmHWM:") {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(field, 0) == 0) return std::stod(line.substr(field.size())) / 1024.0;
+  }
+  return 0;
+}
+
+double MillisecondsOf(const std::function<void()>& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+void Measure(const std::string& ptmon, const fs::path& work, int copies) {
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const std::string catalog_path = (work / "catalog.yaml").string();
+  std::ofstream(catalog_path) << ProvinceCatalog(copies);
+  ptmon::Diagnostics diagnostics;
+  const auto embedded = ptmon::LoadCatalog({ptmon::EmbeddedCatalogSource()}, diagnostics);
+  auto report = [&](int revision) {
+    const std::string path = (work / ("report-" + std::to_string(revision) + ".csv")).string();
+    if (!fs::exists(path)) WriteReport(path, *embedded, copies, revision);
+    return path;
+  };
+  size_t indicators = 0;
+  for (const auto& project : embedded->projects) indicators += project.indicators.size();
+  std::printf("\n== N = %d: %d projects, %zu indicators; catalogue %.1f MB, report %.1f MB\n",
+              copies, copies * 10, indicators * copies,
+              static_cast<double>(fs::file_size(catalog_path)) / 1e6,
+              static_cast<double>(fs::file_size(report(0))) / 1e6);
+
+  const Timed floor = MedianOfThree([&](int) {
+    return RunTimed({"sqlite3", ":memory:", ".mode csv", ".import " + report(1) + " t"});
+  });
+  const Timed check = MedianOfThree([&](int) {
+    return RunTimed({ptmon, "check-config", "--catalog", catalog_path});
+  });
+  auto ingest = [&](const std::string& dir, const std::string& file) {
+    return RunTimed({ptmon, "ingest", "--catalog", catalog_path, "--data-dir", dir, "--now",
+                     "2026-11-20", file});
+  };
+  const Timed first_with_catalog = MedianOfThree([&](int run) {
+    return ingest((work / ("cold-" + std::to_string(run))).string(), report(0));
+  });
+  // The warm store: catalogue loaded, the first file in; then revisions of every value.
+  const std::string data = (work / "data").string();
+  if (ingest(data, report(0)).exit_code != 0) std::exit(1);
+  const Timed revision = MedianOfThree([&](int run) { return ingest(data, report(run + 1)); });
+
+  // The daemon on the store holding every revision.
+  const int port = FreePort();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  const std::vector<std::string> serve = {
+      ptmon,        "serve",     "--catalog", catalog_path,
+      "--data-dir", data,        "--listen",  "127.0.0.1:" + std::to_string(port),
+      "--now",      "2026-11-20"};
+  std::vector<double> starts;
+  double peak_rss = 0;
+  std::vector<double> status_ms, metrics_ms;
+  size_t status_bytes = 0, metrics_bytes = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    ChildProcess server(serve, (work / "serve.log").string());
+    const double start = MillisecondsOf([&] {
+      WaitFor([&] { return HttpGet(base + "/readyz").status == 200; }, std::chrono::seconds(300));
+    });
+    starts.push_back(start);
+    if (run == kRuns - 1) {
+      metrics_ms.push_back(
+          MillisecondsOf([&] { metrics_bytes = HttpGet(base + "/metrics").body.size(); }));
+      for (int i = 0; i < 3; ++i) {
+        metrics_ms.push_back(
+            MillisecondsOf([&] { metrics_bytes = HttpGet(base + "/metrics").body.size(); }));
+        status_ms.push_back(
+            MillisecondsOf([&] { status_bytes = HttpGet(base + "/api/v1/status").body.size(); }));
+      }
+      peak_rss = RssMb(server.pid());
+    }
+    server.Signal(SIGTERM);
+    server.Wait();
+  }
+
+  using ptmon::bench::PrintComparison;
+  PrintComparison("ingest, a revision of every value", "ingest", revision.seconds,
+                  "sqlite3 .import :memory:", floor.seconds, "s");
+  PrintComparison("first ingest, YAML catalogue parsed", "ingest", first_with_catalog.seconds,
+                  "sqlite3 .import :memory:", floor.seconds, "s");
+  std::printf("check-config alone: %.3f s\n", check.seconds);
+  std::printf(
+      "serve: start to ready %.3f s (median), peak RSS %.1f MB after /metrics and "
+      "/api/v1/status\n",
+      Median(starts) / 1000, peak_rss);
+  const double status_per_mb = Median(status_ms) / (static_cast<double>(status_bytes) / 1e6);
+  const double metrics_per_mb = Median(metrics_ms) / (static_cast<double>(metrics_bytes) / 1e6);
+  std::printf(
+      "GET /api/v1/status %.1f MB in %.1f ms; GET /metrics %.1f MB in %.1f ms; per byte "
+      "%.2fx\n",
+      static_cast<double>(status_bytes) / 1e6, Median(status_ms),
+      static_cast<double>(metrics_bytes) / 1e6, Median(metrics_ms), status_per_mb / metrics_per_mb);
+  std::printf(
+      "goals: revision <= 1.5x %s; first ingest <= 2x %s; RSS < 250 MB %s; ready < 1 s %s; "
+      "status per byte <= 1x /metrics %s\n",
+      revision.seconds <= 1.5 * floor.seconds ? "met" : "MISSED",
+      first_with_catalog.seconds <= 2 * floor.seconds ? "met" : "MISSED",
+      peak_rss < 250 ? "met" : "MISSED", Median(starts) < 1000 ? "met" : "MISSED",
+      status_per_mb <= metrics_per_mb ? "met" : "MISSED");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s PTMON_BINARY [N...]\n", argv[0]);
+    return 2;
+  }
+  std::vector<int> sizes;
+  for (int i = 2; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+  if (sizes.empty()) sizes = {100, 1000};
+  const fs::path work = fs::temp_directory_path() / "ptmon-province-bench";
+  for (int copies : sizes) Measure(argv[1], work / std::to_string(copies), copies);
+  if (std::getenv("PTMON_BENCH_KEEP") == nullptr) fs::remove_all(work);
+  return 0;
+}
