@@ -28,7 +28,8 @@ mv "$stage/ptmon-$version/deploy/debian" "$stage/ptmon-$version/debian"
     { tail -50 "$stage/build.log" >&2; exit 1; }
 )
 rm -f "$out"/ptmon*.deb "$out"/ptmon*.ddeb
-lintian --fail-on error,warning --tag-display-limit 0 "$stage"/ptmon_"$version"_*.changes
+# Its findings go to stderr: the package test keeps only stderr, and CI must show why it failed.
+lintian --fail-on error,warning --tag-display-limit 0 "$stage"/ptmon_"$version"_*.changes >&2
 cp "$stage"/ptmon_"$version"_*.deb "$stage"/ptmon-dbgsym_"$version"_*.deb "$out"
 rm -rf "$stage"
 ls "$out"/ptmon*"$version"*.deb
