@@ -133,6 +133,38 @@ TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
   EXPECT_EQ(HttpPost(Url("/metrics"), "").status, 405);
 }
 
+// A province's status is too large for one response: pages of projects, each naming the next
+// in a Link header, add up to the whole document.
+TEST_F(ServeTest, TheStatusApiPagesThroughEveryProject) {
+  Start();
+  const Json whole = Json::parse(HttpGet(Url("/api/v1/status")).body);
+  std::vector<Json> paged;
+  std::string next = "/api/v1/status?limit=4";
+  int pages = 0;
+  while (!next.empty()) {
+    const auto page = HttpGet(Url(next));
+    ASSERT_EQ(page.status, 200) << page.body;
+    const Json json = Json::parse(page.body);
+    EXPECT_EQ(json["page"]["total"], whole["projects"].size());
+    for (const auto& project : json["projects"]) paged.push_back(project);
+    ++pages;
+    next.clear();
+    if (auto link = page.headers.find("link"); link != page.headers.end()) {
+      ASSERT_TRUE(link->second.ends_with(">; rel=\"next\"")) << link->second;
+      next = link->second.substr(1, link->second.find('>') - 1);
+    }
+  }
+  EXPECT_EQ(pages, 3);  // 10 projects, 4 a page
+  EXPECT_EQ(Json(paged), whole["projects"]);
+  EXPECT_TRUE(Json::parse(HttpGet(Url("/api/v1/status?offset=50")).body)["projects"].empty());
+  for (const char* bad : {"limit=0", "limit=x", "limit=10001", "offset=-1", "limit=5&project=x"}) {
+    EXPECT_EQ(HttpGet(Url(std::string("/api/v1/status?") + bad)).status,
+              std::string(bad).ends_with("project=x") ? 404 : 400)
+        << bad;
+  }
+  EXPECT_EQ(HttpGet(Url("/api/v1/status?limit=5&project=building-maintenance")).status, 400);
+}
+
 TEST_F(ServeTest, TheWriteApiNeedsItsTokenAndAppliesLikeADrop) {
   const std::string config =
       dir_.Write("ptmon.yaml", "api:\n  token: " + kToken + "\n  max_body_bytes: 4096\n");

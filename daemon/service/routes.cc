@@ -1,6 +1,9 @@
 #include "routes.h"
 
 #include <array>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -55,12 +58,47 @@ HttpResponse WithAllow(HttpResponse response, std::string_view allow) {
   return response;
 }
 
+// A whole number from a query parameter, at most `max`; nothing when it is not one.
+std::optional<size_t> CountParameter(const std::string& text, size_t max) {
+  size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value > max)
+    return std::nullopt;
+  return value;
+}
+
+// A catalogue of 66,000 indicators is a 55 MB document: clients page through it with
+// ?limit=&offset= (a Link header names the next page) or ask for one project.
 HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request) {
   const std::string project = request.QueryParameter("project");
   if (!project.empty() && snapshot.catalog->FindProject(project) == nullptr) {
     return HttpResponse::Error(404, "no project " + project);
   }
-  return HttpResponse::Json(200, StatusJson(*snapshot.evaluation, project).dump(2));
+  const std::string limit_text = request.QueryParameter("limit");
+  const std::string offset_text = request.QueryParameter("offset");
+  if (limit_text.empty() && offset_text.empty()) {
+    return HttpResponse::Json(200, StatusJson(*snapshot.evaluation, project).dump(2));
+  }
+  if (!project.empty())
+    return HttpResponse::Error(400, "page (limit, offset) or project, not both");
+  constexpr size_t kMaxLimit = 10'000;
+  const auto limit =
+      limit_text.empty() ? std::optional<size_t>(100) : CountParameter(limit_text, kMaxLimit);
+  const auto offset =
+      offset_text.empty() ? std::optional<size_t>(0) : CountParameter(offset_text, SIZE_MAX / 2);
+  if (!limit || *limit == 0 || !offset) {
+    return HttpResponse::Error(400, "limit must be a whole number from 1 to " +
+                                        std::to_string(kMaxLimit) +
+                                        " and offset a whole number (projects to skip)");
+  }
+  HttpResponse response =
+      HttpResponse::Json(200, StatusJson(*snapshot.evaluation, StatusPage{*offset, *limit}).dump());
+  if (*offset + *limit < snapshot.evaluation->projects.size()) {
+    response.headers.emplace_back("Link", "</api/v1/status?limit=" + std::to_string(*limit) +
+                                              "&offset=" + std::to_string(*offset + *limit) +
+                                              ">; rel=\"next\"");
+  }
+  return response;
 }
 
 HttpResponse AlertsResponse(const Snapshot& snapshot) {

@@ -120,16 +120,35 @@ std::string Padded(std::string text, size_t width) {
 
 }  // namespace
 
-nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id) {
+namespace {
+
+Json StatusHead(const Evaluation& evaluation) {
   Json json;
   json["as_of"] = evaluation.as_of.ToString();
   json["time_progress"] = Round4(evaluation.time_progress);
   json["year_end"] = evaluation.year_end;
   json["projects"] = Json::array();
+  return json;
+}
+
+}  // namespace
+
+nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id) {
+  Json json = StatusHead(evaluation);
   for (const auto& project : evaluation.projects) {
     if (!project_id.empty() && project.project->id != project_id) continue;
     json["projects"].push_back(ProjectJson(project, evaluation));
   }
+  return json;
+}
+
+nlohmann::ordered_json StatusJson(const Evaluation& evaluation, const StatusPage& page) {
+  Json json = StatusHead(evaluation);
+  const size_t total = evaluation.projects.size();
+  const size_t end = page.offset + std::min(page.limit, total);
+  for (size_t p = page.offset; p < std::min(end, total); ++p)
+    json["projects"].push_back(ProjectJson(evaluation.projects[p], evaluation));
+  json["page"] = {{"offset", page.offset}, {"limit", page.limit}, {"total", total}};
   return json;
 }
 

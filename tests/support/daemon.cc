@@ -29,17 +29,17 @@ size_t Collect(char* data, size_t size, size_t count, void* out) {
 }
 
 size_t CollectHeader(char* data, size_t size, size_t count, void* out) {
-  std::string line(data, size * count);
-  const std::string name = "content-encoding:";
-  if (line.size() > name.size()) {
-    std::string lower = line.substr(0, name.size());
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == name) {
-      std::string value = line.substr(name.size());
-      while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-      *static_cast<std::string*>(out) = value;
-    }
+  const std::string line(data, size * count);
+  const size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    auto* result = static_cast<HttpResult*>(out);
+    if (name == "content-encoding") result->content_encoding = value;
+    result->headers[name] = value;
   }
   return size * count;
 }
@@ -57,7 +57,7 @@ HttpResult Request(const std::string& url, const std::string* body,
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.content_encoding);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (body != nullptr) {

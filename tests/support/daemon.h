@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct HttpResult {
   long status = 0;  // 0 when the connection failed
   std::string body;
   std::string content_encoding;
+  std::map<std::string, std::string> headers;  // by lower-case name; the last of each
 };
 
 HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers = {});

@@ -16,6 +16,15 @@ namespace ptmon {
 // `project_id` (when not empty) keeps only that project.
 nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id = {});
 
+// A page of the projects, in catalogue order, for catalogues too large to send whole:
+// StatusJson's document with the projects [offset, offset + limit) and
+// "page": {"offset", "limit", "total"}.
+struct StatusPage {
+  size_t offset = 0;
+  size_t limit = 0;
+};
+nlohmann::ordered_json StatusJson(const Evaluation& evaluation, const StatusPage& page);
+
 // The terminal table; `color` adds ANSI colours to the lights.
 std::string StatusTable(const Evaluation& evaluation, std::string_view project_id, bool color);
 
