@@ -289,6 +289,30 @@ TEST(DataDirLockTest, OneHolderAtATimeAndFreeOnceReleased) {
   EXPECT_TRUE(DataDirLock::Acquire(dir.path(), "ptmon ingest").ok());
 }
 
+// One data directory across a year's end: the next year's catalogue reuses the project ids,
+// and last year's values (December's year-to-date totals) must not count as its progress.
+TEST_F(StoreTest, ValuesBelongToTheirCatalogueYear) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 12, 30)}).ok());
+  ActualValue january = Value("devices-maintained", 1, 4);
+  january.period = {2027, 1};
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {january}).ok());
+  Catalog next_year = EmbeddedCatalog();
+  next_year.year = 2027;
+  ActualsIndex index(next_year);
+  ASSERT_EQ(store->LoadLatestValues(index).value(), 2u);  // both read, one taken
+  ASSERT_EQ(index.size(), 1u);
+  const ReportedValue* latest = index.LatestAtOrBefore({0, 0}, {2027, 12});
+  ASSERT_NE(latest, nullptr);
+  EXPECT_EQ(latest->period, (Period{2027, 1}));
+  EXPECT_EQ(latest->value, 4);
+  const Catalog catalog = EmbeddedCatalog();  // the index views its strings
+  ActualsIndex this_year(catalog);
+  ASSERT_EQ(store->LoadLatestValues(this_year).value(), 2u);
+  EXPECT_EQ(this_year.LatestAtOrBefore({0, 0}, {2026, 12})->value, 30);
+  EXPECT_EQ(this_year.size(), 1u);
+}
+
 TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   auto store = OpenOrDie();
   ASSERT_TRUE(store

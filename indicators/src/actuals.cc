@@ -32,7 +32,7 @@ std::string Period::ToString() const {
   return text;
 }
 
-ActualsIndex::ActualsIndex(const Catalog& catalog) {
+ActualsIndex::ActualsIndex(const Catalog& catalog) : year_(catalog.year) {
   indicators_.resize(catalog.projects.size());
   size_t slots = 0;
   for (uint32_t p = 0; p < catalog.projects.size(); ++p) {
@@ -62,12 +62,13 @@ std::optional<SeriesKey> ActualsIndex::Apply(std::string_view project_id,
                                              std::optional<double> value, Grade grade,
                                              const ValueNotes& notes) {
   const auto key = Find(project_id, indicator_id);
-  if (key) Apply(*key, period, value, grade, notes);
+  if (!key || !Apply(*key, period, value, grade, notes)) return std::nullopt;
   return key;
 }
 
-void ActualsIndex::Apply(SeriesKey key, Period period, std::optional<double> value, Grade grade,
+bool ActualsIndex::Apply(SeriesKey key, Period period, std::optional<double> value, Grade grade,
                          const ValueNotes& notes) {
+  if (period.year != year_) return false;
   ReportedValue reported{period, value.value_or(0), grade, 0};
   if (!notes.empty()) {
     notes_.push_back(std::make_shared<const ValueNotes>(notes));
@@ -83,6 +84,7 @@ void ActualsIndex::Apply(SeriesKey key, Period period, std::optional<double> val
     values.insert(at, reported);
     ++size_;
   }
+  return true;
 }
 
 bool ActualsIndex::Has(SeriesKey key, Period period) const {

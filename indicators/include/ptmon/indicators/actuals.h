@@ -58,17 +58,23 @@ struct SeriesKey {
 // Not thread-safe; the daemon builds a new index (or updates a copy) and swaps it in.
 class ActualsIndex {
  public:
+  // The index views the catalogue's ids: the catalogue must outlive it, so a temporary is
+  // refused at compile time.
   explicit ActualsIndex(const Catalog& catalog);
+  explicit ActualsIndex(Catalog&&) = delete;
 
   // Records a value as the latest for its series and period. Values of projects or indicators
-  // the catalogue does not have are ignored (they stay in the store); returns whether it was
-  // taken, and the series it belongs to.
+  // the catalogue does not have, and of another year than the catalogue's, are ignored (they
+  // stay in the store): a store holding last year's values serves this year's catalogue with
+  // the same ids, and December's year-to-date total is not January's progress. Returns the
+  // series when the value was taken.
   std::optional<SeriesKey> Apply(std::string_view project_id, std::string_view indicator_id,
                                  Period period, std::optional<double> value, Grade grade,
                                  const ValueNotes& notes);
   // The series of a project and indicator id; nothing when the catalogue lacks them.
   std::optional<SeriesKey> Find(std::string_view project_id, std::string_view indicator_id) const;
-  void Apply(SeriesKey key, Period period, std::optional<double> value, Grade grade,
+  // As above, for a series already found; returns whether the value was taken.
+  bool Apply(SeriesKey key, Period period, std::optional<double> value, Grade grade,
              const ValueNotes& notes);
   // Whether the series has a value for exactly this period.
   bool Has(SeriesKey key, Period period) const;
@@ -86,6 +92,7 @@ class ActualsIndex {
     return offsets_[key.project] + static_cast<size_t>(key.indicator + 1);
   }
 
+  int year_ = 0;
   std::unordered_map<std::string_view, uint32_t> projects_;
   std::vector<std::unordered_map<std::string_view, int32_t>> indicators_;
   std::vector<size_t> offsets_;  // first slot of each project: its spending, then indicators
