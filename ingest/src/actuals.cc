@@ -886,9 +886,15 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   Submission submission;
   ReportChecker checker(file_name, catalog, today, options.max_errors, diagnostics);
   if (format != ReportFormat::kXlsx && bytes.find('\0') != std::string_view::npos) {
-    diagnostics.Error(file_name, 0, 0,
-                      "这不是文本文件 / this is not a text file (it contains binary data); "
-                      "save the report as CSV or YAML");
+    // A workbook under a .csv name (or posted as CSV) is read once it is named for what it is.
+    diagnostics.Error(
+        file_name, 0, 0,
+        bytes.starts_with("PK\x03\x04")
+            ? "这是 Excel 工作簿, 请以 .xlsx 为扩展名提交 / this is an Excel workbook, "
+              "not a CSV file; give it the .xlsx extension (or post it with "
+              "?format=xlsx)"
+            : "这不是文本文件 / this is not a text file (it contains binary data); "
+              "save the report as CSV or YAML, or send a workbook as .xlsx");
     return submission;
   }
   if (format == ReportFormat::kCsv) {

@@ -98,12 +98,16 @@ class Package {
       if (got == 0) break;
       text.append(buffer, static_cast<size_t>(got));
       total_ += static_cast<size_t>(got);
-      if (text.size() > limits_.max_part_bytes || total_ > limits_.max_total_bytes) {
-        return Status::Error(
-            "工作簿解压后过大 / the workbook is too large once unpacked (the part " + name +
-            " alone passes " + std::to_string(text.size() >> 20) +
-            " MiB): it may be a zip bomb; a monthly report is far smaller — copy the report "
-            "rows into a new workbook");
+      const bool part_too_large = text.size() > limits_.max_part_bytes;
+      if (part_too_large || total_ > limits_.max_total_bytes) {
+        const std::string what = part_too_large
+                                     ? "the part " + name + " alone passes " +
+                                           std::to_string(limits_.max_part_bytes >> 20) + " MiB"
+                                     : "its parts together pass " +
+                                           std::to_string(limits_.max_total_bytes >> 20) + " MiB";
+        return Status::Error("工作簿解压后过大 / the workbook is too large once unpacked (" + what +
+                             "): it may be a zip bomb; a monthly report is far smaller — copy "
+                             "the report rows into a new workbook");
       }
     }
     return text;
