@@ -70,6 +70,32 @@ Timed MedianOfThree(const std::function<Timed(int run)>& measure) {
   return runs[1];
 }
 
+double MillisecondsOf(const std::function<void()>& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+double MedianMs(int rounds, const std::function<void()>& work) {
+  std::vector<double> times;
+  for (int i = 0; i < rounds; ++i) times.push_back(MillisecondsOf(work));
+  return Median(std::move(times));
+}
+
+double RssMb(pid_t pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(field, 0) == 0) return std::stod(line.substr(field.size())) / 1024.0;
+  }
+  return 0;
+}
+
 void PrintComparison(const std::string& what, const std::string& ours_label, double ours,
                      const std::string& baseline_label, double baseline, const std::string& unit) {
   std::printf("%-34s ptmon %-22s %10.3f %s | baseline %-34s %10.3f %s | ratio %.2fx\n",

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace ptmon::bench {
 
 struct Timed {
@@ -20,6 +22,15 @@ Timed RunTimed(const std::vector<std::string>& argv, bool quiet = true);
 // Runs `measure` three times and returns the run with the median time; a failed run (exit code
 // not 0) ends the benchmark.
 Timed MedianOfThree(const std::function<Timed(int run)>& measure);
+
+// The wall-clock milliseconds `work` takes.
+double MillisecondsOf(const std::function<void()>& work);
+double Median(std::vector<double> values);
+// The median of `rounds` runs of `work`, in milliseconds.
+double MedianMs(int rounds, const std::function<void()>& work);
+
+// VmHWM (peak) or VmRSS (now) of a running process, in MB; 0 when it cannot be read.
+double RssMb(pid_t pid, const std::string& field = "VmHWM:");
 
 // One CSV row per project, indicator and month 1..months (year-to-date values); `revision`
 // changes the values so a second file is new content for the same rows.

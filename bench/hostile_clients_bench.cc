@@ -17,20 +17,13 @@
 
 #include "../tests/support/daemon.h"
 #include "../tests/support/process.h"
+#include "bench_support.h"
 
 namespace {
 
 using namespace ptmon::testing_support;
+using ptmon::bench::RssMb;
 using Steady = std::chrono::steady_clock;
-
-double PeakRssMb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmHWM:")) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
-}
 
 struct Latency {
   double median_ms = 0, max_ms = 0;
@@ -96,7 +89,7 @@ int main() {
       "  (median ratio %.2fx)\n",
       beside.median_ms, beside.max_ms, beside.failures, beside.median_ms / alone.median_ms);
 
-  const double before = PeakRssMb(ptmon.pid());
+  const double before = RssMb(ptmon.pid());
   std::vector<std::thread> posts;
   std::atomic<int> answered_405{0};
   const std::string big(60u << 20, 'x');
@@ -106,7 +99,7 @@ int main() {
     });
   }
   for (auto& post : posts) post.join();
-  const double after = PeakRssMb(ptmon.pid());
+  const double after = RssMb(ptmon.pid());
   std::printf(
       "8 parallel 60 MB POSTs to /healthz: %d answered 405; peak RSS %.1f MB before, "
       "%.1f MB after (%.2fx)\n",

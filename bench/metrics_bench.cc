@@ -23,28 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace ptmon::testing_support;
-
-double MedianMs(int rounds, const std::function<void()>& work) {
-  std::vector<double> times;
-  for (int i = 0; i < rounds; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    work();
-    times.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
-// VmHWM (peak) or VmRSS (now) of a process, in MB.
-double RssMb(pid_t pid, const std::string& field = "VmHWM:") {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind(field, 0) == 0) return std::stod(line.substr(field.size())) / 1024.0;
-  }
-  return 0;
-}
+using ptmon::bench::MedianMs;
+using ptmon::bench::RssMb;
 
 // Drops a one-value file and returns how long until /metrics shows it.
 double DropToMetricsMs(const std::string& inbox, const std::string& url, const std::string& row,

@@ -32,18 +32,17 @@
 namespace {
 
 namespace fs = std::filesystem;
+using ptmon::bench::Median;
+using ptmon::bench::MedianMs;
 using ptmon::bench::MedianOfThree;
+using ptmon::bench::MillisecondsOf;
+using ptmon::bench::RssMb;
 using ptmon::bench::RunTimed;
 using ptmon::bench::Timed;
 using namespace ptmon::testing_support;
 
 constexpr int kRuns = 3;
 constexpr int kMonths = 10;
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
 
 std::string Copy(int copy) {
   char suffix[16];
@@ -106,21 +105,6 @@ void WriteReport(const std::string& path, const ptmon::Catalog& catalog, int cop
   }
 }
 
-double RssMb(pid_t pid, const std::string& field = "VmHWM:") {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind(field, 0) == 0) return std::stod(line.substr(field.size())) / 1024.0;
-  }
-  return 0;
-}
-
-double MillisecondsOf(const std::function<void()>& work) {
-  const auto start = std::chrono::steady_clock::now();
-  work();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 void Measure(const std::string& ptmon, const fs::path& work, int copies) {
   fs::remove_all(work);
   fs::create_directories(work);
@@ -167,23 +151,17 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
       "--now",      "2026-11-20"};
   std::vector<double> starts;
   double peak_rss = 0;
-  std::vector<double> status_ms, metrics_ms;
+  double status_ms = 0, metrics_ms = 0;
   size_t status_bytes = 0, metrics_bytes = 0;
   for (int run = 0; run < kRuns; ++run) {
     ChildProcess server(serve, (work / "serve.log").string());
-    const double start = MillisecondsOf([&] {
+    starts.push_back(MillisecondsOf([&] {
       WaitFor([&] { return HttpGet(base + "/readyz").status == 200; }, std::chrono::seconds(300));
-    });
-    starts.push_back(start);
+    }));
     if (run == kRuns - 1) {
-      metrics_ms.push_back(
-          MillisecondsOf([&] { metrics_bytes = HttpGet(base + "/metrics").body.size(); }));
-      for (int i = 0; i < 3; ++i) {
-        metrics_ms.push_back(
-            MillisecondsOf([&] { metrics_bytes = HttpGet(base + "/metrics").body.size(); }));
-        status_ms.push_back(
-            MillisecondsOf([&] { status_bytes = HttpGet(base + "/api/v1/status").body.size(); }));
-      }
+      HttpGet(base + "/metrics");  // the first scrape after a start is not the steady state
+      metrics_ms = MedianMs(3, [&] { metrics_bytes = HttpGet(base + "/metrics").body.size(); });
+      status_ms = MedianMs(3, [&] { status_bytes = HttpGet(base + "/api/v1/status").body.size(); });
       peak_rss = RssMb(server.pid());
     }
     server.Signal(SIGTERM);
@@ -200,13 +178,13 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
       "serve: start to ready %.3f s (median), peak RSS %.1f MB after /metrics and "
       "/api/v1/status\n",
       Median(starts) / 1000, peak_rss);
-  const double status_per_mb = Median(status_ms) / (static_cast<double>(status_bytes) / 1e6);
-  const double metrics_per_mb = Median(metrics_ms) / (static_cast<double>(metrics_bytes) / 1e6);
+  const double status_per_mb = status_ms / (static_cast<double>(status_bytes) / 1e6);
+  const double metrics_per_mb = metrics_ms / (static_cast<double>(metrics_bytes) / 1e6);
   std::printf(
       "GET /api/v1/status %.1f MB in %.1f ms; GET /metrics %.1f MB in %.1f ms; per byte "
       "%.2fx\n",
-      static_cast<double>(status_bytes) / 1e6, Median(status_ms),
-      static_cast<double>(metrics_bytes) / 1e6, Median(metrics_ms), status_per_mb / metrics_per_mb);
+      static_cast<double>(status_bytes) / 1e6, status_ms, static_cast<double>(metrics_bytes) / 1e6,
+      metrics_ms, status_per_mb / metrics_per_mb);
   std::printf(
       "goals: revision <= 1.5x %s; first ingest <= 2x %s; RSS < 250 MB %s; ready < 1 s %s; "
       "status per byte <= 1x /metrics %s\n",
