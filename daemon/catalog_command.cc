@@ -64,6 +64,11 @@ nlohmann::ordered_json CatalogJson(const Catalog& catalog) {
       i["name"] = indicator.name;
       i["target"] = TargetJson(indicator.annual_target);
       if (indicator.period_target) i["period_target"] = TargetJson(*indicator.period_target);
+      if (const auto& adjustment = indicator.adjustment) {
+        i["adjusted"] = {{"target", TargetJson(adjustment->target)},
+                         {"from_month", adjustment->from_month},
+                         {"approval", adjustment->approval}};
+      }
       i["weight"] = indicator.weight ? nlohmann::ordered_json(*indicator.weight) : nullptr;
       i["accumulate"] = AccumulationName(indicator.accumulation);
       i["pace"] = indicator.pace_profile;

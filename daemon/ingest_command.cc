@@ -224,11 +224,19 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
     std::cerr << "ptmon: " << history.status().message() << "\n";
     return kExitFailure;
   }
+  // The target each period was judged against, where the catalogue still has the indicator.
+  const Indicator* indicator = nullptr;
+  if (const Project* project = data->catalog.FindProject(series->first))
+    indicator = project->FindIndicator(series->second);
+  auto judged_against = [&](Period period) {
+    return indicator ? indicator->TargetFor(period.month).text : std::string();
+  };
   if (format == "json") {
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const auto& revision : *history) {
       const ActualValue& value = revision.actual;
       json.push_back({{"period", value.period.ToString()},
+                      {"target", judged_against(value.period)},
                       {"value", value.value ? nlohmann::ordered_json(*value.value) : nullptr},
                       {"grade", value.grade},
                       {"reason_category", value.reason_category},
@@ -247,6 +255,13 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
     std::cout << "no values reported yet for " << series->first << "/" << series->second << "\n";
     return kExitOk;
   }
+  if (indicator && indicator->adjustment) {
+    const TargetAdjustment& adjustment = *indicator->adjustment;
+    std::cout << "target " << indicator->annual_target.text << ", adjusted to "
+              << adjustment.target.text << " from "
+              << Period{data->catalog.year, adjustment.from_month}.ToString() << " ("
+              << adjustment.approval << ")\n";
+  }
   for (const auto& revision : *history) {
     const ActualValue& value = revision.actual;
     std::cout << value.period.ToString() << "  "
@@ -257,6 +272,8 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
     if (!value.reporter.empty()) std::cout << "  " << EscapeControl(value.reporter);
     if (!value.reason.empty())
       std::cout << "  " << value.reason_category << ": " << EscapeControl(value.reason);
+    if (indicator && indicator->adjustment)
+      std::cout << "  judged against " << judged_against(value.period);
     std::cout << "\n";
   }
   return kExitOk;

@@ -11,7 +11,7 @@ namespace {
 // v2: numbers as zigzag varints; most are small, and the cache of a 100,000-indicator catalogue
 // shrank from 24 to 11 MB, which every ingest reads back. A v1 blob fails the magic check and
 // the catalogue is parsed again.
-constexpr std::string_view kMagic = "ptmon-catalog-v3";
+constexpr std::string_view kMagic = "ptmon-catalog-v4";
 
 class Writer {
  public:
@@ -185,6 +185,13 @@ std::string EncodeCatalog(const Catalog& catalog) {
       out.TargetOf(indicator.annual_target);
       out.Number(indicator.period_target.has_value());
       if (indicator.period_target) out.TargetOf(*indicator.period_target);
+      out.Number(indicator.adjustment.has_value());
+      if (const auto& adjustment = indicator.adjustment) {
+        out.TargetOf(adjustment->target);
+        out.Number(adjustment->from_month);
+        out.Text(adjustment->approval);
+        out.Place(adjustment->place);
+      }
       out.OptionalReal(indicator.weight);
       out.Number(static_cast<long long>(indicator.accumulation));
       out.Number(static_cast<long long>(indicator.pace_profile.size()));
@@ -229,6 +236,13 @@ Result<Catalog> DecodeCatalog(std::string_view bytes) {
       }
       indicator.annual_target = in.TargetOf();
       if (in.Number() != 0) indicator.period_target = in.TargetOf();
+      if (in.Number() != 0) {
+        TargetAdjustment& adjustment = indicator.adjustment.emplace();
+        adjustment.target = in.TargetOf();
+        adjustment.from_month = static_cast<int>(in.Number());
+        adjustment.approval = in.Text();
+        adjustment.place = in.Place();
+      }
       indicator.weight = in.OptionalReal();
       indicator.accumulation =
           in.Choice<Accumulation>(static_cast<long long>(Accumulation::kLevel));

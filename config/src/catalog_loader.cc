@@ -194,8 +194,8 @@ class CatalogReader {
     Indicator indicator;
     indicator.place = fields_.Place(node);
     fields_.CheckKeys(node,
-                      {"id", "level1", "level2", "name", "target", "period_target", "weight",
-                       "accumulate", "pace", "report", "may_exceed_100_percent"},
+                      {"id", "level1", "level2", "name", "target", "period_target", "adjusted",
+                       "weight", "accumulate", "pace", "report", "may_exceed_100_percent"},
                       "an indicator");
     indicator.id = fields_.String(node, "id", true).value_or("");
     const std::string who = "indicator " + Quote(indicator.id);
@@ -229,6 +229,10 @@ class CatalogReader {
       fields_.Error(node["weight"], who + ": weight must be between 0 and 100 points");
     }
     ReadEvaluationSettings(node, who, indicator);
+    if (const YamlNode adjusted = node["adjusted"];
+        adjusted && fields_.ExpectMap(adjusted, "'adjusted'")) {
+      indicator.adjustment = ReadAdjustment(adjusted, who, indicator.annual_target);
+    }
     if (auto exceed = fields_.String(node, "may_exceed_100_percent", false)) {
       indicator.may_exceed_100_percent = *exceed == "true";
       if (*exceed != "true" && *exceed != "false") {
@@ -240,6 +244,37 @@ class CatalogReader {
       }
     }
     return indicator;
+  }
+
+  // An adjusted target must be read as the original is (the same kind and unit), or the values
+  // reported before the change would mean something else after it.
+  std::optional<TargetAdjustment> ReadAdjustment(const YamlNode& node, const std::string& who,
+                                                 const Target& original) {
+    fields_.CheckKeys(node, {"target", "from_month", "approval"}, "'adjusted'");
+    TargetAdjustment adjustment;
+    adjustment.place = fields_.Place(node);
+    auto target = ReadTarget(node, "target", who + " (adjusted)", true);
+    auto from_month = fields_.Integer(node, "from_month", true, 2, 12);
+    auto approval = fields_.String(node, "approval", true);
+    if (!target || !from_month || !approval) return std::nullopt;
+    const bool qualitative = target->kind == TargetKind::kQualitative;
+    if (qualitative != (original.kind == TargetKind::kQualitative) ||
+        target->unit != original.unit) {
+      fields_.Error(node["target"],
+                    who + ": the adjusted target " + Quote(target->text) +
+                        " must be measured as the original " + Quote(original.text) +
+                        " is (the same unit, or both qualitative); a different measure is a new "
+                        "indicator");
+      return std::nullopt;
+    }
+    if (Trim(*approval).empty()) {
+      fields_.Error(node["approval"], who + ": name the approval of the adjustment (批复文号)");
+      return std::nullopt;
+    }
+    adjustment.target = std::move(*target);
+    adjustment.from_month = *from_month;
+    adjustment.approval = std::string(Trim(*approval));
+    return adjustment;
   }
 
   static std::string Level2Hint(std::string_view level1) {

@@ -67,7 +67,7 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
   const std::string months = "1–" + std::to_string(evaluation.as_of.month) + "月";
   for (const auto& status : project.indicators) {
     const Indicator& indicator = *status.indicator;
-    const Target& target = indicator.annual_target;
+    const Target& target = *status.target;
     const std::string who = "「" + p.name + "」" + indicator.name;
     auto facts = [&] {
       if (target.kind == TargetKind::kQualitative) {

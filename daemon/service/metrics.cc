@@ -147,16 +147,15 @@ const std::vector<FamilySpec>& Families() {
        "ptmon_project_info.",
        Scope::kProjectInfo},
       {"ptmon_indicator_info",
-       "Indicator metadata, value 1: names, levels, kind, measurement unit and the published "
-       "target. "
+       "Indicator metadata, value 1: names, levels, kind, measurement unit and the target in "
+       "force (as published, or as adjusted from its effective month on). "
        "Join with * on(project, indicator) group_left(name) ptmon_indicator_info.",
        Scope::kIndicatorInfo},
       {"ptmon_indicator_target",
-       "Annual target in the indicator's base unit (see the unit label of ptmon_indicator_info; % "
-       "as a "
-       "0-1 ratio); NaN for qualitative targets.",
-       Scope::kIndicator,
-       [](const IndicatorStatus& s) { return OrNaN(s.indicator->annual_target.value); }},
+       "Annual target in force in the indicator's base unit (the adjusted one from its "
+       "effective month on; see the unit label of ptmon_indicator_info; % as a 0-1 ratio); NaN "
+       "for qualitative targets.",
+       Scope::kIndicator, [](const IndicatorStatus& s) { return OrNaN(s.target->value); }},
       {"ptmon_indicator_actual",
        "Latest reported value to date in the indicator's base unit (year to date for counts and "
        "money, "
@@ -259,8 +258,8 @@ std::string RenderChunk(const Catalog& catalog, const Evaluation& evaluation,
           const Indicator& i = *indicator.indicator;
           metrics.Sample({"project", project.id, "indicator", i.id, "project_name", project.name,
                           "name", i.name, "level1", i.level1, "level2", i.level2, "kind",
-                          TargetKindName(i.annual_target.kind), "unit", i.annual_target.unit,
-                          "target", i.annual_target.text},
+                          TargetKindName(indicator.target->kind), "unit", indicator.target->unit,
+                          "target", indicator.target->text},
                          1);
         }
         break;

@@ -213,10 +213,11 @@ IndicatorStatus Evaluator::EvaluateIndicator(uint32_t project, int32_t index,
                                              const ActualsIndex& actuals, Period as_of,
                                              Date today) const {
   const Indicator& indicator = catalog_.projects[project].indicators[static_cast<size_t>(index)];
-  const Target& target = indicator.annual_target;
+  const Target& target = indicator.TargetFor(as_of.month);
   const LightThresholds& lights = settings_.lights;
   IndicatorStatus status;
   status.indicator = &indicator;
+  status.target = &target;
   const ReportedValue* latest = actuals.LatestAtOrBefore({project, index}, as_of);
   status.overdue = Overdue(latest, indicator.frequency, as_of, indicator.due_day, today);
   if (latest == nullptr) {
@@ -352,7 +353,7 @@ void Evaluator::Score(ProjectStatus& status, bool year_end) const {
       if (split.extra_cents > 0) --split.extra_cents;
       indicator.weight = static_cast<double>(cents) / 100;
     }
-    const Target& target = definition.annual_target;
+    const Target& target = *indicator.target;
     if (target.kind == TargetKind::kQualitative) {
       indicator.score = ScoreQualitative(indicator.grade, indicator.weight, rules);
     } else {

@@ -54,13 +54,13 @@ std::string Unreported(const IndicatorStatus& status) {
 std::string ActualText(const IndicatorStatus& status) {
   if (status.grade != Grade::kNone) return std::string(GradeName(status.grade));
   if (!status.actual) return Unreported(status);
-  return TableQuantity(*status.actual, status.indicator->annual_target);
+  return TableQuantity(*status.actual, *status.target);
 }
 
 std::string ForecastText(const IndicatorStatus& status) {
   if (status.forecast_grade != Grade::kNone) return std::string(GradeName(status.forecast_grade));
   if (!status.forecast) return "";
-  return TableQuantity(*status.forecast, status.indicator->annual_target);
+  return TableQuantity(*status.forecast, *status.target);
 }
 
 // 实际完成情况 in figures: how many indicators stand where, by their lights.
@@ -99,6 +99,47 @@ std::string Attainment(const Evaluation& evaluation, const ProjectStatus& projec
   return text + "。";
 }
 
+bool HasAdjustment(const ProjectStatus& project) {
+  for (const auto& status : project.indicators) {
+    if (status.indicator->adjustment) return true;
+  }
+  return false;
+}
+
+// The target cells of a row: 年度指标值 alone, or, in a project with an adjusted target
+// (绩效目标调整), the original beside the adjusted one with its effective month and approval.
+std::vector<std::string> TargetCells(const IndicatorStatus& status, bool adjusted_project) {
+  const Indicator& indicator = *status.indicator;
+  if (!adjusted_project) return {indicator.annual_target.text};
+  if (!indicator.adjustment) return {indicator.annual_target.text, ""};
+  const TargetAdjustment& adjustment = *indicator.adjustment;
+  return {indicator.annual_target.text, adjustment.target.text + "（" +
+                                            std::to_string(adjustment.from_month) + "月起，" +
+                                            adjustment.approval + "）"};
+}
+
+std::vector<std::string> TargetHeadings(bool adjusted_project) {
+  if (!adjusted_project) return {"年度指标值"};
+  return {"年度指标值（原目标）", "调整后指标值"};
+}
+
+// A row: the level and name cells, the target cells, then `rest`.
+std::vector<std::string> Row(const IndicatorStatus& status, bool adjusted_project,
+                             std::vector<std::string> rest) {
+  const Indicator& indicator = *status.indicator;
+  std::vector<std::string> row = {indicator.level1, indicator.level2, indicator.name};
+  for (auto& cell : TargetCells(status, adjusted_project)) row.push_back(std::move(cell));
+  for (auto& cell : rest) row.push_back(std::move(cell));
+  return row;
+}
+
+std::vector<std::string> Columns(bool adjusted_project, std::vector<std::string> rest) {
+  std::vector<std::string> columns = {"一级指标", "二级指标", "三级指标"};
+  for (auto& heading : TargetHeadings(adjusted_project)) columns.push_back(std::move(heading));
+  for (auto& heading : rest) columns.push_back(std::move(heading));
+  return columns;
+}
+
 std::string Reason(const IndicatorStatus& status) {
   if (status.notes == nullptr) return "";
   std::string text = status.notes->reason_category;
@@ -123,25 +164,17 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
   table.project_light = budget.light;
   table.goal = {"年初设定目标", Months(evaluation) + "执行情况", project.project->annual_goal,
                 Attainment(evaluation, project)};
-  table.columns = {"一级指标",
-                   "二级指标",
-                   "三级指标",
-                   "年度指标值",
-                   Months(evaluation) + "执行情况",
-                   "全年预计完成情况",
-                   "偏差原因分析",
-                   "完成目标可能性",
-                   "改进措施",
-                   "预警"};
+  const bool adjusted = HasAdjustment(project);
+  table.columns = Columns(adjusted, {Months(evaluation) + "执行情况", "全年预计完成情况",
+                                     "偏差原因分析", "完成目标可能性", "改进措施", "预警"});
   for (const auto& status : project.indicators) {
-    const Indicator& indicator = *status.indicator;
     table.rows.push_back(
-        {indicator.level1, indicator.level2, indicator.name, indicator.annual_target.text,
-         ActualText(status), ForecastText(status), Reason(status),
-         status.notes && !status.notes->likelihood.empty()
-             ? status.notes->likelihood
-             : std::string(LikelihoodName(status.likelihood)),
-         status.notes ? status.notes->action : "", std::string(LightNameZh(status.light))});
+        Row(status, adjusted,
+            {ActualText(status), ForecastText(status), Reason(status),
+             status.notes && !status.notes->likelihood.empty()
+                 ? status.notes->likelihood
+                 : std::string(LikelihoodName(status.likelihood)),
+             status.notes ? status.notes->action : "", std::string(LightNameZh(status.light))}));
     table.row_lights.push_back(status.light);
   }
   table.light_column = table.columns.size() - 1;
@@ -169,16 +202,10 @@ Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& pro
       {"得分", FormatNumber(budget.score)}};
   table.goal = {"预期目标", "实际完成情况", project.project->annual_goal,
                 Attainment(evaluation, project)};
-  table.columns = {"一级指标",
-                   "二级指标",
-                   "三级指标",
-                   "年度指标值",
-                   evaluation.year_end ? "实际完成值" : "全年预计完成值",
-                   "分值",
-                   "得分",
-                   "偏差原因分析及改进措施"};
+  const bool adjusted = HasAdjustment(project);
+  table.columns = Columns(adjusted, {evaluation.year_end ? "实际完成值" : "全年预计完成值", "分值",
+                                     "得分", "偏差原因分析及改进措施"});
   for (const auto& status : project.indicators) {
-    const Indicator& indicator = *status.indicator;
     std::string explanation = Reason(status);
     if (status.notes && !status.notes->action.empty()) {
       explanation += (explanation.empty() ? "改进措施: " : "; 改进措施: ") + status.notes->action;
@@ -188,9 +215,9 @@ Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& pro
     }
     std::string value = evaluation.year_end ? ActualText(status) : ForecastText(status);
     if (value.empty()) value = Unreported(status);  // as the 监控表 says it
-    table.rows.push_back({indicator.level1, indicator.level2, indicator.name,
-                          indicator.annual_target.text, value, FormatNumber(status.weight),
-                          FormatNumber(status.score), explanation});
+    table.rows.push_back(
+        Row(status, adjusted,
+            {value, FormatNumber(status.weight), FormatNumber(status.score), explanation}));
   }
   table.totals = {{"总分", FormatNumber(project.score)}, {"等级", project.grade}};
   return table;

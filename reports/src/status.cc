@@ -20,7 +20,7 @@ Json Ratio(const std::optional<double>& value) {
 
 Json IndicatorJson(const IndicatorStatus& status, const LightThresholds& lights) {
   const Indicator& indicator = *status.indicator;
-  const Target& target = indicator.annual_target;
+  const Target& target = *status.target;
   Json json;
   json["id"] = indicator.id;
   json["name"] = indicator.name;
@@ -30,6 +30,13 @@ Json IndicatorJson(const IndicatorStatus& status, const LightThresholds& lights)
                     {"kind", TargetKindName(target.kind)},
                     {"value", Optional(target.value)},
                     {"unit", target.unit}};
+  if (const auto& adjustment = indicator.adjustment) {
+    json["target_adjustment"] = {{"original", indicator.annual_target.text},
+                                 {"adjusted", adjustment->target.text},
+                                 {"from_month", adjustment->from_month},
+                                 {"approval", adjustment->approval},
+                                 {"in_force", &target == &adjustment->target}};
+  }
   json["period"] = status.period ? Json(status.period->ToString()) : Json(nullptr);
   json["actual"] = Optional(status.actual);
   json["grade"] = status.grade == Grade::kNone ? Json(nullptr) : Json(GradeName(status.grade));
@@ -173,12 +180,12 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
            "\n";
     for (const auto& indicator : project.indicators) {
       const Indicator& definition = *indicator.indicator;
-      const std::string& unit = definition.annual_target.unit;
+      const std::string& unit = indicator.target->unit;
       std::string actual = indicator.grade != Grade::kNone ? std::string(GradeName(indicator.grade))
                            : indicator.actual              ? FormatQuantity(*indicator.actual, unit)
                                                            : "-";
       std::string line = "         " + Padded(Colored(indicator.light, color), 8) + " " +
-                         Padded(definition.id, 28) + Padded(definition.annual_target.text, 12) +
+                         Padded(definition.id, 28) + Padded(indicator.target->text, 12) +
                          " actual " + Padded(actual, 12);
       if (auto progress = PrintedProgressPercent(indicator, evaluation.lights, 1))
         line += " progress " + Padded(FormatNumber(*progress, 1) + "%", 8);

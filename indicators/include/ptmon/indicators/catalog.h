@@ -26,6 +26,16 @@ std::string_view FrequencyName(ReportFrequency frequency);     // monthly, quart
 // December only).
 bool IsReportMonth(ReportFrequency frequency, int month);
 
+// An approved mid-year change of an indicator's target (绩效目标调整): from `from_month` on the
+// indicator is judged, and at year end scored, against `target`; the months before stay judged
+// against the original.
+struct TargetAdjustment {
+  Target target;
+  int from_month = 0;    // 2–12: the first month judged against the adjusted target
+  std::string approval;  // the approval's reference, e.g. 晋财绩〔2026〕12号
+  SourcePlace place;
+};
+
 struct Indicator {
   std::string id;      // ASCII slug, unique within its project
   std::string level1;  // 产出指标 | 效益指标 | 满意度指标
@@ -33,7 +43,8 @@ struct Indicator {
   std::string name;    // the level-3 indicator as published
   Target annual_target;
   std::optional<Target> period_target;  // only where it differs from the annual one
-  std::optional<double> weight;         // self-evaluation points; split equally when absent
+  std::optional<TargetAdjustment> adjustment;
+  std::optional<double> weight;  // self-evaluation points; split equally when absent
   Accumulation accumulation = Accumulation::kLevel;
   // Cumulative share of the annual target due by the end of each month (12 values ending in 1);
   // empty means the linear N/12 pace.
@@ -43,6 +54,11 @@ struct Indicator {
   // A rate that can pass 100% (增长率, 超额完成率); any other % value above 100% is refused.
   bool may_exceed_100_percent = false;
   SourcePlace place;
+
+  // The target `month` is judged against: the adjusted one from its effective month on.
+  const Target& TargetFor(int month) const {
+    return adjustment && month >= adjustment->from_month ? adjustment->target : annual_target;
+  }
 };
 
 // Funds in fen (0.01 yuan), kept exact because the published tables must add up to the fen.

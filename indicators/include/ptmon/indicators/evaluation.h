@@ -63,6 +63,9 @@ struct EvaluationSettings {
 // Everything else is held by value or shared ownership.
 struct IndicatorStatus {
   const Indicator* indicator = nullptr;
+  // What the month evaluated is judged against: the annual target, or the adjusted one from
+  // its effective month on. Points into `indicator`.
+  const Target* target = nullptr;
   // The latest report at or before the month evaluated.
   std::optional<Period> period;
   std::optional<double> actual;  // base units
