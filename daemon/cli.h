@@ -71,6 +71,10 @@ int RunServe(const ServeFlags& flags, const std::string& now);
 int RunCheckDaemonConfig(const ServeFlags& flags);
 
 int RunCheckConfig(const CommonOptions& options);
+// Writes the catalogue imported from `inputs` to `out` (standard output when empty); the
+// review lines go to stderr. 0 when the catalogue written loads, 1 otherwise.
+int RunImport(const std::vector<std::string>& inputs, const std::string& out,
+              std::optional<int> year);
 int RunCatalog(const CommonOptions& options, const std::string& format);
 int RunIngest(const CommonOptions& options, const std::vector<std::string>& files,
               const std::string& encoding);

@@ -1,0 +1,169 @@
+// `ptmon import`: a catalogue from a unit's published target tables. Each input is read by what
+// it is — a PDF (through poppler's pdftotext), a workbook, a CSV export or the text of a
+// disclosure — and the catalogue written is loaded back before the command says it is usable.
+#include <filesystem>
+#include <iostream>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ptmon/base/file_system.h>
+#include <ptmon/base/text.h>
+#include <ptmon/config/catalog_loader.h>
+#include <ptmon/import/catalog_import.h>
+#include <ptmon/ingest/csv.h>
+#include <ptmon/ingest/xlsx.h>
+
+#include "cli.h"
+
+extern char** environ;
+
+namespace ptmon::cli {
+
+namespace {
+
+// The text of a PDF as `pdftotext -layout` lays it out (cells apart by runs of spaces).
+Result<std::string> PdfText(const std::string& path) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return Status::IoError("cannot make a pipe for pdftotext");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  std::string program = "pdftotext", layout = "-layout", encoding = "-enc", utf8 = "UTF-8",
+              file = path, to_stdout = "-";
+  char* argv[] = {program.data(), layout.data(),    encoding.data(), utf8.data(),
+                  file.data(),    to_stdout.data(), nullptr};
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, "pdftotext", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  if (spawned != 0) {
+    close(pipe_fds[0]);
+    return Status::IoError(path +
+                           ": cannot run pdftotext (apt install poppler-utils) to read "
+                           "the PDF; or give its text, pdftotext -layout FILE.pdf");
+  }
+  std::string text;
+  char buffer[65536];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return Status::Error(path + ": pdftotext could not read this PDF (damaged, or protected)");
+  }
+  return text;
+}
+
+std::vector<std::vector<std::string>> CsvRows(std::string_view text, Status& status) {
+  std::vector<std::vector<std::string>> rows;
+  CsvReader reader(text);
+  CsvRow row;
+  while (reader.Next(row)) {
+    rows.emplace_back(row.fields.begin(), row.fields.end());
+  }
+  status = reader.status();
+  return rows;
+}
+
+// The first sheet with a target-table header, its cells laid out as rows.
+Result<ImportedCatalog> ImportWorkbook(std::string_view bytes, const std::string& path) {
+  auto workbook = ReadXlsx(bytes);
+  if (!workbook.ok()) return Status::Error(path + ": " + workbook.status().message());
+  Status last = Status::Error(path + ": no sheet holds a target table");
+  for (const auto& sheet : workbook->sheets) {
+    if (sheet.hidden) continue;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& cell : sheet.cells) {
+      if (static_cast<int>(rows.size()) < cell.row) rows.resize(static_cast<size_t>(cell.row));
+      auto& row = rows[static_cast<size_t>(cell.row - 1)];
+      if (static_cast<int>(row.size()) < cell.column) row.resize(static_cast<size_t>(cell.column));
+      row[static_cast<size_t>(cell.column - 1)] =
+          cell.kind == XlsxCell::Kind::kNumber ? ExcelNumberText(cell.number) : cell.text;
+    }
+    auto imported = ImportTargetTable(rows, 1, path + ":" + sheet.name);
+    if (imported.ok()) return imported;
+    last = imported.status();
+  }
+  return last;
+}
+
+Result<ImportedCatalog> ImportOne(const std::string& path) {
+  auto contents = PosixFileSystem().ReadFile(path, {});
+  if (!contents.ok()) return contents.status();
+  const std::string& bytes = contents->bytes;
+  const std::string name = std::filesystem::path(path).filename().string();
+  if (bytes.rfind("%PDF", 0) == 0) {
+    auto text = PdfText(path);
+    if (!text.ok()) return text.status();
+    return ImportDisclosureText(*text, name);
+  }
+  if (bytes.rfind("PK\x03\x04", 0) == 0) return ImportWorkbook(bytes, name);
+  int bad_line = 0;
+  auto text = DecodeText(bytes, TextEncoding::kAuto, &bad_line);
+  if (!text.ok()) {
+    return Status::Error(name + ":" + std::to_string(bad_line) + ": " + text.status().message());
+  }
+  if (text->find("项目支出绩效目标表") != std::string::npos) {
+    return ImportDisclosureText(*text, name);
+  }
+  Status csv_status;
+  auto rows = CsvRows(*text, csv_status);
+  if (!csv_status.ok()) return Status::Error(name + ": " + csv_status.message());
+  return ImportTargetTable(rows, 1, name);
+}
+
+}  // namespace
+
+int RunImport(const std::vector<std::string>& inputs, const std::string& out,
+              std::optional<int> year) {
+  std::vector<ImportedCatalog> imports;
+  for (const auto& input : inputs) {
+    auto imported = ImportOne(input);
+    if (!imported.ok()) {
+      std::cerr << "ptmon: " << imported.status().message() << "\n";
+      continue;
+    }
+    imports.push_back(std::move(imported).value());
+  }
+  if (imports.empty()) {
+    std::cerr << "ptmon: nothing usable was found: no catalogue written\n";
+    return kExitRefused;
+  }
+  ImportedCatalog catalog = MergeImports(std::move(imports));
+  if (year) catalog.year = year;
+  if (!catalog.year) {
+    catalog.reviews.push_back({0, "no year found in the tables; give it with --year"});
+  }
+  const std::string yaml = WriteCatalogYaml(catalog);
+  const std::vector<std::string> reviews = ReviewList(catalog);
+  if (int written = WriteOutput(yaml, out); written != kExitOk) return written;
+  size_t indicators = 0;
+  for (const auto& project : catalog.projects) indicators += project.indicators.size();
+  std::cerr << "ptmon: " << catalog.projects.size() << " projects, " << indicators
+            << " indicators imported";
+  if (!reviews.empty()) std::cerr << "; " << reviews.size() << " lines to review (# REVIEW:):";
+  std::cerr << "\n";
+  for (const auto& review : reviews) std::cerr << "  " << review << "\n";
+  // What was written must load: otherwise say so, with the places, and exit 1.
+  Diagnostics diagnostics;
+  auto loaded = LoadCatalog({{out.empty() ? "<stdout>" : out, yaml}}, diagnostics);
+  if (!loaded.ok()) {
+    std::cerr << "ptmon: the catalogue written does not load yet; fix these, then run "
+                 "ptmon check-config:\n"
+              << diagnostics.ToString();
+    return kExitRefused;
+  }
+  return kExitOk;
+}
+
+}  // namespace ptmon::cli
