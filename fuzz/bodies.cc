@@ -8,8 +8,10 @@
 
 #include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/import/catalog_import.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
+#include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
 
 #include "write_api.h"
@@ -180,6 +182,31 @@ void WriteApi(std::string_view input) {
           response.status == 503);
 }
 
+// The input as a disclosure's text and as a CSV export: whatever is imported is written and
+// loaded back without a crash, and a catalogue that loads keeps every usable indicator.
+void CatalogImport(std::string_view input) {
+  auto check = [](const Result<ImportedCatalog>& imported) {
+    if (!imported.ok()) return;
+    Diagnostics diagnostics;
+    auto catalog = LoadCatalog({{"imported.yaml", WriteCatalogYaml(*imported)}}, diagnostics);
+    (void)ReviewList(*imported);
+    if (!catalog.ok()) return;
+    size_t usable = 0;
+    for (const auto& project : imported->projects) {
+      size_t in_project = 0;
+      for (const auto& indicator : project.indicators) in_project += indicator.usable ? 1 : 0;
+      usable += in_project;
+    }
+    Require(catalog->IndicatorCount() == usable);
+  };
+  check(ImportDisclosureText(input, "fuzz.txt"));
+  std::vector<std::vector<std::string>> rows;
+  CsvReader reader(input);
+  CsvRow row;
+  while (reader.Next(row)) rows.emplace_back(row.fields.begin(), row.fields.end());
+  check(ImportTargetTable(rows, 1, "fuzz.csv"));
+}
+
 Body BodyFor(std::string_view target) {
   if (target == "fuzz_target_expression") return TargetExpression;
   if (target == "fuzz_csv_report") return CsvReport;
@@ -187,6 +214,7 @@ Body BodyFor(std::string_view target) {
   if (target == "fuzz_xlsx_report") return XlsxReport;
   if (target == "fuzz_catalog") return CatalogFile;
   if (target == "fuzz_write_api") return WriteApi;
+  if (target == "fuzz_catalog_import") return CatalogImport;
   return nullptr;
 }
 
