@@ -109,6 +109,14 @@ std::optional<DataSession> CommonOptions::OpenData() const {
   auto loaded = ValueOrReport(std::move(catalog), diagnostics);
   if (!loaded) return std::nullopt;
   session.catalog = std::move(*loaded);
+  if (year && *year != session.catalog.year) {
+    auto stored = StoredCatalogOfYear(*session.store, *year);
+    if (!stored.ok()) {
+      std::cerr << "ptmon: --year " << *year << ": " << stored.status().message() << "\n";
+      return std::nullopt;
+    }
+    session.catalog = std::move(*stored);
+  }
   return session;
 }
 
@@ -126,6 +134,12 @@ void AddDataOptions(CLI::App& command, CommonOptions& options) {
   command.add_option("--config", options.config_path,
                      "The daemon's configuration file: its data_dir, catalogs and evaluation "
                      "settings apply (the flags above win)");
+}
+
+void AddYearOption(CLI::App& command, CommonOptions& options) {
+  command.add_option("--year", options.year,
+                     "A past (or other) year: its catalogue as this data directory last loaded it, "
+                     "and that year's values");
 }
 
 }  // namespace
@@ -163,134 +177,139 @@ int Run(int argc, char** argv) {
   std::vector<std::string> import_inputs;
   std::string import_out;
   std::optional<int> import_year;
-  auto* import = app.add_subcommand(
+  auto* import_command = app.add_subcommand(
       "import",
       "Write a catalogue from a unit's published target tables: a 部门预算公开 PDF or its text, "
       "or a budget system's target-table export (CSV or XLSX)");
-  import->add_option("INPUT", import_inputs, "PDF, text, CSV or XLSX files")->required();
-  import->add_option("--out", import_out, "Write to this file instead of standard output");
-  import->add_option("--year", import_year, "The catalogue's year, when the tables do not say");
-  import->callback([&] { exit_code = RunImport(import_inputs, import_out, import_year);
-});
+  import_command->add_option("INPUT", import_inputs, "PDF, text, CSV or XLSX files")->required();
+  import_command->add_option("--out", import_out, "Write to this file instead of standard output");
+  import_command->add_option("--year", import_year,
+                             "The catalogue's year, when the tables do not say");
+  import_command->callback([&] { exit_code = RunImport(import_inputs, import_out, import_year); });
 
-std::vector<std::string> files;
-std::string encoding = "auto";
-auto* ingest =
-    app.add_subcommand("ingest", "Check and apply report files (CSV or YAML); no FILE: the inbox");
-AddDataOptions(*ingest, options);
-ingest->add_option("--encoding", encoding, "CSV encoding: auto (UTF-8, else GBK), utf-8 or gbk")
-    ->check(CLI::IsMember({"auto", "utf-8", "gbk"}));
-ingest->add_option("FILE", files, "Report files");
-ingest->callback([&] { exit_code = RunIngest(options, files, encoding); });
+  std::vector<std::string> files;
+  std::string encoding = "auto";
+  auto* ingest = app.add_subcommand(
+      "ingest", "Check and apply report files (CSV or YAML); no FILE: the inbox");
+  AddDataOptions(*ingest, options);
+  ingest->add_option("--encoding", encoding, "CSV encoding: auto (UTF-8, else GBK), utf-8 or gbk")
+      ->check(CLI::IsMember({"auto", "utf-8", "gbk"}));
+  ingest->add_option("FILE", files, "Report files");
+  ingest->callback([&] { exit_code = RunIngest(options, files, encoding); });
 
-std::string period, project, out, indicator;
-std::string template_encoding = "utf-8-bom", template_format = "csv";
-auto* templ = app.add_subcommand(
-    "template", "Write a report template with every indicator, as CSV or an Excel workbook");
-AddCatalogOption(*templ, options);
-templ->add_option("--data-dir", options.data_dir,
-                  "Show each indicator's value reported last (column 上次填报) from this data "
-                  "directory");
-templ->add_option("--config", options.config_path,
-                  "The daemon's configuration file: its data_dir and catalogs apply");
-templ->add_option("--period", period, "The month reported, e.g. 2026-07")->required();
-templ->add_option("--project", project, "Only this project (id or name)");
-templ
-    ->add_option("--format", template_format,
-                 "csv (default) or xlsx: one sheet per project, dropdowns, only the cells to "
-                 "fill unlocked (needs --out or a pipe)")
-    ->check(CLI::IsMember({"csv", "xlsx"}));
-templ->add_option("--encoding", template_encoding, "CSV: utf-8-bom (default) or gbk")
-    ->check(CLI::IsMember({"utf-8-bom", "gbk"}));
-templ->add_option("--out", out, "Write to this file instead of standard output");
-templ->callback([&] {
-  exit_code = RunTemplate(options, period, project, template_encoding, template_format, out);
-});
+  std::string period, project, out, indicator;
+  std::string template_encoding = "utf-8-bom", template_format = "csv";
+  auto* templ = app.add_subcommand(
+      "template", "Write a report template with every indicator, as CSV or an Excel workbook");
+  AddCatalogOption(*templ, options);
+  templ->add_option("--data-dir", options.data_dir,
+                    "Show each indicator's value reported last (column 上次填报) from this data "
+                    "directory");
+  templ->add_option("--config", options.config_path,
+                    "The daemon's configuration file: its data_dir and catalogs apply");
+  templ->add_option("--period", period, "The month reported, e.g. 2026-07")->required();
+  templ->add_option("--project", project, "Only this project (id or name)");
+  templ
+      ->add_option("--format", template_format,
+                   "csv (default) or xlsx: one sheet per project, dropdowns, only the cells to "
+                   "fill unlocked (needs --out or a pipe)")
+      ->check(CLI::IsMember({"csv", "xlsx"}));
+  templ->add_option("--encoding", template_encoding, "CSV: utf-8-bom (default) or gbk")
+      ->check(CLI::IsMember({"utf-8-bom", "gbk"}));
+  templ->add_option("--out", out, "Write to this file instead of standard output");
+  templ->callback([&] {
+    exit_code = RunTemplate(options, period, project, template_encoding, template_format, out);
+  });
 
-auto* history = app.add_subcommand("history", "Every revision of one indicator's values");
-AddDataOptions(*history, options);
-history->add_option("--project", project, "Project id")->required();
-history->add_option("--indicator", indicator, "Indicator id (or 'spent')")->required();
-history->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
-history->callback([&] { exit_code = RunHistory(options, project, indicator, format); });
+  auto* history = app.add_subcommand("history", "Every revision of one indicator's values");
+  AddDataOptions(*history, options);
+  AddYearOption(*history, options);
+  history->add_option("--project", project, "Project id")->required();
+  history->add_option("--indicator", indicator, "Indicator id (or 'spent')")->required();
+  history->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  history->callback([&] { exit_code = RunHistory(options, project, indicator, format); });
 
-std::string as_of, kind = "monitor", report_format = "md";
-auto* status =
-    app.add_subcommand("status", "Evaluate every indicator as of a month: lights, forecast, score");
-AddDataOptions(*status, options);
-status->add_option("--as-of", as_of,
-                   "Month to evaluate, e.g. 2026-07 (default: the last month due)");
-status->add_option("--project", project, "Only this project (id)");
-status->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
-status->callback([&] { exit_code = RunStatus(options, as_of, project, format); });
+  std::string as_of, kind = "monitor", report_format = "md";
+  auto* status = app.add_subcommand(
+      "status", "Evaluate every indicator as of a month: lights, forecast, score");
+  AddDataOptions(*status, options);
+  AddYearOption(*status, options);
+  status->add_option("--as-of", as_of,
+                     "Month to evaluate, e.g. 2026-07 (default: the last month due)");
+  status->add_option("--project", project, "Only this project (id)");
+  status->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  status->callback([&] { exit_code = RunStatus(options, as_of, project, format); });
 
-auto* report = app.add_subcommand(
-    "report", "The official tables: monitoring (监控表) or self-evaluation (自评表)");
-AddDataOptions(*report, options);
-report->add_option("--kind", kind, "monitor or self-eval")
-    ->check(CLI::IsMember({"monitor", "self-eval"}));
-report->add_option("--as-of", as_of,
-                   "Month to evaluate, e.g. 2026-07 (default: the last month due)");
-report->add_option("--project", project, "Only this project (id)");
-report->add_option("--format", report_format, "csv, md, html or xlsx (needs --out or a pipe)")
-    ->check(CLI::IsMember({"csv", "md", "html", "xlsx"}));
-report->add_option("--out", out, "Write to this file instead of standard output");
-report->callback([&] { exit_code = RunReport(options, kind, as_of, project, report_format, out); });
+  auto* report = app.add_subcommand(
+      "report", "The official tables: monitoring (监控表) or self-evaluation (自评表)");
+  AddDataOptions(*report, options);
+  AddYearOption(*report, options);
+  report->add_option("--kind", kind, "monitor or self-eval")
+      ->check(CLI::IsMember({"monitor", "self-eval"}));
+  report->add_option("--as-of", as_of,
+                     "Month to evaluate, e.g. 2026-07 (default: the last month due)");
+  report->add_option("--project", project, "Only this project (id)");
+  report->add_option("--format", report_format, "csv, md, html or xlsx (needs --out or a pipe)")
+      ->check(CLI::IsMember({"csv", "md", "html", "xlsx"}));
+  report->add_option("--out", out, "Write to this file instead of standard output");
+  report->callback(
+      [&] { exit_code = RunReport(options, kind, as_of, project, report_format, out); });
 
-auto* alerts = app.add_subcommand(
-    "alerts", "List the alerts ptmon serve holds (pending, firing, recently resolved)");
-alerts->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
-alerts->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
-alerts->callback([&] { exit_code = RunAlerts(options, format); });
+  auto* alerts = app.add_subcommand(
+      "alerts", "List the alerts ptmon serve holds (pending, firing, recently resolved)");
+  alerts->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  alerts->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  alerts->callback([&] { exit_code = RunAlerts(options, format); });
 
-long long revert_batch = 0;
-std::string revert_by, revert_why;
-auto* revert = app.add_subcommand(
-    "revert", "Make an earlier batch's values current again (recorded as a new batch)");
-AddDataOptions(*revert, options);
-revert->add_option("--batch", revert_batch, "The batch to return to (ptmon history shows it)")
-    ->required();
-revert->add_option("--by", revert_by, "Who reverts (recorded as the new batch's reporter)")
-    ->required();
-revert->add_option("--reason", revert_why, "Why (recorded with the new batch)");
-revert->callback([&] { exit_code = RunRevert(options, revert_batch, revert_by, revert_why); });
+  long long revert_batch = 0;
+  std::string revert_by, revert_why;
+  auto* revert = app.add_subcommand(
+      "revert", "Make an earlier batch's values current again (recorded as a new batch)");
+  AddDataOptions(*revert, options);
+  revert->add_option("--batch", revert_batch, "The batch to return to (ptmon history shows it)")
+      ->required();
+  revert->add_option("--by", revert_by, "Who reverts (recorded as the new batch's reporter)")
+      ->required();
+  revert->add_option("--reason", revert_why, "Why (recorded with the new batch)");
+  revert->callback([&] { exit_code = RunRevert(options, revert_batch, revert_by, revert_why); });
 
-std::string backup_to;
-auto* backup =
-    app.add_subcommand("backup", "Copy the database consistently, also while ptmon serve runs");
-backup->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
-backup->add_option("--to", backup_to, "The new file to write")->required();
-backup->callback([&] { exit_code = RunBackup(options, backup_to); });
+  std::string backup_to;
+  auto* backup =
+      app.add_subcommand("backup", "Copy the database consistently, also while ptmon serve runs");
+  backup->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  backup->add_option("--to", backup_to, "The new file to write")->required();
+  backup->callback([&] { exit_code = RunBackup(options, backup_to); });
 
-std::string serve_now;
-auto* serve =
-    app.add_subcommand("serve", "Run the daemon: watch the inbox, serve /metrics, send alerts");
-serve->add_option("--config", serve_flags.config_path,
-                  "Configuration file (YAML); flags below override it");
-serve->add_option("--listen", serve_flags.listen,
-                  "HOST:PORT to serve HTTP on (default 127.0.0.1:10150)");
-serve->add_option("--data-dir", serve_flags.data_dir, "Data directory (default ./ptmon-data)");
-serve->add_option("--catalog", serve_flags.catalogs, "Catalogue YAML file (repeatable)");
-serve->add_option("--alertmanager", serve_flags.alertmanagers,
-                  "Alertmanager base URL (repeatable)");
-serve->add_option("--alert-for", serve_flags.alert_for,
-                  "How long a condition holds before it fires, e.g. 0s, 10m");
-serve->add_option("--log-format", serve_flags.log_format, "text or json")
-    ->check(CLI::IsMember({"text", "json"}));
-serve->add_option("--now", serve_now, "Stand-in for today's date, YYYY-MM-DD (time keeps running)");
-serve->callback([&] { exit_code = RunServe(serve_flags, serve_now); });
-// Runs before the chosen command: only `serve` keeps the signals main blocked for its loop.
-app.parse_complete_callback([serve] {
-  if (serve->count() == 0) UnblockServiceSignals();
-});
+  std::string serve_now;
+  auto* serve =
+      app.add_subcommand("serve", "Run the daemon: watch the inbox, serve /metrics, send alerts");
+  serve->add_option("--config", serve_flags.config_path,
+                    "Configuration file (YAML); flags below override it");
+  serve->add_option("--listen", serve_flags.listen,
+                    "HOST:PORT to serve HTTP on (default 127.0.0.1:10150)");
+  serve->add_option("--data-dir", serve_flags.data_dir, "Data directory (default ./ptmon-data)");
+  serve->add_option("--catalog", serve_flags.catalogs, "Catalogue YAML file (repeatable)");
+  serve->add_option("--alertmanager", serve_flags.alertmanagers,
+                    "Alertmanager base URL (repeatable)");
+  serve->add_option("--alert-for", serve_flags.alert_for,
+                    "How long a condition holds before it fires, e.g. 0s, 10m");
+  serve->add_option("--log-format", serve_flags.log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  serve->add_option("--now", serve_now,
+                    "Stand-in for today's date, YYYY-MM-DD (time keeps running)");
+  serve->callback([&] { exit_code = RunServe(serve_flags, serve_now); });
+  // Runs before the chosen command: only `serve` keeps the signals main blocked for its loop.
+  app.parse_complete_callback([serve] {
+    if (serve->count() == 0) UnblockServiceSignals();
+  });
 
-try {
-  app.parse(argc, argv);
-} catch (const CLI::ParseError& error) {
-  const int code = app.exit(error);
-  return code == 0 ? kExitOk : kExitFailure;
-}
-return exit_code;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? kExitOk : kExitFailure;
+  }
+  return exit_code;
 }  // namespace ptmon::cli
 
 }  // namespace ptmon::cli

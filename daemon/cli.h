@@ -39,6 +39,8 @@ struct CommonOptions {
   std::string data_dir;                    // empty: the configuration's, else ./ptmon-data
   std::string config_path;                 // the daemon's configuration file, if given
   std::string now;  // YYYY-MM-DD standing in for today; empty: the system clock
+  // A year other than the catalogue's: its catalogue as this data directory last loaded it.
+  std::optional<int> year;
 
   std::string DataDir() const { return data_dir.empty() ? "ptmon-data" : data_dir; }
 

@@ -27,7 +27,7 @@ class ServeTest : public testing::Test {
     port_ = FreePort();
     std::vector<std::string> argv = {
         PTMON_BINARY, "serve",       "--listen", "127.0.0.1:" + std::to_string(port_),
-        "--data-dir", dir_ / "data", "--now",    "2026-08-15"};
+        "--data-dir", dir_ / "data", "--now",    now_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     ptmon_ = std::make_unique<ChildProcess>(argv, dir_ / "ptmon.log");
     ASSERT_TRUE(WaitFor([&] { return HttpGet(Url("/readyz")).status == 200; })) << ptmon_->Log();
@@ -61,6 +61,7 @@ class ServeTest : public testing::Test {
 
   TempDir dir_;
   int port_ = 0;
+  std::string now_ = "2026-08-15";
   std::unique_ptr<ChildProcess> ptmon_;
 };
 
@@ -163,6 +164,45 @@ TEST_F(ServeTest, TheStatusApiPagesThroughEveryProject) {
         << bad;
   }
   EXPECT_EQ(HttpGet(Url("/api/v1/status?limit=5&project=building-maintenance")).status, 400);
+}
+
+// A new year: the daemon serves 2027's catalogue and keeps 2026's evaluation, as the store last
+// loaded that catalogue; December's late report lands in 2026 and only there.
+TEST_F(ServeTest, TheNewYearIsServedAndLastYearStaysAvailable) {
+  const std::string report_2026 = dir_.Write(
+      "november.csv",
+      "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-11,28\n");
+  ASSERT_EQ(RunPtmon({"ingest", report_2026, "--data-dir", dir_ / "data", "--now", "2026-12-20"})
+                .exit_code,
+            0);
+  std::string catalog = ReadFile(std::string(PTMON_SOURCE_DIR) + "/config/default-catalog.yaml");
+  catalog.replace(catalog.find("\nyear: 2026\n"), 12, "\nyear: 2027\n");
+  const std::string catalog_2027 = dir_.Write("catalog-2027.yaml", catalog);
+  now_ = "2027-02-15";
+  Start({"--catalog", catalog_2027});
+  EXPECT_NE(Metrics().find("ptmon_catalog_info{sha256="), std::string::npos);
+  EXPECT_NE(Metrics().find(",year=\"2027\"} 1\n"), std::string::npos);
+  auto devices = [&](const std::string& query) {
+    const auto body =
+        Json::parse(HttpGet(Url("/api/v1/status?project=building-maintenance" + query)).body);
+    return body["projects"][0]["indicators"][0];
+  };
+  EXPECT_TRUE(devices("")["actual"].is_null());
+  EXPECT_EQ(devices("&year=2026")["actual"], 28);
+  const auto cli = RunPtmon({"status", "--year", "2026", "--format", "json", "--data-dir",
+                             dir_ / "data", "--now", now_, "--catalog", catalog_2027});
+  EXPECT_EQ(Json::parse(HttpGet(Url("/api/v1/status?year=2026")).body)["projects"],
+            Json::parse(cli.out)["projects"]);
+  const auto other = HttpGet(Url("/api/v1/status?year=2025"));
+  EXPECT_EQ(other.status, 404);
+  EXPECT_NE(other.body.find("this ptmon serves 2027 and keeps 2026"), std::string::npos)
+      << other.body;
+
+  Drop("december.csv",
+       "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-12,31\n");
+  ASSERT_TRUE(WaitFor([&] { return devices("&year=2026")["actual"] == 31; })) << ptmon_->Log();
+  EXPECT_EQ(devices("&year=2026")["period"], "2026-12");
+  EXPECT_TRUE(devices("")["actual"].is_null());  // not 2027's progress
 }
 
 TEST_F(ServeTest, TheWriteApiNeedsItsTokenAndAppliesLikeADrop) {

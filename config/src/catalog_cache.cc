@@ -28,4 +28,25 @@ Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>
   return catalog;
 }
 
+Result<Catalog> StoredCatalogOfYear(Store& store, int year) {
+  auto encoded = store.EncodedCatalogOfYear(year);
+  if (!encoded.ok()) return encoded.status();
+  if (!encoded->has_value()) {
+    auto years = store.CatalogYears();
+    if (!years.ok()) return years.status();
+    std::string held;
+    for (int each : *years) held += (held.empty() ? "" : ", ") + std::to_string(each);
+    return Status::WithCode(
+        StatusCode::kNotFound,
+        "no catalogue of " + std::to_string(year) + " was ever loaded in this data directory" +
+            (held.empty() ? "" : " (it holds " + held + ")") + "; give it with --catalog FILE");
+  }
+  auto catalog = DecodeCatalog(**encoded);
+  if (!catalog.ok()) {
+    return Status::Error("the catalogue of " + std::to_string(year) +
+                         " is stored in an older form; give it with --catalog FILE");
+  }
+  return catalog;
+}
+
 }  // namespace ptmon

@@ -69,15 +69,36 @@ std::optional<size_t> CountParameter(const std::string& text, size_t max) {
 
 // A catalogue of 66,000 indicators is a 55 MB document: clients page through it with
 // ?limit=&offset= (a Link header names the next page) or ask for one project.
+// For the next page's link; StatusResponse has checked it is one of the years served (digits).
+std::string YearParameter(const HttpRequest& request) {
+  const std::string year = request.QueryParameter("year");
+  return year.empty() ? "" : "&year=" + year;
+}
+
+// ?year= names the year served (the default) or the one before it, kept until the next.
 HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request) {
+  const Catalog* catalog = snapshot.catalog.get();
+  const Evaluation* evaluation = snapshot.evaluation.get();
+  if (const std::string year = request.QueryParameter("year");
+      !year.empty() && year != std::to_string(catalog->year)) {
+    if (!snapshot.past_catalog || year != std::to_string(snapshot.past_catalog->year)) {
+      return HttpResponse::Error(
+          404,
+          "no evaluation of " + year + " here: this ptmon serves " + std::to_string(catalog->year) +
+              (snapshot.past_catalog ? " and keeps " + std::to_string(snapshot.past_catalog->year)
+                                     : std::string()));
+    }
+    catalog = snapshot.past_catalog.get();
+    evaluation = snapshot.past_evaluation.get();
+  }
   const std::string project = request.QueryParameter("project");
-  if (!project.empty() && snapshot.catalog->FindProject(project) == nullptr) {
+  if (!project.empty() && catalog->FindProject(project) == nullptr) {
     return HttpResponse::Error(404, "no project " + project);
   }
   const std::string limit_text = request.QueryParameter("limit");
   const std::string offset_text = request.QueryParameter("offset");
   if (limit_text.empty() && offset_text.empty()) {
-    return HttpResponse::Json(200, StatusJson(*snapshot.evaluation, project).dump(2));
+    return HttpResponse::Json(200, StatusJson(*evaluation, project).dump(2));
   }
   if (!project.empty())
     return HttpResponse::Error(400, "page (limit, offset) or project, not both");
@@ -92,11 +113,11 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
                                         " and offset a whole number (projects to skip)");
   }
   HttpResponse response =
-      HttpResponse::Json(200, StatusJson(*snapshot.evaluation, StatusPage{*offset, *limit}).dump());
-  if (*offset + *limit < snapshot.evaluation->projects.size()) {
+      HttpResponse::Json(200, StatusJson(*evaluation, StatusPage{*offset, *limit}).dump());
+  if (*offset + *limit < evaluation->projects.size()) {
     response.headers.emplace_back("Link", "</api/v1/status?limit=" + std::to_string(*limit) +
                                               "&offset=" + std::to_string(*offset + *limit) +
-                                              ">; rel=\"next\"");
+                                              YearParameter(request) + ">; rel=\"next\"");
   }
   return response;
 }

@@ -105,6 +105,10 @@ struct Generation {
   std::unique_ptr<ActualsIndex> actuals;
   std::unique_ptr<Evaluator> evaluator;
   std::unique_ptr<Ingestor> ingestor;  // refers to *catalog and the store
+  // The year before the catalogue's, as the store last loaded it; all null when it holds none.
+  std::shared_ptr<const Catalog> past_catalog;
+  std::unique_ptr<ActualsIndex> past_actuals;
+  std::unique_ptr<Evaluator> past_evaluator;
 };
 
 struct Service::Impl {
@@ -244,6 +248,16 @@ struct Service::Impl {
     if (!actuals.ok()) return actuals.status();
     loaded.actuals = std::move(actuals).value();
     loaded.evaluator = std::make_unique<Evaluator>(*loaded.catalog, config.evaluation);
+    auto past = StoredCatalogOfYear(*store, loaded.catalog->year - 1);
+    if (past.ok()) {
+      loaded.past_catalog = std::make_shared<const Catalog>(std::move(past).value());
+      auto past_actuals = ReadActuals(*loaded.past_catalog);
+      if (!past_actuals.ok()) return past_actuals.status();
+      loaded.past_actuals = std::move(past_actuals).value();
+      loaded.past_evaluator = std::make_unique<Evaluator>(*loaded.past_catalog, config.evaluation);
+    } else if (past.status().IsIoError()) {
+      return past.status();
+    }
     IngestOptions ingest;
     ingest.max_file_bytes = config.max_file_bytes;
     ingest.parse.encoding = config.encoding == "gbk"     ? TextEncoding::kGb18030
@@ -332,11 +346,23 @@ struct Service::Impl {
   void Evaluate() {
     const auto start = Steady::now();
     evaluation = generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today());
+    EvaluatePastYear();
     evaluation_seconds = SecondsSince(start);
     exposition.Render(*generation.catalog, evaluation, evaluation_seconds,
                       UnixSeconds(clock.Now()));
     UpdateAlerts();
     Publish(nullptr);
+  }
+
+  // Last year as of its December: final once December's reports are due.
+  void EvaluatePastYear() {
+    if (!generation.past_evaluator) {
+      past_evaluation.reset();
+      return;
+    }
+    const Date today = clock.Today();
+    past_evaluation = std::make_shared<const Evaluation>(generation.past_evaluator->EvaluateAll(
+        *generation.past_actuals, DefaultAsOf(today, generation.past_catalog->year), today));
   }
 
   void UpdateAlerts() {
@@ -364,6 +390,8 @@ struct Service::Impl {
     snapshot->config = generation.config;
     snapshot->catalog = generation.catalog;
     snapshot->evaluation = std::make_shared<const Evaluation>(evaluation);
+    snapshot->past_catalog = generation.past_catalog;
+    snapshot->past_evaluation = past_evaluation;
     snapshot->metrics = exposition.parts();
     snapshot->alerts_json = alerts_json;
     snapshot->counters = counters;
@@ -411,6 +439,12 @@ struct Service::Impl {
 
   // Re-evaluates what a batch touched and publishes.
   void Reevaluate(long long batch_id) {
+    if (generation.past_actuals) {
+      // A late report for last year lands in its index only (each index keeps its own year).
+      auto past_touched = store->LoadBatchValues(batch_id, *generation.past_actuals);
+      if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
+      if (!past_touched.ok() || !past_touched->empty()) EvaluatePastYear();
+    }
     auto touched = store->LoadBatchValues(batch_id, *generation.actuals);
     if (!touched.ok()) {
       spdlog::error("{}", touched.status().message());
@@ -482,6 +516,14 @@ struct Service::Impl {
     if (!actuals.ok()) {
       spdlog::error("{}", actuals.status().message());
       return;
+    }
+    if (generation.past_catalog) {
+      auto past_actuals = ReadActuals(*generation.past_catalog);
+      if (!past_actuals.ok()) {
+        spdlog::error("{}", past_actuals.status().message());
+        return;
+      }
+      generation.past_actuals = std::move(past_actuals).value();
     }
     spdlog::info("another process changed the database; values re-read");
     generation.actuals = std::move(actuals).value();
@@ -599,6 +641,7 @@ struct Service::Impl {
   std::shared_ptr<const std::string> alerts_json;
   std::unique_ptr<Notifier> notifier;
   Evaluation evaluation;
+  std::shared_ptr<const Evaluation> past_evaluation;  // of generation.past_catalog, if any
   double evaluation_seconds = 0;
   MetricsExposition exposition;
   TimePoint last_ingest;

@@ -21,6 +21,10 @@ struct Snapshot {
   std::shared_ptr<const DaemonConfig> config;
   std::shared_ptr<const Catalog> catalog;
   std::shared_ptr<const Evaluation> evaluation;  // made from `catalog`
+  // Last year, once the next year's catalogue is served: its catalogue as the store last loaded
+  // it and its evaluation as of December, made from `past_catalog`; null when none is stored.
+  std::shared_ptr<const Catalog> past_catalog;
+  std::shared_ptr<const Evaluation> past_evaluation;
   std::shared_ptr<const MetricsExposition::Parts> metrics;
   std::shared_ptr<const std::string> alerts_json;
   std::shared_ptr<const ServiceMetrics> counters;  // one object for the life of the process

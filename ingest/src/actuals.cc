@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include <ptmon/base/text.h>
@@ -245,6 +246,8 @@ class ReportChecker {
     }
   }
 
+  const std::set<int>& years() const { return years_; }
+
  private:
   void ErrorIn(std::optional<size_t> sheet, int line, int column, const std::string& chinese,
                const std::string& english) {
@@ -346,6 +349,7 @@ class ReportChecker {
                  Quote(field.text) + " is not a month; write it as 2026-07 or 2026年7月");
       return false;
     }
+    years_.insert(period->year);
     if (period->year != catalog_.year) {
       FieldError(field,
                  "期间 " + period->ToString() + " 不在 " + std::to_string(catalog_.year) + " 年度",
@@ -462,6 +466,7 @@ class ReportChecker {
   const std::string& file_;
   const Catalog& catalog_;
   Date today_;
+  std::set<int> years_;  // of the periods read, the catalogue's or not
   size_t max_errors_;
   Diagnostics& diagnostics_;
   NameMap projects_;
@@ -907,6 +912,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   // Among the rows that passed, even when others did not: one pass names every problem.
   checker.CheckDuplicates(submission);
   diagnostics.SortByPlace();
+  submission.years.assign(checker.years().begin(), checker.years().end());
   return submission;
 }
 

@@ -4,6 +4,7 @@
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
+#include <ptmon/config/catalog_cache.h>
 #include <ptmon/ingest/ingestor.h>
 
 namespace ptmon {
@@ -241,6 +242,23 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
     submission =
         ParseReport(bytes, *format, name, catalog_, clock_.Today(), options_.parse, diagnostics);
   }
+  // A file for another year (December's report arriving in January) is that year's: it is
+  // checked against, and applied through, the catalogue the store keeps for it.
+  const Catalog* catalog = &catalog_;
+  if (diagnostics.has_errors() && submission.years.size() == 1 &&
+      submission.years[0] != catalog_.year) {
+    auto other = CatalogOfYear(submission.years[0]);
+    if (!other.ok()) {
+      outcome.errors.push_back(other.status().message());
+      return outcome;  // kFailed: the store could not be read
+    }
+    if (*other != nullptr) {
+      catalog = *other;
+      diagnostics = Diagnostics();
+      submission =
+          ParseReport(bytes, *format, name, *catalog, clock_.Today(), options_.parse, diagnostics);
+    }
+  }
   if (!diagnostics.has_errors() && submission.values.empty()) {
     diagnostics.Error(name, 0, 0, "没有填写任何完成值 / every value is empty; nothing to apply");
   }
@@ -261,7 +279,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
   batch.reporter = submission.MainReporter();
   batch.applied_at = FormatRfc3339(clock_.Now());
   auto applied =
-      store_.ApplyBatch(batch, submission.values.size(), StoredValues(submission, catalog_));
+      store_.ApplyBatch(batch, submission.values.size(), StoredValues(submission, *catalog));
   if (!applied.ok()) {
     outcome.errors.push_back(applied.status().message());
     return outcome;
@@ -511,6 +529,19 @@ Result<std::vector<std::string>> InboxScanner::Ready() {
   seen_ = std::move(still_there);
   std::sort(ready.begin(), ready.end());
   return ready;
+}
+
+Result<const Catalog*> Ingestor::CatalogOfYear(int year) {
+  auto found = other_years_.find(year);
+  if (found == other_years_.end()) {
+    auto stored = StoredCatalogOfYear(store_, year);
+    if (!stored.ok() && stored.status().IsIoError()) return stored.status();
+    found = other_years_
+                .emplace(year, stored.ok() ? std::make_unique<const Catalog>(std::move(*stored))
+                                           : nullptr)
+                .first;
+  }
+  return found->second.get();
 }
 
 }  // namespace ptmon

@@ -251,11 +251,10 @@ Result<std::optional<std::string>> Store::CatalogHash() {
   return std::optional<std::string>();
 }
 
-Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha256) {
-  Statement statement(db_,
-                      "SELECT encoded FROM catalog_load WHERE sha256 = ? AND encoded IS NOT NULL"
-                      " ORDER BY id DESC LIMIT 1");
-  statement.Bind(1, sha256);
+namespace {
+
+// The blob in the first column of the statement's first row, if any.
+Result<std::optional<std::string>> FirstBlob(Statement& statement) {
   if (statement.Step()) {
     const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement.raw(), 0));
     return std::optional<std::string>(
@@ -265,13 +264,29 @@ Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha2
   return std::optional<std::string>();
 }
 
+}  // namespace
+
+Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha256) {
+  Statement statement(db_,
+                      "SELECT encoded FROM catalog_load WHERE sha256 = ? AND encoded IS NOT NULL"
+                      " ORDER BY id DESC LIMIT 1");
+  statement.Bind(1, sha256);
+  return FirstBlob(statement);
+}
+
 // Stored values are numbers in the indicator's unit (a ratio for %, a count for 台); a catalogue
 // that changes the unit, or turns a number into a grade, would re-read them with another meaning
 // (21 台 as 2100 %). Only indicators with stored values (a series row) are held to it.
 Status Store::CheckStoredMeaningKept(const Catalog& catalog) {
+  // Only values of the catalogue's own year are read through it: a new year may measure a
+  // reused id differently without misreading last year's values.
   Statement reported(db_,
                      "SELECT i.project_id, i.id, i.unit, i.kind = 'qualitative' FROM indicator i "
-                     "JOIN series s ON s.project_id = i.project_id AND s.indicator_id = i.id");
+                     "JOIN series s ON s.project_id = i.project_id AND s.indicator_id = i.id "
+                     "WHERE EXISTS (SELECT 1 FROM actual a WHERE a.series_id = s.id AND "
+                     "a.period BETWEEN ? AND ?)");
+  reported.Bind(1, static_cast<long long>(catalog.year) * 100 + 1)
+      .Bind(2, static_cast<long long>(catalog.year) * 100 + 12);
   std::string problems;
   while (reported.Step()) {
     const std::string project_id = reported.Text(0), indicator_id = reported.Text(1);
@@ -296,6 +311,22 @@ Status Store::CheckStoredMeaningKept(const Catalog& catalog) {
       problems +
       ". Values reported under the old unit would be read in the new one; give the changed "
       "indicator a new id (the old one's history stays) or keep its unit");
+}
+
+Result<std::optional<std::string>> Store::EncodedCatalogOfYear(int year) {
+  Statement query(db_,
+                  "SELECT encoded FROM catalog_load WHERE year = ? AND encoded IS NOT NULL "
+                  "ORDER BY id DESC LIMIT 1");
+  query.Bind(1, static_cast<long long>(year));
+  return FirstBlob(query);
+}
+
+Result<std::vector<int>> Store::CatalogYears() {
+  Statement query(db_, "SELECT DISTINCT year FROM catalog_load ORDER BY year");
+  std::vector<int> years;
+  while (query.Step()) years.push_back(static_cast<int>(query.Int(0)));
+  if (!query.status().ok()) return query.status();
+  return years;
 }
 
 Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loaded_at,

@@ -19,4 +19,8 @@ namespace ptmon {
 Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
                                   const std::string& loaded_at, Diagnostics& diagnostics);
 
+// The catalogue last loaded for `year` in this store: the figures of a year stay readable after
+// the next year's catalogue is served. Fails, naming the years the store holds, when none was.
+Result<Catalog> StoredCatalogOfYear(Store& store, int year);
+
 }  // namespace ptmon

@@ -38,6 +38,9 @@ struct Submission {
   std::vector<ValueNotes> notes;
   std::vector<std::string> reporters{""};
   int skipped_rows = 0;  // template rows left empty
+  // The years of the periods the file names, ascending, also when they are not the
+  // catalogue's: a file for another year is checked again against that year's catalogue.
+  std::vector<int> years;
   // The reporter named most often, for the batch record.
   std::string MainReporter() const;
 };

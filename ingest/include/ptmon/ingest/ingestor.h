@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -126,8 +127,13 @@ class Ingestor {
   // Problems that do not undo a move (syncing the folder, the sidecar) are added to `notes`.
   Result<std::string> Move(UnfinishedMove move, std::vector<std::string>& notes);
 
+  // The catalogue a file of `year` is checked against when it is not the served one's: the
+  // one the store last loaded for that year (read once), or null; fails only on I/O.
+  Result<const Catalog*> CatalogOfYear(int year);
+
   Store& store_;
   const Catalog& catalog_;
+  std::map<int, std::unique_ptr<const Catalog>> other_years_;
   const Clock& clock_;
   FileSystem& files_;
   InboxLayout layout_;

@@ -128,6 +128,11 @@ class Store {
                            std::string_view encoded = {});
   // The encoded form saved with the catalogue of this hash, if any.
   Result<std::optional<std::string>> EncodedCatalog(const std::string& sha256);
+  // The encoded form of the catalogue last loaded for `year`, if any: a data directory keeps
+  // every year it monitored, for that year's figures after the next year's catalogue is served.
+  Result<std::optional<std::string>> EncodedCatalogOfYear(int year);
+  // The years of every catalogue ever loaded, ascending.
+  Result<std::vector<int>> CatalogYears();
   // The hash of the catalogue last saved, if any.
   Result<std::optional<std::string>> CatalogHash();
 
