@@ -23,7 +23,8 @@ namespace ptmon::cli {
 
 namespace {
 
-// The text of a PDF as `pdftotext -layout` lays it out (cells apart by runs of spaces).
+// The text of a PDF's tables: poppler's layout analysis (pdftotext -bbox-layout), each text
+// block a cell, rebuilt into rows.
 Result<std::string> PdfText(const std::string& path) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return Status::IoError("cannot make a pipe for pdftotext");
@@ -31,7 +32,7 @@ Result<std::string> PdfText(const std::string& path) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  std::string program = "pdftotext", layout = "-layout", encoding = "-enc", utf8 = "UTF-8",
+  std::string program = "pdftotext", layout = "-bbox-layout", encoding = "-enc", utf8 = "UTF-8",
               file = path, to_stdout = "-";
   char* argv[] = {program.data(), layout.data(),    encoding.data(), utf8.data(),
                   file.data(),    to_stdout.data(), nullptr};
@@ -61,7 +62,7 @@ Result<std::string> PdfText(const std::string& path) {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return Status::Error(path + ": pdftotext could not read this PDF (damaged, or protected)");
   }
-  return text;
+  return DisclosureTextFromPdfLayout(text);
 }
 
 std::vector<std::vector<std::string>> CsvRows(std::string_view text, Status& status) {

@@ -182,8 +182,9 @@ void WriteApi(std::string_view input) {
           response.status == 503);
 }
 
-// The input as a disclosure's text and as a CSV export: whatever is imported is written and
-// loaded back without a crash, and a catalogue that loads keeps every usable indicator.
+// The input as a disclosure's text, as pdftotext's layout of a PDF, and as a CSV export: whatever
+// is imported is written and loaded back without a crash, and a catalogue that loads keeps every
+// usable indicator.
 void CatalogImport(std::string_view input) {
   auto check = [](const Result<ImportedCatalog>& imported) {
     if (!imported.ok()) return;
@@ -200,6 +201,9 @@ void CatalogImport(std::string_view input) {
     Require(catalog->IndicatorCount() == usable);
   };
   check(ImportDisclosureText(input, "fuzz.txt"));
+  if (auto text = DisclosureTextFromPdfLayout(input); text.ok()) {
+    check(ImportDisclosureText(*text, "fuzz.pdf"));
+  }
   std::vector<std::vector<std::string>> rows;
   CsvReader reader(input);
   CsvRow row;

@@ -230,6 +230,10 @@ class DisclosureReader {
 
   void IndicatorLine(const std::vector<std::string>& cells, int line) {
     if (cells.size() == 1 && import_internal::AmountInFen(cells[0])) return;  // a page number
+    if (std::any_of(cells.begin(), cells.end(),
+                    [](const auto& cell) { return Label(cell) == "三级指标"; })) {
+      return;  // the header row, repeated on a new page
+    }
     IndicatorRow row = SplitRow(cells, line);
     if (row.level1 && row.level1 != level1_) {
       level1_ = *row.level1;
@@ -269,8 +273,9 @@ class DisclosureReader {
 
   // Names the annual column cut are completed from the period column where exactly one period
   // name continues them (a continuation, not a merged cell "名称,目标"). Page extraction cuts
-  // a cell at the column's width, so a name as wide as the names a column evidently cut, or as
-  // the widest the period column holds, may be cut too: it is left for review, never guessed.
+  // a cell at the column's width, so in a table whose annual column evidently cut names, a name
+  // as wide as those, or as the widest the period column holds, may be cut too: it is left for
+  // review, never guessed.
   void MendNames() {
     size_t annual_cut = 0;
     size_t period_widest = 0;
@@ -306,7 +311,7 @@ class DisclosureReader {
       const size_t width = DisplayWidth(indicator.name);
       const bool in_period = std::find(period_names_.begin(), period_names_.end(),
                                        indicator.name) != period_names_.end();
-      if ((completed[i] || in_period) && period_widest > 0 && width >= period_widest) {
+      if ((completed[i] || in_period) && annual_cut > 0 && width >= period_widest) {
         indicator.reviews.push_back({indicator.line, "the name " + Quote(indicator.name) +
                                                          " fills the period column's width; "
                                                          "complete it if it was cut"});

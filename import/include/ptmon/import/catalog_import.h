@@ -59,6 +59,11 @@ struct ImportedCatalog {
 // Fails when the text holds no 项目支出绩效目标表.
 Result<ImportedCatalog> ImportDisclosureText(std::string_view text, std::string source);
 
+// The text of a PDF's tables from poppler's layout analysis (the XHTML of pdftotext
+// -bbox-layout): one line per table row, cells tab-separated, wrapped cells joined again; for
+// ImportDisclosureText.
+Result<std::string> DisclosureTextFromPdfLayout(std::string_view xhtml);
+
 // The rows of a budget system's target-table export, the first row with a recognisable header
 // (单位名称, 项目名称, 年度资金总额/预算数, 年度目标, 一级指标, 二级指标, 三级指标, 指标性质,
 // 指标值, 度量单位, 权重, 指标方向性…). A project's cells may appear on its first row only.
