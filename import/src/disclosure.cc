@@ -3,6 +3,7 @@
 // groups: the implementation period's (二级指标, 三级指标, 指标值) and the year's. The year's
 // group is the catalogue; the period's is read to mend names the narrower annual column cut.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <ptmon/base/text.h>
@@ -125,7 +126,10 @@ class DisclosureReader {
       FinishProject();
       return;
     }
-    if (!in_table_) return;
+    if (!in_table_) {
+      BudgetTableLine(cells, first, line);
+      return;
+    }
     if (auto year = YearOfTitle(cells[0]); year && cells.size() == 1) {
       NoteYear(*year, line);
       return;
@@ -164,6 +168,7 @@ class DisclosureReader {
                            ": no 项目支出绩效目标表 (project target table) found");
     }
     SettleUnit();
+    for (auto& project : catalog_.projects) CrossCheck(project);
     return std::move(catalog_);
   }
 
@@ -350,6 +355,87 @@ class DisclosureReader {
     period_names_.clear();
   }
 
+  // The document's 项目支出预算表（本年预算） lists every project with its budget in 万元: a
+  // second spelling of each name and a second figure for each annual total.
+  void BudgetTableLine(const std::vector<std::string>& cells, const std::string& first, int line) {
+    if (first.find("项目支出预算表") != std::string::npos) {
+      in_budget_table_ = first.find("本年预算") != std::string::npos;
+      return;
+    }
+    if (!in_budget_table_ || cells.size() < 2) return;
+    auto wan = ParseDecimal(FoldFullWidth(cells[1]));
+    if (!wan) return;
+    budget_rows_.push_back({Label(cells[0]), std::llround(*wan * 1'000'000), line});
+  }
+
+  // A project's name and annual total against the budget table: a name spelled otherwise
+  // there (an OCR slip such as 职数 for 职教幼教) is marked where it occurs, never corrected.
+  void CrossCheck(ImportedProject& project) {
+    if (budget_rows_.empty() || !project.annual_funds.total) return;
+    const std::string name = Label(project.name);
+    const long long total = *project.annual_funds.total;
+    for (const auto& row : budget_rows_) {
+      if (row.name != name) continue;
+      if (row.fen != total) {
+        project.reviews.push_back(
+            {project.line, "the 项目支出预算表 (line " + std::to_string(row.line) + ") budgets " +
+                               FormatNumber(static_cast<double>(row.fen) / 1e6, 2) +
+                               "万元 for this project; check 年度资金总额"});
+      }
+      return;
+    }
+    std::vector<const BudgetRow*> same_total;
+    for (const auto& row : budget_rows_) {
+      if (row.fen == total) same_total.push_back(&row);
+    }
+    if (same_total.size() != 1) {
+      project.reviews.push_back({project.line,
+                                 "the project is not in the 项目支出预算表; check "
+                                 "its name and 年度资金总额"});
+      return;
+    }
+    const BudgetRow& row = *same_total[0];
+    project.reviews.push_back({project.line, "the 项目支出预算表 (line " +
+                                                 std::to_string(row.line) +
+                                                 ") names the project with this budget " +
+                                                 Quote(row.name) + "; check the spelling"});
+    const auto [wrong, right] = Misspelling(name, row.name);
+    if (wrong.empty()) return;
+    for (auto& indicator : project.indicators) {
+      if (indicator.name.find(wrong) == std::string::npos) continue;
+      indicator.reviews.push_back({indicator.line, Quote(wrong) + " may be a slip for " +
+                                                       Quote(right) +
+                                                       ", as the 项目支出预算表 spells the "
+                                                       "project"});
+    }
+  }
+
+  // What differs between two spellings, with the character before it (a lone character would
+  // match everywhere): "国有企业职数退休…" / "国有企业职教幼教退休…" → 职数, 职教幼教.
+  static std::pair<std::string, std::string> Misspelling(const std::string& wrong,
+                                                         const std::string& right) {
+    size_t prefix = 0;
+    while (prefix < wrong.size() && prefix < right.size() && wrong[prefix] == right[prefix])
+      ++prefix;
+    size_t suffix = 0;
+    while (suffix < wrong.size() - prefix && suffix < right.size() - prefix &&
+           wrong[wrong.size() - 1 - suffix] == right[right.size() - 1 - suffix]) {
+      ++suffix;
+    }
+    // Back to a character boundary, then one whole character further for context.
+    auto boundary = [](const std::string& text, size_t at) {
+      while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+      return at;
+    };
+    size_t start = boundary(wrong, prefix);
+    if (start == 0) return {};
+    start = boundary(wrong, start - 1);
+    const size_t wrong_end = wrong.size() - suffix;
+    const size_t right_end = right.size() - suffix;
+    if (wrong_end <= start || right_end <= start) return {};
+    return {wrong.substr(start, wrong_end - start), right.substr(start, right_end - start)};
+  }
+
   // The unit is the implementing unit most projects name; its code the department's number.
   void SettleUnit() {
     std::map<std::string, int> units;
@@ -380,7 +466,15 @@ class DisclosureReader {
     }
   }
 
+  struct BudgetRow {
+    std::string name;
+    long long fen = 0;
+    int line = 0;
+  };
+
   ImportedCatalog catalog_;
+  bool in_budget_table_ = false;
+  std::vector<BudgetRow> budget_rows_;
   bool in_table_ = false;
   bool in_indicators_ = false;
   std::optional<ImportedProject> project_;
