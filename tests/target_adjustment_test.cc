@@ -159,6 +159,12 @@ TEST(TargetAdjustmentCliTest, HistoryShowsWhichTargetEachMonthWasJudgedAgainst) 
   ASSERT_EQ(json.size(), 2u);
   EXPECT_EQ(json[0]["target"], "≥1200人");
   EXPECT_EQ(json[1]["target"], "≥2400人");
+  // The month's template shows the target that month is judged against.
+  for (const auto& [period, target] :
+       {std::pair{"2026-06", ",≥1200人,"}, {"2026-07", ",≥2400人,"}}) {
+    const auto templ = RunPtmon({"template", "--catalog", catalog, "--period", period});
+    EXPECT_NE(templ.out.find(target), std::string::npos) << templ.out;
+  }
   const auto shown =
       nlohmann::json::parse(RunPtmon({"catalog", "--catalog", catalog, "--format", "json"}).out);
   EXPECT_EQ(shown["projects"][0]["indicators"][0]["adjusted"]["approval"], "晋财绩〔2026〕12号");

@@ -80,7 +80,7 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
     for (int32_t i = 0; i < static_cast<int32_t>(each.indicators.size()); ++i) {
       const Indicator& indicator = each.indicators[static_cast<size_t>(i)];
       add({each.id, indicator.id, project_cell, indicator.level1, indicator.level2,
-           Label(indicator, each.indicators), indicator.annual_target.text, period_cell,
+           Label(indicator, each.indicators), indicator.TargetFor(period.month).text, period_cell,
            last_reported(p, i, indicator.annual_target.unit)},
           KindOf(indicator));
     }
