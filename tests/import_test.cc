@@ -266,6 +266,20 @@ TEST(ImportTableTest, AnExportWithTheTargetSpreadOverColumnsImportsWithItsWeight
   EXPECT_EQ(catalog.projects[1].indicators[0].annual_target.text, "257.34平方米");
 }
 
+// Exports that repeat the project's cells on every row (no merged cells) read the same.
+TEST(ImportTableTest, AnExportRepeatingTheProjectOnEveryRowReadsTheSame) {
+  auto filled = kSpreadRows;
+  for (size_t r = 1; r < filled.size(); ++r) {
+    for (size_t c = 0; c < 5; ++c) {
+      if (filled[r][c].empty()) filled[r][c] = filled[r - 1][c];
+    }
+  }
+  auto merged = ImportTargetTable(Table(kSpreadHeader, kSpreadRows), 1, "export.csv");
+  auto repeated = ImportTargetTable(Table(kSpreadHeader, filled), 1, "export.csv");
+  ASSERT_TRUE(merged.ok() && repeated.ok());
+  EXPECT_EQ(WriteCatalogYaml(*merged), WriteCatalogYaml(*repeated));
+}
+
 // Layout 2: the whole target in one cell, the budget in 万元.
 TEST(ImportTableTest, AnExportWithTheTargetInOneCellImports) {
   const std::vector<std::vector<std::string>> rows = {
