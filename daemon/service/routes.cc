@@ -98,7 +98,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
   const std::string limit_text = request.QueryParameter("limit");
   const std::string offset_text = request.QueryParameter("offset");
   if (limit_text.empty() && offset_text.empty()) {
-    return HttpResponse::Json(200, StatusJson(*evaluation, project).dump(2));
+    return HttpResponse::Json(200, StatusJsonText(*evaluation, project));
   }
   if (!project.empty())
     return HttpResponse::Error(400, "page (limit, offset) or project, not both");
@@ -113,7 +113,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
                                         " and offset a whole number (projects to skip)");
   }
   HttpResponse response =
-      HttpResponse::Json(200, StatusJson(*evaluation, StatusPage{*offset, *limit}).dump());
+      HttpResponse::Json(200, StatusJsonText(*evaluation, StatusPage{*offset, *limit}));
   if (*offset + *limit < evaluation->projects.size()) {
     response.headers.emplace_back("Link", "</api/v1/status?limit=" + std::to_string(*limit) +
                                               "&offset=" + std::to_string(*offset + *limit) +

@@ -1,94 +1,130 @@
+#include <algorithm>
 #include <cmath>
 
 #include <ptmon/base/text.h>
 #include <ptmon/reports/reports.h>
 
+#include "json_writer.h"
+
 namespace ptmon {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(nullptr); }
+using reports_internal::JsonWriter;
 
 // Ratios to four decimals (0.5833): enough for a percentage with two.
 double Round4(double value) { return std::round(value * 10000) / 10000; }
 
-Json Ratio(const std::optional<double>& value) {
-  return value ? Json(Round4(*value)) : Json(nullptr);
+std::optional<double> Ratio(const std::optional<double>& value) {
+  return value ? std::optional<double>(Round4(*value)) : std::nullopt;
 }
 
-Json IndicatorJson(const IndicatorStatus& status, const LightThresholds& lights) {
+void StringOrNull(JsonWriter& json, bool present, std::string_view text) {
+  if (present)
+    json.String(text);
+  else
+    json.Null();
+}
+
+void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
+                    const LightThresholds& lights) {
   const Indicator& indicator = *status.indicator;
   const Target& target = *status.target;
-  Json json;
-  json["id"] = indicator.id;
-  json["name"] = indicator.name;
-  json["level1"] = indicator.level1;
-  json["level2"] = indicator.level2;
-  json["target"] = {{"text", target.text},
-                    {"kind", TargetKindName(target.kind)},
-                    {"value", Optional(target.value)},
-                    {"unit", target.unit}};
+  json.BeginObject();
+  json.Key("id").String(indicator.id);
+  json.Key("name").String(indicator.name);
+  json.Key("level1").String(indicator.level1);
+  json.Key("level2").String(indicator.level2);
+  json.Key("target").BeginObject();
+  json.Key("text").String(target.text);
+  json.Key("kind").String(TargetKindName(target.kind));
+  json.Key("value").Number(target.value);
+  json.Key("unit").String(target.unit);
+  json.EndObject();
   if (const auto& adjustment = indicator.adjustment) {
-    json["target_adjustment"] = {{"original", indicator.annual_target.text},
-                                 {"adjusted", adjustment->target.text},
-                                 {"from_month", adjustment->from_month},
-                                 {"approval", adjustment->approval},
-                                 {"in_force", &target == &adjustment->target}};
+    json.Key("target_adjustment").BeginObject();
+    json.Key("original").String(indicator.annual_target.text);
+    json.Key("adjusted").String(adjustment->target.text);
+    json.Key("from_month").Integer(adjustment->from_month);
+    json.Key("approval").String(adjustment->approval);
+    json.Key("in_force").Bool(&target == &adjustment->target);
+    json.EndObject();
   }
-  json["period"] = status.period ? Json(status.period->ToString()) : Json(nullptr);
-  json["actual"] = Optional(status.actual);
-  json["grade"] = status.grade == Grade::kNone ? Json(nullptr) : Json(GradeName(status.grade));
-  json["expected"] = Optional(status.expected);
-  json["progress_pct"] = Optional(PrintedProgressPercent(status, lights, 2));
-  json["light"] = LightName(status.light);
-  json["overdue"] = status.overdue;
-  json["forecast"] = status.forecast_grade != Grade::kNone ? Json(GradeName(status.forecast_grade))
-                                                           : Optional(status.forecast);
-  json["gap"] = Optional(status.gap);
-  json["likelihood"] = status.likelihood == Likelihood::kUnknown
-                           ? Json(nullptr)
-                           : Json(LikelihoodName(status.likelihood));
-  json["target_may_be_low"] = status.target_may_be_low;
-  json["weight"] = RoundToCents(status.weight);
-  json["score"] = status.score;
+  json.Key("period");
+  StringOrNull(json, status.period.has_value(), status.period ? status.period->ToString() : "");
+  json.Key("actual").Number(status.actual);
+  json.Key("grade");
+  StringOrNull(json, status.grade != Grade::kNone, GradeName(status.grade));
+  json.Key("expected").Number(status.expected);
+  json.Key("progress_pct").Number(PrintedProgressPercent(status, lights, 2));
+  json.Key("light").String(LightName(status.light));
+  json.Key("overdue").Bool(status.overdue);
+  json.Key("forecast");
+  if (status.forecast_grade != Grade::kNone)
+    json.String(GradeName(status.forecast_grade));
+  else
+    json.Number(status.forecast);
+  json.Key("gap").Number(status.gap);
+  json.Key("likelihood");
+  StringOrNull(json, status.likelihood != Likelihood::kUnknown, LikelihoodName(status.likelihood));
+  json.Key("target_may_be_low").Bool(status.target_may_be_low);
+  json.Key("weight").Number(RoundToCents(status.weight));
+  json.Key("score").Number(status.score);
+  json.Key("reason");
   if (status.notes != nullptr) {
-    json["reason"] = {{"category", status.notes->reason_category},
-                      {"text", status.notes->reason},
-                      {"action", status.notes->action},
-                      {"reported_likelihood", status.notes->likelihood}};
+    json.BeginObject();
+    json.Key("category").String(status.notes->reason_category);
+    json.Key("text").String(status.notes->reason);
+    json.Key("action").String(status.notes->action);
+    json.Key("reported_likelihood").String(status.notes->likelihood);
+    json.EndObject();
   } else {
-    json["reason"] = nullptr;
+    json.Null();
   }
-  return json;
+  json.EndObject();
 }
 
-Json ProjectJson(const ProjectStatus& status, const Evaluation& evaluation) {
+void WriteProject(JsonWriter& json, const ProjectStatus& status, const Evaluation& evaluation) {
   const BudgetStatus& budget = status.budget;
   const auto percent_of_time = PrintedPercentOfTime(budget, evaluation.lights, 2);
-  Json json;
-  json["id"] = status.project->id;
-  json["unit"] = status.project->unit_id;
-  json["name"] = status.project->name;
-  json["light"] = LightName(status.light);
-  json["score"] = {{evaluation.year_end ? "actual" : "forecast", status.score},
-                   {"grade", status.grade}};
-  json["budget"] = {
-      {"annual_yuan", budget.annual_yuan},
-      {"spent_yuan", Optional(budget.spent_yuan)},
-      {"period", budget.period ? Json(budget.period->ToString()) : Json(nullptr)},
-      {"execution", Ratio(budget.execution)},
-      {"ratio_to_time", percent_of_time ? Json(Round4(*percent_of_time / 100)) : Json(nullptr)},
-      {"light", LightName(budget.light)},
-      {"overdue", budget.overdue},
-      {"forecast_yuan", Optional(budget.forecast_yuan)},
-      {"weight", budget.weight},
-      {"score", budget.score}};
-  json["indicators"] = Json::array();
+  json.BeginObject();
+  json.Key("id").String(status.project->id);
+  json.Key("unit").String(status.project->unit_id);
+  json.Key("name").String(status.project->name);
+  json.Key("light").String(LightName(status.light));
+  json.Key("score").BeginObject();
+  json.Key(evaluation.year_end ? "actual" : "forecast").Number(status.score);
+  json.Key("grade").String(status.grade);
+  json.EndObject();
+  json.Key("budget").BeginObject();
+  json.Key("annual_yuan").Number(budget.annual_yuan);
+  json.Key("spent_yuan").Number(budget.spent_yuan);
+  json.Key("period");
+  StringOrNull(json, budget.period.has_value(), budget.period ? budget.period->ToString() : "");
+  json.Key("execution").Number(Ratio(budget.execution));
+  json.Key("ratio_to_time")
+      .Number(percent_of_time ? std::optional<double>(Round4(*percent_of_time / 100))
+                              : std::nullopt);
+  json.Key("light").String(LightName(budget.light));
+  json.Key("overdue").Bool(budget.overdue);
+  json.Key("forecast_yuan").Number(budget.forecast_yuan);
+  json.Key("weight").Number(budget.weight);
+  json.Key("score").Number(budget.score);
+  json.EndObject();
+  json.Key("indicators").BeginArray();
   for (const auto& indicator : status.indicators)
-    json["indicators"].push_back(IndicatorJson(indicator, evaluation.lights));
-  return json;
+    WriteIndicator(json, indicator, evaluation.lights);
+  json.EndArray();
+  json.EndObject();
+}
+
+// The document's head, leaving the projects array open.
+void BeginStatus(JsonWriter& json, const Evaluation& evaluation) {
+  json.BeginObject();
+  json.Key("as_of").String(evaluation.as_of.ToString());
+  json.Key("time_progress").Number(Round4(evaluation.time_progress));
+  json.Key("year_end").Bool(evaluation.year_end);
+  json.Key("projects").BeginArray();
 }
 
 std::string Colored(Light light, bool color) {
@@ -127,36 +163,42 @@ std::string Padded(std::string text, size_t width) {
 
 }  // namespace
 
-namespace {
-
-Json StatusHead(const Evaluation& evaluation) {
-  Json json;
-  json["as_of"] = evaluation.as_of.ToString();
-  json["time_progress"] = Round4(evaluation.time_progress);
-  json["year_end"] = evaluation.year_end;
-  json["projects"] = Json::array();
-  return json;
-}
-
-}  // namespace
-
-nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id) {
-  Json json = StatusHead(evaluation);
+std::string StatusJsonText(const Evaluation& evaluation, std::string_view project_id) {
+  std::string out;
+  JsonWriter json(out);
+  BeginStatus(json, evaluation);
   for (const auto& project : evaluation.projects) {
     if (!project_id.empty() && project.project->id != project_id) continue;
-    json["projects"].push_back(ProjectJson(project, evaluation));
+    WriteProject(json, project, evaluation);
   }
-  return json;
+  json.EndArray().EndObject();
+  return out;
+}
+
+std::string StatusJsonText(const Evaluation& evaluation, const StatusPage& page) {
+  std::string out;
+  JsonWriter json(out);
+  BeginStatus(json, evaluation);
+  const size_t total = evaluation.projects.size();
+  const size_t end = std::min(total, page.offset + std::min(page.limit, total));
+  for (size_t p = std::min(page.offset, total); p < end; ++p) {
+    WriteProject(json, evaluation.projects[p], evaluation);
+  }
+  json.EndArray();
+  json.Key("page").BeginObject();
+  json.Key("offset").Integer(static_cast<long long>(page.offset));
+  json.Key("limit").Integer(static_cast<long long>(page.limit));
+  json.Key("total").Integer(static_cast<long long>(total));
+  json.EndObject().EndObject();
+  return out;
+}
+
+nlohmann::ordered_json StatusJson(const Evaluation& evaluation, std::string_view project_id) {
+  return nlohmann::ordered_json::parse(StatusJsonText(evaluation, project_id));
 }
 
 nlohmann::ordered_json StatusJson(const Evaluation& evaluation, const StatusPage& page) {
-  Json json = StatusHead(evaluation);
-  const size_t total = evaluation.projects.size();
-  const size_t end = page.offset + std::min(page.limit, total);
-  for (size_t p = page.offset; p < std::min(end, total); ++p)
-    json["projects"].push_back(ProjectJson(evaluation.projects[p], evaluation));
-  json["page"] = {{"offset", page.offset}, {"limit", page.limit}, {"total", total}};
-  return json;
+  return nlohmann::ordered_json::parse(StatusJsonText(evaluation, page));
 }
 
 std::string StatusTable(const Evaluation& evaluation, std::string_view project_id, bool color) {
