@@ -151,7 +151,7 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
       "--now",      "2026-11-20"};
   std::vector<double> starts;
   double peak_rss = 0;
-  double status_ms = 0, metrics_ms = 0;
+  double status_ms = 0, status_first_ms = 0, metrics_ms = 0;
   size_t status_bytes = 0, metrics_bytes = 0;
   for (int run = 0; run < kRuns; ++run) {
     ChildProcess server(serve, (work / "serve.log").string());
@@ -161,6 +161,8 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
     if (run == kRuns - 1) {
       HttpGet(base + "/metrics");  // the first scrape after a start is not the steady state
       metrics_ms = MedianMs(3, [&] { metrics_bytes = HttpGet(base + "/metrics").body.size(); });
+      // The first request writes the snapshot's document; later ones send it as written.
+      status_first_ms = MillisecondsOf([&] { HttpGet(base + "/api/v1/status"); });
       status_ms = MedianMs(3, [&] { status_bytes = HttpGet(base + "/api/v1/status").body.size(); });
       peak_rss = RssMb(server.pid());
     }
@@ -181,10 +183,10 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
   const double status_per_mb = status_ms / (static_cast<double>(status_bytes) / 1e6);
   const double metrics_per_mb = metrics_ms / (static_cast<double>(metrics_bytes) / 1e6);
   std::printf(
-      "GET /api/v1/status %.1f MB in %.1f ms; GET /metrics %.1f MB in %.1f ms; per byte "
-      "%.2fx\n",
-      static_cast<double>(status_bytes) / 1e6, status_ms, static_cast<double>(metrics_bytes) / 1e6,
-      metrics_ms, status_per_mb / metrics_per_mb);
+      "GET /api/v1/status %.1f MB in %.1f ms (the snapshot's first: %.1f ms); GET /metrics "
+      "%.1f MB in %.1f ms; per byte %.2fx\n",
+      static_cast<double>(status_bytes) / 1e6, status_ms, status_first_ms,
+      static_cast<double>(metrics_bytes) / 1e6, metrics_ms, status_per_mb / metrics_per_mb);
   std::printf(
       "goals: revision <= 1.5x %s; first ingest <= 2x %s; RSS < 250 MB %s; ready < 1 s %s; "
       "status per byte <= 1x /metrics %s\n",

@@ -79,6 +79,7 @@ std::string YearParameter(const HttpRequest& request) {
 HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request) {
   const Catalog* catalog = snapshot.catalog.get();
   const Evaluation* evaluation = snapshot.evaluation.get();
+  const LazyText* document = &snapshot.status_document;
   if (const std::string year = request.QueryParameter("year");
       !year.empty() && year != std::to_string(catalog->year)) {
     if (!snapshot.past_catalog || year != std::to_string(snapshot.past_catalog->year)) {
@@ -90,6 +91,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
     }
     catalog = snapshot.past_catalog.get();
     evaluation = snapshot.past_evaluation.get();
+    document = &snapshot.past_status_document;
   }
   const std::string project = request.QueryParameter("project");
   if (!project.empty() && catalog->FindProject(project) == nullptr) {
@@ -98,7 +100,10 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
   const std::string limit_text = request.QueryParameter("limit");
   const std::string offset_text = request.QueryParameter("offset");
   if (limit_text.empty() && offset_text.empty()) {
-    return HttpResponse::Json(200, StatusJsonText(*evaluation, project));
+    if (!project.empty()) return HttpResponse::Json(200, StatusJsonText(*evaluation, project));
+    HttpResponse response = HttpResponse::Json(200, "");
+    response.body_parts = {document->Get([&] { return StatusJsonText(*evaluation); })};
+    return response;
   }
   if (!project.empty())
     return HttpResponse::Error(400, "page (limit, offset) or project, not both");

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <ptmon/base/mutex.h>
@@ -17,6 +18,21 @@
 
 namespace ptmon {
 
+// Text made from a snapshot on the first request that needs it, then shared by every later
+// request for the same snapshot. Thread-safe.
+class LazyText {
+ public:
+  template <typename Make>
+  std::shared_ptr<const std::string> Get(Make make) const {
+    std::call_once(once_, [&] { text_ = std::make_shared<const std::string>(make()); });
+    return text_;
+  }
+
+ private:
+  mutable std::once_flag once_;
+  mutable std::shared_ptr<const std::string> text_;
+};
+
 struct Snapshot {
   std::shared_ptr<const DaemonConfig> config;
   std::shared_ptr<const Catalog> catalog;
@@ -25,6 +41,10 @@ struct Snapshot {
   // it and its evaluation as of December, made from `past_catalog`; null when none is stored.
   std::shared_ptr<const Catalog> past_catalog;
   std::shared_ptr<const Evaluation> past_evaluation;
+  // The whole status documents of `evaluation` and `past_evaluation` (33 MB for a province):
+  // written once per snapshot, like the metrics, not once per request.
+  LazyText status_document;
+  LazyText past_status_document;
   std::shared_ptr<const MetricsExposition::Parts> metrics;
   std::shared_ptr<const std::string> alerts_json;
   std::shared_ptr<const ServiceMetrics> counters;  // one object for the life of the process
