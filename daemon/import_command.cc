@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,18 +47,32 @@ Result<std::string> PdfText(const std::string& path) {
                            ": cannot run pdftotext (apt install poppler-utils) to read "
                            "the PDF; or give its text, pdftotext -layout FILE.pdf");
   }
+  // A PDF's layout is about 60 times its text; a document whose layout passes this bound is
+  // not a unit's disclosure, and reading on would only exhaust memory.
+  constexpr size_t kMaxLayoutBytes = size_t{512} << 20;
   std::string text;
   char buffer[65536];
+  bool too_large = false;
   for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
     }
     text.append(buffer, static_cast<size_t>(n));
+    if (text.size() > kMaxLayoutBytes) {
+      too_large = true;
+      kill(pid, SIGKILL);
+      break;
+    }
   }
   close(pipe_fds[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (too_large) {
+    return Status::Error(path +
+                         ": the PDF's layout passes 512 MB; give the pages with the "
+                         "target tables only (pdfseparate, or print them to a new PDF)");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return Status::Error(path + ": pdftotext could not read this PDF (damaged, or protected)");
@@ -76,6 +91,9 @@ std::vector<std::vector<std::string>> CsvRows(std::string_view text, Status& sta
   return rows;
 }
 
+constexpr int kMaxTableColumns = 256;
+constexpr size_t kMaxLaidOutCells = 10'000'000;
+
 // The first sheet with a target-table header, its cells laid out as rows.
 Result<ImportedCatalog> ImportWorkbook(std::string_view bytes, const std::string& path) {
   auto workbook = ReadXlsx(bytes);
@@ -84,10 +102,21 @@ Result<ImportedCatalog> ImportWorkbook(std::string_view bytes, const std::string
   for (const auto& sheet : workbook->sheets) {
     if (sheet.hidden) continue;
     std::vector<std::vector<std::string>> rows;
+    size_t laid_out = 0;  // cells of the rows as laid out, blanks between included
     for (const auto& cell : sheet.cells) {
+      // A target table has a dozen columns; far-right cells of a hostile sheet are not laid out.
+      if (cell.column > kMaxTableColumns) continue;
       if (static_cast<int>(rows.size()) < cell.row) rows.resize(static_cast<size_t>(cell.row));
       auto& row = rows[static_cast<size_t>(cell.row - 1)];
-      if (static_cast<int>(row.size()) < cell.column) row.resize(static_cast<size_t>(cell.column));
+      if (static_cast<int>(row.size()) < cell.column) {
+        laid_out += static_cast<size_t>(cell.column) - row.size();
+        if (laid_out > kMaxLaidOutCells) {
+          return Status::Error(path + ":" + sheet.name +
+                               ": the sheet is too large to be a target table; keep only the "
+                               "table's rows and columns");
+        }
+        row.resize(static_cast<size_t>(cell.column));
+      }
       row[static_cast<size_t>(cell.column - 1)] =
           cell.kind == XlsxCell::Kind::kNumber ? ExcelNumberText(cell.number) : cell.text;
     }
