@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include <asio.hpp>
@@ -151,7 +152,10 @@ struct Service::Impl {
       spdlog::info("{} file(s) claimed before a stop went back into the inbox", *returned);
     }
     auto loaded = Load(config);
-    if (!loaded.ok()) return loaded.status().WithContext("loading the catalogue");
+    if (!loaded.ok()) {
+      if (Status checked = AwaitStoreCheck(); !checked.ok()) return checked;
+      return loaded.status().WithContext("loading the catalogue");
+    }
     Adopt(std::move(loaded).value());
     if (Status restored = alerts->Load(*store); !restored.ok()) {
       spdlog::warn("alert state could not be read, starting afresh: {}", restored.message());
@@ -164,6 +168,7 @@ struct Service::Impl {
     watcher = std::make_unique<InboxWatcher>(
         io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
         [this](const std::string& path) {
+          if (!StoreCheckPassed()) return InboxWatcher::Handover::kNotYet;
           const IngestOutcome outcome = generation.ingestor->IngestFile(path);
           Absorb(outcome, "inbox");
           if (generation.ingestor->unfinished_moves() > 0) {
@@ -215,22 +220,57 @@ struct Service::Impl {
     if (!locked.ok()) return locked.status();
     data_dir_lock = std::move(locked).value();
     const std::string path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
+    if (Status empty = Store::RefuseEmptyFile(path); !empty.ok()) return empty;
     const uintmax_t size = std::filesystem::file_size(path, error);
-    StoreOptions store_options;
-    store_options.check =
+    const IntegrityCheck check =
         !error && size > kFullCheckUpTo ? IntegrityCheck::kQuick : IntegrityCheck::kFull;
-    const auto check_start = Steady::now();
-    auto opened = Store::Open(path, store_options);
+    auto opened = Store::Open(path);
     if (!opened.ok()) return opened.status();
-    store_check_seconds = SecondsSince(check_start);
-    store_check_timestamp = UnixSeconds(clock.Now());
-    spdlog::info("database {} checked ({} check) in {:.3f} s", path,
-                 store_options.check == IntegrityCheck::kFull ? "full" : "quick",
-                 store_check_seconds);
     store = std::move(opened).value();
+    StartStoreCheck(path, check);
     // From here on, what another process commits is noticed (ScheduleForeignWriteCheck).
     if (auto seeded = store->ChangedElsewhere(); !seeded.ok()) return seeded.status();
     return Status::Ok();
+  }
+
+  // The integrity check reads every page: 2 s for a province's 161 MB. It runs beside the
+  // loading and the serving, on a connection of its own; reads are served at once, and reports
+  // (the inbox, the write API) and reloads wait until it passes. A failed check stops the
+  // daemon, naming what SQLite found and how to recover, as a failure at start would.
+  void StartStoreCheck(std::string path, IntegrityCheck check) {
+    store_check = std::async(std::launch::async, [this, path = std::move(path), check] {
+      const auto start = Steady::now();
+      StoreCheckResult result{Store::CheckFile(path, check), SecondsSince(start), path, check};
+      asio::post(io, [this] { StoreCheckPassed(); });
+      return result;
+    });
+  }
+
+  // Waits for the check (Start's failures: damage shows first wherever a damaged page is read,
+  // and the check names it and says what to do).
+  Status AwaitStoreCheck() {
+    if (!store_check.valid()) return Status::Ok();
+    return store_check.get().status;
+  }
+
+  // Whether writes may go ahead: takes the check's result, waiting for it if it is still
+  // running (the loop waits; HTTP reads go on from the snapshot). A failed check stops ptmon.
+  bool StoreCheckPassed() {
+    if (store_check.valid()) {
+      const StoreCheckResult result = store_check.get();
+      if (!result.status.ok()) {
+        spdlog::error("{}", result.status.message());
+        exit_code = 1;
+        Stop("the database check failed");
+      } else {
+        store_check_seconds = result.seconds;
+        store_check_timestamp = UnixSeconds(clock.Now());
+        spdlog::info("database {} checked ({} check) in {:.3f} s", result.path,
+                     result.check == IntegrityCheck::kFull ? "full" : "quick", result.seconds);
+        if (!stopping) Publish(nullptr);  // the check's figures on /metrics
+      }
+    }
+    return !stopping;
   }
 
   // Builds a complete Generation for `config`; nothing the service holds changes.
@@ -302,6 +342,7 @@ struct Service::Impl {
   }
 
   void Reload() {
+    if (!StoreCheckPassed()) return;
     NotifySystemd("RELOADING=1\nSTATUS=reloading");
     spdlog::info("reloading the configuration and catalogue");
     Diagnostics diagnostics;
@@ -464,7 +505,7 @@ struct Service::Impl {
   // goes back through `done` without any thread waiting for it.
   void IngestOnLoop(std::string name, std::string body, std::function<void(IngestOutcome)> done) {
     asio::post(io, [this, name = std::move(name), body = std::move(body), done = std::move(done)] {
-      if (stopping) {
+      if (stopping || !StoreCheckPassed()) {
         IngestOutcome outcome;
         outcome.errors.push_back("ptmon is stopping; send it again later");
         done(std::move(outcome));
@@ -649,6 +690,14 @@ struct Service::Impl {
   double reload_timestamp = 0;
   double store_check_timestamp = 0;
   double store_check_seconds = 0;
+  struct StoreCheckResult {
+    Status status;
+    double seconds = 0;
+    std::string path;
+    IntegrityCheck check = IntegrityCheck::kFull;
+  };
+  std::future<StoreCheckResult> store_check;  // the integrity check, until the loop takes it
+  int exit_code = 0;
   std::thread stopper;
   std::atomic<bool> stopping{false};  // also read by the write API's posted work
 
@@ -664,6 +713,7 @@ Service::Service(ServeOptions options, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
 
 Service::~Service() {
+  if (impl_->store_check.valid()) impl_->store_check.wait();
   if (impl_->stopper.joinable()) impl_->stopper.join();
   impl_->http.reset();  // before the routes and snapshots its threads read
 }
@@ -672,7 +722,7 @@ Status Service::Start() { return impl_->Start(); }
 
 int Service::Run() {
   impl_->io.run();
-  return 0;
+  return impl_->exit_code;
 }
 
 void Service::RequestReload() {

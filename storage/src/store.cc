@@ -153,16 +153,34 @@ Status CheckIntegrity(sqlite3* db, IntegrityCheck check, const std::string& path
 
 }  // namespace
 
+Status Store::RefuseEmptyFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error) && std::filesystem::file_size(path, error) == 0 &&
+      !error) {
+    return Status::Error("database '" + path +
+                         "' is empty (0 bytes) although it exists: it was truncated or never "
+                         "written" +
+                         std::string(kRecovery));
+  }
+  return Status::Ok();
+}
+
+Status Store::CheckFile(const std::string& path, IntegrityCheck check) {
+  sqlite3* db = nullptr;
+  const int code =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> closer(db, &sqlite3_close);
+  if (code != SQLITE_OK) {
+    return Status::Error("cannot open database '" + path + "' to check it: " +
+                         (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)) + std::string(kRecovery));
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return CheckIntegrity(db, check, path);
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions options) {
   if (options.check != IntegrityCheck::kNone) {
-    std::error_code error;
-    if (std::filesystem::exists(path, error) && std::filesystem::file_size(path, error) == 0 &&
-        !error) {
-      return Status::Error("database '" + path +
-                           "' is empty (0 bytes) although it exists: it was truncated or never "
-                           "written" +
-                           std::string(kRecovery));
-    }
+    if (Status empty = RefuseEmptyFile(path); !empty.ok()) return empty;
   }
   sqlite3* db = nullptr;
   const int code = sqlite3_open_v2(path.c_str(), &db,
@@ -181,9 +199,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
     const std::string& message = status.message();
     const bool damaged = message.find("malformed") != std::string::npos ||
                          message.find("not a database") != std::string::npos;
-    return damaged && options.check != IntegrityCheck::kNone
-               ? Status::Error(message + std::string(kRecovery))
-               : status;
+    return damaged ? Status::Error(message + std::string(kRecovery)) : status;
   };
   // WAL lets the daemon's readers run beside the ingest writer; FULL syncs every commit so an
   // acknowledged batch survives power loss.

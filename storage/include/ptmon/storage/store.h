@@ -114,6 +114,12 @@ class Store {
   // file whose schema is newer than this binary knows, and (with options.check) one that is
   // damaged, naming what SQLite found and how to recover.
   static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
+  // The checks Open makes with options.check, apart from opening: a file that exists but is
+  // empty (SQLite would take it for a new database), and the integrity check run on a read-only
+  // connection of its own, so it can run beside a Store serving the same file. The failure
+  // names what SQLite found and how to recover.
+  static Status RefuseEmptyFile(const std::string& path);
+  static Status CheckFile(const std::string& path, IntegrityCheck check);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
