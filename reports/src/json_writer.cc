@@ -160,10 +160,4 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-JsonWriter& JsonWriter::Raw(std::string_view json) {
-  Separate();
-  out_ += json;
-  return *this;
-}
-
 }  // namespace ptmon::reports_internal

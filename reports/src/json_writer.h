@@ -29,8 +29,6 @@ class JsonWriter {
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
   JsonWriter& Number(const std::optional<double>& value) { return value ? Number(*value) : Null(); }
-  // Text already written as one JSON value (a cached fragment).
-  JsonWriter& Raw(std::string_view json);
 
  private:
   JsonWriter& Open(char bracket);
