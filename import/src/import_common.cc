@@ -89,11 +89,7 @@ LevelCell ClassifyLevel(std::string_view cell) {
 }
 
 std::optional<long long> AmountInFen(std::string_view cell) {
-  std::string digits;
-  for (char c : FoldFullWidth(Trim(cell))) {
-    if (c != ',') digits += c;
-  }
-  return ParseFen(digits);
+  return ParseFen(Trim(FoldFullWidth(cell)));  // separators only between groups of three
 }
 
 bool IsStrictPrefix(std::string_view prefix, std::string_view text) {
