@@ -743,12 +743,15 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
   if (!series.status().ok()) return series.status();
   // Newest batch first: the first value met for a series and period is its latest, and the
   // revisions it superseded are passed over without being indexed (nor their notes kept).
+  // Only the index's year is read: other years' rows are neither decoded nor joined.
   Statement statement(db_,
                       "SELECT a.series_id, a.period, a.value, a.grade,"
                       " coalesce(n.reason_category, ''), coalesce(n.reason, ''),"
                       " coalesce(n.action, ''), coalesce(n.likelihood, '')"
                       " FROM actual a LEFT JOIN note n ON n.id = a.note_id"
-                      " ORDER BY a.batch_id DESC");
+                      " WHERE a.period BETWEEN ? AND ? ORDER BY a.batch_id DESC");
+  statement.Bind(1, static_cast<long long>(index.year()) * 100 + 1)
+      .Bind(2, static_cast<long long>(index.year()) * 100 + 12);
   size_t count = 0;
   ValueNotes notes;
   Grade grade = Grade::kNone;

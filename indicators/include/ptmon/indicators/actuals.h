@@ -86,6 +86,7 @@ class ActualsIndex {
   // however the index grows or is replaced afterwards. Null when the report had none.
   std::shared_ptr<const ValueNotes> Notes(const ReportedValue& value) const;
   size_t size() const { return size_; }
+  int year() const { return year_; }  // the catalogue's: the only one whose values it takes
 
  private:
   size_t Slot(SeriesKey key) const {

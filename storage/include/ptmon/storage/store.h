@@ -162,9 +162,9 @@ class Store {
   Result<std::vector<ActualRevision>> History(const std::string& project_id,
                                               const std::string& indicator_id);
 
-  // Loads the latest revision of every value into `index`, which must be empty (values of series
-  // the index's catalogue lacks are skipped); returns how many revisions were read, superseded
-  // ones too.
+  // Loads the latest revision of every value of the index's year into `index`, which must be
+  // empty (values of series the index's catalogue lacks are skipped); returns how many of that
+  // year's revisions were read, superseded ones too.
   Result<size_t> LoadLatestValues(ActualsIndex& index);
   // Applies one batch's values to `index` (they are later than everything before them); returns
   // the projects (indexes into the index's catalogue) they touched.
