@@ -305,6 +305,7 @@ struct Service::Impl {
                                                          : TextEncoding::kAuto;
     loaded.ingestor =
         std::make_unique<Ingestor>(*store, *loaded.catalog, clock, *options.files, layout, ingest);
+    if (loaded.past_catalog) loaded.ingestor->AddOtherYear(loaded.past_catalog);
     return loaded;
   }
 
@@ -480,17 +481,18 @@ struct Service::Impl {
 
   // Re-evaluates what a batch touched and publishes.
   void Reevaluate(long long batch_id) {
-    if (generation.past_actuals) {
-      // A late report for last year lands in its index only (each index keeps its own year).
-      auto past_touched = store->LoadBatchValues(batch_id, *generation.past_actuals);
-      if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
-      if (!past_touched.ok() || !past_touched->empty()) EvaluatePastYear();
-    }
     auto touched = store->LoadBatchValues(batch_id, *generation.actuals);
     if (!touched.ok()) {
       spdlog::error("{}", touched.status().message());
       Evaluate();
       return;
+    }
+    // A batch holds one year's values (a file is refused otherwise): one the served year does
+    // not take is last year's late report, read into last year's index only.
+    if (touched->empty() && generation.past_actuals) {
+      auto past_touched = store->LoadBatchValues(batch_id, *generation.past_actuals);
+      if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
+      EvaluatePastYear();
     }
     if (evaluation.as_of != AsOf()) {
       Evaluate();

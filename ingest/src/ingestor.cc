@@ -531,13 +531,18 @@ Result<std::vector<std::string>> InboxScanner::Ready() {
   return ready;
 }
 
+void Ingestor::AddOtherYear(std::shared_ptr<const Catalog> catalog) {
+  const int year = catalog->year;
+  other_years_[year] = std::move(catalog);
+}
+
 Result<const Catalog*> Ingestor::CatalogOfYear(int year) {
   auto found = other_years_.find(year);
   if (found == other_years_.end()) {
     auto stored = StoredCatalogOfYear(store_, year);
     if (!stored.ok() && stored.status().IsIoError()) return stored.status();
     found = other_years_
-                .emplace(year, stored.ok() ? std::make_unique<const Catalog>(std::move(*stored))
+                .emplace(year, stored.ok() ? std::make_shared<const Catalog>(std::move(*stored))
                                            : nullptr)
                 .first;
   }

@@ -117,6 +117,9 @@ class Ingestor {
   // reasons of those that still fail among them; see unfinished_moves()).
   size_t unfinished_moves() const { return unfinished_.size(); }
   std::vector<std::string> FinishMoves();
+  // A catalogue of another year the caller already holds: files of that year are checked
+  // against it instead of one read from the store.
+  void AddOtherYear(std::shared_ptr<const Catalog> catalog);
   // Hands the unfinished moves to the ingestor that replaces this one (a reload).
   std::vector<UnfinishedMove> TakeUnfinishedMoves() { return std::move(unfinished_); }
   void AdoptUnfinishedMoves(std::vector<UnfinishedMove> moves);
@@ -133,7 +136,7 @@ class Ingestor {
 
   Store& store_;
   const Catalog& catalog_;
-  std::map<int, std::unique_ptr<const Catalog>> other_years_;
+  std::map<int, std::shared_ptr<const Catalog>> other_years_;  // null: none stored
   const Clock& clock_;
   FileSystem& files_;
   InboxLayout layout_;
