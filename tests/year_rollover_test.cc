@@ -100,6 +100,30 @@ TEST_F(YearRolloverTest, EachYearIsEvaluatedFromItsOwnValuesAndLastYearStaysRead
       << unknown.err;
 }
 
+// A unit changed under stored values would misread them; values of another year are not read
+// through the catalogue, so a new year may measure a reused id differently.
+TEST_F(YearRolloverTest, ANewYearMayMeasureAReusedIdDifferently) {
+  ASSERT_EQ(
+      Run({"ingest", Report("2026-11.csv", "building-maintenance,devices-maintained,2026-11,28\n")},
+          "2026-12-20")
+          .exit_code,
+      0);
+  auto in_percent = [&](const std::string& year) {
+    std::string catalog = ReadFile(catalog_2027_);
+    catalog.replace(catalog.find("\nyear: 2027\n"), 12, "\nyear: " + year + "\n");
+    const std::string target = "target: \"≥30台\"";
+    catalog.replace(catalog.find(target), target.size(), "target: \"≥95%\"");
+    return dir_.Write("catalog-" + year + "-percent.yaml", catalog);
+  };
+  const auto same_year = Run({"status"}, "2026-12-20", in_percent("2026"));
+  EXPECT_NE(same_year.exit_code, 0);
+  EXPECT_NE(same_year.err.find("building-maintenance/devices-maintained from 台 to %"),
+            std::string::npos)
+      << same_year.err;
+  const auto next_year = Run({"status", "--format", "json"}, "2027-02-15", in_percent("2027"));
+  EXPECT_EQ(next_year.exit_code, 0) << next_year.err;
+}
+
 TEST_F(YearRolloverTest, AFileForAYearWithoutACatalogueIsRefusedAsBefore) {
   const auto refused =
       Run({"ingest", Report("2025.csv", "building-maintenance,devices-maintained,2025-12,3\n")},
