@@ -280,6 +280,46 @@ int Run(int argc, char** argv) {
   backup->add_option("--to", backup_to, "The new file to write")->required();
   backup->callback([&] { exit_code = RunBackup(options, backup_to); });
 
+  auto* user =
+      app.add_subcommand("user", "The web console's accounts (stored in the data directory)");
+  user->require_subcommand(1);
+  std::string user_name, user_role, password_file;
+  std::vector<std::string> user_projects;
+  auto add_account_options = [&](CLI::App& command) {
+    command.add_option("NAME", user_name, "The user's login name")->required();
+    command.add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  };
+  auto* user_add = user->add_subcommand("add", "Create an account");
+  add_account_options(*user_add);
+  AddCatalogOption(*user_add, options);
+  user_add->add_option("--config", options.config_path,
+                       "The daemon's configuration file: its data_dir and catalogs apply");
+  user_add->add_option("--role", user_role, "viewer, manager or admin")
+      ->required()
+      ->check(CLI::IsMember({"viewer", "manager", "admin"}));
+  user_add->add_option("--project", user_projects,
+                       "A project id the manager reports for (repeatable)");
+  user_add->add_option("--password-file", password_file,
+                       "Read the password from this file's first line (else asked twice)");
+  user_add->callback(
+      [&] { exit_code = RunUserAdd(options, user_name, user_role, user_projects, password_file); });
+  auto* user_passwd =
+      user->add_subcommand("passwd", "Set a new password (ends the user's sessions)");
+  add_account_options(*user_passwd);
+  user_passwd->add_option("--password-file", password_file,
+                          "Read the password from this file's first line (else asked twice)");
+  user_passwd->callback([&] { exit_code = RunUserPasswd(options, user_name, password_file); });
+  auto* user_disable =
+      user->add_subcommand("disable", "Refuse the user's logins and end their sessions");
+  add_account_options(*user_disable);
+  user_disable->callback([&] { exit_code = RunUserDisable(options, user_name, true); });
+  auto* user_enable = user->add_subcommand("enable", "Allow a disabled user to log in again");
+  add_account_options(*user_enable);
+  user_enable->callback([&] { exit_code = RunUserDisable(options, user_name, false); });
+  auto* user_list = user->add_subcommand("list", "Name, role, state and projects of every account");
+  user_list->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  user_list->callback([&] { exit_code = RunUserList(options); });
+
   std::string serve_now;
   auto* serve =
       app.add_subcommand("serve", "Run the daemon: watch the inbox, serve /metrics, send alerts");

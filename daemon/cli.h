@@ -91,6 +91,13 @@ int RunBackup(const CommonOptions& options, const std::string& to);
 int RunRevert(const CommonOptions& options, long long batch_id, const std::string& by,
               const std::string& why);
 int RunAlerts(const CommonOptions& options, const std::string& format);
+// `ptmon user add|passwd|disable|enable|list`: the console's accounts in <data-dir>/ptmon.db.
+int RunUserAdd(const CommonOptions& options, const std::string& name, const std::string& role,
+               const std::vector<std::string>& projects, const std::string& password_file);
+int RunUserPasswd(const CommonOptions& options, const std::string& name,
+                  const std::string& password_file);
+int RunUserDisable(const CommonOptions& options, const std::string& name, bool disabled);
+int RunUserList(const CommonOptions& options);
 int RunHistory(const CommonOptions& options, const std::string& project_id,
                const std::string& indicator_id, const std::string& format);
 

@@ -8,6 +8,7 @@
 
 #include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/console/http_forms.h>
 #include <ptmon/import/catalog_import.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
@@ -211,7 +212,25 @@ void CatalogImport(std::string_view input) {
   check(ImportTargetTable(rows, 1, "fuzz.csv"));
 }
 
+// The first line is the Content-Type (with the boundary), the rest the body; the same bytes also
+// go through the url-encoded and cookie parsers. Every part must lie within the body.
+void ConsoleForms(std::string_view input) {
+  const size_t newline = input.find('\n');
+  const std::string_view type = input.substr(0, newline);
+  const std::string_view body =
+      newline == std::string_view::npos ? std::string_view() : input.substr(newline + 1);
+  if (auto parts = ParseMultipart(body, type, 16); parts.ok()) {
+    size_t total = 0;
+    for (const FormPart& part : *parts) total += part.data.size() + part.name.size();
+    if (parts->size() > 16 || total > body.size()) std::abort();
+  }
+  const FormFields form = ParseUrlEncoded(body);
+  if (form.fields.size() > body.size()) std::abort();
+  ParseCookies(body);
+}
+
 Body BodyFor(std::string_view target) {
+  if (target == "fuzz_console_forms") return ConsoleForms;
   if (target == "fuzz_target_expression") return TargetExpression;
   if (target == "fuzz_csv_report") return CsvReport;
   if (target == "fuzz_yaml_report") return YamlReport;

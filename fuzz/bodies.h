@@ -16,6 +16,7 @@ void XlsxReport(std::string_view input);
 void CatalogFile(std::string_view input);
 void WriteApi(std::string_view input);
 void CatalogImport(std::string_view input);
+void ConsoleForms(std::string_view input);
 
 // The body for a target's name (fuzz_target_expression, …); nullptr when unknown.
 using Body = void (*)(std::string_view);

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 build=${PTMON_FUZZ_BUILD_DIR:-build-fuzz}
 targets=(fuzz_target_expression fuzz_csv_report fuzz_yaml_report fuzz_xlsx_report fuzz_catalog
-         fuzz_write_api)
+         fuzz_write_api fuzz_console_forms)
 if [[ -n "${2:-}" ]]; then targets=("$2"); fi
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -130,7 +130,11 @@ TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
   ASSERT_EQ(json["projects"].size(), 1u);
   EXPECT_EQ(json["projects"][0]["indicators"][0]["actual"], 12);
   EXPECT_EQ(HttpGet(Url("/api/v1/status?project=nope")).status, 404);
-  EXPECT_EQ(HttpGet(Url("/nope")).status, 404);
+  EXPECT_EQ(HttpGet(Url("/api/v1/nope")).status, 404);
+  // Other paths are the console's: without a login, every one leads to the login page.
+  const auto console = HttpGet(Url("/nope"));
+  EXPECT_EQ(console.status, 303);
+  EXPECT_EQ(console.headers.at("location"), "/login?next=%2Fnope");
   EXPECT_EQ(HttpPost(Url("/metrics"), "").status, 405);
 }
 

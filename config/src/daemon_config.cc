@@ -24,6 +24,18 @@ void Duration(YamlFields& fields, const YamlNode& map, std::string_view key, aut
   out = std::chrono::duration_cast<std::remove_reference_t<decltype(out)>>(*duration);
 }
 
+void Flag(YamlFields& fields, const YamlNode& map, std::string_view key, bool& out) {
+  auto text = fields.String(map, key, false);
+  if (!text) return;
+  if (*text == "true" || *text == "yes") {
+    out = true;
+  } else if (*text == "false" || *text == "no") {
+    out = false;
+  } else {
+    fields.Error(map[key], Quote(key) + ": " + Quote(*text) + " is not true or false");
+  }
+}
+
 void Percent(YamlFields& fields, const YamlNode& map, std::string_view key, double& out) {
   if (auto value = fields.Number(map, key, false)) out = *value;
 }
@@ -92,7 +104,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
     return Status::Error("the configuration has errors");
   fields.CheckKeys(root,
                    {"listen", "external_url", "data_dir", "catalogs", "inbox", "evaluation",
-                    "alerting", "api", "http", "log"},
+                    "alerting", "api", "http", "console", "log"},
                    "the configuration");
   if (auto listen = fields.String(root, "listen", false)) {
     if (!IsListenAddress(*listen)) {
@@ -226,6 +238,14 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
     Duration(fields, http, "request_timeout", config.http_request_timeout);
     config.http_threads =
         fields.Integer(http, "threads", false, 1, 64).value_or(config.http_threads);
+  }
+  if (const YamlNode console = root["console"]; console && fields.ExpectMap(console, "'console'")) {
+    fields.CheckKeys(console, {"enabled", "open_board", "session_idle", "session_lifetime"},
+                     "'console'");
+    Flag(fields, console, "enabled", config.console_enabled);
+    Flag(fields, console, "open_board", config.console_open_board);
+    Duration(fields, console, "session_idle", config.session_idle);
+    Duration(fields, console, "session_lifetime", config.session_lifetime);
   }
   if (const YamlNode log = root["log"]; log && fields.ExpectMap(log, "'log'")) {
     fields.CheckKeys(log, {"level", "format"}, "'log'");

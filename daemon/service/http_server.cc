@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <ptmon/base/mutex.h>
+#include <ptmon/base/text.h>
 
 namespace ptmon {
 
@@ -27,6 +28,8 @@ const char* Reason(int status) {
       return "Accepted";
     case 204:
       return "No Content";
+    case 303:
+      return "See Other";
     case 400:
       return "Bad Request";
     case 401:
@@ -45,6 +48,8 @@ const char* Reason(int status) {
       return "Payload Too Large";
     case 422:
       return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     case 500:
@@ -65,33 +70,11 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-std::string_view Trim(std::string_view text) {
+// Optional whitespace as HTTP defines it (RFC 9110 §5.6.3): spaces and tabs only.
+std::string_view TrimOws(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// `plus_is_space` for query strings (form encoding), not for paths.
-std::string PercentDecode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 &&
-        HexDigit(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2]));
-      i += 2;
-    } else {
-      out += plus_is_space && text[i] == '+' ? ' ' : text[i];
-    }
-  }
-  return out;
 }
 
 // Parses the request line and headers (without the blank line that ends them); on failure
@@ -150,7 +133,7 @@ std::optional<HeadError> ParseHead(std::string_view head, HttpRequest& request) 
     if (request.headers.size() >= kMaxHeaders)
       return HeadError{431, "more than " + std::to_string(kMaxHeaders) + " headers"};
     std::string name = Lower(field.substr(0, colon));
-    const std::string_view value = Trim(field.substr(colon + 1));
+    const std::string_view value = TrimOws(field.substr(colon + 1));
     auto [at, inserted] = request.headers.emplace(name, value);
     if (!inserted) {
       if (name == "content-length" && at->second != value)
@@ -222,10 +205,10 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     accept_encoding =
         comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
     const size_t semicolon = item.find(';');
-    const std::string coding = Lower(Trim(item.substr(0, semicolon)));
+    const std::string coding = Lower(TrimOws(item.substr(0, semicolon)));
     double q = 1;
     if (semicolon != std::string_view::npos) {
-      std::string_view parameter = Trim(item.substr(semicolon + 1));
+      std::string_view parameter = TrimOws(item.substr(semicolon + 1));
       if (parameter.size() > 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
           parameter[1] == '=') {
         parameter.remove_prefix(2);

@@ -17,7 +17,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-enum class Endpoint { kIndex, kHealth, kReady, kMetrics, kStatus, kAlerts, kActuals };
+enum class Endpoint { kHealth, kReady, kMetrics, kStatus, kAlerts, kActuals };
 
 struct Route {
   std::string_view path;
@@ -27,7 +27,6 @@ struct Route {
 };
 
 constexpr std::array kRoutes{
-    Route{"/", Endpoint::kIndex, "GET, HEAD, OPTIONS", false},
     Route{"/healthz", Endpoint::kHealth, "GET, HEAD, OPTIONS", false},
     Route{"/readyz", Endpoint::kReady, "GET, HEAD, OPTIONS", false},
     Route{"/metrics", Endpoint::kMetrics, "GET, HEAD, OPTIONS", true},
@@ -160,7 +159,12 @@ std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
     return HttpResponse::Error(400, "only OPTIONS may ask for *");
   }
   const Route* route = FindRoute(head.path);
-  if (route == nullptr) return HttpResponse::Error(404, "no such endpoint");
+  if (route == nullptr) {
+    if (!ConsoleRoutes::Owns(head.path)) return HttpResponse::Error(404, "no such endpoint");
+    if (head.method == "OPTIONS")
+      return WithAllow(HttpResponse::Text(204, ""), "GET, HEAD, POST, OPTIONS");
+    return console_.Admit(head, snapshots_.Current());
+  }
   if (head.method == "OPTIONS") return WithAllow(HttpResponse::Text(204, ""), route->allow);
   if (!Allows(*route, head.method)) {
     return WithAllow(HttpResponse::Error(405, "method not allowed"), route->allow);
@@ -173,10 +177,6 @@ std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
     return starting;
   }
   switch (route->endpoint) {
-    case Endpoint::kIndex:
-      return HttpResponse::Text(
-          200, "ptmon " + (snapshot ? snapshot->facts.version : std::string("(starting)")) +
-                   "\n/metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/actuals\n");
     case Endpoint::kHealth:
       return HttpResponse::Text(200, "ok\n");
     case Endpoint::kReady:
@@ -196,7 +196,11 @@ std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
 }
 
 void ServiceRoutes::Handle(HttpRequest request, HttpServer::Respond respond) {
-  // Only the write API reads a body (Admit answered everything else).
+  if (FindRoute(request.path) == nullptr) {
+    console_.Handle(std::move(request), snapshots_.Current(), std::move(respond));
+    return;
+  }
+  // Of the API only the write endpoint reads a body (Admit answered everything else).
   const std::string name = WriteRequestName(request, clock_.Now());
   write_(name, std::move(request.body),
          [name, respond = std::move(respond)](IngestOutcome outcome) {

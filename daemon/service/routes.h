@@ -1,8 +1,8 @@
-// The daemon's HTTP endpoints as a table: each path with its methods, whether it needs a
-// snapshot, and its handler. Everything a handler reads comes from the snapshot it took once at
-// the start of the request. Until the first snapshot is published every endpoint but /healthz
-// answers 503; a wrong method, an unknown path or a missing token is answered from the head,
-// before any of the body is read.
+// The daemon's HTTP endpoints as a table (the web console answers every other path): each path with
+// its methods, whether it needs a snapshot, and its handler. Everything a handler reads comes from
+// the snapshot it took once at the start of the request. Until the first snapshot is published
+// every endpoint but /healthz answers 503; a wrong method, an unknown path or a missing token is
+// answered from the head, before any of the body is read.
 #pragma once
 
 #include <atomic>
@@ -11,6 +11,7 @@
 
 #include <ptmon/ingest/ingestor.h>
 
+#include "console_routes.h"
 #include "http_server.h"
 #include "snapshot.h"
 
@@ -23,8 +24,9 @@ class ServiceRoutes final : public HttpServer::Routes {
   using WriteSink = std::function<void(std::string name, std::string body,
                                        std::function<void(IngestOutcome)> done)>;
 
-  ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, const Clock& clock)
-      : snapshots_(snapshots), write_(std::move(write)), clock_(clock) {}
+  ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, const Clock& clock,
+                SessionLimits sessions)
+      : snapshots_(snapshots), write_(write), clock_(clock), console_(write, clock, sessions) {}
 
   // /readyz answers 503 from now on (the service is draining).
   void SetStopping() { stopping_ = true; }
@@ -39,6 +41,7 @@ class ServiceRoutes final : public HttpServer::Routes {
   const SnapshotBox& snapshots_;
   const WriteSink write_;
   const Clock& clock_;
+  ConsoleRoutes console_;  // every path the API does not answer
   std::atomic<bool> stopping_{false};
 };
 

@@ -126,7 +126,11 @@ struct Service::Impl {
             [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
               IngestOnLoop(std::move(name), std::move(body), std::move(done));
             },
-            clock) {}
+            clock,
+            SessionLimits{
+                std::chrono::duration_cast<std::chrono::seconds>(options.config.session_idle),
+                std::chrono::duration_cast<std::chrono::seconds>(
+                    options.config.session_lifetime)}) {}
 
   // --- the launch sequence --------------------------------------------------------------------
 

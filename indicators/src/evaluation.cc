@@ -6,13 +6,13 @@
 
 namespace ptmon {
 
-namespace {
-
-double Pace(const Indicator& indicator, int month) {
+double PaceShare(const Indicator& indicator, int month) {
   if (!indicator.pace_profile.empty())
     return indicator.pace_profile[static_cast<size_t>(month - 1)];
   return month / 12.0;
 }
+
+namespace {
 
 // Whether a report is missing past its due day: the latest month at or before `as_of` that
 // this frequency reports on and whose due day has passed must be covered by a report.
@@ -235,7 +235,7 @@ IndicatorStatus Evaluator::EvaluateIndicator(uint32_t project, int32_t index,
     const double annual = *target.value;
     status.actual = actual;
     if (indicator.accumulation == Accumulation::kYearToDate) {
-      const double share = Pace(indicator, latest->period.month);
+      const double share = PaceShare(indicator, latest->period.month);
       status.expected = annual * share;
       // Extrapolate by the pace; before anything is due, the plan's target stands unless the
       // actual already passed it (the larger of the two, never their sum).

@@ -238,31 +238,7 @@ std::string Markdown(std::string_view text) {
   return out;
 }
 
-std::string Html(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-        out += c;
-        break;
-      default:  // other control characters are not allowed in HTML text: shown as \xNN
-        out += EscapeControl(std::string_view(&c, 1));
-    }
-  }
-  return out;
-}
+std::string Html(std::string_view text) { return EscapeHtml(text); }
 
 std::string RenderCsv(const std::vector<Table>& tables) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM

@@ -7,7 +7,7 @@
 
 namespace ptmon::storage_internal {
 
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE catalog_load (
   id INTEGER PRIMARY KEY,
@@ -122,6 +122,32 @@ INSERT INTO actual_by_batch
   ORDER BY batch_id, series_id, period;
 DROP TABLE actual;
 ALTER TABLE actual_by_batch RENAME TO actual;
+)sql",
+    // Version 3: the web console's accounts (accounts.h) and the record of who did what.
+    R"sql(
+CREATE TABLE console_user (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'manager', 'admin')),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  changed_at TEXT NOT NULL
+);
+-- The projects a manager reports for.
+CREATE TABLE console_user_project (
+  user_name TEXT NOT NULL REFERENCES console_user(name) ON DELETE CASCADE,
+  project_id TEXT NOT NULL,
+  PRIMARY KEY (user_name, project_id)
+) WITHOUT ROWID;
+-- Append-only: every login (failed ones too), logout, report and account change.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  peer TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
 )sql",
 };
 

@@ -40,6 +40,14 @@ std::string FormatGrouped(double value, int decimals);
 // 79.99 against 80 prints 79.9 at one place, not 80.0 (truncated toward its own side instead).
 double RoundKeepingSide(double value, int decimals, std::initializer_list<double> thresholds);
 
+// Decodes %XX escapes (malformed ones are kept as written); `plus_is_space` for query strings
+// and form bodies (application/x-www-form-urlencoded), not for paths.
+std::string PercentDecode(std::string_view text, bool plus_is_space);
+// Text for HTML (content and attribute values): & < > " ' as entities, other control characters
+// than line breaks and tabs as \xNN.
+std::string EscapeHtml(std::string_view text);
+// Percent-encodes every byte but letters, digits and -._~ (a query parameter's value).
+std::string UrlEncodeComponent(std::string_view text);
 // Replaces control characters with \xNN, so a hostile file name or cell cannot forge lines in
 // logs and error files.
 std::string EscapeControl(std::string_view text);

@@ -45,6 +45,13 @@ struct DaemonConfig {
   std::chrono::milliseconds http_request_timeout{
       10000};  // a slow client frees its thread after this
 
+  // The web console (pages under /). The board and project pages need a login unless
+  // `open_board`; reporting always does.
+  bool console_enabled = true;
+  bool console_open_board = false;
+  std::chrono::milliseconds session_idle{std::chrono::minutes(30)};
+  std::chrono::milliseconds session_lifetime{std::chrono::hours(12)};
+
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::string log_format = "text";  // text, json
 

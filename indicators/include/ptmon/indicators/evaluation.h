@@ -125,6 +125,10 @@ std::optional<double> PrintedPercentOfTime(const BudgetStatus& budget,
 // next month, or `due_day`) by `today`, clamped to the catalogue's year.
 Period DefaultAsOf(Date today, int catalog_year, int due_day = 10);
 
+// The share of a year-to-date indicator's annual target expected by the end of `month`: its
+// pace profile, or month / 12.
+double PaceShare(const Indicator& indicator, int month);
+
 // Whether the report for `period` is past due on `today`.
 bool IsPastDue(Period period, int due_day, Date today);
 

@@ -1,0 +1,45 @@
+// What a browser sends: form bodies (application/x-www-form-urlencoded and multipart/form-data)
+// and the Cookie header. Pure functions over bytes, bounded, so that a hostile request costs no
+// more than its length (the fuzz target fuzz_console_forms drives them).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ptmon/base/status.h>
+
+namespace ptmon {
+
+// Fields in the order sent; a name sent twice keeps both.
+struct FormFields {
+  std::vector<std::pair<std::string, std::string>> fields;
+  // The first value of `name`, or "".
+  std::string Get(std::string_view name) const;
+  bool Has(std::string_view name) const;
+};
+
+// name=value&… with + as space and %XX escapes. Never fails: a pair without = has an empty
+// value, empty pairs are skipped.
+FormFields ParseUrlEncoded(std::string_view body);
+
+struct FormPart {
+  std::string name;
+  std::string file_name;  // empty for an ordinary field
+  std::string content_type;
+  std::string data;
+};
+
+// The parts of a multipart/form-data body (RFC 7578) given the request's Content-Type; fails
+// naming what is malformed: no boundary, a part without its Content-Disposition name, a body
+// that does not end with the closing boundary, or more than `max_parts` parts.
+Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_view content_type,
+                                             size_t max_parts = 64);
+
+// The cookies of a Cookie header ("a=1; b=2"); the first of a name wins (RFC 6265 §5.4 orders
+// the more specific first).
+std::map<std::string, std::string> ParseCookies(std::string_view header);
+
+}  // namespace ptmon

@@ -1,0 +1,114 @@
+// The web console's pages, rendered on the server as complete HTML documents (zh-CN) that work
+// without JavaScript, print cleanly and fit a phone. Every function is pure: it reads what it is
+// given (a snapshot's catalogue and evaluation, values the caller read from the store) and
+// returns the page; all text from files and people is escaped
+// (EscapeHtml).
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ptmon/indicators/catalog.h>
+#include <ptmon/indicators/evaluation.h>
+#include <ptmon/ingest/report_template.h>
+#include <ptmon/storage/store.h>
+
+namespace ptmon {
+
+// The stylesheet every page links (/assets/console.css), compiled into the binary.
+std::string_view ConsoleCss();
+
+// What every page shows around its content.
+struct PageFrame {
+  std::string user;       // empty when nobody is logged in (the open board, the login page)
+  std::string role_name;  // 查看, 项目经理, 管理员
+  std::string csrf;       // for the logout form
+  bool may_report = false;
+  std::string unit_name;
+  std::optional<Period> as_of;
+  std::string data_changed_at;  // RFC 3339, or empty
+  std::string version;
+};
+
+// The board's filter and order, read from its query string.
+struct BoardQuery {
+  std::string unit;                // a unit id; empty: all
+  std::string light;               // a LightName; empty: all
+  std::string sort = "catalogue";  // catalogue, name, unit, light, score, execution, red, overdue
+  bool descending = false;
+};
+
+std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Evaluation& evaluation,
+                      const BoardQuery& query);
+
+// One project's latest value of each month of the year evaluated, for its charts: index 0 is
+// January. `indicators[i]` belongs to Project::indicators[i]; `spent` is budget spending.
+struct MonthValues {
+  std::array<std::optional<double>, 12> value;
+  std::array<Grade, 12> grade{};
+};
+struct ProjectMonths {
+  std::vector<MonthValues> indicators;
+  MonthValues spent;
+};
+// From every revision of every series of one project (Store::History), the latest per month.
+ProjectMonths MonthsOf(const std::vector<std::vector<ActualRevision>>& indicator_histories,
+                       const std::vector<ActualRevision>& spent_history, int year);
+
+std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
+                        const Evaluation& evaluation, const ProjectStatus& status,
+                        const ProjectMonths& months);
+
+// Every revision of one indicator (or of budget spending when `indicator` is null).
+std::string HistoryPage(const PageFrame& frame, const Project& project, const Indicator* indicator,
+                        const std::vector<ActualRevision>& revisions);
+
+// The alerts as the status document lists them (the snapshot's alerts JSON).
+std::string AlertsPage(const PageFrame& frame, std::string_view alerts_json);
+
+// Download links for both tables in every format, for each project and for all.
+std::string ReportsPage(const PageFrame& frame, const Catalog& catalog);
+
+// The month's report as a form. `values[r][c]` is what row r's fill column c (counted from
+// ReportTemplate::first_fill_column) shows; `errors` the same shape, empty where fine.
+struct ReportForm {
+  std::vector<const Project*> projects;  // those the user may report for
+  const Project* project = nullptr;
+  Period period;
+  ReportTemplate sheet;  // of `project` alone
+  std::vector<std::vector<std::string>> values;
+  std::vector<std::vector<std::string>> errors;
+  std::vector<std::string> general_errors;  // not tied to one field
+};
+std::string ReportFormPage(const PageFrame& frame, const ReportForm& form);
+// The name of the field for row `row`, fill column `column` ("c3_1").
+std::string ReportFieldName(size_t row, size_t column);
+
+// After an upload or a form: what was applied, or every problem with its place.
+struct OutcomeView {
+  bool applied = false;
+  std::string title;
+  std::vector<std::string> lines;
+  std::string back_link;
+};
+std::string OutcomePage(const PageFrame& frame, const OutcomeView& outcome);
+
+std::string LoginPage(std::string_view error, std::string_view login_token, std::string_view next);
+std::string MessagePage(const PageFrame& frame, int status, std::string_view title,
+                        std::string_view message);
+
+// An SVG line chart over the year's months: the values reported, the expected path to the
+// target and the target itself. Exposed for tests.
+struct ChartSeries {
+  std::array<std::optional<double>, 12> actual;
+  std::array<std::optional<double>, 12> expected;
+  std::optional<double> target;
+  std::string unit;
+  int last_month = 12;  // months after it are not drawn for `expected`
+};
+std::string LineChartSvg(const ChartSeries& series, std::string_view title);
+
+}  // namespace ptmon

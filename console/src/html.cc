@@ -1,0 +1,177 @@
+#include "html.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <ptmon/base/text.h>
+#include <ptmon/indicators/target.h>
+
+std::string_view PtmonConsoleCssBytes();  // generated from assets/console.css
+
+namespace ptmon {
+
+std::string_view ConsoleCss() { return PtmonConsoleCssBytes(); }
+
+namespace console_internal {
+
+std::string Document(const PageFrame& frame, std::string_view title, std::string_view content) {
+  std::string page;
+  page.reserve(content.size() + 2048);
+  page +=
+      "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>";
+  page += EscapeHtml(title);
+  page +=
+      " · ptmon</title><link rel=\"stylesheet\" href=\"/assets/console.css\">"
+      "<link rel=\"icon\" href=\"data:,\"></head><body>";
+  page += "<header class=\"top\"><a class=\"brand\" href=\"/\">ptmon 绩效运行监控</a>";
+  if (!frame.user.empty() || frame.role_name.empty()) {
+    page += "<nav><a href=\"/\">看板</a><a href=\"/alerts\">告警</a><a href=\"/reports\">报表</a>";
+    if (frame.may_report) page += "<a href=\"/report\">填报</a>";
+    page += "</nav>";
+  }
+  if (!frame.user.empty()) {
+    page += "<span class=\"who\"><span>" + EscapeHtml(frame.user) + "（" +
+            EscapeHtml(frame.role_name) + "）</span><form method=\"post\" action=\"/logout\">" +
+            CsrfField(frame.csrf) + "<button type=\"submit\">退出</button></form></span>";
+  } else if (!frame.role_name.empty()) {
+    page += "<span class=\"who\"><a href=\"/login\">登录</a></span>";
+  }
+  page += "</header><main>";
+  page += content;
+  page += "</main><footer>";
+  if (!frame.unit_name.empty()) page += EscapeHtml(frame.unit_name) + " · ";
+  if (frame.as_of) page += "评价月份 " + MonthText(*frame.as_of) + " · ";
+  if (!frame.data_changed_at.empty())
+    page += "数据更新于 " + EscapeHtml(frame.data_changed_at) + " · ";
+  page += "ptmon " + EscapeHtml(frame.version) + "</footer></body></html>\n";
+  return page;
+}
+
+std::string LightBadge(Light light) {
+  return "<span class=\"light light-" + std::string(LightName(light)) + "\">" +
+         std::string(LightNameZh(light)) + "</span>";
+}
+
+std::string ProgressBar(std::optional<double> ratio, Light light) {
+  if (!ratio) return "";
+  // SVG attributes, not a style attribute: the pages' CSP allows no inline styles.
+  const double width = std::clamp(*ratio, 0.0, 1.0) * 100;
+  return "<svg class=\"bar\" viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" role=\"img\" "
+         "aria-label=\"" +
+         PercentText(ratio) +
+         "\"><rect width=\"100\" height=\"8\" rx=\"3\" "
+         "class=\"track\"/><rect width=\"" +
+         FormatNumber(width, 1) + "\" height=\"8\" rx=\"3\" class=\"fill " +
+         std::string(LightName(light)) + "\"/></svg>";
+}
+
+std::string MonthText(Period period) {
+  return std::to_string(period.year) + "年" + std::to_string(period.month) + "月";
+}
+
+std::string ValueText(std::optional<double> value, Grade grade, std::string_view unit) {
+  if (grade != Grade::kNone) return std::string(GradeName(grade));
+  if (!value) return "—";
+  return EscapeHtml(FormatQuantity(*value, unit));
+}
+
+std::string PercentText(std::optional<double> ratio, int decimals) {
+  if (!ratio) return "—";
+  return FormatNumber(*ratio * 100, decimals) + "%";
+}
+
+std::string WanYuanText(double yuan) { return FormatGrouped(yuan / 10000, 2) + "万元"; }
+
+std::string CsrfField(std::string_view csrf) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + EscapeHtml(csrf) + "\">";
+}
+
+std::string Option(std::string_view value, std::string_view label, std::string_view current) {
+  return "<option value=\"" + EscapeHtml(value) + "\"" + (value == current ? " selected" : "") +
+         ">" + EscapeHtml(label) + "</option>";
+}
+
+}  // namespace console_internal
+
+namespace {
+
+// Axis bounds with room above the highest point, starting at zero: readers compare heights.
+double NiceCeiling(double value) {
+  if (value <= 0) return 1;
+  const double magnitude = std::pow(10, std::floor(std::log10(value)));
+  for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    if (step * magnitude >= value) return step * magnitude;
+  }
+  return 10 * magnitude;
+}
+
+std::string Coordinate(double value) { return FormatNumber(value, 1); }
+
+// Axis labels stay short: 250000元 is 25万元.
+std::string AxisLabel(double value, std::string_view unit) {
+  if (value >= 10000 && unit != "%") {
+    const double wan = value / 10000;
+    return FormatNumber(wan, wan < 10 ? 1 : 0) + "万" + std::string(unit);
+  }
+  return FormatQuantity(value, unit);
+}
+
+}  // namespace
+
+std::string LineChartSvg(const ChartSeries& series, std::string_view title) {
+  constexpr double kWidth = 360, kHeight = 180, kLeft = 52, kRight = 10, kTop = 12, kBottom = 24;
+  double highest = series.target.value_or(0);
+  for (int m = 0; m < 12; ++m) {
+    highest = std::max({highest, series.actual[m].value_or(0), series.expected[m].value_or(0)});
+  }
+  const double top = NiceCeiling(highest * 1.05);
+  auto x = [&](int month) { return kLeft + (kWidth - kLeft - kRight) * (month - 0.5) / 12; };
+  auto y = [&](double value) { return kTop + (kHeight - kTop - kBottom) * (1 - value / top); };
+  std::string svg = "<svg class=\"chart\" viewBox=\"0 0 360 180\" role=\"img\" aria-label=\"" +
+                    EscapeHtml(title) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  for (int tick = 0; tick <= 4; ++tick) {
+    const double value = top * tick / 4;
+    svg += "<line x1=\"" + Coordinate(kLeft) + "\" x2=\"" + Coordinate(kWidth - kRight) +
+           "\" y1=\"" + Coordinate(y(value)) + "\" y2=\"" + Coordinate(y(value)) +
+           "\" stroke=\"#e4e7eb\"/><text x=\"" + Coordinate(kLeft - 4) + "\" y=\"" +
+           Coordinate(y(value) + 4) + "\" text-anchor=\"end\">" +
+           EscapeHtml(AxisLabel(value, series.unit)) + "</text>";
+  }
+  for (int month = 1; month <= 12; ++month) {
+    svg += "<text x=\"" + Coordinate(x(month)) + "\" y=\"" + Coordinate(kHeight - 6) +
+           "\" text-anchor=\"middle\">" + std::to_string(month) + "</text>";
+  }
+  if (series.target) {
+    svg += "<line class=\"target\" x1=\"" + Coordinate(kLeft) + "\" x2=\"" +
+           Coordinate(kWidth - kRight) + "\" y1=\"" + Coordinate(y(*series.target)) + "\" y2=\"" +
+           Coordinate(y(*series.target)) +
+           "\" stroke=\"#c81e1e\" stroke-dasharray=\"6 4\"><title>目标 " +
+           EscapeHtml(FormatQuantity(*series.target, series.unit)) + "</title></line>";
+  }
+  auto polyline = [&](const std::array<std::optional<double>, 12>& values, int last,
+                      const char* css_class, const char* colour, bool dots) {
+    std::string points, circles;
+    for (int m = 1; m <= last; ++m) {
+      if (!values[m - 1]) continue;
+      const std::string px = Coordinate(x(m)), py = Coordinate(y(*values[m - 1]));
+      points += (points.empty() ? "" : " ") + px + "," + py;
+      if (dots) {
+        circles += "<circle cx=\"" + px + "\" cy=\"" + py + "\" r=\"3\" fill=\"" + colour +
+                   "\"><title>" + std::to_string(m) + "月 " +
+                   EscapeHtml(FormatQuantity(*values[m - 1], series.unit)) + "</title></circle>";
+      }
+    }
+    if (points.empty()) return std::string();
+    return "<polyline class=\"" + std::string(css_class) + "\" fill=\"none\" stroke=\"" + colour +
+           "\" stroke-width=\"2\"" + (dots ? "" : " stroke-dasharray=\"2 3\"") + " points=\"" +
+           points + "\"/>" + circles;
+  };
+  svg += polyline(series.expected, series.last_month, "expected", "#7b8794", false);
+  svg += polyline(series.actual, 12, "actual", "#1d4ed8", true);
+  svg += "</svg>";
+  return svg;
+}
+
+}  // namespace ptmon

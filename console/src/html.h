@@ -1,0 +1,31 @@
+// Pieces every console page is built from; internal to the console library.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <ptmon/base/text.h>
+#include <ptmon/console/pages.h>
+
+namespace ptmon::console_internal {
+
+// The document around `content`: head, the top bar with navigation and the user, the footer.
+std::string Document(const PageFrame& frame, std::string_view title, std::string_view content);
+
+// <span class="light light-red">红灯</span>
+std::string LightBadge(Light light);
+// A bar of `ratio` (1 = full), coloured by its light; empty when there is no ratio.
+std::string ProgressBar(std::optional<double> ratio, Light light);
+// "2026年7月"
+std::string MonthText(Period period);
+// A value in the indicator's unit, or its grade; "—" when there is none.
+std::string ValueText(std::optional<double> value, Grade grade, std::string_view unit);
+std::string PercentText(std::optional<double> ratio, int decimals = 1);
+// Money in 万元 with two decimals, grouped.
+std::string WanYuanText(double yuan);
+// The hidden CSRF field.
+std::string CsrfField(std::string_view csrf);
+// An <option> (selected when `value` equals `current`).
+std::string Option(std::string_view value, std::string_view label, std::string_view current);
+
+}  // namespace ptmon::console_internal

@@ -1,0 +1,219 @@
+#include <ptmon/base/text.h>
+#include <ptmon/indicators/target.h>
+
+#include "html.h"
+
+namespace ptmon {
+
+using namespace console_internal;
+
+namespace {
+
+MonthValues LatestByMonth(const std::vector<ActualRevision>& history, int year) {
+  MonthValues months;
+  // Revisions come oldest first within each period: the last one seen is the one in force.
+  for (const ActualRevision& revision : history) {
+    const Period period = revision.actual.period;
+    if (period.year != year || period.month < 1 || period.month > 12) continue;
+    const size_t m = static_cast<size_t>(period.month - 1);
+    months.value[m] = revision.actual.value;
+    months.grade[m] = GradeFromName(revision.actual.grade);
+  }
+  return months;
+}
+
+std::string IndicatorLink(const Project& project, std::string_view indicator_id,
+                          std::string_view label) {
+  return "<a href=\"/projects/" + EscapeHtml(project.id) + "/history/" + EscapeHtml(indicator_id) +
+         "\">" + EscapeHtml(label) + "</a>";
+}
+
+std::string NotesCell(const std::shared_ptr<const ValueNotes>& notes) {
+  if (!notes || notes->empty()) return "";
+  std::string text;
+  if (!notes->reason_category.empty())
+    text += "<div><b>" + EscapeHtml(notes->reason_category) + "</b></div>";
+  if (!notes->reason.empty()) text += "<div>" + EscapeHtml(notes->reason) + "</div>";
+  if (!notes->action.empty()) text += "<div>措施：" + EscapeHtml(notes->action) + "</div>";
+  if (!notes->likelihood.empty())
+    text += "<div class=\"muted\">完成可能性（填报）：" + EscapeHtml(notes->likelihood) + "</div>";
+  return text;
+}
+
+std::string GradeChart(const MonthValues& months, int last_month) {
+  std::string text = "<table><tr>";
+  for (int m = 1; m <= last_month; ++m) text += "<th>" + std::to_string(m) + "月</th>";
+  text += "</tr><tr>";
+  for (int m = 1; m <= last_month; ++m) {
+    const Grade grade = months.grade[static_cast<size_t>(m - 1)];
+    text += "<td>" + (grade == Grade::kNone ? std::string("—") : std::string(GradeName(grade))) +
+            "</td>";
+  }
+  return text + "</tr></table>";
+}
+
+}  // namespace
+
+ProjectMonths MonthsOf(const std::vector<std::vector<ActualRevision>>& indicator_histories,
+                       const std::vector<ActualRevision>& spent_history, int year) {
+  ProjectMonths months;
+  for (const auto& history : indicator_histories)
+    months.indicators.push_back(LatestByMonth(history, year));
+  months.spent = LatestByMonth(spent_history, year);
+  return months;
+}
+
+std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
+                        const Evaluation& evaluation, const ProjectStatus& status,
+                        const ProjectMonths& months) {
+  const Project& project = *status.project;
+  const BudgetUnit* unit = catalog.FindUnit(project.unit_id);
+  const BudgetStatus& budget = status.budget;
+  const int last_month = evaluation.as_of.month;
+  std::string html;
+  html += "<p class=\"muted\"><a href=\"/\">看板</a> › " +
+          EscapeHtml(unit ? unit->name : project.unit_id) + "</p><h1>" + EscapeHtml(project.name) +
+          " " + LightBadge(status.light) + "</h1>";
+  html += "<div class=\"summary\"><div class=\"card\"><div class=\"figure\">" +
+          FormatNumber(status.score, 2) + "</div><div class=\"label\">自评得分（" +
+          (evaluation.year_end ? "实际" : "预测") + "）· 等级 " + EscapeHtml(status.grade) +
+          "</div></div><div class=\"card\"><div class=\"figure\">" + PercentText(budget.execution) +
+          "</div><div class=\"label\">预算执行率 · 时间进度 " +
+          PercentText(evaluation.time_progress) +
+          "</div></div><div class=\"card\"><div "
+          "class=\"figure\">" +
+          WanYuanText(budget.annual_yuan) + "</div><div class=\"label\">年度预算</div></div></div>";
+  html += "<div class=\"card\"><dl class=\"facts\"><dt>主管部门</dt><dd>" +
+          EscapeHtml(project.department) + "</dd><dt>实施单位</dt><dd>" +
+          EscapeHtml(project.implementing_unit) + "</dd><dt>年度总体目标</dt><dd>" +
+          EscapeHtml(project.annual_goal) + "</dd></dl></div>";
+  html += "<p class=\"no-print\">";
+  if (frame.may_report)
+    html += "<a class=\"button\" href=\"/report?project=" + EscapeHtml(project.id) +
+            "\">填报本项目</a> ";
+  html += "<a class=\"button secondary\" href=\"/reports/monitor.xlsx?project=" +
+          EscapeHtml(project.id) +
+          "\">下载监控表</a> <a class=\"button secondary\" href=\"/reports/self-evaluation.xlsx?"
+          "project=" +
+          EscapeHtml(project.id) + "\">下载自评表</a></p>";
+
+  html +=
+      "<h2>绩效指标</h2><div class=\"table-wrap\"><table id=\"indicators\"><thead><tr>"
+      "<th>一级</th><th>二级</th><th>三级指标</th><th>年度指标值</th><th class=\"num\">完成值</th>"
+      "<th class=\"num\">期望值</th><th>进度</th><th>状态</th><th class=\"num\">年终预测</th>"
+      "<th>完成可能性</th><th>偏差原因与措施</th></tr></thead><tbody>";
+  for (const IndicatorStatus& indicator : status.indicators) {
+    const Indicator& item = *indicator.indicator;
+    const std::string& unit_text = indicator.target->unit;
+    html += "<tr data-indicator=\"" + EscapeHtml(item.id) + "\"><td>" + EscapeHtml(item.level1) +
+            "</td><td>" + EscapeHtml(item.level2) + "</td><td>" +
+            IndicatorLink(project, item.id, item.name) + "</td><td>" +
+            EscapeHtml(indicator.target->text) + "</td><td class=\"num\">" +
+            ValueText(indicator.actual, indicator.grade, unit_text) +
+            (indicator.period ? "<div class=\"muted\">" + MonthText(*indicator.period) + "</div>"
+                              : std::string()) +
+            "</td><td class=\"num\">" + ValueText(indicator.expected, Grade::kNone, unit_text) +
+            "</td><td>" + ProgressBar(indicator.progress, indicator.light);
+    if (const auto printed = PrintedProgressPercent(indicator, evaluation.lights, 1))
+      html += "<div class=\"muted\">" + FormatNumber(*printed, 1) + "%</div>";
+    html += "</td><td>" + LightBadge(indicator.light) + "</td><td class=\"num\">" +
+            ValueText(indicator.forecast, indicator.forecast_grade, unit_text) + "</td><td>" +
+            EscapeHtml(LikelihoodName(indicator.likelihood)) + "</td><td>" +
+            NotesCell(indicator.notes) + "</td></tr>";
+  }
+  html += "<tr data-indicator=\"spent\"><td colspan=\"3\">" +
+          IndicatorLink(project, kSpentIndicator, "预算执行数") + "</td><td>" +
+          WanYuanText(budget.annual_yuan) + "</td><td class=\"num\">" +
+          (budget.spent_yuan ? WanYuanText(*budget.spent_yuan) : std::string("—")) +
+          "</td><td class=\"num\">" + WanYuanText(budget.annual_yuan * evaluation.time_progress) +
+          "</td><td>" + ProgressBar(budget.ratio_to_time, budget.light);
+  if (const auto printed = PrintedPercentOfTime(budget, evaluation.lights, 1))
+    html += "<div class=\"muted\">" + FormatNumber(*printed, 1) + "%</div>";
+  html += "</td><td>" + LightBadge(budget.light) + "</td><td class=\"num\">" +
+          (budget.forecast_yuan ? WanYuanText(*budget.forecast_yuan) : std::string("—")) +
+          "</td><td></td><td></td></tr></tbody></table></div>";
+
+  html +=
+      "<h2>逐月走势</h2><p class=\"legend\"><span class=\"actual\">● 完成值</span>"
+      "<span class=\"expected\">┄ 期望进度</span><span class=\"target\">┅ 年度目标</span></p>"
+      "<div class=\"charts\">";
+  for (size_t i = 0; i < status.indicators.size(); ++i) {
+    const IndicatorStatus& indicator = status.indicators[i];
+    const Indicator& item = *indicator.indicator;
+    const MonthValues& values = i < months.indicators.size() ? months.indicators[i] : MonthValues{};
+    html += "<figure><figcaption>" + IndicatorLink(project, item.id, item.name) + "</figcaption>";
+    if (item.annual_target.kind == TargetKind::kQualitative) {
+      html += GradeChart(values, last_month);
+    } else {
+      ChartSeries series;
+      series.actual = values.value;
+      series.unit = item.annual_target.unit;
+      series.last_month = last_month;
+      for (int m = 1; m <= 12; ++m) {
+        const Target& target = item.TargetFor(m);
+        if (!target.value) continue;
+        series.expected[static_cast<size_t>(m - 1)] = item.accumulation == Accumulation::kYearToDate
+                                                          ? *target.value * PaceShare(item, m)
+                                                          : *target.value;
+      }
+      series.target = item.TargetFor(last_month).value;
+      html += LineChartSvg(series, item.name);
+    }
+    html += "</figure>";
+  }
+  ChartSeries spent;
+  spent.actual = months.spent.value;
+  spent.unit = "元";
+  spent.last_month = last_month;
+  for (int m = 1; m <= 12; ++m)
+    spent.expected[static_cast<size_t>(m - 1)] = budget.annual_yuan * m / 12;
+  spent.target = budget.annual_yuan;
+  html += "<figure><figcaption>" + IndicatorLink(project, kSpentIndicator, "预算执行数") +
+          "</figcaption>" + LineChartSvg(spent, "预算执行数") + "</figure></div>";
+  return Document(frame, project.name, html);
+}
+
+std::string HistoryPage(const PageFrame& frame, const Project& project, const Indicator* indicator,
+                        const std::vector<ActualRevision>& revisions) {
+  const std::string name = indicator ? indicator->name : "预算执行数";
+  const std::string unit = indicator ? indicator->annual_target.unit : "元";
+  std::string html = "<p class=\"muted\"><a href=\"/\">看板</a> › <a href=\"/projects/" +
+                     EscapeHtml(project.id) + "\">" + EscapeHtml(project.name) + "</a></p><h1>" +
+                     EscapeHtml(name) + " · 填报记录</h1>";
+  if (indicator) {
+    html += "<p>年度指标值 " + EscapeHtml(indicator->annual_target.text);
+    if (indicator->adjustment) {
+      html += "；自" + std::to_string(indicator->adjustment->from_month) + "月起调整为 " +
+              EscapeHtml(indicator->adjustment->target.text) + "（" +
+              EscapeHtml(indicator->adjustment->approval) + "）";
+    }
+    html += "</p>";
+  }
+  html +=
+      "<div class=\"table-wrap\"><table id=\"history\"><thead><tr><th>期间</th>"
+      "<th class=\"num\">填报值</th><th>批次</th><th>来源</th><th>填报人</th><th>应用时间</th>"
+      "<th>偏差原因与措施</th></tr></thead><tbody>";
+  for (const ActualRevision& revision : revisions) {
+    const ActualValue& value = revision.actual;
+    std::string notes;
+    if (!value.reason_category.empty())
+      notes += "<b>" + EscapeHtml(value.reason_category) + "</b> ";
+    notes += EscapeHtml(value.reason);
+    if (!value.action.empty()) notes += "<div>措施：" + EscapeHtml(value.action) + "</div>";
+    if (!value.likelihood.empty())
+      notes += "<div class=\"muted\">完成可能性：" + EscapeHtml(value.likelihood) + "</div>";
+    const bool from_form = revision.file_name.starts_with("console-");
+    html += "<tr><td>" + MonthText(value.period) + "</td><td class=\"num\">" +
+            (value.grade.empty() ? ValueText(value.value, Grade::kNone, unit)
+                                 : EscapeHtml(value.grade)) +
+            "</td><td class=\"num\">" + std::to_string(revision.batch_id) + "</td><td>" +
+            (from_form ? "网页填报 " : "文件 ") + EscapeHtml(revision.file_name) + "</td><td>" +
+            EscapeHtml(value.reporter) + "</td><td>" + EscapeHtml(revision.applied_at) +
+            "</td><td>" + notes + "</td></tr>";
+  }
+  if (revisions.empty()) html += "<tr><td colspan=\"7\" class=\"muted\">尚无填报</td></tr>";
+  html += "</tbody></table></div>";
+  return Document(frame, name + " 填报记录", html);
+}
+
+}  // namespace ptmon

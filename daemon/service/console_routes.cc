@@ -1,0 +1,742 @@
+#include "console_routes.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <ptmon/base/text.h>
+#include <ptmon/console/http_forms.h>
+#include <ptmon/console/pages.h>
+#include <ptmon/console/password.h>
+#include <ptmon/indicators/target.h>
+#include <ptmon/ingest/actuals.h>
+#include <ptmon/ingest/report_template.h>
+#include <ptmon/reports/reports.h>
+#include <ptmon/storage/accounts.h>
+
+#include "metrics.h"
+#include "write_api.h"
+
+namespace ptmon {
+
+namespace {
+
+constexpr std::string_view kSessionCookie = "ptmon_session";
+constexpr std::string_view kLoginCookie = "ptmon_login";
+
+// Pages hold the unit's data: never cached, never framed, no scripts, forms only to here.
+void AddPageHeaders(HttpResponse& response) {
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+      "frame-ancestors 'none'; base-uri 'none'");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Referrer-Policy", "same-origin");
+}
+
+HttpResponse Compressed(HttpResponse response, const HttpRequest& request) {
+  if (response.body_parts.size() == 1 && response.body_parts[0]->size() > 1024 &&
+      AcceptsGzip(request.Header("Accept-Encoding"))) {
+    response.body_parts[0] = std::make_shared<const std::string>(Gzip(*response.body_parts[0]));
+    response.headers.emplace_back("Content-Encoding", "gzip");
+  }
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  return response;
+}
+
+HttpResponse HtmlPage(int status, std::string html, const HttpRequest& request) {
+  HttpResponse response = HttpResponse::Text(status, std::move(html));
+  response.content_type = "text/html; charset=utf-8";
+  AddPageHeaders(response);
+  return Compressed(std::move(response), request);
+}
+
+HttpResponse Redirect(const std::string& location) {
+  HttpResponse response = HttpResponse::Text(303, "");
+  response.headers.emplace_back("Location", location);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+std::string Cookie(std::string_view name, std::string_view value, std::string_view path,
+                   long long max_age_seconds) {
+  return std::string(name) + "=" + std::string(value) + "; Path=" + std::string(path) +
+         "; Max-Age=" + std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Strict";
+}
+
+std::string PeerAddress(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
+std::string_view RoleNameZh(Role role) {
+  switch (role) {
+    case Role::kViewer:
+      return "查看";
+    case Role::kManager:
+      return "项目经理";
+    case Role::kAdmin:
+      return "管理员";
+  }
+  return "查看";
+}
+
+// A local path to come back to after the login; anything else goes to the board.
+std::string SafeNext(const std::string& next) {
+  if (!next.starts_with('/') || next.starts_with("//") || next.find('\\') != std::string::npos ||
+      std::any_of(next.begin(), next.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    return "/";
+  return next;
+}
+
+// The login form's token: the one the browser holds in its login cookie, or a new one.
+Result<std::string> LoginToken(const HttpRequest& request) {
+  const auto cookies = ParseCookies(request.Header("Cookie"));
+  const auto held = cookies.find(std::string(kLoginCookie));
+  if (held != cookies.end() && held->second.size() == 64 &&
+      held->second.find_first_not_of("0123456789abcdef") == std::string::npos)
+    return held->second;
+  return RandomHex(32);
+}
+
+std::string UnitNames(const Catalog& catalog) {
+  std::string names;
+  for (const BudgetUnit& unit : catalog.units) names += (names.empty() ? "" : "、") + unit.name;
+  return names;
+}
+
+bool MayReportFor(const ConsoleUser& user, std::string_view project_id) {
+  if (user.role == Role::kAdmin) return true;
+  return user.role == Role::kManager &&
+         std::find(user.projects.begin(), user.projects.end(), project_id) != user.projects.end();
+}
+
+// The month a manager most likely reports now: the one before today's, within the catalogue's
+// year.
+Period DefaultReportPeriod(Date today, int year) {
+  Period period =
+      today.month == 1 ? Period{today.year - 1, 12} : Period{today.year, today.month - 1};
+  if (period.year < year) return {year, 1};
+  if (period.year > year) return {year, 12};
+  return period;
+}
+
+// The text a form field shows for a stored value.
+std::string FieldText(const ActualValue& value, std::string_view unit) {
+  if (!value.grade.empty()) return value.grade;
+  return value.value ? FormatQuantity(*value.value, unit) : "";
+}
+
+enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
+constexpr size_t kFillColumns = 6;
+
+}  // namespace
+
+struct ConsoleRoutes::Caller {
+  std::optional<Session> session;
+  std::optional<ConsoleUser> user;  // the active account behind the session
+};
+
+ConsoleRoutes::ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits)
+    : write_(std::move(write)),
+      clock_(clock),
+      sessions_(clock, limits),
+      user_throttle_(clock, 5),
+      peer_throttle_(clock, 30) {}
+
+bool ConsoleRoutes::Owns(std::string_view path) {
+  return !path.starts_with("/api/") && path != "/metrics" && path != "/healthz" &&
+         path != "/readyz";
+}
+
+template <typename Work>
+auto ConsoleRoutes::WithStore(const Snapshot& snapshot, Work work) {
+  MutexLock lock(store_mutex_);
+  using Answer = decltype(work(std::declval<Store&>()));
+  if (!store_) {
+    auto opened =
+        Store::Open((std::filesystem::path(snapshot.config->data_dir) / "ptmon.db").string());
+    if (!opened.ok()) return Answer(opened.status());
+    store_ = std::move(opened).value();
+  }
+  return work(*store_);
+}
+
+void ConsoleRoutes::Audit(const Snapshot& snapshot, const std::string& user,
+                          const HttpRequest& request, const std::string& action,
+                          const std::string& detail) {
+  WithStore(snapshot, [&](Store& store) {
+    return RecordAudit(store, {FormatRfc3339(clock_.Now()), user, request.peer, action, detail});
+  }).ok();
+}
+
+ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
+                                              const Snapshot& snapshot) {
+  Caller caller;
+  const auto cookies = ParseCookies(request.Header("Cookie"));
+  const auto cookie = cookies.find(std::string(kSessionCookie));
+  if (cookie == cookies.end()) return caller;
+  caller.session = sessions_.Find(cookie->second);
+  if (!caller.session) return caller;
+  auto user =
+      WithStore(snapshot, [&](Store& store) { return FindUser(store, caller.session->user); });
+  // Re-read on every request: a disabled account or a new password ends the session at once.
+  if (!user.ok() || !user->has_value() || (*user)->disabled ||
+      ParseRfc3339((*user)->changed_at).value_or(caller.session->created) >
+          caller.session->created) {
+    sessions_.End(caller.session->id);
+    caller.session.reset();
+    return caller;
+  }
+  caller.user = std::move(**user);
+  return caller;
+}
+
+namespace {
+
+PageFrame FrameFor(const Snapshot& snapshot, const std::optional<ConsoleUser>& user,
+                   const std::optional<Session>& session) {
+  PageFrame frame;
+  if (user) {
+    frame.user = user->name;
+    frame.role_name = RoleNameZh(user->role);
+    frame.may_report = user->role != Role::kViewer;
+  } else {
+    frame.role_name = "访客";  // the open board: offers the login link
+  }
+  if (session) frame.csrf = session->csrf;
+  frame.unit_name = UnitNames(*snapshot.catalog);
+  frame.as_of = snapshot.evaluation->as_of;
+  if (snapshot.facts.reload_timestamp > 0) {
+    frame.data_changed_at = FormatRfc3339(std::chrono::system_clock::time_point(
+        std::chrono::seconds(static_cast<long long>(snapshot.facts.reload_timestamp))));
+  }
+  frame.version = snapshot.facts.version;
+  return frame;
+}
+
+bool IsPostPath(std::string_view path) {
+  return path == "/login" || path == "/logout" || path == "/report" || path == "/upload";
+}
+
+}  // namespace
+
+std::optional<HttpResponse> ConsoleRoutes::Admit(const HttpRequest& head,
+                                                 std::shared_ptr<const Snapshot> snapshot) {
+  if (head.path == "/assets/console.css") {
+    if (head.method != "GET" && head.method != "HEAD")
+      return HttpResponse::Error(405, "method not allowed");
+    HttpResponse css = HttpResponse::Text(200, std::string(ConsoleCss()));
+    css.content_type = "text/css; charset=utf-8";
+    css.headers.emplace_back("Cache-Control", "max-age=3600");
+    css.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return Compressed(std::move(css), head);
+  }
+  if (snapshot == nullptr) {
+    HttpResponse starting = HttpResponse::Text(503, "ptmon is starting; try again shortly\n");
+    starting.headers.emplace_back("Retry-After", "1");
+    return starting;
+  }
+  if (!snapshot->config->console_enabled)
+    return HttpResponse::Error(404, "the console is turned off (console.enabled: false)");
+  const bool post = head.method == "POST";
+  if (post != IsPostPath(head.path) && !(head.path == "/report" || head.path == "/login")) {
+    HttpResponse refused = HttpResponse::Error(405, "method not allowed");
+    refused.headers.emplace_back("Allow", post ? "GET, HEAD" : "POST");
+    return refused;
+  }
+  if (!post && head.method != "GET" && head.method != "HEAD") {
+    HttpResponse refused = HttpResponse::Error(405, "method not allowed");
+    refused.headers.emplace_back("Allow", "GET, HEAD, POST");
+    return refused;
+  }
+  if (post) {
+    if (head.path == "/login") return std::nullopt;
+    // Nothing of a body is read for a caller who may not send it.
+    const Caller caller = Identify(head, *snapshot);
+    if (!caller.user) return Redirect("/login");
+    return std::nullopt;
+  }
+  const Caller caller = Identify(head, *snapshot);
+  if (head.path == "/login") {
+    if (caller.user) return Redirect("/");
+    // The token already held is kept, so a second tab or a reload does not void the first form.
+    auto token = LoginToken(head);
+    if (!token.ok()) return HttpResponse::Error(503, token.status().message());
+    HttpResponse page =
+        HtmlPage(200, LoginPage("", *token, SafeNext(head.QueryParameter("next"))), head);
+    page.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, *token, "/login", 3600));
+    return page;
+  }
+  const bool open = snapshot->config->console_open_board && head.path != "/report";
+  if (!caller.user && !open) {
+    return Redirect("/login?next=" +
+                    UrlEncodeComponent(head.path + (head.query.empty() ? "" : "?" + head.query)));
+  }
+  return Page(head, *snapshot, caller);
+}
+
+void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> snapshot,
+                           HttpServer::Respond respond) {
+  if (request.path == "/login") {
+    respond(Login(request, *snapshot));
+    return;
+  }
+  const Caller caller = Identify(request, *snapshot);
+  if (!caller.user) {
+    respond(Redirect("/login"));
+    return;
+  }
+  if (request.path == "/upload") {
+    Upload(request, std::move(snapshot), caller, std::move(respond));
+    return;
+  }
+  // Every other form is url-encoded and carries the session's CSRF token.
+  const FormFields form = ParseUrlEncoded(request.body);
+  if (!SameSecret(form.Get("csrf"), caller.session->csrf)) {
+    Audit(*snapshot, caller.user->name, request, "refused", "a form without its CSRF token");
+    respond(HtmlPage(
+        403,
+        MessagePage(FrameFor(*snapshot, caller.user, caller.session), 403, "表单已失效",
+                    "这个表单不是从本系统的页面提交的，或页面已过期。请重新打开页面再提交。"),
+        request));
+    return;
+  }
+  if (request.path == "/logout") {
+    respond(Logout(request, *snapshot, caller));
+    return;
+  }
+  SubmitForm(request, std::move(snapshot), caller, std::move(respond));
+}
+
+HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& snapshot) {
+  const FormFields form = ParseUrlEncoded(request.body);
+  const auto cookies = ParseCookies(request.Header("Cookie"));
+  const auto login_cookie = cookies.find(std::string(kLoginCookie));
+  const std::string next = SafeNext(form.Get("next"));
+  auto fresh_page = [&](int status, std::string_view error) {
+    auto token = LoginToken(request);
+    if (!token.ok()) return HttpResponse::Error(503, token.status().message());
+    HttpResponse page = HtmlPage(status, LoginPage(error, *token, next), request);
+    page.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, *token, "/login", 3600));
+    return page;
+  };
+  if (login_cookie == cookies.end() || !SameSecret(form.Get("login_token"), login_cookie->second))
+    return fresh_page(403, "登录页已过期，请重新输入用户名和密码。");
+  const std::string name = form.Get("user");
+  const std::string password = form.Get("password");
+  const std::string user_key = "user:" + name;
+  const std::string peer_key = "peer:" + PeerAddress(request.peer);
+  const auto wait = std::max(user_throttle_.Wait(user_key), peer_throttle_.Wait(peer_key));
+  if (wait.count() > 0) {
+    Audit(snapshot, name, request, "login_throttled",
+          "wait " + std::to_string(wait.count()) + " s");
+    HttpResponse slowed =
+        fresh_page(429, "登录失败次数过多，请 " + std::to_string(wait.count()) + " 秒后再试。");
+    slowed.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+    return slowed;
+  }
+  auto found = WithStore(snapshot, [&](Store& store) { return FindUser(store, name); });
+  if (!found.ok()) return HttpResponse::Error(503, found.status().message());
+  const bool known = found->has_value() && !(*found)->disabled;
+  const bool verified = known ? VerifyPassword(password, (*found)->password_hash)
+                              : (VerifyAgainstNothing(password), false);
+  if (!verified) {
+    user_throttle_.Failed(user_key);
+    peer_throttle_.Failed(peer_key);
+    Audit(snapshot, name, request, "login_failed",
+          found->has_value() && (*found)->disabled ? "the account is disabled" : "");
+    return fresh_page(401, "用户名或密码不正确。");
+  }
+  user_throttle_.Succeeded(user_key);
+  auto session = sessions_.Create(name);
+  if (!session.ok()) return HttpResponse::Error(503, session.status().message());
+  Audit(snapshot, name, request, "login", std::string(RoleName((*found)->role)));
+  HttpResponse response = Redirect(next);
+  response.headers.emplace_back(
+      "Set-Cookie", Cookie(kSessionCookie, session->id, "/", sessions_.limits().lifetime.count()));
+  response.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, "", "/login", 0));
+  return response;
+}
+
+HttpResponse ConsoleRoutes::Logout(const HttpRequest& request, const Snapshot& snapshot,
+                                   const Caller& caller) {
+  sessions_.End(caller.session->id);
+  Audit(snapshot, caller.user->name, request, "logout", "");
+  HttpResponse response = Redirect("/login");
+  response.headers.emplace_back("Set-Cookie", Cookie(kSessionCookie, "", "/", 0));
+  return response;
+}
+
+namespace {
+
+HttpResponse Download(const HttpRequest& request, const Snapshot& snapshot, std::string_view file) {
+  const size_t dot = file.rfind('.');
+  const std::string_view kind = file.substr(0, dot);
+  const std::string_view format = dot == std::string_view::npos ? "" : file.substr(dot + 1);
+  if ((kind != "monitor" && kind != "self-evaluation") ||
+      (format != "xlsx" && format != "html" && format != "csv" && format != "md"))
+    return HttpResponse::Error(404,
+                               "no such report: monitor or self-evaluation, as xlsx, html, "
+                               "csv or md");
+  const std::string project = request.QueryParameter("project");
+  if (!project.empty() && snapshot.catalog->FindProject(project) == nullptr)
+    return HttpResponse::Error(404, "no project " + project);
+  const ReportKind report_kind =
+      kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation;
+  const std::string units = UnitNames(*snapshot.catalog);
+  HttpResponse response;
+  if (format == "xlsx") {
+    auto workbook = RenderReportXlsx(*snapshot.evaluation, report_kind, units, project);
+    if (!workbook.ok()) return HttpResponse::Error(503, workbook.status().message());
+    response = HttpResponse::Text(200, std::move(workbook).value());
+    response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  } else {
+    const OutputFormat output = format == "csv"  ? OutputFormat::kCsv
+                                : format == "md" ? OutputFormat::kMarkdown
+                                                 : OutputFormat::kHtml;
+    response = HttpResponse::Text(
+        200, RenderReport(*snapshot.evaluation, report_kind, output, units, project));
+    response.content_type = format == "csv"  ? "text/csv; charset=utf-8"
+                            : format == "md" ? "text/markdown; charset=utf-8"
+                                             : "text/html; charset=utf-8";
+  }
+  const std::string name = std::string(kind) + "-" + snapshot.evaluation->as_of.ToString() +
+                           (project.empty() ? "" : "-" + project) + "." + std::string(format);
+  response.headers.emplace_back(
+      "Content-Disposition",
+      std::string(format == "html" ? "inline" : "attachment") + "; filename=\"" + name + "\"");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return Compressed(std::move(response), request);
+}
+
+}  // namespace
+
+HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& snapshot,
+                                 const Caller& caller) {
+  const PageFrame frame = FrameFor(snapshot, caller.user, caller.session);
+  const Catalog& catalog = *snapshot.catalog;
+  const Evaluation& evaluation = *snapshot.evaluation;
+  const std::string& path = request.path;
+  auto not_found = [&](std::string_view what) {
+    return HtmlPage(404, MessagePage(frame, 404, "找不到页面", what), request);
+  };
+  if (path == "/") {
+    BoardQuery query;
+    query.unit = request.QueryParameter("unit");
+    query.light = request.QueryParameter("light");
+    if (const std::string sort = request.QueryParameter("sort"); !sort.empty()) query.sort = sort;
+    query.descending = request.QueryParameter("dir") == "desc";
+    return HtmlPage(200, BoardPage(frame, catalog, evaluation, query), request);
+  }
+  if (path == "/alerts") return HtmlPage(200, AlertsPage(frame, *snapshot.alerts_json), request);
+  if (path == "/reports") return HtmlPage(200, ReportsPage(frame, catalog), request);
+  if (path.starts_with("/reports/")) return Download(request, snapshot, path.substr(9));
+  if (path.starts_with("/projects/")) {
+    std::string_view rest = std::string_view(path).substr(10);
+    const size_t slash = rest.find('/');
+    const std::string project_id(rest.substr(0, slash));
+    const Project* project = catalog.FindProject(project_id);
+    if (project == nullptr) return not_found("没有编号为 " + project_id + " 的项目。");
+    if (slash != std::string_view::npos) {
+      const std::string_view tail = rest.substr(slash + 1);
+      if (!tail.starts_with("history/")) return not_found("没有这个页面。");
+      const std::string indicator_id(tail.substr(8));
+      const Indicator* indicator = project->FindIndicator(indicator_id);
+      if (indicator == nullptr && indicator_id != kSpentIndicator)
+        return not_found("项目中没有编号为 " + indicator_id + " 的指标。");
+      auto history = WithStore(
+          snapshot, [&](Store& store) { return store.History(project->id, indicator_id); });
+      if (!history.ok()) return HttpResponse::Error(503, history.status().message());
+      return HtmlPage(200, HistoryPage(frame, *project, indicator, *history), request);
+    }
+    const auto status =
+        std::find_if(evaluation.projects.begin(), evaluation.projects.end(),
+                     [&](const ProjectStatus& each) { return each.project == project; });
+    if (status == evaluation.projects.end()) return not_found("这个项目尚未评价。");
+    auto months = WithStore(snapshot, [&](Store& store) -> Result<ProjectMonths> {
+      std::vector<std::vector<ActualRevision>> histories;
+      for (const Indicator& indicator : project->indicators) {
+        auto history = store.History(project->id, indicator.id);
+        if (!history.ok()) return history.status();
+        histories.push_back(std::move(history).value());
+      }
+      auto spent = store.History(project->id, std::string(kSpentIndicator));
+      if (!spent.ok()) return spent.status();
+      return MonthsOf(histories, *spent, catalog.year);
+    });
+    if (!months.ok()) return HttpResponse::Error(503, months.status().message());
+    return HtmlPage(200, ProjectPage(frame, catalog, evaluation, *status, *months), request);
+  }
+  if (path == "/report") {
+    if (!caller.user || caller.user->role == Role::kViewer) {
+      return HtmlPage(403,
+                      MessagePage(frame, 403, "不能填报",
+                                  "您的账号是查看权限，只能查看，不能填报。需要填报请联系管理员。"),
+                      request);
+    }
+    ReportForm form;
+    for (const Project& project : catalog.projects) {
+      if (MayReportFor(*caller.user, project.id)) form.projects.push_back(&project);
+    }
+    const std::string wanted = request.QueryParameter("project");
+    if (!wanted.empty()) {
+      const Project* project = catalog.FindProject(wanted);
+      if (project == nullptr) return not_found("没有编号为 " + wanted + " 的项目。");
+      if (!MayReportFor(*caller.user, wanted)) {
+        return HtmlPage(403,
+                        MessagePage(frame, 403, "不能填报",
+                                    "您没有被分配项目「" + project->name +
+                                        "」，不能为它填报。需要填报请联系管理员。"),
+                        request);
+      }
+      form.project = project;
+    } else if (!form.projects.empty()) {
+      form.project = form.projects.front();
+    }
+    form.period = DefaultReportPeriod(clock_.Today(), catalog.year);
+    if (auto period = ParsePeriod(request.QueryParameter("period"));
+        period && period->year == catalog.year)
+      form.period = *period;
+    if (form.project != nullptr) {
+      auto sheet = BuildReportTemplate(catalog, form.period, form.project->id);
+      if (!sheet.ok()) return HttpResponse::Error(503, sheet.status().message());
+      form.sheet = std::move(sheet).value();
+      // Start from what is in force for the month (a correction), and show the month before.
+      auto filled = WithStore(snapshot, [&](Store& store) -> Result<bool> {
+        size_t r = 0;
+        for (TemplateRow& row : form.sheet.sheets.front().rows) {
+          const std::string& indicator_id = row.cells[1];
+          const Indicator* indicator = form.project->FindIndicator(indicator_id);
+          const std::string unit = indicator ? indicator->annual_target.unit : "元";
+          auto history = store.History(form.project->id, indicator_id);
+          if (!history.ok()) return history.status();
+          std::vector<std::string> values(kFillColumns);
+          for (const ActualRevision& revision : *history) {
+            const ActualValue& value = revision.actual;
+            if (value.period == form.period) {
+              values = {FieldText(value, unit), value.reason_category, value.reason,
+                        value.action,           value.likelihood,      ""};
+            } else if (value.period < form.period && value.period.year == form.period.year) {
+              row.cells[8] =
+                  FieldText(value, unit) + "（" + std::to_string(value.period.month) + "月）";
+            }
+          }
+          form.values.push_back(std::move(values));
+          ++r;
+        }
+        return true;
+      });
+      if (!filled.ok()) return HttpResponse::Error(503, filled.status().message());
+    }
+    return HtmlPage(200, ReportFormPage(frame, form), request);
+  }
+  return not_found("没有这个页面。");
+}
+
+void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
+                               const Caller& caller, HttpServer::Respond respond) {
+  const PageFrame frame = FrameFor(*snapshot, caller.user, caller.session);
+  const Catalog& catalog = *snapshot->catalog;
+  const FormFields fields = ParseUrlEncoded(request.body);
+  const std::string project_id = fields.Get("project");
+  const Project* project = catalog.FindProject(project_id);
+  const auto period = ParsePeriod(fields.Get("period"));
+  if (project == nullptr || !period || period->year != catalog.year) {
+    respond(HtmlPage(
+        400,
+        MessagePage(frame, 400, "无法填报", "表单没有指明本年度的项目和月份，请从填报页重新打开。"),
+        request));
+    return;
+  }
+  if (!MayReportFor(*caller.user, project_id)) {
+    Audit(*snapshot, caller.user->name, request, "refused", "report for " + project_id);
+    respond(HtmlPage(403,
+                     MessagePage(frame, 403, "不能填报",
+                                 "您没有被分配项目「" + project->name + "」，不能为它填报。"),
+                     request));
+    return;
+  }
+  auto sheet = BuildReportTemplate(catalog, *period, project_id);
+  if (!sheet.ok()) {
+    respond(HttpResponse::Error(503, sheet.status().message()));
+    return;
+  }
+  ReportForm form;
+  for (const Project& each : catalog.projects) {
+    if (MayReportFor(*caller.user, each.id)) form.projects.push_back(&each);
+  }
+  form.project = project;
+  form.period = *period;
+  form.sheet = std::move(sheet).value();
+  // The form as the CSV the template describes, every row's first line remembered, so each
+  // problem the checker finds lands beside its field.
+  const size_t first = form.sheet.first_fill_column;
+  std::string csv = CsvLine(form.sheet.columns);
+  int line = 2;
+  std::vector<int> row_lines;
+  bool any_value = false;
+  size_t r = 0;
+  for (TemplateRow& row : form.sheet.sheets.front().rows) {
+    std::vector<std::string> values(kFillColumns);
+    for (size_t c = 0; c < kReporter; ++c) {
+      values[c] = std::string(Trim(fields.Get(ReportFieldName(r, c))));
+      row.cells[first + c] = values[c];
+    }
+    any_value = any_value || !values[kValue].empty();
+    row.cells[first + kReporter] = caller.user->name;
+    const std::string text = CsvLine(row.cells);
+    row_lines.push_back(line);
+    line += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    csv += text;
+    form.values.push_back(std::move(values));
+    ++r;
+  }
+  form.errors.assign(form.values.size(), std::vector<std::string>(kFillColumns));
+  const std::string name = "console-" + project_id + "-" + period->ToString() + ".csv";
+  Diagnostics diagnostics;
+  ParseReport(csv, ReportFormat::kCsv, name, catalog, clock_.Today(), {}, diagnostics);
+  for (const Diagnostic& diagnostic : diagnostics.all()) {
+    if (diagnostic.severity != Severity::kError) continue;
+    const auto at = std::upper_bound(row_lines.begin(), row_lines.end(), diagnostic.line);
+    const size_t row = static_cast<size_t>(at - row_lines.begin());
+    const int column = diagnostic.column - 1 - static_cast<int>(first);
+    if (row >= 1 && column >= 0 && column < static_cast<int>(kReporter)) {
+      std::string& error = form.errors[row - 1][static_cast<size_t>(column)];
+      error += (error.empty() ? "" : "；") + diagnostic.message;
+    } else {
+      form.general_errors.push_back(diagnostic.message);
+    }
+  }
+  if (!diagnostics.has_errors() && !any_value)
+    form.general_errors.push_back("没有填写任何完成值：至少填写一项，留空的行不填报。");
+  if (!form.general_errors.empty() || diagnostics.has_errors()) {
+    respond(HtmlPage(422, ReportFormPage(frame, form), request));
+    return;
+  }
+  const std::string user = caller.user->name;
+  write_(name, std::move(csv),
+         [this, snapshot, request, frame, form = std::move(form), user, name,
+          respond = std::move(respond)](IngestOutcome outcome) mutable {
+           const bool applied = outcome.result == IngestResult::kApplied;
+           Audit(*snapshot, user, request, "report", outcome.Summary());
+           if (outcome.result == IngestResult::kRejected) {
+             // The catalogue changed between the check and the write (a reload): say so.
+             form.general_errors = outcome.errors;
+             respond(HtmlPage(422, ReportFormPage(frame, form), request));
+             return;
+           }
+           OutcomeView view;
+           view.applied = applied || outcome.result == IngestResult::kDuplicate;
+           view.title = applied                                      ? "已保存"
+                        : outcome.result == IngestResult::kDuplicate ? "内容未变，无需重复保存"
+                                                                     : "暂时无法保存";
+           if (applied) {
+             view.lines.push_back(form.project->name + " " + std::to_string(form.period.year) +
+                                  "年" + std::to_string(form.period.month) + "月：保存了 " +
+                                  std::to_string(outcome.values) + " 个数据（第 " +
+                                  std::to_string(outcome.batch_id) + " 批），填报人 " + user +
+                                  "。");
+           } else if (outcome.result == IngestResult::kDuplicate) {
+             view.lines.push_back("与第 " + std::to_string(outcome.batch_id) +
+                                  " 批内容完全相同，没有重复保存。");
+           } else {
+             view.lines.push_back("服务器暂时无法写入（" +
+                                  std::string(IngestResultName(outcome.result)) +
+                                  "），什么都没有保存。请稍后再提交一次。");
+             for (const auto& error : outcome.errors) view.lines.push_back(error);
+           }
+           view.back_link = "/projects/" + form.project->id;
+           respond(HtmlPage(applied || outcome.result == IngestResult::kDuplicate ? 200 : 503,
+                            OutcomePage(frame, view), request));
+         });
+}
+
+void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
+                           const Caller& caller, HttpServer::Respond respond) {
+  const PageFrame frame = FrameFor(*snapshot, caller.user, caller.session);
+  auto message = [&](int status, std::string_view title, std::string_view text) {
+    respond(HtmlPage(status, MessagePage(frame, status, title, text), request));
+  };
+  auto parts = ParseMultipart(request.body, request.Header("Content-Type"));
+  if (!parts.ok()) {
+    message(400, "上传失败", "浏览器发来的表单无法读取：" + parts.status().message());
+    return;
+  }
+  std::string csrf;
+  const FormPart* file = nullptr;
+  for (const FormPart& part : *parts) {
+    if (part.name == "csrf") csrf = part.data;
+    if (part.name == "file") file = &part;
+  }
+  if (!SameSecret(csrf, caller.session->csrf)) {
+    Audit(*snapshot, caller.user->name, request, "refused", "an upload without its CSRF token");
+    message(403, "表单已失效",
+            "这个表单不是从本系统的页面提交的，或页面已过期。请重新打开页面再提交。");
+    return;
+  }
+  if (caller.user->role == Role::kViewer) {
+    message(403, "不能填报", "您的账号是查看权限，只能查看，不能填报。");
+    return;
+  }
+  if (file == nullptr || file->file_name.empty()) {
+    message(400, "上传失败", "没有选择文件。");
+    return;
+  }
+  // The base name, without folders or control characters; it labels the batch.
+  std::string base = file->file_name.substr(file->file_name.find_last_of("/\\") + 1);
+  std::erase_if(base, [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (base.size() > 120) base = base.substr(base.size() - 120);
+  const bool xlsx = base.ends_with(".xlsx");
+  if (!xlsx && !IsReportName(base)) {
+    message(400, "上传失败", UnreadableFileMessage(base));
+    return;
+  }
+  const std::string name = "upload-" + base;
+  if (caller.user->role == Role::kManager) {
+    // A manager's file may name only the projects assigned to them.
+    Diagnostics diagnostics;
+    const ReportFormat format = xlsx                     ? ReportFormat::kXlsx
+                                : base.ends_with(".csv") ? ReportFormat::kCsv
+                                                         : ReportFormat::kYaml;
+    const Submission submission =
+        ParseReport(file->data, format, name, *snapshot->catalog, clock_.Today(), {}, diagnostics);
+    std::vector<std::string> foreign;
+    for (const CheckedValue& value : submission.values) {
+      const std::string& id = snapshot->catalog->projects[value.project].id;
+      if (!MayReportFor(*caller.user, id) &&
+          std::find(foreign.begin(), foreign.end(), id) == foreign.end())
+        foreign.push_back(id);
+    }
+    if (!foreign.empty()) {
+      std::string list;
+      for (const auto& id : foreign) list += (list.empty() ? "" : "、") + id;
+      Audit(*snapshot, caller.user->name, request, "refused", "upload for " + list);
+      message(403, "不能填报", "文件中有未分配给您的项目：" + list + "。整个文件都没有应用。");
+      return;
+    }
+  }
+  const std::string user = caller.user->name;
+  write_(name, file->data,
+         [this, snapshot, request, frame, user, name,
+          respond = std::move(respond)](IngestOutcome outcome) {
+           Audit(*snapshot, user, request, "upload", outcome.Summary());
+           OutcomeView view;
+           view.applied = outcome.result == IngestResult::kApplied ||
+                          outcome.result == IngestResult::kDuplicate;
+           view.title = view.applied ? "文件已处理" : "文件没有应用";
+           view.lines.push_back(outcome.Summary());
+           for (const auto& error : outcome.errors) view.lines.push_back(error);
+           if (outcome.error_count > static_cast<int>(outcome.errors.size()))
+             view.lines.push_back("……共 " + std::to_string(outcome.error_count) + " 处问题");
+           view.back_link = "/report";
+           const int status = view.applied                                ? 200
+                              : outcome.result == IngestResult::kRejected ? 422
+                                                                          : 503;
+           respond(HtmlPage(status, OutcomePage(frame, view), request));
+         });
+}
+
+}  // namespace ptmon

@@ -1,0 +1,70 @@
+// The web console's HTTP side: which paths are its, who is asking (the session cookie, the
+// account behind it, re-read on every request so a disabled user or a changed password takes
+// effect at once), what that role may do, and the CSRF token on every form. The pages come from
+// the console library, the data from the request's one snapshot, and reports go through the
+// same write sink (and so the same checks and batches) as the inbox and the API.
+//
+// Thread-safe: called from the HTTP threads. Accounts, the audit log and value histories are
+// read through a store connection of the console's own, one request at a time.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/base/mutex.h>
+#include <ptmon/console/sessions.h>
+#include <ptmon/ingest/ingestor.h>
+#include <ptmon/storage/store.h>
+
+#include "http_server.h"
+#include "snapshot.h"
+
+namespace ptmon {
+
+class ConsoleRoutes {
+ public:
+  using WriteSink = std::function<void(std::string name, std::string body,
+                                       std::function<void(IngestOutcome)> done)>;
+
+  ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits);
+
+  // Whether the console answers `path` (everything the API does not).
+  static bool Owns(std::string_view path);
+  // Answers from the head, or nothing: read the body, then Handle.
+  std::optional<HttpResponse> Admit(const HttpRequest& head,
+                                    std::shared_ptr<const Snapshot> snapshot);
+  void Handle(HttpRequest request, std::shared_ptr<const Snapshot> snapshot,
+              HttpServer::Respond respond);
+
+  struct Caller;  // who is asking, as far as the request shows
+
+ private:
+  Caller Identify(const HttpRequest& request, const Snapshot& snapshot);
+  // Runs `work` with the console's store connection, opened on first use.
+  template <typename Work>
+  auto WithStore(const Snapshot& snapshot, Work work);
+  void Audit(const Snapshot& snapshot, const std::string& user, const HttpRequest& request,
+             const std::string& action, const std::string& detail);
+
+  HttpResponse Login(const HttpRequest& request, const Snapshot& snapshot);
+  HttpResponse Logout(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
+  HttpResponse Page(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
+  void SubmitForm(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
+                  const Caller& caller, HttpServer::Respond respond);
+  void Upload(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
+              const Caller& caller, HttpServer::Respond respond);
+
+  const WriteSink write_;
+  const Clock& clock_;
+  SessionStore sessions_;
+  // Per name tried, and per client address (higher: a proxy or an office shares one).
+  LoginThrottle user_throttle_;
+  LoginThrottle peer_throttle_;
+  Mutex store_mutex_;
+  std::unique_ptr<Store> store_ GUARDED_BY(store_mutex_);
+};
+
+}  // namespace ptmon

@@ -1,0 +1,185 @@
+// `ptmon user`: the console's accounts, kept in the data directory's database.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <ptmon/console/password.h>
+#include <ptmon/storage/accounts.h>
+
+#include "cli.h"
+
+namespace ptmon::cli {
+
+namespace {
+
+// One line from the terminal without echoing it.
+std::optional<std::string> AskHidden(const std::string& prompt) {
+  std::cerr << prompt << std::flush;
+  termios saved{};
+  const bool terminal = tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (terminal) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  const bool read = static_cast<bool>(std::getline(std::cin, line));
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << "\n";
+  }
+  if (!read) return std::nullopt;
+  return line;
+}
+
+// The new password: the first line of `password_file`, or asked twice on the terminal.
+std::optional<std::string> NewPassword(const std::string& password_file) {
+  std::string password;
+  if (!password_file.empty()) {
+    std::ifstream file(password_file);
+    if (!file || !std::getline(file, password)) {
+      std::cerr << "ptmon: cannot read a password from " << password_file << "\n";
+      return std::nullopt;
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+  } else {
+    auto first = AskHidden("New password: ");
+    auto second = first ? AskHidden("Repeat it: ") : std::nullopt;
+    if (!first || !second) {
+      std::cerr << "ptmon: no password given; use --password-file FILE when there is no terminal\n";
+      return std::nullopt;
+    }
+    if (*first != *second) {
+      std::cerr << "ptmon: the two passwords differ; nothing was changed\n";
+      return std::nullopt;
+    }
+    password = *first;
+  }
+  if (Status fit = CheckNewPassword(password); !fit.ok()) {
+    std::cerr << "ptmon: " << fit.message() << "; nothing was changed\n";
+    return std::nullopt;
+  }
+  return password;
+}
+
+// The new password's Argon2id hash; nothing (having said why) when there is none.
+std::optional<std::string> NewPasswordHash(const std::string& password_file) {
+  auto password = NewPassword(password_file);
+  if (!password) return std::nullopt;
+  auto hash = HashPassword(*password);
+  if (!hash.ok()) {
+    std::cerr << "ptmon: " << hash.status().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(hash).value();
+}
+
+std::unique_ptr<Store> OpenAccounts(const CommonOptions& options) {
+  std::error_code error;
+  std::filesystem::create_directories(options.DataDir(), error);
+  auto store = Store::Open((std::filesystem::path(options.DataDir()) / "ptmon.db").string());
+  if (!store.ok()) {
+    std::cerr << "ptmon: " << store.status().message() << "\n";
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+int Audited(Store& store, const Clock& clock, const std::string& user, const std::string& action,
+            const std::string& detail, const Status& status) {
+  if (!status.ok()) {
+    std::cerr << "ptmon: " << status.message() << "\n";
+    return kExitRefused;
+  }
+  RecordAudit(store, {FormatRfc3339(clock.Now()), user, "cli", action, detail}).ok();
+  std::cout << detail << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunUserAdd(const CommonOptions& options, const std::string& name, const std::string& role_text,
+               const std::vector<std::string>& projects, const std::string& password_file) {
+  if (!IsUserName(name)) {
+    std::cerr << "ptmon: '" << name
+              << "' cannot be a user name: use 1 to 64 characters without spaces\n";
+    return kExitFailure;
+  }
+  const auto role = ParseRole(role_text);
+  if (!role) {
+    std::cerr << "ptmon: --role must be viewer, manager or admin\n";
+    return kExitFailure;
+  }
+  if (!projects.empty() && *role != Role::kManager) {
+    std::cerr << "ptmon: --project assigns projects to a manager; a " << role_text
+              << " reads every project already\n";
+    return kExitFailure;
+  }
+  // Projects are checked against the catalogue the data directory monitors.
+  auto data = options.OpenData();
+  if (!data) return kExitFailure;
+  for (const std::string& project : projects) {
+    if (data->catalog.FindProject(project) == nullptr) {
+      std::cerr << "ptmon: no project '" << project << "' in the catalogue; the ids are:";
+      for (const Project& each : data->catalog.projects) std::cerr << " " << each.id;
+      std::cerr << "\n";
+      return kExitRefused;
+    }
+  }
+  const auto hash = NewPasswordHash(password_file);
+  if (!hash) return kExitRefused;
+  const std::string now = FormatRfc3339(data->clock->Now());
+  ConsoleUser user{name, *role, projects, *hash, false, now, now};
+  std::string detail = "added " + name + " as " + std::string(RoleName(*role));
+  for (const auto& project : projects) detail += " " + project;
+  return Audited(*data->store, *data->clock, name, "user_add", detail, AddUser(*data->store, user));
+}
+
+int RunUserPasswd(const CommonOptions& options, const std::string& name,
+                  const std::string& password_file) {
+  auto store = OpenAccounts(options);
+  if (!store) return kExitFailure;
+  auto found = FindUser(*store, name);
+  if (!found.ok() || !found->has_value()) {
+    std::cerr << "ptmon: no user named '" << name << "'; `ptmon user list` shows them\n";
+    return kExitRefused;
+  }
+  const auto hash = NewPasswordHash(password_file);
+  if (!hash) return kExitRefused;
+  SystemClock clock;
+  return Audited(*store, clock, name, "user_passwd",
+                 "changed the password of " + name + " (their sessions end)",
+                 SetUserPassword(*store, name, *hash, FormatRfc3339(clock.Now())));
+}
+
+int RunUserDisable(const CommonOptions& options, const std::string& name, bool disabled) {
+  auto store = OpenAccounts(options);
+  if (!store) return kExitFailure;
+  SystemClock clock;
+  return Audited(*store, clock, name, disabled ? "user_disable" : "user_enable",
+                 (disabled ? "disabled " : "enabled ") + name,
+                 SetUserDisabled(*store, name, disabled, FormatRfc3339(clock.Now())));
+}
+
+int RunUserList(const CommonOptions& options) {
+  auto store = OpenAccounts(options);
+  if (!store) return kExitFailure;
+  auto users = ListUsers(*store);
+  if (!users.ok()) {
+    std::cerr << "ptmon: " << users.status().message() << "\n";
+    return kExitFailure;
+  }
+  for (const ConsoleUser& user : *users) {
+    std::cout << user.name << "\t" << RoleName(user.role) << "\t"
+              << (user.disabled ? "disabled" : "active") << "\t";
+    for (size_t i = 0; i < user.projects.size(); ++i)
+      std::cout << (i ? "," : "") << user.projects[i];
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace ptmon::cli

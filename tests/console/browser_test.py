@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+"""The web console in a real browser: Debian's chromium driven by chromedriver (python3-selenium),
+against a real `ptmon serve` on 127.0.0.1, started here with its own data directory.
+
+A manager logs in, sees the board, opens a project, submits July with one bad value (the error
+is shown beside its field and nothing is applied), fixes it and submits (applied: on the project
+page, in `ptmon history`, in /metrics with the figures computed here), is refused for a project
+not assigned, and logs out. A viewer cannot report; a form posted without its CSRF token is
+refused; a wrong password five times is slowed down. Every page is saved as a screenshot.
+
+Usage: browser_test.py PTMON_BINARY ARTEFACT_DIR
+Every wait is for a condition with a generous deadline; nothing sleeps for a fixed time.
+"""
+import http.cookiejar
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+PTMON = sys.argv[1]
+ARTEFACTS = sys.argv[2]
+DEADLINE = 120  # seconds; bounds a failure only (sanitizer builds on a busy machine are slow)
+PASSWORD = "correct horse 2026"
+TODAY = "2026-08-12"  # July's reports are due (10 August): July is the month evaluated
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, what):
+    give_up = time.monotonic() + DEADLINE
+    while time.monotonic() < give_up:
+        if condition():
+            return
+        time.sleep(0.05)  # polling interval while waiting for a condition, not a fixed wait
+    raise AssertionError("timed out waiting for " + what)
+
+
+def http_get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return 0, ""
+
+
+def metric(base, name, labels):
+    _, text = http_get(base + "/metrics")
+    wanted = name + "{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}"
+    for line in text.splitlines():
+        if line.startswith(wanted + " "):
+            return float(line.split()[-1])
+    raise AssertionError(f"{wanted} not on /metrics")
+
+
+def ptmon(*args, stdin=None):
+    return subprocess.run([PTMON, *args], capture_output=True, text=True, input=stdin, timeout=60)
+
+
+def main():
+    os.makedirs(ARTEFACTS, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="ptmon-console-")
+    data = os.path.join(work, "data")
+    password_file = os.path.join(work, "password")
+    with open(password_file, "w") as f:
+        f.write(PASSWORD + "\n")
+    for name, role, extra in [("zhangsan", "manager", ["--project", "building-maintenance"]),
+                              ("lisi", "viewer", []), ("admin", "admin", [])]:
+        added = ptmon("user", "add", name, "--role", role, *extra, "--password-file",
+                      password_file, "--data-dir", data)
+        assert added.returncode == 0, added.stderr
+    listed = ptmon("user", "list", "--data-dir", data).stdout
+    assert "zhangsan\tmanager\tactive\tbuilding-maintenance" in listed, listed
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(work, "serve.log"), "w")
+    daemon = subprocess.Popen([PTMON, "serve", "--data-dir", data, "--listen",
+                               f"127.0.0.1:{port}", "--now", TODAY], stdout=log, stderr=log)
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1400,1000", "--lang=zh-CN",
+                 "--user-data-dir=" + os.path.join(work, "chromium")]:
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    browser = None
+    try:
+        wait_until(lambda: http_get(base + "/readyz")[0] == 200, "ptmon to be ready")
+        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        browser.set_page_load_timeout(DEADLINE)
+        wait = WebDriverWait(browser, DEADLINE)
+
+        def shot(name):
+            browser.save_screenshot(os.path.join(ARTEFACTS, name + ".png"))
+
+        def login(user, password):
+            browser.get(base + "/login")
+            wait.until(EC.presence_of_element_located((By.ID, "user")))
+            browser.find_element(By.ID, "user").send_keys(user)
+            browser.find_element(By.ID, "password").send_keys(password)
+            browser.find_element(By.ID, "login").click()
+
+        def logout():
+            browser.find_element(By.CSS_SELECTOR, "header form button").click()
+            wait.until(EC.presence_of_element_located((By.ID, "login")))
+
+        # Nobody logged in: the board sends to the login page.
+        browser.get(base + "/")
+        wait.until(EC.presence_of_element_located((By.ID, "login")))
+        assert "/login" in browser.current_url
+        shot("01-login")
+
+        # The manager: the board with every project.
+        login("zhangsan", PASSWORD)
+        wait.until(EC.presence_of_element_located((By.ID, "board")))
+        rows = browser.find_elements(By.CSS_SELECTOR, "#board tbody tr[data-project]")
+        assert len(rows) == 10, len(rows)
+        assert "zhangsan" in browser.find_element(By.CSS_SELECTOR, "header .who").text
+        shot("02-board")
+
+        # The project page.
+        browser.find_element(By.LINK_TEXT, "维修维护费").click()
+        wait.until(EC.presence_of_element_located((By.ID, "indicators")))
+        assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")) >= 4
+        shot("03-project")
+
+        # July with one bad value: 台 is counted, not timed.
+        browser.get(base + "/report?project=building-maintenance&period=2026-07")
+        wait.until(EC.presence_of_element_located((By.ID, "submit-report")))
+
+        def row_field(indicator, column):
+            row = browser.find_element(By.CSS_SELECTOR, f'tr[data-indicator="{indicator}"]')
+            return row.find_elements(By.CSS_SELECTOR, "input, select")[column]
+
+        def type_into(indicator, column, text):
+            field = row_field(indicator, column)
+            field.clear()
+            field.send_keys(text)
+
+        type_into("devices-maintained", 0, "12小时")
+        Select(row_field("devices-maintained", 1)).select_by_visible_text("人员保障")
+        type_into("devices-maintained", 2, "两名技术人员调离")
+        type_into("devices-maintained", 3, "八月增派外包人员")
+        Select(row_field("devices-maintained", 4)).select_by_visible_text("有可能")
+        type_into("repair-time", 0, "20小时")
+        Select(row_field("repair-response", 0)).select_by_visible_text("达成")
+        type_into("user-satisfaction", 0, "96%")
+        type_into("spent", 0, "21.5万元")
+        shot("04-form-filled")
+        browser.find_element(By.ID, "submit-report").click()
+        wait.until(EC.presence_of_element_located((By.ID, "form-errors")))
+        error = browser.find_element(
+            By.CSS_SELECTOR, 'tr[data-indicator="devices-maintained"] .field-error')
+        assert "台" in error.text or "小时" in error.text, error.text
+        assert row_field("devices-maintained", 0).get_attribute("aria-invalid") == "true"
+        assert row_field("repair-time", 0).get_attribute("value") == "20小时", "kept as typed"
+        shot("05-form-error")
+        history = ptmon("history", "--data-dir", data, "--project", "building-maintenance",
+                        "--indicator", "repair-time", "--format", "json", "--now", TODAY)
+        assert history.returncode == 0, history.stderr
+        assert "20" not in history.stdout.replace("2026", ""), "nothing applied: " + history.stdout
+        assert metric(base, "ptmon_indicator_light",
+                      {"project": "building-maintenance", "indicator": "repair-time"}) == 4, \
+            "still overdue: nothing applied"
+
+        # Fixed and submitted: applied as one batch, reporter the logged-in manager.
+        type_into("devices-maintained", 0, "12台")
+        browser.find_element(By.ID, "submit-report").click()
+        wait.until(EC.presence_of_element_located((By.ID, "outcome")))
+        outcome = browser.find_element(By.ID, "outcome").text
+        assert "保存了 5 个数据" in outcome and "zhangsan" in outcome, outcome
+        shot("06-form-applied")
+
+        # The figures, computed here: 12 of 30台 by July against a linear pace is 12 / 17.5.
+        labels = {"project": "building-maintenance", "indicator": "devices-maintained"}
+        wait_until(lambda: metric(base, "ptmon_indicator_actual", labels) == 12, "July on /metrics")
+        assert metric(base, "ptmon_indicator_expected", labels) == 30 * 7 / 12
+        assert abs(metric(base, "ptmon_indicator_progress_ratio", labels) - 12 / 17.5) < 1e-9
+        assert metric(base, "ptmon_indicator_light", labels) == 3, "yellow: below 80% of pace"
+        history = ptmon("history", "--data-dir", data, "--project", "building-maintenance",
+                        "--indicator", "devices-maintained", "--now", TODAY)
+        assert "zhangsan" in history.stdout and "console-building-maintenance-2026-07.csv" in \
+            history.stdout, history.stdout
+        browser.get(base + "/projects/building-maintenance")
+        row = browser.find_element(By.CSS_SELECTOR, 'tr[data-indicator="devices-maintained"]')
+        assert "12台" in row.text and "两名技术人员调离" in row.text, row.text
+        assert "黄灯" in row.text, row.text
+        browser.set_window_size(1400, 2600)  # the charts below the table too
+        shot("07-project-after")
+        browser.set_window_size(1400, 1000)
+        browser.get(base + "/projects/building-maintenance/history/devices-maintained")
+        assert "zhangsan" in browser.find_element(By.ID, "history").text
+        shot("08-history")
+        browser.get(base + "/")
+        board_row = browser.find_element(By.CSS_SELECTOR, 'tr[data-project="building-maintenance"]')
+        assert "黄灯" in board_row.text or "红灯" in board_row.text or "逾期" in board_row.text
+
+        # A project not assigned: the form is refused, and so is a crafted post.
+        browser.get(base + "/report?project=retiree-heating")
+        assert "不能填报" in browser.find_element(By.TAG_NAME, "h1").text
+        shot("09-not-assigned")
+        session = {c["name"]: c["value"] for c in browser.get_cookies()}["ptmon_session"]
+        browser.get(base + "/report?project=building-maintenance&period=2026-07")
+        csrf = browser.find_element(By.NAME, "csrf").get_attribute("value")
+
+        def post(path, fields):
+            request = urllib.request.Request(
+                base + path, data=urllib.parse.urlencode(fields).encode(),
+                headers={"Cookie": "ptmon_session=" + session})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.read().decode()
+
+        status, body = post("/report", {"csrf": csrf, "project": "retiree-heating",
+                                         "period": "2026-07", "c0_0": "30000人"})
+        assert status == 403 and "不能为它填报" in body, (status, body[:300])
+        status, body = post("/report", {"project": "building-maintenance", "period": "2026-07",
+                                         "c1_0": "19小时"})
+        assert status == 403 and "表单已失效" in body, (status, body[:300])
+        assert metric(base, "ptmon_indicator_actual",
+                      {"project": "building-maintenance", "indicator": "repair-time"}) == 20
+        browser.get(base + "/reports")
+        shot("10-reports")
+        browser.get(base + "/alerts")
+        shot("11-alerts")
+        browser.get(base + "/")
+        logout()
+        browser.get(base + "/report")
+        wait.until(EC.presence_of_element_located((By.ID, "login")))
+        assert post("/report", {"csrf": csrf})[0] in (303, 200), "the ended session cannot post"
+
+        # A viewer reads but cannot report.
+        login("lisi", PASSWORD)
+        wait.until(EC.presence_of_element_located((By.ID, "board")))
+        browser.get(base + "/report")
+        assert "查看权限" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+        shot("12-viewer-refused")
+        logout()
+
+        # Five wrong passwords: the sixth attempt waits, even with the right password.
+        for _ in range(5):
+            login("admin", "wrong password")
+            wait.until(EC.presence_of_element_located((By.ID, "login-error")))
+            assert "不正确" in browser.find_element(By.ID, "login-error").text
+        login("admin", PASSWORD)
+        wait.until(EC.presence_of_element_located((By.ID, "login-error")))
+        assert "次数过多" in browser.find_element(By.ID, "login-error").text
+        shot("13-throttled")
+
+        # The board on a phone.
+        login("zhangsan", PASSWORD)
+        wait.until(EC.presence_of_element_located((By.ID, "board")))
+        browser.set_window_size(400, 900)
+        shot("14-board-phone")
+        print("console browser test passed; screenshots in", ARTEFACTS)
+    finally:
+        if browser is not None:
+            browser.quit()
+        daemon.terminate()
+        daemon.wait(timeout=60)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+// The console's parts without a socket: form, multipart and cookie parsing, the session store
+// and the login throttle on an injected clock, Argon2id passwords, accounts in the store, and
+// the pages' escaping and figures.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include <ptmon/base/clock.h>
+#include <ptmon/base/text.h>
+#include <ptmon/console/http_forms.h>
+#include <ptmon/console/pages.h>
+#include <ptmon/console/password.h>
+#include <ptmon/console/sessions.h>
+#include <ptmon/storage/accounts.h>
+
+namespace ptmon {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+TEST(ConsoleFormsTest, UrlEncodedFieldsDecodePlusAndPercent) {
+  const FormFields form = ParseUrlEncoded("c0_0=6.2%E4%B8%87&csrf=ab&&c1_2=a+b%26c&flag&c0_0=x");
+  EXPECT_EQ(form.Get("c0_0"), "6.2万");  // the first of a repeated name
+  EXPECT_EQ(form.Get("c1_2"), "a b&c");
+  EXPECT_TRUE(form.Has("flag"));
+  EXPECT_EQ(form.Get("flag"), "");
+  EXPECT_EQ(form.Get("missing"), "");
+  EXPECT_EQ(form.fields.size(), 5u);
+}
+
+TEST(ConsoleFormsTest, MultipartPartsKeepBinaryDataAndFileNames) {
+  const std::string body =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntoken\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"七月 "
+      "\\\"报表\\\".csv\"\r\n"
+      "Content-Type: text/csv\r\n\r\n项目,指标\r\n\x00\xff\r\n--XyZ--\r\n"s;
+  auto parts = ParseMultipart(std::string_view(body.data(), body.size()),
+                              "multipart/form-data; boundary=XyZ");
+  ASSERT_TRUE(parts.ok()) << parts.status().message();
+  ASSERT_EQ(parts->size(), 2u);
+  EXPECT_EQ((*parts)[0].name, "csrf");
+  EXPECT_EQ((*parts)[0].data, "token");
+  EXPECT_EQ((*parts)[1].file_name, "七月 \"报表\".csv");
+  EXPECT_EQ((*parts)[1].content_type, "text/csv");
+  EXPECT_EQ((*parts)[1].data, std::string("项目,指标\r\n\x00\xff", 17));
+}
+
+TEST(ConsoleFormsTest, MalformedMultipartIsRefusedNamingWhy) {
+  const std::string type = "multipart/form-data; boundary=b";
+  EXPECT_NE(ParseMultipart("x", "text/plain").status().message().find("multipart"),
+            std::string::npos);
+  EXPECT_NE(ParseMultipart("x", "multipart/form-data").status().message().find("boundary"),
+            std::string::npos);
+  EXPECT_NE(ParseMultipart("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", type)
+                .status()
+                .message()
+                .find("closing boundary"),
+            std::string::npos);
+  EXPECT_NE(ParseMultipart("--b\r\nContent-Type: x\r\n\r\nv\r\n--b--", type)
+                .status()
+                .message()
+                .find("no name"),
+            std::string::npos);
+  std::string many;
+  for (int i = 0; i < 3; ++i)
+    many += "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n";
+  EXPECT_FALSE(ParseMultipart(many + "--b--", type, 2).ok());
+}
+
+TEST(ConsoleFormsTest, CookiesTakeTheFirstOfAName) {
+  const auto cookies = ParseCookies("ptmon_session=abc; other=\"q\"; ptmon_session=later;bad; =x");
+  EXPECT_EQ(cookies.at("ptmon_session"), "abc");
+  EXPECT_EQ(cookies.at("other"), "q");
+  EXPECT_EQ(cookies.count("bad"), 0u);
+}
+
+TEST(ConsoleSessionsTest, SessionsExpireWhenIdleAndAfterTheirLifetime) {
+  FixedClock clock(Date{2026, 7, 10});
+  SessionStore sessions(clock, SessionLimits{30min, 12h, 100});
+  auto session = sessions.Create("zhangsan");
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(session->id.size(), 64u);
+  EXPECT_EQ(session->csrf.size(), 64u);
+  EXPECT_NE(session->id, session->csrf);
+  clock.Advance(29min);
+  ASSERT_TRUE(sessions.Find(session->id).has_value()) << "seen: the idle time starts again";
+  clock.Advance(29min);
+  EXPECT_TRUE(sessions.Find(session->id).has_value());
+  clock.Advance(30min);
+  EXPECT_FALSE(sessions.Find(session->id).has_value()) << "idle for 30 minutes";
+  EXPECT_EQ(sessions.size(), 0u);
+
+  auto busy = sessions.Create("lisi");
+  ASSERT_TRUE(busy.ok());
+  for (int i = 0; i < 12 * 3 - 1; ++i) {
+    clock.Advance(20min);
+    ASSERT_TRUE(sessions.Find(busy->id).has_value()) << i;
+  }
+  clock.Advance(20min);
+  EXPECT_FALSE(sessions.Find(busy->id).has_value()) << "12 hours, however busy";
+  EXPECT_FALSE(sessions.Find("not-a-session").has_value());
+}
+
+TEST(ConsoleSessionsTest, EndedSessionsAndTheLeastRecentBeyondTheLimitAreGone) {
+  FixedClock clock(Date{2026, 7, 10});
+  SessionStore sessions(clock, SessionLimits{30min, 12h, 2});
+  auto first = sessions.Create("a");
+  clock.Advance(1s);
+  auto second = sessions.Create("b");
+  clock.Advance(1s);
+  ASSERT_TRUE(sessions.Find(first->id));  // now the most recently seen
+  auto third = sessions.Create("c");
+  EXPECT_TRUE(sessions.Find(first->id));
+  EXPECT_FALSE(sessions.Find(second->id)) << "the least recently seen made room";
+  sessions.End(third->id);
+  EXPECT_FALSE(sessions.Find(third->id));
+}
+
+TEST(ConsoleSessionsTest, TheThrottleWaitsAfterFiveFailuresAndDoubles) {
+  FixedClock clock(Date{2026, 7, 10});
+  LoginThrottle throttle(clock, 5);
+  for (int i = 0; i < 4; ++i) throttle.Failed("user:admin");
+  EXPECT_EQ(throttle.Wait("user:admin"), 0s);
+  throttle.Failed("user:admin");
+  EXPECT_EQ(throttle.Wait("user:admin"), 30s);
+  EXPECT_EQ(throttle.Wait("user:other"), 0s);
+  clock.Advance(30s);
+  EXPECT_EQ(throttle.Wait("user:admin"), 0s);
+  throttle.Failed("user:admin");
+  EXPECT_EQ(throttle.Wait("user:admin"), 60s);
+  for (int i = 0; i < 20; ++i) throttle.Failed("user:admin");
+  EXPECT_EQ(throttle.Wait("user:admin"), 15min) << "capped";
+  throttle.Succeeded("user:admin");
+  EXPECT_EQ(throttle.Wait("user:admin"), 0s);
+}
+
+TEST(ConsolePasswordTest, Argon2idHashesVerifyOnlyTheirPassword) {
+  auto hash = HashPassword("correct horse 2026");
+  ASSERT_TRUE(hash.ok());
+  EXPECT_TRUE(hash->starts_with("$argon2id$v=19$m=19456,t=2,p=1$")) << *hash;
+  EXPECT_TRUE(VerifyPassword("correct horse 2026", *hash));
+  EXPECT_FALSE(VerifyPassword("correct horse 2027", *hash));
+  EXPECT_NE(*HashPassword("correct horse 2026"), *hash) << "a new salt each time";
+  EXPECT_FALSE(VerifyPassword("x", "plain text"));
+  EXPECT_FALSE(CheckNewPassword("short").ok());
+  EXPECT_TRUE(CheckNewPassword("long enough").ok());
+}
+
+TEST(ConsoleAccountsTest, UsersRolesProjectsAndTheAuditLogLiveInTheStore) {
+  const auto dir = std::filesystem::temp_directory_path() / "ptmon-console-accounts";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto store = Store::Open((dir / "ptmon.db").string());
+  ASSERT_TRUE(store.ok());
+  ConsoleUser user{"zhangsan",
+                   Role::kManager,
+                   {"building-maintenance", "archive-rent"},
+                   "$argon2id$x",
+                   false,
+                   "2026-07-01T00:00:00Z",
+                   "2026-07-01T00:00:00Z"};
+  ASSERT_TRUE(AddUser(**store, user).ok());
+  EXPECT_NE(AddUser(**store, user).message().find("exists already"), std::string::npos);
+  ASSERT_TRUE(SetUserDisabled(**store, "zhangsan", true, "2026-07-02T00:00:00Z").ok());
+  EXPECT_NE(SetUserPassword(**store, "nobody", "h", "t").message().find("no user"),
+            std::string::npos);
+  auto found = FindUser(**store, "zhangsan");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_TRUE((*found)->disabled);
+  EXPECT_EQ((*found)->role, Role::kManager);
+  EXPECT_EQ((*found)->projects, (std::vector<std::string>{"archive-rent", "building-maintenance"}));
+  EXPECT_EQ((*found)->changed_at, "2026-07-02T00:00:00Z");
+  ASSERT_TRUE(
+      RecordAudit(**store, {"2026-07-02T00:00:01Z", "zhangsan", "127.0.0.1:5", "login", ""}).ok());
+  ASSERT_TRUE(
+      RecordAudit(**store, {"2026-07-02T00:00:02Z", "zhangsan", "127.0.0.1:5", "logout", ""}).ok());
+  auto audit = RecentAudit(**store, 10);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[0].action, "logout") << "newest first";
+  EXPECT_FALSE(IsUserName("two words"));
+  EXPECT_TRUE(IsUserName("张三"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ConsolePagesTest, EverythingFromPeopleIsEscaped) {
+  EXPECT_EQ(EscapeHtml("<script>\"a\" & 'b'</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
+  OutcomeView outcome{false, "<b>", {"<img src=x onerror=alert(1)>"}, "/"};
+  const std::string page = OutcomePage(PageFrame{}, outcome);
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_NE(page.find("&lt;img src=x"), std::string::npos);
+  EXPECT_NE(page.find("lang=\"zh-CN\""), std::string::npos);
+}
+
+TEST(ConsolePagesTest, ChartsDrawTheReportedMonthsOnly) {
+  ChartSeries series;
+  series.actual[0] = 3;
+  series.actual[6] = 12;
+  for (int m = 0; m < 12; ++m) series.expected[static_cast<size_t>(m)] = 30.0 * (m + 1) / 12;
+  series.target = 30;
+  series.unit = "台";
+  series.last_month = 7;
+  const std::string svg = LineChartSvg(series, "设备维护数量");
+  EXPECT_EQ(std::count(svg.begin(), svg.end(), '\n'), 0);
+  size_t circles = 0;
+  for (size_t at = svg.find("<circle"); at != std::string::npos; at = svg.find("<circle", at + 1))
+    ++circles;
+  EXPECT_EQ(circles, 2u);
+  EXPECT_NE(svg.find("7月 12台"), std::string::npos);
+  EXPECT_NE(svg.find("目标 30台"), std::string::npos);
+  // The expected path stops at the month evaluated.
+  const size_t expected = svg.find("class=\"expected\"");
+  ASSERT_NE(expected, std::string::npos);
+  const std::string points = svg.substr(expected, svg.find("/>", expected) - expected);
+  EXPECT_EQ(std::count(points.begin(), points.end(), ','), 7);
+}
+
+}  // namespace
+}  // namespace ptmon
