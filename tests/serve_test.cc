@@ -646,5 +646,144 @@ TEST_F(ServeTest, ScrapesAndWritesRunConcurrentlyWithIngest) {
   EXPECT_EQ(ptmon_->Wait(), 0) << ptmon_->Log();
 }
 
+namespace console {
+
+// The value of `name` in a Set-Cookie header ("name=value; Path=/…").
+std::string CookieValue(const HttpResult& result, const std::string& name) {
+  const auto header = result.headers.find("set-cookie");
+  if (header == result.headers.end() || !header->second.starts_with(name + "=")) return "";
+  return header->second.substr(name.size() + 1, header->second.find(';') - name.size() - 1);
+}
+
+// The value attribute of the first input named `name` in a page.
+std::string InputValue(const std::string& page, const std::string& name) {
+  const std::string marker = "name=\"" + name + "\" value=\"";
+  const size_t at = page.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t start = at + marker.size();
+  return page.substr(start, page.find('"', start) - start);
+}
+
+}  // namespace console
+
+// Managers and viewers in the console at once, while a file arrives and Prometheus-like scrapes
+// go on: every page answers, every form is applied as its own batch with its reporter, and the
+// audit log has every login. Under ThreadSanitizer this is the console's concurrency test.
+TEST_F(ServeTest, TheConsoleServesManyUsersWhileReportsArrive) {
+  const std::string password = dir_.Write("password", "correct horse 2026\n");
+  ASSERT_EQ(
+      RunPtmon({"user", "add", "zhangsan", "--role", "manager", "--project", "building-maintenance",
+                "--password-file", password, "--data-dir", dir_ / "data"})
+          .exit_code,
+      0);
+  ASSERT_EQ(RunPtmon({"user", "add", "lisi", "--role", "viewer", "--password-file", password,
+                      "--data-dir", dir_ / "data"})
+                .exit_code,
+            0);
+  Start();
+  auto login = [&](const std::string& user) {
+    const HttpResult form = HttpGet(Url("/login"));
+    const std::string token = console::CookieValue(form, "ptmon_login");
+    const HttpResult done = HttpPost(
+        Url("/login"), "login_token=" + token + "&user=" + user + "&password=correct+horse+2026",
+        {"Cookie: ptmon_login=" + token, "Content-Type: application/x-www-form-urlencoded"});
+    EXPECT_EQ(done.status, 303) << done.body;
+    return console::CookieValue(done, "ptmon_session");
+  };
+  constexpr int kUsers = 4;
+  std::vector<std::string> failures(kUsers);
+  std::vector<std::thread> users;
+  for (int u = 0; u < kUsers; ++u) {
+    users.emplace_back([&, u] {
+      const bool manager = u % 2 == 0;
+      const std::string session = login(manager ? "zhangsan" : "lisi");
+      const std::string cookie = "Cookie: ptmon_session=" + session;
+      for (const char* path :
+           {"/", "/?sort=score&dir=desc", "/projects/building-maintenance", "/alerts",
+            "/projects/building-maintenance/history/devices-maintained", "/reports"}) {
+        const HttpResult page = HttpGet(Url(path), {cookie});
+        if (page.status != 200)
+          failures[u] += std::string(path) + " " + std::to_string(page.status);
+      }
+      const HttpResult form =
+          HttpGet(Url("/report?project=building-maintenance&period=2026-07"), {cookie});
+      if (!manager) {
+        if (form.status != 403) failures[u] += "a viewer got the form";
+        return;
+      }
+      const std::string csrf = console::InputValue(form.body, "csrf");
+      const HttpResult posted =
+          HttpPost(Url("/report"),
+                   "csrf=" + csrf + "&project=building-maintenance&period=2026-07&c0_0=" +
+                       std::to_string(10 + u) + "&c1_0=20&c5_0=96%25",
+                   {cookie, "Content-Type: application/x-www-form-urlencoded"});
+      if (posted.status != 200 || posted.body.find("已保存") == std::string::npos)
+        failures[u] += "report: " + std::to_string(posted.status) + " " + posted.body;
+    });
+  }
+  Drop("july.csv", ReadFile(kData + "/golden/actuals-2026-07.csv"));
+  for (int scrape = 0; scrape < 5; ++scrape) EXPECT_EQ(HttpGet(Url("/metrics")).status, 200);
+  for (auto& user : users) user.join();
+  for (int u = 0; u < kUsers; ++u) EXPECT_EQ(failures[u], "") << "user " << u;
+
+  const ProcessResult history =
+      RunPtmon({"history", "--data-dir", dir_ / "data", "--project", "building-maintenance",
+                "--indicator", "devices-maintained", "--now", now_, "--format", "json"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_EQ(Json::parse(history.out).dump().find("console-building-maintenance-2026-07.csv") !=
+                std::string::npos,
+            true);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ / "data/ptmon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  auto count = [&](const std::string& sql) {
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
+    const int rows = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int(statement, 0) : -1;
+    sqlite3_finalize(statement);
+    return rows;
+  };
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'login'"), kUsers);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'report'"), kUsers / 2);
+  EXPECT_EQ(count("SELECT count(*) FROM batch WHERE file_name LIKE 'console-%' AND status = "
+                  "'applied' AND reporter = 'zhangsan'"),
+            kUsers / 2);
+  sqlite3_close(db);
+}
+
+// HTTPS with a self-signed certificate: the console, /metrics and /healthz over TLS, cookies
+// marked Secure, and plain HTTP to the port answered with nothing.
+TEST_F(ServeTest, HttpsServesTheConsoleAndMetricsWithSecureCookies) {
+  const std::string key = dir_ / "key.pem", cert = dir_ / "cert.pem";
+  const ProcessResult made = RunProcess(
+      {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+       "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string config =
+      dir_.Write("ptmon.yaml", "tls:\n  cert_file: " + cert + "\n  key_file: " + key + "\n");
+  port_ = FreePort();
+  ptmon_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{PTMON_BINARY, "serve", "--config", config, "--listen",
+                               "127.0.0.1:" + std::to_string(port_), "--data-dir", dir_ / "data",
+                               "--now", now_},
+      dir_ / "ptmon.log");
+  const std::string https = "https://127.0.0.1:" + std::to_string(port_);
+  auto curl = [&](const std::string& path, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {"curl", "-s", "-m", "30", "--cacert", cert};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(https + path);
+    return RunProcess(argv);
+  };
+  ASSERT_TRUE(WaitFor([&] { return curl("/readyz").out == "ready\n"; })) << ptmon_->Log();
+  EXPECT_NE(curl("/metrics").out.find("ptmon_indicator_info{project=\"building-maintenance\""),
+            std::string::npos);
+  const ProcessResult login = curl("/login", {"-i"});
+  EXPECT_NE(login.out.find("HttpOnly; SameSite=Strict; Secure"), std::string::npos) << login.out;
+  EXPECT_NE(login.out.find("lang=\"zh-CN\""), std::string::npos);
+  EXPECT_EQ(HttpGet("http://127.0.0.1:" + std::to_string(port_) + "/healthz").status, 0)
+      << "plain HTTP gets no answer from the TLS port";
+  EXPECT_EQ(curl("/healthz").out, "ok\n") << "and the server goes on";
+}
+
 }  // namespace
 }  // namespace ptmon

@@ -57,7 +57,8 @@ std::vector<std::string> StringList(YamlFields& fields, const YamlNode& map, std
 }  // namespace
 
 std::string DaemonConfig::ExternalUrl() const {
-  return external_url.empty() ? "http://" + listen : external_url;
+  if (!external_url.empty()) return external_url;
+  return (tls_cert_file.empty() ? "http://" : "https://") + listen;
 }
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
@@ -104,7 +105,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
     return Status::Error("the configuration has errors");
   fields.CheckKeys(root,
                    {"listen", "external_url", "data_dir", "catalogs", "inbox", "evaluation",
-                    "alerting", "api", "http", "console", "log"},
+                    "alerting", "api", "http", "tls", "console", "log"},
                    "the configuration");
   if (auto listen = fields.String(root, "listen", false)) {
     if (!IsListenAddress(*listen)) {
@@ -238,6 +239,19 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
     Duration(fields, http, "request_timeout", config.http_request_timeout);
     config.http_threads =
         fields.Integer(http, "threads", false, 1, 64).value_or(config.http_threads);
+  }
+  if (const YamlNode tls = root["tls"]; tls && fields.ExpectMap(tls, "'tls'")) {
+    fields.CheckKeys(tls, {"cert_file", "key_file"}, "'tls'");
+    for (auto [key, out] : {std::pair{"cert_file", &config.tls_cert_file},
+                            std::pair{"key_file", &config.tls_key_file}}) {
+      auto file = fields.String(tls, key, true);
+      if (!file) continue;
+      if (!std::ifstream(*file)) {
+        fields.Error(tls[key], Quote(key) + ": cannot read " + Quote(*file) +
+                                   " (give a PEM file ptmon's user may read)");
+      }
+      *out = *file;
+    }
   }
   if (const YamlNode console = root["console"]; console && fields.ExpectMap(console, "'console'")) {
     fields.CheckKeys(console, {"enabled", "open_board", "session_idle", "session_lifetime"},

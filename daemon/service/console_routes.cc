@@ -58,12 +58,6 @@ HttpResponse Redirect(const std::string& location) {
   return response;
 }
 
-std::string Cookie(std::string_view name, std::string_view value, std::string_view path,
-                   long long max_age_seconds) {
-  return std::string(name) + "=" + std::string(value) + "; Path=" + std::string(path) +
-         "; Max-Age=" + std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Strict";
-}
-
 std::string PeerAddress(const std::string& peer) {
   const size_t colon = peer.rfind(':');
   return colon == std::string::npos ? peer : peer.substr(0, colon);
@@ -138,12 +132,21 @@ struct ConsoleRoutes::Caller {
   std::optional<ConsoleUser> user;  // the active account behind the session
 };
 
-ConsoleRoutes::ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits)
+ConsoleRoutes::ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits,
+                             bool secure_cookies)
     : write_(std::move(write)),
       clock_(clock),
+      secure_cookies_(secure_cookies),
       sessions_(clock, limits),
       user_throttle_(clock, 5),
       peer_throttle_(clock, 30) {}
+
+std::string ConsoleRoutes::Cookie(std::string_view name, std::string_view value,
+                                  std::string_view path, long long max_age_seconds) const {
+  return std::string(name) + "=" + std::string(value) + "; Path=" + std::string(path) +
+         "; Max-Age=" + std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Strict" +
+         (secure_cookies_ ? "; Secure" : "");
+}
 
 bool ConsoleRoutes::Owns(std::string_view path) {
   return !path.starts_with("/api/") && path != "/metrics" && path != "/healthz" &&
@@ -354,9 +357,9 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& sn
   if (!session.ok()) return HttpResponse::Error(503, session.status().message());
   Audit(snapshot, name, request, "login", std::string(RoleName((*found)->role)));
   HttpResponse response = Redirect(next);
+  response.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, "", "/login", 0));
   response.headers.emplace_back(
       "Set-Cookie", Cookie(kSessionCookie, session->id, "/", sessions_.limits().lifetime.count()));
-  response.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, "", "/login", 0));
   return response;
 }
 

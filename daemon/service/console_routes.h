@@ -29,7 +29,8 @@ class ConsoleRoutes {
   using WriteSink = std::function<void(std::string name, std::string body,
                                        std::function<void(IngestOutcome)> done)>;
 
-  ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits);
+  // `secure_cookies` when served over TLS: cookies are then sent over HTTPS only.
+  ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits, bool secure_cookies);
 
   // Whether the console answers `path` (everything the API does not).
   static bool Owns(std::string_view path);
@@ -46,6 +47,8 @@ class ConsoleRoutes {
   // Runs `work` with the console's store connection, opened on first use.
   template <typename Work>
   auto WithStore(const Snapshot& snapshot, Work work);
+  std::string Cookie(std::string_view name, std::string_view value, std::string_view path,
+                     long long max_age_seconds) const;
   void Audit(const Snapshot& snapshot, const std::string& user, const HttpRequest& request,
              const std::string& action, const std::string& detail);
 
@@ -59,6 +62,7 @@ class ConsoleRoutes {
 
   const WriteSink write_;
   const Clock& clock_;
+  const bool secure_cookies_;
   SessionStore sessions_;
   // Per name tried, and per client address (higher: a proxy or an office shares one).
   LoginThrottle user_throttle_;

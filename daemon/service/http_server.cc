@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 #include <ptmon/base/mutex.h>
@@ -225,7 +226,13 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 
 // --- the server ------------------------------------------------------------------------------
 
-class Connection;
+// What Shutdown needs of a connection, whatever it runs over.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // From any thread: closes the connection now.
+  virtual void Abort() = 0;
+};
 
 struct HttpServer::Core {
   Core(HttpServerOptions options_in, Routes& routes_in)
@@ -233,6 +240,7 @@ struct HttpServer::Core {
 
   const HttpServerOptions options;
   Routes& routes;
+  std::unique_ptr<asio::ssl::context> tls;  // set before the first accept when serving HTTPS
   Mutex live_mutex;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> live GUARDED_BY(live_mutex);
   // Once set nothing more is posted to `io`: a late answer is dropped instead of queueing a
@@ -248,31 +256,37 @@ struct HttpServer::Core {
   bool shut_down = false;  // Shutdown() ran (owner's thread only)
 };
 
-class Connection : public std::enable_shared_from_this<Connection> {
+using TlsStream = asio::ssl::stream<tcp::socket>;
+
+// One request on one connection over `Stream`: a plain socket, or TLS over one (the handshake
+// first, within the header timeout).
+template <typename Stream>
+class BasicConnection final : public Connection,
+                              public std::enable_shared_from_this<BasicConnection<Stream>> {
  public:
-  Connection(std::shared_ptr<HttpServer::Core> core, tcp::socket socket)
+  BasicConnection(std::shared_ptr<HttpServer::Core> core, tcp::socket socket)
       : core_(std::move(core)),
         strand_(asio::make_strand(core_->io)),
-        socket_(std::move(socket)),
+        socket_(MakeStream(std::move(socket), core_->tls.get())),
         deadline_(strand_),
         head_(core_->options.max_header_bytes) {}
 
-  ~Connection() {
+  ~BasicConnection() override {
     MutexLock lock(core_->live_mutex);
     core_->live.erase(this);
   }
 
   void Start(bool over_capacity) {
     std::error_code ignored;
-    const auto remote = socket_.remote_endpoint(ignored);
+    const auto remote = Socket().remote_endpoint(ignored);
     request_.peer = remote.address().to_string() + ":" + std::to_string(remote.port());
-    socket_.set_option(tcp::no_delay(true), ignored);
-    asio::dispatch(strand_, [self = shared_from_this(), over_capacity] {
-      if (over_capacity) {
-        self->Finish(HttpResponse::Error(503, "too many connections; try again shortly"));
-        return;
+    Socket().set_option(tcp::no_delay(true), ignored);
+    asio::dispatch(strand_, [self = shared_from(this), over_capacity] {
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        self->Handshake(over_capacity);
+      } else {
+        self->Begin(over_capacity);
       }
-      self->ReadHead();
     });
   }
 
@@ -280,22 +294,65 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Respond(HttpResponse response) {
     MutexLock lock(core_->post_mutex);
     if (core_->stopped) return;
-    asio::post(strand_, [self = shared_from_this(), response = std::move(response)]() mutable {
+    asio::post(strand_, [self = shared_from(this), response = std::move(response)]() mutable {
       self->Finish(std::move(response));
     });
   }
 
-  // From any thread: closes the connection now.
-  void Abort() {
-    asio::dispatch(strand_, [self = shared_from_this()] { self->Close(); });
+  void Abort() override {
+    asio::dispatch(strand_, [self = shared_from(this)] { self->Close(); });
   }
 
  private:
+  static Stream MakeStream(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      return TlsStream(std::move(socket), *tls);
+    } else {
+      (void)tls;
+      return socket;
+    }
+  }
+  static std::shared_ptr<BasicConnection> shared_from(BasicConnection* self) {
+    return self->shared_from_this();
+  }
+  tcp::socket& Socket() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      return socket_.next_layer();
+    } else {
+      return socket_;
+    }
+  }
+
+  void Begin(bool over_capacity) {
+    if (over_capacity) {
+      Finish(HttpResponse::Error(503, "too many connections; try again shortly"));
+      return;
+    }
+    ReadHead();
+  }
+
+  // A client that never completes the handshake is closed at the header timeout; one that
+  // fails it (plain HTTP to the TLS port) is closed at once.
+  void Handshake(bool over_capacity) {
+    phase_ = Phase::kHead;
+    Arm(core_->options.header_timeout);
+    socket_.async_handshake(asio::ssl::stream_base::server,
+                            asio::bind_executor(strand_, [self = shared_from(this),
+                                                          over_capacity](std::error_code error) {
+                              if (self->phase_ != Phase::kHead) return;
+                              if (error) {
+                                self->Close();
+                                return;
+                              }
+                              self->Begin(over_capacity);
+                            }));
+  }
+
   enum class Phase { kHead, kBody, kHandling, kWriting, kLingering, kClosed };
 
   void Arm(std::chrono::milliseconds timeout) {
     deadline_.expires_after(timeout);
-    deadline_.async_wait([self = shared_from_this(), phase = phase_](std::error_code error) {
+    deadline_.async_wait([self = shared_from(this), phase = phase_](std::error_code error) {
       if (error || self->phase_ != phase) return;
       if (phase == Phase::kHead || phase == Phase::kBody) {
         self->Finish(HttpResponse::Error(408, "the request was not complete in time"));
@@ -310,7 +367,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Arm(core_->options.header_timeout);
     asio::async_read_until(
         socket_, head_, "\r\n\r\n",
-        asio::bind_executor(strand_, [self = shared_from_this()](std::error_code error, size_t n) {
+        asio::bind_executor(strand_, [self = shared_from(this)](std::error_code error, size_t n) {
           self->OnHead(error, n);
         }));
   }
@@ -361,7 +418,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Handle();
       return;
     }
-    auto read = [self = shared_from_this(), buffered, length] {
+    auto read = [self = shared_from(this), buffered, length] {
       asio::async_read(self->socket_,
                        asio::buffer(self->request_.body.data() + buffered, length - buffered),
                        asio::bind_executor(self->strand_, [self](std::error_code error, size_t) {
@@ -376,7 +433,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (Lower(request_.Header("Expect")) == "100-continue") {
       auto interim = std::make_shared<const std::string>("HTTP/1.1 100 Continue\r\n\r\n");
       asio::async_write(socket_, asio::buffer(*interim),
-                        asio::bind_executor(strand_, [self = shared_from_this(), interim, read](
+                        asio::bind_executor(strand_, [self = shared_from(this), interim, read](
                                                          std::error_code error, size_t) {
                           if (error) {
                             self->Close();
@@ -392,7 +449,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Handle() {
     phase_ = Phase::kHandling;
     deadline_.cancel();
-    core_->routes.Handle(std::move(request_), [self = shared_from_this()](HttpResponse response) {
+    core_->routes.Handle(std::move(request_), [self = shared_from(this)](HttpResponse response) {
       self->Respond(std::move(response));
     });
   }
@@ -421,7 +478,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     asio::async_write(
         socket_, buffers,
-        asio::bind_executor(strand_, [self = shared_from_this()](std::error_code error, size_t) {
+        asio::bind_executor(strand_, [self = shared_from(this)](std::error_code error, size_t) {
           if (error) {
             self->Close();
             return;
@@ -436,15 +493,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     phase_ = Phase::kLingering;
     response_ = {};
     std::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    Socket().shutdown(tcp::socket::shutdown_send, ignored);
     Arm(std::chrono::milliseconds(2000));
     DrainOnce();
   }
 
   void DrainOnce() {
-    socket_.async_read_some(
+    // Raw bytes: what is drained is discarded, TLS records or not.
+    Socket().async_read_some(
         asio::buffer(drain_),
-        asio::bind_executor(strand_, [self = shared_from_this()](std::error_code error, size_t) {
+        asio::bind_executor(strand_, [self = shared_from(this)](std::error_code error, size_t) {
           if (self->phase_ != Phase::kLingering) return;
           if (error) {
             self->Close();
@@ -459,12 +517,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     phase_ = Phase::kClosed;
     std::error_code ignored;
     deadline_.cancel();
-    socket_.close(ignored);
+    Socket().close(ignored);
   }
 
   const std::shared_ptr<HttpServer::Core> core_;
   asio::strand<asio::io_context::executor_type> strand_;
-  tcp::socket socket_;
+  Stream socket_;
   asio::steady_timer deadline_;
   asio::streambuf head_;
   HttpRequest request_;
@@ -477,6 +535,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 namespace {
 
+// Registers a new connection under the stop lock, so Shutdown either sees it or it sees
+// Shutdown, and starts it.
+template <typename Stream>
+void Admit(const std::shared_ptr<HttpServer::Core>& core,
+           std::shared_ptr<BasicConnection<Stream>> connection) {
+  bool refused = false, over_capacity = false;
+  {
+    MutexLock stop_lock(core->post_mutex);
+    refused = core->stopped;
+    if (!refused) {
+      MutexLock lock(core->live_mutex);
+      over_capacity = core->live.size() >= core->options.max_connections;
+      core->live.emplace(connection.get(), connection);
+    }
+  }
+  if (refused) return;  // the connection closes as it goes out of scope
+  connection->Start(over_capacity);
+}
+
 void Accept(const std::shared_ptr<HttpServer::Core>& core) {
   core->acceptor.async_accept(
       [weak = std::weak_ptr<HttpServer::Core>(core)](std::error_code error, tcp::socket socket) {
@@ -484,20 +561,11 @@ void Accept(const std::shared_ptr<HttpServer::Core>& core) {
         if (!core) return;
         if (error == asio::error::operation_aborted || !core->acceptor.is_open()) return;
         if (!error) {
-          auto connection = std::make_shared<Connection>(core, std::move(socket));
-          // Registered under the stop lock, so Shutdown either sees it or it sees Shutdown.
-          bool refused = false, over_capacity = false;
-          {
-            MutexLock stop_lock(core->post_mutex);
-            refused = core->stopped;
-            if (!refused) {
-              MutexLock lock(core->live_mutex);
-              over_capacity = core->live.size() >= core->options.max_connections;
-              core->live.emplace(connection.get(), connection);
-            }
+          if (core->tls) {
+            Admit(core, std::make_shared<BasicConnection<TlsStream>>(core, std::move(socket)));
+          } else {
+            Admit(core, std::make_shared<BasicConnection<tcp::socket>>(core, std::move(socket)));
           }
-          if (refused) return;  // the connection closes as it goes out of scope
-          connection->Start(over_capacity);
         }
         Accept(core);  // also after EMFILE and the like: the next accept may succeed
       });
@@ -522,6 +590,29 @@ Result<tcp::endpoint> Resolve(const std::string& listen) {
   return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
+// TLS 1.2 and later with the certificate chain and key (PEM); fails naming the file refused.
+Result<std::unique_ptr<asio::ssl::context>> TlsContext(const std::string& cert_file,
+                                                       const std::string& key_file) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  std::error_code error;
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                           asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                           asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                       error);
+  context->use_certificate_chain_file(cert_file, error);
+  if (error) {
+    return Status::Error("tls.cert_file " + cert_file +
+                         ": cannot read a PEM certificate chain from it (" + error.message() + ")");
+  }
+  context->use_private_key_file(key_file, asio::ssl::context::pem, error);
+  if (error) {
+    return Status::Error("tls.key_file " + key_file +
+                         ": cannot read the PEM private key of the certificate from it (" +
+                         error.message() + ")");
+  }
+  return context;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
@@ -529,6 +620,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   auto endpoint = Resolve(options.listen);
   if (!endpoint.ok()) return endpoint.status();
   auto core = std::make_shared<Core>(options, routes);
+  if (!options.tls_cert_file.empty()) {
+    auto tls = TlsContext(options.tls_cert_file, options.tls_key_file);
+    if (!tls.ok()) return tls.status();
+    core->tls = std::move(tls).value();
+  }
   std::error_code error;
   core->acceptor.open(endpoint->protocol(), error);
   if (!error) core->acceptor.set_option(tcp::acceptor::reuse_address(true), error);

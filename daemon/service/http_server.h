@@ -60,6 +60,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds body_timeout{30000};
   // For writing the answer (a client that stops reading a large /metrics is cut off).
   std::chrono::milliseconds write_timeout{60000};
+  // HTTPS when set: the certificate chain and its private key, PEM files.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class HttpServer {

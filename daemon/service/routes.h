@@ -25,8 +25,11 @@ class ServiceRoutes final : public HttpServer::Routes {
                                        std::function<void(IngestOutcome)> done)>;
 
   ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, const Clock& clock,
-                SessionLimits sessions)
-      : snapshots_(snapshots), write_(write), clock_(clock), console_(write, clock, sessions) {}
+                SessionLimits sessions, bool secure_cookies)
+      : snapshots_(snapshots),
+        write_(write),
+        clock_(clock),
+        console_(write, clock, sessions, secure_cookies) {}
 
   // /readyz answers 503 from now on (the service is draining).
   void SetStopping() { stopping_ = true; }

@@ -130,7 +130,8 @@ struct Service::Impl {
             SessionLimits{
                 std::chrono::duration_cast<std::chrono::seconds>(options.config.session_idle),
                 std::chrono::duration_cast<std::chrono::seconds>(
-                    options.config.session_lifetime)}) {}
+                    options.config.session_lifetime)},
+            !options.config.tls_cert_file.empty()) {}
 
   // --- the launch sequence --------------------------------------------------------------------
 
@@ -207,6 +208,8 @@ struct Service::Impl {
     http_options.threads = config.http_threads;
     http_options.max_body_bytes = config.max_body_bytes;
     http_options.header_timeout = config.http_request_timeout;
+    http_options.tls_cert_file = config.tls_cert_file;
+    http_options.tls_key_file = config.tls_key_file;
     auto server = HttpServer::Start(http_options, routes);
     if (!server.ok()) return server.status();
     http = std::move(server).value();

@@ -45,6 +45,11 @@ struct DaemonConfig {
   std::chrono::milliseconds http_request_timeout{
       10000};  // a slow client frees its thread after this
 
+  // HTTPS: the certificate chain and private key (PEM); both empty: plain HTTP. Read at start
+  // (a new certificate needs a restart).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+
   // The web console (pages under /). The board and project pages need a login unless
   // `open_board`; reporting always does.
   bool console_enabled = true;
