@@ -28,6 +28,7 @@
 #include "../tests/support/daemon.h"
 #include "../tests/support/process.h"
 #include "bench_support.h"
+#include "province_data.h"
 
 namespace {
 
@@ -42,68 +43,8 @@ using ptmon::bench::Timed;
 using namespace ptmon::testing_support;
 
 constexpr int kRuns = 3;
-constexpr int kMonths = 10;
-
-std::string Copy(int copy) {
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "-%05d", copy);
-  return suffix;
-}
-
-// The embedded catalogue's text with its projects repeated: every `  - id: X` of a project
-// becomes `  - id: X-00042` in copy 42; comments, names and targets stay as published.
-std::string ProvinceCatalog(int copies) {
-  const std::string text = ptmon::EmbeddedCatalogSource().text;
-  const size_t projects = text.find("\nprojects:\n");
-  const std::string head = text.substr(0, projects + 11);
-  const std::string body = text.substr(projects + 11);
-  const std::regex project_id("^  - id: ([a-z0-9-]+)$", std::regex::multiline);
-  std::string out = head;
-  for (int copy = 1; copy <= copies; ++copy)
-    out += std::regex_replace(body, project_id, "  - id: $1" + Copy(copy));
-  return out;
-}
-
-// Ten months of every indicator and the spending of every project, as managers write them.
-void WriteReport(const std::string& path, const ptmon::Catalog& catalog, int copies, int revision) {
-  std::ofstream out(path);
-  out << "project,indicator,period,value,reason_category,reason,action,likelihood,reporter\n";
-  unsigned row = 0;
-  char value[64];
-  for (int copy = 1; copy <= copies; ++copy) {
-    for (const auto& project : catalog.projects) {
-      const std::string id = project.id + Copy(copy);
-      const double annual = static_cast<double>(project.annual_funds.total_fen) / 100;
-      for (int month = 1; month <= kMonths; ++month) {
-        const double share = (month + 0.37 * revision) / 12.0;
-        auto line = [&](std::string_view indicator, const std::string& text) {
-          out << id << ',' << indicator << ",2026-" << (month < 10 ? "0" : "") << month << ','
-              << text;
-          if (++row % 10 == 0)
-            out << ",人员,技术人员不足,增派人员,有可能,张三\n";
-          else
-            out << ",,,,,张三\n";
-        };
-        for (const auto& indicator : project.indicators) {
-          const ptmon::Target& target = indicator.annual_target;
-          if (target.kind == ptmon::TargetKind::kQualitative) {
-            line(indicator.id, month % 3 == 0 ? "部分达成" : "达成");
-          } else if (target.unit == "%") {
-            std::snprintf(value, sizeof value, "%.2f%%", std::min(100.0, 60 + 3.5 * month));
-            line(indicator.id, value);
-          } else {
-            const double level = target.value.value_or(1) * std::min(1.0, share);
-            std::snprintf(value, sizeof value, "%.2f%s", level,
-                          row % 2 == 0 ? target.unit.c_str() : "");
-            line(indicator.id, value);
-          }
-        }
-        std::snprintf(value, sizeof value, "%.2f", annual * share * 0.8);
-        line("spent", value);
-      }
-    }
-  }
-}
+using ptmon::bench::ProvinceCatalog;
+using ptmon::bench::WriteReport;
 
 void Measure(const std::string& ptmon, const fs::path& work, int copies) {
   fs::remove_all(work);
@@ -203,9 +144,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s PTMON_BINARY [N...]\n", argv[0]);
     return 2;
   }
-  std::vector<int> sizes;
-  for (int i = 2; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
-  if (sizes.empty()) sizes = {100, 1000};
+  const std::vector<int> sizes = ptmon::bench::CopiesToMeasure(argc, argv, {100, 1000});
   const fs::path work = fs::temp_directory_path() / "ptmon-province-bench";
   for (int copies : sizes) Measure(argv[1], work / std::to_string(copies), copies);
   if (std::getenv("PTMON_BENCH_KEEP") == nullptr) fs::remove_all(work);

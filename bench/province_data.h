@@ -1,0 +1,28 @@
+// Data shaped like a province's, for the benchmarks: the embedded catalogue (山西省社会保险局's ten
+// projects, their Chinese names and published targets) repeated N times with ids of real length
+// (`building-maintenance-00042`), and ten months of values as managers write them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <ptmon/indicators/catalog.h>
+
+namespace ptmon::bench {
+
+// "-00042": the suffix copy 42 gives every project id.
+std::string Copy(int copy);
+
+// The embedded catalogue's text with its projects repeated: every `  - id: X` of a project
+// becomes `  - id: X-00042` in copy 42; comments, names and targets stay as published.
+std::string ProvinceCatalog(int copies);
+
+// Ten months of every indicator and the spending of every project of `copies` copies of
+// `catalog` (the embedded one): two decimals, units on some, rates as percentages, grades for
+// qualitative indicators, a reason on every tenth row. `revision` changes every value.
+void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision);
+
+// The sizes (copies) named on the command line after the ptmon binary, or `defaults`.
+std::vector<int> CopiesToMeasure(int argc, char** argv, std::vector<int> defaults);
+
+}  // namespace ptmon::bench
