@@ -29,6 +29,7 @@ std::string Document(const PageFrame& frame, std::string_view title, std::string
   if (!frame.user.empty() || frame.role_name.empty()) {
     page += "<nav><a href=\"/\">看板</a><a href=\"/alerts\">告警</a><a href=\"/reports\">报表</a>";
     if (frame.may_report) page += "<a href=\"/report\">填报</a>";
+    if (frame.is_admin) page += "<a href=\"/admin\">管理</a>";
     page += "</nav>";
   }
   if (!frame.user.empty()) {

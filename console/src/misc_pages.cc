@@ -108,6 +108,41 @@ std::string OutcomePage(const PageFrame& frame, const OutcomeView& outcome) {
   return Document(frame, outcome.title, html);
 }
 
+std::string AdminPage(const PageFrame& frame, const AdminView& view) {
+  std::string html = "<h1>管理</h1>";
+  if (!view.notice.empty())
+    html += "<div class=\"notice ok\" role=\"status\" id=\"admin-notice\">" +
+            EscapeHtml(view.notice) + "</div>";
+  html +=
+      "<h2>配置与目录</h2><p>上次加载：" +
+      std::string(view.reload_success ? "成功" : "<b>失败</b>（仍按之前的配置运行，错误见日志）") +
+      (view.reloaded_at.empty() ? "" : "，" + EscapeHtml(view.reloaded_at)) +
+      "</p><form method=\"post\" action=\"/admin/reload\">" + CsrfField(frame.csrf) +
+      "<button type=\"submit\" id=\"reload\">重新加载配置和目录</button></form>"
+      "<p class=\"muted\">与 SIGHUP 相同：完整校验后才替换，失败时继续使用当前配置。</p>";
+  html +=
+      "<h2>账号</h2><p class=\"muted\">用 <code>ptmon user add|passwd|disable|enable</code> "
+      "在服务器上管理。</p><div class=\"table-wrap\"><table id=\"users\"><thead><tr><th>用户</th>"
+      "<th>角色</th><th>状态</th><th>负责项目</th><th>修改时间</th></tr></thead><tbody>";
+  for (const ConsoleUser& user : view.users) {
+    std::string projects;
+    for (const auto& project : user.projects) projects += (projects.empty() ? "" : "、") + project;
+    html += "<tr><td>" + EscapeHtml(user.name) + "</td><td>" + std::string(RoleName(user.role)) +
+            "</td><td>" + (user.disabled ? "停用" : "启用") + "</td><td>" + EscapeHtml(projects) +
+            "</td><td>" + EscapeHtml(user.changed_at) + "</td></tr>";
+  }
+  html += "</tbody></table></div><h2>操作记录（最近 " + std::to_string(view.audit.size()) +
+          " 条）</h2><div class=\"table-wrap\"><table id=\"audit\"><thead><tr><th>时间</th>"
+          "<th>用户</th><th>来源</th><th>操作</th><th>详情</th></tr></thead><tbody>";
+  for (const AuditEntry& entry : view.audit) {
+    html += "<tr><td>" + EscapeHtml(entry.at) + "</td><td>" + EscapeHtml(entry.user) + "</td><td>" +
+            EscapeHtml(entry.peer) + "</td><td>" + EscapeHtml(entry.action) + "</td><td>" +
+            EscapeHtml(entry.detail) + "</td></tr>";
+  }
+  html += "</tbody></table></div>";
+  return Document(frame, "管理", html);
+}
+
 std::string LoginPage(std::string_view error, std::string_view login_token, std::string_view next) {
   std::string html = "<div class=\"card login\"><h1>登录</h1>";
   if (!error.empty())

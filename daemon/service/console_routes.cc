@@ -132,9 +132,10 @@ struct ConsoleRoutes::Caller {
   std::optional<ConsoleUser> user;  // the active account behind the session
 };
 
-ConsoleRoutes::ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits,
-                             bool secure_cookies)
+ConsoleRoutes::ConsoleRoutes(WriteSink write, std::function<void()> reload, const Clock& clock,
+                             SessionLimits limits, bool secure_cookies)
     : write_(std::move(write)),
+      reload_(std::move(reload)),
       clock_(clock),
       secure_cookies_(secure_cookies),
       sessions_(clock, limits),
@@ -198,29 +199,9 @@ ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
 
 namespace {
 
-PageFrame FrameFor(const Snapshot& snapshot, const std::optional<ConsoleUser>& user,
-                   const std::optional<Session>& session) {
-  PageFrame frame;
-  if (user) {
-    frame.user = user->name;
-    frame.role_name = RoleNameZh(user->role);
-    frame.may_report = user->role != Role::kViewer;
-  } else {
-    frame.role_name = "访客";  // the open board: offers the login link
-  }
-  if (session) frame.csrf = session->csrf;
-  frame.unit_name = UnitNames(*snapshot.catalog);
-  frame.as_of = snapshot.evaluation->as_of;
-  if (snapshot.facts.reload_timestamp > 0) {
-    frame.data_changed_at = FormatRfc3339(std::chrono::system_clock::time_point(
-        std::chrono::seconds(static_cast<long long>(snapshot.facts.reload_timestamp))));
-  }
-  frame.version = snapshot.facts.version;
-  return frame;
-}
-
 bool IsPostPath(std::string_view path) {
-  return path == "/login" || path == "/logout" || path == "/report" || path == "/upload";
+  return path == "/login" || path == "/logout" || path == "/report" || path == "/upload" ||
+         path == "/admin/reload";
 }
 
 }  // namespace
@@ -301,13 +282,27 @@ void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> 
     Audit(*snapshot, caller.user->name, request, "refused", "a form without its CSRF token");
     respond(HtmlPage(
         403,
-        MessagePage(FrameFor(*snapshot, caller.user, caller.session), 403, "表单已失效",
+        MessagePage(Frame(*snapshot, caller), 403, "表单已失效",
                     "这个表单不是从本系统的页面提交的，或页面已过期。请重新打开页面再提交。"),
         request));
     return;
   }
   if (request.path == "/logout") {
     respond(Logout(request, *snapshot, caller));
+    return;
+  }
+  if (request.path == "/admin/reload") {
+    if (caller.user->role != Role::kAdmin) {
+      Audit(*snapshot, caller.user->name, request, "refused", "reload");
+      respond(HtmlPage(403,
+                       MessagePage(Frame(*snapshot, caller), 403, "不能重新加载",
+                                   "只有管理员可以重新加载配置和目录。"),
+                       request));
+      return;
+    }
+    Audit(*snapshot, caller.user->name, request, "reload", "");
+    reload_();
+    respond(Redirect("/admin?reload=requested"));
     return;
   }
   SubmitForm(request, std::move(snapshot), caller, std::move(respond));
@@ -361,6 +356,55 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& sn
   response.headers.emplace_back(
       "Set-Cookie", Cookie(kSessionCookie, session->id, "/", sessions_.limits().lifetime.count()));
   return response;
+}
+
+PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) {
+  PageFrame frame;
+  if (caller.user) {
+    frame.user = caller.user->name;
+    frame.role_name = RoleNameZh(caller.user->role);
+    frame.may_report = caller.user->role != Role::kViewer;
+    frame.is_admin = caller.user->role == Role::kAdmin;
+  } else {
+    frame.role_name = "访客";  // the open board: offers the login link
+  }
+  if (caller.session) frame.csrf = caller.session->csrf;
+  frame.unit_name = UnitNames(*snapshot.catalog);
+  frame.as_of = snapshot.evaluation->as_of;
+  auto applied = WithStore(snapshot, [](Store& store) { return store.LastAppliedAt(); });
+  if (applied.ok() && applied->has_value()) frame.data_changed_at = **applied;
+  frame.version = snapshot.facts.version;
+  return frame;
+}
+
+HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const Snapshot& snapshot,
+                                  const Caller& caller) {
+  const PageFrame frame = Frame(snapshot, caller);
+  if (!caller.user || caller.user->role != Role::kAdmin) {
+    return HtmlPage(403, MessagePage(frame, 403, "不能管理", "只有管理员可以打开管理页。"),
+                    request);
+  }
+  constexpr size_t kAuditShown = 200;
+  auto view = WithStore(snapshot, [&](Store& store) -> Result<AdminView> {
+    AdminView loaded;
+    auto users = ListUsers(store);
+    if (!users.ok()) return users.status();
+    auto audit = RecentAudit(store, kAuditShown);
+    if (!audit.ok()) return audit.status();
+    loaded.users = std::move(users).value();
+    loaded.audit = std::move(audit).value();
+    return loaded;
+  });
+  if (!view.ok()) return HttpResponse::Error(503, view.status().message());
+  view->reload_success = snapshot.facts.reload_success;
+  view->reloaded_at =
+      snapshot.facts.reload_timestamp > 0
+          ? FormatRfc3339(std::chrono::system_clock::time_point(
+                std::chrono::seconds(static_cast<long long>(snapshot.facts.reload_timestamp))))
+          : "";
+  if (request.QueryParameter("reload") == "requested")
+    view->notice = "已请求重新加载；结果见下方“上次加载”（刷新本页查看）。";
+  return HtmlPage(200, AdminPage(frame, *view), request);
 }
 
 HttpResponse ConsoleRoutes::Logout(const HttpRequest& request, const Snapshot& snapshot,
@@ -419,7 +463,7 @@ HttpResponse Download(const HttpRequest& request, const Snapshot& snapshot, std:
 
 HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& snapshot,
                                  const Caller& caller) {
-  const PageFrame frame = FrameFor(snapshot, caller.user, caller.session);
+  const PageFrame frame = Frame(snapshot, caller);
   const Catalog& catalog = *snapshot.catalog;
   const Evaluation& evaluation = *snapshot.evaluation;
   const std::string& path = request.path;
@@ -435,6 +479,7 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& sna
     return HtmlPage(200, BoardPage(frame, catalog, evaluation, query), request);
   }
   if (path == "/alerts") return HtmlPage(200, AlertsPage(frame, *snapshot.alerts_json), request);
+  if (path == "/admin") return Admin(request, snapshot, caller);
   if (path == "/reports") return HtmlPage(200, ReportsPage(frame, catalog), request);
   if (path.starts_with("/reports/")) return Download(request, snapshot, path.substr(9));
   if (path.starts_with("/projects/")) {
@@ -541,7 +586,7 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& sna
 
 void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
                                const Caller& caller, HttpServer::Respond respond) {
-  const PageFrame frame = FrameFor(*snapshot, caller.user, caller.session);
+  const PageFrame frame = Frame(*snapshot, caller);
   const Catalog& catalog = *snapshot->catalog;
   const FormFields fields = ParseUrlEncoded(request.body);
   const std::string project_id = fields.Get("project");
@@ -659,7 +704,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
 
 void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
                            const Caller& caller, HttpServer::Respond respond) {
-  const PageFrame frame = FrameFor(*snapshot, caller.user, caller.session);
+  const PageFrame frame = Frame(*snapshot, caller);
   auto message = [&](int status, std::string_view title, std::string_view text) {
     respond(HtmlPage(status, MessagePage(frame, status, title, text), request));
   };

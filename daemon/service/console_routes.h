@@ -15,6 +15,7 @@
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/mutex.h>
+#include <ptmon/console/pages.h>
 #include <ptmon/console/sessions.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/store.h>
@@ -30,7 +31,9 @@ class ConsoleRoutes {
                                        std::function<void(IngestOutcome)> done)>;
 
   // `secure_cookies` when served over TLS: cookies are then sent over HTTPS only.
-  ConsoleRoutes(WriteSink write, const Clock& clock, SessionLimits limits, bool secure_cookies);
+  // `reload` asks the service to reload its configuration and catalogue (as SIGHUP does).
+  ConsoleRoutes(WriteSink write, std::function<void()> reload, const Clock& clock,
+                SessionLimits limits, bool secure_cookies);
 
   // Whether the console answers `path` (everything the API does not).
   static bool Owns(std::string_view path);
@@ -44,6 +47,9 @@ class ConsoleRoutes {
 
  private:
   Caller Identify(const HttpRequest& request, const Snapshot& snapshot);
+  // What every page shows around its content: the caller, the unit, the month evaluated, when
+  // a report was last applied.
+  PageFrame Frame(const Snapshot& snapshot, const Caller& caller);
   // Runs `work` with the console's store connection, opened on first use.
   template <typename Work>
   auto WithStore(const Snapshot& snapshot, Work work);
@@ -54,6 +60,7 @@ class ConsoleRoutes {
 
   HttpResponse Login(const HttpRequest& request, const Snapshot& snapshot);
   HttpResponse Logout(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
+  HttpResponse Admin(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
   HttpResponse Page(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
   void SubmitForm(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
                   const Caller& caller, HttpServer::Respond respond);
@@ -61,6 +68,7 @@ class ConsoleRoutes {
               const Caller& caller, HttpServer::Respond respond);
 
   const WriteSink write_;
+  const std::function<void()> reload_;
   const Clock& clock_;
   const bool secure_cookies_;
   SessionStore sessions_;

@@ -24,12 +24,13 @@ class ServiceRoutes final : public HttpServer::Routes {
   using WriteSink = std::function<void(std::string name, std::string body,
                                        std::function<void(IngestOutcome)> done)>;
 
-  ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, const Clock& clock,
-                SessionLimits sessions, bool secure_cookies)
+  // `reload` asks the service for a reload (the console's admins may).
+  ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, std::function<void()> reload,
+                const Clock& clock, SessionLimits sessions, bool secure_cookies)
       : snapshots_(snapshots),
         write_(write),
         clock_(clock),
-        console_(write, clock, sessions, secure_cookies) {}
+        console_(write, std::move(reload), clock, sessions, secure_cookies) {}
 
   // /readyz answers 503 from now on (the service is draining).
   void SetStopping() { stopping_ = true; }

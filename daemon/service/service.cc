@@ -126,11 +126,10 @@ struct Service::Impl {
             [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
               IngestOnLoop(std::move(name), std::move(body), std::move(done));
             },
-            clock,
+            [this] { asio::post(io, [this] { Reload(); }); }, clock,
             SessionLimits{
                 std::chrono::duration_cast<std::chrono::seconds>(options.config.session_idle),
-                std::chrono::duration_cast<std::chrono::seconds>(
-                    options.config.session_lifetime)},
+                std::chrono::duration_cast<std::chrono::seconds>(options.config.session_lifetime)},
             !options.config.tls_cert_file.empty()) {}
 
   // --- the launch sequence --------------------------------------------------------------------

@@ -5,7 +5,8 @@ against a real `ptmon serve` on 127.0.0.1, started here with its own data direct
 A manager logs in, sees the board, opens a project, submits July with one bad value (the error
 is shown beside its field and nothing is applied), fixes it and submits (applied: on the project
 page, in `ptmon history`, in /metrics with the figures computed here), is refused for a project
-not assigned, and logs out. A viewer cannot report; a form posted without its CSRF token is
+not assigned, and logs out. A viewer cannot report; an admin sees the accounts and the audit
+log and reloads the configuration; a form posted without its CSRF token is
 refused; a wrong password five times is slowed down. Every page is saved as a screenshot.
 
 Usage: browser_test.py PTMON_BINARY ARTEFACT_DIR
@@ -254,6 +255,24 @@ def main():
         browser.get(base + "/report")
         assert "查看权限" in browser.find_element(By.CSS_SELECTOR, ".notice").text
         shot("12-viewer-refused")
+        browser.get(base + "/admin")
+        assert "只有管理员" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+        browser.get(base + "/")
+        logout()
+
+        # An admin: the accounts, the audit log, a reload.
+        login("admin", PASSWORD)
+        wait.until(EC.presence_of_element_located((By.ID, "board")))
+        browser.get(base + "/admin")
+        users = browser.find_element(By.ID, "users").text
+        assert "zhangsan" in users and "building-maintenance" in users and "lisi" in users, users
+        audit = browser.find_element(By.ID, "audit").text
+        assert "report" in audit and "login_failed" not in audit and "refused" in audit, audit
+        browser.find_element(By.ID, "reload").click()
+        wait.until(EC.presence_of_element_located((By.ID, "admin-notice")))
+        wait_until(lambda: "reloading the configuration" in open(log.name).read(),
+                   "the reload in the daemon's log")
+        shot("13-admin")
         logout()
 
         # Five wrong passwords: the sixth attempt waits, even with the right password.
@@ -264,13 +283,13 @@ def main():
         login("admin", PASSWORD)
         wait.until(EC.presence_of_element_located((By.ID, "login-error")))
         assert "次数过多" in browser.find_element(By.ID, "login-error").text
-        shot("13-throttled")
+        shot("14-throttled")
 
         # The board on a phone.
         login("zhangsan", PASSWORD)
         wait.until(EC.presence_of_element_located((By.ID, "board")))
         browser.set_window_size(400, 900)
-        shot("14-board-phone")
+        shot("15-board-phone")
         print("console browser test passed; screenshots in", ARTEFACTS)
     finally:
         if browser is not None:

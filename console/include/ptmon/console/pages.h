@@ -14,6 +14,7 @@
 #include <ptmon/indicators/catalog.h>
 #include <ptmon/indicators/evaluation.h>
 #include <ptmon/ingest/report_template.h>
+#include <ptmon/storage/accounts.h>
 #include <ptmon/storage/store.h>
 
 namespace ptmon {
@@ -27,6 +28,7 @@ struct PageFrame {
   std::string role_name;  // 查看, 项目经理, 管理员
   std::string csrf;       // for the logout form
   bool may_report = false;
+  bool is_admin = false;
   std::string unit_name;
   std::optional<Period> as_of;
   std::string data_changed_at;  // RFC 3339, or empty
@@ -95,6 +97,17 @@ struct OutcomeView {
   std::string back_link;
 };
 std::string OutcomePage(const PageFrame& frame, const OutcomeView& outcome);
+
+// For admins: the accounts, the last configuration load, a reload button, the newest audit
+// entries. `notice` is shown on top when not empty.
+struct AdminView {
+  std::vector<ConsoleUser> users;
+  std::vector<AuditEntry> audit;
+  bool reload_success = true;
+  std::string reloaded_at;  // RFC 3339
+  std::string notice;
+};
+std::string AdminPage(const PageFrame& frame, const AdminView& view);
 
 std::string LoginPage(std::string_view error, std::string_view login_token, std::string_view next);
 std::string MessagePage(const PageFrame& frame, int status, std::string_view title,
