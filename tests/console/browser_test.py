@@ -4,8 +4,8 @@ against a real `ptmon serve` on 127.0.0.1, started here with its own data direct
 
 A manager logs in, sees the board, opens a project, submits July with one bad value (the error
 is shown beside its field and nothing is applied), fixes it and submits (applied: on the project
-page, in `ptmon history`, in /metrics with the figures computed here), is refused for a project
-not assigned, and logs out. A viewer cannot report; an admin sees the accounts and the audit
+page, in `ptmon history`, in /metrics with the figures computed here), uploads a report file
+(and one naming another project, refused whole), is refused for a project not assigned, and logs out. A viewer cannot report; an admin sees the accounts and the audit
 log and reloads the configuration; a form posted without its CSRF token is
 refused; a wrong password five times is slowed down. Every page is saved as a screenshot.
 
@@ -239,6 +239,28 @@ def main():
         assert status == 403 and "表单已失效" in body, (status, body[:300])
         assert metric(base, "ptmon_indicator_actual",
                       {"project": "building-maintenance", "indicator": "repair-time"}) == 20
+        # A report file uploaded through the form: August's cost, then one naming a project
+        # not assigned (refused whole, nothing of it applied).
+        upload = os.path.join(work, "八月.csv")
+        with open(upload, "w", encoding="gbk") as f:  # as Excel on Chinese Windows saves it
+            f.write("项目,指标,期间,完成值,填报人\n维修维护费,设备维修维护成本,2026年7月,8.5万元,张三\n")
+        browser.get(base + "/report?project=building-maintenance&period=2026-07")
+        browser.find_element(By.NAME, "file").send_keys(upload)
+        browser.find_element(By.CSS_SELECTOR, "form[action='/upload'] button").click()
+        wait.until(EC.presence_of_element_located((By.ID, "outcome")))
+        assert "applied 1 value" in browser.find_element(By.ID, "outcome").text
+        cost = {"project": "building-maintenance", "indicator": "maintenance-cost"}
+        assert metric(base, "ptmon_indicator_actual", cost) == 85000
+        with open(upload, "w", encoding="gbk") as f:
+            f.write("项目,指标,期间,完成值\n维修维护费,设备维修维护成本,2026年7月,9万元\n"
+                    "retiree-heating,retirees-paid,2026-07,35000人\n")
+        browser.get(base + "/report?project=building-maintenance&period=2026-07")
+        browser.find_element(By.NAME, "file").send_keys(upload)
+        browser.find_element(By.CSS_SELECTOR, "form[action='/upload'] button").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice.error")))
+        assert "retiree-heating" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+        assert metric(base, "ptmon_indicator_actual", cost) == 85000, "nothing of it applied"
+        shot("10-upload-refused")
         browser.get(base + "/reports")
         shot("10-reports")
         browser.get(base + "/alerts")
