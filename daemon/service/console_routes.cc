@@ -122,6 +122,28 @@ std::string FieldText(const ActualValue& value, std::string_view unit) {
   return value.value ? FormatQuantity(*value.value, unit) : "";
 }
 
+// What an answer given later needs of its request (who asked, what it accepts), without the
+// body, which may be megabytes.
+HttpRequest WithoutBody(const HttpRequest& request) {
+  HttpRequest head;
+  head.method = request.method;
+  head.path = request.path;
+  head.headers = request.headers;
+  head.peer = request.peer;
+  return head;
+}
+
+// A field's problem in Chinese alone: the checker words it "'列': 中文 / '列': English", both
+// halves led by the column's label; beside its field the Chinese half says it all.
+std::string ChineseHalf(const std::string& message) {
+  if (!message.starts_with('\'')) return message;
+  const size_t label_end = message.find("': ");
+  if (label_end == std::string::npos) return message;
+  const std::string label = message.substr(0, label_end + 3);
+  const size_t english = message.find(" / " + label, label.size());
+  return english == std::string::npos ? message : message.substr(0, english);
+}
+
 enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
 constexpr size_t kFillColumns = 6;
 
@@ -653,7 +675,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
     const int column = diagnostic.column - 1 - static_cast<int>(first);
     if (row >= 1 && column >= 0 && column < static_cast<int>(kReporter)) {
       std::string& error = form.errors[row - 1][static_cast<size_t>(column)];
-      error += (error.empty() ? "" : "；") + diagnostic.message;
+      error += (error.empty() ? "" : "；") + ChineseHalf(diagnostic.message);
     } else {
       form.general_errors.push_back(diagnostic.message);
     }
@@ -666,7 +688,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
   }
   const std::string user = caller.user->name;
   write_(name, std::move(csv),
-         [this, snapshot, request, frame, form = std::move(form), user, name,
+         [this, snapshot, request = WithoutBody(request), frame, form = std::move(form), user, name,
           respond = std::move(respond)](IngestOutcome outcome) mutable {
            const bool applied = outcome.result == IngestResult::kApplied;
            Audit(*snapshot, user, request, "report", outcome.Summary());
@@ -737,8 +759,8 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
   std::string base = file->file_name.substr(file->file_name.find_last_of("/\\") + 1);
   std::erase_if(base, [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (base.size() > 120) base = base.substr(base.size() - 120);
-  const bool xlsx = base.ends_with(".xlsx");
-  if (!xlsx && !IsReportName(base)) {
+  const auto format = ReportFormatOf(base);
+  if (!format || !IsReportName(base)) {
     message(400, "上传失败", UnreadableFileMessage(base));
     return;
   }
@@ -746,11 +768,8 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
   if (caller.user->role == Role::kManager) {
     // A manager's file may name only the projects assigned to them.
     Diagnostics diagnostics;
-    const ReportFormat format = xlsx                     ? ReportFormat::kXlsx
-                                : base.ends_with(".csv") ? ReportFormat::kCsv
-                                                         : ReportFormat::kYaml;
     const Submission submission =
-        ParseReport(file->data, format, name, *snapshot->catalog, clock_.Today(), {}, diagnostics);
+        ParseReport(file->data, *format, name, *snapshot->catalog, clock_.Today(), {}, diagnostics);
     std::vector<std::string> foreign;
     for (const CheckedValue& value : submission.values) {
       const std::string& id = snapshot->catalog->projects[value.project].id;
@@ -768,7 +787,7 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
   }
   const std::string user = caller.user->name;
   write_(name, file->data,
-         [this, snapshot, request, frame, user, name,
+         [this, snapshot, request = WithoutBody(request), frame, user, name,
           respond = std::move(respond)](IngestOutcome outcome) {
            Audit(*snapshot, user, request, "upload", outcome.Summary());
            OutcomeView view;

@@ -15,17 +15,6 @@ namespace {
 
 std::string BaseName(const std::string& path) { return fs::path(path).filename().string(); }
 
-std::optional<ReportFormat> FormatOf(std::string_view name) {
-  auto ends = [&](std::string_view suffix) {
-    return name.size() > suffix.size() &&
-           NormalizeKey(name.substr(name.size() - suffix.size())) == suffix;
-  };
-  if (ends(".csv")) return ReportFormat::kCsv;
-  if (ends(".yaml") || ends(".yml")) return ReportFormat::kYaml;
-  if (ends(".xlsx")) return ReportFormat::kXlsx;
-  return std::nullopt;
-}
-
 // Moves `from` to `dir/name`, or to `dir/stem-2.ext`, `-3` … when taken; never overwrites.
 Result<std::string> MoveNoReplace(FileSystem& files, const std::string& from,
                                   const std::string& dir, const std::string& name) {
@@ -177,6 +166,17 @@ Result<int> ReturnClaimedFiles(FileSystem& files, const InboxLayout& layout) {
   return returned;
 }
 
+std::optional<ReportFormat> ReportFormatOf(std::string_view name) {
+  auto ends = [&](std::string_view suffix) {
+    return name.size() > suffix.size() &&
+           NormalizeKey(name.substr(name.size() - suffix.size())) == suffix;
+  };
+  if (ends(".csv")) return ReportFormat::kCsv;
+  if (ends(".yaml") || ends(".yml")) return ReportFormat::kYaml;
+  if (ends(".xlsx")) return ReportFormat::kXlsx;
+  return std::nullopt;
+}
+
 bool IsIgnoredName(std::string_view name) {
   if (name.empty() || name.front() == '.' || name.starts_with("~$") || name.ends_with("~"))
     return true;
@@ -189,7 +189,7 @@ bool IsIgnoredName(std::string_view name) {
 }
 
 bool IsReportName(std::string_view name) {
-  return !IsIgnoredName(name) && FormatOf(name).has_value();
+  return !IsIgnoredName(name) && ReportFormatOf(name).has_value();
 }
 
 std::string UnreadableFileMessage(std::string_view name) {
@@ -234,7 +234,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
     return outcome;
   }
   Diagnostics diagnostics;
-  const auto format = FormatOf(name);
+  const auto format = ReportFormatOf(name);
   Submission submission;
   if (!format) {
     diagnostics.Error(name, 0, 0, UnreadableFileMessage(BaseName(name)));

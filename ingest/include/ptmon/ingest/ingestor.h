@@ -21,6 +21,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,7 +84,9 @@ Result<int> ReturnClaimedFiles(FileSystem& files, const InboxLayout& layout);
 // .crdownload, .download, .swp), Thumbs.db and desktop.ini. Every other file dropped is taken:
 // one that is not a report is refused into rejected/ with UnreadableFileMessage, never left.
 bool IsIgnoredName(std::string_view name);
-// A name ptmon reads as a report: not ignored, ending in .csv, .yaml or .yml.
+// The format a report's name says (.csv, .yaml or .yml, .xlsx; any case); nothing for others.
+std::optional<ReportFormat> ReportFormatOf(std::string_view name);
+// A name ptmon reads as a report: not ignored, ending in .csv, .yaml, .yml or .xlsx.
 bool IsReportName(std::string_view name);
 // Why a file that is not a report cannot be read, and what to send instead (Chinese / English).
 std::string UnreadableFileMessage(std::string_view name);
