@@ -11,6 +11,7 @@
 #include <ptmon/console/pages.h>
 #include <ptmon/console/password.h>
 #include <ptmon/console/sessions.h>
+#include <ptmon/indicators/target.h>
 #include <ptmon/storage/accounts.h>
 
 namespace ptmon {
@@ -215,6 +216,49 @@ TEST(ConsolePagesTest, ChartsDrawTheReportedMonthsOnly) {
   ASSERT_NE(expected, std::string::npos);
   const std::string points = svg.substr(expected, svg.find("/>", expected) - expected);
   EXPECT_EQ(std::count(points.begin(), points.end(), ','), 7);
+}
+
+TEST(ConsolePagesTest, FiguresAreNeverRoundedAcrossTheirThreshold) {
+  Catalog catalog;
+  catalog.year = 2026;
+  catalog.units.push_back({"unit", "山西省社会保险局", ""});
+  Project project;
+  project.id = "building-maintenance";
+  project.unit_id = "unit";
+  project.name = "维修维护费";
+  Indicator devices;
+  devices.id = "devices-maintained";
+  devices.name = "设备维护数量";
+  devices.annual_target = *ParseTarget("≥30台");
+  devices.accumulation = Accumulation::kYearToDate;
+  project.indicators.push_back(devices);
+  catalog.projects.push_back(project);
+  const Project& stored = catalog.projects[0];
+
+  Evaluation evaluation;
+  evaluation.as_of = {2026, 12};
+  evaluation.time_progress = 1;
+  ProjectStatus status;
+  status.project = &stored;
+  IndicatorStatus indicator;
+  indicator.indicator = &stored.indicators[0];
+  indicator.target = &stored.indicators[0].annual_target;
+  indicator.period = Period{2026, 12};
+  indicator.actual = 23.999;  // 79.997% of the 30 expected by December
+  indicator.expected = 30;
+  indicator.progress = 23.999 / 30;  // yellow: below 80%
+  indicator.light = Light::kYellow;
+  indicator.forecast = 29.9996;  // short of ≥30台, whatever rounding would say
+  status.indicators.push_back(indicator);
+  evaluation.projects.push_back(status);
+
+  const std::string page = ProjectPage(PageFrame{}, catalog, evaluation, evaluation.projects[0],
+                                       ProjectMonths{{MonthValues{}}, {}});
+  EXPECT_NE(page.find(">79.9%<"), std::string::npos) << "not 80.0%, which is green";
+  EXPECT_EQ(page.find("80.0%"), std::string::npos);
+  EXPECT_NE(page.find(">29台<"), std::string::npos) << "the forecast stays short of 30台";
+  EXPECT_NE(page.find(">24台<"), std::string::npos)
+      << "whole devices, as the official tables print";
 }
 
 }  // namespace

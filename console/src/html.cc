@@ -5,6 +5,7 @@
 
 #include <ptmon/base/text.h>
 #include <ptmon/indicators/target.h>
+#include <ptmon/reports/reports.h>
 
 std::string_view PtmonConsoleCssBytes();  // generated from assets/console.css
 
@@ -55,27 +56,29 @@ std::string LightBadge(Light light) {
          std::string(LightNameZh(light)) + "</span>";
 }
 
-std::string ProgressBar(std::optional<double> ratio, Light light) {
+std::string ProgressBar(std::optional<double> ratio, Light light,
+                        std::optional<double> printed_percent) {
   if (!ratio) return "";
   // SVG attributes, not a style attribute: the pages' CSP allows no inline styles.
   const double width = std::clamp(*ratio, 0.0, 1.0) * 100;
+  const std::string caption = printed_percent ? FormatNumber(*printed_percent, 1) + "%" : "";
   return "<svg class=\"bar\" viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" role=\"img\" "
          "aria-label=\"" +
-         PercentText(ratio) +
+         caption +
          "\"><rect width=\"100\" height=\"8\" rx=\"3\" "
          "class=\"track\"/><rect width=\"" +
          FormatNumber(width, 1) + "\" height=\"8\" rx=\"3\" class=\"fill " +
-         std::string(LightName(light)) + "\"/></svg>";
+         std::string(LightName(light)) + "\"/></svg><div class=\"muted\">" + caption + "</div>";
 }
 
 std::string MonthText(Period period) {
   return std::to_string(period.year) + "年" + std::to_string(period.month) + "月";
 }
 
-std::string ValueText(std::optional<double> value, Grade grade, std::string_view unit) {
+std::string ValueText(std::optional<double> value, Grade grade, const Target& target) {
   if (grade != Grade::kNone) return std::string(GradeName(grade));
   if (!value) return "—";
-  return EscapeHtml(FormatQuantity(*value, unit));
+  return EscapeHtml(PrintedQuantity(*value, target));
 }
 
 std::string PercentText(std::optional<double> ratio, int decimals) {

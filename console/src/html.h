@@ -14,12 +14,15 @@ std::string Document(const PageFrame& frame, std::string_view title, std::string
 
 // <span class="light light-red">红灯</span>
 std::string LightBadge(Light light);
-// A bar of `ratio` (1 = full), coloured by its light; empty when there is no ratio.
-std::string ProgressBar(std::optional<double> ratio, Light light);
+// A bar of `ratio` (1 = full), coloured by its light, captioned with the percentage as printed
+// (PrintedProgressPercent: never rounded across the light's threshold); empty without a ratio.
+std::string ProgressBar(std::optional<double> ratio, Light light,
+                        std::optional<double> printed_percent);
 // "2026年7月"
 std::string MonthText(Period period);
-// A value in the indicator's unit, or its grade; "—" when there is none.
-std::string ValueText(std::optional<double> value, Grade grade, std::string_view unit);
+// A value in its indicator's unit as the official tables print it (never rounded across the
+// target), or its grade; "—" when there is none.
+std::string ValueText(std::optional<double> value, Grade grade, const Target& target);
 std::string PercentText(std::optional<double> ratio, int decimals = 1);
 // Money in 万元 with two decimals, grouped.
 std::string WanYuanText(double yuan);

@@ -104,21 +104,20 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
       "<th>完成可能性</th><th>偏差原因与措施</th></tr></thead><tbody>";
   for (const IndicatorStatus& indicator : status.indicators) {
     const Indicator& item = *indicator.indicator;
-    const std::string& unit_text = indicator.target->unit;
     html += "<tr data-indicator=\"" + EscapeHtml(item.id) + "\"><td>" + EscapeHtml(item.level1) +
             "</td><td>" + EscapeHtml(item.level2) + "</td><td>" +
             IndicatorLink(project, item.id, item.name) + "</td><td>" +
             EscapeHtml(indicator.target->text) + "</td><td class=\"num\">" +
-            ValueText(indicator.actual, indicator.grade, unit_text) +
+            ValueText(indicator.actual, indicator.grade, *indicator.target) +
             (indicator.period ? "<div class=\"muted\">" + MonthText(*indicator.period) + "</div>"
                               : std::string()) +
-            "</td><td class=\"num\">" + ValueText(indicator.expected, Grade::kNone, unit_text) +
-            "</td><td>" + ProgressBar(indicator.progress, indicator.light);
-    if (const auto printed = PrintedProgressPercent(indicator, evaluation.lights, 1))
-      html += "<div class=\"muted\">" + FormatNumber(*printed, 1) + "%</div>";
+            "</td><td class=\"num\">" +
+            ValueText(indicator.expected, Grade::kNone, *indicator.target) + "</td><td>" +
+            ProgressBar(indicator.progress, indicator.light,
+                        PrintedProgressPercent(indicator, evaluation.lights, 1));
     html += "</td><td>" + LightBadge(indicator.light) + "</td><td class=\"num\">" +
-            ValueText(indicator.forecast, indicator.forecast_grade, unit_text) + "</td><td>" +
-            EscapeHtml(LikelihoodName(indicator.likelihood)) + "</td><td>" +
+            ValueText(indicator.forecast, indicator.forecast_grade, *indicator.target) +
+            "</td><td>" + EscapeHtml(LikelihoodName(indicator.likelihood)) + "</td><td>" +
             NotesCell(indicator.notes) + "</td></tr>";
   }
   html += "<tr data-indicator=\"spent\"><td colspan=\"3\">" +
@@ -126,9 +125,9 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
           WanYuanText(budget.annual_yuan) + "</td><td class=\"num\">" +
           (budget.spent_yuan ? WanYuanText(*budget.spent_yuan) : std::string("—")) +
           "</td><td class=\"num\">" + WanYuanText(budget.annual_yuan * evaluation.time_progress) +
-          "</td><td>" + ProgressBar(budget.ratio_to_time, budget.light);
-  if (const auto printed = PrintedPercentOfTime(budget, evaluation.lights, 1))
-    html += "<div class=\"muted\">" + FormatNumber(*printed, 1) + "%</div>";
+          "</td><td>" +
+          ProgressBar(budget.ratio_to_time, budget.light,
+                      PrintedPercentOfTime(budget, evaluation.lights, 1));
   html += "</td><td>" + LightBadge(budget.light) + "</td><td class=\"num\">" +
           (budget.forecast_yuan ? WanYuanText(*budget.forecast_yuan) : std::string("—")) +
           "</td><td></td><td></td></tr></tbody></table></div>";
@@ -176,7 +175,6 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
 std::string HistoryPage(const PageFrame& frame, const Project& project, const Indicator* indicator,
                         const std::vector<ActualRevision>& revisions) {
   const std::string name = indicator ? indicator->name : "预算执行数";
-  const std::string unit = indicator ? indicator->annual_target.unit : "元";
   std::string html = "<p class=\"muted\"><a href=\"/\">看板</a> › <a href=\"/projects/" +
                      EscapeHtml(project.id) + "\">" + EscapeHtml(project.name) + "</a></p><h1>" +
                      EscapeHtml(name) + " · 填报记录</h1>";
@@ -204,8 +202,11 @@ std::string HistoryPage(const PageFrame& frame, const Project& project, const In
       notes += "<div class=\"muted\">完成可能性：" + EscapeHtml(value.likelihood) + "</div>";
     const bool from_form = revision.file_name.starts_with("console-");
     html += "<tr><td>" + MonthText(value.period) + "</td><td class=\"num\">" +
-            (value.grade.empty() ? ValueText(value.value, Grade::kNone, unit)
-                                 : EscapeHtml(value.grade)) +
+            (!value.grade.empty() ? EscapeHtml(value.grade)
+             : indicator
+                 ? ValueText(value.value, Grade::kNone, indicator->TargetFor(value.period.month))
+             : value.value ? WanYuanText(*value.value)
+                           : std::string("—")) +
             "</td><td class=\"num\">" + std::to_string(revision.batch_id) + "</td><td>" +
             (from_form ? "网页填报 " : "文件 ") + EscapeHtml(revision.file_name) + "</td><td>" +
             EscapeHtml(value.reporter) + "</td><td>" + EscapeHtml(revision.applied_at) +

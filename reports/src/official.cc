@@ -25,8 +25,9 @@ std::string Wan(double yuan, double threshold = std::nan("")) {
   return FormatGrouped(RoundKeepingSide(yuan / 10000, 2, {threshold / 10000}), 2) + "万元";
 }
 
-// A figure in its indicator's unit, compared in the tables with `target`.
-std::string TableQuantity(double value, const Target& target) {
+}  // namespace
+
+std::string PrintedQuantity(double value, const Target& target) {
   const double threshold = target.value.value_or(std::nan(""));
   if (target.unit == "元") return Wan(value, threshold);
   if (target.unit == "%") {
@@ -37,6 +38,8 @@ std::string TableQuantity(double value, const Target& target) {
   }
   return FormatNumber(RoundKeepingSide(value, 2, {threshold}), 2) + target.unit;
 }
+
+namespace {
 
 std::string Percent(const std::optional<double>& ratio) {
   return ratio ? FormatNumber(*ratio * 100, 2) + "%" : "";
@@ -54,13 +57,13 @@ std::string Unreported(const IndicatorStatus& status) {
 std::string ActualText(const IndicatorStatus& status) {
   if (status.grade != Grade::kNone) return std::string(GradeName(status.grade));
   if (!status.actual) return Unreported(status);
-  return TableQuantity(*status.actual, *status.target);
+  return PrintedQuantity(*status.actual, *status.target);
 }
 
 std::string ForecastText(const IndicatorStatus& status) {
   if (status.forecast_grade != Grade::kNone) return std::string(GradeName(status.forecast_grade));
   if (!status.forecast) return "";
-  return TableQuantity(*status.forecast, *status.target);
+  return PrintedQuantity(*status.forecast, *status.target);
 }
 
 // 实际完成情况 in figures: how many indicators stand where, by their lights.

@@ -29,6 +29,10 @@ nlohmann::ordered_json StatusJson(const Evaluation& evaluation, const StatusPage
 std::string StatusJsonText(const Evaluation& evaluation, std::string_view project_id = {});
 std::string StatusJsonText(const Evaluation& evaluation, const StatusPage& page);
 
+// A figure in its indicator's unit as the official tables print it: whole counts, money in 万元
+// and rates with two decimals, never rounded across `target` (29.996 against ≥30 is not "30").
+std::string PrintedQuantity(double value, const Target& target);
+
 // The terminal table; `color` adds ANSI colours to the lights.
 std::string StatusTable(const Evaluation& evaluation, std::string_view project_id, bool color);
 
