@@ -9,6 +9,7 @@
 namespace ptmon {
 namespace {
 
+using testing_support::ProcessResult;
 using testing_support::RunPtmon;
 using testing_support::TempDir;
 
@@ -93,6 +94,51 @@ TEST(CliTest, CatalogTableListsTheProjects) {
   EXPECT_NE(result.out.find("total annual 509,132,800 yuan, period 2,618,940,924.73 yuan"),
             std::string::npos)
       << result.out;
+}
+
+// `ptmon user`: every refusal says what to fix and changes nothing.
+TEST(CliTest, UserAccountsAreCheckedAndRefusalsChangeNothing) {
+  TempDir dir;
+  const std::string data = dir / "data";
+  const std::string password = dir.Write("password", "correct horse 2026\n");
+  const std::string short_password = dir.Write("short", "2short\n");
+  auto user = [&](std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), "user");
+    args.insert(args.end(), {"--data-dir", data});
+    return RunPtmon(args, input);
+  };
+  ASSERT_EQ(user({"add", "zhangsan", "--role", "manager", "--project", "building-maintenance",
+                  "--password-file", password})
+                .exit_code,
+            0);
+  const ProcessResult unknown_project = user({"add", "lisi", "--role", "manager", "--project",
+                                              "no-such-project", "--password-file", password});
+  EXPECT_EQ(unknown_project.exit_code, 1);
+  EXPECT_NE(unknown_project.err.find("no project 'no-such-project'"), std::string::npos);
+  EXPECT_NE(unknown_project.err.find("building-maintenance retiree-heating"), std::string::npos)
+      << "lists the ids to choose from";
+  const ProcessResult viewer_with_project =
+      user({"add", "lisi", "--role", "viewer", "--project", "building-maintenance",
+            "--password-file", password});
+  EXPECT_NE(viewer_with_project.err.find("reads every project already"), std::string::npos);
+  EXPECT_NE(user({"add", "lisi", "--role", "viewer", "--password-file", short_password})
+                .err.find("at least 8 characters"),
+            std::string::npos);
+  EXPECT_NE(user({"add", "zhangsan", "--role", "viewer", "--password-file", password})
+                .err.find("exists already"),
+            std::string::npos);
+  EXPECT_NE(user({"add", "two words", "--role", "viewer", "--password-file", password})
+                .err.find("cannot be a user name"),
+            std::string::npos);
+  const ProcessResult mismatch = user({"passwd", "zhangsan"}, "first password\nsecond password\n");
+  EXPECT_EQ(mismatch.exit_code, 1);
+  EXPECT_NE(mismatch.err.find("the two passwords differ"), std::string::npos);
+  EXPECT_NE(user({"disable", "nobody"}).err.find("no user named 'nobody'"), std::string::npos);
+  EXPECT_EQ(user({"list"}).out, "zhangsan\tmanager\tactive\tbuilding-maintenance\n")
+      << "nothing refused was added";
+  ASSERT_EQ(user({"passwd", "zhangsan"}, "a new password\na new password\n").exit_code, 0);
+  ASSERT_EQ(user({"disable", "zhangsan"}).exit_code, 0);
+  EXPECT_EQ(user({"list"}).out, "zhangsan\tmanager\tdisabled\tbuilding-maintenance\n");
 }
 
 }  // namespace
