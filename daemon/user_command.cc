@@ -6,6 +6,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <ptmon/config/catalog_cache.h>
+#include <ptmon/config/daemon_config.h>
 #include <ptmon/console/password.h>
 #include <ptmon/storage/accounts.h>
 
@@ -99,6 +101,24 @@ int Audited(Store& store, const Clock& clock, const std::string& user, const std
   return kExitOk;
 }
 
+// The catalogue a manager's projects are checked against, read without recording anything in
+// the store (an account must not change which catalogue the daemon serves): the files named
+// (--catalog, or the configuration's catalogs), else the newest one this data directory
+// monitors, else the embedded default.
+std::optional<Catalog> CatalogForProjects(const std::vector<std::string>& catalog_paths,
+                                          Store& store) {
+  if (catalog_paths.empty()) {
+    auto years = store.CatalogYears();
+    if (years.ok() && !years->empty()) {
+      auto stored = StoredCatalogOfYear(store, years->back());
+      if (stored.ok()) return std::move(stored).value();
+    }
+  }
+  CommonOptions files;
+  files.catalog_paths = catalog_paths;
+  return files.LoadCatalogOrReport();
+}
+
 }  // namespace
 
 int RunUserAdd(const CommonOptions& options, const std::string& name, const std::string& role_text,
@@ -118,24 +138,40 @@ int RunUserAdd(const CommonOptions& options, const std::string& name, const std:
               << " reads every project already\n";
     return kExitFailure;
   }
-  // Projects are checked against the catalogue the data directory monitors.
-  auto data = options.OpenData();
-  if (!data) return kExitFailure;
-  for (const std::string& project : projects) {
-    if (data->catalog.FindProject(project) == nullptr) {
-      std::cerr << "ptmon: no project '" << project << "' in the catalogue; the ids are:";
-      for (const Project& each : data->catalog.projects) std::cerr << " " << each.id;
-      std::cerr << "\n";
-      return kExitRefused;
+  CommonOptions resolved = options;
+  if (!options.config_path.empty()) {
+    Diagnostics diagnostics;
+    auto config = LoadDaemonConfig(options.config_path, diagnostics);
+    std::cerr << diagnostics.ToString();
+    if (!config.ok()) {
+      std::cerr << "ptmon: " << config.status().message() << "\n";
+      return kExitFailure;
+    }
+    if (resolved.data_dir.empty()) resolved.data_dir = config->data_dir;
+    if (resolved.catalog_paths.empty()) resolved.catalog_paths = config->catalogs;
+  }
+  auto store = OpenAccounts(resolved);
+  if (!store) return kExitFailure;
+  if (!projects.empty()) {
+    const auto catalog = CatalogForProjects(resolved.catalog_paths, *store);
+    if (!catalog) return kExitFailure;
+    for (const std::string& project : projects) {
+      if (catalog->FindProject(project) == nullptr) {
+        std::cerr << "ptmon: no project '" << project << "' in the catalogue; the ids are:";
+        for (const Project& each : catalog->projects) std::cerr << " " << each.id;
+        std::cerr << "\n";
+        return kExitRefused;
+      }
     }
   }
   const auto hash = NewPasswordHash(password_file);
   if (!hash) return kExitRefused;
-  const std::string now = FormatRfc3339(data->clock->Now());
+  SystemClock clock;
+  const std::string now = FormatRfc3339(clock.Now());
   ConsoleUser user{name, *role, projects, *hash, false, now, now};
   std::string detail = "added " + name + " as " + std::string(RoleName(*role));
   for (const auto& project : projects) detail += " " + project;
-  return Audited(*data->store, *data->clock, name, "user_add", detail, AddUser(*data->store, user));
+  return Audited(*store, clock, name, "user_add", detail, AddUser(*store, user));
 }
 
 int RunUserPasswd(const CommonOptions& options, const std::string& name,

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "support/process.h"
 
@@ -139,6 +140,17 @@ TEST(CliTest, UserAccountsAreCheckedAndRefusalsChangeNothing) {
   ASSERT_EQ(user({"passwd", "zhangsan"}, "a new password\na new password\n").exit_code, 0);
   ASSERT_EQ(user({"disable", "zhangsan"}).exit_code, 0);
   EXPECT_EQ(user({"list"}).out, "zhangsan\tmanager\tdisabled\tbuilding-maintenance\n");
+  // Checking projects reads a catalogue but records none: an account must not change which
+  // catalogue the daemon serves.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((data + "/ptmon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM catalog_load", -1, &statement, nullptr);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(statement, 0), 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
 }
 
 }  // namespace
