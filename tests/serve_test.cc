@@ -743,6 +743,12 @@ TEST_F(ServeTest, TheConsoleServesManyUsersWhileReportsArrive) {
     sqlite3_finalize(statement);
     return rows;
   };
+  const HttpResult post_to_page = HttpPost(Url("/"), "");
+  EXPECT_EQ(post_to_page.status, 405);
+  EXPECT_EQ(post_to_page.headers.at("allow"), "GET, HEAD");
+  const HttpResult get_logout = HttpGet(Url("/logout"));
+  EXPECT_EQ(get_logout.status, 405);
+  EXPECT_EQ(get_logout.headers.at("allow"), "POST");
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'login'"), kUsers);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'report'"), kUsers / 2);
   EXPECT_EQ(count("SELECT count(*) FROM batch WHERE file_name LIKE 'console-%' AND status = "

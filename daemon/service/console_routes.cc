@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include <ptmon/base/text.h>
 #include <ptmon/console/http_forms.h>
 #include <ptmon/console/pages.h>
@@ -171,6 +173,12 @@ std::string ConsoleRoutes::Cookie(std::string_view name, std::string_view value,
          (secure_cookies_ ? "; Secure" : "");
 }
 
+std::string_view ConsoleRoutes::AllowedMethods(std::string_view path) {
+  if (path == "/logout" || path == "/upload" || path == "/admin/reload") return "POST";
+  if (path == "/login" || path == "/report") return "GET, HEAD, POST";
+  return "GET, HEAD";
+}
+
 bool ConsoleRoutes::Owns(std::string_view path) {
   return !path.starts_with("/api/") && path != "/metrics" && path != "/healthz" &&
          path != "/readyz";
@@ -192,9 +200,13 @@ auto ConsoleRoutes::WithStore(const Snapshot& snapshot, Work work) {
 void ConsoleRoutes::Audit(const Snapshot& snapshot, const std::string& user,
                           const HttpRequest& request, const std::string& action,
                           const std::string& detail) {
-  WithStore(snapshot, [&](Store& store) {
+  const Status recorded = WithStore(snapshot, [&](Store& store) {
     return RecordAudit(store, {FormatRfc3339(clock_.Now()), user, request.peer, action, detail});
-  }).ok();
+  });
+  if (!recorded.ok()) {
+    spdlog::warn("the audit log missed {} by {} from {}: {}", action, Quote(user), request.peer,
+                 recorded.message());
+  }
 }
 
 ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
@@ -219,20 +231,16 @@ ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
   return caller;
 }
 
-namespace {
-
-bool IsPostPath(std::string_view path) {
-  return path == "/login" || path == "/logout" || path == "/report" || path == "/upload" ||
-         path == "/admin/reload";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<HttpResponse> ConsoleRoutes::Admit(const HttpRequest& head,
                                                  std::shared_ptr<const Snapshot> snapshot) {
+  if (const std::string_view allow = AllowedMethods(head.path); !AllowsMethod(allow, head.method)) {
+    HttpResponse refused = HttpResponse::Error(405, "method not allowed");
+    refused.headers.emplace_back("Allow", std::string(allow));
+    return refused;
+  }
   if (head.path == "/assets/console.css") {
-    if (head.method != "GET" && head.method != "HEAD")
-      return HttpResponse::Error(405, "method not allowed");
     HttpResponse css = HttpResponse::Text(200, std::string(ConsoleCss()));
     css.content_type = "text/css; charset=utf-8";
     css.headers.emplace_back("Cache-Control", "max-age=3600");
@@ -246,18 +254,7 @@ std::optional<HttpResponse> ConsoleRoutes::Admit(const HttpRequest& head,
   }
   if (!snapshot->config->console_enabled)
     return HttpResponse::Error(404, "the console is turned off (console.enabled: false)");
-  const bool post = head.method == "POST";
-  if (post != IsPostPath(head.path) && !(head.path == "/report" || head.path == "/login")) {
-    HttpResponse refused = HttpResponse::Error(405, "method not allowed");
-    refused.headers.emplace_back("Allow", post ? "GET, HEAD" : "POST");
-    return refused;
-  }
-  if (!post && head.method != "GET" && head.method != "HEAD") {
-    HttpResponse refused = HttpResponse::Error(405, "method not allowed");
-    refused.headers.emplace_back("Allow", "GET, HEAD, POST");
-    return refused;
-  }
-  if (post) {
+  if (head.method == "POST") {
     if (head.path == "/login") return std::nullopt;
     // Nothing of a body is read for a caller who may not send it.
     const Caller caller = Identify(head, *snapshot);
@@ -380,7 +377,7 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& sn
   return response;
 }
 
-PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) {
+PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) const {
   PageFrame frame;
   if (caller.user) {
     frame.user = caller.user->name;
@@ -393,8 +390,10 @@ PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) {
   if (caller.session) frame.csrf = caller.session->csrf;
   frame.unit_name = UnitNames(*snapshot.catalog);
   frame.as_of = snapshot.evaluation->as_of;
-  auto applied = WithStore(snapshot, [](Store& store) { return store.LastAppliedAt(); });
-  if (applied.ok() && applied->has_value()) frame.data_changed_at = **applied;
+  if (const double applied = snapshot.counters->last_ingest_success(); applied > 0) {
+    frame.data_changed_at = FormatRfc3339(std::chrono::system_clock::time_point(
+        std::chrono::seconds(static_cast<long long>(applied))));
+  }
   frame.version = snapshot.facts.version;
   return frame;
 }

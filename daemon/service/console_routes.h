@@ -37,6 +37,9 @@ class ConsoleRoutes {
 
   // Whether the console answers `path` (everything the API does not).
   static bool Owns(std::string_view path);
+  // The methods a console path answers, as an Allow header: forms post to a few, the rest are
+  // pages (the stylesheet among them).
+  static std::string_view AllowedMethods(std::string_view path);
   // Answers from the head, or nothing: read the body, then Handle.
   std::optional<HttpResponse> Admit(const HttpRequest& head,
                                     std::shared_ptr<const Snapshot> snapshot);
@@ -48,8 +51,8 @@ class ConsoleRoutes {
  private:
   Caller Identify(const HttpRequest& request, const Snapshot& snapshot);
   // What every page shows around its content: the caller, the unit, the month evaluated, when
-  // a report was last applied.
-  PageFrame Frame(const Snapshot& snapshot, const Caller& caller);
+  // a report was last applied (from the service's counters: no store read per page).
+  PageFrame Frame(const Snapshot& snapshot, const Caller& caller) const;
   // Runs `work` with the console's store connection, opened on first use.
   template <typename Work>
   auto WithStore(const Snapshot& snapshot, Work work);

@@ -198,6 +198,15 @@ HttpResponse HttpResponse::Error(int status, std::string_view message) {
   return Json(status, "{\"error\":" + EscapeJson(message) + "}\n");
 }
 
+bool AllowsMethod(std::string_view allow, std::string_view method) {
+  for (size_t start = 0; start < allow.size();) {
+    const size_t comma = std::min(allow.find(", ", start), allow.size());
+    if (allow.substr(start, comma - start) == method) return true;
+    start = comma + 2;
+  }
+  return false;
+}
+
 bool AcceptsGzip(std::string_view accept_encoding) {
   std::optional<bool> gzip, any;
   while (!accept_encoding.empty()) {

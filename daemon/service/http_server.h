@@ -46,6 +46,9 @@ struct HttpResponse {
   static HttpResponse Error(int status, std::string_view message);
 };
 
+// Whether `method` is one of an Allow header's ("GET, HEAD, OPTIONS").
+bool AllowsMethod(std::string_view allow, std::string_view method);
+
 // Whether an Accept-Encoding header accepts gzip: `gzip` or `*` with a q-value above 0.
 bool AcceptsGzip(std::string_view accept_encoding);
 

@@ -69,6 +69,8 @@ class ServiceMetrics {
   void CountIngest(std::string_view result, size_t values, double now_seconds);
   void SetLastErrors(std::string_view source, int errors);  // inbox | api
   void SetLastIngestSuccess(double seconds) { last_ingest_success_.store(seconds); }
+  // When a file was last applied (Unix seconds), 0 when none ever was.
+  double last_ingest_success() const { return last_ingest_success_.load(); }
   // Files waiting to be tried again after an I/O failure: in the inbox, and claimed ones whose
   // move out of processing failed.
   void SetAwaitingRetry(size_t inbox, size_t moves) {

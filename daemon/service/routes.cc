@@ -42,16 +42,6 @@ const Route* FindRoute(std::string_view path) {
   return nullptr;
 }
 
-bool Allows(const Route& route, std::string_view method) {
-  const std::string_view allow = route.allow;
-  for (size_t start = 0; start < allow.size();) {
-    const size_t comma = std::min(allow.find(", ", start), allow.size());
-    if (allow.substr(start, comma - start) == method) return true;
-    start = comma + 2;
-  }
-  return false;
-}
-
 HttpResponse WithAllow(HttpResponse response, std::string_view allow) {
   response.headers.emplace_back("Allow", std::string(allow));
   return response;
@@ -161,12 +151,14 @@ std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
   const Route* route = FindRoute(head.path);
   if (route == nullptr) {
     if (!ConsoleRoutes::Owns(head.path)) return HttpResponse::Error(404, "no such endpoint");
-    if (head.method == "OPTIONS")
-      return WithAllow(HttpResponse::Text(204, ""), "GET, HEAD, POST, OPTIONS");
+    if (head.method == "OPTIONS") {
+      return WithAllow(HttpResponse::Text(204, ""),
+                       std::string(ConsoleRoutes::AllowedMethods(head.path)) + ", OPTIONS");
+    }
     return console_.Admit(head, snapshots_.Current());
   }
   if (head.method == "OPTIONS") return WithAllow(HttpResponse::Text(204, ""), route->allow);
-  if (!Allows(*route, head.method)) {
+  if (!AllowsMethod(route->allow, head.method)) {
     return WithAllow(HttpResponse::Error(405, "method not allowed"), route->allow);
   }
   // One snapshot for the whole request: everything below reads from it alone.

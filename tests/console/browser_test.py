@@ -204,6 +204,7 @@ def main():
         assert "12台" in row.text and "两名技术人员调离" in row.text, row.text
         assert "黄灯" in row.text, row.text
         browser.set_window_size(1400, 2600)  # the charts below the table too
+        assert "数据更新于" in browser.find_element(By.TAG_NAME, "footer").text, "a report applied"
         shot("07-project-after")
         browser.set_window_size(1400, 1000)
         browser.get(base + "/projects/building-maintenance/history/devices-maintained")
