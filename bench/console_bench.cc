@@ -25,12 +25,6 @@ using namespace ptmon::testing_support;
 
 constexpr int kRounds = 21;
 
-std::string SetCookieValue(const HttpResult& result, const std::string& name) {
-  const auto header = result.headers.find("set-cookie");
-  if (header == result.headers.end() || !header->second.starts_with(name + "=")) return "";
-  return header->second.substr(name.size() + 1, header->second.find(';') - name.size() - 1);
-}
-
 int Measure(const std::string& ptmon, const fs::path& work, int copies) {
   fs::remove_all(work);
   fs::create_directories(work);
@@ -62,12 +56,8 @@ int Measure(const std::string& ptmon, const fs::path& work, int copies) {
     std::fprintf(stderr, "ptmon did not start:\n%s", server.Log().c_str());
     return 1;
   }
-  const HttpResult form = HttpGet(base + "/login");
-  const std::string token = SetCookieValue(form, "ptmon_login");
-  const HttpResult login =
-      HttpPost(base + "/login", "login_token=" + token + "&user=bench&password=benchmark+password",
-               {"Cookie: ptmon_login=" + token, "Content-Type: application/x-www-form-urlencoded"});
-  const std::string cookie = "Cookie: ptmon_session=" + SetCookieValue(login, "ptmon_session");
+  const std::string cookie =
+      "Cookie: ptmon_session=" + ConsoleLogin(base, "bench", "benchmark+password");
   auto timed = [&](const std::string& path, size_t& bytes, int& status) {
     HttpGet(base + path, {cookie});  // the first request after a start is not the steady state
     return MedianMs(kRounds, [&] {

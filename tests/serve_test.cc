@@ -648,13 +648,6 @@ TEST_F(ServeTest, ScrapesAndWritesRunConcurrentlyWithIngest) {
 
 namespace console {
 
-// The value of `name` in a Set-Cookie header ("name=value; Path=/…").
-std::string CookieValue(const HttpResult& result, const std::string& name) {
-  const auto header = result.headers.find("set-cookie");
-  if (header == result.headers.end() || !header->second.starts_with(name + "=")) return "";
-  return header->second.substr(name.size() + 1, header->second.find(';') - name.size() - 1);
-}
-
 // The value attribute of the first input named `name` in a page.
 std::string InputValue(const std::string& page, const std::string& name) {
   const std::string marker = "name=\"" + name + "\" value=\"";
@@ -681,22 +674,15 @@ TEST_F(ServeTest, TheConsoleServesManyUsersWhileReportsArrive) {
                 .exit_code,
             0);
   Start();
-  auto login = [&](const std::string& user) {
-    const HttpResult form = HttpGet(Url("/login"));
-    const std::string token = console::CookieValue(form, "ptmon_login");
-    const HttpResult done = HttpPost(
-        Url("/login"), "login_token=" + token + "&user=" + user + "&password=correct+horse+2026",
-        {"Cookie: ptmon_login=" + token, "Content-Type: application/x-www-form-urlencoded"});
-    EXPECT_EQ(done.status, 303) << done.body;
-    return console::CookieValue(done, "ptmon_session");
-  };
   constexpr int kUsers = 4;
   std::vector<std::string> failures(kUsers);
   std::vector<std::thread> users;
   for (int u = 0; u < kUsers; ++u) {
     users.emplace_back([&, u] {
       const bool manager = u % 2 == 0;
-      const std::string session = login(manager ? "zhangsan" : "lisi");
+      const std::string session =
+          ConsoleLogin(Url(""), manager ? "zhangsan" : "lisi", "correct+horse+2026");
+      if (session.empty()) failures[u] += "login failed";
       const std::string cookie = "Cookie: ptmon_session=" + session;
       for (const char* path :
            {"/", "/?sort=score&dir=desc", "/projects/building-maintenance", "/alerts",

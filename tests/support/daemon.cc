@@ -252,4 +252,19 @@ std::string RawExchange(int port, const std::string& bytes, bool half_close,
   return received;
 }
 
+std::string SetCookieValue(const HttpResult& result, const std::string& name) {
+  const auto header = result.headers.find("set-cookie");
+  if (header == result.headers.end() || !header->second.starts_with(name + "=")) return "";
+  return header->second.substr(name.size() + 1, header->second.find(';') - name.size() - 1);
+}
+
+std::string ConsoleLogin(const std::string& base, const std::string& user,
+                         const std::string& password) {
+  const std::string token = SetCookieValue(HttpGet(base + "/login"), "ptmon_login");
+  const HttpResult done =
+      HttpPost(base + "/login", "login_token=" + token + "&user=" + user + "&password=" + password,
+               {"Cookie: ptmon_login=" + token, "Content-Type: application/x-www-form-urlencoded"});
+  return done.status == 303 ? SetCookieValue(done, "ptmon_session") : "";
+}
+
 }  // namespace ptmon::testing_support

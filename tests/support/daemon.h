@@ -73,6 +73,15 @@ class ChildProcess {
 // become ready (its log is in directory/alertmanager.log).
 std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port);
 
+// Logs into the web console of the ptmon at `base` ("http://127.0.0.1:PORT") as a browser does
+// (the login page's token, then the form); returns the session cookie's value, "" on failure.
+// `password` must be form-encoded already ('+' for spaces).
+std::string ConsoleLogin(const std::string& base, const std::string& user,
+                         const std::string& password);
+
+// The value of the cookie `name` set by a response ("name=value; Path=/…"), or "".
+std::string SetCookieValue(const HttpResult& result, const std::string& name);
+
 // Percent-encodes everything but letters, digits, '_', '-' and '.' (a PromQL query in a URL).
 std::string UrlEncode(const std::string& text);
 
