@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake ninja-build pkg-config git
-  libsqlite3-dev sqlite3 libasio-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev sqlite3 libasio-dev libyaml-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   prometheus-cpp-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libxlsxwriter-dev
   libzip-dev libexpat1-dev libargon2-dev

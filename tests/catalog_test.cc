@@ -246,6 +246,34 @@ TEST(YamlDocumentTest, KeepsEveryNodeOfALargeDocument) {
   }
 }
 
+// What the catalogue and report readers rely on from the parser: YAML's nulls, anchors,
+// columns an editor shows (characters, not bytes), the first document only, located errors.
+TEST(YamlDocumentTest, ReadsYamlAsTheCatalogueAndReportsNeedIt) {
+  auto document = YamlDocument::Parse(
+      "empty:\ntilde: ~\nword: null\nquoted: \"null\"\nbase: &b {unit: 人}\ncopy: *b\n"
+      "note: {原因: 天气, value: 3小时}\n---\nsecond: document\n");
+  ASSERT_TRUE(document.ok()) << document.status().message();
+  const YamlNode root = (*document)->root();
+  EXPECT_TRUE(root["empty"].IsNull());
+  EXPECT_TRUE(root["tilde"].IsNull());
+  EXPECT_TRUE(root["word"].IsNull());
+  EXPECT_EQ(root["quoted"].Scalar(), "null");
+  EXPECT_EQ(root["copy"]["unit"].Scalar(), "人");
+  EXPECT_EQ(root["note"]["value"].column(), 23);  // after 原因 and 天气, one column each character
+  EXPECT_FALSE(root["second"]);
+  EXPECT_EQ(root.size(), 7u);
+
+  auto broken = YamlDocument::Parse("period: [2026\nvalue: 3\n");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().message(),
+            "2:6: not valid YAML: did not find expected ',' or ']' (while parsing a flow "
+            "sequence from 1:9)");
+  auto unknown = YamlDocument::Parse("a: *nowhere\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("1:4: "), std::string::npos);
+  EXPECT_FALSE(YamlDocument::Parse("[[[[1]]]]", {.max_depth = 3}).ok());
+}
+
 TEST(CatalogCodecTest, RoundTripsTheEmbeddedCatalogue) {
   Diagnostics diagnostics;
   const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();

@@ -118,7 +118,7 @@ TEST(TargetAdjustmentLoadTest, AnAdjustmentThatChangesTheMeasureIsRefusedWhereIt
        "the original '≥1200人' is"},
       {R"({target: 提升, from_month: 7, approval: 文号})", "must be measured as the original"},
       {R"({target: "≥2400人", from_month: 1, approval: 文号})",
-       "catalog.yaml:16:54: 'from_month' must be a whole number from 2 to 12"},
+       "catalog.yaml:16:50: 'from_month' must be a whole number from 2 to 12"},
       {R"({target: "≥2400人", from_month: 7})", "catalog.yaml:16:19: missing 'approval'"},
       {R"({target: "≥2400人", from: 7, approval: 文号})", "from"},
   };

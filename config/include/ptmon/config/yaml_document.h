@@ -1,4 +1,4 @@
-// A parsed YAML document held compactly: built from yaml-cpp's event parser instead of its node
+// A parsed YAML document held compactly: built from libyaml's events instead of a parser's node
 // tree, so a catalogue of 100,000 indicators fits in a fraction of the memory, and hostile input
 // (deep nesting, alias expansion) is refused while parsing, before anything walks it.
 #pragma once
