@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gzip.h"
 #include "support/daemon.h"
 
 namespace ptmon {
@@ -25,6 +26,7 @@ class TestRoutes final : public HttpServer::Routes {
     if (head.path == "/upload") return HttpResponse::Error(405, "POST only");
     if (head.method == "POST") return HttpResponse::Error(405, "GET only");
     if (head.path == "/empty") return HttpResponse::Text(204, "");
+    if (head.path == "/members") return Members(head.Header("Accept-Encoding"));
     return HttpResponse::Text(200, "hello " + head.path + "\n");
   }
   void Handle(HttpRequest request, HttpServer::Respond respond) override {
@@ -34,6 +36,32 @@ class TestRoutes final : public HttpServer::Routes {
     }).detach();
   }
   std::atomic<int> admitted{0};
+
+  // A document kept as gzip members of about 64 KB of text, as the daemon keeps /metrics.
+  static std::string Document() {
+    std::string text;
+    for (int i = 0; text.size() < 300'000; ++i) {
+      text += "ptmon_indicator_actual{project=\"building-maintenance-" + std::to_string(i) +
+              "\"} " + std::to_string(i * 7) + "\n";
+    }
+    return text;
+  }
+  static HttpResponse Members(const std::string& accept_encoding) {
+    GzipWriter writer(64 << 10);
+    const std::string text = Document();
+    for (size_t at = 0; at < text.size(); at += 1000) {
+      writer.buffer() += text.substr(at, 1000);
+      writer.Cut();
+    }
+    HttpResponse response;
+    response.body_parts = writer.Finish();
+    if (AcceptsGzip(accept_encoding)) {
+      response.headers.emplace_back("Content-Encoding", "gzip");
+    } else {
+      response.inflate_parts = true;
+    }
+    return response;
+  }
 };
 
 class HttpServerTest : public testing::Test {
@@ -52,6 +80,25 @@ class HttpServerTest : public testing::Test {
   TestRoutes routes_;
   std::unique_ptr<HttpServer> server_;
 };
+
+// Members are sent as they are to a client that takes gzip, and inflated one by one, with the
+// inflated length announced, to one that does not; HEAD announces that length and sends none.
+TEST_F(HttpServerTest, SendsGzipMembersAsTheyAreOrInflated) {
+  Start();
+  const std::string text = TestRoutes::Document();
+  ASSERT_GT(TestRoutes::Members("gzip").body_parts.size(), 4u);
+  const auto plain = HttpGet(Url("/members"));
+  EXPECT_EQ(plain.content_encoding, "");
+  EXPECT_EQ(plain.body, text);
+  const auto compressed = HttpGet(Url("/members"), {"Accept-Encoding: gzip"});
+  EXPECT_EQ(compressed.content_encoding, "gzip");
+  EXPECT_LT(compressed.body.size(), text.size() / 3);
+  EXPECT_EQ(Gunzip(compressed.body), text);
+  const std::string head = RawExchange(port(), "HEAD /members HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(text.size()) + "\r\n"), std::string::npos)
+      << head;
+  EXPECT_TRUE(head.ends_with("\r\n\r\n")) << head;
+}
 
 TEST_F(HttpServerTest, AnswersAWrongMethodBeforeAnyOfTheBodyIsSent) {
   Start();

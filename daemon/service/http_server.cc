@@ -13,6 +13,8 @@
 #include <ptmon/base/mutex.h>
 #include <ptmon/base/text.h>
 
+#include "gzip.h"
+
 namespace ptmon {
 
 namespace {
@@ -470,7 +472,9 @@ class BasicConnection final : public Connection,
     Arm(core_->options.write_timeout);
     response_ = std::move(response);
     size_t length = 0;
-    for (const auto& part : response_.body_parts) length += part->size();
+    for (const auto& part : response_.body_parts) {
+      length += response_.inflate_parts ? GzipTextSize(*part) : part->size();
+    }
     head_text_ =
         "HTTP/1.1 " + std::to_string(response_.status) + " " + Reason(response_.status) + "\r\n";
     // RFC 9110 §8.6: a 204 or 304 carries no content and must not announce any.
@@ -482,18 +486,35 @@ class BasicConnection final : public Connection,
     for (const auto& [name, value] : response_.headers) head_text_ += name + ": " + value + "\r\n";
     head_text_ += "\r\n";
     std::vector<asio::const_buffer> buffers{asio::buffer(head_text_)};
-    if (!head_only_) {
-      for (const auto& part : response_.body_parts) buffers.push_back(asio::buffer(*part));
+    if (head_only_ || response_.inflate_parts) {
+      Write(buffers, 0);
+      return;
     }
-    asio::async_write(
-        socket_, buffers,
-        asio::bind_executor(strand_, [self = shared_from(this)](std::error_code error, size_t) {
-          if (error) {
-            self->Close();
-            return;
-          }
-          self->Linger();
-        }));
+    for (const auto& part : response_.body_parts) buffers.push_back(asio::buffer(*part));
+    Write(buffers, response_.body_parts.size());
+  }
+
+  // Writes `buffers`, then the parts from `next_part` on, each inflated in turn.
+  void Write(const std::vector<asio::const_buffer>& buffers, size_t next_part) {
+    asio::async_write(socket_, buffers,
+                      asio::bind_executor(strand_, [self = shared_from(this), next_part](
+                                                       std::error_code error, size_t) {
+                        if (error) {
+                          self->Close();
+                          return;
+                        }
+                        self->WritePart(next_part);
+                      }));
+  }
+
+  void WritePart(size_t part) {
+    if (head_only_ || part >= response_.body_parts.size()) {
+      inflated_ = {};
+      Linger();
+      return;
+    }
+    inflated_ = GunzipMember(*response_.body_parts[part]);
+    Write({asio::buffer(inflated_)}, part + 1);
   }
 
   // Half-closes and reads what the client still sends (a body we did not want) until it
@@ -537,6 +558,7 @@ class BasicConnection final : public Connection,
   HttpRequest request_;
   HttpResponse response_;
   std::string head_text_;
+  std::string inflated_;  // the part being written, when parts are inflated
   std::array<char, 16384> drain_{};
   Phase phase_ = Phase::kHead;
   bool head_only_ = false;

@@ -39,6 +39,9 @@ struct HttpResponse {
   std::string content_type = "text/plain; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<std::shared_ptr<const std::string>> body_parts;  // sent in order, not copied
+  // body_parts are gzip members (gzip.h) for a client that did not ask for gzip: each is
+  // inflated as it is written, so only one member's text is in memory at a time.
+  bool inflate_parts = false;
 
   static HttpResponse Text(int status, std::string body);
   static HttpResponse Json(int status, std::string body);

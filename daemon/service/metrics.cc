@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include <zlib.h>
 
 namespace ptmon {
 
@@ -274,26 +273,10 @@ std::string RenderChunk(const Catalog& catalog, const Evaluation& evaluation,
         break;
     }
   }
-  out.shrink_to_fit();  // cached: growth slack would double the exposition's memory
   return out;
 }
 
 }  // namespace
-
-std::string Gzip(std::string_view text) {
-  z_stream stream{};
-  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // +16: gzip
-  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  stream.avail_in = static_cast<uInt>(text.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  out.shrink_to_fit();  // cached for the life of an evaluation: keep what it uses, not the bound
-  deflateEnd(&stream);
-  return out;
-}
 
 MetricsExposition::MetricsExposition(size_t projects_per_block)
     : projects_per_block_(projects_per_block) {}
@@ -304,10 +287,8 @@ void MetricsExposition::RenderBlock(const Catalog& catalog, const Evaluation& ev
   const size_t last = std::min(first + projects_per_block_, evaluation.projects.size());
   const auto& families = Families();
   for (size_t f = 0; f < families.size(); ++f) {
-    auto text = std::make_shared<const std::string>(
-        RenderChunk(catalog, evaluation, families[f], first, last));
-    gzip_[f][block] = std::make_shared<const std::string>(Gzip(*text));
-    text_[f][block] = std::move(text);
+    gzip_[f][block] = std::make_shared<const std::string>(
+        Gzip(RenderChunk(catalog, evaluation, families[f], first, last)));
   }
 }
 
@@ -315,8 +296,7 @@ void MetricsExposition::Render(const Catalog& catalog, const Evaluation& evaluat
                                double evaluation_seconds, double evaluated_at_seconds) {
   const size_t blocks =
       (evaluation.projects.size() + projects_per_block_ - 1) / projects_per_block_;
-  text_.assign(Families().size(), std::vector<std::shared_ptr<const std::string>>(blocks));
-  gzip_ = text_;
+  gzip_.assign(Families().size(), std::vector<std::shared_ptr<const std::string>>(blocks));
   for (size_t block = 0; block < blocks; ++block) RenderBlock(catalog, evaluation, block);
   Publish(evaluation, evaluation_seconds, evaluated_at_seconds);
 }
@@ -335,14 +315,10 @@ void MetricsExposition::Rerender(const Catalog& catalog, const Evaluation& evalu
 void MetricsExposition::Publish(const Evaluation& evaluation, double evaluation_seconds,
                                 double evaluated_at_seconds) {
   auto parts = std::make_shared<Parts>();
-  auto head = std::make_shared<const std::string>(
-      RenderHead(evaluation, evaluation_seconds, evaluated_at_seconds));
-  parts->gzip.push_back(std::make_shared<const std::string>(Gzip(*head)));
-  parts->text.push_back(std::move(head));
-  for (size_t f = 0; f < text_.size(); ++f) {
-    parts->text.insert(parts->text.end(), text_[f].begin(), text_[f].end());
-    parts->gzip.insert(parts->gzip.end(), gzip_[f].begin(), gzip_[f].end());
-  }
+  parts->gzip.push_back(std::make_shared<const std::string>(
+      Gzip(RenderHead(evaluation, evaluation_seconds, evaluated_at_seconds))));
+  for (const auto& family : gzip_)
+    parts->gzip.insert(parts->gzip.end(), family.begin(), family.end());
   parts_ = std::move(parts);
 }
 
@@ -351,7 +327,7 @@ std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& ev
   MetricsExposition exposition;
   exposition.Render(catalog, evaluation, evaluation_seconds, evaluated_at_seconds);
   std::string out;
-  for (const auto& part : exposition.parts()->text) out += *part;
+  for (const auto& part : exposition.parts()->gzip) out += GunzipMember(*part);
   return out;
 }
 

@@ -1,7 +1,9 @@
 // The Prometheus exposition (text format 0.0.4) of an evaluation: rendered once per evaluation
-// and served as cached bytes, so a scrape costs no evaluation and no database query. The
+// and kept as gzip members, so a scrape costs no evaluation and no database query, and a
+// province's 88 MB of text is held in 7 MB. A scraper that takes gzip (Prometheus does) gets
+// the members as they are; another gets them inflated one at a time as they are sent. The
 // service's own counters change between evaluations and are rendered per scrape from atomics
-// (a few lines), then sent after the cached part — as a second gzip member when compressed.
+// (a few lines), then sent after the cached part as one more member.
 #pragma once
 
 #include <atomic>
@@ -13,6 +15,8 @@
 
 #include <ptmon/indicators/evaluation.h>
 
+#include "gzip.h"
+
 namespace ptmon {
 
 // Escapes a label value for the text format: backslash, double quote, newline.
@@ -20,19 +24,14 @@ std::string EscapeLabelValue(std::string_view value);
 // A sample value as Prometheus reads it: shortest round-trip, NaN, +Inf, -Inf.
 std::string FormatSampleValue(double value);
 
-// gzip (one member) of `text`, at the fastest level: scrapes are frequent, bytes are cheap.
-std::string Gzip(std::string_view text);
-
-// The exposition of the catalogue and evaluation as immutable chunks: for each family, one
-// chunk per block of projects (the first with the family's HELP and TYPE), each with its own
-// gzip member. A batch that touched a few projects re-renders and re-compresses only their
-// blocks; concatenating the chunks (or the gzip members) gives the whole exposition. Loop
-// thread only; parts() may be handed to other threads.
+// The exposition of the catalogue and evaluation as immutable gzip members: for each family,
+// one per block of projects (the first with the family's HELP and TYPE). A batch that touched
+// a few projects re-renders and re-compresses only their blocks; the members in order are the
+// whole exposition. Loop thread only; parts() may be handed to other threads.
 class MetricsExposition {
  public:
   struct Parts {
-    std::vector<std::shared_ptr<const std::string>> text;
-    std::vector<std::shared_ptr<const std::string>> gzip;
+    GzipMembers gzip;
   };
 
   explicit MetricsExposition(size_t projects_per_block = 64);
@@ -50,8 +49,7 @@ class MetricsExposition {
                double evaluated_at_seconds);
 
   size_t projects_per_block_;
-  std::vector<std::vector<std::shared_ptr<const std::string>>> text_;  // [family][block]
-  std::vector<std::vector<std::shared_ptr<const std::string>>> gzip_;
+  std::vector<GzipMembers> gzip_;  // [family][block]
   std::shared_ptr<const Parts> parts_;
 };
 

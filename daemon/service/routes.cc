@@ -56,6 +56,17 @@ std::optional<size_t> CountParameter(const std::string& text, size_t max) {
   return value;
 }
 
+// A response whose body_parts are gzip members: sent as they are when the client takes gzip,
+// inflated one at a time as they are written when it does not.
+void SendCompressed(HttpResponse& response, std::string_view accept_encoding) {
+  if (AcceptsGzip(accept_encoding)) {
+    response.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    response.inflate_parts = true;
+  }
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+}
+
 // A catalogue of 66,000 indicators is a 55 MB document: clients page through it with
 // ?limit=&offset= (a Link header names the next page) or ask for one project.
 // For the next page's link; StatusResponse has checked it is one of the years served (digits).
@@ -68,7 +79,7 @@ std::string YearParameter(const HttpRequest& request) {
 HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request) {
   const Catalog* catalog = snapshot.catalog.get();
   const Evaluation* evaluation = snapshot.evaluation.get();
-  const LazyText* document = &snapshot.status_document;
+  const LazyDocument* document = &snapshot.status_document;
   if (const std::string year = request.QueryParameter("year");
       !year.empty() && year != std::to_string(catalog->year)) {
     if (!snapshot.past_catalog || year != std::to_string(snapshot.past_catalog->year)) {
@@ -91,7 +102,12 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
   if (limit_text.empty() && offset_text.empty()) {
     if (!project.empty()) return HttpResponse::Json(200, StatusJsonText(*evaluation, project));
     HttpResponse response = HttpResponse::Json(200, "");
-    response.body_parts = {document->Get([&] { return StatusJsonText(*evaluation); })};
+    response.body_parts = document->Get([&] {
+      GzipWriter writer;
+      WriteStatusJson(*evaluation, writer.buffer(), [&] { writer.Cut(); });
+      return writer.Finish();
+    });
+    SendCompressed(response, request.Header("Accept-Encoding"));
     return response;
   }
   if (!project.empty())
@@ -129,16 +145,10 @@ HttpResponse ServiceRoutes::Metrics(const Snapshot& snapshot, std::string_view a
       RenderServiceMetrics(snapshot.facts, *snapshot.counters, *snapshot.deliveries);
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  if (AcceptsGzip(accept_encoding)) {
-    // Concatenated gzip members: the cached chunks, then this scrape's few service lines.
-    response.headers.emplace_back("Content-Encoding", "gzip");
-    response.body_parts = snapshot.metrics->gzip;
-    response.body_parts.push_back(std::make_shared<const std::string>(Gzip(service)));
-  } else {
-    response.body_parts = snapshot.metrics->text;
-    response.body_parts.push_back(std::make_shared<const std::string>(service));
-  }
-  response.headers.emplace_back("Vary", "Accept-Encoding");
+  // The cached members, then this scrape's few service lines.
+  response.body_parts = snapshot.metrics->gzip;
+  response.body_parts.push_back(std::make_shared<const std::string>(Gzip(service)));
+  SendCompressed(response, accept_encoding);
   return response;
 }
 

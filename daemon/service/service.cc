@@ -393,10 +393,11 @@ struct Service::Impl {
 
   void Evaluate() {
     const auto start = Steady::now();
-    evaluation = generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today());
+    evaluation = std::make_shared<const Evaluation>(
+        generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today()));
     EvaluatePastYear();
     evaluation_seconds = SecondsSince(start);
-    exposition.Render(*generation.catalog, evaluation, evaluation_seconds,
+    exposition.Render(*generation.catalog, *evaluation, evaluation_seconds,
                       UnixSeconds(clock.Now()));
     UpdateAlerts();
     Publish(nullptr);
@@ -415,7 +416,7 @@ struct Service::Impl {
 
   void UpdateAlerts() {
     const auto now = clock.Now();
-    auto conditions = EvaluateAlertRules(*generation.catalog, evaluation, last_ingest, now,
+    auto conditions = EvaluateAlertRules(*generation.catalog, *evaluation, last_ingest, now,
                                          alerts->settings(), *alerts);
     auto changed = alerts->Update(conditions, now, *store);
     if (!changed.ok()) {
@@ -431,13 +432,13 @@ struct Service::Impl {
   // `touched` (when given) re-renders only those projects' metrics blocks.
   void Publish(const std::vector<uint32_t>* touched) {
     if (touched != nullptr) {
-      exposition.Rerender(*generation.catalog, evaluation, *touched, evaluation_seconds,
+      exposition.Rerender(*generation.catalog, *evaluation, *touched, evaluation_seconds,
                           UnixSeconds(clock.Now()));
     }
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->config = generation.config;
     snapshot->catalog = generation.catalog;
-    snapshot->evaluation = std::make_shared<const Evaluation>(evaluation);
+    snapshot->evaluation = evaluation;
     snapshot->past_catalog = generation.past_catalog;
     snapshot->past_evaluation = past_evaluation;
     snapshot->metrics = exposition.parts();
@@ -500,11 +501,14 @@ struct Service::Impl {
       if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
       EvaluatePastYear();
     }
-    if (evaluation.as_of != AsOf()) {
+    if (evaluation->as_of != AsOf()) {
       Evaluate();
       return;
     }
-    generation.evaluator->Reevaluate(evaluation, *generation.actuals, *touched, clock.Today());
+    // Copied, not changed in place: published snapshots share the evaluation they were made of.
+    auto next = std::make_shared<Evaluation>(*evaluation);
+    generation.evaluator->Reevaluate(*next, *generation.actuals, *touched, clock.Today());
+    evaluation = std::move(next);
     UpdateAlerts();
     Publish(&*touched);
   }
@@ -689,7 +693,7 @@ struct Service::Impl {
   std::unique_ptr<AlertBook> alerts;
   std::shared_ptr<const std::string> alerts_json;
   std::unique_ptr<Notifier> notifier;
-  Evaluation evaluation;
+  std::shared_ptr<const Evaluation> evaluation;       // the one the last snapshot published
   std::shared_ptr<const Evaluation> past_evaluation;  // of generation.past_catalog, if any
   double evaluation_seconds = 0;
   MetricsExposition exposition;

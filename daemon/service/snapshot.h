@@ -18,19 +18,19 @@
 
 namespace ptmon {
 
-// Text made from a snapshot on the first request that needs it, then shared by every later
-// request for the same snapshot. Thread-safe.
-class LazyText {
+// A document made from a snapshot on the first request that needs it, then shared by every
+// later request for the same snapshot, kept as gzip members. Thread-safe.
+class LazyDocument {
  public:
   template <typename Make>
-  std::shared_ptr<const std::string> Get(Make make) const {
-    std::call_once(once_, [&] { text_ = std::make_shared<const std::string>(make()); });
-    return text_;
+  const GzipMembers& Get(Make make) const {
+    std::call_once(once_, [&] { members_ = make(); });
+    return members_;
   }
 
  private:
   mutable std::once_flag once_;
-  mutable std::shared_ptr<const std::string> text_;
+  mutable GzipMembers members_;
 };
 
 struct Snapshot {
@@ -41,10 +41,10 @@ struct Snapshot {
   // it and its evaluation as of December, made from `past_catalog`; null when none is stored.
   std::shared_ptr<const Catalog> past_catalog;
   std::shared_ptr<const Evaluation> past_evaluation;
-  // The whole status documents of `evaluation` and `past_evaluation` (33 MB for a province):
-  // written once per snapshot, like the metrics, not once per request.
-  LazyText status_document;
-  LazyText past_status_document;
+  // The whole status documents of `evaluation` and `past_evaluation` (33 MB for a province,
+  // 3 MB compressed): written once per snapshot, like the metrics, not once per request.
+  LazyDocument status_document;
+  LazyDocument past_status_document;
   std::shared_ptr<const MetricsExposition::Parts> metrics;
   std::shared_ptr<const std::string> alerts_json;
   std::shared_ptr<const ServiceMetrics> counters;  // one object for the life of the process

@@ -175,6 +175,17 @@ std::string StatusJsonText(const Evaluation& evaluation, std::string_view projec
   return out;
 }
 
+void WriteStatusJson(const Evaluation& evaluation, std::string& out,
+                     const std::function<void()>& after_project) {
+  JsonWriter json(out);
+  BeginStatus(json, evaluation);
+  for (const auto& project : evaluation.projects) {
+    WriteProject(json, project, evaluation);
+    after_project();
+  }
+  json.EndArray().EndObject();
+}
+
 std::string StatusJsonText(const Evaluation& evaluation, const StatusPage& page) {
   std::string out;
   JsonWriter json(out);

@@ -3,6 +3,7 @@
 // printable HTML or an Excel workbook.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,11 @@ nlohmann::ordered_json StatusJson(const Evaluation& evaluation, const StatusPage
 // status API sends (a province's 55 MB document in a fraction of the time and memory).
 std::string StatusJsonText(const Evaluation& evaluation, std::string_view project_id = {});
 std::string StatusJsonText(const Evaluation& evaluation, const StatusPage& page);
+// The whole document as StatusJsonText writes it, appended to `out`, with `after_project`
+// called after each project: the caller may take the text so far out of `out` there (to
+// compress it in pieces), so the document need never be whole in memory.
+void WriteStatusJson(const Evaluation& evaluation, std::string& out,
+                     const std::function<void()>& after_project);
 
 // A figure in its indicator's unit as the official tables print it: whole counts, money in 万元
 // and rates with two decimals, never rounded across `target` (29.996 against ≥30 is not "30").

@@ -1,0 +1,43 @@
+#include "gzip.h"
+
+#include <libdeflate.h>
+
+namespace ptmon {
+
+std::string Gzip(std::string_view text) {
+  std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
+      libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
+  std::string out(libdeflate_gzip_compress_bound(compressor.get(), text.size()), '\0');
+  out.resize(
+      libdeflate_gzip_compress(compressor.get(), text.data(), text.size(), out.data(), out.size()));
+  out.shrink_to_fit();  // cached for the life of an evaluation: keep what it uses, not the bound
+  return out;
+}
+
+size_t GzipTextSize(std::string_view member) {
+  if (member.size() < 18) return 0;  // a 10-byte header and the 8-byte trailer at the least
+  const auto* trailer = reinterpret_cast<const unsigned char*>(member.data() + member.size() - 4);
+  return static_cast<size_t>(trailer[0]) | static_cast<size_t>(trailer[1]) << 8 |
+         static_cast<size_t>(trailer[2]) << 16 | static_cast<size_t>(trailer[3]) << 24;
+}
+
+std::string GunzipMember(std::string_view member) {
+  std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> decompressor(
+      libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+  std::string text(GzipTextSize(member), '\0');
+  size_t written = 0;
+  if (libdeflate_gzip_decompress(decompressor.get(), member.data(), member.size(), text.data(),
+                                 text.size(), &written) != LIBDEFLATE_SUCCESS) {
+    return {};
+  }
+  text.resize(written);
+  return text;
+}
+
+void GzipWriter::Flush() {
+  if (buffer_.empty()) return;
+  members_.push_back(std::make_shared<const std::string>(Gzip(buffer_)));
+  buffer_.clear();
+}
+
+}  // namespace ptmon
