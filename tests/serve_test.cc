@@ -2,6 +2,7 @@
 // promtool, Alertmanager and Prometheus from Debian beside it.
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -140,6 +141,54 @@ TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
 
 // A province's status is too large for one response: pages of projects, each naming the next
 // in a Link header, add up to the whole document.
+// The daemon folds what it applied into the newest values, so a start reads one row per value;
+// a restart then serves exactly what was served before it, revisions and reasons included.
+TEST_F(ServeTest, ARestartAfterTheFoldServesTheSameValues) {
+  Start();
+  Drop("july.csv", ReadFile(kData + "/golden/actuals-2026-07.csv"));
+  const std::string july =
+      "ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"devices-maintained\"} "
+      "12";
+  ASSERT_TRUE(WaitFor([&] { return MetricsContain(july); })) << ptmon_->Log();
+  Drop("july-revised.csv",
+       "project,indicator,period,value,reason_category,reason\n"
+       "building-maintenance,devices-maintained,2026-07,13,人员保障,七月补报一台\n");
+  const std::string revised =
+      "ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"devices-maintained\"} "
+      "13";
+  ASSERT_TRUE(WaitFor([&] { return MetricsContain(revised); })) << ptmon_->Log();
+  auto folded = [&] {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((dir_ / "data/ptmon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, "SELECT folded_through = (SELECT max(id) FROM batch) FROM latest_fold",
+                       -1, &statement, nullptr);
+    const bool done = sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_int(statement, 0);
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return done;
+  };
+  ASSERT_TRUE(WaitFor(folded)) << ptmon_->Log();
+  auto served = [&] {
+    std::string values;
+    std::istringstream metrics(Metrics());
+    for (std::string line; std::getline(metrics, line);) {
+      if (line.starts_with("ptmon_indicator_") || line.starts_with("ptmon_project_")) {
+        values += line + "\n";
+      }
+    }
+    return values;
+  };
+  const std::string before = served();
+  const std::string status = HttpGet(Url("/api/v1/status?project=building-maintenance")).body;
+  ptmon_->Signal(SIGTERM);
+  ASSERT_EQ(ptmon_->Wait(), 0);
+  Start();
+  EXPECT_EQ(served(), before);
+  EXPECT_EQ(HttpGet(Url("/api/v1/status?project=building-maintenance")).body, status);
+  EXPECT_NE(status.find("七月补报一台"), std::string::npos);
+}
+
 TEST_F(ServeTest, TheStatusApiPagesThroughEveryProject) {
   Start();
   const Json whole = Json::parse(HttpGet(Url("/api/v1/status")).body);

@@ -333,6 +333,56 @@ TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 3u);
 }
 
+// What a start reads after a fold — the folded newest values, then the batches after it — is
+// what it read from every revision before: later batches win over the fold, notes and grades
+// come through, and folding again folds only what is new.
+TEST_F(StoreTest, FoldedValuesReadTheSameAsEveryRevision) {
+  auto store = OpenOrDie();
+  auto with_reason = [](ActualValue value, const std::string& reason) {
+    value.reason_category = "人员保障";
+    value.reason = reason;
+    return value;
+  };
+  ASSERT_TRUE(
+      store
+          ->ApplyBatch(NewBatch("1"),
+                       {Value("devices-maintained", 6, 5), Value("devices-maintained", 7, 9),
+                        with_reason(Value("repair-time", 6, 30), "六月人手不足")})
+          .ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 10)}).ok());
+  EXPECT_EQ(store->UnfoldedRows().value(), 4u);
+  EXPECT_EQ(store->Fold().value(), 4u);
+  EXPECT_EQ(store->UnfoldedRows().value(), 0u);
+  EXPECT_EQ(store->Fold().value(), 0u);
+  // After the fold: a revision of July and a new value for June with another reason.
+  ASSERT_TRUE(store
+                  ->ApplyBatch(NewBatch("3"), {Value("devices-maintained", 7, 11),
+                                               with_reason(Value("repair-time", 6, 20), "已增派")})
+                  .ok());
+  const Catalog catalog = EmbeddedCatalog();
+  auto read = [&](size_t expected_rows) {
+    auto index = std::make_unique<ActualsIndex>(catalog);
+    EXPECT_EQ(store->LoadLatestValues(*index).value(), expected_rows);
+    return index;
+  };
+  auto check = [&](const ActualsIndex& index) {
+    const SeriesKey devices{0, 0}, repair{0, 1};  // building-maintenance's first and second
+    ASSERT_EQ(catalog.projects[0].indicators[1].id, "repair-time");
+    EXPECT_EQ(index.size(), 3u);
+    ASSERT_EQ(index.Values(devices).size(), 2u);
+    EXPECT_EQ(index.Values(devices)[0].value, 5);
+    EXPECT_EQ(index.Values(devices)[1].value, 11);
+    const ReportedValue* june = index.LatestAtOrBefore(repair, {2026, 6});
+    ASSERT_NE(june, nullptr);
+    EXPECT_EQ(june->value, 20);
+    EXPECT_EQ(index.Notes(*june)->reason, "已增派");
+  };
+  check(*read(3 + 2));  // the three folded values and batch 3's two rows
+  EXPECT_EQ(store->Fold().value(), 2u);
+  check(*read(3));
+  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 4u);
+}
+
 TEST_F(StoreTest, ATransactionThatFailsLeavesNothing) {
   auto store = OpenOrDie();
   Status status = store->InTransaction([&] {

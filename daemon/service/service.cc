@@ -157,7 +157,7 @@ struct Service::Impl {
     }
     auto loaded = Load(config);
     if (!loaded.ok()) {
-      if (Status checked = AwaitStoreCheck(); !checked.ok()) return checked;
+      if (Status checked = CheckStoreNow(); !checked.ok()) return checked;
       return loaded.status().WithContext("loading the catalogue");
     }
     Adopt(std::move(loaded).value());
@@ -169,6 +169,7 @@ struct Service::Impl {
         last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
     counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
     Evaluate();  // publishes the first snapshot: every endpoint answers from here on
+    StartStoreCheck();
     watcher = std::make_unique<InboxWatcher>(
         io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
         [this](const std::string& path) {
@@ -193,6 +194,7 @@ struct Service::Impl {
     ScheduleEvaluation();
     ScheduleForeignWriteCheck();
     ScheduleResend();
+    FoldSoon();
     spdlog::info("ptmon {} ({}) serving {} projects, {} indicators on {} (data in {})",
                  options.version, options.revision, generation.catalog->projects.size(),
                  generation.catalog->IndicatorCount(), config.listen, config.data_dir);
@@ -233,31 +235,31 @@ struct Service::Impl {
     auto opened = Store::Open(path);
     if (!opened.ok()) return opened.status();
     store = std::move(opened).value();
-    StartStoreCheck(path, check);
+    store_path = path;
+    store_check_mode = check;
     // From here on, what another process commits is noticed (ScheduleForeignWriteCheck).
     if (auto seeded = store->ChangedElsewhere(); !seeded.ok()) return seeded.status();
     return Status::Ok();
   }
 
-  // The integrity check reads every page: 2 s for a province's 161 MB. It runs beside the
-  // loading and the serving, on a connection of its own; reads are served at once, and reports
-  // (the inbox, the write API) and reloads wait until it passes. A failed check stops the
-  // daemon, naming what SQLite found and how to recover, as a failure at start would.
-  void StartStoreCheck(std::string path, IntegrityCheck check) {
-    store_check = std::async(std::launch::async, [this, path = std::move(path), check] {
-      const auto start = Steady::now();
-      StoreCheckResult result{Store::CheckFile(path, check), SecondsSince(start), path, check};
-      asio::post(io, [this] { StoreCheckPassed(); });
-      return result;
-    });
+  // The integrity check reads every page: 1–2 s for a province's 200 MB. It starts once the
+  // first snapshot is published (so it does not take the second core from the loading) and runs
+  // beside the serving, on a connection of its own; reads are served at once, and reports (the
+  // inbox, the write API) and reloads wait until it passes. A failed check stops the daemon,
+  // naming what SQLite found and how to recover, as a failure at start would.
+  void StartStoreCheck() {
+    store_check =
+        std::async(std::launch::async, [this, path = store_path, check = store_check_mode] {
+          const auto start = Steady::now();
+          StoreCheckResult result{Store::CheckFile(path, check), SecondsSince(start), path, check};
+          asio::post(io, [this] { StoreCheckPassed(); });
+          return result;
+        });
   }
 
-  // Waits for the check (Start's failures: damage shows first wherever a damaged page is read,
-  // and the check names it and says what to do).
-  Status AwaitStoreCheck() {
-    if (!store_check.valid()) return Status::Ok();
-    return store_check.get().status;
-  }
+  // When loading failed before the check started: damage shows first wherever a damaged page is
+  // read, and the check names it and says what to do.
+  Status CheckStoreNow() { return Store::CheckFile(store_path, store_check_mode); }
 
   // Whether writes may go ahead: takes the check's result, waiting for it if it is still
   // running (the loop waits; HTTP reads go on from the snapshot). A failed check stops ptmon.
@@ -480,6 +482,7 @@ struct Service::Impl {
     if (outcome.result == IngestResult::kApplied) {
       last_ingest = clock.Now();
       Reevaluate(outcome.batch_id);
+      FoldSoon();
     }
     counters->CountIngest(IngestResultName(outcome.result), outcome.values,
                           UnixSeconds(clock.Now()));
@@ -579,12 +582,36 @@ struct Service::Impl {
       generation.past_actuals = std::move(past_actuals).value();
     }
     spdlog::info("another process changed the database; values re-read");
+    FoldSoon();
     generation.actuals = std::move(actuals).value();
     if (auto last = store->LastAppliedAt(); last.ok() && last->has_value()) {
       last_ingest = ParseRfc3339(**last).value_or(last_ingest);
       counters->SetLastIngestSuccess(UnixSeconds(last_ingest));
     }
     Evaluate();
+  }
+
+  // Folds newly applied batches into the newest values (Store::Fold), so the next start reads
+  // one row per value. After the values are published, not before: a large batch's fold takes
+  // about as long as writing it did, and its values need not wait for that.
+  void FoldSoon() {
+    if (fold_posted) return;
+    fold_posted = true;
+    asio::post(io, [this] {
+      fold_posted = false;
+      if (auto unfolded = store->UnfoldedRows();
+          !StoreCheckPassed() || !unfolded.ok() || *unfolded == 0)
+        return;
+      const auto start = Steady::now();
+      auto folded = store->Fold();
+      if (!folded.ok()) {
+        spdlog::warn("newest values not folded (the next start reads more): {}",
+                     folded.status().message());
+      } else if (*folded > 0) {
+        spdlog::info("{} value(s) folded into the newest values in {:.3f} s", *folded,
+                     SecondsSince(start));
+      }
+    });
   }
 
   // Claimed files whose move failed (a full or failing disk, a folder made read-only) are moved
@@ -684,6 +711,7 @@ struct Service::Impl {
   asio::signal_set signals;
   asio::steady_timer evaluation_timer, resend_timer, foreign_write_timer, finish_moves_timer;
   bool finish_moves_armed = false;
+  bool fold_posted = false;
   int finish_moves_failures = 0;  // attempts in a row that left moves unfinished
   std::unique_ptr<DataDirLock> data_dir_lock;
   std::unique_ptr<Store> store;
@@ -708,6 +736,8 @@ struct Service::Impl {
     std::string path;
     IntegrityCheck check = IntegrityCheck::kFull;
   };
+  std::string store_path;
+  IntegrityCheck store_check_mode = IntegrityCheck::kFull;
   std::future<StoreCheckResult> store_check;  // the integrity check, until the loop takes it
   int exit_code = 0;
   std::thread stopper;

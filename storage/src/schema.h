@@ -7,7 +7,7 @@
 
 namespace ptmon::storage_internal {
 
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE catalog_load (
   id INTEGER PRIMARY KEY,
@@ -148,6 +148,25 @@ CREATE TABLE audit_log (
   action TEXT NOT NULL,
   detail TEXT NOT NULL
 );
+)sql",
+    // Version 4: the newest value of every series and period as of one batch, so start-up reads
+    // those and the rows of later batches instead of every revision ever stored (Store::Fold).
+    R"sql(
+CREATE TABLE latest_value (
+  series_id INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  batch_id INTEGER NOT NULL,
+  value REAL,
+  grade TEXT,
+  note_id INTEGER,
+  PRIMARY KEY (series_id, period)
+) WITHOUT ROWID;
+-- latest_value holds what the batches up to folded_through say; 0 before the first fold.
+CREATE TABLE latest_fold (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  folded_through INTEGER NOT NULL
+);
+INSERT INTO latest_fold VALUES (1, 0);
 )sql",
 };
 

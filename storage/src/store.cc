@@ -741,33 +741,94 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
     keys[static_cast<size_t>(id)] = index.Find(series.Text(1), series.Text(2));
   }
   if (!series.status().ok()) return series.status();
-  // Newest batch first: the first value met for a series and period is its latest, and the
-  // revisions it superseded are passed over without being indexed (nor their notes kept).
-  // Only the index's year is read: other years' rows are neither decoded nor joined.
-  Statement statement(db_,
-                      "SELECT a.series_id, a.period, a.value, a.grade,"
-                      " coalesce(n.reason_category, ''), coalesce(n.reason, ''),"
-                      " coalesce(n.action, ''), coalesce(n.likelihood, '')"
-                      " FROM actual a LEFT JOIN note n ON n.id = a.note_id"
-                      " WHERE a.period BETWEEN ? AND ? ORDER BY a.batch_id DESC");
-  statement.Bind(1, static_cast<long long>(index.year()) * 100 + 1)
-      .Bind(2, static_cast<long long>(index.year()) * 100 + 12);
+  Statement fold(db_, "SELECT folded_through FROM latest_fold");
+  const long long folded_through = fold.Step() ? fold.Int(0) : 0;
+  if (!fold.status().ok()) return fold.status();
+  // The batches after the fold, newest first, then the fold: the first value met for a series
+  // and period is its latest, and the revisions it superseded are passed over without being
+  // indexed (nor their notes read). Only the index's year is read. Notes are looked up for the
+  // values taken that have one: joining them on every row cost more than reading the rows.
+  Statement unfolded(db_,
+                     "SELECT series_id, period, value, grade, note_id FROM actual"
+                     " WHERE batch_id > ? AND period BETWEEN ? AND ? ORDER BY batch_id DESC");
+  Statement folded(db_,
+                   "SELECT series_id, period, value, grade, note_id FROM latest_value"
+                   " WHERE period BETWEEN ? AND ?");
+  Statement note(db_, "SELECT reason_category, reason, action, likelihood FROM note WHERE id = ?");
+  const long long first = static_cast<long long>(index.year()) * 100 + 1;
+  const long long last = static_cast<long long>(index.year()) * 100 + 12;
+  unfolded.Bind(1, folded_through).Bind(2, first).Bind(3, last);
+  folded.Bind(1, first).Bind(2, last);
   size_t count = 0;
+  const ValueNotes no_notes;
   ValueNotes notes;
-  Grade grade = Grade::kNone;
-  while (statement.Step()) {
-    ++count;
-    const long long id = statement.Int(0);
-    if (id < 0 || static_cast<size_t>(id) >= keys.size() || !keys[static_cast<size_t>(id)])
-      continue;
-    const SeriesKey key = *keys[static_cast<size_t>(id)];
-    const Period period = PeriodOfKey(statement.Int(1));
-    if (index.Has(key, period)) continue;
-    const std::optional<double> value = ReadValue(statement, 2, grade, notes);
-    index.Apply(key, period, value, grade, notes);
+  for (Statement* rows : {&unfolded, &folded}) {
+    while (rows->Step()) {
+      ++count;
+      const long long id = rows->Int(0);
+      if (id < 0 || static_cast<size_t>(id) >= keys.size() || !keys[static_cast<size_t>(id)])
+        continue;
+      const SeriesKey key = *keys[static_cast<size_t>(id)];
+      const Period period = PeriodOfKey(rows->Int(1));
+      if (index.Has(key, period)) continue;
+      const std::optional<double> value =
+          rows->IsNull(2) ? std::nullopt : std::optional<double>(rows->Double(2));
+      const Grade grade = GradeFromName(rows->TextView(3));
+      if (rows->IsNull(4)) {
+        index.Apply(key, period, value, grade, no_notes);
+        continue;
+      }
+      note.Reset();
+      note.Bind(1, rows->Int(4));
+      if (!note.Step()) {
+        if (!note.status().ok()) return note.status();
+        index.Apply(key, period, value, grade, no_notes);
+        continue;
+      }
+      notes.reason_category = note.TextView(0);
+      notes.reason = note.TextView(1);
+      notes.action = note.TextView(2);
+      notes.likelihood = note.TextView(3);
+      index.Apply(key, period, value, grade, notes);
+    }
+    if (!rows->status().ok()) return rows->status();
   }
-  if (!statement.status().ok()) return statement.status();
   return count;
+}
+
+Result<size_t> Store::Fold() {
+  size_t folded = 0;
+  Status status = InTransaction([&]() -> Status {
+    auto unfolded = UnfoldedRows();
+    if (!unfolded.ok()) return unfolded.status();
+    folded = *unfolded;
+    // In batch order, so a later batch's value replaces an earlier one's. The write lock is
+    // held: every batch committed so far is seen, and none commits before this does.
+    Statement upsert(db_,
+                     "INSERT INTO latest_value (series_id, period, batch_id, value, grade, note_id)"
+                     " SELECT series_id, period, batch_id, value, grade, note_id FROM actual"
+                     " WHERE batch_id > (SELECT folded_through FROM latest_fold)"
+                     " ORDER BY batch_id, series_id, period"
+                     " ON CONFLICT (series_id, period) DO UPDATE SET batch_id = excluded.batch_id,"
+                     " value = excluded.value, grade = excluded.grade, note_id = excluded.note_id");
+    if (Status run = upsert.Run(); !run.ok()) return run.WithContext("folding the newest values");
+    return Exec(db_,
+                "UPDATE latest_fold SET folded_through ="
+                " (SELECT coalesce(max(id), folded_through) FROM batch)");
+  });
+  if (!status.ok()) return status;
+  return folded;
+}
+
+Result<size_t> Store::UnfoldedRows() {
+  Statement statement(
+      db_,
+      "SELECT coalesce(sum(row_count), 0) FROM batch"
+      " WHERE status = 'applied' AND id > (SELECT folded_through FROM latest_fold)");
+  if (!statement.Step()) {
+    return statement.status().ok() ? Status::Error("counting unfolded rows") : statement.status();
+  }
+  return static_cast<size_t>(statement.Int(0));
 }
 
 Result<std::vector<uint32_t>> Store::LoadBatchValues(long long batch_id, ActualsIndex& index) {

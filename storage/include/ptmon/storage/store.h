@@ -28,7 +28,7 @@ class Statement;
 }
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 enum class BatchStatus { kApplied, kRejected, kDuplicate };
 std::string_view BatchStatusName(BatchStatus status);  // applied, rejected, duplicate
@@ -164,8 +164,14 @@ class Store {
 
   // Loads the latest revision of every value of the index's year into `index`, which must be
   // empty (values of series the index's catalogue lacks are skipped); returns how many of that
-  // year's revisions were read, superseded ones too.
+  // year's rows were read: the folded values and every revision of the batches after the fold.
   Result<size_t> LoadLatestValues(ActualsIndex& index);
+  // Folds the batches applied since the last fold into the table of newest values, in one
+  // transaction, so that LoadLatestValues reads one row per value instead of every revision.
+  // Costs about what writing those batches' rows cost; returns how many rows were folded.
+  Result<size_t> Fold();
+  // The rows of applied batches not folded yet.
+  Result<size_t> UnfoldedRows();
   // Applies one batch's values to `index` (they are later than everything before them); returns
   // the projects (indexes into the index's catalogue) they touched.
   Result<std::vector<uint32_t>> LoadBatchValues(long long batch_id, ActualsIndex& index);
