@@ -1,5 +1,7 @@
 #include "alerts.h"
 
+#include <unordered_set>
+
 #include <nlohmann/json.hpp>
 
 #include <ptmon/base/clock.h>
@@ -43,22 +45,32 @@ void AddNotes(Alert& alert, const ValueNotes* notes) {
 // Builds the condition only when it matters: it raises, or the book holds the alert.
 class RuleOutput {
  public:
-  RuleOutput(const AlertBook& book, std::vector<AlertCondition>& out) : book_(book), out_(out) {}
+  RuleOutput(const AlertBook& book, std::vector<AlertCondition>& out) : book_(book), out_(out) {
+    for (const auto& [fingerprint, alert] : book.alerts()) {
+      if (auto project = alert.labels.find("project"); project != alert.labels.end()) {
+        projects_with_alerts_.insert(project->second);
+      }
+    }
+  }
   bool Wanted(bool raise, std::string_view alertname, std::string_view severity,
               const Project& project, std::string_view indicator) const {
     if (raise) return true;
+    // Most projects hold no alert: they are passed over without making a fingerprint per rule
+    // and indicator (66,000 indicators at a start cost 0.2 s that way).
+    if (!projects_with_alerts_.contains(project.id)) return false;
     std::map<std::string, std::string> labels = {{"alertname", std::string(alertname)},
                                                  {"severity", std::string(severity)},
                                                  {"unit", project.unit_id},
                                                  {"project", project.id}};
     if (!indicator.empty()) labels["indicator"] = std::string(indicator);
-    return !book_.alerts().empty() && book_.Contains(FingerprintOf(labels));
+    return book_.Contains(FingerprintOf(labels));
   }
   void Add(AlertCondition condition) { out_.push_back(std::move(condition)); }
 
  private:
   const AlertBook& book_;
   std::vector<AlertCondition>& out_;
+  std::unordered_set<std::string_view> projects_with_alerts_;  // views into the book's labels
 };
 
 void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,

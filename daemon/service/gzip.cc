@@ -5,8 +5,10 @@
 namespace ptmon {
 
 std::string Gzip(std::string_view text) {
-  std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
-      libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
+  // One compressor per thread, kept: it is a few hundred KB, and a whole exposition is
+  // thousands of members.
+  thread_local const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)>
+      compressor(libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
   std::string out(libdeflate_gzip_compress_bound(compressor.get(), text.size()), '\0');
   out.resize(
       libdeflate_gzip_compress(compressor.get(), text.data(), text.size(), out.data(), out.size()));
@@ -22,8 +24,9 @@ size_t GzipTextSize(std::string_view member) {
 }
 
 std::string GunzipMember(std::string_view member) {
-  std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> decompressor(
-      libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+  thread_local const std::unique_ptr<libdeflate_decompressor,
+                                     decltype(&libdeflate_free_decompressor)>
+      decompressor(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
   std::string text(GzipTextSize(member), '\0');
   size_t written = 0;
   if (libdeflate_gzip_decompress(decompressor.get(), member.data(), member.size(), text.data(),

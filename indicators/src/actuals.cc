@@ -75,6 +75,8 @@ bool ActualsIndex::Apply(SeriesKey key, Period period, std::optional<double> val
     reported.notes = static_cast<uint32_t>(notes_.size());
   }
   auto& values = series_[Slot(key)];
+  // A series holds at most the year's twelve months: one allocation, not five while it grows.
+  if (values.capacity() == 0) values.reserve(12);
   // Values mostly arrive in period order, so the common case is an append.
   auto at = std::lower_bound(values.begin(), values.end(), period,
                              [](const ReportedValue& v, Period p) { return v.period < p; });
