@@ -23,18 +23,18 @@ size_t GzipTextSize(std::string_view member) {
          static_cast<size_t>(trailer[2]) << 16 | static_cast<size_t>(trailer[3]) << 24;
 }
 
-std::string GunzipMember(std::string_view member) {
+bool AppendGunzipped(std::string_view member, std::string& out) {
   thread_local const std::unique_ptr<libdeflate_decompressor,
                                      decltype(&libdeflate_free_decompressor)>
       decompressor(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
-  std::string text(GzipTextSize(member), '\0');
+  const size_t before = out.size();
+  out.resize(before + GzipTextSize(member));
   size_t written = 0;
-  if (libdeflate_gzip_decompress(decompressor.get(), member.data(), member.size(), text.data(),
-                                 text.size(), &written) != LIBDEFLATE_SUCCESS) {
-    return {};
-  }
-  text.resize(written);
-  return text;
+  const bool inflated = libdeflate_gzip_decompress(decompressor.get(), member.data(), member.size(),
+                                                   out.data() + before, out.size() - before,
+                                                   &written) == LIBDEFLATE_SUCCESS;
+  out.resize(before + (inflated ? written : 0));
+  return inflated;
 }
 
 void GzipWriter::Flush() {

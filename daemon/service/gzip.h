@@ -19,8 +19,9 @@ std::string Gzip(std::string_view text);
 // ptmon makes is). 0 for anything shorter than a gzip trailer.
 size_t GzipTextSize(std::string_view member);
 
-// The text of one member that Gzip made; empty when `member` is not one.
-std::string GunzipMember(std::string_view member);
+// Appends the text of one member that Gzip made to `out`; false (and `out` as it was) when
+// `member` is not one.
+bool AppendGunzipped(std::string_view member, std::string& out);
 
 using GzipMembers = std::vector<std::shared_ptr<const std::string>>;
 

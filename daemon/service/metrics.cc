@@ -341,7 +341,7 @@ std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& ev
   MetricsExposition exposition;
   exposition.Render(catalog, evaluation, evaluation_seconds, evaluated_at_seconds);
   std::string out;
-  for (const auto& part : exposition.parts()->gzip) out += GunzipMember(*part);
+  for (const auto& part : exposition.parts()->gzip) AppendGunzipped(*part, out);
   return out;
 }
 
