@@ -624,12 +624,13 @@ Status Store::LoadSeriesIds() {
 
 long long Store::SeriesId(std::string_view project_id, std::string_view indicator_id,
                           std::vector<NewSeries>& created) {
-  std::string key;
-  key.reserve(project_id.size() + indicator_id.size() + 1);
-  key.append(project_id).append(1, '\0').append(indicator_id);
-  auto [entry, added] = series_ids_.emplace(std::move(key), next_series_id_);
-  if (added) created.push_back({next_series_id_++, project_id, indicator_id});
-  return entry->second;
+  // Called per row of a large file: the key is built in a buffer kept between calls, and a
+  // node is made only for a series not seen before.
+  series_key_.assign(project_id).append(1, '\0').append(indicator_id);
+  if (auto found = series_ids_.find(series_key_); found != series_ids_.end()) return found->second;
+  series_ids_.emplace(series_key_, next_series_id_);
+  created.push_back({next_series_id_, project_id, indicator_id});
+  return next_series_id_++;
 }
 
 Result<long long> Store::RevertToBatch(long long batch_id, const Batch& audit) {

@@ -222,6 +222,7 @@ class Store {
 
   sqlite3* db_;
   std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
+  std::string series_key_;                                 // SeriesId's buffer
   long long next_series_id_ = 1;
   long long series_ids_version_ = -1;  // data_version when series_ids_ was read
   long long seen_version_ = -1;        // for ChangedElsewhere
