@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -11,6 +12,9 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "../tests/support/daemon.h"
+#include "../tests/support/process.h"
 
 namespace ptmon::bench {
 
@@ -94,6 +98,30 @@ double RssMb(pid_t pid, const std::string& field) {
     if (line.rfind(field, 0) == 0) return std::stod(line.substr(field.size())) / 1024.0;
   }
   return 0;
+}
+
+std::optional<ExporterTimes> NodeExporterTimes(const std::string& work,
+                                               const std::string& exposition, int rounds) {
+  using namespace testing_support;
+  const std::filesystem::path textfile = std::filesystem::path(work) / "textfile";
+  std::filesystem::create_directories(textfile);
+  std::ofstream(textfile / "ptmon.prom") << exposition;
+  const int port = FreePort();
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
+  ChildProcess node_exporter(
+      {"prometheus-node-exporter", "--collector.disable-defaults", "--collector.textfile",
+       "--collector.textfile.directory=" + textfile.string(),
+       "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+      (std::filesystem::path(work) / "node_exporter.log").string());
+  if (!WaitFor([&] { return HttpGet(url).status == 200; }, std::chrono::seconds(60))) {
+    std::fprintf(stderr, "node_exporter did not start:\n%s", node_exporter.Log().c_str());
+    return std::nullopt;
+  }
+  ExporterTimes times;
+  times.plain_ms = MedianMs(rounds, [&] { HttpGet(url); });
+  times.gzip_ms = MedianMs(rounds, [&] { HttpGet(url, {"Accept-Encoding: gzip"}); });
+  times.peak_rss_mb = RssMb(node_exporter.pid());
+  return times;
 }
 
 void PrintComparison(const std::string& what, const std::string& ours_label, double ours,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,17 @@ double RssMb(pid_t pid, const std::string& field = "VmHWM:");
 // changes the values so a second file is new content for the same rows.
 void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months,
                           int revision = 0);
+
+// The baseline for /metrics: node_exporter's textfile collector serving `exposition` as a .prom
+// file (written under `work`), the median of `rounds` plain and gzip GETs in milliseconds, and
+// its peak RSS. Empty when node_exporter did not start.
+struct ExporterTimes {
+  double plain_ms = 0;
+  double gzip_ms = 0;
+  double peak_rss_mb = 0;
+};
+std::optional<ExporterTimes> NodeExporterTimes(const std::string& work,
+                                               const std::string& exposition, int rounds);
 
 void PrintComparison(const std::string& what, const std::string& ours_label, double ours,
                      const std::string& baseline_label, double baseline, const std::string& unit);

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   const std::string ptmon = argv[1];
   const fs::path work = fs::temp_directory_path() / "ptmon-metrics-bench";
   fs::remove_all(work);
-  fs::create_directories(work / "textfile");
+  fs::create_directories(work);
   std::ofstream(work / "catalog.yaml") << ptmon::testing_support::SyntheticCatalog(10000, 10);
 
   const int port = FreePort();
@@ -87,25 +87,14 @@ int main(int argc, char** argv) {
   for (size_t at = 0; (at = exposition.find('\n', at)) != std::string::npos; ++at) {
     if (at + 1 < exposition.size() && exposition[at + 1] != '#') ++series;
   }
-  std::ofstream(work / "textfile" / "ptmon.prom") << exposition;
-  const int exporter_port = FreePort();
-  const std::string exporter = "http://127.0.0.1:" + std::to_string(exporter_port) + "/metrics";
-  ChildProcess node_exporter(
-      {"prometheus-node-exporter", "--collector.disable-defaults", "--collector.textfile",
-       "--collector.textfile.directory=" + (work / "textfile").string(),
-       "--web.listen-address=127.0.0.1:" + std::to_string(exporter_port)},
-      (work / "node_exporter.log").string());
-  if (!WaitFor([&] { return HttpGet(exporter).status == 200; }, std::chrono::seconds(60))) {
-    std::fprintf(stderr, "node_exporter did not start:\n%s", node_exporter.Log().c_str());
-    return 1;
-  }
   std::printf("exposition: %.1f MB, %zu series\n", static_cast<double>(exposition.size()) / 1e6,
               series);
 
   const double plain = MedianMs(9, [&] { HttpGet(base + "/metrics"); });
   const double gzip = MedianMs(9, [&] { HttpGet(base + "/metrics", {"Accept-Encoding: gzip"}); });
-  const double peer_plain = MedianMs(3, [&] { HttpGet(exporter); });
-  const double peer_gzip = MedianMs(3, [&] { HttpGet(exporter, {"Accept-Encoding: gzip"}); });
+  const auto peer = ptmon::bench::NodeExporterTimes(work.string(), exposition, 3);
+  if (!peer) return 1;
+  const double peer_plain = peer->plain_ms, peer_gzip = peer->gzip_ms;
   ptmon::bench::PrintComparison("GET /metrics (median)", "plain", plain, "node_exporter textfile",
                                 peer_plain, "ms");
   ptmon::bench::PrintComparison("GET /metrics gzip (median)", "gzip", gzip,
@@ -118,7 +107,7 @@ int main(int argc, char** argv) {
   std::printf(
       "ptmon RSS: peak %.1f MB (target < 300), now %.1f MB; first start (YAML parse) peak %.1f MB; "
       "node_exporter peak %.1f MB\n",
-      RssMb(server.pid()), RssMb(server.pid(), "VmRSS:"), cold_peak, RssMb(node_exporter.pid()));
+      RssMb(server.pid()), RssMb(server.pid(), "VmRSS:"), cold_peak, peer->peak_rss_mb);
   std::printf("target 10x faster than node_exporter: plain %s (%.1fx), gzip %s (%.1fx)\n",
               peer_plain / plain >= 10 ? "met" : "MISSED", peer_plain / plain,
               peer_gzip / gzip >= 10 ? "met" : "MISSED", peer_gzip / gzip);
