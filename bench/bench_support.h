@@ -39,8 +39,9 @@ void WriteSyntheticReport(const std::string& path, int projects, int indicators,
                           int revision = 0);
 
 // The baseline for /metrics: node_exporter's textfile collector serving `exposition` as a .prom
-// file (written under `work`), the median of `rounds` plain and gzip GETs in milliseconds, and
-// its peak RSS. Empty when node_exporter did not start.
+// file (written under `work`), the median of `rounds` plain and gzip GETs in milliseconds (the
+// body counted and dropped, as HttpGetDiscarding), and its peak RSS. Empty when node_exporter did
+// not start.
 struct ExporterTimes {
   double plain_ms = 0;
   double gzip_ms = 0;

@@ -28,6 +28,11 @@ size_t Collect(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+size_t Count(char*, size_t size, size_t count, void* out) {
+  *static_cast<size_t*>(out) += size * count;
+  return size * count;
+}
+
 size_t CollectHeader(char* data, size_t size, size_t count, void* out) {
   const std::string line(data, size * count);
   const size_t colon = line.find(':');
@@ -44,8 +49,9 @@ size_t CollectHeader(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+// Keeps the body, or only counts it into `body_bytes` when that is given.
 HttpResult Request(const std::string& url, const std::string* body,
-                   const std::vector<std::string>& headers) {
+                   const std::vector<std::string>& headers, size_t* body_bytes = nullptr) {
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)initialised;
   HttpResult result;
@@ -54,8 +60,13 @@ HttpResult Request(const std::string& url, const std::string* body,
   for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  if (body_bytes != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Count);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, body_bytes);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  }
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
@@ -89,6 +100,12 @@ int FreePort() {
 
 HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers) {
   return Request(url, nullptr, headers);
+}
+
+HttpResult HttpGetDiscarding(const std::string& url, const std::vector<std::string>& headers,
+                             size_t& body_bytes) {
+  body_bytes = 0;
+  return Request(url, nullptr, headers, &body_bytes);
 }
 
 HttpResult HttpPost(const std::string& url, const std::string& body,

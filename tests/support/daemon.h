@@ -25,6 +25,10 @@ struct HttpResult {
 };
 
 HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers = {});
+// A GET whose body is counted and dropped, not kept (`body` stays empty): what a scraper that
+// streams costs, without the client's copying of a large body into memory.
+HttpResult HttpGetDiscarding(const std::string& url, const std::vector<std::string>& headers,
+                             size_t& body_bytes);
 HttpResult HttpPost(const std::string& url, const std::string& body,
                     const std::vector<std::string>& headers = {});
 
