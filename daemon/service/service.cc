@@ -599,8 +599,9 @@ struct Service::Impl {
     fold_posted = true;
     asio::post(io, [this] {
       fold_posted = false;
+      // Nothing to fold is the common case at a start: the loop need not wait for the check.
       if (auto unfolded = store->UnfoldedRows();
-          !StoreCheckPassed() || !unfolded.ok() || *unfolded == 0)
+          !unfolded.ok() || *unfolded == 0 || !StoreCheckPassed())
         return;
       const auto start = Steady::now();
       auto folded = store->Fold();
