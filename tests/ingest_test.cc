@@ -448,6 +448,77 @@ TEST(RateTest, OnlyARateAllowedToExceed100PercentTakes150) {
   EXPECT_FALSE(LoadCatalog({CatalogSource{"catalog.yaml", text}}, refused).ok());
 }
 
+// Ten months of every default project, shaped like a real report: notes with quoted cells that
+// span lines and hold doubled quotes, a reporter who changes half way, and problems in both
+// halves (an unknown project, a bad value, a value repeated far from its first line).
+std::string TenMonthsReport(const Catalog& catalog, bool stray_quote) {
+  std::string text = "project,indicator,period,value,reason_category,reason,action,reporter\n";
+  for (int month = 1; month <= 10; ++month) {
+    const std::string reporter = month <= 6 ? "张三" : "李四";
+    for (const Project& project : catalog.projects) {
+      for (size_t i = 0; i < project.indicators.size(); ++i) {
+        const Target& target = project.indicators[i].annual_target;
+        const std::string value = target.kind == TargetKind::kQualitative ? "达成"
+                                  : target.unit == "%"                    ? "96.5%"
+                                                                          : "12.5";
+        text += project.id + "," + project.indicators[i].id + ",2026-" + (month < 10 ? "0" : "") +
+                std::to_string(month) + "," + value;
+        if ((i + static_cast<size_t>(month)) % 3 == 0) {
+          text += ",人员,\"第一行\n第二行, 含\"\"引号\"\"\",\"补充人员\"," + reporter + "\n";
+        } else {
+          text += ",,,," + reporter + "\n";
+        }
+      }
+    }
+    if (month == 2) text += "no-such-project,x,2026-03,1,,,,张三\n";
+    if (month == 3 && stray_quote) {
+      text += catalog.projects[0].id + ",spent,2026-11,5,,他说\"好,,张三\n";
+    }
+    if (month == 9) text += catalog.projects[1].id + ",spent,2026-04,abc,,,,李四\n";
+  }
+  const size_t first = text.find('\n') + 1;
+  text += text.substr(first, text.find('\n', first) + 1 - first);  // the first value again
+  return text;
+}
+
+// The findings of a report read on two threads are those of one: the same values in the same
+// order with the same notes and reporters, the same problems on the same lines.
+TEST(ParseReportTest, ALargeCsvReadOnTwoThreadsFindsWhatOneThreadFinds) {
+  Diagnostics loading;
+  const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, loading).value();
+  for (bool stray_quote : {false, true}) {
+    const std::string text = TenMonthsReport(catalog, stray_quote);
+    const auto parse = [&](size_t split_from_bytes, Diagnostics& diagnostics) {
+      ParseOptions options;
+      options.split_from_bytes = split_from_bytes;
+      return ParseReport(text, ReportFormat::kCsv, "大报表.csv", catalog, Date{2026, 11, 20},
+                         options, diagnostics);
+    };
+    Diagnostics one_thread, two_threads;
+    const Submission expected = parse(std::numeric_limits<size_t>::max(), one_thread);
+    const Submission actual = parse(0, two_threads);
+    EXPECT_EQ(two_threads.ToString(), one_thread.ToString());
+    EXPECT_EQ(one_thread.error_count(), 3) << one_thread.ToString();
+    ASSERT_EQ(actual.values.size(), expected.values.size());
+    for (size_t i = 0; i < expected.values.size(); ++i) {
+      const CheckedValue& a = actual.values[i];
+      const CheckedValue& e = expected.values[i];
+      ASSERT_EQ(std::tie(a.project, a.indicator, a.period, a.value, a.grade, a.line),
+                std::tie(e.project, e.indicator, e.period, e.value, e.grade, e.line))
+          << "value " << i;
+      ASSERT_EQ(a.notes == 0, e.notes == 0) << "value " << i;
+      if (a.notes != 0) {
+        EXPECT_EQ(actual.notes[a.notes - 1].reason, expected.notes[e.notes - 1].reason);
+        EXPECT_EQ(actual.notes[a.notes - 1].action, expected.notes[e.notes - 1].action);
+      }
+      ASSERT_EQ(actual.reporters[a.reporter], expected.reporters[e.reporter]) << "value " << i;
+    }
+    EXPECT_EQ(actual.MainReporter(), "张三");
+    EXPECT_EQ(actual.skipped_rows, expected.skipped_rows);
+    EXPECT_EQ(actual.years, expected.years);
+  }
+}
+
 // A workbook or a document dropped in the inbox is taken, refused with what to send instead,
 // and counted: it never lies there unexplained.
 TEST_F(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {

@@ -74,6 +74,16 @@ void Diagnostics::Warning(std::string file, int line, int column, std::string me
   item.message = std::move(message);
 }
 
+void Diagnostics::Append(const Diagnostics& other, int max_errors) {
+  for (const Diagnostic& item : other.items_) {
+    if (item.severity == Severity::kError) {
+      if (error_count_ >= max_errors) continue;
+      ++error_count_;
+    }
+    items_.push_back(item);
+  }
+}
+
 std::string Diagnostics::ToString() const {
   std::string out;
   for (const auto& item : items_) out += item.ToString() + "\n";

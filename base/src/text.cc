@@ -96,8 +96,14 @@ bool IsAscii(std::string_view text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+bool MayHaveFullWidth(std::string_view text) {
+  // Every full-width form (U+FF01–FF5E) begins with the byte EF; the ideographic space is E3 80 80.
+  return text.find('\xEF') != std::string_view::npos ||
+         text.find("\xE3\x80\x80") != std::string_view::npos;
+}
+
 std::string FoldFullWidth(std::string_view text) {
-  if (IsAscii(text)) return std::string(text);
+  if (!MayHaveFullWidth(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   for (size_t pos = 0; pos < text.size();) {
@@ -120,9 +126,19 @@ std::string FoldFullWidth(std::string_view text) {
 }
 
 std::string_view Trim(std::string_view text) {
-  // Fast path: most cells start and end with a printable ASCII character.
-  const auto is_plain = [](char c) { return c > ' ' && static_cast<unsigned char>(c) < 0x80; };
-  if (!text.empty() && is_plain(text.front()) && is_plain(text.back())) return text;
+  // Fast path: most cells neither start with a byte that can begin one of the spaces below nor
+  // end with one that can end one (an ASCII space or control, or a lead or last byte of BOM,
+  // ideographic space or no-break space); Chinese text rarely does.
+  const auto may_begin_space = [](unsigned char c) {
+    return c <= ' ' || c == 0xEF || c == 0xE3 || c == 0xC2;
+  };
+  const auto may_end_space = [](unsigned char c) {
+    return c <= ' ' || c == 0xBF || c == 0x80 || c == 0xA0;
+  };
+  if (text.empty() || (!may_begin_space(static_cast<unsigned char>(text.front())) &&
+                       !may_end_space(static_cast<unsigned char>(text.back())))) {
+    return text;
+  }
   static constexpr std::string_view kSpaces[] = {
       "\xEF\xBB\xBF", "\xE3\x80\x80", "\xC2\xA0", " ", "\t", "\r", "\n", "\v", "\f"};
   bool changed = true;

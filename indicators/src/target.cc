@@ -155,7 +155,7 @@ std::string FormatQuantity(double value, std::string_view unit) {
 Result<Quantity> ParseQuantity(std::string_view raw) {
   std::string_view text = Trim(raw);
   std::string folded;
-  if (!IsAscii(text)) {
+  if (MayHaveFullWidth(text)) {
     folded = FoldFullWidth(text);
     text = Trim(folded);
   }

@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <atomic>
+#include <future>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include <ptmon/base/text.h>
@@ -120,15 +123,23 @@ std::vector<std::string_view> Canonical(const Table& table, Word word) {
 
 constexpr std::string_view kSpentSpellings[] = {"spent", "预算执行数"};
 
+// The tables' written forms are normalised already (NormalizeKey leaves them as they are), so a
+// cell written exactly as listed, the common case, is matched without normalising it.
 std::optional<std::string_view> Choose(std::string_view text, const auto& choices) {
+  for (const Choice& choice : choices) {
+    if (text == choice.written) return choice.canonical;
+  }
   const std::string key = NormalizeKey(text);
   for (const Choice& choice : choices) {
-    if (key == NormalizeKey(choice.written)) return choice.canonical;
+    if (key == choice.written) return choice.canonical;
   }
   return std::nullopt;
 }
 
 Grade GradeOf(std::string_view text) {
+  for (const auto& [written, grade] : kGrades) {
+    if (text == written) return grade;
+  }
   const std::string key = NormalizeKey(text);
   for (const auto& [written, grade] : kGrades) {
     if (key == written) return grade;
@@ -179,6 +190,30 @@ class ReportChecker {
 
   bool Full() const { return static_cast<size_t>(diagnostics_.error_count()) >= max_errors_; }
 
+  // A checker for another part of the same file, on another thread: the same file, catalogue,
+  // date and limit, its own diagnostics and state.
+  ReportChecker Sibling(Diagnostics& diagnostics) const {
+    return ReportChecker(file_, catalog_, today_, max_errors_, diagnostics);
+  }
+
+  // Takes the values `part_checker` found in a later part of the same file as if this checker
+  // had read them: their notes and reporters renumbered into `submission`'s.
+  void Absorb(const ReportChecker& part_checker, Submission&& part, Submission& submission) {
+    const auto notes_before = static_cast<uint32_t>(submission.notes.size());
+    std::vector<uint16_t> reporters(part.reporters.size(), 0);
+    for (size_t r = 1; r < part.reporters.size(); ++r) {
+      reporters[r] = InternReporter(std::move(part.reporters[r]), submission);
+    }
+    std::move(part.notes.begin(), part.notes.end(), std::back_inserter(submission.notes));
+    for (CheckedValue value : part.values) {
+      if (value.notes != 0) value.notes += notes_before;
+      value.reporter = reporters[value.reporter];
+      submission.values.push_back(value);
+    }
+    submission.skipped_rows += part.skipped_rows;
+    years_.insert(part_checker.years_.begin(), part_checker.years_.end());
+  }
+
   // A workbook's sheets, by their position; problems are then placed as Sheet!C7 in the sheet
   // set last (none: the whole file).
   void SetSheetNames(std::vector<std::string> names) { sheet_names_ = std::move(names); }
@@ -218,6 +253,7 @@ class ReportChecker {
 
   // Values for the same indicator and period twice in one file are refused: which is meant?
   void CheckDuplicates(const Submission& submission) {
+    if (!MayRepeat(submission)) return;
     std::vector<uint32_t> order(submission.values.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     auto key = [&](uint32_t i) {
@@ -338,6 +374,27 @@ class ReportChecker {
     return true;
   }
 
+  // False when no two values share an indicator and month: one bit per series and month, in
+  // one pass, where sorting a million values to find the repeats their lines name took longer.
+  bool MayRepeat(const Submission& submission) const {
+    std::vector<size_t> first_slot(catalog_.projects.size());
+    size_t slots = 0;
+    for (size_t p = 0; p < catalog_.projects.size(); ++p) {
+      first_slot[p] = slots;
+      slots += catalog_.projects[p].indicators.size() + 1;  // spending, then the indicators
+    }
+    std::vector<uint16_t> months_seen(slots);
+    for (const CheckedValue& value : submission.values) {
+      if (value.period.year != catalog_.year) return true;  // only the catalogue's year is taken
+      uint16_t& seen =
+          months_seen[first_slot[value.project] + static_cast<size_t>(value.indicator + 1)];
+      const auto month = static_cast<uint16_t>(1u << (value.period.month - 1));
+      if ((seen & month) != 0) return true;
+      seen |= month;
+    }
+    return false;
+  }
+
   bool CheckPeriod(const Field& field, CheckedValue& value) {
     if (!field.present || Trim(field.text).empty()) {
       FieldError(field, "没有填写期间", "the period is empty; write the month, e.g. 2026-07");
@@ -394,9 +451,9 @@ class ReportChecker {
       }
       return false;
     }
-    const std::string expected_unit = spent ? "元" : target->unit;
+    const std::string_view expected_unit = spent ? "元" : std::string_view(target->unit);
     if (!quantity->unit.empty() && quantity->unit != expected_unit) {
-      const std::string shown = expected_unit.empty() ? "no unit" : expected_unit;
+      const std::string shown = expected_unit.empty() ? "no unit" : std::string(expected_unit);
       FieldError(
           field, "单位 " + Quote(quantity->unit) + " 与指标不符 (应为 " + shown + ")",
           "the unit " + Quote(quantity->unit) + " does not fit this indicator (" + shown + ")");
@@ -577,6 +634,56 @@ RawRow RowFrom(const std::map<Column, size_t>& columns, const std::vector<std::s
   return raw;
 }
 
+// Checks the records `reader` reads until it reaches `stop_at` (or the text's end, an error or
+// the checker's limit of errors); calls `progressed` with the reader's offset every megabyte.
+// Returns how many data rows it met.
+size_t CheckCsvRecords(CsvReader& reader, size_t stop_at,
+                       const std::vector<std::string_view>& header,
+                       const std::map<Column, size_t>& columns, ReportChecker& checker,
+                       Submission& submission, const std::function<void(size_t)>& progressed) {
+  CsvRow row;
+  size_t data_rows = 0;
+  size_t next_progress = reader.offset() + (1 << 20);
+  while (reader.offset() < stop_at && reader.Next(row) && !checker.Full()) {
+    if (row.fields.size() == 1 && Trim(row.fields[0]).empty()) continue;  // blank line
+    ++data_rows;
+    if (row.fields.size() != header.size()) {
+      checker.Error(row.line, 0,
+                    "这一行有 " + std::to_string(row.fields.size()) + " 列, 表头有 " +
+                        std::to_string(header.size()) + " 列",
+                    "this row has " + std::to_string(row.fields.size()) +
+                        " cells but the header has " + std::to_string(header.size()));
+      continue;
+    }
+    checker.Check(RowFrom(columns, header, row.fields, row.line), submission);
+    if (reader.offset() >= next_progress) {
+      progressed(reader.offset());
+      next_progress = reader.offset() + (1 << 20);
+    }
+  }
+  return data_rows;
+}
+
+// Where a file's records may be split between two threads: the first line break after the
+// middle that no quoted cell spans, found by counting quotes (a "" in a quoted cell counts
+// twice). A quote inside an unquoted cell, which the reader keeps as text, throws the count
+// off; the caller therefore takes the second part only when the first reader ends exactly here.
+std::optional<size_t> SplitPoint(std::string_view text, size_t from) {
+  const size_t middle = from + (text.size() - from) / 2;
+  bool quoted = std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
+                           text.begin() + static_cast<std::ptrdiff_t>(middle), '"') %
+                    2 !=
+                0;
+  for (size_t pos = middle; pos + 1 < text.size(); ++pos) {
+    if (text[pos] == '"') {
+      quoted = !quoted;
+    } else if (text[pos] == '\n' && !quoted) {
+      return pos + 1;
+    }
+  }
+  return std::nullopt;
+}
+
 void ParseCsvReport(std::string_view bytes, const std::string& file_name,
                     const ParseOptions& options, ReportChecker& checker, Submission& submission,
                     Diagnostics& diagnostics) {
@@ -594,8 +701,9 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
     text = converted;
   }
   CsvReader reader(text, options.csv_limits);
-  CsvRow header;
-  if (!reader.Next(header) || (header.fields.size() == 1 && Trim(header.fields[0]).empty())) {
+  CsvRow header_row;
+  if (!reader.Next(header_row) ||
+      (header_row.fields.size() == 1 && Trim(header_row.fields[0]).empty())) {
     diagnostics.Error(file_name, reader.status().ok() ? 1 : reader.error_line(), 0,
                       reader.status().ok()
                           ? "文件是空的 / the file is empty; it needs a header row "
@@ -603,28 +711,72 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
                           : reader.status().message());
     return;
   }
-  const auto columns = MapHeader(header.fields, 1, false, checker);
+  // The header outlives the reader's next record, which may reuse its unquoting space.
+  const std::vector<std::string> header_cells(header_row.fields.begin(), header_row.fields.end());
+  const std::vector<std::string_view> header(header_cells.begin(), header_cells.end());
+  const auto columns = MapHeader(header, 1, false, checker);
   if (!columns) return;
+  const auto lines_in = [&](size_t from, size_t to) {
+    return static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
+                                          text.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
+  };
+  // A large file is checked on two threads, each reading half of its records. Only where the
+  // reader's limit of rows cannot be reached: then one reader meets it, and names its line.
+  const size_t lines = lines_in(0, text.size());
+  const std::optional<size_t> split = text.size() - reader.offset() >= options.split_from_bytes &&
+                                              lines < options.csv_limits.max_rows &&
+                                              std::thread::hardware_concurrency() > 1
+                                          ? SplitPoint(text, reader.offset())
+                                          : std::nullopt;
+  const size_t first_part_end = split.value_or(text.size());
   // One value per line at most; the exact reservation spares a million-row file its regrowths.
-  submission.values.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  CsvRow row;
-  size_t data_rows = 0;
-  size_t next_progress = 1 << 20;
-  while (reader.Next(row) && !checker.Full()) {
-    if (row.fields.size() == 1 && Trim(row.fields[0]).empty()) continue;  // blank line
-    ++data_rows;
-    if (row.fields.size() != header.fields.size()) {
-      checker.Error(row.line, 0,
-                    "这一行有 " + std::to_string(row.fields.size()) + " 列, 表头有 " +
-                        std::to_string(header.fields.size()) + " 列",
-                    "this row has " + std::to_string(row.fields.size()) +
-                        " cells but the header has " + std::to_string(header.fields.size()));
-      continue;
-    }
-    checker.Check(RowFrom(*columns, header.fields, row.fields, row.line), submission);
-    if (options.on_progress && reader.offset() >= next_progress) {
-      options.on_progress(reader.offset(), text.size());
-      next_progress = reader.offset() + (1 << 20);
+  submission.values.reserve(lines + 1);
+  std::atomic<size_t> second_part_done = 0;
+  const auto report_progress = [&](size_t offset) {
+    if (options.on_progress) options.on_progress(offset + second_part_done, text.size());
+  };
+
+  struct SecondPart {
+    Diagnostics diagnostics;
+    Submission submission;
+    std::optional<ReportChecker> checker;
+    size_t data_rows = 0;
+    int first_line = 0;
+    Status status;
+    int error_line = 0;
+  } second;
+  std::future<void> second_checked;
+  if (split) {
+    second.first_line = reader.line() + static_cast<int>(lines_in(reader.offset(), *split));
+    ReportChecker& second_checker = second.checker.emplace(checker.Sibling(second.diagnostics));
+    second_checked = std::async(std::launch::async, [&] {
+      second.submission.values.reserve(lines_in(*split, text.size()) + 1);
+      CsvReader second_reader(text.substr(*split), options.csv_limits, second.first_line);
+      second.data_rows =
+          CheckCsvRecords(second_reader, text.size(), header, *columns, second_checker,
+                          second.submission, [&](size_t offset) { second_part_done = offset; });
+      second.status = second_reader.status();
+      second.error_line = second_reader.error_line();
+    });
+  }
+  size_t data_rows = CheckCsvRecords(reader, first_part_end, header, *columns, checker, submission,
+                                     report_progress);
+  if (split) {
+    second_checked.get();
+    const bool met =
+        reader.status().ok() && reader.offset() == *split && reader.line() == second.first_line;
+    if (met && !checker.Full()) {
+      checker.Absorb(*second.checker, std::move(second.submission), submission);
+      diagnostics.Append(second.diagnostics, static_cast<int>(options.max_errors));
+      data_rows += second.data_rows;
+      if (!second.status.ok()) {
+        diagnostics.Error(file_name, second.error_line, 0, second.status.message());
+        return;
+      }
+    } else if (!met && reader.status().ok() && !checker.Full()) {
+      // The quotes misled the split: this reader reads on, the second part's findings unused.
+      data_rows += CheckCsvRecords(reader, text.size(), header, *columns, checker, submission,
+                                   report_progress);
     }
   }
   if (!reader.status().ok()) {

@@ -44,6 +44,9 @@ class Diagnostics {
   void ErrorInSheet(std::string file, std::string sheet, int sheet_order, int row, int column,
                     std::string message);
 
+  // Appends `other`'s diagnostics; its errors only while fewer than `max_errors` are held.
+  void Append(const Diagnostics& other, int max_errors);
+
   // Orders by file, line and column (stable): checks that run in several passes still read
   // top to bottom.
   void SortByPlace();

@@ -16,6 +16,9 @@ bool IsAscii(std::string_view text);
 // Folds full-width ASCII (＞，１２.５％ → >,12.5%) and the ideographic space to their ASCII
 // forms, leaving every other character alone. Input must be valid UTF-8.
 std::string FoldFullWidth(std::string_view text);
+// False when FoldFullWidth would return the text unchanged (it may be true then too): spares
+// callers the copy for the common cell, ASCII or Chinese.
+bool MayHaveFullWidth(std::string_view text);
 
 // Strips ASCII white space, the ideographic space U+3000, NBSP and a UTF-8 BOM at both ends.
 std::string_view Trim(std::string_view text);

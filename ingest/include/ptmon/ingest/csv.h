@@ -36,14 +36,18 @@ struct CsvRow {
 
 class CsvReader {
  public:
-  CsvReader(std::string_view text, CsvLimits limits = {}) : text_(text), limits_(limits) {}
+  // `first_line` numbers the text's first line: a reader of a file's later part counts on from
+  // where the part begins.
+  CsvReader(std::string_view text, CsvLimits limits = {}, int first_line = 1)
+      : text_(text), limits_(limits), line_(first_line) {}
 
   // Reads the next record into `row`; false at the end of the text or on an error, which
   // status() then describes and error_line() places.
   bool Next(CsvRow& row);
   const Status& status() const { return status_; }
   int error_line() const { return error_line_; }
-  size_t offset() const { return pos_; }  // bytes consumed, for progress
+  size_t offset() const { return pos_; }  // bytes consumed: where the next record begins
+  int line() const { return line_; }      // the line the next record begins on
 
  private:
   std::string_view text_;
