@@ -371,10 +371,22 @@ CatalogSource EmbeddedCatalogSource() {
 Result<CatalogSource> ReadCatalogFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("cannot open catalogue file " + Quote(path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::Error("cannot read catalogue file " + Quote(path));
-  return CatalogSource{path, text.str()};
+  // Read into a string of the file's size: a province's catalogue is tens of megabytes, and
+  // a stream's buffer would grow by doubling and then be copied. A pipe has no size.
+  const std::streamoff size = in.seekg(0, std::ios::end) ? std::streamoff(in.tellg()) : -1;
+  if (size < 0) {
+    in.clear();
+    std::ostringstream piped;
+    piped << in.rdbuf();
+    if (in.bad()) return Status::Error("cannot read catalogue file " + Quote(path));
+    return CatalogSource{path, piped.str()};
+  }
+  std::string text(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+    return Status::Error("cannot read catalogue file " + Quote(path));
+  }
+  return CatalogSource{path, std::move(text)};
 }
 
 Result<std::vector<CatalogSource>> CatalogSources(const std::vector<std::string>& paths) {

@@ -399,9 +399,13 @@ struct Service::Impl {
         generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today()));
     EvaluatePastYear();
     evaluation_seconds = SecondsSince(start);
-    exposition.Render(*generation.catalog, *evaluation, evaluation_seconds,
-                      UnixSeconds(clock.Now()));
+    // The exposition renders beside the alert rules, which read the same evaluation and write
+    // only the alert book: the alerts' work fills what the render's threads leave of the cores.
+    auto rendered = std::async(std::launch::async, [&, now = UnixSeconds(clock.Now())] {
+      exposition.Render(*generation.catalog, *evaluation, evaluation_seconds, now);
+    });
     UpdateAlerts();
+    rendered.get();
     Publish(nullptr);
   }
 
