@@ -333,6 +333,49 @@ TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 3u);
 }
 
+// Notes are written apart from the values they explain, numbered in the order the values are
+// written (by series and month, not as the file lists them): each value keeps its own, in a
+// store that already holds notes, before and after the fold.
+TEST_F(StoreTest, EachValueKeepsItsOwnNotes) {
+  auto store = OpenOrDie();
+  auto noted = [](ActualValue value, const std::string& reason, const std::string& action) {
+    value.reason_category = "人员保障";
+    value.reason = reason;
+    value.action = action;
+    return value;
+  };
+  ASSERT_TRUE(
+      store->ApplyBatch(NewBatch("1"), {noted(Value("repair-time", 1, 3), "一月", "甲")}).ok());
+  // Listed against the order they are written in, with a value without notes between.
+  ASSERT_TRUE(
+      store
+          ->ApplyBatch(NewBatch("2"),
+                       {noted(Value("repair-time", 5, 9), "五月", "乙"), Value("repair-time", 4, 8),
+                        noted(Value("repair-time", 3, 7), "三月", "丙"),
+                        noted(Value("devices-maintained", 5, 2), "设备", "丁")})
+          .ok());
+  const Catalog catalog = EmbeddedCatalog();
+  const SeriesKey devices{0, 0}, repair{0, 1};
+  auto check = [&] {
+    ActualsIndex index(catalog);
+    ASSERT_TRUE(store->LoadLatestValues(index).ok());
+    const auto notes_of = [&](SeriesKey key, int month) -> std::string {
+      const ReportedValue* value = index.LatestAtOrBefore(key, {2026, month});
+      if (value == nullptr || value->period.month != month) return "no value";
+      const auto notes = index.Notes(*value);
+      return notes ? notes->reason + "/" + notes->action : "none";
+    };
+    EXPECT_EQ(notes_of(repair, 1), "一月/甲");
+    EXPECT_EQ(notes_of(repair, 3), "三月/丙");
+    EXPECT_EQ(notes_of(repair, 4), "none");
+    EXPECT_EQ(notes_of(repair, 5), "五月/乙");
+    EXPECT_EQ(notes_of(devices, 5), "设备/丁");
+  };
+  check();
+  ASSERT_TRUE(store->Fold().ok());
+  check();
+}
+
 // What a start reads after a fold — the folded newest values, then the batches after it — is
 // what it read from every revision before: later batches win over the fold, notes and grades
 // come through, and folding again folds only what is new.
