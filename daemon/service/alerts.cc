@@ -80,7 +80,8 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
   for (const auto& status : project.indicators) {
     const Indicator& indicator = *status.indicator;
     const Target& target = *status.target;
-    const std::string who = "「" + p.name + "」" + indicator.name;
+    // The texts are made only for the alerts wanted: most indicators of a province have none.
+    auto who = [&] { return "「" + p.name + "」" + indicator.name; };
     auto facts = [&] {
       if (target.kind == TargetKind::kQualitative) {
         return "最近评定：" +
@@ -101,7 +102,7 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
       behind.raise = raise;
       behind.clear = IsGood(status.light);
       behind.alert.annotations = {
-          {"summary", who + " 进度落后（" + std::string(LightNameZh(status.light)) + "）"},
+          {"summary", who() + " 进度落后（" + std::string(LightNameZh(status.light)) + "）"},
           {"description", facts()}};
       AddNotes(behind.alert, status.notes.get());
       out.Add(std::move(behind));
@@ -111,7 +112,7 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
       AlertCondition ahead = Base("PtmonTargetFarExceeded", "info", p, indicator.id, settings);
       ahead.raise = blue;
       ahead.clear = !blue;
-      ahead.alert.annotations = {{"summary", who + " 远超进度（蓝灯），目标值可能偏低"},
+      ahead.alert.annotations = {{"summary", who() + " 远超进度（蓝灯），目标值可能偏低"},
                                  {"description", facts() + "请复核目标设定；自评不因超额加分。"}};
       out.Add(std::move(ahead));
     }
@@ -147,17 +148,18 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
                  const AlertSettings& settings, RuleOutput& out) {
   const Project& p = *project.project;
   const BudgetStatus& budget = project.budget;
-  const std::string facts =
-      "截至" + std::to_string(evaluation.as_of.month) + "月执行 " +
-      (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) + "元" : std::string("未报送")) +
-      " / 年度预算 " + FormatNumber(budget.annual_yuan) + "元" +
-      (budget.execution ? "（" + FormatNumber(*budget.execution * 100, 1) + "%）" : "") +
-      "，时间进度 " + FormatNumber(evaluation.time_progress * 100, 1) + "%" +
-      (budget.ratio_to_time
-           ? "，执行进度为时间进度的 " +
-                 FormatNumber(*PrintedPercentOfTime(budget, evaluation.lights, 1), 1) + "%"
-           : "") +
-      "。";
+  auto facts = [&] {
+    return "截至" + std::to_string(evaluation.as_of.month) + "月执行 " +
+           (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) + "元" : std::string("未报送")) +
+           " / 年度预算 " + FormatNumber(budget.annual_yuan) + "元" +
+           (budget.execution ? "（" + FormatNumber(*budget.execution * 100, 1) + "%）" : "") +
+           "，时间进度 " + FormatNumber(evaluation.time_progress * 100, 1) + "%" +
+           (budget.ratio_to_time
+                ? "，执行进度为时间进度的 " +
+                      FormatNumber(*PrintedPercentOfTime(budget, evaluation.lights, 1), 1) + "%"
+                : "") +
+           "。";
+  };
   for (std::string_view severity : {"warning", "critical"}) {
     const bool raise = severity == "warning"
                            ? budget.light == Light::kYellow || budget.light == Light::kRed
@@ -168,7 +170,7 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
     lagging.clear = budget.light == Light::kGreen;
     lagging.alert.annotations = {{"summary", "「" + p.name + "」预算执行滞后（" +
                                                  std::string(LightNameZh(budget.light)) + "）"},
-                                 {"description", facts}};
+                                 {"description", facts()}};
     out.Add(std::move(lagging));
   }
 }
