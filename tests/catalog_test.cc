@@ -1,7 +1,10 @@
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_codec.h>
@@ -307,6 +310,27 @@ TEST(CatalogCodecTest, RoundTripsExtremeNumbersAndRefusesRunawayVarints) {
   const std::string magic = std::string(1, '\x20') + "ptmon-catalog-v2";       // length 16, zigzag
   EXPECT_FALSE(DecodeCatalog(magic + std::string(11, '\xFF') + "\x01").ok());  // over 64 bits
   EXPECT_FALSE(DecodeCatalog(magic + std::string(5, '\xFF')).ok());            // never ends
+}
+
+// A catalogue file is read at its size; one without a size (a pipe, as `--catalog <(…)` gives)
+// is read to its end all the same, and a regular file comes back byte for byte.
+TEST(CatalogFileTest, ReadsRegularFilesAndPipesWhole) {
+  testing_support::TempDir dir;
+  const std::string text = EmbeddedCatalogSource().text;
+  const std::string regular = dir.Write("catalog.yaml", text);
+  auto read = ReadCatalogFile(regular);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(read->text, text);
+
+  const std::string pipe = dir / "catalog.fifo";
+  ASSERT_EQ(mkfifo(pipe.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(pipe, std::ios::binary) << text; });
+  auto piped = ReadCatalogFile(pipe);
+  writer.join();
+  ASSERT_TRUE(piped.ok()) << piped.status().message();
+  EXPECT_EQ(piped->text, text);
+
+  EXPECT_FALSE(ReadCatalogFile(dir / "missing.yaml").ok());
 }
 
 // Parsed once and saved; then read back. A cached form that no longer decodes (an older

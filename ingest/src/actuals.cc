@@ -670,10 +670,9 @@ size_t CheckCsvRecords(CsvReader& reader, size_t stop_at,
 // off; the caller therefore takes the second part only when the first reader ends exactly here.
 std::optional<size_t> SplitPoint(std::string_view text, size_t from) {
   const size_t middle = from + (text.size() - from) / 2;
-  bool quoted = std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
-                           text.begin() + static_cast<std::ptrdiff_t>(middle), '"') %
-                    2 !=
-                0;
+  const auto quotes_before = std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
+                                        text.begin() + static_cast<std::ptrdiff_t>(middle), '"');
+  bool quoted = quotes_before % 2 == 1;
   for (size_t pos = middle; pos + 1 < text.size(); ++pos) {
     if (text[pos] == '"') {
       quoted = !quoted;
