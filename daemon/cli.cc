@@ -68,7 +68,7 @@ int WriteOutput(const std::string& text, const std::string& out) {
   return kExitOk;
 }
 
-std::optional<DataSession> CommonOptions::OpenData() const {
+std::optional<DataSession> CommonOptions::OpenData(CatalogRecording recording) const {
   auto clock = MakeClock();
   if (!clock.ok()) {
     std::cerr << "ptmon: " << clock.status().message() << "\n";
@@ -96,26 +96,44 @@ std::optional<DataSession> CommonOptions::OpenData() const {
               << error.message() << "\n";
     return std::nullopt;
   }
-  auto store = Store::Open((std::filesystem::path(config.data_dir) / "ptmon.db").string());
+  const std::string db_path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
+  auto store = Store::Open(db_path);
   if (!store.ok()) {
     std::cerr << "ptmon: " << store.status().message() << "\n";
     return std::nullopt;
   }
-  DataSession session{
-      std::move(store).value(), {}, std::move(clock).value(), config.data_dir, config.evaluation};
+  DataSession session;
+  session.store = std::move(store).value();
+  session.clock = std::move(clock).value();
+  session.data_dir = config.data_dir;
+  session.settings = config.evaluation;
   Diagnostics diagnostics;
-  auto catalog =
-      LoadCatalogCached(*session.store, *sources, FormatRfc3339(session.clock->Now()), diagnostics);
-  auto loaded = ValueOrReport(std::move(catalog), diagnostics);
-  if (!loaded) return std::nullopt;
-  session.catalog = std::move(*loaded);
-  if (year && *year != session.catalog.year) {
+  auto read = ValueOrReport(ReadCatalogCached(*session.store, *sources, diagnostics), diagnostics);
+  if (!read) return std::nullopt;
+  const std::string loaded_at = FormatRfc3339(session.clock->Now());
+  if (recording == CatalogRecording::kInBackground && !read->recorded && !year) {
+    // The thread owns what it reads: the catalogue (shared with the session) and a connection.
+    auto shared = std::make_shared<const CatalogRead>(std::move(*read));
+    session.catalog = std::shared_ptr<const Catalog>(shared, &shared->catalog);
+    session.catalog_recording = std::async(std::launch::async, [shared, loaded_at, db_path] {
+                                  auto connection = Store::Open(db_path);
+                                  if (!connection.ok()) return connection.status();
+                                  return RecordCatalog(**connection, *shared, loaded_at);
+                                }).share();
+    return session;
+  }
+  if (Status recorded = RecordCatalog(*session.store, *read, loaded_at); !recorded.ok()) {
+    std::cerr << "ptmon: " << recorded.message() << "\n";
+    return std::nullopt;
+  }
+  session.catalog = std::make_shared<const Catalog>(std::move(read->catalog));
+  if (year && *year != session.catalog->year) {
     auto stored = StoredCatalogOfYear(*session.store, *year);
     if (!stored.ok()) {
       std::cerr << "ptmon: --year " << *year << ": " << stored.status().message() << "\n";
       return std::nullopt;
     }
-    session.catalog = std::move(*stored);
+    session.catalog = std::make_shared<const Catalog>(std::move(*stored));
   }
   return session;
 }

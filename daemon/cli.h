@@ -1,6 +1,7 @@
 // The `ptmon` command line: subcommands, their options, and the exit codes they map to.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,11 +25,23 @@ inline constexpr int kExitFailure = 2;
 // The store of the data directory with the catalogue it monitors, and the clock.
 struct DataSession {
   std::unique_ptr<Store> store;
-  Catalog catalog;
+  std::shared_ptr<const Catalog> catalog;
   std::unique_ptr<Clock> clock;
   std::string data_dir;         // --data-dir, else the configuration's, else ./ptmon-data
   EvaluationSettings settings;  // the configuration's (lights, scoring), else the defaults
+  // A new catalogue being recorded in the store on a connection of its own (OpenData's
+  // kInBackground); invalid when recording was done, or not needed, before OpenData returned.
+  std::shared_future<Status> catalog_recording;
+
+  // Waits for the catalogue to be recorded: nothing may be written to the store before, since
+  // a batch is checked and kept against the catalogue the store describes. Ok when it is.
+  Status CatalogRecorded() const {
+    return catalog_recording.valid() ? catalog_recording.get() : Status::Ok();
+  }
 };
+
+// Whether OpenData records a new catalogue before it returns, or beside what follows.
+enum class CatalogRecording { kBeforeReturning, kInBackground };
 
 // Writes `text` to `out`, or to standard output when `out` is empty; an exit code.
 int WriteOutput(const std::string& text, const std::string& out);
@@ -51,8 +64,11 @@ struct CommonOptions {
   // Reads the configuration file (when given; flags win over it), makes the clock, opens
   // <data-dir>/ptmon.db (creating the directory) and loads the catalogue, from the store when it
   // has this one already, otherwise from YAML, recording it in the store. Prints the located
-  // errors or the failure and returns nothing when that fails.
-  std::optional<DataSession> OpenData() const;
+  // errors or the failure and returns nothing when that fails. Recording a new catalogue costs
+  // about as long as checking a large report; kInBackground lets the caller check meanwhile, and
+  // leaves reporting a failure to record to the caller (DataSession::CatalogRecorded).
+  std::optional<DataSession> OpenData(
+      CatalogRecording recording = CatalogRecording::kBeforeReturning) const;
 };
 
 // `ptmon serve` flags that override the configuration file.

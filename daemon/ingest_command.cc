@@ -32,11 +32,19 @@ void ShowProgress(size_t done, size_t total) {
 
 int RunIngest(const CommonOptions& options, const std::vector<std::string>& files,
               const std::string& encoding) {
-  auto data = options.OpenData();
+  // A new catalogue is recorded while the first file is read and checked; nothing is written
+  // before it is (IngestOptions::before_writing).
+  auto data = options.OpenData(CatalogRecording::kInBackground);
   if (!data) return kExitRefused;
   const Clock& clock = *data->clock;
   Store& store = *data->store;
-  const Catalog& catalog = data->catalog;
+  const Catalog& catalog = *data->catalog;
+  // The catalogue refused by the store, as OpenData would have reported it.
+  auto catalog_refused = [&] {
+    const Status recorded = data->CatalogRecorded();
+    if (!recorded.ok()) std::cerr << "ptmon: " << recorded.message() << "\n";
+    return !recorded.ok();
+  };
   const InboxLayout layout = InboxLayout::ForDataDir(data->data_dir);
   FileSystem& files_on_disk = PosixFileSystem();
   if (Status created = layout.Create(files_on_disk); !created.ok()) {
@@ -44,6 +52,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
     return kExitFailure;
   }
   IngestOptions ingest_options;
+  ingest_options.before_writing = [&] { return data->CatalogRecorded(); };
   if (encoding == "utf-8") ingest_options.parse.encoding = TextEncoding::kUtf8;
   if (encoding == "gbk") ingest_options.parse.encoding = TextEncoding::kGb18030;
   const bool terminal = isatty(STDERR_FILENO) == 1;
@@ -87,6 +96,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
     }
     Ingestor file_ingestor(store, catalog, clock, files_on_disk, layout, ingest_options);
     const IngestOutcome outcome = file_ingestor.IngestFile(path);
+    if (outcome.result == IngestResult::kFailed && catalog_refused()) return kExitRefused;
     if (ingest_options.parse.on_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
     std::cout << outcome.Summary() << "\n";
     for (const auto& error : outcome.errors) std::cerr << error << "\n";
@@ -101,6 +111,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
       exit_code = kExitFailure;
     }
   }
+  if (catalog_refused()) return kExitRefused;
   if (paths.empty()) std::cout << "no report files in " << layout.inbox << "\n";
   return exit_code;
 }
@@ -115,12 +126,12 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
   if (!options.data_dir.empty() || !options.config_path.empty()) {
     data = options.OpenData();
     if (!data) return kExitRefused;
-    reported = std::make_unique<ActualsIndex>(data->catalog);
+    reported = std::make_unique<ActualsIndex>(*data->catalog);
     if (auto loaded = data->store->LoadLatestValues(*reported); !loaded.ok()) {
       std::cerr << "ptmon: " << loaded.status().message() << "\n";
       return kExitFailure;
     }
-    catalog = data->catalog;
+    catalog = *data->catalog;
   } else {
     catalog = options.LoadCatalogOrReport();
     if (!catalog) return kExitRefused;
@@ -170,7 +181,7 @@ namespace {
 Result<std::pair<std::string, std::string>> ResolveSeries(DataSession& data,
                                                           const std::string& project_text,
                                                           const std::string& indicator_text) {
-  auto project = data.catalog.FindProjectByIdOrName(project_text);
+  auto project = data.catalog->FindProjectByIdOrName(project_text);
   if (project.ok()) {
     if (indicator_text == "spent" || indicator_text == "预算执行数")
       return std::pair((*project)->id, std::string("spent"));
@@ -226,7 +237,7 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
   }
   // The target each period was judged against, where the catalogue still has the indicator.
   const Indicator* indicator = nullptr;
-  if (const Project* project = data->catalog.FindProject(series->first))
+  if (const Project* project = data->catalog->FindProject(series->first))
     indicator = project->FindIndicator(series->second);
   auto judged_against = [&](Period period) {
     return indicator ? indicator->TargetFor(period.month).text : std::string();
@@ -259,7 +270,7 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
     const TargetAdjustment& adjustment = *indicator->adjustment;
     std::cout << "target " << indicator->annual_target.text << ", adjusted to "
               << adjustment.target.text << " from "
-              << Period{data->catalog.year, adjustment.from_month}.ToString() << " ("
+              << Period{data->catalog->year, adjustment.from_month}.ToString() << " ("
               << adjustment.approval << ")\n";
   }
   for (const auto& revision : *history) {

@@ -14,7 +14,7 @@ namespace {
 
 // Everything an evaluation needs, loaded once per command.
 struct EvaluationRun {
-  Catalog catalog;
+  std::shared_ptr<const Catalog> catalog;
   std::string project_id;  // --project resolved to an id; empty for all
   std::unique_ptr<Clock> clock;
   std::unique_ptr<ActualsIndex> actuals;
@@ -29,7 +29,7 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
   run.clock = std::move(data->clock);
   run.catalog = std::move(data->catalog);
   if (!project_id.empty()) {
-    auto project = run.catalog.FindProjectByIdOrName(project_id);
+    auto project = run.catalog->FindProjectByIdOrName(project_id);
     if (!project.ok()) {
       std::cerr << "ptmon: --project: " << project.status().message() << "\n";
       return std::nullopt;
@@ -37,12 +37,12 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
     run.project_id = (*project)->id;
   }
   const Date today = run.clock->Today();
-  Period as_of = DefaultAsOf(today, run.catalog.year);
+  Period as_of = DefaultAsOf(today, run.catalog->year);
   if (!as_of_text.empty()) {
     auto parsed = ParsePeriod(as_of_text);
-    if (!parsed || parsed->year != run.catalog.year) {
-      std::cerr << "ptmon: --as-of " << as_of_text << " is not a month of " << run.catalog.year
-                << " (write it like " << run.catalog.year << "-07)\n";
+    if (!parsed || parsed->year != run.catalog->year) {
+      std::cerr << "ptmon: --as-of " << as_of_text << " is not a month of " << run.catalog->year
+                << " (write it like " << run.catalog->year << "-07)\n";
       return std::nullopt;
     }
     if (*parsed > Period{today.year, today.month}) {
@@ -52,12 +52,12 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
     }
     as_of = *parsed;
   }
-  run.actuals = std::make_unique<ActualsIndex>(run.catalog);
+  run.actuals = std::make_unique<ActualsIndex>(*run.catalog);
   if (auto loaded = data->store->LoadLatestValues(*run.actuals); !loaded.ok()) {
     std::cerr << "ptmon: " << loaded.status().message() << "\n";
     return std::nullopt;
   }
-  const Evaluator evaluator(run.catalog, data->settings);
+  const Evaluator evaluator(*run.catalog, data->settings);
   run.evaluation = evaluator.EvaluateAll(*run.actuals, as_of, run.clock->Today());
   return run;
 }
@@ -84,7 +84,7 @@ int RunReport(const CommonOptions& options, const std::string& kind, const std::
                               : format == "md" ? OutputFormat::kMarkdown
                                                : OutputFormat::kHtml;
   std::string units;
-  for (const auto& unit : run->catalog.units) units += (units.empty() ? "" : "、") + unit.name;
+  for (const auto& unit : run->catalog->units) units += (units.empty() ? "" : "、") + unit.name;
   const ReportKind report_kind =
       kind == "monitor" ? ReportKind::kMonitor : ReportKind::kSelfEvaluation;
   if (format == "xlsx") {

@@ -459,6 +459,65 @@ TEST(CatalogCacheCliTest, AnEditedCatalogueIsReadAgain) {
   EXPECT_NE(broken.err.find(catalog + ":13:"), std::string::npos) << broken.err;
 }
 
+// `ptmon ingest` records a new catalogue while it checks the first file. A catalogue the store
+// refuses (a unit changed under stored values) is reported as before, and no file is applied,
+// refused or moved; one it accepts is in force for the files, refused ones too.
+TEST(CatalogCacheCliTest, ANewCatalogueIsRecordedBeforeAnyFileIsWritten) {
+  TempDir dir;
+  const std::string catalog = dir.Write("catalog.yaml", ReadFile(kCatalog));
+  const std::string data = dir / "data";
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), {"--catalog", catalog, "--data-dir", data, "--now", "2026-08-05"});
+    return RunPtmon(args);
+  };
+  const std::string header = "project,indicator,period,value\n";
+  ASSERT_EQ(
+      run({"ingest", dir.Write("july.csv", header + "devices,devices-maintained,2026-07,12\n")})
+          .exit_code,
+      0);
+  const std::string original = ReadFile(catalog);
+  auto with_target = [&](const std::string& target) {
+    std::string edited = original;
+    edited.replace(edited.find("\"≥30台\""), std::string("\"≥30台\"").size(), target);
+    dir.Write("catalog.yaml", edited);
+  };
+  auto batches = [&] {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((data + "/ptmon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* count = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM batch", -1, &count, nullptr);
+    const int batches = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int(count, 0) : -1;
+    sqlite3_finalize(count);
+    sqlite3_close(db);
+    return batches;
+  };
+
+  with_target("\"≥95%\"");
+  const std::string august = header + "devices,devices-maintained,2026-08,20\n";
+  const std::string dropped = dir.Write("data/inbox/august.csv", august);
+  for (const auto& files : {std::vector<std::string>{}, {dir.Write("given.csv", august)}}) {
+    std::vector<std::string> args = {"ingest"};
+    args.insert(args.end(), files.begin(), files.end());
+    const auto refused = run(args);
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("devices/devices-maintained from 台 to %"), std::string::npos)
+        << refused.err;
+    EXPECT_EQ(refused.out.find("applied"), std::string::npos) << refused.out;
+    EXPECT_EQ(batches(), 1);
+    EXPECT_TRUE(fs::exists(dropped));
+  }
+  fs::remove(dropped);
+
+  with_target("\"≥40台\"");
+  const auto wrong =
+      run({"ingest", dir.Write("wrong.csv", header + "devices,no-such,2026-08,1\n")});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.err;
+  EXPECT_EQ(batches(), 2);  // the refused file's batch, recorded once the catalogue was
+  const auto status =
+      run({"status", "--as-of", "2026-07", "--format", "json", "--project", "devices"});
+  EXPECT_NE(status.out.find("\"text\": \"≥40台\""), std::string::npos) << status.out;
+}
+
 }  // namespace
 }  // namespace ptmon
 

@@ -3,8 +3,8 @@
 
 namespace ptmon {
 
-Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
-                                  const std::string& loaded_at, Diagnostics& diagnostics) {
+Result<CatalogRead> ReadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
+                                      Diagnostics& diagnostics) {
   auto cached = store.EncodedCatalog(CatalogSourcesHash(sources));
   if (!cached.ok()) return cached.status();
   if (cached->has_value()) {
@@ -14,18 +14,28 @@ Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>
       // against what is stored and becomes the one the store describes.
       auto last = store.CatalogHash();
       if (!last.ok()) return last.status();
-      if (*last != decoded->sha256) {
-        if (auto saved = store.SaveCatalog(*decoded, loaded_at); !saved.ok()) return saved.status();
-      }
-      return decoded;
+      const bool recorded = *last == decoded->sha256;
+      return CatalogRead{std::move(decoded).value(), recorded, {}};
     }
   }
   auto catalog = LoadCatalog(sources, diagnostics);
   if (!catalog.ok()) return catalog.status();
-  if (auto saved = store.SaveCatalog(*catalog, loaded_at, EncodeCatalog(*catalog)); !saved.ok()) {
-    return saved.status();
-  }
-  return catalog;
+  std::string encoded = EncodeCatalog(*catalog);
+  return CatalogRead{std::move(catalog).value(), false, std::move(encoded)};
+}
+
+Status RecordCatalog(Store& store, const CatalogRead& read, const std::string& loaded_at) {
+  if (read.recorded) return Status::Ok();
+  auto saved = store.SaveCatalog(read.catalog, loaded_at, read.encoded);
+  return saved.ok() ? Status::Ok() : saved.status();
+}
+
+Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
+                                  const std::string& loaded_at, Diagnostics& diagnostics) {
+  auto read = ReadCatalogCached(store, sources, diagnostics);
+  if (!read.ok()) return read.status();
+  if (Status recorded = RecordCatalog(store, *read, loaded_at); !recorded.ok()) return recorded;
+  return std::move(read->catalog);
 }
 
 Result<Catalog> StoredCatalogOfYear(Store& store, int year) {

@@ -277,6 +277,10 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
     return outcome;
   }
   batch.reporter = submission.MainReporter();
+  if (Status ready = ReadyToWrite(); !ready.ok()) {
+    outcome.errors.push_back(ready.message());
+    return outcome;
+  }
   batch.applied_at = FormatRfc3339(clock_.Now());
   auto applied =
       store_.ApplyBatch(batch, submission.values.size(), StoredValues(submission, *catalog));
@@ -292,6 +296,15 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
   return outcome;
 }
 
+Status Ingestor::ReadyToWrite() const {
+  return options_.before_writing ? options_.before_writing() : Status::Ok();
+}
+
+Result<long long> Ingestor::RecordBatch(const Batch& batch) {
+  if (Status ready = ReadyToWrite(); !ready.ok()) return ready;
+  return store_.RecordBatch(batch);
+}
+
 IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view bytes) {
   Batch batch;
   if (bytes.size() > options_.max_file_bytes) {
@@ -305,7 +318,7 @@ IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view by
   }
   IngestOutcome outcome = Ingest(name, bytes, batch);
   if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kDuplicate) {
-    if (auto recorded = store_.RecordBatch(batch); !recorded.ok()) {
+    if (auto recorded = RecordBatch(batch); !recorded.ok()) {
       outcome.result = IngestResult::kFailed;
       outcome.errors.insert(outcome.errors.begin(), recorded.status().message());
     }
@@ -401,7 +414,7 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
     return outcome;
   }
   if (outcome.result != IngestResult::kApplied) {
-    if (auto recorded = store_.RecordBatch(batch); !recorded.ok()) {
+    if (auto recorded = RecordBatch(batch); !recorded.ok()) {
       outcome.result = IngestResult::kFailed;
       outcome.errors.insert(outcome.errors.begin(), recorded.status().message());
       discard_copy();

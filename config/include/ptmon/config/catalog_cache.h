@@ -19,6 +19,20 @@ namespace ptmon {
 Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
                                   const std::string& loaded_at, Diagnostics& diagnostics);
 
+// LoadCatalogCached in two steps, for a caller that records the catalogue beside other work:
+// reading writes nothing, and recording (on any connection to the same store) must end before
+// anything written depends on the catalogue.
+struct CatalogRead {
+  Catalog catalog;
+  bool recorded = false;  // the store describes this catalogue already: nothing to record
+  std::string encoded;    // the form to cache; empty when the store has it cached
+};
+Result<CatalogRead> ReadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
+                                      Diagnostics& diagnostics);
+// Makes `read` the catalogue the store describes; refuses one that changes what stored values
+// mean (Store::SaveCatalog).
+Status RecordCatalog(Store& store, const CatalogRead& read, const std::string& loaded_at);
+
 // The catalogue last loaded for `year` in this store: the figures of a year stay readable after
 // the next year's catalogue is served. Fails, naming the years the store holds, when none was.
 Result<Catalog> StoredCatalogOfYear(Store& store, int year);

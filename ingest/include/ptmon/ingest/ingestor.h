@@ -19,6 +19,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -49,6 +50,10 @@ struct IngestOptions {
   size_t max_file_bytes = 64u << 20;
   size_t max_listed_errors = 200;  // in the sidecar and the outcome; the count is always exact
   ParseOptions parse;
+  // Runs before a file's batch is written (applied, refused or a duplicate); a failure ends the
+  // file's ingest as kFailed, with nothing recorded and the file as it was. `ptmon ingest`
+  // waits here for a new catalogue being recorded beside the check.
+  std::function<Status()> before_writing;
 };
 
 // kDeferred: the file was still being written (or was taken away by someone else); nothing was
@@ -129,6 +134,9 @@ class Ingestor {
 
  private:
   IngestOutcome Ingest(const std::string& name, std::string_view bytes, Batch& batch);
+  Status ReadyToWrite() const;  // IngestOptions::before_writing
+  // Records a refused or duplicate file's batch, once ready to write.
+  Result<long long> RecordBatch(const Batch& batch);
   // Carries out a move; returns where the file went, and keeps it as unfinished if it failed.
   // Problems that do not undo a move (syncing the folder, the sidecar) are added to `notes`.
   Result<std::string> Move(UnfinishedMove move, std::vector<std::string>& notes);
