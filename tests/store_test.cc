@@ -6,6 +6,8 @@
 #include <ptmon/storage/data_dir_lock.h>
 #include <ptmon/storage/store.h>
 
+#include "../storage/src/folded_year.h"
+#include "../storage/src/schema.h"
 #include "support/process.h"
 
 namespace ptmon {
@@ -29,6 +31,16 @@ class StoreTest : public testing::Test {
     auto store = Store::Open(path_);
     EXPECT_TRUE(store.ok()) << store.status().message();
     return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  // Runs SQL on the database file as another program would, before ptmon opens it.
+  void ExecOnFile(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_free(error);
+    sqlite3_close(db);
   }
 
   static Catalog EmbeddedCatalog() {
@@ -85,16 +97,7 @@ TEST_F(StoreTest, ReopenKeepsDataAndSchema) {
 // A store written by schema version 1 (values in a rowid table with an index by series) keeps
 // every revision, note and batch through the migration, and takes new batches after it.
 TEST_F(StoreTest, MigratesAVersionOneStoreKeepingEveryRevision) {
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    const std::string dump =
-        testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql");
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, dump.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
-    sqlite3_free(error);
-    sqlite3_close(db);
-  }
+  ExecOnFile(testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql"));
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
@@ -129,6 +132,113 @@ TEST_F(StoreTest, MigratesAVersionOneStoreKeepingEveryRevision) {
       &check, nullptr);
   EXPECT_STREQ(check, "ok");
   sqlite3_free(check);
+}
+
+// A store of schema version 4 kept its folded values one row per series and month. The
+// migration drops them and refolds from every revision: what a start reads is the same before
+// and after the daemon folds again.
+TEST_F(StoreTest, MigratesAFoldedVersionFourStoreAndFoldsItAgain) {
+  std::string sql = testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql");
+  for (int version = 1; version < 4; ++version) {
+    sql += std::string(storage_internal::kMigrations[static_cast<size_t>(version)]);
+  }
+  // Version 4's fold, as Store::Fold wrote it.
+  sql +=
+      "INSERT INTO latest_value SELECT series_id, period, batch_id, value, grade, note_id"
+      " FROM actual ORDER BY batch_id, series_id, period"
+      " ON CONFLICT (series_id, period) DO UPDATE SET batch_id = excluded.batch_id,"
+      " value = excluded.value, grade = excluded.grade, note_id = excluded.note_id;"
+      "UPDATE latest_fold SET folded_through = (SELECT max(id) FROM batch);"
+      "PRAGMA user_version = 4;";
+  ExecOnFile(sql);
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  Diagnostics diagnostics;
+  const Catalog catalog =
+      LoadCatalog({ReadCatalogFile(std::string(PTMON_TEST_DATA) + "/reports/catalog.yaml").value()},
+                  diagnostics)
+          .value();
+  auto read = [&] {
+    auto index = std::make_unique<ActualsIndex>(catalog);
+    EXPECT_TRUE(store->LoadLatestValues(*index).ok());
+    return index;
+  };
+  auto newest = [&](const ActualsIndex& index) {
+    const SeriesKey devices = index.Find("devices", "devices-maintained").value();
+    const SeriesKey response = index.Find("devices", "response").value();
+    const ReportedValue* july = index.LatestAtOrBefore(devices, {2026, 7});
+    const ReportedValue* graded = index.LatestAtOrBefore(response, {2026, 12});
+    if (july == nullptr || graded == nullptr) return std::string("missing");
+    const auto notes = index.Notes(*index.LatestAtOrBefore(devices, {2026, 6}));
+    return std::to_string(index.size()) + " " + std::to_string(july->value) + " " +
+           std::string(GradeName(graded->grade)) + " " + (notes ? notes->reason : "no reason");
+  };
+  const std::string before_fold = newest(*read());  // from every revision
+  const size_t unfolded = store->UnfoldedRows().value();
+  EXPECT_GT(unfolded, 0u);
+  EXPECT_EQ(store->Fold().value(), unfolded);  // everything folds again
+  EXPECT_EQ(store->UnfoldedRows().value(), 0u);
+  EXPECT_EQ(newest(*read()), before_fold);
+  EXPECT_EQ(before_fold.substr(before_fold.find(' ') + 1),
+            "14.000000 达成 技术人员不足, 已增派\"两人\"");
+}
+
+// A folded row only ptmon writes; one it cannot read is damage, named with what to do.
+TEST_F(StoreTest, ADamagedFoldIsReportedNotMisread) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5)}).ok());
+  ASSERT_EQ(store->Fold().value(), 1u);
+  ASSERT_EQ(sqlite3_exec(store->handle(), "UPDATE folded_year SET months = x'0d'", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  const Catalog catalog = EmbeddedCatalog();
+  ActualsIndex index(catalog);
+  const auto loaded = store->LoadLatestValues(index);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("folded values of series 1 of 2026 are damaged"),
+            std::string::npos)
+      << loaded.status().message();
+  EXPECT_NE(loaded.status().message().find("ptmon backup"), std::string::npos);
+}
+
+TEST(FoldedYearTest, EveryMonthComesBackAndBytesItCannotHaveWrittenAreRefused) {
+  using storage_internal::DecodeFoldedYear;
+  using storage_internal::EncodeFoldedYear;
+  using storage_internal::FoldedYear;
+  FoldedYear year;
+  year[0] = {true, 60000, Grade::kNone, 0};
+  year[1] = {true, -0.25, Grade::kNone, 7};
+  year[4] = {true, 0, Grade::kAchieved, 0};
+  year[5] = {true, 0, Grade::kPartlyAchieved, 1LL << 40};
+  year[6] = {true, 0, Grade::kNotAchieved, 0};
+  year[11] = {true, 1e300, Grade::kNone, 0};
+  const std::string bytes = EncodeFoldedYear(year);
+  EXPECT_EQ(bytes.size(), 9u + 17u + 2u + 10u + 2u + 9u);
+  FoldedYear decoded;
+  ASSERT_TRUE(DecodeFoldedYear(bytes, decoded));
+  for (size_t month = 0; month < 12; ++month) {
+    EXPECT_EQ(decoded[month].present, year[month].present) << month;
+    EXPECT_EQ(decoded[month].value, year[month].value) << month;
+    EXPECT_EQ(decoded[month].grade, year[month].grade) << month;
+    EXPECT_EQ(decoded[month].note_id, year[month].note_id) << month;
+  }
+  ASSERT_TRUE(DecodeFoldedYear("", decoded));
+  EXPECT_FALSE(decoded[0].present);
+  // Every cut inside an entry, and entries no encoder writes.
+  for (size_t size : {1u, 8u, 10u, 25u, 27u, 37u, 39u, 47u}) {
+    EXPECT_FALSE(DecodeFoldedYear(bytes.substr(0, size), decoded)) << size;
+  }
+  const std::string one = EncodeFoldedYear(FoldedYear{{{true, 5, Grade::kNone, 0}}});
+  for (const std::string& damaged : {std::string("\x00", 1) + one.substr(1),  // month 0
+                                     "\x0d" + one.substr(1),                  // month 13
+                                     "\x41" + one.substr(1),      // a flag no encoder sets
+                                     one + one,                   // January twice
+                                     std::string("\x13\x00", 2),  // grade 0
+                                     std::string("\x13\x04", 2),  // grade 4
+                                     "\x31\x01" + std::string(8, '\0')}) {  // note 0
+    EXPECT_FALSE(DecodeFoldedYear(damaged, decoded)) << testing::PrintToString(damaged);
+  }
 }
 
 TEST_F(StoreTest, RefusesASchemaNewerThanItKnows) {
@@ -386,15 +496,20 @@ TEST_F(StoreTest, FoldedValuesReadTheSameAsEveryRevision) {
     value.reason = reason;
     return value;
   };
-  ASSERT_TRUE(
-      store
-          ->ApplyBatch(NewBatch("1"),
-                       {Value("devices-maintained", 6, 5), Value("devices-maintained", 7, 9),
-                        with_reason(Value("repair-time", 6, 30), "六月人手不足")})
-          .ok());
+  ActualValue graded = Value("repair-response", 6, 0);
+  graded.value.reset();
+  graded.grade = "部分达成";
+  ActualValue last_year = Value("devices-maintained", 12, 40);
+  last_year.period.year = 2025;
+  ASSERT_TRUE(store
+                  ->ApplyBatch(
+                      NewBatch("1"),
+                      {Value("devices-maintained", 6, 5), Value("devices-maintained", 7, 9),
+                       with_reason(Value("repair-time", 6, 30), "六月人手不足"), graded, last_year})
+                  .ok());
   ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 10)}).ok());
-  EXPECT_EQ(store->UnfoldedRows().value(), 4u);
-  EXPECT_EQ(store->Fold().value(), 4u);
+  EXPECT_EQ(store->UnfoldedRows().value(), 6u);
+  EXPECT_EQ(store->Fold().value(), 6u);
   EXPECT_EQ(store->UnfoldedRows().value(), 0u);
   EXPECT_EQ(store->Fold().value(), 0u);
   // After the fold: a revision of July and a new value for June with another reason.
@@ -409,9 +524,13 @@ TEST_F(StoreTest, FoldedValuesReadTheSameAsEveryRevision) {
     return index;
   };
   auto check = [&](const ActualsIndex& index) {
-    const SeriesKey devices{0, 0}, repair{0, 1};  // building-maintenance's first and second
+    // building-maintenance's first three indicators
+    const SeriesKey devices{0, 0}, repair{0, 1}, response{0, 2};
     ASSERT_EQ(catalog.projects[0].indicators[1].id, "repair-time");
-    EXPECT_EQ(index.size(), 3u);
+    ASSERT_EQ(catalog.projects[0].indicators[2].id, "repair-response");
+    EXPECT_EQ(index.size(), 4u);  // not 2025's December
+    ASSERT_EQ(index.Values(response).size(), 1u);
+    EXPECT_EQ(index.Values(response)[0].grade, Grade::kPartlyAchieved);
     ASSERT_EQ(index.Values(devices).size(), 2u);
     EXPECT_EQ(index.Values(devices)[0].value, 5);
     EXPECT_EQ(index.Values(devices)[1].value, 11);
@@ -420,10 +539,11 @@ TEST_F(StoreTest, FoldedValuesReadTheSameAsEveryRevision) {
     EXPECT_EQ(june->value, 20);
     EXPECT_EQ(index.Notes(*june)->reason, "已增派");
   };
-  check(*read(3 + 2));  // the three folded values and batch 3's two rows
+  check(*read(4 + 2));  // 2026's four folded values and batch 3's two rows
   EXPECT_EQ(store->Fold().value(), 2u);
-  check(*read(3));
-  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 4u);
+  check(*read(4));
+  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(),
+            5u);  // 2025-12 too
 }
 
 TEST_F(StoreTest, ATransactionThatFailsLeavesNothing) {

@@ -99,20 +99,6 @@ class Exposition {
 
 double OrNaN(const std::optional<double>& value) { return value.value_or(kNaN); }
 
-double GradeCode(Grade grade) {
-  switch (grade) {
-    case Grade::kAchieved:
-      return 1;
-    case Grade::kPartlyAchieved:
-      return 2;
-    case Grade::kNotAchieved:
-      return 3;
-    case Grade::kNone:
-      return 0;
-  }
-  return 0;
-}
-
 }  // namespace
 
 std::string EscapeLabelValue(std::string_view value) {
@@ -166,7 +152,8 @@ const std::vector<FamilySpec>& Families() {
        "Latest grade of a qualitative indicator: 0 none, 1 achieved (达成), 2 partly achieved "
        "(部分达成), "
        "3 not achieved (未达成).",
-       Scope::kIndicator, [](const IndicatorStatus& s) { return GradeCode(s.grade); }},
+       Scope::kIndicator,
+       [](const IndicatorStatus& s) { return static_cast<double>(GradeCode(s.grade)); }},
       {"ptmon_indicator_expected",
        "Value expected by the reported period in the indicator's base unit (target times pace for "
        "year-to-date indicators, the target for levels); NaN without a report.",

@@ -26,6 +26,27 @@ Grade GradeFromName(std::string_view name) {
   return Grade::kNone;
 }
 
+int GradeCode(Grade grade) {
+  switch (grade) {
+    case Grade::kAchieved:
+      return 1;
+    case Grade::kPartlyAchieved:
+      return 2;
+    case Grade::kNotAchieved:
+      return 3;
+    case Grade::kNone:
+      return 0;
+  }
+  return 0;
+}
+
+Grade GradeFromCode(int code) {
+  for (Grade grade : {Grade::kAchieved, Grade::kPartlyAchieved, Grade::kNotAchieved}) {
+    if (GradeCode(grade) == code) return grade;
+  }
+  return Grade::kNone;
+}
+
 std::string Period::ToString() const {
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02d", year, month);

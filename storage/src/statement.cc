@@ -65,6 +65,15 @@ Statement& Statement::Bind(int index, const std::optional<double>& value) {
   return value ? Bind(index, *value) : BindNull(index);
 }
 
+Statement& Statement::BindBlobView(int index, std::string_view value) {
+  // A null pointer would bind SQL NULL; an empty view is the empty blob.
+  if (statement_) {
+    sqlite3_bind_blob(statement_, index, value.data() ? value.data() : "",
+                      static_cast<int>(value.size()), SQLITE_STATIC);
+  }
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   if (statement_) sqlite3_bind_null(statement_, index);
   return *this;
@@ -99,6 +108,12 @@ std::string_view Statement::TextView(int column) const {
   if (text == nullptr) return {};
   return std::string_view(reinterpret_cast<const char*>(text),
                           static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
+}
+
+std::string_view Statement::BlobView(int column) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement_, column));
+  if (bytes == nullptr) return {};
+  return std::string_view(bytes, static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
 }
 
 Status Exec(sqlite3* db, std::string_view sql) {

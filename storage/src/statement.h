@@ -26,6 +26,8 @@ class Statement {
   // Binds text without copying it: `value` must stay valid until the statement is stepped.
   Statement& BindView(int index, std::string_view value);
   Statement& Bind(int index, const std::optional<double>& value);
+  // Binds bytes without copying them: `value` must stay valid until the statement is stepped.
+  Statement& BindBlobView(int index, std::string_view value);
   Statement& BindNull(int index);
 
   // Steps once: true when a row is ready, false when done; errors land in status().
@@ -41,6 +43,7 @@ class Statement {
   std::string Text(int column) const;
   // The column's text without a copy: valid until the next Step() or Reset().
   std::string_view TextView(int column) const;
+  std::string_view BlobView(int column) const;  // as TextView, for a BLOB
   sqlite3_stmt* raw() const { return statement_; }
 
  private:

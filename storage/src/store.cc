@@ -2,15 +2,21 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <map>
 
 #include <ptmon/storage/store.h>
 
+#include "folded_year.h"
 #include "schema.h"
 #include "statement.h"
 
 namespace ptmon {
 
+using storage_internal::DecodeFoldedYear;
+using storage_internal::EncodeFoldedYear;
 using storage_internal::Exec;
+using storage_internal::FoldedValue;
+using storage_internal::FoldedYear;
 using storage_internal::Statement;
 
 namespace {
@@ -271,11 +277,7 @@ namespace {
 
 // The blob in the first column of the statement's first row, if any.
 Result<std::optional<std::string>> FirstBlob(Statement& statement) {
-  if (statement.Step()) {
-    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement.raw(), 0));
-    return std::optional<std::string>(
-        std::string(bytes, static_cast<size_t>(sqlite3_column_bytes(statement.raw(), 0))));
-  }
+  if (statement.Step()) return std::optional<std::string>(statement.BlobView(0));
   if (!statement.status().ok()) return statement.status();
   return std::optional<std::string>();
 }
@@ -355,8 +357,7 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
     Statement refresh(db_,
                       "UPDATE catalog_load SET encoded = ? "
                       "WHERE id = (SELECT MAX(id) FROM catalog_load)");
-    sqlite3_bind_blob(refresh.raw(), 1, encoded.data(), static_cast<int>(encoded.size()),
-                      SQLITE_STATIC);
+    refresh.BindBlobView(1, encoded);
     if (Status run = refresh.Run(); !run.ok()) return run.WithContext("saving the catalogue");
     return false;
   }
@@ -375,8 +376,7 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
     if (encoded.empty()) {
       load.BindNull(7);
     } else {
-      sqlite3_bind_blob(load.raw(), 7, encoded.data(), static_cast<int>(encoded.size()),
-                        SQLITE_STATIC);
+      load.BindBlobView(7, encoded);
     }
     if (Status run = load.Run(); !run.ok()) return run;
     const long long load_id = sqlite3_last_insert_rowid(db_);
@@ -741,6 +741,12 @@ std::optional<double> ReadValue(const Statement& statement, int first, Grade& gr
   return statement.Double(first);
 }
 
+// Only ptmon writes folded rows: one it cannot read is damage.
+Status DamagedFold(long long year, long long series_id) {
+  return Status::Error("the folded values of series " + std::to_string(series_id) + " of " +
+                       std::to_string(year) + " are damaged" + std::string(kRecovery));
+}
+
 // Feeds rows of kActualColumns into an index without allocating per row.
 std::optional<SeriesKey> ApplyRow(const Statement& statement, ActualsIndex& index,
                                   ValueNotes& notes) {
@@ -760,7 +766,7 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
     const long long id = series.Int(0);
     if (id < 0) continue;
     if (static_cast<size_t>(id) >= keys.size()) keys.resize(static_cast<size_t>(id) + 1);
-    keys[static_cast<size_t>(id)] = index.Find(series.Text(1), series.Text(2));
+    keys[static_cast<size_t>(id)] = index.Find(series.TextView(1), series.TextView(2));
   }
   if (!series.status().ok()) return series.status();
   Statement fold(db_, "SELECT folded_through FROM latest_fold");
@@ -773,48 +779,75 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
   Statement unfolded(db_,
                      "SELECT series_id, period, value, grade, note_id FROM actual"
                      " WHERE batch_id > ? AND period BETWEEN ? AND ? ORDER BY batch_id DESC");
-  Statement folded(db_,
-                   "SELECT series_id, period, value, grade, note_id FROM latest_value"
-                   " WHERE period BETWEEN ? AND ?");
+  Statement folded(db_, "SELECT series_id, months FROM folded_year WHERE year = ?");
   Statement note(db_, "SELECT reason_category, reason, action, likelihood FROM note WHERE id = ?");
-  const long long first = static_cast<long long>(index.year()) * 100 + 1;
-  const long long last = static_cast<long long>(index.year()) * 100 + 12;
-  unfolded.Bind(1, folded_through).Bind(2, first).Bind(3, last);
-  folded.Bind(1, first).Bind(2, last);
-  size_t count = 0;
+  const long long year = index.year();
+  unfolded.Bind(1, folded_through).Bind(2, year * 100 + 1).Bind(3, year * 100 + 12);
+  folded.Bind(1, year);
   const ValueNotes no_notes;
   ValueNotes notes;
-  for (Statement* rows : {&unfolded, &folded}) {
-    while (rows->Step()) {
-      ++count;
-      const long long id = rows->Int(0);
-      if (id < 0 || static_cast<size_t>(id) >= keys.size() || !keys[static_cast<size_t>(id)])
-        continue;
-      const SeriesKey key = *keys[static_cast<size_t>(id)];
-      const Period period = PeriodOfKey(rows->Int(1));
-      if (index.Has(key, period)) continue;
-      const std::optional<double> value =
-          rows->IsNull(2) ? std::nullopt : std::optional<double>(rows->Double(2));
-      const Grade grade = GradeFromName(rows->TextView(3));
-      if (rows->IsNull(4)) {
-        index.Apply(key, period, value, grade, no_notes);
-        continue;
-      }
-      note.Reset();
-      note.Bind(1, rows->Int(4));
-      if (!note.Step()) {
-        if (!note.status().ok()) return note.status();
-        index.Apply(key, period, value, grade, no_notes);
-        continue;
-      }
-      notes.reason_category = note.TextView(0);
-      notes.reason = note.TextView(1);
-      notes.action = note.TextView(2);
-      notes.likelihood = note.TextView(3);
-      index.Apply(key, period, value, grade, notes);
+  auto key_of = [&](long long series_id) -> std::optional<SeriesKey> {
+    if (series_id < 0 || static_cast<size_t>(series_id) >= keys.size()) return std::nullopt;
+    return keys[static_cast<size_t>(series_id)];
+  };
+  auto take = [&](SeriesKey key, Period period, std::optional<double> value, Grade grade,
+                  long long note_id) -> Status {
+    if (index.Has(key, period)) return Status::Ok();
+    if (note_id == 0) {
+      index.Apply(key, period, value, grade, no_notes);
+      return Status::Ok();
     }
-    if (!rows->status().ok()) return rows->status();
+    note.Reset();
+    note.Bind(1, note_id);
+    if (!note.Step()) {
+      index.Apply(key, period, value, grade, no_notes);
+      return note.status();
+    }
+    notes.reason_category = note.TextView(0);
+    notes.reason = note.TextView(1);
+    notes.action = note.TextView(2);
+    notes.likelihood = note.TextView(3);
+    index.Apply(key, period, value, grade, notes);
+    return Status::Ok();
+  };
+  size_t count = 0;
+  while (unfolded.Step()) {
+    ++count;
+    const auto key = key_of(unfolded.Int(0));
+    if (!key) continue;
+    const std::optional<double> value =
+        unfolded.IsNull(2) ? std::nullopt : std::optional<double>(unfolded.Double(2));
+    const long long note_id = unfolded.IsNull(4) ? 0 : unfolded.Int(4);
+    if (Status taken = take(*key, PeriodOfKey(unfolded.Int(1)), value,
+                            GradeFromName(unfolded.TextView(3)), note_id);
+        !taken.ok()) {
+      return taken;
+    }
   }
+  if (!unfolded.status().ok()) return unfolded.status();
+  FoldedYear months;
+  while (folded.Step()) {
+    const long long series_id = folded.Int(0);
+    if (!DecodeFoldedYear(folded.BlobView(1), months)) {
+      return DamagedFold(year, series_id);
+    }
+    const auto key = key_of(series_id);
+    for (int month = 1; month <= 12; ++month) {
+      const FoldedValue& folded_value = months[static_cast<size_t>(month - 1)];
+      if (!folded_value.present) continue;
+      ++count;
+      if (!key) continue;
+      const std::optional<double> value = folded_value.grade == Grade::kNone
+                                              ? std::optional<double>(folded_value.value)
+                                              : std::nullopt;
+      if (Status taken = take(*key, Period{static_cast<int>(year), month}, value,
+                              folded_value.grade, folded_value.note_id);
+          !taken.ok()) {
+        return taken;
+      }
+    }
+  }
+  if (!folded.status().ok()) return folded.status();
   return count;
 }
 
@@ -824,16 +857,46 @@ Result<size_t> Store::Fold() {
     auto unfolded = UnfoldedRows();
     if (!unfolded.ok()) return unfolded.status();
     folded = *unfolded;
-    // In batch order, so a later batch's value replaces an earlier one's. The write lock is
-    // held: every batch committed so far is seen, and none commits before this does.
-    Statement upsert(db_,
-                     "INSERT INTO latest_value (series_id, period, batch_id, value, grade, note_id)"
-                     " SELECT series_id, period, batch_id, value, grade, note_id FROM actual"
-                     " WHERE batch_id > (SELECT folded_through FROM latest_fold)"
-                     " ORDER BY batch_id, series_id, period"
-                     " ON CONFLICT (series_id, period) DO UPDATE SET batch_id = excluded.batch_id,"
-                     " value = excluded.value, grade = excluded.grade, note_id = excluded.note_id");
-    if (Status run = upsert.Run(); !run.ok()) return run.WithContext("folding the newest values");
+    // The newest values the new batches give, by (year, series): in batch order (the key's),
+    // so a later batch's value replaces an earlier one's. The write lock is held: every batch
+    // committed so far is seen, and none commits before this does.
+    std::map<std::pair<long long, long long>, FoldedYear> changed;
+    Statement rows(db_,
+                   "SELECT series_id, period, value, grade, note_id FROM actual"
+                   " WHERE batch_id > (SELECT folded_through FROM latest_fold) ORDER BY batch_id");
+    while (rows.Step()) {
+      const Period period = PeriodOfKey(rows.Int(1));
+      FoldedValue& value =
+          changed[{period.year, rows.Int(0)}][static_cast<size_t>(period.month - 1)];
+      value.present = true;
+      value.value = rows.IsNull(2) ? 0 : rows.Double(2);
+      value.grade = GradeFromName(rows.TextView(3));
+      value.note_id = rows.IsNull(4) ? 0 : rows.Int(4);
+    }
+    if (!rows.status().ok()) return rows.status().WithContext("folding the newest values");
+    // Over what was folded before, month by month; written in key order, appending to the
+    // table's B-tree where the years and series are new.
+    Statement before(db_, "SELECT months FROM folded_year WHERE year = ? AND series_id = ?");
+    Statement write(db_,
+                    "INSERT OR REPLACE INTO folded_year (year, series_id, months)"
+                    " VALUES (?, ?, ?)");
+    FoldedYear merged;
+    for (const auto& [key, months] : changed) {
+      before.Reset();
+      before.Bind(1, key.first).Bind(2, key.second);
+      merged = {};
+      if (before.Step() && !DecodeFoldedYear(before.BlobView(0), merged)) {
+        return DamagedFold(key.first, key.second);
+      }
+      if (!before.status().ok()) return before.status().WithContext("folding the newest values");
+      for (size_t month = 0; month < months.size(); ++month) {
+        if (months[month].present) merged[month] = months[month];
+      }
+      const std::string encoded = EncodeFoldedYear(merged);
+      write.Reset();
+      write.Bind(1, key.first).Bind(2, key.second).BindBlobView(3, encoded);
+      if (Status run = write.Run(); !run.ok()) return run.WithContext("folding the newest values");
+    }
     return Exec(db_,
                 "UPDATE latest_fold SET folded_through ="
                 " (SELECT coalesce(max(id), folded_through) FROM batch)");

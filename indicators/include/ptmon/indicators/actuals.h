@@ -19,6 +19,10 @@ namespace ptmon {
 enum class Grade : uint8_t { kNone, kAchieved, kPartlyAchieved, kNotAchieved };
 std::string_view GradeName(Grade grade);     // 达成, 部分达成, 未达成, ""
 Grade GradeFromName(std::string_view name);  // the Chinese names only; kNone otherwise
+// A grade as a number, as ptmon_indicator_grade exposes it and the store keeps it folded:
+// 1 达成, 2 部分达成, 3 未达成, 0 none. Both are published, so the numbers never change.
+int GradeCode(Grade grade);
+Grade GradeFromCode(int code);  // kNone for any other number
 
 // "YYYY-MM": the month a value is reported for.
 struct Period {
