@@ -203,40 +203,59 @@ TEST_F(StoreTest, ADamagedFoldIsReportedNotMisread) {
 }
 
 TEST(FoldedYearTest, EveryMonthComesBackAndBytesItCannotHaveWrittenAreRefused) {
-  using storage_internal::DecodeFoldedYear;
-  using storage_internal::EncodeFoldedYear;
-  using storage_internal::FoldedYear;
+  using namespace storage_internal;
+  ValueNotes staff{"人员保障", "技术人员不足, 已增派\"两人\"", "", "有可能"};
+  ValueNotes long_reason{"其他", std::string(300, 'x') + "\n第二行", "已整改", "确定能"};
+  const std::string staff_note = EncodeFoldedNote(staff);
+  const std::string long_note = EncodeFoldedNote(long_reason);
+  EXPECT_EQ(staff_note.size(),
+            4 + staff.reason_category.size() + staff.reason.size() + staff.likelihood.size());
+  EXPECT_EQ(long_note.size(), 5 + 6 + 310 + 9 + 9);  // a 310-byte reason takes a 2-byte length
   FoldedYear year;
-  year[0] = {true, 60000, Grade::kNone, 0};
-  year[1] = {true, -0.25, Grade::kNone, 7};
-  year[4] = {true, 0, Grade::kAchieved, 0};
-  year[5] = {true, 0, Grade::kPartlyAchieved, 1LL << 40};
-  year[6] = {true, 0, Grade::kNotAchieved, 0};
-  year[11] = {true, 1e300, Grade::kNone, 0};
+  year[0] = {true, 60000, Grade::kNone, {}};
+  year[1] = {true, -0.25, Grade::kNone, staff_note};
+  year[4] = {true, 0, Grade::kAchieved, {}};
+  year[5] = {true, 0, Grade::kPartlyAchieved, long_note};
+  year[6] = {true, 0, Grade::kNotAchieved, {}};
+  year[11] = {true, 1e300, Grade::kNone, {}};
   const std::string bytes = EncodeFoldedYear(year);
-  EXPECT_EQ(bytes.size(), 9u + 17u + 2u + 10u + 2u + 9u);
+  EXPECT_EQ(bytes.size(), 9 + 9 + staff_note.size() + 2 + 2 + long_note.size() + 2 + 9);
   FoldedYear decoded;
   ASSERT_TRUE(DecodeFoldedYear(bytes, decoded));
   for (size_t month = 0; month < 12; ++month) {
     EXPECT_EQ(decoded[month].present, year[month].present) << month;
     EXPECT_EQ(decoded[month].value, year[month].value) << month;
     EXPECT_EQ(decoded[month].grade, year[month].grade) << month;
-    EXPECT_EQ(decoded[month].note_id, year[month].note_id) << month;
+    EXPECT_EQ(decoded[month].note, year[month].note) << month;
   }
+  ValueNotes notes{"stale", "stale", "stale", "stale"};
+  ASSERT_TRUE(DecodeFoldedNote(decoded[5].note, notes));
+  EXPECT_EQ(notes.reason, long_reason.reason);
+  EXPECT_EQ(notes.likelihood, "确定能");
+  ASSERT_TRUE(DecodeFoldedNote(decoded[1].note, notes));
+  EXPECT_EQ(notes.action, "");
+  EXPECT_EQ(notes.reason, staff.reason);
   ASSERT_TRUE(DecodeFoldedYear("", decoded));
   EXPECT_FALSE(decoded[0].present);
-  // Every cut inside an entry, and entries no encoder writes.
-  for (size_t size : {1u, 8u, 10u, 25u, 27u, 37u, 39u, 47u}) {
+
+  // Every cut short of the end (entries cut, and cuts between entries that leave a note's
+  // texts incomplete), and entries no encoder writes.
+  const size_t february = 9, may = february + 9 + staff_note.size();
+  for (size_t size : {size_t{1}, size_t{8}, february + 1, february + 12, may - 1, may + 1, may + 3,
+                      bytes.size() - 1}) {
     EXPECT_FALSE(DecodeFoldedYear(bytes.substr(0, size), decoded)) << size;
   }
-  const std::string one = EncodeFoldedYear(FoldedYear{{{true, 5, Grade::kNone, 0}}});
-  for (const std::string& damaged : {std::string("\x00", 1) + one.substr(1),  // month 0
-                                     "\x0d" + one.substr(1),                  // month 13
-                                     "\x41" + one.substr(1),      // a flag no encoder sets
-                                     one + one,                   // January twice
-                                     std::string("\x13\x00", 2),  // grade 0
-                                     std::string("\x13\x04", 2),  // grade 4
-                                     "\x31\x01" + std::string(8, '\0')}) {  // note 0
+  EXPECT_FALSE(DecodeFoldedNote(staff_note.substr(0, staff_note.size() - 1), notes));
+  EXPECT_FALSE(DecodeFoldedNote(staff_note + "x", notes));
+  const std::string one = EncodeFoldedYear(FoldedYear{{{true, 5, Grade::kNone, {}}}});
+  for (const std::string& damaged :
+       {std::string("\x00", 1) + one.substr(1),              // month 0
+        "\x0d" + one.substr(1),                              // month 13
+        "\x41" + one.substr(1),                              // a flag no encoder sets
+        one + one,                                           // January twice
+        std::string("\x13\x00", 2),                          // grade 0
+        std::string("\x13\x04", 2),                          // grade 4
+        std::string("\x31\x01\xff\xff\xff\xff\xff\x01")}) {  // a note's text longer than 4 GiB
     EXPECT_FALSE(DecodeFoldedYear(damaged, decoded)) << testing::PrintToString(damaged);
   }
 }

@@ -12,7 +12,9 @@
 
 namespace ptmon {
 
+using storage_internal::DecodeFoldedNote;
 using storage_internal::DecodeFoldedYear;
+using storage_internal::EncodeFoldedNote;
 using storage_internal::EncodeFoldedYear;
 using storage_internal::Exec;
 using storage_internal::FoldedValue;
@@ -741,6 +743,32 @@ std::optional<double> ReadValue(const Statement& statement, int first, Grade& gr
   return statement.Double(first);
 }
 
+// Reads notes by id, one statement for many.
+class NoteReader {
+ public:
+  explicit NoteReader(sqlite3* db)
+      : statement_(db,
+                   "SELECT reason_category, reason, action, likelihood FROM note WHERE id = ?") {}
+
+  // Whether the note exists; its texts are then in `notes` (their storage reused).
+  Result<bool> Read(long long id, ValueNotes& notes) {
+    statement_.Reset();
+    statement_.Bind(1, id);
+    if (!statement_.Step()) {
+      if (!statement_.status().ok()) return statement_.status();
+      return false;
+    }
+    notes.reason_category = statement_.TextView(0);
+    notes.reason = statement_.TextView(1);
+    notes.action = statement_.TextView(2);
+    notes.likelihood = statement_.TextView(3);
+    return true;
+  }
+
+ private:
+  Statement statement_;
+};
+
 // Only ptmon writes folded rows: one it cannot read is damage.
 Status DamagedFold(long long year, long long series_id) {
   return Status::Error("the folded values of series " + std::to_string(series_id) + " of " +
@@ -775,12 +803,13 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
   // The batches after the fold, newest first, then the fold: the first value met for a series
   // and period is its latest, and the revisions it superseded are passed over without being
   // indexed (nor their notes read). Only the index's year is read. Notes are looked up for the
-  // values taken that have one: joining them on every row cost more than reading the rows.
+  // values taken that have one: joining them on every row cost more than reading the rows. The
+  // fold carries its values' notes.
   Statement unfolded(db_,
                      "SELECT series_id, period, value, grade, note_id FROM actual"
                      " WHERE batch_id > ? AND period BETWEEN ? AND ? ORDER BY batch_id DESC");
   Statement folded(db_, "SELECT series_id, months FROM folded_year WHERE year = ?");
-  Statement note(db_, "SELECT reason_category, reason, action, likelihood FROM note WHERE id = ?");
+  NoteReader note_reader(db_);
   const long long year = index.year();
   unfolded.Bind(1, folded_through).Bind(2, year * 100 + 1).Bind(3, year * 100 + 12);
   folded.Bind(1, year);
@@ -790,61 +819,38 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
     if (series_id < 0 || static_cast<size_t>(series_id) >= keys.size()) return std::nullopt;
     return keys[static_cast<size_t>(series_id)];
   };
-  auto take = [&](SeriesKey key, Period period, std::optional<double> value, Grade grade,
-                  long long note_id) -> Status {
-    if (index.Has(key, period)) return Status::Ok();
-    if (note_id == 0) {
-      index.Apply(key, period, value, grade, no_notes);
-      return Status::Ok();
-    }
-    note.Reset();
-    note.Bind(1, note_id);
-    if (!note.Step()) {
-      index.Apply(key, period, value, grade, no_notes);
-      return note.status();
-    }
-    notes.reason_category = note.TextView(0);
-    notes.reason = note.TextView(1);
-    notes.action = note.TextView(2);
-    notes.likelihood = note.TextView(3);
-    index.Apply(key, period, value, grade, notes);
-    return Status::Ok();
-  };
   size_t count = 0;
   while (unfolded.Step()) {
     ++count;
     const auto key = key_of(unfolded.Int(0));
-    if (!key) continue;
+    const Period period = PeriodOfKey(unfolded.Int(1));
+    if (!key || index.Has(*key, period)) continue;
     const std::optional<double> value =
         unfolded.IsNull(2) ? std::nullopt : std::optional<double>(unfolded.Double(2));
-    const long long note_id = unfolded.IsNull(4) ? 0 : unfolded.Int(4);
-    if (Status taken = take(*key, PeriodOfKey(unfolded.Int(1)), value,
-                            GradeFromName(unfolded.TextView(3)), note_id);
-        !taken.ok()) {
-      return taken;
-    }
+    auto noted =
+        unfolded.IsNull(4) ? Result<bool>(false) : note_reader.Read(unfolded.Int(4), notes);
+    if (!noted.ok()) return noted.status();
+    index.Apply(*key, period, value, GradeFromName(unfolded.TextView(3)),
+                *noted ? notes : no_notes);
   }
   if (!unfolded.status().ok()) return unfolded.status();
   FoldedYear months;
   while (folded.Step()) {
     const long long series_id = folded.Int(0);
-    if (!DecodeFoldedYear(folded.BlobView(1), months)) {
-      return DamagedFold(year, series_id);
-    }
+    if (!DecodeFoldedYear(folded.BlobView(1), months)) return DamagedFold(year, series_id);
     const auto key = key_of(series_id);
     for (int month = 1; month <= 12; ++month) {
       const FoldedValue& folded_value = months[static_cast<size_t>(month - 1)];
       if (!folded_value.present) continue;
       ++count;
-      if (!key) continue;
+      const Period period{static_cast<int>(year), month};
+      if (!key || index.Has(*key, period)) continue;
       const std::optional<double> value = folded_value.grade == Grade::kNone
                                               ? std::optional<double>(folded_value.value)
                                               : std::nullopt;
-      if (Status taken = take(*key, Period{static_cast<int>(year), month}, value,
-                              folded_value.grade, folded_value.note_id);
-          !taken.ok()) {
-        return taken;
-      }
+      const bool noted = !folded_value.note.empty();
+      if (noted && !DecodeFoldedNote(folded_value.note, notes)) return DamagedFold(year, series_id);
+      index.Apply(*key, period, value, folded_value.grade, noted ? notes : no_notes);
     }
   }
   if (!folded.status().ok()) return folded.status();
@@ -860,27 +866,34 @@ Result<size_t> Store::Fold() {
     // The newest values the new batches give, by (year, series): in batch order (the key's),
     // so a later batch's value replaces an earlier one's. The write lock is held: every batch
     // committed so far is seen, and none commits before this does.
-    std::map<std::pair<long long, long long>, FoldedYear> changed;
+    struct NewValue {
+      bool present = false;
+      double value = 0;
+      Grade grade = Grade::kNone;
+      long long note_id = 0;  // 0: none
+    };
+    std::map<std::pair<long long, long long>, std::array<NewValue, 12>> changed;
     Statement rows(db_,
                    "SELECT series_id, period, value, grade, note_id FROM actual"
                    " WHERE batch_id > (SELECT folded_through FROM latest_fold) ORDER BY batch_id");
     while (rows.Step()) {
       const Period period = PeriodOfKey(rows.Int(1));
-      FoldedValue& value =
-          changed[{period.year, rows.Int(0)}][static_cast<size_t>(period.month - 1)];
-      value.present = true;
-      value.value = rows.IsNull(2) ? 0 : rows.Double(2);
-      value.grade = GradeFromName(rows.TextView(3));
-      value.note_id = rows.IsNull(4) ? 0 : rows.Int(4);
+      changed[{period.year, rows.Int(0)}][static_cast<size_t>(period.month - 1)] = {
+          true, rows.IsNull(2) ? 0 : rows.Double(2), GradeFromName(rows.TextView(3)),
+          rows.IsNull(4) ? 0 : rows.Int(4)};
     }
     if (!rows.status().ok()) return rows.status().WithContext("folding the newest values");
     // Over what was folded before, month by month; written in key order, appending to the
-    // table's B-tree where the years and series are new.
+    // table's B-tree where the years and series are new. Notes are read only for the values
+    // kept, and written into the fold.
     Statement before(db_, "SELECT months FROM folded_year WHERE year = ? AND series_id = ?");
     Statement write(db_,
                     "INSERT OR REPLACE INTO folded_year (year, series_id, months)"
                     " VALUES (?, ?, ?)");
+    NoteReader note_reader(db_);
+    ValueNotes notes;
     FoldedYear merged;
+    std::array<std::string, 12> new_notes;  // what merged's new notes view
     for (const auto& [key, months] : changed) {
       before.Reset();
       before.Bind(1, key.first).Bind(2, key.second);
@@ -890,7 +903,13 @@ Result<size_t> Store::Fold() {
       }
       if (!before.status().ok()) return before.status().WithContext("folding the newest values");
       for (size_t month = 0; month < months.size(); ++month) {
-        if (months[month].present) merged[month] = months[month];
+        const NewValue& value = months[month];
+        if (!value.present) continue;
+        auto noted =
+            value.note_id == 0 ? Result<bool>(false) : note_reader.Read(value.note_id, notes);
+        if (!noted.ok()) return noted.status().WithContext("folding the newest values");
+        new_notes[month] = *noted && !notes.empty() ? EncodeFoldedNote(notes) : std::string();
+        merged[month] = {true, value.value, value.grade, new_notes[month]};
       }
       const std::string encoded = EncodeFoldedYear(merged);
       write.Reset();
