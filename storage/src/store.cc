@@ -867,10 +867,10 @@ Result<size_t> Store::Fold() {
     // so a later batch's value replaces an earlier one's. The write lock is held: every batch
     // committed so far is seen, and none commits before this does.
     struct NewValue {
-      bool present = false;
       double value = 0;
-      Grade grade = Grade::kNone;
       long long note_id = 0;  // 0: none
+      Grade grade = Grade::kNone;
+      bool present = false;
     };
     std::map<std::pair<long long, long long>, std::array<NewValue, 12>> changed;
     Statement rows(db_,
@@ -879,8 +879,8 @@ Result<size_t> Store::Fold() {
     while (rows.Step()) {
       const Period period = PeriodOfKey(rows.Int(1));
       changed[{period.year, rows.Int(0)}][static_cast<size_t>(period.month - 1)] = {
-          true, rows.IsNull(2) ? 0 : rows.Double(2), GradeFromName(rows.TextView(3)),
-          rows.IsNull(4) ? 0 : rows.Int(4)};
+          rows.IsNull(2) ? 0 : rows.Double(2), rows.IsNull(4) ? 0 : rows.Int(4),
+          GradeFromName(rows.TextView(3)), true};
     }
     if (!rows.status().ok()) return rows.status().WithContext("folding the newest values");
     // Over what was folded before, month by month; written in key order, appending to the
@@ -895,7 +895,7 @@ Result<size_t> Store::Fold() {
     FoldedYear merged;
     std::array<std::string, 12> new_notes;  // what merged's new notes view
     for (const auto& [key, months] : changed) {
-      before.Reset();
+      // merged views the row read before (its notes) until that row is reset, once encoded.
       before.Bind(1, key.first).Bind(2, key.second);
       merged = {};
       if (before.Step() && !DecodeFoldedYear(before.BlobView(0), merged)) {
@@ -912,6 +912,7 @@ Result<size_t> Store::Fold() {
         merged[month] = {true, value.value, value.grade, new_notes[month]};
       }
       const std::string encoded = EncodeFoldedYear(merged);
+      before.Reset();
       write.Reset();
       write.Bind(1, key.first).Bind(2, key.second).BindBlobView(3, encoded);
       if (Status run = write.Run(); !run.ok()) return run.WithContext("folding the newest values");
