@@ -4,14 +4,20 @@
 
 namespace ptmon {
 
-std::string Gzip(std::string_view text) {
-  // One compressor per thread, kept: it is a few hundred KB, and a whole exposition is
-  // thousands of members.
-  thread_local const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)>
-      compressor(libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
-  std::string out(libdeflate_gzip_compress_bound(compressor.get(), text.size()), '\0');
-  out.resize(
-      libdeflate_gzip_compress(compressor.get(), text.data(), text.size(), out.data(), out.size()));
+std::string Gzip(std::string_view text, GzipEffort effort) {
+  // One compressor per thread and effort, kept: it is a few hundred KB, and a whole exposition
+  // is thousands of members.
+  using Compressor = std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)>;
+  thread_local Compressor fastest(libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
+  thread_local Compressor read_many(nullptr, &libdeflate_free_compressor);
+  Compressor* compressor = &fastest;
+  if (effort == GzipEffort::kReadMany) {
+    if (!read_many) read_many.reset(libdeflate_alloc_compressor(4));
+    compressor = &read_many;
+  }
+  std::string out(libdeflate_gzip_compress_bound(compressor->get(), text.size()), '\0');
+  out.resize(libdeflate_gzip_compress(compressor->get(), text.data(), text.size(), out.data(),
+                                      out.size()));
   out.shrink_to_fit();  // cached for the life of an evaluation: keep what it uses, not the bound
   return out;
 }
@@ -39,7 +45,7 @@ bool AppendGunzipped(std::string_view member, std::string& out) {
 
 void GzipWriter::Flush() {
   if (buffer_.empty()) return;
-  members_.push_back(std::make_shared<const std::string>(Gzip(buffer_)));
+  members_.push_back(std::make_shared<const std::string>(Gzip(buffer_, effort_)));
   buffer_.clear();
 }
 

@@ -103,7 +103,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
     if (!project.empty()) return HttpResponse::Json(200, StatusJsonText(*evaluation, project));
     HttpResponse response = HttpResponse::Json(200, "");
     response.body_parts = document->Get([&] {
-      GzipWriter writer;
+      GzipWriter writer(1 << 20, GzipEffort::kReadMany);
       WriteStatusJson(*evaluation, writer.buffer(), [&] { writer.Cut(); });
       return writer.Finish();
     });
