@@ -9,6 +9,7 @@
 
 #include <ptmon/base/clock.h>
 
+#include "gzip.h"
 #include "support/daemon.h"
 #include "support/faults.h"
 #include "support/process.h"
@@ -55,6 +56,14 @@ TEST(ServiceTest, StartsServesReloadsAndStopsInProcess) {
     const std::shared_ptr<const Snapshot> snapshot = service.snapshot();
     return snapshot->evaluation->projects[0].indicators[0].actual == 12;
   }));
+
+  // The whole status document is compressed once per snapshot and read many times: harder
+  // than the fastest level, the same text inflated.
+  const auto plain_status = HttpGet(url + "/api/v1/status");
+  const auto gzip_status = HttpGet(url + "/api/v1/status", {"Accept-Encoding: gzip"});
+  ASSERT_EQ(gzip_status.content_encoding, "gzip");
+  EXPECT_EQ(Gunzip(gzip_status.body), plain_status.body);
+  EXPECT_LT(gzip_status.body.size(), Gzip(plain_status.body).size());
 
   service.RequestReload();
   EXPECT_TRUE(WaitFor([&] {
