@@ -133,4 +133,10 @@ void PrintComparison(const std::string& what, const std::string& ours_label, dou
               baseline, unit.c_str(), ours / baseline);
 }
 
+std::vector<int> CopiesToMeasure(int argc, char** argv, std::vector<int> defaults) {
+  std::vector<int> sizes;
+  for (int i = 2; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+  return sizes.empty() ? defaults : sizes;
+}
+
 }  // namespace ptmon::bench

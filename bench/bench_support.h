@@ -53,4 +53,8 @@ std::optional<ExporterTimes> NodeExporterTimes(const std::string& work,
 void PrintComparison(const std::string& what, const std::string& ours_label, double ours,
                      const std::string& baseline_label, double baseline, const std::string& unit);
 
+// The sizes (copies of the embedded catalogue) named on the command line after the ptmon
+// binary, or `defaults`.
+std::vector<int> CopiesToMeasure(int argc, char** argv, std::vector<int> defaults);
+
 }  // namespace ptmon::bench

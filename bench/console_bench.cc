@@ -14,8 +14,8 @@
 
 #include "../tests/support/daemon.h"
 #include "../tests/support/process.h"
+#include "../tests/support/province_data.h"
 #include "bench_support.h"
-#include "province_data.h"
 
 namespace {
 
@@ -29,11 +29,11 @@ int Measure(const std::string& ptmon, const fs::path& work, int copies) {
   fs::remove_all(work);
   fs::create_directories(work);
   const std::string catalog = (work / "catalog.yaml").string();
-  std::ofstream(catalog) << ptmon::bench::ProvinceCatalog(copies);
+  std::ofstream(catalog) << ProvinceCatalog(copies);
   ptmon::Diagnostics diagnostics;
   const auto embedded = ptmon::LoadCatalog({ptmon::EmbeddedCatalogSource()}, diagnostics);
   const std::string report = (work / "report.csv").string();
-  ptmon::bench::WriteReport(report, *embedded, copies, 0);
+  WriteReport(report, *embedded, copies, 0);
   const std::string data = (work / "data").string();
   const std::string password = (work / "password").string();
   std::ofstream(password) << "benchmark password\n";
@@ -73,7 +73,7 @@ int Measure(const std::string& ptmon, const fs::path& work, int copies) {
     size_t bytes = 0;
     int status = 0;
   };
-  const std::string project = "/projects/building-maintenance" + ptmon::bench::Copy(copies / 2);
+  const std::string project = "/projects/building-maintenance" + Copy(copies / 2);
   std::vector<Row> rows = {{"board", "/"},
                            {"board sorted by score", "/?sort=score&dir=desc"},
                            {"board, red projects only", "/?light=red"},

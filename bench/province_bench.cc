@@ -29,8 +29,8 @@
 
 #include "../tests/support/daemon.h"
 #include "../tests/support/process.h"
+#include "../tests/support/province_data.h"
 #include "bench_support.h"
-#include "province_data.h"
 
 namespace {
 
@@ -45,8 +45,6 @@ using ptmon::bench::Timed;
 using namespace ptmon::testing_support;
 
 constexpr int kRuns = 3;
-using ptmon::bench::ProvinceCatalog;
-using ptmon::bench::WriteReport;
 
 void Measure(const std::string& ptmon, const fs::path& work, int copies) {
   fs::remove_all(work);

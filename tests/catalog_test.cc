@@ -1,6 +1,8 @@
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -11,7 +13,9 @@
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/config/yaml_document.h>
 
+#include "../config/src/catalog_cut.h"
 #include "support/process.h"
+#include "support/province_data.h"
 
 namespace ptmon {
 namespace {
@@ -226,6 +230,102 @@ TEST(CatalogLoaderTest, RefusesAliasBombsAndDeepNesting) {
   EXPECT_NE(deep.ToString().find("nested deeper than 32 levels"), std::string::npos);
 }
 
+// A province's catalogue is parsed and read in two halves on two threads; what it loads, and
+// what it reports, must be exactly what reading it whole does. `"projects":` means the same to
+// YAML, but is not where a cut is made: that text is read whole.
+class CatalogHalvesTest : public ::testing::Test {
+ protected:
+  static std::string ReadWhole(std::string text) {
+    text.replace(text.find("\nprojects:"), 10, "\n\"projects\":");
+    EXPECT_FALSE(CutAtProject(text));
+    return text;
+  }
+
+  // The catalogue encoded (places and all), or the diagnostics when it does not load.
+  static std::string Loaded(const std::string& text) {
+    Diagnostics diagnostics;
+    auto catalog = LoadText(text, diagnostics);
+    if (!catalog.ok()) return diagnostics.ToString();
+    catalog->sha256.clear();  // of the text, which differs
+    return EncodeCatalog(*catalog) + diagnostics.ToString();
+  }
+
+  // Whether the halves of `text` parse, and are confirmed, as the loader decides.
+  static bool CutIsConfirmed(std::string_view text) {
+    const auto cut = CutAtProject(text);
+    if (!cut) return false;
+    auto head = YamlDocument::Parse(cut->head);
+    auto tail = YamlDocument::Parse(cut->tail, TailLimits({}), cut->tail_first_line);
+    return head.ok() && tail.ok() && CutConfirmed(**head, **tail, *cut, {});
+  }
+
+  const std::string province_ = testing_support::ProvinceCatalog(50);
+};
+
+TEST_F(CatalogHalvesTest, AProvinceCatalogueLoadsAsItDoesWhole) {
+  ASSERT_GT(province_.size(), kCutFromBytes);
+  const auto cut = CutAtProject(province_);
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(std::string(cut->head) + std::string(cut->tail), province_);
+  EXPECT_TRUE(cut->tail.starts_with("  - id: "));
+  EXPECT_GE(cut->head.size(), province_.size() / 2);
+  EXPECT_TRUE(CutIsConfirmed(province_));
+
+  Diagnostics diagnostics;
+  const auto catalog = LoadText(province_, diagnostics);
+  ASSERT_TRUE(catalog.ok()) << diagnostics.ToString();
+  ASSERT_EQ(catalog->projects.size(), 500u);
+  const Project& last = catalog->projects.back();
+  EXPECT_TRUE(last.id.ends_with(testing_support::Copy(50))) << last.id;
+  EXPECT_EQ(last.unit_id, catalog->units.front().id);
+  EXPECT_EQ(Loaded(province_), Loaded(ReadWhole(province_)));
+}
+
+// A problem in either half is reported at its place in the file, in the file's order.
+TEST_F(CatalogHalvesTest, ProblemsInBothHalvesAreReportedAsReadingWholeDoes) {
+  std::string text = province_;
+  text.replace(text.find("target: "), 8, "target: about ");
+  text.replace(text.rfind("target: "), 8, "target: about ");
+  const auto cut = CutAtProject(text);
+  ASSERT_TRUE(cut);
+  ASSERT_TRUE(CutIsConfirmed(text));
+  const std::string reported = Loaded(text);
+  EXPECT_EQ(reported, Loaded(ReadWhole(text)));
+  const std::string last_place =
+      "catalog.yaml:" + std::to_string(std::count(text.begin(), text.end(), '\n')) + ":17: ";
+  EXPECT_NE(reported.find(last_place), std::string::npos) << reported;
+  EXPECT_EQ(std::count(reported.begin(), reported.end(), '\n'), 2) << reported;
+}
+
+// Where the line the cut is made at is not where a project begins, or the halves depend on each
+// other, the cut is not confirmed and the file reads (and fails) exactly as it does whole.
+TEST_F(CatalogHalvesTest, ACutTheHalvesDoNotConfirmIsNotUsed) {
+  // Lines that look like projects, inside a quoted value over the middle of the file.
+  std::string quoted = "  - id: quoted\n    goals:\n      annual: \"look";
+  for (int i = 0; i < 20'000; ++i) quoted += "\n  - id: line-" + std::to_string(i);
+  quoted += "\"\n";
+  const size_t before_middle =
+      province_.find("\n  - id: ", (province_.size() - quoted.size()) / 2) + 1;
+  std::string anchored = province_;
+  anchored.replace(anchored.find("\n  - id: "), 10, "\n  - &first\n    id: ");
+  const std::map<std::string, std::string> texts = {
+      {"quoted", province_.substr(0, before_middle) + quoted + province_.substr(before_middle)},
+      // A project after the cut repeats one from before it by its anchor.
+      {"anchored", anchored + "  - *first\n"},
+      // The projects are not the last key.
+      {"key after", province_ + "year: 2026\n"},
+      // A second document begins before the cut.
+      {"second document",
+       province_.substr(0, before_middle) + "---\n" + province_.substr(before_middle)},
+  };
+  for (const auto& [what, text] : texts) {
+    SCOPED_TRACE(what);
+    ASSERT_TRUE(CutAtProject(text));
+    EXPECT_FALSE(CutIsConfirmed(text));
+    EXPECT_EQ(Loaded(text), Loaded(ReadWhole(text)));
+  }
+}
+
 }  // namespace
 }  // namespace ptmon
 
@@ -275,6 +375,24 @@ TEST(YamlDocumentTest, ReadsYamlAsTheCatalogueAndReportsNeedIt) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("1:4: "), std::string::npos);
   EXPECT_FALSE(YamlDocument::Parse("[[[[1]]]]", {.max_depth = 3}).ok());
+}
+
+// A text cut from a larger one reports the larger one's lines, and says where it ends: the line
+// the rest of the larger text begins on.
+TEST(YamlDocumentTest, CountsLinesFromWhereACutTextBegins) {
+  auto tail = YamlDocument::Parse("- a: 1\n- b: [x, y]\n", {}, 40);
+  ASSERT_TRUE(tail.ok()) << tail.status().message();
+  EXPECT_EQ((*tail)->root().Items()[1]["b"].line(), 41);
+  EXPECT_EQ((*tail)->end_line(), 42);
+  EXPECT_EQ((*tail)->expanded_nodes(), 9u);  // the sequence, two maps, two keys, three scalars
+  EXPECT_EQ(YamlDocument::Parse("a: 1\r\nb: 2\r\n...\n").value()->end_line(), 4);
+  EXPECT_EQ(YamlDocument::Parse("a: 1\n---\nb: 2\n").value()->end_line(), 0);
+  auto broken = YamlDocument::Parse("a: 1\nb: [x\n", {}, 40);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_TRUE(broken.status().message().starts_with("42:1: ")) << broken.status().message();
+  auto repeated = YamlDocument::Parse("a: 1\na: 2\n", {}, 40);
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_TRUE(repeated.status().message().starts_with("41:1: ")) << repeated.status().message();
 }
 
 TEST(CatalogCodecTest, RoundTripsTheEmbeddedCatalogue) {

@@ -55,7 +55,8 @@ struct EventDeleter {
 // yaml-cpp's scanner and keeps every event's place, which the catalogue's errors name.
 class YamlBuilder {
  public:
-  YamlBuilder(YamlDocument& document, YamlLimits limits) : document_(document), limits_(limits) {}
+  YamlBuilder(YamlDocument& document, YamlLimits limits, int first_line)
+      : document_(document), limits_(limits), first_line_(first_line) {}
 
   // Consumes one event; false once the first document has ended.
   bool Handle(const yaml_event_t& event) {
@@ -109,7 +110,7 @@ class YamlBuilder {
     }
     YamlNode::Data& node = document_.node_blocks_.back()[document_.block_used_++];
     node.kind = kind;
-    node.line = static_cast<uint32_t>(mark.line + 1);
+    node.line = static_cast<uint32_t>(mark.line + first_line_);
     node.column = static_cast<uint32_t>(mark.column + 1);
     return &node;
   }
@@ -178,7 +179,7 @@ class YamlBuilder {
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 1; i < keys.size(); ++i) {
       if (keys[i].first != keys[i - 1].first) continue;
-      const Mark mark{static_cast<long>(keys[i].second->line) - 1,
+      const Mark mark{static_cast<long>(keys[i].second->line) - first_line_,
                       static_cast<long>(keys[i].second->column) - 1};
       const std::string key(keys[i].first), first = std::to_string(keys[i - 1].second->line);
       throw LimitExceeded{
@@ -190,35 +191,36 @@ class YamlBuilder {
 
   YamlDocument& document_;
   YamlLimits limits_;
+  int first_line_;
   std::vector<Frame> stack_;
   std::map<std::string, const YamlNode::Data*, std::less<>> anchors_;
 };
 
 namespace {
 
-std::string Place(Mark mark) {
-  return mark.line < 0
-             ? std::string()
-             : std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+std::string Place(Mark mark, int first_line) {
+  return mark.line < 0 ? std::string()
+                       : std::to_string(mark.line + first_line) + ":" +
+                             std::to_string(mark.column + 1) + ": ";
 }
 
 // libyaml's finding in its words, with the construct it was reading when it has one:
 // "3:7: not valid YAML: did not find expected key (while parsing a block mapping from 2:3)".
-std::string ParserError(const yaml_parser_t& parser) {
+std::string ParserError(const yaml_parser_t& parser, int first_line) {
   std::string message = "not valid YAML: ";
   message += parser.problem != nullptr ? parser.problem : "unreadable input";
   if (parser.context != nullptr) {
     message += std::string(" (") + parser.context + " from " +
-               std::to_string(parser.context_mark.line + 1) + ":" +
+               std::to_string(parser.context_mark.line + first_line) + ":" +
                std::to_string(parser.context_mark.column + 1) + ")";
   }
-  return Place(MarkOf(parser.problem_mark)) + message;
+  return Place(MarkOf(parser.problem_mark), first_line) + message;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<YamlDocument>> YamlDocument::Parse(std::string_view text,
-                                                          YamlLimits limits) {
+Result<std::unique_ptr<YamlDocument>> YamlDocument::Parse(std::string_view text, YamlLimits limits,
+                                                          int first_line) {
   std::unique_ptr<YamlDocument> document(new YamlDocument());
   document->scalars_.reserve(text.size());  // scalars are about as long as their source text
   yaml_parser_t parser;
@@ -227,19 +229,37 @@ Result<std::unique_ptr<YamlDocument>> YamlDocument::Parse(std::string_view text,
   // Reads the caller's buffer in place: a large catalogue is not copied.
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
                                text.size());
-  YamlBuilder builder(*document, limits);
+  YamlBuilder builder(*document, limits, first_line);
+  yaml_event_type_t last = YAML_NO_EVENT;
   try {
     for (bool more = true; more;) {
       yaml_event_t event;
-      if (yaml_parser_parse(&parser, &event) == 0) return Status::Error(ParserError(parser));
+      if (yaml_parser_parse(&parser, &event) == 0) {
+        return Status::Error(ParserError(parser, first_line));
+      }
       std::unique_ptr<yaml_event_t, EventDeleter> held(&event);
+      last = event.type;
+      if (last == YAML_STREAM_END_EVENT) {
+        document->end_line_ = static_cast<int>(event.start_mark.line) + first_line;
+      }
       more = builder.Handle(event);
     }
   } catch (const LimitExceeded& error) {
-    return Status::Error(Place(error.mark) + error.message);
+    return Status::Error(Place(error.mark, first_line) + error.message);
+  }
+  // Whether the stream ends after the document; what follows it otherwise is not read, and an
+  // error there is no error of this document's.
+  yaml_event_t event;
+  if (last == YAML_DOCUMENT_END_EVENT && yaml_parser_parse(&parser, &event) != 0) {
+    if (event.type == YAML_STREAM_END_EVENT) {
+      document->end_line_ = static_cast<int>(event.start_mark.line) + first_line;
+    }
+    yaml_event_delete(&event);
   }
   return document;
 }
+
+uint64_t YamlDocument::expanded_nodes() const { return root_ == nullptr ? 0 : root_->expanded; }
 
 YamlNode YamlDocument::root() const { return YamlNode(this, root_); }
 

@@ -51,9 +51,18 @@ class YamlNode {
 
 class YamlDocument {
  public:
-  // Parses the first document of `text`. Errors name line and column: "3:7: …".
-  static Result<std::unique_ptr<YamlDocument>> Parse(std::string_view text, YamlLimits limits = {});
+  // Parses the first document of `text`. Errors name line and column: "3:7: …". Lines are
+  // counted from `first_line`: a text cut from a larger one reports the larger one's lines.
+  static Result<std::unique_ptr<YamlDocument>> Parse(std::string_view text, YamlLimits limits = {},
+                                                     int first_line = 1);
   YamlNode root() const;
+  // The line where the text ends, counted as the nodes' lines are, when nothing but this
+  // document is in it; 0 when another document follows. A text cut just after the end of a line
+  // ends on the line where the rest begins.
+  int end_line() const { return end_line_; }
+  // The document's values, counting every alias as the nodes it stands for (what
+  // YamlLimits::max_expanded_nodes bounds).
+  uint64_t expanded_nodes() const;
 
  private:
   friend class YamlNode;
@@ -66,6 +75,7 @@ class YamlDocument {
   std::vector<const YamlNode::Data*> children_;
   std::string scalars_;  // every scalar's text, end to end
   const YamlNode::Data* root_ = nullptr;
+  int end_line_ = 0;
 };
 
 // 40 bytes: a catalogue of 100,000 indicators has over a million nodes.

@@ -1,14 +1,14 @@
-// Data shaped like a province's, for the benchmarks: the embedded catalogue (山西省社会保险局's ten
-// projects, their Chinese names and published targets) repeated N times with ids of real length
-// (`building-maintenance-00042`), and ten months of values as managers write them.
+// Data shaped like a province's, for the benchmarks and the tests of what they measure: the
+// embedded catalogue (山西省社会保险局's ten projects, their Chinese names and published targets)
+// repeated N times with ids of real length (`building-maintenance-00042`), and ten months of
+// values as managers write them.
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include <ptmon/indicators/catalog.h>
 
-namespace ptmon::bench {
+namespace ptmon::testing_support {
 
 // "-00042": the suffix copy 42 gives every project id.
 std::string Copy(int copy);
@@ -22,7 +22,4 @@ std::string ProvinceCatalog(int copies);
 // qualitative indicators, a reason on every tenth row. `revision` changes every value.
 void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision);
 
-// The sizes (copies) named on the command line after the ptmon binary, or `defaults`.
-std::vector<int> CopiesToMeasure(int argc, char** argv, std::vector<int> defaults);
-
-}  // namespace ptmon::bench
+}  // namespace ptmon::testing_support

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <regex>
 
 #include <ptmon/config/catalog_loader.h>
 
-namespace ptmon::bench {
+namespace ptmon::testing_support {
 
 namespace {
 
@@ -77,10 +76,4 @@ void WriteReport(const std::string& path, const Catalog& catalog, int copies, in
   }
 }
 
-std::vector<int> CopiesToMeasure(int argc, char** argv, std::vector<int> defaults) {
-  std::vector<int> sizes;
-  for (int i = 2; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
-  return sizes.empty() ? defaults : sizes;
-}
-
-}  // namespace ptmon::bench
+}  // namespace ptmon::testing_support
