@@ -15,18 +15,19 @@ Result<CatalogRead> ReadCatalogCached(Store& store, const std::vector<CatalogSou
       auto last = store.CatalogHash();
       if (!last.ok()) return last.status();
       const bool recorded = *last == decoded->sha256;
-      return CatalogRead{std::move(decoded).value(), recorded, {}};
+      return CatalogRead{std::move(decoded).value(), recorded, true};
     }
   }
   auto catalog = LoadCatalog(sources, diagnostics);
   if (!catalog.ok()) return catalog.status();
-  std::string encoded = EncodeCatalog(*catalog);
-  return CatalogRead{std::move(catalog).value(), false, std::move(encoded)};
+  return CatalogRead{std::move(catalog).value(), false, false};
 }
 
 Status RecordCatalog(Store& store, const CatalogRead& read, const std::string& loaded_at) {
   if (read.recorded) return Status::Ok();
-  auto saved = store.SaveCatalog(read.catalog, loaded_at, read.encoded);
+  // Encoded here, on the recording's thread when it has one.
+  auto saved =
+      store.SaveCatalog(read.catalog, loaded_at, read.cached ? "" : EncodeCatalog(read.catalog));
   return saved.ok() ? Status::Ok() : saved.status();
 }
 

@@ -25,7 +25,7 @@ Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>
 struct CatalogRead {
   Catalog catalog;
   bool recorded = false;  // the store describes this catalogue already: nothing to record
-  std::string encoded;    // the form to cache; empty when the store has it cached
+  bool cached = false;    // the store holds its encoded form: recording does not encode it
 };
 Result<CatalogRead> ReadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
                                       Diagnostics& diagnostics);
