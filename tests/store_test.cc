@@ -462,6 +462,49 @@ TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 3u);
 }
 
+// New series are numbered in key order, not as the file lists them (so that they append to the
+// series table and its index); every value still lands on its own series, in this batch and the
+// next, which finds the renumbered ones in the store's cache.
+TEST_F(StoreTest, NewSeriesAreNumberedInKeyOrderAndKeepTheirValues) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store
+                  ->ApplyBatch(NewBatch("1"),
+                               {Value("repair-time", 6, 3), Value("maintenance-cost", 6, 40),
+                                Value("devices-maintained", 6, 7), Value("repair-time", 7, 4)})
+                  .ok());
+  ASSERT_TRUE(
+      store
+          ->ApplyBatch(NewBatch("2"), {Value("repair-response", 7, 2), Value("repair-time", 8, 5),
+                                       Value("devices-maintained", 7, 9)})
+          .ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* series = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT indicator_id FROM series ORDER BY id", -1, &series, nullptr),
+      SQLITE_OK);
+  std::vector<std::string> by_id;
+  while (sqlite3_step(series) == SQLITE_ROW)
+    by_id.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(series, 0)));
+  sqlite3_finalize(series);
+  sqlite3_close(db);
+  EXPECT_EQ(by_id, (std::vector<std::string>{"devices-maintained", "maintenance-cost",
+                                             "repair-time", "repair-response"}));
+
+  const auto months = [&](const std::string& indicator) {
+    std::vector<std::pair<int, double>> values;
+    for (const auto& row : store->History("building-maintenance", indicator).value())
+      values.emplace_back(row.actual.period.month, *row.actual.value);
+    std::sort(values.begin(), values.end());
+    return values;
+  };
+  using Months = std::vector<std::pair<int, double>>;
+  EXPECT_EQ(months("repair-time"), (Months{{6, 3}, {7, 4}, {8, 5}}));
+  EXPECT_EQ(months("devices-maintained"), (Months{{6, 7}, {7, 9}}));
+  EXPECT_EQ(months("maintenance-cost"), (Months{{6, 40}}));
+  EXPECT_EQ(months("repair-response"), (Months{{7, 2}}));
+}
+
 // Notes are written apart from the values they explain, numbered in the order the values are
 // written (by series and month, not as the file lists them): each value keeps its own, in a
 // store that already holds notes, before and after the fold.
