@@ -100,6 +100,18 @@ double RssMb(pid_t pid, const std::string& field) {
   return 0;
 }
 
+double CpuMs(pid_t pid) {
+  std::error_code error;
+  double ms = 0;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+    std::ifstream schedstat(task.path() / "schedstat");
+    double nanoseconds = 0;
+    if (schedstat >> nanoseconds) ms += nanoseconds / 1e6;
+  }
+  return ms;
+}
+
 std::optional<ExporterTimes> NodeExporterTimes(const std::string& work,
                                                const std::string& exposition, int rounds) {
   using namespace testing_support;

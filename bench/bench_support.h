@@ -33,6 +33,11 @@ double MedianMs(int rounds, const std::function<void()>& work);
 // VmHWM (peak) or VmRSS (now) of a running process, in MB; 0 when it cannot be read.
 double RssMb(pid_t pid, const std::string& field = "VmHWM:");
 
+// The CPU time all threads of a running process have used, in milliseconds, to the
+// nanosecond the scheduler counts (/proc/PID/task/*/schedstat); 0 when it cannot be read. A
+// server's cost for a request, apart from the client's and the machine's other work.
+double CpuMs(pid_t pid);
+
 // One CSV row per project, indicator and month 1..months (year-to-date values); `revision`
 // changes the values so a second file is new content for the same rows.
 void WriteSyntheticReport(const std::string& path, int projects, int indicators, int months,
