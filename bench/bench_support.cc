@@ -60,18 +60,39 @@ void WriteSyntheticReport(const std::string& path, int projects, int indicators,
   }
 }
 
-Timed MedianOfThree(const std::function<Timed(int run)>& measure) {
-  std::vector<Timed> runs;
-  for (int run = 0; run < 3; ++run) {
-    runs.push_back(measure(run));
-    if (runs.back().exit_code != 0) {
-      std::fprintf(stderr, "a measured run failed with exit code %d\n", runs.back().exit_code);
-      std::exit(1);
-    }
+namespace {
+
+// Ends the benchmark when a measured run failed.
+const Timed& Succeeded(const Timed& run) {
+  if (run.exit_code != 0) {
+    std::fprintf(stderr, "a measured run failed with exit code %d\n", run.exit_code);
+    std::exit(1);
   }
+  return run;
+}
+
+Timed MedianRun(std::vector<Timed> runs) {
   std::sort(runs.begin(), runs.end(),
             [](const Timed& a, const Timed& b) { return a.seconds < b.seconds; });
-  return runs[1];
+  return runs[runs.size() / 2];
+}
+
+}  // namespace
+
+Timed MedianOfThree(const std::function<Timed(int run)>& measure) {
+  std::vector<Timed> runs;
+  for (int run = 0; run < 3; ++run) runs.push_back(Succeeded(measure(run)));
+  return MedianRun(std::move(runs));
+}
+
+InTurn MedianOfThreeInTurn(const std::function<Timed(int run)>& ours,
+                           const std::function<Timed(int run)>& baseline) {
+  std::vector<Timed> our_runs, baseline_runs;
+  for (int run = 0; run < 3; ++run) {
+    baseline_runs.push_back(Succeeded(baseline(run)));
+    our_runs.push_back(Succeeded(ours(run)));
+  }
+  return {MedianRun(std::move(our_runs)), MedianRun(std::move(baseline_runs))};
 }
 
 double MillisecondsOf(const std::function<void()>& work) {

@@ -39,6 +39,7 @@ using ptmon::bench::CpuMs;
 using ptmon::bench::Median;
 using ptmon::bench::MedianMs;
 using ptmon::bench::MedianOfThree;
+using ptmon::bench::MedianOfThreeInTurn;
 using ptmon::bench::MillisecondsOf;
 using ptmon::bench::RssMb;
 using ptmon::bench::RunTimed;
@@ -66,9 +67,11 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
               static_cast<double>(fs::file_size(catalog_path)) / 1e6,
               static_cast<double>(fs::file_size(report(0))) / 1e6);
 
-  const Timed floor = MedianOfThree([&](int) {
+  // The baseline runs in turn with each ingest it is compared with: a shared machine's minute
+  // can be a third slower than the one before, and SQLite in memory writes nothing to disk.
+  const auto floor = [&](int) {
     return RunTimed({"sqlite3", ":memory:", ".mode csv", ".import " + report(1) + " t"});
-  });
+  };
   const Timed check = MedianOfThree([&](int) {
     return RunTimed({ptmon, "check-config", "--catalog", catalog_path});
   });
@@ -76,13 +79,14 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
     return RunTimed({ptmon, "ingest", "--catalog", catalog_path, "--data-dir", dir, "--now",
                      "2026-11-20", file});
   };
-  const Timed first_with_catalog = MedianOfThree([&](int run) {
-    return ingest((work / ("cold-" + std::to_string(run))).string(), report(0));
-  });
+  const auto first_with_catalog = MedianOfThreeInTurn(
+      [&](int run) { return ingest((work / ("cold-" + std::to_string(run))).string(), report(0)); },
+      floor);
   // The warm store: catalogue loaded, the first file in; then revisions of every value.
   const std::string data = (work / "data").string();
   if (ingest(data, report(0)).exit_code != 0) std::exit(1);
-  const Timed revision = MedianOfThree([&](int run) { return ingest(data, report(run + 1)); });
+  const auto revision =
+      MedianOfThreeInTurn([&](int run) { return ingest(data, report(run + 1)); }, floor);
 
   // The daemon on the store holding every revision.
   const int port = FreePort();
@@ -152,10 +156,10 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
   if (!peer) std::exit(1);
 
   using ptmon::bench::PrintComparison;
-  PrintComparison("ingest, a revision of every value", "ingest", revision.seconds,
-                  "sqlite3 .import :memory:", floor.seconds, "s");
-  PrintComparison("first ingest, YAML catalogue parsed", "ingest", first_with_catalog.seconds,
-                  "sqlite3 .import :memory:", floor.seconds, "s");
+  PrintComparison("ingest, a revision of every value", "ingest", revision.ours.seconds,
+                  "sqlite3 .import :memory:", revision.baseline.seconds, "s");
+  PrintComparison("first ingest, YAML catalogue parsed", "ingest", first_with_catalog.ours.seconds,
+                  "sqlite3 .import :memory:", first_with_catalog.baseline.seconds, "s");
   std::printf("check-config alone: %.3f s\n", check.seconds);
   std::printf(
       "serve: start to ready %.3f s (median of %d, values folded); the first start after "
@@ -181,8 +185,8 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
       "goals: revision <= 1.5x %s; first ingest <= 2x %s; RSS < 250 MB %s; ready < 1 s %s; "
       "status per byte <= 1x /metrics %s; /metrics >= 100x node_exporter: plain %s (%.0fx), "
       "gzip %s (%.0fx)\n",
-      revision.seconds <= 1.5 * floor.seconds ? "met" : "MISSED",
-      first_with_catalog.seconds <= 2 * floor.seconds ? "met" : "MISSED",
+      revision.ours.seconds <= 1.5 * revision.baseline.seconds ? "met" : "MISSED",
+      first_with_catalog.ours.seconds <= 2 * first_with_catalog.baseline.seconds ? "met" : "MISSED",
       peak_rss < 250 ? "met" : "MISSED", Median(starts) < 1000 ? "met" : "MISSED",
       status_per_mb <= metrics_per_mb ? "met" : "MISSED",
       peer->plain_ms >= 100 * metrics_ms ? "met" : "MISSED", peer->plain_ms / metrics_ms,
