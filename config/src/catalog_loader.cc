@@ -46,9 +46,11 @@ class CatalogReader {
   CatalogReader(const CatalogSource& source, Diagnostics& diagnostics)
       : source_(source), diagnostics_(diagnostics), fields_(source.name, diagnostics) {}
 
-  // Reads one file's unit, year and projects into `catalog`.
+  // Reads one file's unit, year and projects into `catalog`; a large file in halves, unless
+  // one core would only run them in turn.
   void ReadInto(Catalog& catalog, std::optional<long long>& stated_total_fen) {
-    if (const auto cut = CutAtProject(source_.text);
+    if (const auto cut =
+            std::thread::hardware_concurrency() > 1 ? CutAtProject(source_.text) : std::nullopt;
         cut && ReadInHalves(*cut, catalog, stated_total_fen)) {
       return;
     }
