@@ -117,9 +117,11 @@ void Measure(const std::string& ptmon, const fs::path& work, int copies) {
       // which runs beside the first snapshot, has ended (its CPU is not the requests').
       WaitFor(
           [&] {
+            constexpr std::string_view kChecked = "\nptmon_store_check_timestamp_seconds ";
             const std::string body = HttpGet(base + "/metrics").body;
-            const size_t check = body.find("\nptmon_store_check_timestamp_seconds ");
-            return check != std::string::npos && body.compare(check + 37, 2, "0\n") != 0;
+            const size_t check = body.find(kChecked);
+            return check != std::string::npos &&
+                   body.compare(check + kChecked.size(), 2, "0\n") != 0;
           },
           std::chrono::seconds(300));
       // Bodies counted and dropped, as for node_exporter below: the server's cost, not the

@@ -9,7 +9,7 @@ namespace ptmon {
 
 namespace {
 
-bool IsComment(std::string_view line) {
+bool IsBlankOrComment(std::string_view line) {
   const std::string_view content = Trim(line);
   return content.empty() || content.front() == '#';
 }
@@ -23,7 +23,7 @@ std::optional<CatalogCut> CutAtProject(std::string_view text) {
   if (key == std::string_view::npos) return std::nullopt;
   size_t line_end = text.find('\n', key + kKey.size());
   if (line_end == std::string_view::npos ||
-      !IsComment(text.substr(key + kKey.size(), line_end - key - kKey.size()))) {
+      !IsBlankOrComment(text.substr(key + kKey.size(), line_end - key - kKey.size()))) {
     return std::nullopt;
   }
   // The first line below with content is the first project's.
@@ -31,7 +31,7 @@ std::optional<CatalogCut> CutAtProject(std::string_view text) {
   while (first_item.empty() && line_end != std::string_view::npos) {
     const size_t next_end = text.find('\n', line_end + 1);
     const std::string_view line = text.substr(line_end + 1, next_end - line_end - 1);
-    if (!IsComment(line)) first_item = line;
+    if (!IsBlankOrComment(line)) first_item = line;
     line_end = next_end;
   }
   if (line_end == std::string_view::npos) return std::nullopt;
