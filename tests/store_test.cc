@@ -505,6 +505,51 @@ TEST_F(StoreTest, NewSeriesAreNumberedInKeyOrderAndKeepTheirValues) {
   EXPECT_EQ(months("repair-response"), (Months{{7, 2}}));
 }
 
+// A report as the checker hands it over: views of the catalogue's own strings, a month's
+// indicators before the next month's, so every series recurs after the others and the rows
+// are sorted before they are written. The same text at two addresses is one series, one
+// indicator id under two projects is two; months listed out of order land on their own.
+TEST_F(StoreTest, ViewsOfSharedTextFindTheirSeriesInAnyOrder) {
+  auto store = OpenOrDie();
+  const std::string building = "building-maintenance", pension = "pension-payment";
+  const std::string repair = "repair-time", devices = "devices-maintained";
+  const std::string repair_again = repair;  // the same text at another address
+  const std::string_view spent = "spent";   // one id shared by two projects
+  struct Row {
+    std::string_view project, indicator;
+    int month;
+    double value;
+  };
+  const std::vector<Row> rows = {
+      {building, repair, 1, 3},       {building, devices, 1, 7}, {pension, spent, 1, 100},
+      {building, spent, 1, 10},       {building, repair, 2, 4},  {building, devices, 2, 8},
+      {pension, spent, 3, 300},       {pension, spent, 2, 200},  {building, spent, 2, 20},
+      {building, repair_again, 3, 5}, {building, devices, 3, 9}, {building, spent, 3, 30}};
+  ASSERT_TRUE(store
+                  ->ApplyBatch(NewBatch("1"), rows.size(),
+                               [&](size_t i) {
+                                 StoredValueView view;
+                                 view.project_id = rows[i].project;
+                                 view.indicator_id = rows[i].indicator;
+                                 view.period = {2026, rows[i].month};
+                                 view.value = rows[i].value;
+                                 return view;
+                               })
+                  .ok());
+  const auto months = [&](const std::string& project, const std::string& indicator) {
+    std::vector<std::pair<int, double>> values;
+    for (const auto& row : store->History(project, indicator).value())
+      values.emplace_back(row.actual.period.month, *row.actual.value);
+    std::sort(values.begin(), values.end());
+    return values;
+  };
+  using Months = std::vector<std::pair<int, double>>;
+  EXPECT_EQ(months(building, repair), (Months{{1, 3}, {2, 4}, {3, 5}}));
+  EXPECT_EQ(months(building, devices), (Months{{1, 7}, {2, 8}, {3, 9}}));
+  EXPECT_EQ(months(building, "spent"), (Months{{1, 10}, {2, 20}, {3, 30}}));
+  EXPECT_EQ(months(pension, "spent"), (Months{{1, 100}, {2, 200}, {3, 300}}));
+}
+
 // Notes are written apart from the values they explain, numbered in the order the values are
 // written (by series and month, not as the file lists them): each value keeps its own, in a
 // store that already holds notes, before and after the fold.
