@@ -284,7 +284,7 @@ TEST_F(CatalogHalvesTest, AProvinceCatalogueLoadsAsItDoesWhole) {
 // A problem in either half is reported at its place in the file, in the file's order.
 TEST_F(CatalogHalvesTest, ProblemsInBothHalvesAreReportedAsReadingWholeDoes) {
   std::string text = province_;
-  text.replace(text.find("target: "), 8, "target: about ");
+  text.replace(text.find("target: ", text.find("\nprojects:\n")), 8, "target: about ");
   text.replace(text.rfind("target: "), 8, "target: about ");
   const auto cut = CutAtProject(text);
   ASSERT_TRUE(cut);

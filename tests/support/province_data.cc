@@ -22,11 +22,17 @@ std::string Copy(int copy) {
 }
 
 // The embedded catalogue's text with its projects repeated: every `  - id: X` of a project
-// becomes `  - id: X-00042` in copy 42; comments, names and targets stay as published.
+// becomes `  - id: X-00042` in copy 42; comments, names and targets stay as published, and the
+// unit's stated total is the copies' sum, as a real unit's is.
 std::string ProvinceCatalog(int copies) {
   const std::string text = EmbeddedCatalogSource().text;
   const size_t projects = text.find("\nprojects:\n");
-  const std::string head = text.substr(0, projects + 11);
+  std::string head = text.substr(0, projects + 11);
+  const std::regex stated_total("^total_annual_funds_yuan: ([0-9]+)$", std::regex::multiline);
+  if (std::smatch total; std::regex_search(head, total, stated_total)) {
+    head.replace(static_cast<size_t>(total.position(1)), static_cast<size_t>(total.length(1)),
+                 std::to_string(std::stoll(total[1].str()) * copies));
+  }
   const std::string body = text.substr(projects + 11);
   const std::regex project_id("^  - id: ([a-z0-9-]+)$", std::regex::multiline);
   std::string out = head;
