@@ -6,10 +6,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "support/process.h"
 
@@ -35,16 +38,50 @@ std::string HugePageMode() {
              : offered.substr(open + 1, close - open - 1);
 }
 
-TEST(HeapTest, ALargeWorkingSetIsMappedInHugePages) {
-  if (HugePageMode() == "never") GTEST_SKIP() << "this kernel offers no transparent huge pages";
-  ASSERT_EQ(std::getenv("MIMALLOC_LARGE_OS_PAGES"), nullptr) << "the test decides, not the caller";
-  PrepareHeap();
-  const long before = AnonymousHugePagesKib();
-  // What an ingest holds: the file and its rows, tens of megabytes.
-  constexpr size_t kBytes = 48u << 20;
-  auto rows = std::make_unique_for_overwrite<char[]>(kBytes);
-  std::memset(rows.get(), 1, kBytes);
-  EXPECT_GE(AnonymousHugePagesKib() - before, 16 * 1024) << "kernel mode " << HugePageMode();
+// The huge pages a fresh process gains (KiB) when it starts as ptmon's main does, with the
+// operator's MIMALLOC_LARGE_OS_PAGES set to `operator_choice` or unset, and then touches what
+// an ingest holds: the file and its rows, tens of megabytes. A child of this test: the
+// allocator's options are the process's, and each case needs them as a start leaves them.
+long HugePagesGainedByAStart(std::optional<std::string> operator_choice) {
+  int result[2];
+  if (pipe(result) != 0) return -1;
+  const pid_t child = fork();
+  if (child == 0) {
+    close(result[0]);
+    if (operator_choice) setenv("MIMALLOC_LARGE_OS_PAGES", operator_choice->c_str(), 1);
+    PrepareHeap();
+    const long before = AnonymousHugePagesKib();
+    constexpr size_t kBytes = 48u << 20;
+    auto rows = std::make_unique_for_overwrite<char[]>(kBytes);
+    std::memset(rows.get(), 1, kBytes);
+    const long gained = AnonymousHugePagesKib() - before;
+    const bool sent = write(result[1], &gained, sizeof gained) == sizeof gained;
+    _exit(sent ? 0 : 1);
+  }
+  close(result[1]);
+  long gained = -1;
+  if (child < 0 || read(result[0], &gained, sizeof gained) != sizeof gained) gained = -1;
+  close(result[0]);
+  if (child > 0) waitpid(child, nullptr, 0);
+  return gained;
+}
+
+class HeapTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (HugePageMode() == "never") GTEST_SKIP() << "this kernel offers no transparent huge pages";
+    ASSERT_EQ(std::getenv("MIMALLOC_LARGE_OS_PAGES"), nullptr) << "each case sets its own";
+  }
+};
+
+TEST_F(HeapTest, ALargeWorkingSetIsMappedInHugePages) {
+  EXPECT_GE(HugePagesGainedByAStart(std::nullopt), 16 * 1024) << "kernel mode " << HugePageMode();
+}
+
+TEST_F(HeapTest, AnOperatorCanTurnHugePagesOff) {
+  // A kernel that gives huge pages to every process ("always") gives them to ptmon too.
+  if (HugePageMode() != "madvise") GTEST_SKIP() << "huge pages here are the kernel's choice";
+  EXPECT_EQ(HugePagesGainedByAStart("0"), 0);
 }
 
 }  // namespace

@@ -24,18 +24,11 @@ const std::string kToken = "test-token-0123456789abcdef";
 
 class ServeTest : public testing::Test {
  protected:
-  // `environment` ("NAME=value") is added to the test's own, through env(1), which execs ptmon
-  // in its own process.
-  void Start(std::vector<std::string> extra = {}, std::vector<std::string> environment = {}) {
+  void Start(std::vector<std::string> extra = {}) {
     port_ = FreePort();
-    std::vector<std::string> argv;
-    if (!environment.empty()) {
-      argv.push_back("env");
-      argv.insert(argv.end(), environment.begin(), environment.end());
-    }
-    argv.insert(argv.end(),
-                {PTMON_BINARY, "serve", "--listen", "127.0.0.1:" + std::to_string(port_),
-                 "--data-dir", dir_ / "data", "--now", now_});
+    std::vector<std::string> argv = {
+        PTMON_BINARY, "serve",       "--listen", "127.0.0.1:" + std::to_string(port_),
+        "--data-dir", dir_ / "data", "--now",    now_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     ptmon_ = std::make_unique<ChildProcess>(argv, dir_ / "ptmon.log");
     ASSERT_TRUE(WaitFor([&] { return HttpGet(Url("/readyz")).status == 200; })) << ptmon_->Log();
@@ -224,23 +217,6 @@ TEST_F(ServeTest, TheStatusApiPagesThroughEveryProject) {
         << bad;
   }
   EXPECT_EQ(HttpGet(Url("/api/v1/status?limit=5&project=building-maintenance")).status, 400);
-}
-
-// The operator's word on huge pages stands (daemon/heap.h; tests/heap_test.cc shows them used).
-TEST_F(ServeTest, AnOperatorCanTurnHugePagesOff) {
-  const std::string offered = ReadFile("/sys/kernel/mm/transparent_hugepage/enabled");
-  // A kernel that gives huge pages to every process ("[always]") gives them to ptmon too.
-  if (offered.find("[madvise]") == std::string::npos) {
-    GTEST_SKIP() << "huge pages here are the kernel's choice: " << offered;
-  }
-  Start({}, {"MIMALLOC_LARGE_OS_PAGES=0"});
-  ASSERT_EQ(HttpGet(Url("/api/v1/status")).status, 200);
-  ASSERT_EQ(HttpGet(Url("/metrics")).status, 200);
-  std::istringstream rollup(ReadFile("/proc/" + std::to_string(ptmon_->pid()) + "/smaps_rollup"));
-  std::string line;
-  while (std::getline(rollup, line) && !line.starts_with("AnonHugePages:")) {
-  }
-  EXPECT_EQ(std::stol(line.substr(14)), 0) << line;
 }
 
 // A new year: the daemon serves 2027's catalogue and keeps 2026's evaluation, as the store last
