@@ -184,6 +184,36 @@ TEST_F(StoreTest, MigratesAFoldedVersionFourStoreAndFoldsItAgain) {
             "14.000000 达成 技术人员不足, 已增派\"两人\"");
 }
 
+// Schema 6 records who sent each batch beside the 填报人 the file names. A version-5 store's
+// batches keep everything, with no submitter known (''); new ones record theirs.
+TEST_F(StoreTest, MigratesAVersionFiveStoreToRecordSubmitters) {
+  std::string sql = testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql");
+  for (int version = 1; version < 5; ++version) {
+    sql += std::string(storage_internal::kMigrations[static_cast<size_t>(version)]);
+  }
+  ExecOnFile(sql + "PRAGMA user_version = 5;");
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  const auto old = store->History("devices", "devices-maintained").value();
+  ASSERT_EQ(old.size(), 3u);
+  EXPECT_EQ(old[0].actual.reporter, "张三");
+  EXPECT_EQ(old[0].submitted_by, "");
+  Batch batch = NewBatch("new");
+  batch.reporter = "财务处处长";
+  batch.submitted_by = "mgr";
+  ActualValue value = Value("devices-maintained", 8, 20);
+  value.project_id = "devices";
+  value.reporter = "财务处处长";
+  ASSERT_TRUE(store->ApplyBatch(batch, {value}).ok());
+  const auto history = store->History("devices", "devices-maintained").value();
+  EXPECT_EQ(history.back().submitted_by, "mgr");
+  EXPECT_EQ(history.back().actual.reporter, "财务处处长");
+  const Batch stored = store->Batches().value().back();
+  EXPECT_EQ(stored.submitted_by, "mgr");
+  EXPECT_EQ(stored.reporter, "财务处处长");
+}
+
 // A folded row only ptmon writes; one it cannot read is damage, named with what to do.
 TEST_F(StoreTest, ADamagedFoldIsReportedNotMisread) {
   auto store = OpenOrDie();

@@ -7,7 +7,7 @@
 
 namespace ptmon::storage_internal {
 
-inline constexpr std::array<std::string_view, 5> kMigrations = {
+inline constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE catalog_load (
   id INTEGER PRIMARY KEY,
@@ -181,6 +181,11 @@ CREATE TABLE folded_year (
 ) WITHOUT ROWID;
 -- folded_year holds what the batches up to folded_through say; 0 before the first fold.
 UPDATE latest_fold SET folded_through = 0;
+)sql",
+    // Version 6: who sent each batch, as authenticated (a console user, an API token's name,
+    // inbox, cli:<user>), beside the 填报人 the file names (reporter). Unknown before: ''.
+    R"sql(
+ALTER TABLE batch ADD COLUMN submitted_by TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

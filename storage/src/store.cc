@@ -43,12 +43,13 @@ Batch ReadBatch(const Statement& row) {
   batch.status = ParseBatchStatus(row.Text(7)).value_or(BatchStatus::kRejected);
   batch.row_count = row.Int(8);
   batch.error_text = row.Text(9);
+  batch.submitted_by = row.Text(10);
   return batch;
 }
 
 constexpr std::string_view kBatchColumns =
     "id, file_name, sha256, size_bytes, reporter, received_at, applied_at, status, row_count, "
-    "error_text";
+    "error_text, submitted_by";
 
 long long PeriodKey(Period period) { return period.year * 100LL + period.month; }
 Period PeriodOfKey(long long key) {
@@ -449,7 +450,8 @@ namespace {
 Status InsertBatch(sqlite3* db, const Batch& batch) {
   Statement insert(db,
                    "INSERT INTO batch (file_name, sha256, size_bytes, reporter, received_at, "
-                   "applied_at, status, row_count, error_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                   "applied_at, status, row_count, error_text, submitted_by) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.Bind(1, batch.file_name).Bind(2, batch.sha256).Bind(3, batch.size_bytes);
   insert.Bind(4, batch.reporter).Bind(5, batch.received_at);
   if (batch.applied_at.empty())
@@ -457,6 +459,7 @@ Status InsertBatch(sqlite3* db, const Batch& batch) {
   else
     insert.Bind(6, batch.applied_at);
   insert.Bind(7, BatchStatusName(batch.status)).Bind(8, batch.row_count).Bind(9, batch.error_text);
+  insert.Bind(10, batch.submitted_by);
   return insert.Run();
 }
 
@@ -729,7 +732,7 @@ Result<std::vector<Batch>> Store::Batches() {
 Result<std::vector<ActualRevision>> Store::History(const std::string& project_id,
                                                    const std::string& indicator_id) {
   // CROSS JOIN fixes the plan: find the series, then seek (batch, series) in each batch.
-  Statement statement(db_, "SELECT a.batch_id, b.file_name, b.applied_at, " +
+  Statement statement(db_, "SELECT a.batch_id, b.file_name, b.applied_at, b.submitted_by, " +
                                std::string(kActualColumns) +
                                " FROM series s CROSS JOIN batch b CROSS JOIN actual a"
                                " ON a.batch_id = b.id AND a.series_id = s.id"
@@ -743,7 +746,8 @@ Result<std::vector<ActualRevision>> Store::History(const std::string& project_id
     revision.batch_id = statement.Int(0);
     revision.file_name = statement.Text(1);
     revision.applied_at = statement.Text(2);
-    revision.actual = ReadActual(statement, 3);
+    revision.submitted_by = statement.Text(3);
+    revision.actual = ReadActual(statement, 4);
     revisions.push_back(std::move(revision));
   }
   if (!statement.status().ok()) return statement.status();

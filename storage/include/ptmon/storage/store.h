@@ -28,7 +28,7 @@ class Statement;
 }
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 enum class BatchStatus { kApplied, kRejected, kDuplicate };
 std::string_view BatchStatusName(BatchStatus status);  // applied, rejected, duplicate
@@ -38,9 +38,11 @@ struct Batch {
   std::string file_name;
   std::string sha256;
   long long size_bytes = 0;
-  std::string reporter;
-  std::string received_at;  // RFC 3339
-  std::string applied_at;   // RFC 3339; empty unless applied
+  std::string reporter;      // the file's 填报人 (the one named most often)
+  std::string submitted_by;  // who sent it, as authenticated: a console user, an API token's
+                             // name, "inbox", "cli:<unix user>"; "" before schema 6
+  std::string received_at;   // RFC 3339
+  std::string applied_at;    // RFC 3339; empty unless applied
   BatchStatus status = BatchStatus::kApplied;
   long long row_count = 0;
   std::string error_text;
@@ -80,6 +82,7 @@ struct ActualRevision {
   ActualValue actual;
   long long batch_id = 0;
   std::string file_name;
+  std::string submitted_by;  // the batch's; actual.reporter is what the file named
   std::string applied_at;
 };
 
