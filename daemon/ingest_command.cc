@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <nlohmann/json.hpp>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <ptmon/base/sha256.h>
@@ -26,6 +27,15 @@ void ShowProgress(size_t done, size_t total) {
   std::fprintf(stderr, "\r  checking [%-20s] %3d%%",
                std::string(static_cast<size_t>(filled), '#').c_str(), percent);
   std::fflush(stderr);
+}
+
+// Who runs the command: "cli:<unix user>" (or the uid when it has no name). Whoever can run
+// ptmon on the data directory is the operator; their writes reach every project.
+Submitter CliSubmitter() {
+  const uid_t uid = geteuid();
+  const passwd* user = getpwuid(uid);
+  return Submitter::Everything(
+      "cli:" + (user != nullptr ? std::string(user->pw_name) : std::to_string(uid)));
 }
 
 }  // namespace
@@ -95,7 +105,7 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
       ingest_options.parse.on_progress = nullptr;
     }
     Ingestor file_ingestor(store, catalog, clock, files_on_disk, layout, ingest_options);
-    const IngestOutcome outcome = file_ingestor.IngestFile(path);
+    const IngestOutcome outcome = file_ingestor.IngestFile(path, CliSubmitter());
     if (outcome.result == IngestResult::kFailed && catalog_refused()) return kExitRefused;
     if (ingest_options.parse.on_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
     std::cout << outcome.Summary() << "\n";
@@ -106,7 +116,9 @@ int RunIngest(const CommonOptions& options, const std::vector<std::string>& file
     // A move that failed once is tried once more; what still fails waits in the processing
     // folder for the next run (or the daemon), which takes it as a duplicate.
     for (const auto& problem : file_ingestor.FinishMoves()) std::cerr << problem << "\n";
-    if (outcome.result == IngestResult::kRejected && exit_code == kExitOk) exit_code = kExitRefused;
+    if ((outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kForbidden) &&
+        exit_code == kExitOk)
+      exit_code = kExitRefused;
     if (outcome.result == IngestResult::kFailed || file_ingestor.unfinished_moves() > 0) {
       exit_code = kExitFailure;
     }
@@ -211,6 +223,7 @@ int RunRevert(const CommonOptions& options, long long batch_id, const std::strin
   // Unique among applied batches, as content hashes are: a revert has no file of its own.
   audit.sha256 = Sha256Hex(audit.file_name + " at " + audit.received_at);
   audit.reporter = by;
+  audit.submitted_by = CliSubmitter().name;
   auto reverted = data->store->RevertToBatch(batch_id, audit);
   if (!reverted.ok()) {
     std::cerr << "ptmon: " << reverted.status().message() << "\n";
@@ -255,6 +268,7 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
                       {"action", value.action},
                       {"likelihood", value.likelihood},
                       {"reporter", value.reporter},
+                      {"submitted_by", revision.submitted_by},
                       {"batch", revision.batch_id},
                       {"file", revision.file_name},
                       {"applied_at", revision.applied_at}});
@@ -279,8 +293,11 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
               << (value.value ? nlohmann::json(*value.value).dump() : value.grade) << "  batch "
               << revision.batch_id << "  " << revision.applied_at << "  "
               << Quote(revision.file_name);
+    // Who sent it (as authenticated), then who the file says filled it in (填报人).
+    if (!revision.submitted_by.empty())
+      std::cout << "  submitted by " << EscapeControl(revision.submitted_by);
     // Cells from managers' files: escaped, so a control character cannot fake rows or colours.
-    if (!value.reporter.empty()) std::cout << "  " << EscapeControl(value.reporter);
+    if (!value.reporter.empty()) std::cout << "  reporter " << EscapeControl(value.reporter);
     if (!value.reason.empty())
       std::cout << "  " << value.reason_category << ": " << EscapeControl(value.reason);
     if (indicator && indicator->adjustment)

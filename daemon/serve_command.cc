@@ -77,10 +77,23 @@ int RunCheckDaemonConfig(const ServeFlags& flags) {
   options.catalog_paths = config->catalogs;
   auto catalog = options.LoadCatalogOrReport();
   if (!catalog) return kExitRefused;
+  Diagnostics scopes;
+  if (!CheckApiScopes(*config, {&*catalog}, scopes)) {
+    std::cerr << scopes.ToString() << "ptmon: the configuration has errors\n";
+    return kExitRefused;
+  }
   std::cout << "configuration OK: listen " << config->listen << ", data in " << config->data_dir
             << ", " << catalog->projects.size() << " projects, " << catalog->IndicatorCount()
             << " indicators, " << config->alertmanagers.size() << " Alertmanager(s), write API "
-            << (config->api_token.empty() ? "disabled" : "enabled") << "\n";
+            << (config->api_tokens.empty() ? "disabled" : "enabled") << "\n";
+  // The tokens by name and scope; their secrets are never printed.
+  for (const ApiToken& token : config->api_tokens) {
+    std::string projects;
+    for (const auto& id : token.projects) projects += (projects.empty() ? "" : ", ") + id;
+    std::cout << "  API token " << token.name << ": "
+              << (projects.empty() ? "every project" : "projects " + projects)
+              << (token.unit.empty() ? "" : " of unit " + token.unit) << "\n";
+  }
   return kExitOk;
 }
 

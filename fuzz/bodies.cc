@@ -174,13 +174,21 @@ void WriteApi(std::string_view input) {
   static const FixedClock clock(Date{2026, 12, 31});
   static Ingestor ingestor(*store, EmbeddedCatalog(), clock, PosixFileSystem(),
                            InboxLayout{"/nonexistent", "/nonexistent", "/nonexistent"});
-  const HttpResponse response =
-      HandleWriteRequest(RequestFrom(input, kToken), kToken, clock.Now(),
-                         [](const std::string& name, const std::string& body) {
-                           return ingestor.IngestBytes(name, body);
-                         });
+  // Scoped to one project, so a body naming another is refused whole (403).
+  static const std::vector<ApiToken> kTokens = [] {
+    ApiToken token;
+    token.name = "fuzz";
+    token.secret = kToken;
+    token.projects = {"building-maintenance"};
+    return std::vector<ApiToken>{token};
+  }();
+  const HttpResponse response = HandleWriteRequest(
+      RequestFrom(input, kToken), kTokens, clock.Now(),
+      [](const std::string& name, const std::string& body, const Submitter& who) {
+        return ingestor.IngestBytes(name, body, who);
+      });
   Require(response.status == 200 || response.status == 400 || response.status == 401 ||
-          response.status == 503);
+          response.status == 403 || response.status == 503);
 }
 
 // The input as a disclosure's text, as pdftotext's layout of a PDF, and as a CSV export: whatever

@@ -22,6 +22,9 @@
 namespace ptmon {
 namespace {
 
+// Files dropped in the inbox: the operator's trust, every project.
+const Submitter kInbox = Submitter::Everything("inbox");
+
 namespace fs = std::filesystem;
 using namespace testing_support;
 
@@ -52,7 +55,7 @@ struct World {
     std::vector<IngestOutcome> outcomes;
     auto ready = scanner.Ready();
     if (!ready.ok()) return outcomes;
-    for (const auto& path : *ready) outcomes.push_back(ingestor->IngestFile(path));
+    for (const auto& path : *ready) outcomes.push_back(ingestor->IngestFile(path, kInbox));
     return outcomes;
   }
 
@@ -241,7 +244,7 @@ TEST(IngestFaultTest, AFileFromElsewhereIsNeverTouchedAndRecordedAtMostOnce) {
         TempDir elsewhere;
         const std::string path = elsewhere.Write("july.csv", content);
         world.files.Inject({call, ENOSPC, first, ""});
-        const IngestOutcome outcome = world.ingestor->IngestFile(path);
+        const IngestOutcome outcome = world.ingestor->IngestFile(path, kInbox);
         const bool reached = world.files.failed() > 0;
         const IngestResult expected = good ? IngestResult::kApplied : IngestResult::kRejected;
         EXPECT_TRUE(outcome.result == expected || outcome.result == IngestResult::kFailed)

@@ -19,6 +19,9 @@
 namespace ptmon {
 namespace {
 
+// Files dropped in the inbox: the operator's trust, every project.
+const Submitter kInbox = Submitter::Everything("inbox");
+
 namespace fs = std::filesystem;
 using testing_support::ReadFile;
 using testing_support::TempDir;
@@ -197,7 +200,7 @@ TEST_F(IngestTest, EveryBadFileIsRefusedWithItsMessage) {
     if (name.ends_with(".expected")) continue;
     ++files;
     const std::string path = DropCopy(entry.path().string());
-    const IngestOutcome outcome = ingestor_->IngestFile(path);
+    const IngestOutcome outcome = ingestor_->IngestFile(path, kInbox);
     EXPECT_EQ(outcome.result, IngestResult::kRejected) << name;
     std::istringstream expected(ReadFile(entry.path().string() + ".expected"));
     std::vector<std::string> expected_lines;
@@ -219,7 +222,7 @@ TEST_F(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
   const std::string outside = dir_.Write("outside/secret.csv", "project,indicator,period,value\n");
   const std::string link = dir_ / "inbox/link.csv";
   ASSERT_EQ(symlink(outside.c_str(), link.c_str()), 0);
-  IngestOutcome outcome = ingestor_->IngestFile(link);
+  IngestOutcome outcome = ingestor_->IngestFile(link, kInbox);
   EXPECT_EQ(outcome.result, IngestResult::kRejected);
   ASSERT_EQ(outcome.errors.size(), 1u);
   EXPECT_NE(outcome.errors[0].find("is a symbolic link"), std::string::npos) << outcome.errors[0];
@@ -228,17 +231,17 @@ TEST_F(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
 
   const std::string fifo = dir_ / "inbox/pipe.csv";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  outcome = ingestor_->IngestFile(fifo);
+  outcome = ingestor_->IngestFile(fifo, kInbox);
   EXPECT_EQ(outcome.result, IngestResult::kRejected);
   EXPECT_NE(outcome.errors.at(0).find("is not a regular file"), std::string::npos);
 
   fs::create_directories(dir_ / "inbox/folder.csv");
-  outcome = ingestor_->IngestFile(dir_ / "inbox/folder.csv");
+  outcome = ingestor_->IngestFile(dir_ / "inbox/folder.csv", kInbox);
   EXPECT_EQ(outcome.result, IngestResult::kRejected);
 
   options_.max_file_bytes = 100;
   Ingestor small(*store_, catalog_, clock_, PosixFileSystem(), layout_, options_);
-  outcome = small.IngestFile(Drop("big.csv", std::string(101, 'x')));
+  outcome = small.IngestFile(Drop("big.csv", std::string(101, 'x')), kInbox);
   EXPECT_EQ(outcome.result, IngestResult::kRejected);
   EXPECT_NE(outcome.errors.at(0).find("is 101 bytes, over the limit of 100"), std::string::npos);
   EXPECT_EQ(CountValues(), 0);
@@ -246,7 +249,7 @@ TEST_F(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
 
 TEST_F(IngestTest, AppliesAnExcelCsvWithEveryKindOfValue) {
   const IngestOutcome outcome =
-      ingestor_->IngestFile(DropCopy(kReports + "/good/july-utf8-bom.csv"));
+      ingestor_->IngestFile(DropCopy(kReports + "/good/july-utf8-bom.csv"), kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
   EXPECT_EQ(outcome.moved_to, layout_.archive + "/2026/08/july-utf8-bom.csv");
   ExpectTheJulyValues(outcome);
@@ -259,19 +262,20 @@ TEST_F(IngestTest, AppliesAnExcelCsvWithEveryKindOfValue) {
 // matched by its hidden id column, a sheet with namespace prefixes and no cell references;
 // an instructions sheet and a hidden lists sheet are passed over.
 TEST_F(IngestTest, AppliesAnXlsxWorkbookWithEveryKindOfCell) {
-  const IngestOutcome outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/july.xlsx"));
+  const IngestOutcome outcome =
+      ingestor_->IngestFile(DropCopy(kReports + "/good/july.xlsx"), kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
   EXPECT_EQ(outcome.moved_to, layout_.archive + "/2026/08/july.xlsx");
   ExpectTheJulyValues(outcome);
 }
 
 TEST_F(IngestTest, AppliesGbkCsvAndYaml) {
-  IngestOutcome outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/june-gbk.csv"));
+  IngestOutcome outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/june-gbk.csv"), kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
   EXPECT_EQ(History("devices", "devices-maintained")[0].actual.value, 10);
   EXPECT_EQ(History("devices", "devices-maintained")[0].actual.reason,
             "技术人员不足, 已增派\"两人\"");
-  outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/july.yaml"));
+  outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/july.yaml"), kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
   EXPECT_EQ(outcome.values, 5u);
   const auto repair = History("devices", "repair-time");
@@ -285,8 +289,8 @@ TEST_F(IngestTest, AppliesGbkCsvAndYaml) {
 
 TEST_F(IngestTest, TheSameContentTwiceIsADuplicateAndNeverOverwritesTheArchive) {
   const std::string good = kReports + "/good/july.yaml";
-  ASSERT_EQ(ingestor_->IngestFile(DropCopy(good)).result, IngestResult::kApplied);
-  const IngestOutcome again = ingestor_->IngestFile(DropCopy(good));
+  ASSERT_EQ(ingestor_->IngestFile(DropCopy(good), kInbox).result, IngestResult::kApplied);
+  const IngestOutcome again = ingestor_->IngestFile(DropCopy(good), kInbox);
   EXPECT_EQ(again.result, IngestResult::kDuplicate);
   EXPECT_EQ(again.batch_id, 1);
   EXPECT_EQ(again.moved_to, layout_.archive + "/2026/08/july-2.yaml");
@@ -302,8 +306,8 @@ TEST_F(IngestTest, ALongNameCollidingInTheArchiveIsShortenedToFit) {
   const std::string name = std::string(245, 'x') + "维修.csv";  // 255 bytes
   ASSERT_EQ(name.size(), 255u);
   const std::string csv = "project,indicator,period,value\ndevices,devices-maintained,2026-07,14\n";
-  ASSERT_EQ(ingestor_->IngestFile(Drop(name, csv)).result, IngestResult::kApplied);
-  const IngestOutcome again = ingestor_->IngestFile(Drop(name, csv));
+  ASSERT_EQ(ingestor_->IngestFile(Drop(name, csv), kInbox).result, IngestResult::kApplied);
+  const IngestOutcome again = ingestor_->IngestFile(Drop(name, csv), kInbox);
   EXPECT_EQ(again.result, IngestResult::kDuplicate);
   EXPECT_TRUE(again.errors.empty()) << again.errors.front();
   const std::string moved = fs::path(again.moved_to).filename().string();
@@ -316,8 +320,9 @@ TEST_F(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {
   // The state after a crash right after the commit: the batch is in the store, the file is
   // still in the inbox.
   const std::string path = DropCopy(kReports + "/good/july.yaml");
-  ASSERT_EQ(ingestor_->IngestBytes("july.yaml", ReadFile(path)).result, IngestResult::kApplied);
-  const IngestOutcome restarted = ingestor_->IngestFile(path);
+  ASSERT_EQ(ingestor_->IngestBytes("july.yaml", ReadFile(path), kInbox).result,
+            IngestResult::kApplied);
+  const IngestOutcome restarted = ingestor_->IngestFile(path, kInbox);
   EXPECT_EQ(restarted.result, IngestResult::kDuplicate);
   EXPECT_EQ(CountValues(), 5);
   EXPECT_FALSE(fs::exists(path));
@@ -329,14 +334,14 @@ TEST_F(IngestTest, AFileStillOpenForWritingGoesBackToTheInbox) {
   const std::string path = DropCopy(kReports + "/good/july.yaml");
   const int writer = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   ASSERT_GE(writer, 0);
-  const IngestOutcome open_outcome = ingestor_->IngestFile(path);
+  const IngestOutcome open_outcome = ingestor_->IngestFile(path, kInbox);
   EXPECT_EQ(open_outcome.result, IngestResult::kDeferred) << open_outcome.Summary();
   EXPECT_TRUE(fs::exists(path));
   EXPECT_TRUE(fs::is_empty(layout_.processing()));
   EXPECT_TRUE(store_->Batches()->empty());
   close(writer);
   const std::string bytes = ReadFile(path);
-  const IngestOutcome closed = ingestor_->IngestFile(path);
+  const IngestOutcome closed = ingestor_->IngestFile(path, kInbox);
   ASSERT_EQ(closed.result, IngestResult::kApplied) << closed.Summary();
   EXPECT_EQ(ReadFile(closed.moved_to), bytes);
   EXPECT_EQ(closed.sha256, store_->Batches()->front().sha256);
@@ -344,7 +349,7 @@ TEST_F(IngestTest, AFileStillOpenForWritingGoesBackToTheInbox) {
 }
 
 TEST_F(IngestTest, AFileTakenAwayBeforeTheClaimIsNotAFailure) {
-  const IngestOutcome gone = ingestor_->IngestFile(layout_.inbox + "/gone.csv");
+  const IngestOutcome gone = ingestor_->IngestFile(layout_.inbox + "/gone.csv", kInbox);
   EXPECT_EQ(gone.result, IngestResult::kDeferred);
   EXPECT_TRUE(store_->Batches()->empty());
 }
@@ -366,13 +371,15 @@ TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
   ASSERT_EQ(
       ingestor_
           ->IngestBytes("a.csv",
-                        "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n")
+                        "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n",
+                        kInbox)
           .result,
       IngestResult::kApplied);
   ASSERT_EQ(
       ingestor_
           ->IngestBytes("b.csv",
-                        "project,indicator,period,value\ndevices,devices-maintained,2026-07,15\n")
+                        "project,indicator,period,value\ndevices,devices-maintained,2026-07,15\n",
+                        kInbox)
           .result,
       IngestResult::kApplied);
   const auto history = History("devices", "devices-maintained");
@@ -390,17 +397,17 @@ TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
 TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
   const std::string path =
       dir_.Write("elsewhere/july.yaml", ReadFile(kReports + "/good/july.yaml"));
-  const IngestOutcome outcome = ingestor_->IngestFile(path);
+  const IngestOutcome outcome = ingestor_->IngestFile(path, kInbox);
   EXPECT_EQ(outcome.result, IngestResult::kApplied);
   EXPECT_TRUE(fs::exists(path));
   EXPECT_EQ(ReadFile(outcome.moved_to), ReadFile(path));
-  const IngestOutcome missing = ingestor_->IngestFile(dir_ / "elsewhere/missing.csv");
+  const IngestOutcome missing = ingestor_->IngestFile(dir_ / "elsewhere/missing.csv", kInbox);
   EXPECT_EQ(missing.result, IngestResult::kFailed);
   EXPECT_TRUE(store_->Batches().value().size() == 1);
   // The copy is written beside the transaction; whatever the outcome, no temporary stays.
   const std::string bad = dir_.Write("elsewhere/bad.csv", "project,indicator,period,value\n");
-  EXPECT_EQ(ingestor_->IngestFile(bad).result, IngestResult::kRejected);
-  EXPECT_EQ(ingestor_->IngestFile(path).result, IngestResult::kDuplicate);
+  EXPECT_EQ(ingestor_->IngestFile(bad, kInbox).result, IngestResult::kRejected);
+  EXPECT_EQ(ingestor_->IngestFile(path, kInbox).result, IngestResult::kDuplicate);
   std::vector<std::string> archived;
   for (const auto& entry : fs::recursive_directory_iterator(layout_.archive)) {
     if (entry.is_regular_file()) archived.push_back(entry.path().filename().string());
@@ -417,7 +424,8 @@ TEST_F(IngestTest, ANameThatIsAlsoAnIdIsAmbiguous) {
   ingestor_ =
       std::make_unique<Ingestor>(*store_, catalog_, clock_, PosixFileSystem(), layout_, options_);
   const IngestOutcome outcome = ingestor_->IngestBytes(
-      "a.csv", "project,indicator,period,value\ndevices,x,2026-07,1\n设备项目,cost,2026-07,1\n");
+      "a.csv", "project,indicator,period,value\ndevices,x,2026-07,1\n设备项目,cost,2026-07,1\n",
+      kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kRejected);
   ASSERT_EQ(outcome.errors.size(), 2u);
   EXPECT_NE(outcome.errors[0].find("write the id instead: devices, twin-a"), std::string::npos)
@@ -529,7 +537,7 @@ TEST_F(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {
   const auto ready = scanner.Ready().value();
   ASSERT_EQ(ready.size(), 2u) << "the lock file is left alone";
   for (const auto& path : ready) {
-    const IngestOutcome outcome = ingestor_->IngestFile(path);
+    const IngestOutcome outcome = ingestor_->IngestFile(path, kInbox);
     EXPECT_EQ(outcome.result, IngestResult::kRejected) << outcome.Summary();
     const std::string name = fs::path(path).filename().string();
     const std::string sidecar = ReadFile(dir_ / ("rejected/" + name + ".errors.txt"));
@@ -605,6 +613,102 @@ TEST(InboxScannerTest, ADeferredFileWaitsASettleTimeWhateverEventsItRaises) {
   clock.Advance(std::chrono::seconds(3));
   scanner.MarkComplete("a.csv");  // closed by its writer, after the deferral ran out
   EXPECT_EQ(scanner.Ready().value(), std::vector<std::string>{dir / "a.csv"});
+}
+
+}  // namespace
+}  // namespace ptmon
+
+namespace ptmon {
+namespace {
+
+// A manager of `devices` only: the one authorization decision is the Ingestor's, on every row
+// as resolved against its own year's catalogue.
+class IngestScopeTest : public IngestTest {
+ protected:
+  void SetUp() override {
+    IngestTest::SetUp();
+    Catalog last_year = catalog_;
+    last_year.year = 2025;
+    ingestor_->AddOtherYear(std::make_shared<const Catalog>(std::move(last_year)));
+  }
+  const Submitter manager_ = Submitter::Only("mgr", {"devices"});
+};
+
+TEST_F(IngestScopeTest, AFileNamingAnotherProjectIsRefusedWholeInEveryYear) {
+  const std::string header = "project,indicator,period,value,reporter\n";
+  struct Case {
+    const char* rows;
+    const char* refused;  // the projects named in the refusal, or "" when applied
+  };
+  const Case cases[] = {
+      {"devices,devices-maintained,2026-07,12,张三\n", ""},
+      {"devices,devices-maintained,2025-12,30,张三\n", ""},
+      {"twin-a,people,2026-07,60000,张三\n", "twin-a（同名项目，2026年）"},
+      {"twin-a,people,2025-12,60000,张三\n", "twin-a（同名项目，2025年）"},
+      // Own rows beside another's, also across years: the whole file goes.
+      {"devices,devices-maintained,2026-06,10,张三\ntwin-b,people,2026-06,5,张三\n",
+       "twin-b（同名项目，2026年）"},
+      {"devices,devices-maintained,2026-06,10,张三\ntwin-a,people,2025-11,5,张三\n",
+       "twin-a（同名项目，2025年）"},
+  };
+  long long values = 0;
+  for (const Case& c : cases) {
+    const IngestOutcome outcome = ingestor_->IngestBytes("r.csv", header + c.rows, manager_);
+    const std::string refused = c.refused;
+    if (refused.empty()) {
+      EXPECT_EQ(outcome.result, IngestResult::kApplied) << c.rows << outcome.Summary();
+      values += static_cast<long long>(outcome.values);
+      continue;
+    }
+    EXPECT_EQ(outcome.result, IngestResult::kForbidden) << c.rows << outcome.Summary();
+    ASSERT_EQ(outcome.errors.size(), 1u) << c.rows;
+    EXPECT_EQ(outcome.errors[0], "r.csv: 文件中有未分配给您的项目：" + refused +
+                                     "。整个文件都没有应用。 / mgr may not report for these "
+                                     "projects; nothing of the file was applied");
+    EXPECT_EQ(CountValues(), values) << c.rows;
+  }
+  // Refusals are recorded as refused batches, with who sent them.
+  const auto batches = store_->Batches().value();
+  ASSERT_EQ(batches.size(), std::size(cases));
+  for (const Batch& batch : batches) {
+    EXPECT_EQ(batch.submitted_by, "mgr");
+    EXPECT_EQ(batch.status,
+              batch.error_text.empty() ? BatchStatus::kApplied : BatchStatus::kRejected);
+  }
+}
+
+// A copy of a file already applied for another project is refused as that project's, not
+// answered as a harmless duplicate.
+TEST_F(IngestScopeTest, ACopyOfAnothersFileIsForbiddenNotADuplicate) {
+  const std::string csv = "project,indicator,period,value\ntwin-a,people,2026-07,60000\n";
+  ASSERT_EQ(ingestor_->IngestBytes("a.csv", csv, kInbox).result, IngestResult::kApplied);
+  EXPECT_EQ(ingestor_->IngestBytes("a.csv", csv, manager_).result, IngestResult::kForbidden);
+  EXPECT_EQ(ingestor_->IngestBytes("a.csv", csv, kInbox).result, IngestResult::kDuplicate);
+}
+
+TEST_F(IngestScopeTest, TheSubmitterIsRecordedAndTheFilesReporterKept) {
+  const IngestOutcome outcome = ingestor_->IngestBytes(
+      "r.csv",
+      "project,indicator,period,value,填报人\ndevices,devices-maintained,2026-07,12,财务处处长\n",
+      manager_);
+  ASSERT_EQ(outcome.result, IngestResult::kApplied) << outcome.Summary();
+  const Batch batch = store_->Batches().value().at(0);
+  EXPECT_EQ(batch.submitted_by, "mgr");
+  EXPECT_EQ(batch.reporter, "财务处处长");
+  const auto history = History("devices", "devices-maintained");
+  EXPECT_EQ(history.at(0).submitted_by, "mgr");
+  EXPECT_EQ(history.at(0).actual.reporter, "财务处处长");
+}
+
+TEST_F(IngestScopeTest, AUnitScopeAdmitsOnlyThatUnitsProjects) {
+  const std::string row = "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n";
+  EXPECT_EQ(ingestor_->IngestBytes("a.csv", row, Submitter::Everything("t", "test-unit")).result,
+            IngestResult::kApplied);
+  EXPECT_EQ(ingestor_
+                ->IngestBytes("b.csv", row + "devices,cost,2026-07,1万元\n",
+                              Submitter::Everything("t", "another-unit"))
+                .result,
+            IngestResult::kForbidden);
 }
 
 }  // namespace

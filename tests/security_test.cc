@@ -20,10 +20,21 @@
 namespace ptmon {
 namespace {
 
+// Files dropped in the inbox: the operator's trust, every project.
+const Submitter kInbox = Submitter::Everything("inbox");
+
 namespace fs = std::filesystem;
 using namespace testing_support;
 
 const std::string kToken = "a-token-of-sufficient-length";
+
+// The configuration's one all-access token (api: {token: kToken}).
+std::vector<ApiToken> Tokens() {
+  ApiToken token;
+  token.name = "api";
+  token.secret = kToken;
+  return {token};
+}
 
 TEST(SecurityTest, ListensOnLoopbackByDefault) {
   EXPECT_EQ(DaemonConfig().listen, "127.0.0.1:10150");
@@ -37,17 +48,17 @@ TEST(SecurityTest, TheWriteApiNeedsAConfiguredTokenOfSixteenCharacters) {
   HttpRequest request;
   request.headers["authorization"] = "Bearer " + kToken;
   bool ingested = false;
-  const IngestBody ingest = [&](const std::string&, const std::string&) {
+  const IngestBody ingest = [&](const std::string&, const std::string&, const Submitter&) {
     ingested = true;
     return IngestOutcome{};
   };
-  EXPECT_EQ(HandleWriteRequest(request, "", {}, ingest).status, 403);
+  EXPECT_EQ(HandleWriteRequest(request, {}, {}, ingest).status, 403);
   request.headers["authorization"] = "Bearer " + kToken.substr(0, kToken.size() - 1);
-  EXPECT_EQ(HandleWriteRequest(request, kToken, {}, ingest).status, 401);
+  EXPECT_EQ(HandleWriteRequest(request, Tokens(), {}, ingest).status, 401);
   request.headers["authorization"] = "Basic " + kToken;
-  EXPECT_EQ(HandleWriteRequest(request, kToken, {}, ingest).status, 401);
+  EXPECT_EQ(HandleWriteRequest(request, Tokens(), {}, ingest).status, 401);
   request.headers.erase("authorization");
-  EXPECT_EQ(HandleWriteRequest(request, kToken, {}, ingest).status, 401);
+  EXPECT_EQ(HandleWriteRequest(request, Tokens(), {}, ingest).status, 401);
   EXPECT_FALSE(ingested);
   TempDir dir;
   Diagnostics diagnostics;
@@ -65,6 +76,70 @@ TEST(SecurityTest, TheWriteApiNeedsAConfiguredTokenOfSixteenCharacters) {
   }
 }
 
+// A token names who holds it and what it may write; the projects and unit it names are checked
+// against the catalogue at their place in the configuration (also by check-config), and a token
+// is matched among all in constant time, its scope becoming the submitter's.
+TEST(SecurityTest, ApiTokensAreNamedAndScopedAndTheirProjectsChecked) {
+  TempDir dir;
+  const std::string config_text =
+      "api:\n"
+      "  tokens:\n"
+      "    - name: finance-system\n"
+      "      token: " +
+      kToken +
+      "\n"
+      "      projects: [building-maintenance, no-such-project]\n"
+      "      unit: no-such-unit\n"
+      "    - name: ops\n"
+      "      token_file: " +
+      dir.Write("ops-token", "ops-token-0123456789abcdef\n") + "\n";
+  const std::string path = dir.Write("ptmon.yaml", config_text);
+  Diagnostics diagnostics;
+  auto config = LoadDaemonConfig(path, diagnostics);
+  ASSERT_TRUE(config.ok()) << diagnostics.ToString();
+  ASSERT_EQ(config->api_tokens.size(), 2u);
+  const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
+  EXPECT_FALSE(CheckApiScopes(*config, {&catalog}, diagnostics));
+  const std::string errors = diagnostics.ToString();
+  EXPECT_NE(errors.find(path + ":5:40: token 'finance-system': no project 'no-such-project' in the "
+                               "catalogue (2026)"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find(path + ":6:13: token 'finance-system': no budget unit 'no-such-unit'"),
+            std::string::npos)
+      << errors;
+  const auto check = RunPtmon({"check-config", "--config", path});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.err.find(":5:40: token 'finance-system': no project 'no-such-project'"),
+            std::string::npos)
+      << check.err;
+
+  HttpRequest request;
+  request.headers["authorization"] = "Bearer ops-token-0123456789abcdef";
+  const ApiToken* ops = MatchToken(request, config->api_tokens);
+  ASSERT_NE(ops, nullptr);
+  EXPECT_EQ(TokenSubmitter(*ops).name, "api:ops");
+  EXPECT_TRUE(TokenSubmitter(*ops).all_projects);
+  request.headers["authorization"] = "Bearer " + kToken;
+  const Submitter finance = TokenSubmitter(*MatchToken(request, config->api_tokens));
+  EXPECT_EQ(finance.name, "api:finance-system");
+  EXPECT_FALSE(finance.all_projects);
+  EXPECT_FALSE(finance.May(*catalog.FindProject("building-maintenance"))) << "outside its unit";
+
+  // Two tokens with one secret, or the single form beside the list, are refused at their place.
+  Diagnostics twice;
+  EXPECT_FALSE(
+      LoadDaemonConfig(dir.Write("twice.yaml", "api:\n  token: " + kToken +
+                                                   "\n  tokens:\n    - {name: a, token: " + kToken +
+                                                   "}\n    - {name: b, token: " + kToken + "}\n"),
+                       twice)
+          .ok());
+  EXPECT_NE(twice.ToString().find("twice.yaml:4:5: 'tokens' lists every token"), std::string::npos)
+      << twice.ToString();
+  EXPECT_NE(twice.ToString().find("tokens 'a' and 'b' have the same secret"), std::string::npos)
+      << twice.ToString();
+}
+
 TEST(SecurityTest, TokensAreComparedByTheirHashes) {
   EXPECT_TRUE(SameSecret(kToken, kToken));
   EXPECT_FALSE(SameSecret(kToken + "x", kToken));
@@ -79,8 +154,8 @@ TEST(SecurityTest, TheWriteApiNeverTakesAPathFromTheRequest) {
     request.headers["authorization"] = "Bearer " + kToken;
     request.query = std::string("name=") + name;
     std::string used;
-    HandleWriteRequest(request, kToken, std::chrono::system_clock::from_time_t(0),
-                       [&](const std::string& given, const std::string&) {
+    HandleWriteRequest(request, Tokens(), std::chrono::system_clock::from_time_t(0),
+                       [&](const std::string& given, const std::string&, const Submitter&) {
                          used = given;
                          return IngestOutcome{};
                        });
@@ -100,7 +175,7 @@ TEST(SecurityTest, HostileFileNamesCannotForgeLinesInMessagesOrSidecars) {
   const std::string name = "evil\nline2: forged\x1b[31m.csv";
   const std::string path =
       dir.Write("inbox/" + name, "project,indicator,period,value\nnope,x,2026-07,1\n");
-  const IngestOutcome outcome = ingestor.IngestFile(path);
+  const IngestOutcome outcome = ingestor.IngestFile(path, kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kRejected);
   for (const auto& error : outcome.errors) {
     EXPECT_EQ(error.find('\n'), std::string::npos) << error;

@@ -54,7 +54,131 @@ std::vector<std::string> StringList(YamlFields& fields, const YamlNode& map, std
   return out;
 }
 
+// A token's secret from `token` or `token_file` in `map`; nothing (and an error at its place) when
+// it is unusable.
+std::optional<std::string> ReadApiSecret(YamlFields& fields, const YamlNode& map) {
+  std::string secret = fields.String(map, "token", false).value_or("");
+  if (auto token_file = fields.String(map, "token_file", false)) {
+    std::ifstream token(*token_file);
+    std::string line;
+    if (!token || !std::getline(token, line) || Trim(line).empty()) {
+      fields.Error(map["token_file"], "cannot read a token from " + Quote(*token_file));
+      return std::nullopt;
+    }
+    secret = std::string(Trim(line));
+  }
+  const YamlNode token_node = map["token_file"] ? map["token_file"] : map["token"];
+  if (!token_node) {
+    fields.Error(map, "a token needs 'token' or 'token_file'");
+    return std::nullopt;
+  }
+  if (secret.empty()) {
+    fields.Error(token_node, "the API token is empty; remove 'token' to turn the write API off");
+  } else if (secret.size() < 16) {
+    fields.Error(token_node, "the API token must be at least 16 characters");
+  } else if (std::any_of(secret.begin(), secret.end(), [](char c) {
+               return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+             })) {
+    // A Bearer token is sent in a header: spaces or control characters cannot survive it.
+    fields.Error(token_node,
+                 "the API token contains spaces or control characters; use letters, digits "
+                 "and - . _ ~ + / (e.g. openssl rand -hex 24)");
+  } else {
+    return secret;
+  }
+  return std::nullopt;
+}
+
+// `tokens: [{name, token | token_file, projects: [ids], unit}]`.
+void ReadApiTokens(YamlFields& fields, const YamlNode& list, std::vector<ApiToken>& out) {
+  if (!fields.ExpectSequence(list, "'tokens'")) return;
+  for (const YamlNode& item : list.Items()) {
+    if (!fields.ExpectMap(item, "a token")) continue;
+    fields.CheckKeys(item, {"name", "token", "token_file", "projects", "unit"}, "a token");
+    ApiToken token;
+    token.name = fields.String(item, "name", true).value_or("");
+    // The name is recorded as the submitter of every batch the token sends.
+    if (!token.name.empty() &&
+        (token.name.size() > 64 ||
+         token.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789-_.") != std::string::npos)) {
+      fields.Error(item["name"],
+                   "a token's name is letters, digits, '-', '_' and '.' (64 at most)");
+    }
+    for (const ApiToken& earlier : out) {
+      if (earlier.name == token.name && !token.name.empty())
+        fields.Error(item["name"], "two tokens are named " + Quote(token.name));
+    }
+    auto secret = ReadApiSecret(fields, item);
+    if (secret) {
+      for (const ApiToken& earlier : out) {
+        if (earlier.secret == *secret)
+          fields.Error(item, "tokens " + Quote(earlier.name) + " and " + Quote(token.name) +
+                                 " have the same secret; give each its own");
+      }
+      token.secret = *secret;
+    }
+    if (const YamlNode projects = item["projects"]) {
+      token.projects = StringList(fields, item, "projects");
+      if (projects.IsSequence() && token.projects.empty())
+        fields.Error(projects, "'projects' is empty; leave it out for every project");
+      if (projects.IsSequence()) {
+        for (const YamlNode& id : projects.Items()) {
+          if (id.IsScalar()) token.project_places.push_back(fields.Place(id));
+        }
+      }
+    }
+    if (auto unit = fields.String(item, "unit", false)) {
+      token.unit = *unit;
+      token.unit_place = fields.Place(item["unit"]);
+    }
+    out.push_back(std::move(token));
+  }
+}
+
 }  // namespace
+
+bool CheckApiScopes(const DaemonConfig& config, const std::vector<const Catalog*>& catalogs,
+                    Diagnostics& diagnostics) {
+  const int errors_before = diagnostics.error_count();
+  auto error = [&](const SourcePlace& place, const std::string& message) {
+    diagnostics.Error(place.file, place.line, place.column, message);
+  };
+  auto years = [&] {
+    std::string text;
+    for (const Catalog* catalog : catalogs)
+      text += (text.empty() ? "" : ", ") + std::to_string(catalog->year);
+    return text;
+  };
+  for (const ApiToken& token : config.api_tokens) {
+    if (!token.unit.empty() &&
+        std::none_of(catalogs.begin(), catalogs.end(), [&](const Catalog* catalog) {
+          return std::any_of(catalog->units.begin(), catalog->units.end(),
+                             [&](const BudgetUnit& unit) { return unit.id == token.unit; });
+        })) {
+      error(token.unit_place, "token " + Quote(token.name) + ": no budget unit " +
+                                  Quote(token.unit) + " in the catalogue (" + years() + ")");
+    }
+    for (size_t i = 0; i < token.projects.size(); ++i) {
+      const std::string& id = token.projects[i];
+      const SourcePlace place =
+          i < token.project_places.size() ? token.project_places[i] : SourcePlace{};
+      const Project* found = nullptr;
+      for (const Catalog* catalog : catalogs) {
+        if (const Project* project = catalog->FindProject(id)) found = project;
+      }
+      if (found == nullptr) {
+        error(place, "token " + Quote(token.name) + ": no project " + Quote(id) +
+                         " in the catalogue (" + years() + ")");
+      } else if (!token.unit.empty() && found->unit_id != token.unit) {
+        error(place, "token " + Quote(token.name) + ": project " + Quote(id) + " belongs to unit " +
+                         Quote(found->unit_id) + ", not " + Quote(token.unit));
+      }
+    }
+  }
+  return diagnostics.error_count() == errors_before;
+}
 
 std::string DaemonConfig::ExternalUrl() const {
   if (!external_url.empty()) return external_url;
@@ -206,30 +330,21 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
       fields.Error(alerting, "'resend_interval' must be at least 1s");
   }
   if (const YamlNode api = root["api"]; api && fields.ExpectMap(api, "'api'")) {
-    fields.CheckKeys(api, {"token", "token_file", "max_body_bytes"}, "'api'");
-    config.api_token = fields.String(api, "token", false).value_or("");
-    if (auto token_file = fields.String(api, "token_file", false)) {
-      std::ifstream token(*token_file);
-      std::string line;
-      if (!token || !std::getline(token, line) || Trim(line).empty()) {
-        fields.Error(api["token_file"], "cannot read a token from " + Quote(*token_file));
-      } else {
-        config.api_token = std::string(Trim(line));
+    fields.CheckKeys(api, {"token", "token_file", "tokens", "max_body_bytes"}, "'api'");
+    if (api["tokens"]) {
+      if (api["token"] || api["token_file"]) {
+        fields.Error(
+            api["tokens"],
+            "'tokens' lists every token; move 'token' or 'token_file' into it (with a name)");
       }
-    }
-    const YamlNode token_node = api["token_file"] ? api["token_file"] : api["token"];
-    if (api["token"] && config.api_token.empty()) {
-      fields.Error(api["token"],
-                   "the API token is empty; remove 'token' to turn the write API off");
-    } else if (!config.api_token.empty() && config.api_token.size() < 16) {
-      fields.Error(token_node, "the API token must be at least 16 characters");
-    } else if (std::any_of(config.api_token.begin(), config.api_token.end(), [](char c) {
-                 return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
-               })) {
-      // A Bearer token is sent in a header: spaces or control characters cannot survive it.
-      fields.Error(token_node,
-                   "the API token contains spaces or control characters; use letters, digits "
-                   "and - . _ ~ + / (e.g. openssl rand -hex 24)");
+      ReadApiTokens(fields, api["tokens"], config.api_tokens);
+    } else if (api["token"] || api["token_file"]) {
+      if (auto secret = ReadApiSecret(fields, api)) {
+        ApiToken token;
+        token.name = "api";
+        token.secret = *secret;
+        config.api_tokens.push_back(std::move(token));
+      }
     }
     if (auto bytes = fields.Integer(api, "max_body_bytes", false, 1, 1 << 30))
       config.max_body_bytes = *bytes;

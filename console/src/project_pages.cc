@@ -189,7 +189,8 @@ std::string HistoryPage(const PageFrame& frame, const Project& project, const In
   }
   html +=
       "<div class=\"table-wrap\"><table id=\"history\"><thead><tr><th>期间</th>"
-      "<th class=\"num\">填报值</th><th>批次</th><th>来源</th><th>填报人</th><th>应用时间</th>"
+      "<th class=\"num\">填报值</th><th>批次</th><th>来源</th><th>提交人</th><th>填报人</th>"
+      "<th>应用时间</th>"
       "<th>偏差原因与措施</th></tr></thead><tbody>";
   for (const ActualRevision& revision : revisions) {
     const ActualValue& value = revision.actual;
@@ -209,10 +210,11 @@ std::string HistoryPage(const PageFrame& frame, const Project& project, const In
                            : std::string("—")) +
             "</td><td class=\"num\">" + std::to_string(revision.batch_id) + "</td><td>" +
             (from_form ? "网页填报 " : "文件 ") + EscapeHtml(revision.file_name) + "</td><td>" +
-            EscapeHtml(value.reporter) + "</td><td>" + EscapeHtml(revision.applied_at) +
-            "</td><td>" + notes + "</td></tr>";
+            (revision.submitted_by.empty() ? "—" : EscapeHtml(revision.submitted_by)) +
+            "</td><td>" + EscapeHtml(value.reporter) + "</td><td>" +
+            EscapeHtml(revision.applied_at) + "</td><td>" + notes + "</td></tr>";
   }
-  if (revisions.empty()) html += "<tr><td colspan=\"7\" class=\"muted\">尚无填报</td></tr>";
+  if (revisions.empty()) html += "<tr><td colspan=\"8\" class=\"muted\">尚无填报</td></tr>";
   html += "</tbody></table></div>";
   return Document(frame, name + " 填报记录", html);
 }

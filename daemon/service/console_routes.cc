@@ -102,10 +102,16 @@ std::string UnitNames(const Catalog& catalog) {
   return names;
 }
 
-bool MayReportFor(const ConsoleUser& user, std::string_view project_id) {
-  if (user.role == Role::kAdmin) return true;
-  return user.role == Role::kManager &&
-         std::find(user.projects.begin(), user.projects.end(), project_id) != user.projects.end();
+// Who a user's reports come from, and for which projects the Ingestor lets them through.
+Submitter UserSubmitter(const ConsoleUser& user) {
+  if (user.role == Role::kAdmin) return Submitter::Everything(user.name);
+  if (user.role == Role::kManager) return Submitter::Only(user.name, user.projects);
+  return Submitter::Only(user.name, {});
+}
+
+// What the pages offer, by the same rule; the decision on a report is the Ingestor's.
+bool MayReportFor(const ConsoleUser& user, const Project& project) {
+  return UserSubmitter(user).May(project);
 }
 
 // The month a manager most likely reports now: the one before today's, within the catalogue's
@@ -144,6 +150,17 @@ std::string ChineseHalf(const std::string& message) {
   const std::string label = message.substr(0, label_end + 3);
   const size_t english = message.find(" / " + label, label.size());
   return english == std::string::npos ? message : message.substr(0, english);
+}
+
+// The Ingestor's refusal of a file naming projects not assigned ("file: 中文 / English"), in
+// the Chinese half.
+HttpResponse ForbiddenPage(const PageFrame& frame, const IngestOutcome& outcome,
+                           const HttpRequest& request) {
+  const std::string& error = outcome.errors.front();
+  const size_t start = std::min(error.find("文件中有"), error.size());
+  const std::string chinese = error.substr(start, error.find(" / ", start) - start);
+  return HtmlPage(403, MessagePage(frame, 403, "不能填报", chinese.empty() ? error : chinese),
+                  request);
 }
 
 enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
@@ -548,13 +565,13 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& sna
     }
     ReportForm form;
     for (const Project& project : catalog.projects) {
-      if (MayReportFor(*caller.user, project.id)) form.projects.push_back(&project);
+      if (MayReportFor(*caller.user, project)) form.projects.push_back(&project);
     }
     const std::string wanted = request.QueryParameter("project");
     if (!wanted.empty()) {
       const Project* project = catalog.FindProject(wanted);
       if (project == nullptr) return not_found("没有编号为 " + wanted + " 的项目。");
-      if (!MayReportFor(*caller.user, wanted)) {
+      if (!MayReportFor(*caller.user, *project)) {
         return HtmlPage(403,
                         MessagePage(frame, 403, "不能填报",
                                     "您没有被分配项目「" + project->name +
@@ -613,19 +630,21 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
   const std::string project_id = fields.Get("project");
   const Project* project = catalog.FindProject(project_id);
   const auto period = ParsePeriod(fields.Get("period"));
-  if (project == nullptr || !period || period->year != catalog.year) {
-    respond(HtmlPage(
-        400,
-        MessagePage(frame, 400, "无法填报", "表单没有指明本年度的项目和月份，请从填报页重新打开。"),
-        request));
-    return;
-  }
-  if (!MayReportFor(*caller.user, project_id)) {
+  // Another's project is refused whatever the month (and audited); the Ingestor decides again
+  // when the form is written, should the assignment change meanwhile.
+  if (project != nullptr && !MayReportFor(*caller.user, *project)) {
     Audit(*snapshot, caller.user->name, request, "refused", "report for " + project_id);
     respond(HtmlPage(403,
                      MessagePage(frame, 403, "不能填报",
                                  "您没有被分配项目「" + project->name + "」，不能为它填报。"),
                      request));
+    return;
+  }
+  if (project == nullptr || !period || period->year != catalog.year) {
+    respond(HtmlPage(
+        400,
+        MessagePage(frame, 400, "无法填报", "表单没有指明本年度的项目和月份，请从填报页重新打开。"),
+        request));
     return;
   }
   auto sheet = BuildReportTemplate(catalog, *period, project_id);
@@ -635,7 +654,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
   }
   ReportForm form;
   for (const Project& each : catalog.projects) {
-    if (MayReportFor(*caller.user, each.id)) form.projects.push_back(&each);
+    if (MayReportFor(*caller.user, each)) form.projects.push_back(&each);
   }
   form.project = project;
   form.period = *period;
@@ -686,10 +705,16 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
     return;
   }
   const std::string user = caller.user->name;
-  write_(name, std::move(csv),
+  write_(name, std::move(csv), UserSubmitter(*caller.user),
          [this, snapshot, request = WithoutBody(request), frame, form = std::move(form), user, name,
           respond = std::move(respond)](IngestOutcome outcome) mutable {
            const bool applied = outcome.result == IngestResult::kApplied;
+           if (outcome.result == IngestResult::kForbidden) {
+             // The assignment changed between the page's check and the write.
+             Audit(*snapshot, user, request, "refused", outcome.errors.front());
+             respond(ForbiddenPage(frame, outcome, request));
+             return;
+           }
            Audit(*snapshot, user, request, "report", outcome.Summary());
            if (outcome.result == IngestResult::kRejected) {
              // The catalogue changed between the check and the write (a reload): say so.
@@ -764,30 +789,15 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
     return;
   }
   const std::string name = "upload-" + base;
-  if (caller.user->role == Role::kManager) {
-    // A manager's file may name only the projects assigned to them.
-    Diagnostics diagnostics;
-    const Submission submission =
-        ParseReport(file->data, *format, name, *snapshot->catalog, clock_.Today(), {}, diagnostics);
-    std::vector<std::string> foreign;
-    for (const CheckedValue& value : submission.values) {
-      const std::string& id = snapshot->catalog->projects[value.project].id;
-      if (!MayReportFor(*caller.user, id) &&
-          std::find(foreign.begin(), foreign.end(), id) == foreign.end())
-        foreign.push_back(id);
-    }
-    if (!foreign.empty()) {
-      std::string list;
-      for (const auto& id : foreign) list += (list.empty() ? "" : "、") + id;
-      Audit(*snapshot, caller.user->name, request, "refused", "upload for " + list);
-      message(403, "不能填报", "文件中有未分配给您的项目：" + list + "。整个文件都没有应用。");
-      return;
-    }
-  }
   const std::string user = caller.user->name;
-  write_(name, file->data,
+  write_(name, file->data, UserSubmitter(*caller.user),
          [this, snapshot, request = WithoutBody(request), frame, user, name,
           respond = std::move(respond)](IngestOutcome outcome) {
+           if (outcome.result == IngestResult::kForbidden) {
+             Audit(*snapshot, user, request, "refused", outcome.errors.front());
+             respond(ForbiddenPage(frame, outcome, request));
+             return;
+           }
            Audit(*snapshot, user, request, "upload", outcome.Summary());
            OutcomeView view;
            view.applied = outcome.result == IngestResult::kApplied ||

@@ -27,7 +27,7 @@ namespace ptmon {
 
 class ConsoleRoutes {
  public:
-  using WriteSink = std::function<void(std::string name, std::string body,
+  using WriteSink = std::function<void(std::string name, std::string body, Submitter who,
                                        std::function<void(IngestOutcome)> done)>;
 
   // `secure_cookies` when served over TLS: cookies are then sent over HTTPS only.

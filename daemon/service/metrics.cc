@@ -339,7 +339,7 @@ void ServiceMetrics::CountIngest(std::string_view result, size_t values, double 
     last_ingest_success_.store(now_seconds);
   } else if (result == "duplicate") {
     ++files_duplicate_;
-  } else if (result == "rejected") {
+  } else if (result == "rejected" || result == "forbidden") {  // both refused whole
     ++files_rejected_;
   } else if (result == "deferred") {
     ++files_deferred_;

@@ -192,7 +192,7 @@ std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
     case Endpoint::kAlerts:
       return AlertsResponse(*snapshot);
     case Endpoint::kActuals:
-      return AdmitWriteRequest(head, snapshot->config->api_token);  // nothing: read the body
+      return AdmitWriteRequest(head, snapshot->config->api_tokens);  // nothing: read the body
   }
   return HttpResponse::Error(500, "unrouted endpoint");
 }
@@ -202,9 +202,16 @@ void ServiceRoutes::Handle(HttpRequest request, HttpServer::Respond respond) {
     console_.Handle(std::move(request), snapshots_.Current(), std::move(respond));
     return;
   }
-  // Of the API only the write endpoint reads a body (Admit answered everything else).
+  // Of the API only the write endpoint reads a body (Admit answered everything else). The token
+  // is matched again in the snapshot of now: a reload meanwhile may have removed it.
+  const std::shared_ptr<const Snapshot> snapshot = snapshots_.Current();
+  const ApiToken* token = MatchToken(request, snapshot->config->api_tokens);
+  if (token == nullptr) {
+    respond(*AdmitWriteRequest(request, snapshot->config->api_tokens));
+    return;
+  }
   const std::string name = WriteRequestName(request, clock_.Now());
-  write_(name, std::move(request.body),
+  write_(name, std::move(request.body), TokenSubmitter(*token),
          [name, respond = std::move(respond)](IngestOutcome outcome) {
            respond(WriteResponse(name, outcome));
          });

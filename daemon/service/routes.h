@@ -19,9 +19,10 @@ namespace ptmon {
 
 class ServiceRoutes final : public HttpServer::Routes {
  public:
-  // Runs an ingest where the store lives (the service loop) and calls `done` with its outcome,
-  // from any thread, once.
-  using WriteSink = std::function<void(std::string name, std::string body,
+  // Runs an ingest where the store lives (the service loop), as `who` (authenticated by the
+  // caller, who decides nothing else: the Ingestor checks the file against `who`'s scope), and
+  // calls `done` with its outcome, from any thread, once.
+  using WriteSink = std::function<void(std::string name, std::string body, Submitter who,
                                        std::function<void(IngestOutcome)> done)>;
 
   // `reload` asks the service for a reload (the console's admins may).

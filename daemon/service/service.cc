@@ -123,8 +123,9 @@ struct Service::Impl {
         finish_moves_timer(io),
         routes(
             snapshots,
-            [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
-              IngestOnLoop(std::move(name), std::move(body), std::move(done));
+            [this](std::string name, std::string body, Submitter who,
+                   std::function<void(IngestOutcome)> done) {
+              IngestOnLoop(std::move(name), std::move(body), std::move(who), std::move(done));
             },
             [this] { asio::post(io, [this] { Reload(); }); }, clock,
             SessionLimits{
@@ -174,7 +175,9 @@ struct Service::Impl {
         io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
         [this](const std::string& path) {
           if (!StoreCheckPassed()) return InboxWatcher::Handover::kNotYet;
-          const IngestOutcome outcome = generation.ingestor->IngestFile(path);
+          // Whoever can write the inbox is trusted as the operator is.
+          const IngestOutcome outcome =
+              generation.ingestor->IngestFile(path, Submitter::Everything("inbox"));
           Absorb(outcome, "inbox");
           if (generation.ingestor->unfinished_moves() > 0) {
             PublishRetryCounts();
@@ -305,6 +308,14 @@ struct Service::Impl {
       loaded.past_evaluator = std::make_unique<Evaluator>(*loaded.past_catalog, config.evaluation);
     } else if (past.status().IsIoError()) {
       return past.status();
+    }
+    // A token scoped to a project neither year has is a mistake to name, not to serve.
+    std::vector<const Catalog*> years{loaded.catalog.get()};
+    if (loaded.past_catalog) years.push_back(loaded.past_catalog.get());
+    if (Diagnostics scopes; !CheckApiScopes(config, years, scopes)) {
+      LogDiagnostics(scopes);
+      return Status::Error(
+          "the configuration's API tokens name projects or units the catalogue lacks");
     }
     IngestOptions ingest;
     ingest.max_file_bytes = config.max_file_bytes;
@@ -472,7 +483,8 @@ struct Service::Impl {
   // counters move after the snapshot is published: a scrape that counts a file applied also
   // shows its values.
   void Absorb(const IngestOutcome& outcome, std::string_view source) {
-    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed) {
+    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kForbidden ||
+        outcome.result == IngestResult::kFailed) {
       spdlog::warn("{}", outcome.Summary());
       for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
     } else {
@@ -522,15 +534,17 @@ struct Service::Impl {
 
   // The write API: the store belongs to the loop, so the body is ingested there and the answer
   // goes back through `done` without any thread waiting for it.
-  void IngestOnLoop(std::string name, std::string body, std::function<void(IngestOutcome)> done) {
-    asio::post(io, [this, name = std::move(name), body = std::move(body), done = std::move(done)] {
+  void IngestOnLoop(std::string name, std::string body, Submitter who,
+                    std::function<void(IngestOutcome)> done) {
+    asio::post(io, [this, name = std::move(name), body = std::move(body), who = std::move(who),
+                    done = std::move(done)] {
       if (stopping || !StoreCheckPassed()) {
         IngestOutcome outcome;
         outcome.errors.push_back("ptmon is stopping; send it again later");
         done(std::move(outcome));
         return;
       }
-      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body);
+      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body, who);
       Absorb(outcome, "api");
       done(std::move(outcome));
     });

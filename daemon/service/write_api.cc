@@ -35,13 +35,31 @@ std::string RequestFormat(const HttpRequest& request) {
 
 }  // namespace
 
-std::optional<HttpResponse> AdmitWriteRequest(const HttpRequest& head, const std::string& token) {
-  if (token.empty()) {
+const ApiToken* MatchToken(const HttpRequest& head, const std::vector<ApiToken>& tokens) {
+  const std::string authorization = head.Header("Authorization");
+  if (!authorization.starts_with("Bearer ")) return nullptr;
+  const std::string given = authorization.substr(7);
+  // Every token is compared, so the time taken says nothing about which one matched.
+  const ApiToken* matched = nullptr;
+  for (const ApiToken& token : tokens) {
+    if (SameSecret(given, token.secret)) matched = &token;
+  }
+  return matched;
+}
+
+Submitter TokenSubmitter(const ApiToken& token) {
+  std::string name = "api:" + token.name;
+  if (token.projects.empty()) return Submitter::Everything(std::move(name), token.unit);
+  return Submitter::Only(std::move(name), token.projects, token.unit);
+}
+
+std::optional<HttpResponse> AdmitWriteRequest(const HttpRequest& head,
+                                              const std::vector<ApiToken>& tokens) {
+  if (tokens.empty()) {
     return HttpResponse::Error(403,
                                "the write API is disabled; set api.token in the configuration");
   }
-  const std::string authorization = head.Header("Authorization");
-  if (!authorization.starts_with("Bearer ") || !SameSecret(authorization.substr(7), token)) {
+  if (MatchToken(head, tokens) == nullptr) {
     HttpResponse response =
         HttpResponse::Error(401, "a valid 'Authorization: Bearer <token>' is required");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -78,18 +96,20 @@ HttpResponse WriteResponse(const std::string& name, const IngestOutcome& outcome
   const int status =
       outcome.result == IngestResult::kApplied || outcome.result == IngestResult::kDuplicate ? 200
       : outcome.result == IngestResult::kRejected                                            ? 400
+      : outcome.result == IngestResult::kForbidden                                           ? 403
                                                                                              : 503;
   // Messages may quote anything the body held; dump() replaces invalid UTF-8 instead of throwing.
   return HttpResponse::Json(status,
                             body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-HttpResponse HandleWriteRequest(const HttpRequest& request, const std::string& token,
+HttpResponse HandleWriteRequest(const HttpRequest& request, const std::vector<ApiToken>& tokens,
                                 std::chrono::system_clock::time_point now,
                                 const IngestBody& ingest) {
-  if (auto refused = AdmitWriteRequest(request, token)) return *refused;
+  if (auto refused = AdmitWriteRequest(request, tokens)) return *refused;
   const std::string name = WriteRequestName(request, now);
-  return WriteResponse(name, ingest(name, request.body));
+  return WriteResponse(name,
+                       ingest(name, request.body, TokenSubmitter(*MatchToken(request, tokens))));
 }
 
 }  // namespace ptmon

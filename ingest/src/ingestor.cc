@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <climits>
 #include <filesystem>
 #include <future>
@@ -87,7 +88,43 @@ std::string SidecarText(const IngestOutcome& outcome) {
   return text;
 }
 
+// The rows' projects outside `who`'s scope, once each, added to `foreign` as
+// "retiree-heating（企业退休人员取暖费，2026年）".
+void AddForeignProjects(const Submission& submission, const Catalog& catalog, const Submitter& who,
+                        std::vector<std::string>& foreign) {
+  std::vector<bool> seen(catalog.projects.size());
+  for (const CheckedValue& value : submission.values) {
+    if (seen[value.project]) continue;
+    seen[value.project] = true;
+    const Project& project = catalog.projects[value.project];
+    if (who.May(project)) continue;
+    std::string named =
+        project.id + "（" + project.name + "，" + std::to_string(catalog.year) + "年）";
+    if (std::find(foreign.begin(), foreign.end(), named) == foreign.end())
+      foreign.push_back(std::move(named));
+  }
+}
+
 }  // namespace
+
+Submitter Submitter::Everything(std::string name, std::string unit) {
+  Submitter who;
+  who.name = std::move(name);
+  who.unit = std::move(unit);
+  return who;
+}
+
+Submitter Submitter::Only(std::string name, std::vector<std::string> projects, std::string unit) {
+  Submitter who = Everything(std::move(name), std::move(unit));
+  who.all_projects = false;
+  who.projects = std::move(projects);
+  return who;
+}
+
+bool Submitter::May(const Project& project) const {
+  if (!unit.empty() && project.unit_id != unit) return false;
+  return all_projects || std::find(projects.begin(), projects.end(), project.id) != projects.end();
+}
 
 InboxLayout InboxLayout::ForDataDir(const std::string& data_dir) {
   const fs::path dir(data_dir);
@@ -121,6 +158,8 @@ std::string_view IngestResultName(IngestResult result) {
       return "failed";
     case IngestResult::kDeferred:
       return "deferred";
+    case IngestResult::kForbidden:
+      return "forbidden";
   }
   return "failed";
 }
@@ -139,6 +178,8 @@ std::string IngestOutcome::Summary() const {
     case IngestResult::kRejected:
       return name + ": rejected, " + std::to_string(error_count) + " problem(s)" +
              (moved_to.empty() ? "" : ", see " + EscapeControl(moved_to) + ".errors.txt");
+    case IngestResult::kForbidden:
+      return name + ": forbidden, names projects outside the submitter's scope";
     case IngestResult::kFailed:
       return name + ": not processed: " + (errors.empty() ? "unknown failure" : errors.front());
     case IngestResult::kDeferred:
@@ -214,11 +255,13 @@ Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, Fil
       layout_(std::move(layout)),
       options_(std::move(options)) {}
 
-IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, Batch& batch) {
+IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
+                               const Submitter& who, Batch& batch) {
   IngestOutcome outcome;
   outcome.file_name = name;
   outcome.sha256 = batch.sha256 = Sha256Hex(bytes);
   batch.file_name = name;
+  batch.submitted_by = who.name;
   batch.size_bytes = static_cast<long long>(bytes.size());
   batch.received_at = FormatRfc3339(clock_.Now());
   auto previous = store_.FindAppliedBatch(batch.sha256);
@@ -226,13 +269,17 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
     outcome.errors.push_back(previous.status().message());
     return outcome;
   }
-  if (previous->has_value()) {
+  auto duplicate = [&] {
     outcome.result = IngestResult::kDuplicate;
     outcome.batch_id = previous->value().id;
     batch.status = BatchStatus::kDuplicate;
     batch.error_text = "duplicate of batch " + std::to_string(outcome.batch_id);
     return outcome;
-  }
+  };
+  const bool scoped = !who.all_projects || !who.unit.empty();
+  // A duplicate is known without reading the file, unless its sender's scope must be checked
+  // first: a copy of another's file is refused as theirs, not answered as a duplicate.
+  if (previous->has_value() && !scoped) return duplicate();
   Diagnostics diagnostics;
   const auto format = ReportFormatOf(name);
   Submission submission;
@@ -259,6 +306,42 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes, 
           ParseReport(bytes, *format, name, *catalog, clock_.Today(), options_.parse, diagnostics);
     }
   }
+  // The one authorization decision, on the rows as resolved against their own year's catalogue
+  // (a file mixing years is resolved once per year it names), before anything is written.
+  std::vector<std::string> foreign;
+  if (format && scoped) {
+    AddForeignProjects(submission, *catalog, who, foreign);
+    for (const int year : submission.years) {
+      if (submission.years.size() == 1 || year == catalog->year) continue;
+      auto of_year =
+          year == catalog_.year ? Result<const Catalog*>(&catalog_) : CatalogOfYear(year);
+      if (!of_year.ok()) {
+        outcome.errors.push_back(of_year.status().message());
+        return outcome;  // kFailed: the store could not be read
+      }
+      if (*of_year == nullptr) continue;  // no catalogue: its rows are refused as errors
+      Diagnostics ignored;
+      AddForeignProjects(
+          ParseReport(bytes, *format, name, **of_year, clock_.Today(), options_.parse, ignored),
+          **of_year, who, foreign);
+    }
+  }
+  if (!foreign.empty()) {
+    std::string list;
+    for (const auto& project : foreign) list += (list.empty() ? "" : "、") + project;
+    Diagnostic refusal;
+    refusal.file = name;
+    refusal.message = "文件中有未分配给您的项目：" + list + "。整个文件都没有应用。 / " +
+                      EscapeControl(who.name) +
+                      " may not report for these projects; nothing of the file was applied";
+    outcome.result = IngestResult::kForbidden;
+    outcome.error_count = 1;
+    outcome.errors = {refusal.ToString()};
+    batch.status = BatchStatus::kRejected;
+    batch.error_text = outcome.errors.front();
+    return outcome;
+  }
+  if (previous->has_value()) return duplicate();
   if (!diagnostics.has_errors() && submission.values.empty()) {
     diagnostics.Error(name, 0, 0, "没有填写任何完成值 / every value is empty; nothing to apply");
   }
@@ -305,7 +388,8 @@ Result<long long> Ingestor::RecordBatch(const Batch& batch) {
   return store_.RecordBatch(batch);
 }
 
-IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view bytes) {
+IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view bytes,
+                                    const Submitter& who) {
   Batch batch;
   if (bytes.size() > options_.max_file_bytes) {
     IngestOutcome outcome;
@@ -316,8 +400,9 @@ IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view by
                              std::to_string(options_.max_file_bytes) + " bytes");
     return outcome;
   }
-  IngestOutcome outcome = Ingest(name, bytes, batch);
-  if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kDuplicate) {
+  IngestOutcome outcome = Ingest(name, bytes, who, batch);
+  if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kForbidden ||
+      outcome.result == IngestResult::kDuplicate) {
     if (auto recorded = RecordBatch(batch); !recorded.ok()) {
       outcome.result = IngestResult::kFailed;
       outcome.errors.insert(outcome.errors.begin(), recorded.status().message());
@@ -326,7 +411,7 @@ IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view by
   return outcome;
 }
 
-IngestOutcome Ingestor::IngestFile(const std::string& path) {
+IngestOutcome Ingestor::IngestFile(const std::string& path, const Submitter& who) {
   const std::string name = BaseName(path);
   const bool in_inbox = layout_.InInbox(path);
   Batch batch;
@@ -394,7 +479,7 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
     }
   };
   if (contents.ok()) {
-    outcome = Ingest(path, contents->bytes, batch);
+    outcome = Ingest(path, contents->bytes, who, batch);
   } else {
     outcome.result = IngestResult::kRejected;
     outcome.error_count = 1;
@@ -403,6 +488,7 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
     unreadable.message = contents.status().message();
     outcome.errors.push_back(unreadable.ToString());
     batch.file_name = path;
+    batch.submitted_by = who.name;
     batch.sha256 = "";
     batch.received_at = FormatRfc3339(clock_.Now());
     batch.status = BatchStatus::kRejected;
@@ -428,7 +514,8 @@ IngestOutcome Ingestor::IngestFile(const std::string& path) {
   const Date today = clock_.Today();
   char month_dir[16];
   std::snprintf(month_dir, sizeof month_dir, "%04d/%02d", today.year, today.month);
-  const bool rejected = outcome.result == IngestResult::kRejected;
+  const bool rejected =
+      outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kForbidden;
   const std::string dir =
       rejected ? layout_.rejected : (fs::path(layout_.archive) / month_dir).string();
   const std::string sidecar = rejected ? SidecarText(outcome) : "";

@@ -10,11 +10,26 @@
 
 #include <ptmon/base/location.h>
 #include <ptmon/base/status.h>
+#include <ptmon/indicators/catalog.h>
 #include <ptmon/indicators/evaluation.h>
 
 namespace ptmon {
 
 inline constexpr int kDefaultPort = 10150;
+
+// A write API token: whoever presents it is `name` (recorded as the batches' submitter,
+// "api:<name>") and may report for `projects` (empty: every project), only within `unit` when
+// one is given.
+struct ApiToken {
+  std::string name;
+  std::string secret;
+  std::vector<std::string> projects;
+  std::string unit;
+  // Where each of `projects` and `unit` was written, so an id the catalogue lacks is reported at
+  // its place once the catalogue is loaded (CheckApiScopes).
+  std::vector<SourcePlace> project_places;
+  SourcePlace unit_place;
+};
 
 struct DaemonConfig {
   std::string listen = "127.0.0.1:10150";
@@ -39,7 +54,9 @@ struct DaemonConfig {
   std::chrono::seconds alert_resolved_retention{900};
   std::chrono::seconds ingest_stale_after{std::chrono::hours(24 * 35)};
 
-  std::string api_token;  // empty: the write API is disabled
+  // `api: {token | token_file}` is one all-access token named "api"; `api: {tokens: […]}` lists
+  // named, scoped ones. None: the write API is disabled.
+  std::vector<ApiToken> api_tokens;
   size_t max_body_bytes = 64u << 20;
   int http_threads = 8;
   std::chrono::milliseconds http_request_timeout{
@@ -66,6 +83,13 @@ struct DaemonConfig {
 // Reads a configuration file over the defaults. Problems go to `diagnostics`; the result is an
 // error when any is an error. A `token_file` is read relative to the working directory.
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diagnostics);
+
+// Reports, at their places in the configuration, the projects and units that API tokens are
+// scoped to but that none of `catalogs` has (the served catalogue, and last year's while its
+// reports may still arrive), and projects outside their token's unit. Adds errors to
+// `diagnostics`; returns whether there were none.
+bool CheckApiScopes(const DaemonConfig& config, const std::vector<const Catalog*>& catalogs,
+                    Diagnostics& diagnostics);
 
 // "500ms", "2s", "10m", "1h", "35d"; nothing for anything else.
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);

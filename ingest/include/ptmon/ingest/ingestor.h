@@ -46,6 +46,23 @@ struct InboxLayout {
   Status Create(FileSystem& files) const;
 };
 
+// Who sends a write, as its entry point authenticated them, and which projects they may report
+// for. Every write carries one down to the Ingestor, which makes the one authorization decision
+// and records `name` as the batch's submitter (a file's 填报人 column stays the values' reporter).
+struct Submitter {
+  std::string name;  // a console user, an API token's name, "inbox", "cli:<unix user>"
+  bool all_projects = true;
+  std::vector<std::string> projects;  // when !all_projects: the project ids allowed
+  std::string unit;                   // when not empty: only projects of this budget unit
+
+  // Every project (of `unit`, when given): the inbox, the command line, an admin, a token
+  // without a list of projects.
+  static Submitter Everything(std::string name, std::string unit = "");
+  // Only `projects` (of `unit`, when given): a manager, a scoped token.
+  static Submitter Only(std::string name, std::vector<std::string> projects, std::string unit = "");
+  bool May(const Project& project) const;
+};
+
 struct IngestOptions {
   size_t max_file_bytes = 64u << 20;
   size_t max_listed_errors = 200;  // in the sidecar and the outcome; the count is always exact
@@ -60,8 +77,10 @@ struct IngestOptions {
 // recorded, and a file still there is back in the inbox for a later attempt.
 // kFailed: an I/O failure (or a mistyped path); nothing was recorded, and an inbox file is back
 // in the inbox (or, should that move fail too, an unfinished move) to be tried again later.
-enum class IngestResult { kApplied, kDuplicate, kRejected, kFailed, kDeferred };
-// applied, duplicate, rejected, failed, deferred
+// kForbidden: the file names a project outside the submitter's scope; refused whole (recorded
+// as a refused batch, moved to rejected/ like a bad file), nothing applied.
+enum class IngestResult { kApplied, kDuplicate, kRejected, kFailed, kDeferred, kForbidden };
+// applied, duplicate, rejected, failed, deferred, forbidden
 std::string_view IngestResultName(IngestResult result);
 
 struct IngestOutcome {
@@ -114,12 +133,14 @@ class Ingestor {
 
   // Ingests a file: refuses non-regular files and symlinks (opened with O_NOFOLLOW) and files
   // over the size limit. Files in the inbox are claimed first and then moved; files elsewhere
-  // are copied to the archive or rejected folder and left where they are.
-  IngestOutcome IngestFile(const std::string& path);
+  // are copied to the archive or rejected folder and left where they are. Every row is resolved
+  // against the catalogue of its year, then checked against `who`'s scope before anything is
+  // written: a row outside it makes the whole file kForbidden.
+  IngestOutcome IngestFile(const std::string& path, const Submitter& who);
 
-  // Ingests bytes that arrived without a file (the HTTP API), with the same checks; `name`
-  // decides the format by its extension. Nothing is written to the inbox folders.
-  IngestOutcome IngestBytes(const std::string& name, std::string_view bytes);
+  // Ingests bytes that arrived without a file (the HTTP API, the console), with the same checks;
+  // `name` decides the format by its extension. Nothing is written to the inbox folders.
+  IngestOutcome IngestBytes(const std::string& name, std::string_view bytes, const Submitter& who);
 
   // Moves that failed; FinishMoves tries them again and returns the problems it met (the
   // reasons of those that still fail among them; see unfinished_moves()).
@@ -133,7 +154,8 @@ class Ingestor {
   void AdoptUnfinishedMoves(std::vector<UnfinishedMove> moves);
 
  private:
-  IngestOutcome Ingest(const std::string& name, std::string_view bytes, Batch& batch);
+  IngestOutcome Ingest(const std::string& name, std::string_view bytes, const Submitter& who,
+                       Batch& batch);
   Status ReadyToWrite() const;  // IngestOptions::before_writing
   // Records a refused or duplicate file's batch, once ready to write.
   Result<long long> RecordBatch(const Batch& batch);
