@@ -299,6 +299,9 @@ TEST(IngestCliTest, RevertMakesAnEarlierBatchCurrentAgain) {
   ASSERT_EQ(revisions.size(), 3u);
   EXPECT_EQ(revisions[2]["value"], 12);
   EXPECT_EQ(revisions[2]["file"], "revert to batch 1 by 张三: 录入错误");
+  // Whoever runs the command is the submitter; 张三 is who the revert names.
+  for (const auto& revision : revisions)
+    EXPECT_TRUE(revision["submitted_by"].get<std::string>().starts_with("cli:")) << revision;
   const auto status = run({"status", "--project", "building-maintenance", "--format", "json"});
   EXPECT_EQ(nlohmann::json::parse(status.out)["projects"][0]["indicators"][0]["actual"], 12);
   // Only applied batches have values to return to.
