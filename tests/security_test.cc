@@ -113,6 +113,14 @@ TEST(SecurityTest, ApiTokensAreNamedAndScopedAndTheirProjectsChecked) {
   EXPECT_NE(check.err.find(":5:40: token 'finance-system': no project 'no-such-project'"),
             std::string::npos)
       << check.err;
+  // The daemon does not start with it either (a reload keeps the configuration it serves).
+  ChildProcess serve({PTMON_BINARY, "serve", "--config", path, "--listen",
+                      "127.0.0.1:" + std::to_string(FreePort()), "--data-dir", dir / "data"},
+                     dir / "serve.log");
+  EXPECT_NE(serve.Wait(), 0);
+  EXPECT_NE(serve.Log().find(":5:40: token 'finance-system': no project 'no-such-project'"),
+            std::string::npos)
+      << serve.Log();
 
   HttpRequest request;
   request.headers["authorization"] = "Bearer ops-token-0123456789abcdef";
