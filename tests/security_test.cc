@@ -37,7 +37,7 @@ TEST(SecurityTest, TheWriteApiNeedsAConfiguredTokenOfSixteenCharacters) {
   HttpRequest request;
   request.headers["authorization"] = "Bearer " + kToken;
   bool ingested = false;
-  const IngestBody ingest = [&](const std::string&, const std::string&) {
+  const IngestBody ingest = [&](const std::string&, std::string_view) {
     ingested = true;
     return IngestOutcome{};
   };
@@ -80,7 +80,7 @@ TEST(SecurityTest, TheWriteApiNeverTakesAPathFromTheRequest) {
     request.query = std::string("name=") + name;
     std::string used;
     HandleWriteRequest(request, kToken, std::chrono::system_clock::from_time_t(0),
-                       [&](const std::string& given, const std::string&) {
+                       [&](const std::string& given, std::string_view) {
                          used = given;
                          return IngestOutcome{};
                        });

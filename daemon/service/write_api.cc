@@ -89,7 +89,7 @@ HttpResponse HandleWriteRequest(const HttpRequest& request, const std::string& t
                                 const IngestBody& ingest) {
   if (auto refused = AdmitWriteRequest(request, token)) return *refused;
   const std::string name = WriteRequestName(request, now);
-  return WriteResponse(name, ingest(name, request.body));
+  return WriteResponse(name, ingest(name, request.body.view()));
 }
 
 }  // namespace ptmon

@@ -18,7 +18,7 @@ namespace ptmon {
 // length of the expected one leaks nothing either.
 bool SameSecret(const std::string& given, const std::string& expected);
 
-using IngestBody = std::function<IngestOutcome(const std::string& name, const std::string& body)>;
+using IngestBody = std::function<IngestOutcome(const std::string& name, std::string_view body)>;
 
 // The checks made on the request head, before the body is read: 403 when no token is
 // configured, 401 without a matching Bearer token, 400 for an unknown format. Nothing when the
