@@ -121,7 +121,7 @@ HttpRequest RequestFrom(std::string_view input, const std::string& token) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     request.headers[name] = std::string(line.substr(colon + 1));
   }
-  request.body = std::string(input);
+  request.body = RequestBody(std::string(input));
   return request;
 }
 
@@ -184,7 +184,7 @@ void WriteApi(std::string_view input) {
   }();
   const HttpResponse response = HandleWriteRequest(
       RequestFrom(input, kToken), kTokens, clock.Now(),
-      [](const std::string& name, const std::string& body, const Submitter& who) {
+      [](const std::string& name, std::string_view body, const Submitter& who) {
         return ingestor.IngestBytes(name, body, who);
       });
   Require(response.status == 200 || response.status == 400 || response.status == 401 ||
@@ -229,7 +229,10 @@ void ConsoleForms(std::string_view input) {
       newline == std::string_view::npos ? std::string_view() : input.substr(newline + 1);
   if (auto parts = ParseMultipart(body, type, 16); parts.ok()) {
     size_t total = 0;
-    for (const FormPart& part : *parts) total += part.data.size() + part.name.size();
+    for (const FormPart& part : *parts) {
+      if (part.offset > body.size() || part.size > body.size() - part.offset) std::abort();
+      total += part.size + part.name.size();
+    }
     if (parts->size() > 16 || total > body.size()) std::abort();
   }
   const FormFields form = ParseUrlEncoded(body);

@@ -35,11 +35,11 @@ int RefusingPort() {
 
 class Receiver final : public HttpServer::Routes {
  public:
-  std::optional<HttpResponse> Admit(const HttpRequest&) override { return std::nullopt; }
+  std::optional<HttpResponse> Admit(HttpRequest&) override { return std::nullopt; }
   void Handle(HttpRequest request, HttpServer::Respond respond) override {
     {
       std::lock_guard lock(mutex_);
-      last_body_ = request.body;
+      last_body_ = std::string(request.body.view());
     }
     respond(HttpResponse::Text(200, ""));
   }

@@ -48,7 +48,7 @@ TEST(SecurityTest, TheWriteApiNeedsAConfiguredTokenOfSixteenCharacters) {
   HttpRequest request;
   request.headers["authorization"] = "Bearer " + kToken;
   bool ingested = false;
-  const IngestBody ingest = [&](const std::string&, const std::string&, const Submitter&) {
+  const IngestBody ingest = [&](const std::string&, std::string_view, const Submitter&) {
     ingested = true;
     return IngestOutcome{};
   };
@@ -148,6 +148,25 @@ TEST(SecurityTest, ApiTokensAreNamedAndScopedAndTheirProjectsChecked) {
       << twice.ToString();
 }
 
+// The caps on bodies in flight are settings, 2 per account and 4 per address unless set; a
+// cap that would refuse every body is a located error.
+TEST(SecurityTest, BodiesInFlightAreCappedBySettings) {
+  EXPECT_EQ(DaemonConfig().max_bodies_per_account, 2u);
+  EXPECT_EQ(DaemonConfig().max_bodies_per_address, 4u);
+  TempDir dir;
+  Diagnostics diagnostics;
+  auto config = LoadDaemonConfig(
+      dir.Write("caps.yaml", "http:\n  max_bodies_per_account: 3\n  max_bodies_per_address: 9\n"),
+      diagnostics);
+  ASSERT_TRUE(config.ok()) << diagnostics.ToString();
+  EXPECT_EQ(config->max_bodies_per_account, 3u);
+  EXPECT_EQ(config->max_bodies_per_address, 9u);
+  Diagnostics zero;
+  EXPECT_FALSE(
+      LoadDaemonConfig(dir.Write("zero.yaml", "http:\n  max_bodies_per_account: 0\n"), zero).ok());
+  EXPECT_NE(zero.ToString().find("zero.yaml:2:"), std::string::npos) << zero.ToString();
+}
+
 TEST(SecurityTest, TokensAreComparedByTheirHashes) {
   EXPECT_TRUE(SameSecret(kToken, kToken));
   EXPECT_FALSE(SameSecret(kToken + "x", kToken));
@@ -163,7 +182,7 @@ TEST(SecurityTest, TheWriteApiNeverTakesAPathFromTheRequest) {
     request.query = std::string("name=") + name;
     std::string used;
     HandleWriteRequest(request, Tokens(), std::chrono::system_clock::from_time_t(0),
-                       [&](const std::string& given, const std::string&, const Submitter&) {
+                       [&](const std::string& given, std::string_view, const Submitter&) {
                          used = given;
                          return IngestOutcome{};
                        });

@@ -350,10 +350,16 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
       config.max_body_bytes = *bytes;
   }
   if (const YamlNode http = root["http"]; http && fields.ExpectMap(http, "'http'")) {
-    fields.CheckKeys(http, {"threads", "request_timeout"}, "'http'");
+    fields.CheckKeys(
+        http, {"threads", "request_timeout", "max_bodies_per_account", "max_bodies_per_address"},
+        "'http'");
     Duration(fields, http, "request_timeout", config.http_request_timeout);
     config.http_threads =
         fields.Integer(http, "threads", false, 1, 64).value_or(config.http_threads);
+    for (auto [key, out] : {std::pair{"max_bodies_per_account", &config.max_bodies_per_account},
+                            std::pair{"max_bodies_per_address", &config.max_bodies_per_address}}) {
+      if (auto count = fields.Integer(http, key, false, 1, 1024)) *out = *count;
+    }
   }
   if (const YamlNode tls = root["tls"]; tls && fields.ExpectMap(tls, "'tls'")) {
     fields.CheckKeys(tls, {"cert_file", "key_file"}, "'tls'");

@@ -76,29 +76,36 @@ std::optional<std::string> HeaderParameter(std::string_view header, std::string_
 
 }  // namespace
 
-Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_view content_type,
+Result<std::vector<FormPart>> ParseMultipart(const FormBody& body, std::string_view content_type,
                                              size_t max_parts) {
+  // A browser writes a few short header lines per part; more is not a form.
+  constexpr size_t kMaxPartHead = 16u << 10;
   if (!Lower(content_type).starts_with("multipart/form-data"))
     return Status::Error("the form was not sent as multipart/form-data");
   const auto boundary = HeaderParameter(content_type, "boundary");
   if (!boundary || boundary->empty() || boundary->size() > 70)
     return Status::Error("the form's Content-Type names no boundary");
   const std::string delimiter = "--" + *boundary;
-  size_t at = body.find(delimiter);
+  size_t at = body.Find(delimiter, 0);
   if (at == std::string_view::npos) return Status::Error("the form body has no parts");
   std::vector<FormPart> parts;
   const std::string separator = "\r\n" + delimiter;
   while (true) {
     at += delimiter.size();
-    if (body.substr(at).starts_with("--")) return parts;  // the closing boundary
-    if (!body.substr(at).starts_with("\r\n"))
+    const std::string after = body.Read(at, 2);
+    if (after == "--") return parts;  // the closing boundary
+    if (after != "\r\n")
       return Status::Error("a part's boundary line does not end with a line break");
     at += 2;
-    const size_t head_end = body.find("\r\n\r\n", at);
-    if (head_end == std::string_view::npos)
-      return Status::Error("a part's headers do not end with an empty line");
+    const std::string window = body.Read(at, kMaxPartHead + 4);
+    const size_t head_length = window.find("\r\n\r\n");
+    if (head_length == std::string::npos) {
+      return Status::Error(window.size() > kMaxPartHead
+                               ? "a part's headers are longer than 16 KiB"
+                               : "a part's headers do not end with an empty line");
+    }
     FormPart part;
-    std::string_view head = body.substr(at, head_end - at);
+    std::string_view head = std::string_view(window).substr(0, head_length);
     bool named = false;
     while (!head.empty()) {
       const size_t line_end = head.find("\r\n");
@@ -120,16 +127,40 @@ Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_
       }
     }
     if (!named) return Status::Error("a part of the form has no name");
-    const size_t data_start = head_end + 4;
-    const size_t data_end = body.find(separator, data_start);
+    part.offset = at + head_length + 4;
+    const size_t data_end = body.Find(separator, part.offset);
     if (data_end == std::string_view::npos)
       return Status::Error("the form body ends before its closing boundary");
-    part.data = std::string(body.substr(data_start, data_end - data_start));
+    part.size = data_end - part.offset;
     if (parts.size() >= max_parts)
       return Status::Error("the form has more than " + std::to_string(max_parts) + " parts");
     parts.push_back(std::move(part));
     at = data_end + 2;
   }
+}
+
+namespace {
+
+class BytesInMemory final : public FormBody {
+ public:
+  explicit BytesInMemory(std::string_view bytes) : bytes_(bytes) {}
+  size_t size() const override { return bytes_.size(); }
+  size_t Find(std::string_view needle, size_t from) const override {
+    return bytes_.find(needle, from);
+  }
+  std::string Read(size_t offset, size_t length) const override {
+    return offset >= bytes_.size() ? "" : std::string(bytes_.substr(offset, length));
+  }
+
+ private:
+  std::string_view bytes_;
+};
+
+}  // namespace
+
+Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_view content_type,
+                                             size_t max_parts) {
+  return ParseMultipart(BytesInMemory(body), content_type, max_parts);
 }
 
 std::map<std::string, std::string> ParseCookies(std::string_view header) {

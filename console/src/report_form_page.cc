@@ -154,9 +154,11 @@ std::string ReportFormPage(const PageFrame& frame, const ReportForm& form) {
   html += "</tbody></table></div><p>填报人：" + EscapeHtml(frame.user) +
           "</p><button type=\"submit\" id=\"submit-report\">检查并保存</button></form>";
   html +=
-      "<h2>或上传报送文件</h2><form method=\"post\" action=\"/upload\" "
-      "enctype=\"multipart/form-data\">" +
-      CsrfField(frame.csrf) +
+      // The token rides in the action: the daemon decides on the request's head, before it reads
+      // a file of up to 64 MiB.
+      "<h2>或上传报送文件</h2><form method=\"post\" action=\"/upload?csrf=" +
+      EscapeHtml(UrlEncodeComponent(frame.csrf)) +
+      "\" enctype=\"multipart/form-data\">"
       "<input type=\"file\" name=\"file\" accept=\".csv,.yaml,.yml,.xlsx\" required> "
       "<button type=\"submit\">上传</button><p class=\"muted\">CSV（UTF-8 或 GBK）、YAML 或 Excel "
       "工作簿，与放入收件箱的文件相同的检查：有任何问题，整个文件都不应用。</p></form>";

@@ -248,9 +248,7 @@ ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
   return caller;
 }
 
-namespace {}  // namespace
-
-std::optional<HttpResponse> ConsoleRoutes::Admit(const HttpRequest& head,
+std::optional<HttpResponse> ConsoleRoutes::Admit(HttpRequest& head,
                                                  std::shared_ptr<const Snapshot> snapshot) {
   if (const std::string_view allow = AllowedMethods(head.path); !AllowsMethod(allow, head.method)) {
     HttpResponse refused = HttpResponse::Error(405, "method not allowed");
@@ -271,13 +269,7 @@ std::optional<HttpResponse> ConsoleRoutes::Admit(const HttpRequest& head,
   }
   if (!snapshot->config->console_enabled)
     return HttpResponse::Error(404, "the console is turned off (console.enabled: false)");
-  if (head.method == "POST") {
-    if (head.path == "/login") return std::nullopt;
-    // Nothing of a body is read for a caller who may not send it.
-    const Caller caller = Identify(head, *snapshot);
-    if (!caller.user) return Redirect("/login");
-    return std::nullopt;
-  }
+  if (head.method == "POST") return AdmitPost(head, *snapshot);
   const Caller caller = Identify(head, *snapshot);
   if (head.path == "/login") {
     if (caller.user) return Redirect("/");
@@ -297,6 +289,41 @@ std::optional<HttpResponse> ConsoleRoutes::Admit(const HttpRequest& head,
   return Page(head, *snapshot, caller);
 }
 
+// Nothing of a body is read for a caller who may not send it, nor more of it than the form needs.
+std::optional<HttpResponse> ConsoleRoutes::AdmitPost(HttpRequest& head, const Snapshot& snapshot) {
+  // A login, a logout or a reload is a few fields; the report form of a large project with its
+  // reasons written out runs to a few hundred KiB.
+  constexpr size_t kSmallForm = 64u << 10;
+  constexpr size_t kReportForm = 1u << 20;
+  head.body_allowance = kSmallForm;
+  if (head.path == "/login") return std::nullopt;
+  const Caller caller = Identify(head, snapshot);
+  if (!caller.user) return Redirect("/login");
+  head.body_account = "user " + caller.user->name;
+  const bool viewer = caller.user->role == Role::kViewer;
+  auto refuse = [&](std::string_view audit, std::string_view title, std::string_view text) {
+    Audit(snapshot, caller.user->name, head, "refused", std::string(audit));
+    return HtmlPage(403, MessagePage(Frame(snapshot, caller), 403, title, text), head);
+  };
+  if (head.path == "/admin/reload" && caller.user->role != Role::kAdmin)
+    return refuse("reload", "不能重新加载", "只有管理员可以重新加载配置和目录。");
+  if ((head.path == "/report" || head.path == "/upload") && viewer) {
+    return refuse("a viewer's post to " + head.path, "不能填报",
+                  "您的账号是查看权限，只能查看，不能填报。需要填报请联系管理员。");
+  }
+  if (head.path == "/report") head.body_allowance = kReportForm;
+  if (head.path == "/upload") {
+    // The form names its token in its action: a multipart body cannot be read before it is
+    // taken in whole.
+    if (!SameSecret(head.QueryParameter("csrf"), caller.session->csrf)) {
+      return refuse("an upload without its CSRF token", "表单已失效",
+                    "这个表单不是从本系统的页面提交的，或页面已过期。请重新打开页面再提交。");
+    }
+    head.body_allowance = snapshot.config->max_body_bytes;
+  }
+  return std::nullopt;
+}
+
 void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> snapshot,
                            HttpServer::Respond respond) {
   if (request.path == "/login") {
@@ -313,7 +340,7 @@ void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> 
     return;
   }
   // Every other form is url-encoded and carries the session's CSRF token.
-  const FormFields form = ParseUrlEncoded(request.body);
+  const FormFields form = ParseUrlEncoded(request.body.view());
   if (!SameSecret(form.Get("csrf"), caller.session->csrf)) {
     Audit(*snapshot, caller.user->name, request, "refused", "a form without its CSRF token");
     respond(HtmlPage(
@@ -345,7 +372,7 @@ void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> 
 }
 
 HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& snapshot) {
-  const FormFields form = ParseUrlEncoded(request.body);
+  const FormFields form = ParseUrlEncoded(request.body.view());
   const auto cookies = ParseCookies(request.Header("Cookie"));
   const auto login_cookie = cookies.find(std::string(kLoginCookie));
   const std::string next = SafeNext(form.Get("next"));
@@ -626,7 +653,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
                                const Caller& caller, HttpServer::Respond respond) {
   const PageFrame frame = Frame(*snapshot, caller);
   const Catalog& catalog = *snapshot->catalog;
-  const FormFields fields = ParseUrlEncoded(request.body);
+  const FormFields fields = ParseUrlEncoded(request.body.view());
   const std::string project_id = fields.Get("project");
   const Project* project = catalog.FindProject(project_id);
   const auto period = ParsePeriod(fields.Get("period"));
@@ -705,7 +732,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
     return;
   }
   const std::string user = caller.user->name;
-  write_(name, std::move(csv), UserSubmitter(*caller.user),
+  write_(name, RequestBody(std::move(csv)), UserSubmitter(*caller.user),
          [this, snapshot, request = WithoutBody(request), frame, form = std::move(form), user, name,
           respond = std::move(respond)](IngestOutcome outcome) mutable {
            const bool applied = outcome.result == IngestResult::kApplied;
@@ -754,22 +781,29 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
   auto message = [&](int status, std::string_view title, std::string_view text) {
     respond(HtmlPage(status, MessagePage(frame, status, title, text), request));
   };
-  auto parts = ParseMultipart(request.body, request.Header("Content-Type"));
+  // Searched in pieces, so finding the parts of a spooled 60 MB upload maps none of it.
+  class Body final : public FormBody {
+   public:
+    explicit Body(const RequestBody& body) : body_(body) {}
+    size_t size() const override { return body_.size(); }
+    size_t Find(std::string_view needle, size_t from) const override {
+      return body_.Find(needle, from);
+    }
+    std::string Read(size_t offset, size_t length) const override {
+      return body_.Read(offset, length);
+    }
+
+   private:
+    const RequestBody& body_;
+  };
+  auto parts = ParseMultipart(Body(request.body), request.Header("Content-Type"));
   if (!parts.ok()) {
     message(400, "上传失败", "浏览器发来的表单无法读取：" + parts.status().message());
     return;
   }
-  std::string csrf;
   const FormPart* file = nullptr;
   for (const FormPart& part : *parts) {
-    if (part.name == "csrf") csrf = part.data;
     if (part.name == "file") file = &part;
-  }
-  if (!SameSecret(csrf, caller.session->csrf)) {
-    Audit(*snapshot, caller.user->name, request, "refused", "an upload without its CSRF token");
-    message(403, "表单已失效",
-            "这个表单不是从本系统的页面提交的，或页面已过期。请重新打开页面再提交。");
-    return;
   }
   if (caller.user->role == Role::kViewer) {
     message(403, "不能填报", "您的账号是查看权限，只能查看，不能填报。");
@@ -790,7 +824,7 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
   }
   const std::string name = "upload-" + base;
   const std::string user = caller.user->name;
-  write_(name, file->data, UserSubmitter(*caller.user),
+  write_(name, request.body.Slice(file->offset, file->size), UserSubmitter(*caller.user),
          [this, snapshot, request = WithoutBody(request), frame, user, name,
           respond = std::move(respond)](IngestOutcome outcome) {
            if (outcome.result == IngestResult::kForbidden) {

@@ -27,7 +27,7 @@ namespace ptmon {
 
 class ConsoleRoutes {
  public:
-  using WriteSink = std::function<void(std::string name, std::string body, Submitter who,
+  using WriteSink = std::function<void(std::string name, RequestBody body, Submitter who,
                                        std::function<void(IngestOutcome)> done)>;
 
   // `secure_cookies` when served over TLS: cookies are then sent over HTTPS only.
@@ -40,9 +40,12 @@ class ConsoleRoutes {
   // The methods a console path answers, as an Allow header: forms post to a few, the rest are
   // pages (the stylesheet among them).
   static std::string_view AllowedMethods(std::string_view path);
-  // Answers from the head, or nothing: read the body, then Handle.
-  std::optional<HttpResponse> Admit(const HttpRequest& head,
-                                    std::shared_ptr<const Snapshot> snapshot);
+  // Answers from the head, or nothing: read the body, then Handle. A post is let in only with
+  // its session, for a role that may send it (a viewer may post only /login and /logout) and,
+  // for an upload, with the session's CSRF token in the query; its body_allowance is 64 KiB
+  // for login, logout and reload, 1 MiB for the report form, the configured maximum for an
+  // upload, and its body_account is the user's.
+  std::optional<HttpResponse> Admit(HttpRequest& head, std::shared_ptr<const Snapshot> snapshot);
   void Handle(HttpRequest request, std::shared_ptr<const Snapshot> snapshot,
               HttpServer::Respond respond);
 
@@ -61,6 +64,7 @@ class ConsoleRoutes {
   void Audit(const Snapshot& snapshot, const std::string& user, const HttpRequest& request,
              const std::string& action, const std::string& detail);
 
+  std::optional<HttpResponse> AdmitPost(HttpRequest& head, const Snapshot& snapshot);
   HttpResponse Login(const HttpRequest& request, const Snapshot& snapshot);
   HttpResponse Logout(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
   HttpResponse Admin(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);

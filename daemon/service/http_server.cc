@@ -9,6 +9,7 @@
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <ptmon/base/mutex.h>
 #include <ptmon/base/text.h>
@@ -258,6 +259,9 @@ struct HttpServer::Core {
   // handler that would keep its connection, and so this core, alive for ever.
   Mutex post_mutex;
   bool stopped GUARDED_BY(post_mutex) = false;
+  // Bodies being read or handled, by "account NAME" and "address IP" (BodySlot).
+  Mutex bodies_mutex;
+  std::unordered_map<std::string, size_t> bodies GUARDED_BY(bodies_mutex);
   // After the members its handlers use, so it is destroyed before them: handlers it destroys
   // (connections among them) may still reach the members above.
   asio::io_context io;
@@ -268,6 +272,58 @@ struct HttpServer::Core {
 };
 
 using TlsStream = asio::ssl::stream<tcp::socket>;
+
+// A body's place under the per-account and per-address caps: taken when the routes let a body
+// in, given back when its answer is written or its connection goes.
+class BodySlot {
+ public:
+  explicit BodySlot(HttpServer::Core& core) : core_(core) {}
+  BodySlot(const BodySlot&) = delete;
+  BodySlot& operator=(const BodySlot&) = delete;
+  ~BodySlot() { Release(); }
+
+  // Takes a place for `request`'s body, or answers 429 naming the cap that is full.
+  std::optional<HttpResponse> Take(const HttpRequest& request) {
+    const HttpServerOptions& options = core_.options;
+    const size_t colon = request.peer.rfind(':');
+    std::vector<std::pair<std::string, size_t>> caps{
+        {"address " + request.peer.substr(0, colon), options.max_bodies_per_address}};
+    if (!request.body_account.empty())
+      caps.emplace_back("account " + request.body_account, options.max_bodies_per_account);
+    MutexLock lock(core_.bodies_mutex);
+    for (const auto& [key, cap] : caps) {
+      const auto held = core_.bodies.find(key);
+      if (held == core_.bodies.end() || held->second < cap) continue;
+      const bool account = key.starts_with("account ");
+      HttpResponse busy = HttpResponse::Error(
+          429, std::string(account ? "这个账号" : "这个地址") + "已有 " + std::to_string(cap) +
+                   " 个请求正在上传或处理，请稍后再试 / this " + (account ? "account" : "address") +
+                   " already has " + std::to_string(cap) +
+                   " bodies being sent or handled; try again shortly");
+      busy.headers.emplace_back("Retry-After", "1");
+      return busy;
+    }
+    for (const auto& [key, cap] : caps) {
+      ++core_.bodies[key];
+      keys_.push_back(key);
+    }
+    return std::nullopt;
+  }
+
+  void Release() {
+    if (keys_.empty()) return;
+    MutexLock lock(core_.bodies_mutex);
+    for (const std::string& key : keys_) {
+      if (auto held = core_.bodies.find(key); held != core_.bodies.end() && --held->second == 0)
+        core_.bodies.erase(held);
+    }
+    keys_.clear();
+  }
+
+ private:
+  HttpServer::Core& core_;
+  std::vector<std::string> keys_;
+};
 
 // One request on one connection over `Stream`: a plain socket, or TLS over one (the handshake
 // first, within the header timeout).
@@ -280,7 +336,8 @@ class BasicConnection final : public Connection,
         strand_(asio::make_strand(core_->io)),
         socket_(MakeStream(std::move(socket), core_->tls.get())),
         deadline_(strand_),
-        head_(core_->options.max_header_bytes) {}
+        head_(core_->options.max_header_bytes),
+        body_slot_(*core_) {}
 
   ~BasicConnection() override {
     MutexLock lock(core_->live_mutex);
@@ -413,48 +470,123 @@ class BasicConnection final : public Connection,
       Finish(std::move(*answer));
       return;
     }
+    if (request_.content_length > request_.body_allowance) {
+      Finish(HttpResponse::Error(
+          413, "内容超过这里允许的 " + std::to_string(request_.body_allowance) +
+                   " 字节 / the body is larger than the " +
+                   std::to_string(request_.body_allowance) + " bytes allowed here"));
+      return;
+    }
+    if (request_.content_length > 0) {
+      if (auto busy = body_slot_.Take(request_)) {
+        Finish(std::move(*busy));
+        return;
+      }
+    }
     ReadBody();
   }
 
+  // Reads the body into memory, or into a spool file when it is large, in pieces of chunk_.
   void ReadBody() {
     phase_ = Phase::kBody;
     Arm(core_->options.body_timeout);
     const size_t length = request_.content_length;
-    request_.body.resize(length);
-    // What arrived with the head is the body's beginning.
+    if (length > core_->options.spool_threshold && !core_->options.spool_dir.empty()) {
+      auto spool = BodySpool::Create(core_->options.spool_dir, length);
+      if (!spool.ok()) {
+        SpoolFailed(spool.status());
+        return;
+      }
+      spool_.emplace(std::move(spool).value());
+    } else {
+      memory_.reserve(length);
+    }
+    chunk_.resize(kBodyChunk);
+    // What arrived with the head is the body's beginning (the head's buffer is smaller than a
+    // chunk).
     const size_t buffered = std::min(length, head_.size());
-    asio::buffer_copy(asio::buffer(request_.body), head_.data(), buffered);
+    asio::buffer_copy(asio::buffer(chunk_), head_.data(), buffered);
     head_.consume(head_.size());
-    if (buffered == length) {
-      Handle();
+    if (!Store(buffered)) return;
+    if (received_ == length) {
+      BodyRead();
       return;
     }
-    auto read = [self = shared_from(this), buffered, length] {
-      asio::async_read(self->socket_,
-                       asio::buffer(self->request_.body.data() + buffered, length - buffered),
-                       asio::bind_executor(self->strand_, [self](std::error_code error, size_t) {
-                         if (self->phase_ != Phase::kBody) return;
-                         if (error) {
-                           self->Close();
-                           return;
-                         }
-                         self->Handle();
-                       }));
-    };
     if (Lower(request_.Header("Expect")) == "100-continue") {
       auto interim = std::make_shared<const std::string>("HTTP/1.1 100 Continue\r\n\r\n");
       asio::async_write(socket_, asio::buffer(*interim),
-                        asio::bind_executor(strand_, [self = shared_from(this), interim, read](
+                        asio::bind_executor(strand_, [self = shared_from(this), interim](
                                                          std::error_code error, size_t) {
                           if (error) {
                             self->Close();
                             return;
                           }
-                          read();
+                          self->ReadMore();
                         }));
       return;
     }
-    read();
+    ReadMore();
+  }
+
+  void ReadMore() {
+    const size_t want = std::min(chunk_.size(), request_.content_length - received_);
+    socket_.async_read_some(
+        asio::buffer(chunk_.data(), want),
+        asio::bind_executor(strand_, [self = shared_from(this)](std::error_code error, size_t n) {
+          if (self->phase_ != Phase::kBody) return;
+          if (error) {
+            self->Close();
+            return;
+          }
+          if (!self->Store(n)) return;
+          if (self->received_ == self->request_.content_length) {
+            self->BodyRead();
+          } else {
+            self->ReadMore();
+          }
+        }));
+  }
+
+  // Keeps the first `n` bytes of chunk_; false (and answered) when the spool refused them.
+  bool Store(size_t n) {
+    if (spool_) {
+      if (Status written = spool_->Append(std::string_view(chunk_.data(), n)); !written.ok()) {
+        SpoolFailed(written);
+        return false;
+      }
+    } else {
+      memory_.append(chunk_.data(), n);
+    }
+    received_ += n;
+    return true;
+  }
+
+  void BodyRead() {
+    chunk_ = {};
+    if (spool_) {
+      auto body = spool_->Finish();
+      spool_.reset();
+      if (!body.ok()) {
+        SpoolFailed(body.status());
+        return;
+      }
+      request_.body = std::move(body).value();
+    } else {
+      request_.body = RequestBody(std::move(memory_));
+    }
+    Handle();
+  }
+
+  // The disk said no (full, or the spool directory gone): the operator's problem, not the
+  // client's; the rest of the body is drained as after any early answer.
+  void SpoolFailed(const Status& status) {
+    spool_.reset();
+    spdlog::error("a request body from {} was refused: {}", request_.peer, status.message());
+    HttpResponse unavailable = HttpResponse::Error(
+        503, "服务器暂时无法接收这个内容，请稍后再试 / the body cannot be stored now: " +
+                 status.message());
+    unavailable.headers.emplace_back("Retry-After", "10");
+    Finish(std::move(unavailable));
   }
 
   void Handle() {
@@ -528,6 +660,7 @@ class BasicConnection final : public Connection,
   void Linger() {
     phase_ = Phase::kLingering;
     response_ = {};
+    body_slot_.Release();
     std::error_code ignored;
     Socket().shutdown(tcp::socket::shutdown_send, ignored);
     Arm(std::chrono::milliseconds(2000));
@@ -551,6 +684,7 @@ class BasicConnection final : public Connection,
   void Close() {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
+    body_slot_.Release();
     std::error_code ignored;
     deadline_.cancel();
     Socket().close(ignored);
@@ -562,6 +696,12 @@ class BasicConnection final : public Connection,
   asio::steady_timer deadline_;
   asio::streambuf head_;
   HttpRequest request_;
+  static constexpr size_t kBodyChunk = 64u << 10;
+  std::vector<char> chunk_;         // a piece of the body, while it is read
+  std::string memory_;              // a small body, as it arrives
+  std::optional<BodySpool> spool_;  // a large one
+  size_t received_ = 0;
+  BodySlot body_slot_;
   HttpResponse response_;
   std::string head_text_;
   std::string inflated_;  // the part being written, when parts are inflated

@@ -152,7 +152,7 @@ HttpResponse ServiceRoutes::Metrics(const Snapshot& snapshot, std::string_view a
   return response;
 }
 
-std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
+std::optional<HttpResponse> ServiceRoutes::Admit(HttpRequest& head) {
   if (head.path == "*") {
     if (head.method == "OPTIONS")
       return WithAllow(HttpResponse::Text(204, ""), "GET, HEAD, POST, OPTIONS");
@@ -192,7 +192,11 @@ std::optional<HttpResponse> ServiceRoutes::Admit(const HttpRequest& head) {
     case Endpoint::kAlerts:
       return AlertsResponse(*snapshot);
     case Endpoint::kActuals:
-      return AdmitWriteRequest(head, snapshot->config->api_tokens);  // nothing: read the body
+      if (auto refused = AdmitWriteRequest(head, snapshot->config->api_tokens)) return refused;
+      // One token, one account: its holders share the cap on bodies in flight.
+      head.body_account = "api " + MatchToken(head, snapshot->config->api_tokens)->name;
+      head.body_allowance = snapshot->config->max_body_bytes;
+      return std::nullopt;
   }
   return HttpResponse::Error(500, "unrouted endpoint");
 }

@@ -21,9 +21,9 @@ class ServiceRoutes final : public HttpServer::Routes {
  public:
   // Runs an ingest where the store lives (the service loop), as `who` (authenticated by the
   // caller, who decides nothing else: the Ingestor checks the file against `who`'s scope), and
-  // calls `done` with its outcome, from any thread, once.
-  using WriteSink = std::function<void(std::string name, std::string body, Submitter who,
-                                       std::function<void(IngestOutcome)> done)>;
+  // calls `done` with its outcome, from any thread, once. The body is the request's own (a
+  // spooled file for a large one), so writes waiting for the loop hold files, not memory.
+  using WriteSink = ConsoleRoutes::WriteSink;
 
   // `reload` asks the service for a reload (the console's admins may).
   ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, std::function<void()> reload,
@@ -36,7 +36,7 @@ class ServiceRoutes final : public HttpServer::Routes {
   // /readyz answers 503 from now on (the service is draining).
   void SetStopping() { stopping_ = true; }
 
-  std::optional<HttpResponse> Admit(const HttpRequest& head) override;
+  std::optional<HttpResponse> Admit(HttpRequest& head) override;
   void Handle(HttpRequest request, HttpServer::Respond respond) override;
 
   // What GET /metrics serves for `accept_encoding` (exposed for benchmarks and tests).

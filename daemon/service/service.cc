@@ -50,6 +50,11 @@ sigset_t ServiceSignals() {
 // check, which reads every page but skips the index cross-check.
 constexpr uintmax_t kFullCheckUpTo = 64u << 20;
 
+// Where large request bodies wait (request_body.h): in the data directory, on its disk.
+std::string SpoolDirectory(const DaemonConfig& config) {
+  return (std::filesystem::path(config.data_dir) / "spool").string();
+}
+
 AlertSettings AlertSettingsOf(const DaemonConfig& config) {
   AlertSettings settings;
   settings.for_duration = config.alert_for;
@@ -123,7 +128,7 @@ struct Service::Impl {
         finish_moves_timer(io),
         routes(
             snapshots,
-            [this](std::string name, std::string body, Submitter who,
+            [this](std::string name, RequestBody body, Submitter who,
                    std::function<void(IngestOutcome)> done) {
               IngestOnLoop(std::move(name), std::move(body), std::move(who), std::move(done));
             },
@@ -211,6 +216,10 @@ struct Service::Impl {
     http_options.listen = config.listen;
     http_options.threads = config.http_threads;
     http_options.max_body_bytes = config.max_body_bytes;
+    // Created with the data directory (OpenStore); no body is read before the first snapshot.
+    http_options.spool_dir = SpoolDirectory(config);
+    http_options.max_bodies_per_account = config.max_bodies_per_account;
+    http_options.max_bodies_per_address = config.max_bodies_per_address;
     http_options.header_timeout = config.http_request_timeout;
     http_options.tls_cert_file = config.tls_cert_file;
     http_options.tls_key_file = config.tls_key_file;
@@ -230,6 +239,7 @@ struct Service::Impl {
     auto locked = DataDirLock::Acquire(config.data_dir, "ptmon serve");
     if (!locked.ok()) return locked.status();
     data_dir_lock = std::move(locked).value();
+    if (Status spool = PrepareSpoolDirectory(SpoolDirectory(config)); !spool.ok()) return spool;
     const std::string path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
     if (Status empty = Store::RefuseEmptyFile(path); !empty.ok()) return empty;
     const uintmax_t size = std::filesystem::file_size(path, error);
@@ -534,17 +544,19 @@ struct Service::Impl {
 
   // The write API: the store belongs to the loop, so the body is ingested there and the answer
   // goes back through `done` without any thread waiting for it.
-  void IngestOnLoop(std::string name, std::string body, Submitter who,
+  void IngestOnLoop(std::string name, RequestBody body, Submitter who,
                     std::function<void(IngestOutcome)> done) {
     asio::post(io, [this, name = std::move(name), body = std::move(body), who = std::move(who),
-                    done = std::move(done)] {
+                    done = std::move(done)]() mutable {
       if (stopping || !StoreCheckPassed()) {
         IngestOutcome outcome;
         outcome.errors.push_back("ptmon is stopping; send it again later");
         done(std::move(outcome));
         return;
       }
-      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body, who);
+      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body.view(), who);
+      // Closed (a spool file gone) before the answer frees the sender's slot for the next body.
+      body = RequestBody();
       Absorb(outcome, "api");
       done(std::move(outcome));
     });

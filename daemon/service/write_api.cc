@@ -108,8 +108,8 @@ HttpResponse HandleWriteRequest(const HttpRequest& request, const std::vector<Ap
                                 const IngestBody& ingest) {
   if (auto refused = AdmitWriteRequest(request, tokens)) return *refused;
   const std::string name = WriteRequestName(request, now);
-  return WriteResponse(name,
-                       ingest(name, request.body, TokenSubmitter(*MatchToken(request, tokens))));
+  return WriteResponse(
+      name, ingest(name, request.body.view(), TokenSubmitter(*MatchToken(request, tokens))));
 }
 
 }  // namespace ptmon

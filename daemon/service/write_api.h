@@ -19,7 +19,7 @@ namespace ptmon {
 // length of the expected one leaks nothing either.
 bool SameSecret(const std::string& given, const std::string& expected);
 
-using IngestBody = std::function<IngestOutcome(const std::string& name, const std::string& body,
+using IngestBody = std::function<IngestOutcome(const std::string& name, std::string_view body,
                                                const Submitter& who)>;
 
 // The token the request's `Authorization: Bearer` names, compared with every configured one in

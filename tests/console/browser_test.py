@@ -247,7 +247,7 @@ def main():
             f.write("项目,指标,期间,完成值,填报人\n维修维护费,设备维修维护成本,2026年7月,8.5万元,张三\n")
         browser.get(base + "/report?project=building-maintenance&period=2026-07")
         browser.find_element(By.NAME, "file").send_keys(upload)
-        browser.find_element(By.CSS_SELECTOR, "form[action='/upload'] button").click()
+        browser.find_element(By.CSS_SELECTOR, "form[action^='/upload?csrf='] button").click()
         wait.until(EC.presence_of_element_located((By.ID, "outcome")))
         assert "applied 1 value" in browser.find_element(By.ID, "outcome").text
         cost = {"project": "building-maintenance", "indicator": "maintenance-cost"}
@@ -257,7 +257,7 @@ def main():
                     "retiree-heating,retirees-paid,2026-07,35000人\n")
         browser.get(base + "/report?project=building-maintenance&period=2026-07")
         browser.find_element(By.NAME, "file").send_keys(upload)
-        browser.find_element(By.CSS_SELECTOR, "form[action='/upload'] button").click()
+        browser.find_element(By.CSS_SELECTOR, "form[action^='/upload?csrf='] button").click()
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice.error")))
         assert "retiree-heating" in browser.find_element(By.CSS_SELECTOR, ".notice").text
         assert metric(base, "ptmon_indicator_actual", cost) == 85000, "nothing of it applied"

@@ -59,6 +59,10 @@ struct DaemonConfig {
   std::vector<ApiToken> api_tokens;
   size_t max_body_bytes = 64u << 20;
   int http_threads = 8;
+  // Request bodies (uploads, forms, API posts) read or handled at once per account (a console
+  // user, the API token) and per client address; beyond either a request gets 429.
+  size_t max_bodies_per_account = 2;
+  size_t max_bodies_per_address = 4;
   std::chrono::milliseconds http_request_timeout{
       10000};  // a slow client frees its thread after this
 

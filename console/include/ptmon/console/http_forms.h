@@ -29,12 +29,30 @@ struct FormPart {
   std::string name;
   std::string file_name;  // empty for an ordinary field
   std::string content_type;
-  std::string data;
+  // Where the part's data lies in the body: a 60 MB file is never copied out of it.
+  size_t offset = 0;
+  size_t size = 0;
+};
+
+// A body too large to hold whole (the daemon's are spooled to disk): its size, a search from an
+// offset, and small windows copied out.
+class FormBody {
+ public:
+  virtual ~FormBody() = default;
+  virtual size_t size() const = 0;
+  // The first `needle` at or after `from`; npos when there is none.
+  virtual size_t Find(std::string_view needle, size_t from) const = 0;
+  // At most `length` bytes from `offset`.
+  virtual std::string Read(size_t offset, size_t length) const = 0;
 };
 
 // The parts of a multipart/form-data body (RFC 7578) given the request's Content-Type; fails
-// naming what is malformed: no boundary, a part without its Content-Disposition name, a body
-// that does not end with the closing boundary, or more than `max_parts` parts.
+// naming what is malformed: no boundary, a part without its Content-Disposition name, part
+// headers over 16 KiB, a body that does not end with the closing boundary, or more than
+// `max_parts` parts. Reads the body only through `Find` and windows of at most 16 KiB.
+Result<std::vector<FormPart>> ParseMultipart(const FormBody& body, std::string_view content_type,
+                                             size_t max_parts = 64);
+// The same over bytes in memory; a part's data is body.substr(part.offset, part.size).
 Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_view content_type,
                                              size_t max_parts = 64);
 
