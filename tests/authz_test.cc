@@ -126,7 +126,7 @@ class AuthzTest : public testing::Test {
         "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf_ +
         "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
         name + "\"\r\nContent-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
-    return HttpPost(Url("/upload"), body,
+    return HttpPost(Url("/upload?csrf=" + csrf_), body,
                     {Cookie(), "Content-Type: multipart/form-data; boundary=" + boundary});
   }
 
