@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -322,6 +323,84 @@ TEST_F(StoreTest, ACatalogueThatChangesAReportedUnitIsRefused) {
   indicators[0].annual_target.unit = "台";
   indicators[1].annual_target.unit = "%";  // repair-time: never reported
   EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
+}
+
+// Wherever the values lie — folded, in a batch after the fold — an indicator whose unit or kind
+// changes is refused; one whose values are of another year, or that has none, may change.
+TEST_F(StoreTest, AUnitChangeIsRefusedWhereverItsValuesLie) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ActualValue last_year = Value("maintenance-cost", 12, 18);
+  last_year.period.year = 2025;
+  ASSERT_TRUE(
+      store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21), last_year}).ok());
+  ASSERT_TRUE(store->Fold().ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+  auto& indicators = catalog.projects[0].indicators;
+  ASSERT_EQ(indicators[3].id, "maintenance-cost");
+  indicators[0].annual_target.unit = "%";                       // folded values
+  indicators[1].annual_target.kind = TargetKind::kQualitative;  // unfolded values
+  indicators[3].annual_target.unit = "个";                      // only last year's values
+  indicators[5].annual_target.unit = "分";                      // no values
+  catalog.sha256 = "changed";
+  auto refused = store->SaveCatalog(catalog, "2026-07-02T00:00:00Z");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(
+      refused.status().message().find("building-maintenance/devices-maintained from 台 to %; "
+                                      "building-maintenance/repair-time from 小时 to a grade."),
+      std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(store->CatalogHash()->value(), EmbeddedCatalog().sha256);  // nothing changed
+  indicators[0].annual_target.unit = "台";
+  indicators[1].annual_target.kind = EmbeddedCatalog().projects[0].indicators[1].annual_target.kind;
+  auto saved = store->SaveCatalog(catalog, "2026-07-03T00:00:00Z");
+  EXPECT_TRUE(saved.ok()) << saved.status().message();
+}
+
+// The check of a new catalogue against the stored values runs while logins, account changes and
+// reports wait for the write lock: it may read the catalogue's own tables whole, but values,
+// batches and series only through their keys (a scan of every value per indicator once held the
+// lock for minutes at a province's 66,000 indicators).
+TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
+  ASSERT_TRUE(store->Fold().ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+  std::vector<std::string> statements;
+  sqlite3_trace_v2(
+      store->handle(), SQLITE_TRACE_STMT,
+      [](unsigned, void* context, void* statement, void*) {
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
+        if (sql != nullptr) static_cast<std::vector<std::string>*>(context)->push_back(sql);
+        return 0;
+      },
+      &statements);
+  catalog.projects[0].indicators[0].annual_target.unit = "%";
+  catalog.sha256 = "changed";
+  ASSERT_FALSE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+  sqlite3_trace_v2(store->handle(), 0, nullptr, nullptr);
+  const std::set<std::string> whole = {"indicator", "project", "catalog_load", "latest_fold"};
+  bool sought_values = false;
+  for (const std::string& sql : statements) {
+    sqlite3_stmt* plan = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(store->handle(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan,
+                                 nullptr),
+              SQLITE_OK)
+        << sql;
+    while (sqlite3_step(plan) == SQLITE_ROW) {
+      const std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+      if (detail.starts_with("SEARCH a ") || detail.starts_with("SEARCH actual "))
+        sought_values = true;
+      if (!detail.starts_with("SCAN ") || detail == "SCAN CONSTANT ROW") continue;
+      const std::string table = detail.substr(5, detail.find(' ', 5) - 5);
+      EXPECT_TRUE(whole.contains(table)) << detail << " in " << sql;
+    }
+    sqlite3_finalize(plan);
+  }
+  EXPECT_TRUE(sought_values) << "the check looked for values by their key";
 }
 
 TEST_F(StoreTest, RevertingCopiesAnEarlierBatchAsTheLatest) {

@@ -297,35 +297,63 @@ Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha2
 
 // Stored values are numbers in the indicator's unit (a ratio for %, a count for 台); a catalogue
 // that changes the unit, or turns a number into a grade, would re-read them with another meaning
-// (21 台 as 2100 %). Only indicators with stored values (a series row) are held to it.
-Status Store::CheckStoredMeaningKept(const Catalog& catalog) {
-  // Only values of the catalogue's own year are read through it: a new year may measure a
-  // reused id differently without misreading last year's values.
-  Statement reported(db_,
-                     "SELECT i.project_id, i.id, i.unit, i.kind = 'qualitative' FROM indicator i "
-                     "JOIN series s ON s.project_id = i.project_id AND s.indicator_id = i.id "
-                     "WHERE EXISTS (SELECT 1 FROM actual a WHERE a.series_id = s.id AND "
-                     "a.period BETWEEN ? AND ?)");
-  reported.Bind(1, static_cast<long long>(catalog.year) * 100 + 1)
-      .Bind(2, static_cast<long long>(catalog.year) * 100 + 12);
-  std::string problems;
-  while (reported.Step()) {
-    const std::string project_id = reported.Text(0), indicator_id = reported.Text(1);
-    const std::string unit = reported.Text(2);
-    const bool qualitative = reported.Int(3) != 0;
-    const Project* project = catalog.FindProject(project_id);
-    const Indicator* indicator = project ? project->FindIndicator(indicator_id) : nullptr;
+// (21 台 as 2100 %). The catalogue last saved (the indicator table) is compared first, without
+// reading a value: a catalogue edit rarely changes a unit, and looking for values of all 66,000
+// indicators of a province once held the write lock for minutes.
+Result<std::vector<Store::MeaningChange>> Store::ChangedMeanings(const Catalog& catalog) {
+  Statement stored(db_, "SELECT project_id, id, unit, kind = 'qualitative' FROM indicator");
+  std::vector<MeaningChange> changes;
+  std::string project_id;
+  const Project* project = nullptr;
+  while (stored.Step()) {
+    if (stored.TextView(0) != project_id) {  // saved project by project: one lookup for each
+      project_id = stored.TextView(0);
+      project = catalog.FindProject(project_id);
+    }
+    const Indicator* indicator = project ? project->FindIndicator(stored.TextView(1)) : nullptr;
     if (indicator == nullptr) continue;  // dropped: its history stays, nothing re-reads it
+    const std::string_view unit = stored.TextView(2);
+    const bool qualitative = stored.Int(3) != 0;
     const Target& target = indicator->annual_target;
     const bool now_qualitative = target.kind == TargetKind::kQualitative;
     if (now_qualitative == qualitative && (qualitative || target.unit == unit)) continue;
-    const auto shown = [](bool grade, const std::string& u) {
-      return grade ? std::string("a grade") : u.empty() ? std::string("no unit") : u;
+    const auto shown = [](bool grade, std::string_view u) {
+      return grade ? std::string("a grade") : u.empty() ? std::string("no unit") : std::string(u);
     };
-    problems += (problems.empty() ? "" : "; ") + project_id + "/" + indicator_id + " from " +
-                shown(qualitative, unit) + " to " + shown(now_qualitative, target.unit);
+    changes.push_back({project_id, indicator->id,
+                       shown(qualitative, unit) + " to " + shown(now_qualitative, target.unit)});
   }
-  if (!reported.status().ok()) return reported.status();
+  if (!stored.status().ok()) return stored.status();
+  return changes;
+}
+
+// Only values of the catalogue's own year are read through it: a new year may measure a reused
+// id differently without misreading last year's values. Each changed indicator costs a few index
+// seeks: its series, its folded year, and its key in each batch applied since the fold.
+Status Store::RefuseReinterpretedValues(const Catalog& catalog,
+                                        const std::vector<MeaningChange>& changes) {
+  if (changes.empty()) return Status::Ok();
+  Statement reported(
+      db_,
+      "SELECT 1 FROM series s WHERE s.project_id = ?1 AND s.indicator_id = ?2 AND ("
+      " EXISTS (SELECT 1 FROM folded_year f WHERE f.year = ?3 AND f.series_id = s.id) OR"
+      " EXISTS (SELECT 1 FROM batch b WHERE b.id > (SELECT folded_through FROM latest_fold) AND"
+      "  EXISTS (SELECT 1 FROM actual a WHERE a.batch_id = b.id AND a.series_id = s.id AND"
+      "   a.period BETWEEN ?4 AND ?5)))");
+  std::string problems;
+  for (const MeaningChange& change : changes) {
+    reported.Reset();
+    reported.BindView(1, change.project_id).BindView(2, change.indicator_id);
+    reported.Bind(3, static_cast<long long>(catalog.year))
+        .Bind(4, static_cast<long long>(catalog.year) * 100 + 1)
+        .Bind(5, static_cast<long long>(catalog.year) * 100 + 12);
+    if (!reported.Step()) {
+      if (!reported.status().ok()) return reported.status();
+      continue;
+    }
+    problems += (problems.empty() ? "" : "; ") + change.project_id + "/" + change.indicator_id +
+                " from " + change.description;
+  }
   if (problems.empty()) return Status::Ok();
   return Status::Error(
       "指标计量单位已变更, 已有数据会被错读 / the catalogue changes what stored values mean: " +
@@ -366,7 +394,18 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
   }
   std::string units;
   for (const auto& unit : catalog.units) units += (units.empty() ? "" : ",") + unit.id;
+  // Compared before the write lock is taken: logins, account changes and reports wait behind it.
+  auto changes = ChangedMeanings(catalog);
+  if (!changes.ok()) return changes.status().WithContext("saving the catalogue");
   Status status = InTransaction([&]() -> Status {
+    // Another process may have saved a catalogue since the comparison.
+    auto latest = CatalogHash();
+    if (!latest.ok()) return latest.status();
+    if (latest.value() != previous.value()) {
+      changes = ChangedMeanings(catalog);
+      if (!changes.ok()) return changes.status();
+    }
+    if (Status kept = RefuseReinterpretedValues(catalog, *changes); !kept.ok()) return kept;
     Statement load(db_,
                    "INSERT INTO catalog_load (sha256, year, units, project_count, "
                    "indicator_count, loaded_at, encoded) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -383,7 +422,6 @@ Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loade
     }
     if (Status run = load.Run(); !run.ok()) return run;
     const long long load_id = sqlite3_last_insert_rowid(db_);
-    if (Status kept = CheckStoredMeaningKept(catalog); !kept.ok()) return kept;
     if (Status cleared = Exec(db_, "DELETE FROM project"); !cleared.ok()) return cleared;
     // Bound as views: the catalogue outlives the statements.
     const auto& projects = catalog.projects;

@@ -219,7 +219,16 @@ class Store {
                      std::vector<NewSeries>& created);
 
   Result<long long> DataVersion();
-  Status CheckStoredMeaningKept(const Catalog& catalog);
+  // An indicator whose unit or number-versus-grade a new catalogue changes: "台 to %".
+  struct MeaningChange {
+    std::string project_id;
+    std::string indicator_id;
+    std::string description;
+  };
+  Result<std::vector<MeaningChange>> ChangedMeanings(const Catalog& catalog);
+  // Fails, naming them, for the changes whose indicator has values of the catalogue's year.
+  Status RefuseReinterpretedValues(const Catalog& catalog,
+                                   const std::vector<MeaningChange>& changes);
 
   sqlite3* db_;
   std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
