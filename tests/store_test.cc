@@ -2,6 +2,7 @@
 #include <set>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/storage/data_dir_lock.h>
@@ -401,6 +402,30 @@ TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
     sqlite3_finalize(plan);
   }
   EXPECT_TRUE(sought_values) << "the check looked for values by their key";
+}
+
+// The database holds the console's password hashes: it, its -wal and -shm, and its backups are
+// the owner's alone whatever the umask; one opened wider is named with the chmod that fixes it.
+TEST_F(StoreTest, TheDatabaseItsJournalsAndBackupsArePrivate) {
+  const mode_t umask_before = ::umask(022);  // a manual `ptmon serve` from a login shell
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
+  const std::string backup = (dir_ / "copy.db").string();
+  ASSERT_TRUE(store->Backup(backup).ok());
+  ::umask(umask_before);
+  auto mode = [](const std::string& file) {
+    struct stat info {};
+    EXPECT_EQ(::stat(file.c_str(), &info), 0) << file;
+    return info.st_mode & 07777;
+  };
+  for (const std::string& file : {path_, path_ + "-wal", path_ + "-shm", backup})
+    EXPECT_EQ(mode(file), 0600u) << file;
+  EXPECT_TRUE(Store::ExposedFiles(path_).empty());
+  ASSERT_EQ(::chmod(path_.c_str(), 0644), 0);
+  const auto warnings = Store::ExposedFiles(path_);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("'" + path_ + "' (mode 0644)"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("chmod 600 '" + path_ + "'"), std::string::npos) << warnings[0];
 }
 
 TEST_F(StoreTest, RevertingCopiesAnEarlierBatchAsTheLatest) {

@@ -1,10 +1,16 @@
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <tuple>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ptmon/base/file_system.h>
 #include <ptmon/storage/store.h>
 
 #include "folded_year.h"
@@ -183,14 +189,42 @@ Status Store::CheckFile(const std::string& path, IntegrityCheck check) {
     return Status::Error("cannot open database '" + path + "' to check it: " +
                          (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)) + std::string(kRecovery));
   }
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   return CheckIntegrity(db, check, path);
 }
+
+namespace {
+
+// Creates `path` readable by its owner alone, unless it exists. SQLite would create it 0644 less
+// the umask, and it holds the console's password hashes; it gives its -wal and -shm files the
+// mode of the database. Returns whether it created the file.
+Result<bool> CreatePrivateFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return false;
+    return StatusFromErrno("cannot create '" + path + "'", errno);
+  }
+  ::close(fd);
+  return true;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions options) {
   if (options.check != IntegrityCheck::kNone) {
     if (Status empty = RefuseEmptyFile(path); !empty.ok()) return empty;
   }
+  // ":memory:" and "" are SQLite's own databases, not files.
+  auto created = path.empty() || path == ":memory:" ? Result<bool>(false) : CreatePrivateFile(path);
+  if (!created.ok()) return created.status().WithContext("cannot open database '" + path + "'");
+  auto opened = OpenCreated(path, options);
+  // An empty file left behind would be refused as truncated at the next start.
+  if (!opened.ok() && *created) ::unlink(path.c_str());
+  return opened;
+}
+
+Result<std::unique_ptr<Store>> Store::OpenCreated(const std::string& path,
+                                                  const StoreOptions& options) {
   sqlite3* db = nullptr;
   const int code = sqlite3_open_v2(path.c_str(), &db,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -228,6 +262,21 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
     return with_recovery(status.WithContext("opening database '" + path + "'"));
   }
   return store;
+}
+
+std::vector<std::string> Store::ExposedFiles(const std::string& path) {
+  std::vector<std::string> warnings;
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat info {};
+    if (::stat(file.c_str(), &info) != 0 || (info.st_mode & 0077) == 0) continue;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    warnings.push_back("'" + file + "' (mode " + mode +
+                       ") is open to other accounts, yet holds the console's password hashes and "
+                       "every report; run: chmod 600 '" +
+                       file + "'");
+  }
+  return warnings;
 }
 
 Store::Store(sqlite3* db) : db_(db) {}
@@ -1062,23 +1111,23 @@ Result<std::optional<std::string>> Store::LastAppliedAt() {
 
 Status Store::Backup(const std::string& path) {
   sqlite3* target = nullptr;
-  // SQLITE_OPEN_EXCLUSIVE is not for callers; refuse an existing file ourselves.
-  if (FILE* existing = std::fopen(path.c_str(), "rb")) {
-    std::fclose(existing);
+  // SQLITE_OPEN_EXCLUSIVE is not for callers; refuse an existing file ourselves. The copy holds
+  // the password hashes too: private as the database is.
+  auto created = CreatePrivateFile(path);
+  if (!created.ok()) return created.status();
+  if (!*created)
     return Status::Error("'" + path + "' already exists; choose a new file for the backup");
-  }
+  auto fail = [&](const std::string& what) {
+    Status error = Status::Error(what + sqlite3_errmsg(target));
+    sqlite3_close(target);
+    std::remove(path.c_str());
+    return error;
+  };
   if (sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    Status error = Status::Error("cannot create '" + path + "': " + sqlite3_errmsg(target));
-    sqlite3_close(target);
-    return error;
-  }
+      SQLITE_OK)
+    return fail("cannot create '" + path + "': ");
   sqlite3_backup* backup = sqlite3_backup_init(target, "main", db_, "main");
-  if (backup == nullptr) {
-    Status error = Status::Error(std::string("cannot start the backup: ") + sqlite3_errmsg(target));
-    sqlite3_close(target);
-    return error;
-  }
+  if (backup == nullptr) return fail("cannot start the backup: ");
   int code = SQLITE_OK;
   do {
     code = sqlite3_backup_step(backup, 1024);  // in steps, so writers are not held off for long
