@@ -1,6 +1,7 @@
 // `ptmon serve` as operators run it: the real binary on a free loopback port, with the real
 // promtool, Alertmanager and Prometheus from Debian beside it.
 #include <filesystem>
+#include <future>
 #include <regex>
 #include <sstream>
 
@@ -794,6 +795,54 @@ TEST_F(ServeTest, TheConsoleServesManyUsersWhileReportsArrive) {
 
 // HTTPS with a self-signed certificate: the console, /metrics and /healthz over TLS, cookies
 // marked Secure, and plain HTTP to the port answered with nothing.
+// A login is in the audit log or does not happen. Behind another writer (a long catalogue check,
+// a large `ptmon ingest`) it waits for the write lock; held past the store's busy timeout, the
+// login is refused and no session granted. Accounts are read beside the writer: a disabled one
+// is refused at once.
+TEST_F(ServeTest, ALoginBehindAnotherWriterWaitsAndIsNeverUnaudited) {
+  const std::string password = dir_.Write("password", "correct horse 2026\n");
+  for (const char* name : {"zhangsan", "lisi"}) {
+    ASSERT_EQ(RunPtmon({"user", "add", name, "--role", "viewer", "--password-file", password,
+                        "--data-dir", dir_ / "data"})
+                  .exit_code,
+              0);
+  }
+  Start();
+  const std::string lisi = ConsoleLogin(Url(""), "lisi", "correct+horse+2026");
+  ASSERT_NE(lisi, "");
+  ASSERT_EQ(RunPtmon({"user", "disable", "lisi", "--data-dir", dir_ / "data"}).exit_code, 0);
+  auto logins = [&](const std::string& name) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2((dir_ / "data/ptmon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT count(*) FROM audit_log WHERE action = 'login' AND user_name = ?",
+                       -1, &statement, nullptr);
+    sqlite3_bind_text(statement, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+    const int count = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int(statement, 0) : -1;
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return count;
+  };
+  DatabaseWriteLock lock(dir_ / "data/ptmon.db");
+  const HttpResult disabled = HttpGet(Url("/"), {"Cookie: ptmon_session=" + lisi});
+  EXPECT_EQ(disabled.status, 303);
+  EXPECT_EQ(disabled.headers.at("location"), "/login?next=%2F");
+  // The lock outlives the busy timeout: refused, nothing granted.
+  EXPECT_EQ(ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026"), "");
+  EXPECT_EQ(logins("zhangsan"), 0);
+  // Released after the 5 s a login once waited before going on unaudited: it waits, then succeeds.
+  auto login = std::async(std::launch::async,
+                          [&] { return ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026"); });
+  EXPECT_EQ(login.wait_for(std::chrono::seconds(6)), std::future_status::timeout);
+  lock.Release();
+  const std::string session = login.get();
+  ASSERT_NE(session, "");
+  EXPECT_EQ(logins("zhangsan"), 1);
+  EXPECT_EQ(HttpGet(Url("/"), {"Cookie: ptmon_session=" + session}).status, 200);
+}
+
 TEST_F(ServeTest, HttpsServesTheConsoleAndMetricsWithSecureCookies) {
   const std::string key = dir_ / "key.pem", cert = dir_ / "cert.pem";
   const ProcessResult made = RunProcess(
