@@ -350,6 +350,10 @@ Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha2
 // reading a value: a catalogue edit rarely changes a unit, and looking for values of all 66,000
 // indicators of a province once held the write lock for minutes.
 Result<std::vector<Store::MeaningChange>> Store::ChangedMeanings(const Catalog& catalog) {
+  // Catalog::FindProject walks the projects: 10,000 walks of 10,000 took 0.2 s.
+  std::unordered_map<std::string_view, const Project*> projects;
+  projects.reserve(catalog.projects.size());
+  for (const Project& each : catalog.projects) projects.emplace(each.id, &each);
   Statement stored(db_, "SELECT project_id, id, unit, kind = 'qualitative' FROM indicator");
   std::vector<MeaningChange> changes;
   std::string project_id;
@@ -357,7 +361,8 @@ Result<std::vector<Store::MeaningChange>> Store::ChangedMeanings(const Catalog& 
   while (stored.Step()) {
     if (stored.TextView(0) != project_id) {  // saved project by project: one lookup for each
       project_id = stored.TextView(0);
-      project = catalog.FindProject(project_id);
+      const auto found = projects.find(project_id);
+      project = found == projects.end() ? nullptr : found->second;
     }
     const Indicator* indicator = project ? project->FindIndicator(stored.TextView(1)) : nullptr;
     if (indicator == nullptr) continue;  // dropped: its history stays, nothing re-reads it
