@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "support/daemon.h"
 #include "support/process.h"
@@ -795,6 +796,31 @@ TEST_F(ServeTest, TheConsoleServesManyUsersWhileReportsArrive) {
 
 // HTTPS with a self-signed certificate: the console, /metrics and /healthz over TLS, cookies
 // marked Secure, and plain HTTP to the port answered with nothing.
+// The data directory a start creates is 0750 and the database in it 0600, whatever the umask; a
+// database opened wider since is named at the next start with the chmod that fixes it.
+TEST_F(ServeTest, TheStoreIsPrivateAndALooseOneIsNamedAtStart) {
+  const mode_t umask_before = ::umask(022);
+  Start();
+  ::umask(umask_before);
+  auto mode = [](const std::string& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 07777;
+  };
+  const std::string db = dir_ / "data/ptmon.db";
+  EXPECT_EQ(mode(dir_ / "data"), 0750u);
+  for (const std::string& file : {db, db + "-wal", db + "-shm"}) EXPECT_EQ(mode(file), 0600u);
+  EXPECT_EQ(ptmon_->Log().find("chmod"), std::string::npos) << ptmon_->Log();
+  ptmon_->Signal(SIGTERM);
+  ASSERT_EQ(ptmon_->Wait(), 0) << ptmon_->Log();
+  ASSERT_EQ(::chmod(db.c_str(), 0644), 0);
+  Start();
+  EXPECT_NE(ptmon_->Log().find("'" + db + "' (mode 0644) is open to other accounts"),
+            std::string::npos)
+      << ptmon_->Log();
+  EXPECT_NE(ptmon_->Log().find("chmod 600 '" + db + "'"), std::string::npos);
+}
+
 // A login is in the audit log or does not happen. Behind another writer (a long catalogue check,
 // a large `ptmon ingest`) it waits for the write lock; held past the store's busy timeout, the
 // login is refused and no session granted. Accounts are read beside the writer: a disabled one
