@@ -239,6 +239,10 @@ class Store {
   // Fails, naming them, for the changes whose indicator has values of the catalogue's year.
   Status RefuseReinterpretedValues(const Catalog& catalog,
                                    const std::vector<MeaningChange>& changes);
+  // Writes the catalogue's projects and indicators to temporary tables, outside any lock.
+  Status StageCatalog(const Catalog& catalog);
+  // Makes the project and indicator tables equal the staged ones, writing only what differs.
+  Status ApplyStagedCatalog(long long load_id);
 
   sqlite3* db_;
   std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
