@@ -869,6 +869,48 @@ TEST_F(ServeTest, ALoginBehindAnotherWriterWaitsAndIsNeverUnaudited) {
   EXPECT_EQ(HttpGet(Url("/"), {"Cookie: ptmon_session=" + session}).status, 200);
 }
 
+// A console report is recorded as submitted before it is applied, its outcome after; behind a
+// writer that outlives the busy timeout it is refused with nothing applied.
+TEST_F(ServeTest, AReportIsAuditedBeforeItIsAppliedOrRefused) {
+  const std::string password = dir_.Write("password", "correct horse 2026\n");
+  ASSERT_EQ(
+      RunPtmon({"user", "add", "zhangsan", "--role", "manager", "--project", "building-maintenance",
+                "--password-file", password, "--data-dir", dir_ / "data"})
+          .exit_code,
+      0);
+  Start();
+  const std::string cookie =
+      "Cookie: ptmon_session=" + ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026");
+  const HttpResult form =
+      HttpGet(Url("/report?project=building-maintenance&period=2026-07"), {cookie});
+  ASSERT_EQ(form.status, 200);
+  auto post = [&] {
+    return HttpPost(Url("/report"),
+                    "csrf=" + console::InputValue(form.body, "csrf") +
+                        "&project=building-maintenance&period=2026-07&c0_0=12&c1_0=20&c5_0=96%25",
+                    {cookie, "Content-Type: application/x-www-form-urlencoded"});
+  };
+  auto audited = [&] {
+    const ProcessResult rows =
+        RunProcess({"sqlite3", dir_ / "data/ptmon.db",
+                    "SELECT group_concat(action, ' ') FROM audit_log WHERE action LIKE 'report%'"});
+    return rows.out;
+  };
+  {
+    DatabaseWriteLock lock(dir_ / "data/ptmon.db");
+    const HttpResult refused = post();
+    EXPECT_EQ(refused.status, 503);
+    EXPECT_NE(refused.body.find("本次操作没有执行"), std::string::npos) << refused.body;
+  }
+  EXPECT_EQ(audited(), "\n");
+  EXPECT_EQ(RunProcess({"sqlite3", dir_ / "data/ptmon.db", "SELECT count(*) FROM batch"}).out,
+            "0\n");
+  const HttpResult saved = post();
+  EXPECT_EQ(saved.status, 200);
+  EXPECT_NE(saved.body.find("已保存"), std::string::npos) << saved.body;
+  EXPECT_EQ(audited(), "report_submitted report\n");
+}
+
 TEST_F(ServeTest, HttpsServesTheConsoleAndMetricsWithSecureCookies) {
   const std::string key = dir_ / "key.pem", cert = dir_ / "cert.pem";
   const ProcessResult made = RunProcess(
