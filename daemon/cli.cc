@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <ptmon/base/file_system.h>
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/revision.h>
@@ -89,11 +90,8 @@ std::optional<DataSession> CommonOptions::OpenData(CatalogRecording recording) c
     std::cerr << "ptmon: " << sources.status().message() << "\n";
     return std::nullopt;
   }
-  std::error_code error;
-  std::filesystem::create_directories(config.data_dir, error);
-  if (error) {
-    std::cerr << "ptmon: cannot create the data directory " << config.data_dir << ": "
-              << error.message() << "\n";
+  if (Status made = PosixFileSystem().MakeDirectories(config.data_dir); !made.ok()) {
+    std::cerr << "ptmon: " << made.WithContext("creating the data directory").message() << "\n";
     return std::nullopt;
   }
   const std::string db_path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();

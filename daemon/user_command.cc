@@ -1,11 +1,13 @@
 // `ptmon user`: the console's accounts, kept in the data directory's database.
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <termios.h>
 #include <unistd.h>
 
+#include <ptmon/base/file_system.h>
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/daemon_config.h>
 #include <ptmon/console/password.h>
@@ -80,8 +82,10 @@ std::optional<std::string> NewPasswordHash(const std::string& password_file) {
 }
 
 std::unique_ptr<Store> OpenAccounts(const CommonOptions& options) {
-  std::error_code error;
-  std::filesystem::create_directories(options.DataDir(), error);
+  if (Status made = PosixFileSystem().MakeDirectories(options.DataDir()); !made.ok()) {
+    std::cerr << "ptmon: " << made.message() << "\n";
+    return nullptr;
+  }
   auto store = Store::Open((std::filesystem::path(options.DataDir()) / "ptmon.db").string());
   if (!store.ok()) {
     std::cerr << "ptmon: " << store.status().message() << "\n";
@@ -90,15 +94,18 @@ std::unique_ptr<Store> OpenAccounts(const CommonOptions& options) {
   return std::move(store).value();
 }
 
-int Audited(Store& store, const Clock& clock, const std::string& user, const std::string& action,
-            const std::string& detail, const Status& status) {
-  if (!status.ok()) {
-    std::cerr << "ptmon: " << status.message() << "\n";
+// Runs an account change that writes `audit` with it; says what was done, or why not.
+int Audited(const AuditEntry& audit, const std::function<Status(const AuditEntry&)>& change) {
+  if (Status status = change(audit); !status.ok()) {
+    std::cerr << "ptmon: " << status.message() << "; nothing was changed\n";
     return kExitRefused;
   }
-  RecordAudit(store, {FormatRfc3339(clock.Now()), user, "cli", action, detail}).ok();
-  std::cout << detail << "\n";
+  std::cout << audit.detail << "\n";
   return kExitOk;
+}
+
+AuditEntry CliAudit(const std::string& user, const std::string& action, const std::string& detail) {
+  return {FormatRfc3339(SystemClock().Now()), user, "cli", action, detail};
 }
 
 // The catalogue a manager's projects are checked against, read without recording anything in
@@ -166,12 +173,11 @@ int RunUserAdd(const CommonOptions& options, const std::string& name, const std:
   }
   const auto hash = NewPasswordHash(password_file);
   if (!hash) return kExitRefused;
-  SystemClock clock;
-  const std::string now = FormatRfc3339(clock.Now());
-  ConsoleUser user{name, *role, projects, *hash, false, now, now};
   std::string detail = "added " + name + " as " + std::string(RoleName(*role));
   for (const auto& project : projects) detail += " " + project;
-  return Audited(*store, clock, name, "user_add", detail, AddUser(*store, user));
+  return Audited(CliAudit(name, "user_add", detail), [&](const AuditEntry& audit) {
+    return AddUser(*store, {name, *role, projects, *hash, false, audit.at, audit.at}, audit);
+  });
 }
 
 int RunUserPasswd(const CommonOptions& options, const std::string& name,
@@ -185,19 +191,18 @@ int RunUserPasswd(const CommonOptions& options, const std::string& name,
   }
   const auto hash = NewPasswordHash(password_file);
   if (!hash) return kExitRefused;
-  SystemClock clock;
-  return Audited(*store, clock, name, "user_passwd",
-                 "changed the password of " + name + " (their sessions end)",
-                 SetUserPassword(*store, name, *hash, FormatRfc3339(clock.Now())));
+  return Audited(
+      CliAudit(name, "user_passwd", "changed the password of " + name + " (their sessions end)"),
+      [&](const AuditEntry& audit) { return SetUserPassword(*store, name, *hash, audit); });
 }
 
 int RunUserDisable(const CommonOptions& options, const std::string& name, bool disabled) {
   auto store = OpenAccounts(options);
   if (!store) return kExitFailure;
-  SystemClock clock;
-  return Audited(*store, clock, name, disabled ? "user_disable" : "user_enable",
-                 (disabled ? "disabled " : "enabled ") + name,
-                 SetUserDisabled(*store, name, disabled, FormatRfc3339(clock.Now())));
+  return Audited(
+      CliAudit(name, disabled ? "user_disable" : "user_enable",
+               (disabled ? "disabled " : "enabled ") + name),
+      [&](const AuditEntry& audit) { return SetUserDisabled(*store, name, disabled, audit); });
 }
 
 int RunUserList(const CommonOptions& options) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "support/daemon.h"
 #include "support/process.h"
 
 namespace ptmon {
@@ -95,6 +96,42 @@ TEST(CliTest, CatalogTableListsTheProjects) {
   EXPECT_NE(result.out.find("total annual 509,132,800 yuan, period 2,618,940,924.73 yuan"),
             std::string::npos)
       << result.out;
+}
+
+// `ptmon user disable` beside a long write (a catalogue check, a large file): it waits for the
+// write lock instead of failing, then the account is disabled together with its audit row.
+TEST(CliTest, AnAccountChangeWaitsForAnotherWriter) {
+  TempDir dir;
+  const std::string data = dir / "data";
+  const std::string password = dir.Write("password", "correct horse 2026\n");
+  auto user = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "user");
+    args.insert(args.end(), {"--data-dir", data});
+    return RunPtmon(args);
+  };
+  ASSERT_EQ(user({"add", "zhangsan", "--role", "viewer", "--password-file", password}).exit_code,
+            0);
+  {
+    testing_support::DatabaseWriteLock lock(data + "/ptmon.db");
+    testing_support::ChildProcess disable(
+        {PTMON_BINARY, "user", "disable", "zhangsan", "--data-dir", data}, dir / "disable.log");
+    // Still waiting, not failed, past the 5 s a command once waited for the lock.
+    EXPECT_EQ(disable.Wait(std::chrono::seconds(6)), -1) << disable.Log();
+    lock.Release();
+    EXPECT_EQ(disable.Wait(), 0) << disable.Log();
+  }
+  EXPECT_EQ(user({"list"}).out, "zhangsan\tviewer\tdisabled\t\n");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((data + "/ptmon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, "SELECT group_concat(action, ' ') FROM audit_log", -1, &statement,
+                     nullptr);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)),
+               "user_add user_disable");
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
 }
 
 // `ptmon user`: every refusal says what to fix and changes nothing.

@@ -162,10 +162,15 @@ TEST(ConsoleAccountsTest, UsersRolesProjectsAndTheAuditLogLiveInTheStore) {
                    false,
                    "2026-07-01T00:00:00Z",
                    "2026-07-01T00:00:00Z"};
-  ASSERT_TRUE(AddUser(**store, user).ok());
-  EXPECT_NE(AddUser(**store, user).message().find("exists already"), std::string::npos);
-  ASSERT_TRUE(SetUserDisabled(**store, "zhangsan", true, "2026-07-02T00:00:00Z").ok());
-  EXPECT_NE(SetUserPassword(**store, "nobody", "h", "t").message().find("no user"),
+  const AuditEntry added{"2026-07-01T00:00:00Z", "zhangsan", "cli", "user_add", "added"};
+  ASSERT_TRUE(AddUser(**store, user, added).ok());
+  EXPECT_NE(AddUser(**store, user, added).message().find("exists already"), std::string::npos);
+  ASSERT_TRUE(SetUserDisabled(**store, "zhangsan", true,
+                              {"2026-07-02T00:00:00Z", "zhangsan", "cli", "user_disable", ""})
+                  .ok());
+  EXPECT_NE(SetUserPassword(**store, "nobody", "h", {"t", "nobody", "cli", "user_passwd", ""})
+                .message()
+                .find("no user"),
             std::string::npos);
   auto found = FindUser(**store, "zhangsan");
   ASSERT_TRUE(found.ok() && found->has_value());
@@ -179,8 +184,10 @@ TEST(ConsoleAccountsTest, UsersRolesProjectsAndTheAuditLogLiveInTheStore) {
       RecordAudit(**store, {"2026-07-02T00:00:02Z", "zhangsan", "127.0.0.1:5", "logout", ""}).ok());
   auto audit = RecentAudit(**store, 10);
   ASSERT_TRUE(audit.ok());
-  ASSERT_EQ(audit->size(), 2u);
+  ASSERT_EQ(audit->size(), 4u) << "each change with its row; the refused ones without";
   EXPECT_EQ((*audit)[0].action, "logout") << "newest first";
+  EXPECT_EQ((*audit)[2].action, "user_disable");
+  EXPECT_EQ((*audit)[3].action, "user_add");
   EXPECT_FALSE(IsUserName("two words"));
   EXPECT_TRUE(IsUserName("张三"));
   std::filesystem::remove_all(dir);

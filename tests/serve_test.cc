@@ -1,6 +1,7 @@
 // `ptmon serve` as operators run it: the real binary on a free loopback port, with the real
 // promtool, Alertmanager and Prometheus from Debian beside it.
 #include <filesystem>
+#include <future>
 #include <regex>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "support/daemon.h"
 #include "support/process.h"
@@ -794,6 +796,121 @@ TEST_F(ServeTest, TheConsoleServesManyUsersWhileReportsArrive) {
 
 // HTTPS with a self-signed certificate: the console, /metrics and /healthz over TLS, cookies
 // marked Secure, and plain HTTP to the port answered with nothing.
+// The data directory a start creates is 0750 and the database in it 0600, whatever the umask; a
+// database opened wider since is named at the next start with the chmod that fixes it.
+TEST_F(ServeTest, TheStoreIsPrivateAndALooseOneIsNamedAtStart) {
+  const mode_t umask_before = ::umask(022);
+  Start();
+  ::umask(umask_before);
+  auto mode = [](const std::string& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 07777;
+  };
+  const std::string db = dir_ / "data/ptmon.db";
+  EXPECT_EQ(mode(dir_ / "data"), 0750u);
+  for (const std::string& file : {db, db + "-wal", db + "-shm"}) EXPECT_EQ(mode(file), 0600u);
+  EXPECT_EQ(ptmon_->Log().find("chmod"), std::string::npos) << ptmon_->Log();
+  ptmon_->Signal(SIGTERM);
+  ASSERT_EQ(ptmon_->Wait(), 0) << ptmon_->Log();
+  ASSERT_EQ(::chmod(db.c_str(), 0644), 0);
+  Start();
+  EXPECT_NE(ptmon_->Log().find("'" + db + "' (mode 0644) is open to other accounts"),
+            std::string::npos)
+      << ptmon_->Log();
+  EXPECT_NE(ptmon_->Log().find("chmod 600 '" + db + "'"), std::string::npos);
+}
+
+// A login is in the audit log or does not happen. Behind another writer (a long catalogue check,
+// a large `ptmon ingest`) it waits for the write lock; held past the store's busy timeout, the
+// login is refused and no session granted. Accounts are read beside the writer: a disabled one
+// is refused at once.
+TEST_F(ServeTest, ALoginBehindAnotherWriterWaitsAndIsNeverUnaudited) {
+  const std::string password = dir_.Write("password", "correct horse 2026\n");
+  for (const char* name : {"zhangsan", "lisi"}) {
+    ASSERT_EQ(RunPtmon({"user", "add", name, "--role", "viewer", "--password-file", password,
+                        "--data-dir", dir_ / "data"})
+                  .exit_code,
+              0);
+  }
+  Start();
+  const std::string lisi = ConsoleLogin(Url(""), "lisi", "correct+horse+2026");
+  ASSERT_NE(lisi, "");
+  ASSERT_EQ(RunPtmon({"user", "disable", "lisi", "--data-dir", dir_ / "data"}).exit_code, 0);
+  auto logins = [&](const std::string& name) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2((dir_ / "data/ptmon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT count(*) FROM audit_log WHERE action = 'login' AND user_name = ?",
+                       -1, &statement, nullptr);
+    sqlite3_bind_text(statement, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+    const int count = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int(statement, 0) : -1;
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return count;
+  };
+  DatabaseWriteLock lock(dir_ / "data/ptmon.db");
+  const HttpResult disabled = HttpGet(Url("/"), {"Cookie: ptmon_session=" + lisi});
+  EXPECT_EQ(disabled.status, 303);
+  EXPECT_EQ(disabled.headers.at("location"), "/login?next=%2F");
+  // The lock outlives the busy timeout: refused, nothing granted.
+  EXPECT_EQ(ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026"), "");
+  EXPECT_EQ(logins("zhangsan"), 0);
+  // Released after the 5 s a login once waited before going on unaudited: it waits, then succeeds.
+  auto login = std::async(std::launch::async,
+                          [&] { return ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026"); });
+  EXPECT_EQ(login.wait_for(std::chrono::seconds(6)), std::future_status::timeout);
+  lock.Release();
+  const std::string session = login.get();
+  ASSERT_NE(session, "");
+  EXPECT_EQ(logins("zhangsan"), 1);
+  EXPECT_EQ(HttpGet(Url("/"), {"Cookie: ptmon_session=" + session}).status, 200);
+}
+
+// A console report is recorded as submitted before it is applied, its outcome after; behind a
+// writer that outlives the busy timeout it is refused with nothing applied.
+TEST_F(ServeTest, AReportIsAuditedBeforeItIsAppliedOrRefused) {
+  const std::string password = dir_.Write("password", "correct horse 2026\n");
+  ASSERT_EQ(
+      RunPtmon({"user", "add", "zhangsan", "--role", "manager", "--project", "building-maintenance",
+                "--password-file", password, "--data-dir", dir_ / "data"})
+          .exit_code,
+      0);
+  Start();
+  const std::string cookie =
+      "Cookie: ptmon_session=" + ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026");
+  const HttpResult form =
+      HttpGet(Url("/report?project=building-maintenance&period=2026-07"), {cookie});
+  ASSERT_EQ(form.status, 200);
+  auto post = [&] {
+    return HttpPost(Url("/report"),
+                    "csrf=" + console::InputValue(form.body, "csrf") +
+                        "&project=building-maintenance&period=2026-07&c0_0=12&c1_0=20&c5_0=96%25",
+                    {cookie, "Content-Type: application/x-www-form-urlencoded"});
+  };
+  auto audited = [&] {
+    const ProcessResult rows =
+        RunProcess({"sqlite3", dir_ / "data/ptmon.db",
+                    "SELECT group_concat(action, ' ') FROM audit_log WHERE action LIKE 'report%'"});
+    return rows.out;
+  };
+  {
+    DatabaseWriteLock lock(dir_ / "data/ptmon.db");
+    const HttpResult refused = post();
+    EXPECT_EQ(refused.status, 503);
+    EXPECT_NE(refused.body.find("本次操作没有执行"), std::string::npos) << refused.body;
+  }
+  EXPECT_EQ(audited(), "\n");
+  EXPECT_EQ(RunProcess({"sqlite3", dir_ / "data/ptmon.db", "SELECT count(*) FROM batch"}).out,
+            "0\n");
+  const HttpResult saved = post();
+  EXPECT_EQ(saved.status, 200);
+  EXPECT_NE(saved.body.find("已保存"), std::string::npos) << saved.body;
+  EXPECT_EQ(audited(), "report_submitted report\n");
+}
+
 TEST_F(ServeTest, HttpsServesTheConsoleAndMetricsWithSecureCookies) {
   const std::string key = dir_ / "key.pem", cert = dir_ / "cert.pem";
   const ProcessResult made = RunProcess(

@@ -1,6 +1,8 @@
 #include <filesystem>
+#include <set>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/storage/data_dir_lock.h>
@@ -352,6 +354,158 @@ TEST_F(StoreTest, ACatalogueThatChangesAReportedUnitIsRefused) {
   indicators[0].annual_target.unit = "台";
   indicators[1].annual_target.unit = "%";  // repair-time: never reported
   EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
+}
+
+// Wherever the values lie — folded, in a batch after the fold — an indicator whose unit or kind
+// changes is refused; one whose values are of another year, or that has none, may change.
+TEST_F(StoreTest, AUnitChangeIsRefusedWhereverItsValuesLie) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ActualValue last_year = Value("maintenance-cost", 12, 18);
+  last_year.period.year = 2025;
+  ASSERT_TRUE(
+      store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21), last_year}).ok());
+  ASSERT_TRUE(store->Fold().ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+  auto& indicators = catalog.projects[0].indicators;
+  ASSERT_EQ(indicators[3].id, "maintenance-cost");
+  indicators[0].annual_target.unit = "%";                       // folded values
+  indicators[1].annual_target.kind = TargetKind::kQualitative;  // unfolded values
+  indicators[3].annual_target.unit = "个";                      // only last year's values
+  indicators[5].annual_target.unit = "分";                      // no values
+  catalog.sha256 = "changed";
+  auto refused = store->SaveCatalog(catalog, "2026-07-02T00:00:00Z");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(
+      refused.status().message().find("building-maintenance/devices-maintained from 台 to %; "
+                                      "building-maintenance/repair-time from 小时 to a grade."),
+      std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(store->CatalogHash()->value(), EmbeddedCatalog().sha256);  // nothing changed
+  indicators[0].annual_target.unit = "台";
+  indicators[1].annual_target.kind = EmbeddedCatalog().projects[0].indicators[1].annual_target.kind;
+  auto saved = store->SaveCatalog(catalog, "2026-07-03T00:00:00Z");
+  EXPECT_TRUE(saved.ok()) << saved.status().message();
+}
+
+// The check of a new catalogue against the stored values runs while logins, account changes and
+// reports wait for the write lock: it may read the catalogue's own tables whole, but values,
+// batches and series only through their keys (a scan of every value per indicator once held the
+// lock for minutes at a province's 66,000 indicators).
+TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
+  ASSERT_TRUE(store->Fold().ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+  std::vector<std::string> statements;
+  sqlite3_trace_v2(
+      store->handle(), SQLITE_TRACE_STMT,
+      [](unsigned, void* context, void* statement, void*) {
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
+        if (sql != nullptr) static_cast<std::vector<std::string>*>(context)->push_back(sql);
+        return 0;
+      },
+      &statements);
+  catalog.projects[0].indicators[0].annual_target.unit = "%";
+  catalog.sha256 = "changed";
+  ASSERT_FALSE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+  catalog.projects[0].indicators[0].annual_target.unit = "台";
+  catalog.projects[0].indicators[0].name = "维修设备台数";
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
+  sqlite3_trace_v2(store->handle(), 0, nullptr, nullptr);
+  const std::set<std::string> whole = {"indicator",   "project",      "new_indicator",
+                                       "new_project", "catalog_load", "latest_fold"};
+  bool sought_values = false;
+  for (const std::string& sql : statements) {
+    sqlite3_stmt* plan = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(store->handle(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan,
+                                 nullptr),
+              SQLITE_OK)
+        << sql;
+    while (sqlite3_step(plan) == SQLITE_ROW) {
+      const std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+      if (detail.starts_with("SEARCH a ") || detail.starts_with("SEARCH actual "))
+        sought_values = true;
+      if (!detail.starts_with("SCAN ") || detail.find("CONSTANT ROW") != std::string::npos)
+        continue;  // an INSERT's VALUES
+      std::string table = detail.substr(5, detail.find(' ', 5) - 5);
+      if (table.starts_with("temp.")) table = table.substr(5);
+      EXPECT_TRUE(whole.contains(table)) << detail << " in " << sql;
+    }
+    sqlite3_finalize(plan);
+  }
+  EXPECT_TRUE(sought_values) << "the check looked for values by their key";
+}
+
+// A new catalogue changes only the rows that differ (a province's 66,000 indicators rewritten
+// held the write lock for a second), and leaves the tables as saving it afresh would.
+TEST_F(StoreTest, ANewCatalogueRewritesOnlyTheRowsItChanges) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  catalog.projects[0].indicators[0].name = "维修设备台数";
+  catalog.projects[1].annual_funds.total_fen += 100;
+  catalog.projects[2].indicators.pop_back();
+  catalog.projects.pop_back();
+  catalog.sha256 = "changed";
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z").value());
+  auto dump = [](Store& on, const std::string& sql) {
+    std::string rows;
+    sqlite3_stmt* statement = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(on.handle(), sql.c_str(), -1, &statement, nullptr), SQLITE_OK);
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(statement); ++c) {
+        const unsigned char* text = sqlite3_column_text(statement, c);
+        rows += (text ? reinterpret_cast<const char*>(text) : "NULL") + std::string("|");
+      }
+      rows += "\n";
+    }
+    sqlite3_finalize(statement);
+    return rows;
+  };
+  EXPECT_EQ(dump(*store, "SELECT id, catalog_load_id FROM project ORDER BY id"),
+            "agency-subsidy|1|\narchive-rent|1|\nbuilding-maintenance|1|\ndata-governance|1|\n"
+            "insurance-operations|1|\nmeetings-training|1|\nretiree-heating|2|\n"
+            "teachers-subsidy-central|1|\nteachers-subsidy-provincial|1|\n")
+      << "the changed projects carry the new load";
+  const std::string projects =
+      "SELECT id, unit_id, name, department, annual_funds_fen, period_funds_fen FROM project"
+      " ORDER BY id";
+  const std::string indicators = "SELECT * FROM indicator ORDER BY project_id, id";
+  const fs::path fresh_dir = dir_ / "fresh";
+  fs::create_directories(fresh_dir);
+  auto fresh = Store::Open((fresh_dir / "ptmon.db").string());
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE((*fresh)->SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+  EXPECT_EQ(dump(*store, projects), dump(**fresh, projects));
+  EXPECT_EQ(dump(*store, indicators), dump(**fresh, indicators));
+}
+
+// The database holds the console's password hashes: it, its -wal and -shm, and its backups are
+// the owner's alone whatever the umask; one opened wider is named with the chmod that fixes it.
+TEST_F(StoreTest, TheDatabaseItsJournalsAndBackupsArePrivate) {
+  const mode_t umask_before = ::umask(022);  // a manual `ptmon serve` from a login shell
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
+  const std::string backup = (dir_ / "copy.db").string();
+  ASSERT_TRUE(store->Backup(backup).ok());
+  ::umask(umask_before);
+  auto mode = [](const std::string& file) {
+    struct stat info {};
+    EXPECT_EQ(::stat(file.c_str(), &info), 0) << file;
+    return info.st_mode & 07777;
+  };
+  for (const std::string& file : {path_, path_ + "-wal", path_ + "-shm", backup})
+    EXPECT_EQ(mode(file), 0600u) << file;
+  EXPECT_TRUE(Store::ExposedFiles(path_).empty());
+  ASSERT_EQ(::chmod(path_.c_str(), 0644), 0);
+  const auto warnings = Store::ExposedFiles(path_);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("'" + path_ + "' (mode 0644)"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("chmod 600 '" + path_ + "'"), std::string::npos) << warnings[0];
 }
 
 TEST_F(StoreTest, RevertingCopiesAnEarlierBatchAsTheLatest) {

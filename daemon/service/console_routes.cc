@@ -166,6 +166,18 @@ HttpResponse ForbiddenPage(const PageFrame& frame, const IngestOutcome& outcome,
 enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
 constexpr size_t kFillColumns = 6;
 
+// An action refused because its audit row could not be written.
+HttpResponse Unaudited(const PageFrame& frame, const HttpRequest& request) {
+  HttpResponse response = HtmlPage(
+      503,
+      MessagePage(frame, 503, "暂时无法执行",
+                  "系统暂时无法写入审计日志（数据库正忙或磁盘出错）。为保证每次操作都有记录，"
+                  "本次操作没有执行，什么都没有改变。请稍后再试。"),
+      request);
+  response.headers.emplace_back("Retry-After", "10");
+  return response;
+}
+
 }  // namespace
 
 struct ConsoleRoutes::Caller {
@@ -202,28 +214,34 @@ bool ConsoleRoutes::Owns(std::string_view path) {
 }
 
 template <typename Work>
-auto ConsoleRoutes::WithStore(const Snapshot& snapshot, Work work) {
-  MutexLock lock(store_mutex_);
+auto ConsoleRoutes::With(Connection& connection, const Snapshot& snapshot, Work work) {
+  MutexLock lock(connection.mutex);
   using Answer = decltype(work(std::declval<Store&>()));
-  if (!store_) {
+  if (!connection.store) {
     auto opened =
         Store::Open((std::filesystem::path(snapshot.config->data_dir) / "ptmon.db").string());
     if (!opened.ok()) return Answer(opened.status());
-    store_ = std::move(opened).value();
+    connection.store = std::move(opened).value();
   }
-  return work(*store_);
+  return work(*connection.store);
 }
 
-void ConsoleRoutes::Audit(const Snapshot& snapshot, const std::string& user,
-                          const HttpRequest& request, const std::string& action,
-                          const std::string& detail) {
-  const Status recorded = WithStore(snapshot, [&](Store& store) {
+template <typename Work>
+auto ConsoleRoutes::WithStore(const Snapshot& snapshot, Work work) {
+  return With(reader_, snapshot, std::move(work));
+}
+
+Status ConsoleRoutes::Audit(const Snapshot& snapshot, const std::string& user,
+                            const HttpRequest& request, const std::string& action,
+                            const std::string& detail) {
+  const Status recorded = With(auditor_, snapshot, [&](Store& store) {
     return RecordAudit(store, {FormatRfc3339(clock_.Now()), user, request.peer, action, detail});
   });
   if (!recorded.ok()) {
-    spdlog::warn("the audit log missed {} by {} from {}: {}", action, Quote(user), request.peer,
-                 recorded.message());
+    spdlog::warn("the audit log cannot record {} by {} from {}: {}", action, Quote(user),
+                 request.peer, recorded.message());
   }
+  return recorded;
 }
 
 ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
@@ -302,7 +320,7 @@ std::optional<HttpResponse> ConsoleRoutes::AdmitPost(HttpRequest& head, const Sn
   head.body_account = "user " + caller.user->name;
   const bool viewer = caller.user->role == Role::kViewer;
   auto refuse = [&](std::string_view audit, std::string_view title, std::string_view text) {
-    Audit(snapshot, caller.user->name, head, "refused", std::string(audit));
+    Audit(snapshot, caller.user->name, head, "refused", std::string(audit)).ok();  // logged
     return HtmlPage(403, MessagePage(Frame(snapshot, caller), 403, title, text), head);
   };
   if (head.path == "/admin/reload" && caller.user->role != Role::kAdmin)
@@ -342,7 +360,7 @@ void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> 
   // Every other form is url-encoded and carries the session's CSRF token.
   const FormFields form = ParseUrlEncoded(request.body.view());
   if (!SameSecret(form.Get("csrf"), caller.session->csrf)) {
-    Audit(*snapshot, caller.user->name, request, "refused", "a form without its CSRF token");
+    Audit(*snapshot, caller.user->name, request, "refused", "a form without its CSRF token").ok();
     respond(HtmlPage(
         403,
         MessagePage(Frame(*snapshot, caller), 403, "表单已失效",
@@ -356,14 +374,17 @@ void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> 
   }
   if (request.path == "/admin/reload") {
     if (caller.user->role != Role::kAdmin) {
-      Audit(*snapshot, caller.user->name, request, "refused", "reload");
+      Audit(*snapshot, caller.user->name, request, "refused", "reload").ok();
       respond(HtmlPage(403,
                        MessagePage(Frame(*snapshot, caller), 403, "不能重新加载",
                                    "只有管理员可以重新加载配置和目录。"),
                        request));
       return;
     }
-    Audit(*snapshot, caller.user->name, request, "reload", "");
+    if (!Audit(*snapshot, caller.user->name, request, "reload", "").ok()) {
+      respond(Unaudited(Frame(*snapshot, caller), request));
+      return;
+    }
     reload_();
     respond(Redirect("/admin?reload=requested"));
     return;
@@ -391,8 +412,8 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& sn
   const std::string peer_key = "peer:" + PeerAddress(request.peer);
   const auto wait = std::max(user_throttle_.Wait(user_key), peer_throttle_.Wait(peer_key));
   if (wait.count() > 0) {
-    Audit(snapshot, name, request, "login_throttled",
-          "wait " + std::to_string(wait.count()) + " s");
+    Audit(snapshot, name, request, "login_throttled", "wait " + std::to_string(wait.count()) + " s")
+        .ok();
     HttpResponse slowed =
         fresh_page(429, "登录失败次数过多，请 " + std::to_string(wait.count()) + " 秒后再试。");
     slowed.headers.emplace_back("Retry-After", std::to_string(wait.count()));
@@ -407,13 +428,20 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& sn
     user_throttle_.Failed(user_key);
     peer_throttle_.Failed(peer_key);
     Audit(snapshot, name, request, "login_failed",
-          found->has_value() && (*found)->disabled ? "the account is disabled" : "");
+          found->has_value() && (*found)->disabled ? "the account is disabled" : "")
+        .ok();
     return fresh_page(401, "用户名或密码不正确。");
   }
   user_throttle_.Succeeded(user_key);
+  // Recorded before anything is granted: a login the audit log cannot hold does not happen.
+  if (!Audit(snapshot, name, request, "login", std::string(RoleName((*found)->role))).ok()) {
+    HttpResponse refused =
+        fresh_page(503, "系统暂时无法记录登录（审计日志无法写入），本次没有登录。请稍后再试。");
+    refused.headers.emplace_back("Retry-After", "10");
+    return refused;
+  }
   auto session = sessions_.Create(name);
   if (!session.ok()) return HttpResponse::Error(503, session.status().message());
-  Audit(snapshot, name, request, "login", std::string(RoleName((*found)->role)));
   HttpResponse response = Redirect(next);
   response.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, "", "/login", 0));
   response.headers.emplace_back(
@@ -475,7 +503,7 @@ HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const Snapshot& sn
 HttpResponse ConsoleRoutes::Logout(const HttpRequest& request, const Snapshot& snapshot,
                                    const Caller& caller) {
   sessions_.End(caller.session->id);
-  Audit(snapshot, caller.user->name, request, "logout", "");
+  Audit(snapshot, caller.user->name, request, "logout", "").ok();  // ended whether recorded or not
   HttpResponse response = Redirect("/login");
   response.headers.emplace_back("Set-Cookie", Cookie(kSessionCookie, "", "/", 0));
   return response;
@@ -660,7 +688,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
   // Another's project is refused whatever the month (and audited); the Ingestor decides again
   // when the form is written, should the assignment change meanwhile.
   if (project != nullptr && !MayReportFor(*caller.user, *project)) {
-    Audit(*snapshot, caller.user->name, request, "refused", "report for " + project_id);
+    Audit(*snapshot, caller.user->name, request, "refused", "report for " + project_id).ok();
     respond(HtmlPage(403,
                      MessagePage(frame, 403, "不能填报",
                                  "您没有被分配项目「" + project->name + "」，不能为它填报。"),
@@ -732,17 +760,21 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
     return;
   }
   const std::string user = caller.user->name;
+  if (!Audit(*snapshot, user, request, "report_submitted", name).ok()) {
+    respond(Unaudited(frame, request));
+    return;
+  }
   write_(name, RequestBody(std::move(csv)), UserSubmitter(*caller.user),
          [this, snapshot, request = WithoutBody(request), frame, form = std::move(form), user, name,
           respond = std::move(respond)](IngestOutcome outcome) mutable {
            const bool applied = outcome.result == IngestResult::kApplied;
            if (outcome.result == IngestResult::kForbidden) {
              // The assignment changed between the page's check and the write.
-             Audit(*snapshot, user, request, "refused", outcome.errors.front());
+             Audit(*snapshot, user, request, "refused", outcome.errors.front()).ok();  // logged
              respond(ForbiddenPage(frame, outcome, request));
              return;
            }
-           Audit(*snapshot, user, request, "report", outcome.Summary());
+           Audit(*snapshot, user, request, "report", outcome.Summary()).ok();  // done: logged
            if (outcome.result == IngestResult::kRejected) {
              // The catalogue changed between the check and the write (a reload): say so.
              form.general_errors = outcome.errors;
@@ -824,15 +856,19 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
   }
   const std::string name = "upload-" + base;
   const std::string user = caller.user->name;
+  if (!Audit(*snapshot, user, request, "upload_submitted", name).ok()) {
+    respond(Unaudited(frame, request));
+    return;
+  }
   write_(name, request.body.Slice(file->offset, file->size), UserSubmitter(*caller.user),
          [this, snapshot, request = WithoutBody(request), frame, user, name,
           respond = std::move(respond)](IngestOutcome outcome) {
            if (outcome.result == IngestResult::kForbidden) {
-             Audit(*snapshot, user, request, "refused", outcome.errors.front());
+             Audit(*snapshot, user, request, "refused", outcome.errors.front()).ok();  // logged
              respond(ForbiddenPage(frame, outcome, request));
              return;
            }
-           Audit(*snapshot, user, request, "upload", outcome.Summary());
+           Audit(*snapshot, user, request, "upload", outcome.Summary()).ok();  // done: logged
            OutcomeView view;
            view.applied = outcome.result == IngestResult::kApplied ||
                           outcome.result == IngestResult::kDuplicate;

@@ -56,13 +56,24 @@ class ConsoleRoutes {
   // What every page shows around its content: the caller, the unit, the month evaluated, when
   // a report was last applied (from the service's counters: no store read per page).
   PageFrame Frame(const Snapshot& snapshot, const Caller& caller) const;
-  // Runs `work` with the console's store connection, opened on first use.
+  // A store connection of the console's, opened on first use, one request at a time.
+  struct Connection {
+    Mutex mutex;
+    std::unique_ptr<Store> store GUARDED_BY(mutex);
+  };
+  template <typename Work>
+  static auto With(Connection& connection, const Snapshot& snapshot, Work work);
+  // Runs `work` with the connection that reads accounts, histories and the audit log. Reads are
+  // never held up by a write (SQLite's WAL), so a disabled account is refused even while an
+  // audit row waits for the write lock.
   template <typename Work>
   auto WithStore(const Snapshot& snapshot, Work work);
   std::string Cookie(std::string_view name, std::string_view value, std::string_view path,
                      long long max_age_seconds) const;
-  void Audit(const Snapshot& snapshot, const std::string& user, const HttpRequest& request,
-             const std::string& action, const std::string& detail);
+  // Writes an audit row, waiting as long as the store's busy timeout for another writer. What
+  // it records must not happen when it fails: the failure is logged, and the caller refuses.
+  Status Audit(const Snapshot& snapshot, const std::string& user, const HttpRequest& request,
+               const std::string& action, const std::string& detail);
 
   std::optional<HttpResponse> AdmitPost(HttpRequest& head, const Snapshot& snapshot);
   HttpResponse Login(const HttpRequest& request, const Snapshot& snapshot);
@@ -82,8 +93,8 @@ class ConsoleRoutes {
   // Per name tried, and per client address (higher: a proxy or an office shares one).
   LoginThrottle user_throttle_;
   LoginThrottle peer_throttle_;
-  Mutex store_mutex_;
-  std::unique_ptr<Store> store_ GUARDED_BY(store_mutex_);
+  Connection reader_;
+  Connection auditor_;  // writes the audit log
 };
 
 }  // namespace ptmon

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <ptmon/base/file_system.h>
 #include <ptmon/base/text.h>
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
@@ -230,23 +231,21 @@ struct Service::Impl {
   }
 
   Status OpenStore(const DaemonConfig& config) {
-    std::error_code error;
-    std::filesystem::create_directories(config.data_dir, error);
-    if (error) {
-      return Status::Error("cannot create the data directory " + config.data_dir + ": " +
-                           error.message());
-    }
+    if (Status made = PosixFileSystem().MakeDirectories(config.data_dir); !made.ok())
+      return made.WithContext("creating the data directory");
     auto locked = DataDirLock::Acquire(config.data_dir, "ptmon serve");
     if (!locked.ok()) return locked.status();
     data_dir_lock = std::move(locked).value();
     if (Status spool = PrepareSpoolDirectory(SpoolDirectory(config)); !spool.ok()) return spool;
     const std::string path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
     if (Status empty = Store::RefuseEmptyFile(path); !empty.ok()) return empty;
+    std::error_code error;
     const uintmax_t size = std::filesystem::file_size(path, error);
     const IntegrityCheck check =
         !error && size > kFullCheckUpTo ? IntegrityCheck::kQuick : IntegrityCheck::kFull;
     auto opened = Store::Open(path);
     if (!opened.ok()) return opened.status();
+    for (const std::string& warning : Store::ExposedFiles(path)) spdlog::warn("{}", warning);
     store = std::move(opened).value();
     store_path = path;
     store_check_mode = check;

@@ -76,7 +76,7 @@ Result<ConsoleUser> ReadUser(Store& store, const Statement& statement) {
 
 }  // namespace
 
-Status AddUser(Store& store, const ConsoleUser& user) {
+Status AddUser(Store& store, const ConsoleUser& user, const AuditEntry& audit) {
   return store.InTransaction([&]() -> Status {
     Statement exists(store.handle(), "SELECT 1 FROM console_user WHERE name = ?");
     exists.Bind(1, user.name);
@@ -101,24 +101,30 @@ Status AddUser(Store& store, const ConsoleUser& user) {
       assign.Bind(1, user.name).Bind(2, project);
       if (Status run = assign.Run(); !run.ok()) return run;
     }
-    return Status::Ok();
+    return RecordAudit(store, audit);
   });
 }
 
 Status SetUserPassword(Store& store, const std::string& name, const std::string& password_hash,
-                       const std::string& at) {
-  Statement statement(store.handle(),
-                      "UPDATE console_user SET password_hash = ?, changed_at = ? WHERE name = ?");
-  statement.Bind(1, password_hash).Bind(2, at).Bind(3, name);
-  return ChangeUser(store, statement, name);
+                       const AuditEntry& audit) {
+  return store.InTransaction([&]() -> Status {
+    Statement statement(store.handle(),
+                        "UPDATE console_user SET password_hash = ?, changed_at = ? WHERE name = ?");
+    statement.Bind(1, password_hash).Bind(2, audit.at).Bind(3, name);
+    if (Status changed = ChangeUser(store, statement, name); !changed.ok()) return changed;
+    return RecordAudit(store, audit);
+  });
 }
 
 Status SetUserDisabled(Store& store, const std::string& name, bool disabled,
-                       const std::string& at) {
-  Statement statement(store.handle(),
-                      "UPDATE console_user SET disabled = ?, changed_at = ? WHERE name = ?");
-  statement.Bind(1, static_cast<long long>(disabled)).Bind(2, at).Bind(3, name);
-  return ChangeUser(store, statement, name);
+                       const AuditEntry& audit) {
+  return store.InTransaction([&]() -> Status {
+    Statement statement(store.handle(),
+                        "UPDATE console_user SET disabled = ?, changed_at = ? WHERE name = ?");
+    statement.Bind(1, static_cast<long long>(disabled)).Bind(2, audit.at).Bind(3, name);
+    if (Status changed = ChangeUser(store, statement, name); !changed.ok()) return changed;
+    return RecordAudit(store, audit);
+  });
 }
 
 Result<std::optional<ConsoleUser>> FindUser(Store& store, const std::string& name) {

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,6 +133,22 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeou
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return done();
+}
+
+DatabaseWriteLock::DatabaseWriteLock(const std::string& db_path) {
+  if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK ||
+      sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const std::string error = sqlite3_errmsg(db_);
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot take the write lock of " + db_path + ": " + error);
+  }
+}
+
+void DatabaseWriteLock::Release() {
+  if (db_ == nullptr) return;
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db_);
+  db_ = nullptr;
 }
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::string log_path)

@@ -12,6 +12,8 @@
 
 #include <sys/types.h>
 
+struct sqlite3;
+
 namespace ptmon::testing_support {
 
 // A TCP port on 127.0.0.1 that nothing listens on right now.
@@ -70,6 +72,21 @@ class ChildProcess {
   pid_t pid_ = -1;
   std::string log_path_;
   bool exited_ = false;
+};
+
+// Another writer on a ptmon database, as a long catalogue check or a large `ptmon ingest` is: a
+// connection of its own holding SQLite's write lock (BEGIN IMMEDIATE) from construction until
+// Release() or destruction. Throws when it cannot take the lock.
+class DatabaseWriteLock {
+ public:
+  explicit DatabaseWriteLock(const std::string& db_path);
+  ~DatabaseWriteLock() { Release(); }
+  DatabaseWriteLock(const DatabaseWriteLock&) = delete;
+  DatabaseWriteLock& operator=(const DatabaseWriteLock&) = delete;
+  void Release();
+
+ private:
+  sqlite3* db_ = nullptr;
 };
 
 // Debian's prometheus-alertmanager on 127.0.0.1:`port` with a receiver that drops everything,

@@ -43,12 +43,15 @@ struct AuditEntry {
 // A name people type at the login: 1–64 characters, no spaces or control characters.
 bool IsUserName(std::string_view name);
 
+// An account changes together with its audit row, in one transaction: never unaudited. The
+// change is stamped with `audit.at`.
 // Fails when the name is taken.
-Status AddUser(Store& store, const ConsoleUser& user);
+Status AddUser(Store& store, const ConsoleUser& user, const AuditEntry& audit);
 // Fail naming the user when there is none of that name.
 Status SetUserPassword(Store& store, const std::string& name, const std::string& password_hash,
-                       const std::string& at);
-Status SetUserDisabled(Store& store, const std::string& name, bool disabled, const std::string& at);
+                       const AuditEntry& audit);
+Status SetUserDisabled(Store& store, const std::string& name, bool disabled,
+                       const AuditEntry& audit);
 Result<std::optional<ConsoleUser>> FindUser(Store& store, const std::string& name);
 Result<std::vector<ConsoleUser>> ListUsers(Store& store);
 

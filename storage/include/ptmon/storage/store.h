@@ -100,8 +100,12 @@ struct AlertRecord {
 
 enum class IntegrityCheck { kNone, kQuick, kFull };
 
+// How long a write waits for another connection's write (the daemon's, a `ptmon` command's)
+// before failing as "database is locked".
+inline constexpr int kBusyTimeoutMs = 10000;
+
 struct StoreOptions {
-  int busy_timeout_ms = 5000;
+  int busy_timeout_ms = kBusyTimeoutMs;
   // Checked before anything is read or migrated: kQuick is PRAGMA quick_check (every page and
   // record, no index cross-check), kFull is integrity_check. A file that exists but is empty
   // (0 bytes) is refused whenever a check is asked for: SQLite would take it for a new database.
@@ -115,8 +119,12 @@ class Store {
  public:
   // Opens or creates the database file and brings its schema up to kSchemaVersion. Refuses a
   // file whose schema is newer than this binary knows, and (with options.check) one that is
-  // damaged, naming what SQLite found and how to recover.
+  // damaged, naming what SQLite found and how to recover. A new file is created 0600, whatever
+  // the umask, and so are its -wal and -shm (SQLite gives them the database's mode).
   static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
+  // One warning, naming the file and the chmod to run, for each of the database's files (the
+  // database, its -wal and -shm) that accounts other than its owner may read or write.
+  static std::vector<std::string> ExposedFiles(const std::string& path);
   // The checks Open makes with options.check, apart from opening: a file that exists but is
   // empty (SQLite would take it for a new database), and the integrity check run on a read-only
   // connection of its own, so it can run beside a Store serving the same file. The failure
@@ -193,7 +201,7 @@ class Store {
 
   // Copies the whole database, consistently, to a new file at `path` (SQLite's online backup:
   // the daemon may keep writing meanwhile), then checks the copy's integrity. Refuses to
-  // overwrite an existing file.
+  // overwrite an existing file. The copy is created 0600, as the database is.
   Status Backup(const std::string& path);
 
   // Whether another connection (`ptmon ingest` beside the daemon) committed since the last call
@@ -207,6 +215,8 @@ class Store {
 
  private:
   explicit Store(sqlite3* db);
+  static Result<std::unique_ptr<Store>> OpenCreated(const std::string& path,
+                                                    const StoreOptions& options);
   Status Migrate();
   struct PendingRow;
   struct NewSeries;
@@ -222,7 +232,20 @@ class Store {
                      std::vector<NewSeries>& created);
 
   Result<long long> DataVersion();
-  Status CheckStoredMeaningKept(const Catalog& catalog);
+  // An indicator whose unit or number-versus-grade a new catalogue changes: "台 to %".
+  struct MeaningChange {
+    std::string project_id;
+    std::string indicator_id;
+    std::string description;
+  };
+  Result<std::vector<MeaningChange>> ChangedMeanings(const Catalog& catalog);
+  // Fails, naming them, for the changes whose indicator has values of the catalogue's year.
+  Status RefuseReinterpretedValues(const Catalog& catalog,
+                                   const std::vector<MeaningChange>& changes);
+  // Writes the catalogue's projects and indicators to temporary tables, outside any lock.
+  Status StageCatalog(const Catalog& catalog);
+  // Makes the project and indicator tables equal the staged ones, writing only what differs.
+  Status ApplyStagedCatalog(long long load_id);
 
   sqlite3* db_;
   std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
