@@ -479,14 +479,13 @@ TEST(ReportLimitsTest, ReasonsActionsAndReportersHaveLengthsInCharacters) {
   const Submission none =
       parse(repeated("因", 501), repeated("措", 501), repeated("张", 65), refused);
   EXPECT_TRUE(none.values.empty());
-  EXPECT_EQ(
-      refused.ToString(),
-      "r.csv:2:5: 'reason': 太长: 501 个字, 最多 500 个字, 请缩短 / 'reason': too long: 501 "
-      "characters; shorten it to at most 500\n"
-      "r.csv:2:6: 'action': 太长: 501 个字, 最多 500 个字, 请缩短 / 'action': too long: 501 "
-      "characters; shorten it to at most 500\n"
-      "r.csv:2:7: 'reporter': 太长: 65 个字, 最多 64 个字, 请缩短 / 'reporter': too long: 65 "
-      "characters; shorten it to at most 64\n");
+  EXPECT_EQ(refused.ToString(),
+            "r.csv:2:5: 'reason': 太长: 501 个字, 最多 500 个字, 请缩短 / 'reason': too long: 501 "
+            "characters; shorten it to at most 500\n"
+            "r.csv:2:6: 'action': 太长: 501 个字, 最多 500 个字, 请缩短 / 'action': too long: 501 "
+            "characters; shorten it to at most 500\n"
+            "r.csv:2:7: 'reporter': 太长: 65 个字, 最多 64 个字, 请缩短 / 'reporter': too long: 65 "
+            "characters; shorten it to at most 64\n");
 }
 
 // Ten months of every default project, shaped like a real report: notes with quoted cells that
