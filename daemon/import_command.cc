@@ -1,8 +1,10 @@
 // `ptmon import`: a catalogue from a unit's published target tables. Each input is read by what
 // it is — a PDF (through poppler's pdftotext), a workbook, a CSV export or the text of a
 // disclosure — and the catalogue written is loaded back before the command says it is usable.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 
 #include <signal.h>
 #include <spawn.h>
@@ -80,47 +82,54 @@ Result<std::string> PdfText(const std::string& path) {
   return DisclosureTextFromPdfLayout(text);
 }
 
-std::vector<std::vector<std::string>> CsvRows(std::string_view text, Status& status) {
-  std::vector<std::vector<std::string>> rows;
+// Row by row into the catalogue: an export of tens of megabytes is never held as rows of cells.
+Result<ImportedCatalog> ImportCsv(std::string_view text, const std::string& name) {
+  TargetTableImport table(name);
   CsvReader reader(text);
   CsvRow row;
-  while (reader.Next(row)) {
-    rows.emplace_back(row.fields.begin(), row.fields.end());
-  }
-  status = reader.status();
-  return rows;
+  while (reader.Next(row)) table.Row(row.fields, row.line);
+  if (!reader.status().ok()) return Status::Error(name + ": " + reader.status().message());
+  return table.Finish();
 }
 
 constexpr int kMaxTableColumns = 256;
-constexpr size_t kMaxLaidOutCells = 10'000'000;
 
-// The first sheet with a target-table header, its cells laid out as rows.
+// The first sheet with a target-table header, read row by row in the order the sheet lists its
+// cells (by row, then column; a sheet saved in another order is put in that one first).
 Result<ImportedCatalog> ImportWorkbook(std::string_view bytes, const std::string& path) {
   auto workbook = ReadXlsx(bytes);
   if (!workbook.ok()) return Status::Error(path + ": " + workbook.status().message());
   Status last = Status::Error(path + ": no sheet holds a target table");
-  for (const auto& sheet : workbook->sheets) {
+  const auto before = [](const XlsxCell& a, const XlsxCell& b) {
+    return std::tie(a.row, a.column) < std::tie(b.row, b.column);
+  };
+  for (auto& sheet : workbook->sheets) {
     if (sheet.hidden) continue;
-    std::vector<std::vector<std::string>> rows;
-    size_t laid_out = 0;  // cells of the rows as laid out, blanks between included
+    if (!std::is_sorted(sheet.cells.begin(), sheet.cells.end(), before))
+      std::stable_sort(sheet.cells.begin(), sheet.cells.end(), before);
+    TargetTableImport table(path + ":" + sheet.name);
+    std::vector<std::string> texts;  // the row being read, by column
+    std::vector<std::string_view> row;
+    int row_number = 0;
+    const auto give_row = [&] {
+      row.assign(texts.begin(), texts.end());
+      if (!row.empty()) table.Row(row, row_number);
+      texts.clear();
+    };
     for (const auto& cell : sheet.cells) {
-      // A target table has a dozen columns; far-right cells of a hostile sheet are not laid out.
+      // A target table has a dozen columns; far-right cells of a hostile sheet are not read.
       if (cell.column > kMaxTableColumns) continue;
-      if (static_cast<int>(rows.size()) < cell.row) rows.resize(static_cast<size_t>(cell.row));
-      auto& row = rows[static_cast<size_t>(cell.row - 1)];
-      if (static_cast<int>(row.size()) < cell.column) {
-        laid_out += static_cast<size_t>(cell.column) - row.size();
-        if (laid_out > kMaxLaidOutCells) {
-          return Status::Error(path + ":" + sheet.name +
-                               ": the sheet is too large to be a target table; keep only the "
-                               "table's rows and columns");
-        }
-        row.resize(static_cast<size_t>(cell.column));
+      if (cell.row != row_number) {
+        give_row();
+        row_number = cell.row;
       }
-      row[static_cast<size_t>(cell.column - 1)] =
+      if (texts.size() < static_cast<size_t>(cell.column))
+        texts.resize(static_cast<size_t>(cell.column));
+      texts[static_cast<size_t>(cell.column - 1)] =
           cell.kind == XlsxCell::Kind::kNumber ? ExcelNumberText(cell.number) : cell.text;
     }
-    auto imported = ImportTargetTable(rows, 1, path + ":" + sheet.name);
+    give_row();
+    auto imported = table.Finish();
     if (imported.ok()) return imported;
     last = imported.status();
   }
@@ -130,7 +139,7 @@ Result<ImportedCatalog> ImportWorkbook(std::string_view bytes, const std::string
 Result<ImportedCatalog> ImportOne(const std::string& path) {
   auto contents = PosixFileSystem().ReadFile(path, {});
   if (!contents.ok()) return contents.status();
-  const std::string& bytes = contents->bytes;
+  std::string bytes = std::move(contents->bytes);
   const std::string name = std::filesystem::path(path).filename().string();
   if (bytes.rfind("%PDF", 0) == 0) {
     auto text = PdfText(path);
@@ -143,13 +152,32 @@ Result<ImportedCatalog> ImportOne(const std::string& path) {
   if (!text.ok()) {
     return Status::Error(name + ":" + std::to_string(bad_line) + ": " + text.status().message());
   }
-  if (text->find("项目支出绩效目标表") != std::string::npos) {
-    return ImportDisclosureText(*text, name);
+  std::string().swap(bytes);  // one copy of the file at a time
+  if (text->find("项目支出绩效目标表") == std::string::npos) return ImportCsv(*text, name);
+  auto disclosure = ImportDisclosureText(*text, name);
+  if (disclosure.ok()) return disclosure;
+  // A budget system's export is titled so too, above its header row.
+  auto table = ImportCsv(*text, name);
+  return table.ok() ? std::move(table) : std::move(disclosure);
+}
+
+// What was imported, and the reviews to do: every one is in the catalogue beside its line, the
+// terminal gets the first ones.
+void ReportImported(const ImportedCatalog& catalog) {
+  const std::vector<std::string> reviews = ReviewList(catalog);
+  size_t indicators = 0;
+  for (const auto& project : catalog.projects) indicators += project.indicators.size();
+  std::cerr << "ptmon: " << catalog.projects.size() << " projects, " << indicators
+            << " indicators imported";
+  if (!reviews.empty()) std::cerr << "; " << reviews.size() << " lines to review (# REVIEW:):";
+  std::cerr << "\n";
+  const size_t listed = std::min(reviews.size(), Diagnostics::kListed);
+  for (size_t i = 0; i < listed; ++i) std::cerr << "  " << reviews[i] << "\n";
+  if (reviews.size() > listed) {
+    std::cerr << "  … 另有 " << reviews.size() - listed
+              << " 条待核对, 见目录文件中的 # REVIEW: / and " << reviews.size() - listed
+              << " more, each a # REVIEW: line in the catalogue\n";
   }
-  Status csv_status;
-  auto rows = CsvRows(*text, csv_status);
-  if (!csv_status.ok()) return Status::Error(name + ": " + csv_status.message());
-  return ImportTargetTable(rows, 1, name);
 }
 
 }  // namespace
@@ -174,19 +202,15 @@ int RunImport(const std::vector<std::string>& inputs, const std::string& out,
   if (!catalog.year) {
     catalog.reviews.push_back({0, "no year found in the tables; give it with --year"});
   }
-  const std::string yaml = WriteCatalogYaml(catalog);
-  const std::vector<std::string> reviews = ReviewList(catalog);
+  std::string yaml = WriteCatalogYaml(catalog);
   if (int written = WriteOutput(yaml, out); written != kExitOk) return written;
-  size_t indicators = 0;
-  for (const auto& project : catalog.projects) indicators += project.indicators.size();
-  std::cerr << "ptmon: " << catalog.projects.size() << " projects, " << indicators
-            << " indicators imported";
-  if (!reviews.empty()) std::cerr << "; " << reviews.size() << " lines to review (# REVIEW:):";
-  std::cerr << "\n";
-  for (const auto& review : reviews) std::cerr << "  " << review << "\n";
+  ReportImported(catalog);
+  catalog = ImportedCatalog();  // what follows reads the YAML; the import's memory goes back
   // What was written must load: otherwise say so, with the places, and exit 1.
+  std::vector<CatalogSource> sources;  // the text moved in: a province's is tens of megabytes
+  sources.push_back({out.empty() ? "<stdout>" : out, std::move(yaml)});
   Diagnostics diagnostics;
-  auto loaded = LoadCatalog({{out.empty() ? "<stdout>" : out, yaml}}, diagnostics);
+  auto loaded = LoadCatalog(sources, diagnostics);
   if (!loaded.ok()) {
     std::cerr << "ptmon: the catalogue written does not load yet; fix these, then run "
                  "ptmon check-config:\n"

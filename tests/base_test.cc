@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <ptmon/base/clock.h>
+#include <ptmon/base/location.h>
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
 
@@ -145,6 +146,45 @@ TEST(RoundKeepingSideTest, TruncatesTowardItsOwnSideOnlyWhenRoundingWouldCross) 
   EXPECT_DOUBLE_EQ(RoundKeepingSide(59.996, 2, {60, 80}), 59.99);
   EXPECT_DOUBLE_EQ(RoundKeepingSide(72.46, 1, {60, 80}), 72.5);  // far from any threshold
   EXPECT_DOUBLE_EQ(RoundKeepingSide(119.96, 1, {60, 80, 120}), 119.9);
+}
+
+TEST(TextTest, LengthsCountCharactersAndLongQuotesShowTheirStart) {
+  EXPECT_EQ(CharacterCount("项目a"), 3u);
+  EXPECT_EQ(QuoteExcerpt(std::string(200, 'x')), Quote(std::string(200, 'x')));
+  std::string huge;
+  for (int i = 0; i < 100'000; ++i) huge += "项";
+  EXPECT_EQ(QuoteExcerpt(huge),
+            Quote(huge.substr(0, 600)) + "…（共 100000 字 / 100000 characters）");
+}
+
+// Every problem counted, the first by place listed: 5,000 rows of three problems each, found
+// out of order (as two threads' halves and a later pass find them).
+TEST(DiagnosticsTest, CountsEveryProblemAndHoldsOnlyTheFirstByPlace) {
+  Diagnostics diagnostics;
+  for (int pass = 2; pass >= 0; --pass) {
+    for (int row = 5000; row >= 1; --row) {
+      diagnostics.Error("r.csv", row, pass + 1, "problem " + std::to_string(pass));
+    }
+  }
+  diagnostics.Warning("r.csv", 1, 0, "a warning comes after every error");
+  diagnostics.SortByPlace();
+  EXPECT_EQ(diagnostics.error_count(), 15000);
+  EXPECT_EQ(diagnostics.warning_count(), 1);
+  ASSERT_EQ(diagnostics.all().size(), Diagnostics::kListed);
+  EXPECT_EQ(diagnostics.omitted(), 15001 - static_cast<int>(Diagnostics::kListed));
+  EXPECT_EQ(diagnostics.all().front().ToString(), "r.csv:1:1: problem 0");
+  EXPECT_EQ(diagnostics.all()[3].ToString(), "r.csv:2:1: problem 0");
+  EXPECT_EQ(diagnostics.all().back().ToString(), "r.csv:67:2: problem 1");
+  const std::string text = diagnostics.ToString();
+  EXPECT_TRUE(text.ends_with("/ and 14801 more not listed (15000 error(s), 1 warning(s) in all)\n"))
+      << text;
+
+  Diagnostics merged;
+  merged.Error("a.yaml", 1, 1, "first");
+  merged.Append(diagnostics);
+  EXPECT_EQ(merged.error_count(), 15001);
+  EXPECT_EQ(merged.all().front().message, "first");
+  EXPECT_EQ(merged.all().size(), Diagnostics::kListed);
 }
 
 }  // namespace

@@ -187,6 +187,53 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// Lengths count characters: 200 Chinese characters (600 bytes) is a name, 201 is not.
+TEST(CatalogLoaderTest, NamesAndTextsHaveLengthsCountedInCharacters) {
+  auto repeated = [](std::string_view unit, int times) {
+    std::string text;
+    for (int i = 0; i < times; ++i) text += unit;
+    return text;
+  };
+  auto load = [&](std::string_view from, const std::string& to, Diagnostics& diagnostics) {
+    std::string text = kValidCatalog;
+    text.replace(text.find(from), from.size(), to);
+    return LoadText(text, diagnostics);
+  };
+  Diagnostics fits;
+  EXPECT_TRUE(load("name: 项目一", "name: " + repeated("项", 200), fits).ok()) << fits.ToString();
+  EXPECT_TRUE(load("department: 209-测试", "department: " + repeated("部", 200), fits).ok());
+  EXPECT_TRUE(load("    indicators:",
+                   "    goals: {annual: " + repeated("目", 2000) + "}\n    indicators:", fits)
+                  .ok())
+      << fits.ToString();
+  struct TooLong {
+    std::string_view from;
+    std::string to;
+    std::string expected;
+  };
+  const TooLong cases[] = {
+      {"name: 项目一", "name: " + repeated("项", 201),
+       "catalog.yaml:5:11: 项目名称太长: 201 个字, 最多 200 个字, 请缩短 / 'name' is 201 "
+       "characters long; shorten it to at most 200"},
+      {"name: 测试单位", "name: " + repeated("单", 201), "catalog.yaml:1:29: 单位名称太长: 201"},
+      {"department: 209-测试", "department: " + repeated("部", 201),
+       "catalog.yaml:6:17: 主管部门太长: 201"},
+      {"    indicators:", "    goals: {annual: " + repeated("目", 2001) + "}\n    indicators:",
+       "catalog.yaml:10:21: 年度总体目标太长: 2001 个字, 最多 2000 个字"},
+      {"name: 数量", "name: " + repeated("指", 201), "catalog.yaml:14:15: 三级指标名称太长: 201"},
+      {"target: \"≥30台\"", "target: " + repeated("好", 201),
+       "catalog.yaml:15:17: 指标值太长: 201"},
+      {"id: p1", "id: " + repeated("p", 65), "project id '" + repeated("p", 65) + "' must be"},
+  };
+  for (const TooLong& c : cases) {
+    Diagnostics diagnostics;
+    EXPECT_FALSE(load(c.from, c.to, diagnostics).ok()) << c.expected;
+    EXPECT_NE(diagnostics.ToString().find(c.expected), std::string::npos)
+        << c.expected << " gave:\n"
+        << diagnostics.ToString();
+  }
+}
+
 TEST(CatalogLoaderTest, WarnsWhenTheStatedTotalDiffers) {
   std::string text = kValidCatalog;
   text.replace(text.find("year: 2026"), 10, "year: 2026\ntotal_annual_funds_yuan: 60");

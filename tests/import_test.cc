@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ptmon/base/text.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/import/catalog_import.h>
 
@@ -359,6 +360,15 @@ TEST(ImportCliTest, AWorkbookExportAndADisclosureImportFromTheCommandLine) {
       << disclosure.err;
   EXPECT_NE(disclosure.err.find("disclosure-2026.txt:687: the table puts 成本指标 under 效益指标"),
             std::string::npos);
+  // An export under its title, as budget systems save it, is an export, not a disclosure.
+  std::string titled = "2027年项目支出绩效目标表\n" + CsvLine(kSpreadHeader);
+  for (const auto& row : kSpreadRows) titled += CsvLine(row);
+  const auto from_csv = RunPtmon({"import", dir.Write("titled.csv", titled), "--year", "2027",
+                                  "--out", dir / "from-csv.yaml"});
+  EXPECT_EQ(from_csv.exit_code, 0) << from_csv.err;
+  EXPECT_NE(from_csv.err.find("2 projects, 7 indicators imported"), std::string::npos)
+      << from_csv.err;
+
   // Nothing usable: exit 1, nothing written.
   const std::string other = dir.Write("other.txt", "第一部分 部门概况\n");
   const auto nothing = RunPtmon({"import", other, "--out", dir / "none.yaml"});

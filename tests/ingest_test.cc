@@ -456,6 +456,46 @@ TEST(RateTest, OnlyARateAllowedToExceed100PercentTakes150) {
   EXPECT_FALSE(LoadCatalog({CatalogSource{"catalog.yaml", text}}, refused).ok());
 }
 
+// A reason or an action is a paragraph (500 characters), a reporter a name (64); lengths count
+// characters, so 500 Chinese characters fit.
+TEST(ReportLimitsTest, ReasonsActionsAndReportersHaveLengthsInCharacters) {
+  Diagnostics loading;
+  const Catalog catalog =
+      LoadCatalog({CatalogSource{"catalog.yaml", ReadFile(kReports + "/catalog.yaml")}}, loading)
+          .value();
+  auto repeated = [](std::string_view unit, int times) {
+    std::string text;
+    for (int i = 0; i < times; ++i) text += unit;
+    return text;
+  };
+  auto parse = [&](const std::string& reason, const std::string& action,
+                   const std::string& reporter, Diagnostics& diagnostics) {
+    const std::string text =
+        "project,indicator,period,value,reason,action,reporter\n"
+        "devices,devices-maintained,2026-07,12," +
+        reason + "," + action + "," + reporter + "\n";
+    return ParseReport(text, ReportFormat::kCsv, "r.csv", catalog, Date{2026, 8, 5}, {},
+                       diagnostics);
+  };
+  Diagnostics fits;
+  const Submission taken =
+      parse(repeated("因", 500), repeated("措", 500), repeated("张", 64), fits);
+  EXPECT_FALSE(fits.has_errors()) << fits.ToString();
+  ASSERT_EQ(taken.notes.size(), 1u);
+  EXPECT_EQ(taken.notes[0].reason, repeated("因", 500));
+  Diagnostics refused;
+  const Submission none =
+      parse(repeated("因", 501), repeated("措", 501), repeated("张", 65), refused);
+  EXPECT_TRUE(none.values.empty());
+  EXPECT_EQ(refused.ToString(),
+            "r.csv:2:5: 'reason': 太长: 501 个字, 最多 500 个字, 请缩短 / 'reason': too long: 501 "
+            "characters; shorten it to at most 500\n"
+            "r.csv:2:6: 'action': 太长: 501 个字, 最多 500 个字, 请缩短 / 'action': too long: 501 "
+            "characters; shorten it to at most 500\n"
+            "r.csv:2:7: 'reporter': 太长: 65 个字, 最多 64 个字, 请缩短 / 'reporter': too long: 65 "
+            "characters; shorten it to at most 64\n");
+}
+
 // Ten months of every default project, shaped like a real report: notes with quoted cells that
 // span lines and hold doubled quotes, a reporter who changes half way, and problems in both
 // halves (an unknown project, a bad value, a value repeated far from its first line).

@@ -55,42 +55,77 @@ void Diagnostics::Error(std::string file, int line, int column, std::string mess
 
 void Diagnostics::ErrorInSheet(std::string file, std::string sheet, int sheet_order, int row,
                                int column, std::string message) {
-  Diagnostic& item = items_.emplace_back();
-  item.file = std::move(file);
-  item.sheet = std::move(sheet);
-  item.sheet_order = sheet_order;
-  item.line = row;
-  item.column = column;
-  item.message = std::move(message);
   ++error_count_;
+  Hold({Severity::kError, std::move(file), row, column, std::move(message), std::move(sheet),
+        sheet_order});
 }
 
 void Diagnostics::Warning(std::string file, int line, int column, std::string message) {
-  Diagnostic& item = items_.emplace_back();
-  item.severity = Severity::kWarning;
-  item.file = std::move(file);
-  item.line = line;
-  item.column = column;
-  item.message = std::move(message);
+  ++warning_count_;
+  Hold({Severity::kWarning, std::move(file), line, column, std::move(message), "", 0});
 }
 
-void Diagnostics::Append(const Diagnostics& other, int max_errors) {
-  for (const Diagnostic& item : other.items_) {
-    if (item.severity == Severity::kError) {
-      if (error_count_ >= max_errors) continue;
-      ++error_count_;
-    }
-    items_.push_back(item);
+void Diagnostics::Hold(Diagnostic item) {
+  items_.push_back(std::move(item));
+  if (items_.size() >= 2 * listed_ + 1) Shrink();
+}
+
+void Diagnostics::Append(const Diagnostics& other) {
+  error_count_ += other.error_count_;
+  warning_count_ += other.warning_count_;
+  for (const Diagnostic& item : other.all()) Hold(item);
+}
+
+const std::vector<Diagnostic>& Diagnostics::all() const {
+  Shrink();
+  return items_;
+}
+
+int Diagnostics::omitted() const {
+  return error_count_ + warning_count_ - static_cast<int>(all().size());
+}
+
+void Diagnostics::Shrink() const {
+  if (items_.size() <= listed_) return;
+  // Ties go to the one found first, so what is listed does not depend on when trimming ran.
+  std::vector<size_t> order(items_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto key = [this](size_t i) {
+    const Diagnostic& d = items_[i];
+    return std::tuple<Severity, const std::string&, int, int, int, size_t>(
+        d.severity, d.file, d.sheet_order, d.line, d.column, i);
+  };
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(listed_), order.end(),
+                   [&](size_t a, size_t b) { return key(a) < key(b); });
+  std::vector<bool> kept(items_.size(), false);
+  for (size_t i = 0; i < listed_; ++i) kept[order[i]] = true;
+  size_t next = 0;
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (!kept[i]) continue;
+    if (next != i) items_[next] = std::move(items_[i]);  // moving onto itself would empty it
+    ++next;
   }
+  items_.resize(next);
+}
+
+std::string Diagnostics::OmittedLine() const {
+  const int more = omitted();
+  if (more == 0) return "";
+  return "… 另有 " + std::to_string(more) + " 处问题未列出（共 " + std::to_string(error_count_) +
+         " 处错误、" + std::to_string(warning_count_) + " 处警告）/ and " + std::to_string(more) +
+         " more not listed (" + std::to_string(error_count_) + " error(s), " +
+         std::to_string(warning_count_) + " warning(s) in all)";
 }
 
 std::string Diagnostics::ToString() const {
   std::string out;
-  for (const auto& item : items_) out += item.ToString() + "\n";
+  for (const auto& item : all()) out += item.ToString() + "\n";
+  if (const std::string more = OmittedLine(); !more.empty()) out += more + "\n";
   return out;
 }
 
 void Diagnostics::SortByPlace() {
+  Shrink();
   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.sheet_order, a.line, a.column) <
            std::tie(b.file, b.sheet_order, b.line, b.column);

@@ -276,6 +276,27 @@ std::string Quote(std::string_view text) { return "'" + EscapeControl(text) + "'
 
 namespace {
 
+bool StartsCharacter(char byte) { return (static_cast<unsigned char>(byte) & 0xC0) != 0x80; }
+
+}  // namespace
+
+size_t CharacterCount(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), StartsCharacter));
+}
+
+std::string QuoteExcerpt(std::string_view text) {
+  constexpr size_t kShown = 200;
+  size_t characters = 0, end = 0;
+  for (; end < text.size(); ++end) {
+    if (StartsCharacter(text[end]) && ++characters > kShown) break;
+  }
+  if (end == text.size()) return Quote(text);
+  const std::string count = std::to_string(CharacterCount(text));
+  return Quote(text.substr(0, end)) + "…（共 " + count + " 字 / " + count + " characters）";
+}
+
+namespace {
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;

@@ -2,7 +2,6 @@
 #include <fstream>
 #include <future>
 #include <iterator>
-#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,6 +31,13 @@ std::string Yuan(long long fen) {
   }
   return text;
 }
+
+// How long a person's text may be, in characters. The published tables' longest are a name of
+// some 60 characters and a goal of a few hundred; these leave room for every real one and keep
+// a hostile file from growing the daemon and every page and scrape that shows the text.
+constexpr size_t kMaxName = 200;  // names, departments, targets, approvals
+constexpr size_t kMaxCode = 64;   // the unit's code
+constexpr size_t kMaxGoal = 2000;
 
 // a-z 0-9, with - and _ inside, at most 64 characters.
 bool IsSlug(const std::string& id) {
@@ -102,7 +108,7 @@ class CatalogReader {
       project.unit_id = unit_id_;
       catalog.projects.push_back(std::move(project));
     }
-    diagnostics_.Append(tail_diagnostics, std::numeric_limits<int>::max());
+    diagnostics_.Append(tail_diagnostics);
     return true;
   }
 
@@ -156,13 +162,14 @@ class CatalogReader {
     fields_.CheckKeys(node, {"id", "name", "code"}, "'unit'");
     BudgetUnit unit;
     unit.id = fields_.String(node, "id", true).value_or("");
-    unit.name = fields_.String(node, "name", true).value_or("");
-    unit.code = fields_.String(node, "code", false).value_or("");
+    unit.name = fields_.Text(node, "name", true, kMaxName, "单位名称").value_or("");
+    unit.code = fields_.Text(node, "code", false, kMaxCode, "单位代码").value_or("");
     if (!unit.id.empty() && !IsSlug(unit.id)) {
-      fields_.Error(node["id"], "unit id " + Quote(unit.id) + BadSlugHint());
+      fields_.Error(node["id"], "unit id " + QuoteExcerpt(unit.id) + BadSlugHint());
     }
     if (catalog.FindUnit(unit.id) != nullptr) {
-      fields_.Error(node["id"], "unit id " + Quote(unit.id) + " is used by another catalogue file");
+      fields_.Error(node["id"],
+                    "unit id " + QuoteExcerpt(unit.id) + " is used by another catalogue file");
     }
     unit_id_ = unit.id;
     catalog.units.push_back(std::move(unit));
@@ -205,17 +212,18 @@ class CatalogReader {
                        "funds", "goals", "indicators"},
                       "a project");
     project.id = fields_.String(node, "id", true).value_or("");
-    project.name = fields_.String(node, "name", true).value_or("");
+    project.name = fields_.Text(node, "name", true, kMaxName, "项目名称").value_or("");
     if (!project.id.empty() && !IsSlug(project.id)) {
-      fields_.Error(node["id"], "project id " + Quote(project.id) + BadSlugHint());
+      fields_.Error(node["id"], "project id " + QuoteExcerpt(project.id) + BadSlugHint());
     }
-    project.department = fields_.String(node, "department", true).value_or("");
-    project.implementing_unit = fields_.String(node, "implementing_unit", false).value_or("");
-    project.attribute = fields_.String(node, "attribute", false).value_or("");
+    project.department = fields_.Text(node, "department", true, kMaxName, "主管部门").value_or("");
+    project.implementing_unit =
+        fields_.Text(node, "implementing_unit", false, kMaxName, "实施单位").value_or("");
+    project.attribute = fields_.Text(node, "attribute", false, kMaxName, "项目属性").value_or("");
     project.period_years = fields_.Integer(node, "period_years", false, 1, 99).value_or(1);
     const YamlNode funds = node["funds"];
     if (!funds) {
-      fields_.Error(node, "project " + Quote(project.id) + ": missing 'funds'");
+      fields_.Error(node, "project " + QuoteExcerpt(project.id) + ": missing 'funds'");
     } else if (fields_.ExpectMap(funds, "'funds'")) {
       fields_.CheckKeys(funds, {"period", "annual"}, "'funds'");
       project.period_funds = ReadFunds(funds, "period");
@@ -223,12 +231,14 @@ class CatalogReader {
     }
     if (const YamlNode goals = node["goals"]; goals && fields_.ExpectMap(goals, "'goals'")) {
       fields_.CheckKeys(goals, {"period", "annual"}, "'goals'");
-      project.period_goal = fields_.String(goals, "period", false).value_or("");
-      project.annual_goal = fields_.String(goals, "annual", false).value_or("");
+      project.period_goal =
+          fields_.Text(goals, "period", false, kMaxGoal, "实施期总体目标").value_or("");
+      project.annual_goal =
+          fields_.Text(goals, "annual", false, kMaxGoal, "年度总体目标").value_or("");
     }
     const YamlNode indicators = node["indicators"];
     if (!indicators) {
-      fields_.Error(node, "project " + Quote(project.id) + ": missing 'indicators'");
+      fields_.Error(node, "project " + QuoteExcerpt(project.id) + ": missing 'indicators'");
     } else if (fields_.ExpectSequence(indicators, "'indicators'")) {
       std::set<std::string> seen;
       const auto items = indicators.Items();
@@ -237,13 +247,13 @@ class CatalogReader {
         if (!fields_.ExpectMap(item, "an indicator")) continue;
         Indicator indicator = ReadIndicator(item);
         if (!indicator.id.empty() && !seen.insert(indicator.id).second) {
-          fields_.Error(item["id"], "project " + Quote(project.id) + ": indicator id " +
-                                        Quote(indicator.id) + " is used twice");
+          fields_.Error(item["id"], "project " + QuoteExcerpt(project.id) + ": indicator id " +
+                                        QuoteExcerpt(indicator.id) + " is used twice");
         }
         project.indicators.push_back(std::move(indicator));
       }
       if (project.indicators.empty()) {
-        fields_.Error(indicators, "project " + Quote(project.id) + " has no indicators");
+        fields_.Error(indicators, "project " + QuoteExcerpt(project.id) + " has no indicators");
       }
     }
     return project;
@@ -251,12 +261,13 @@ class CatalogReader {
 
   std::optional<Target> ReadTarget(const YamlNode& node, std::string_view key,
                                    const std::string& who, bool required) {
-    auto text = fields_.String(node, key, required);
+    auto text = fields_.Text(node, key, required, kMaxName, "指标值");
     if (!text) return std::nullopt;
     auto target = ParseTarget(*text);
     if (!target.ok()) {
       fields_.Error(node[std::string(key)], who + ": cannot read " + std::string(key) + " " +
-                                                Quote(*text) + ": " + target.status().message());
+                                                QuoteExcerpt(*text) + ": " +
+                                                target.status().message());
       return std::nullopt;
     }
     return std::move(target).value();
@@ -270,7 +281,7 @@ class CatalogReader {
                        "weight", "accumulate", "pace", "report", "may_exceed_100_percent"},
                       "an indicator");
     indicator.id = fields_.String(node, "id", true).value_or("");
-    const std::string who = "indicator " + Quote(indicator.id);
+    const std::string who = "indicator " + QuoteExcerpt(indicator.id);
     if (!indicator.id.empty() && !IsSlug(indicator.id)) {
       fields_.Error(node["id"], who + ": the id" + BadSlugHint());
     }
@@ -278,17 +289,17 @@ class CatalogReader {
       fields_.Error(node["id"],
                     who + ": 'spent' is reserved for budget spending; choose another id");
     }
-    indicator.name = fields_.String(node, "name", true).value_or("");
+    indicator.name = fields_.Text(node, "name", true, kMaxName, "三级指标名称").value_or("");
     if (auto level1 = fields_.String(node, "level1", true)) {
       if (!IsValidLevel1(*level1)) {
-        fields_.Error(node["level1"], who + ": unknown level1 " + Quote(*level1) +
+        fields_.Error(node["level1"], who + ": unknown level1 " + QuoteExcerpt(*level1) +
                                           " (use 产出指标, 效益指标 or 满意度指标)");
       }
       indicator.level1 = *level1;
       if (auto level2 = fields_.String(node, "level2", true)) {
         auto canonical = CanonicalLevel2(*level1, *level2);
         if (!canonical && IsValidLevel1(*level1)) {
-          fields_.Error(node["level2"], who + ": level2 " + Quote(*level2) +
+          fields_.Error(node["level2"], who + ": level2 " + QuoteExcerpt(*level2) +
                                             " does not belong to " + *level1 + Level2Hint(*level1));
         }
         indicator.level2 = canonical.value_or(*level2);
@@ -327,14 +338,14 @@ class CatalogReader {
     adjustment.place = fields_.Place(node);
     auto target = ReadTarget(node, "target", who + " (adjusted)", true);
     auto from_month = fields_.Integer(node, "from_month", true, 2, 12);
-    auto approval = fields_.String(node, "approval", true);
+    auto approval = fields_.Text(node, "approval", true, kMaxName, "调整批复文号");
     if (!target || !from_month || !approval) return std::nullopt;
     const bool qualitative = target->kind == TargetKind::kQualitative;
     if (qualitative != (original.kind == TargetKind::kQualitative) ||
         target->unit != original.unit) {
       fields_.Error(node["target"],
-                    who + ": the adjusted target " + Quote(target->text) +
-                        " must be measured as the original " + Quote(original.text) +
+                    who + ": the adjusted target " + QuoteExcerpt(target->text) +
+                        " must be measured as the original " + QuoteExcerpt(original.text) +
                         " is (the same unit, or both qualitative); a different measure is a new "
                         "indicator");
       return std::nullopt;
@@ -489,7 +500,7 @@ Result<Catalog> LoadCatalog(const std::vector<CatalogSource>& sources, Diagnosti
       auto [existing, inserted] = project_places.emplace(project.id, project.place);
       if (!inserted) {
         diagnostics.Error(project.place.file, project.place.line, project.place.column,
-                          "project id " + Quote(project.id) + " is already used at " +
+                          "project id " + QuoteExcerpt(project.id) + " is already used at " +
                               existing->second.file + ":" + std::to_string(existing->second.line));
       }
     }

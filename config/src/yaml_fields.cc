@@ -62,8 +62,8 @@ void YamlFields::CheckKeys(const YamlNode& map, std::initializer_list<std::strin
     if (known) continue;
     std::string list;
     for (std::string_view name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
-    Error(entry.first,
-          "unknown key " + Quote(key) + " in " + std::string(what) + " (allowed: " + list + ")");
+    Error(entry.first, "unknown key " + QuoteExcerpt(key) + " in " + std::string(what) +
+                           " (allowed: " + list + ")");
   }
 }
 
@@ -82,11 +82,28 @@ std::optional<std::string> YamlFields::String(const YamlNode& map, std::string_v
   return std::string(node.Scalar());
 }
 
+std::optional<std::string> YamlFields::Text(const YamlNode& map, std::string_view key,
+                                            bool required, size_t max_characters,
+                                            std::string_view what) {
+  auto text = String(map, key, required);
+  if (!text) return std::nullopt;
+  if (const size_t characters = CharacterCount(*text); characters > max_characters) {
+    const std::string limit = std::to_string(max_characters);
+    Error(map[std::string(key)], std::string(what) + "太长: " + std::to_string(characters) +
+                                     " 个字, 最多 " + limit + " 个字, 请缩短 / " + Quote(key) +
+                                     " is " + std::to_string(characters) +
+                                     " characters long; shorten it to at most " + limit);
+    return std::nullopt;
+  }
+  return text;
+}
+
 std::optional<double> YamlFields::Number(const YamlNode& map, std::string_view key, bool required) {
   auto text = String(map, key, required);
   if (!text) return std::nullopt;
   auto value = ParseDecimal(Trim(FoldFullWidth(*text)));
-  if (!value) Error(map[std::string(key)], Quote(key) + ": " + Quote(*text) + " is not a number");
+  if (!value)
+    Error(map[std::string(key)], Quote(key) + ": " + QuoteExcerpt(*text) + " is not a number");
   return value;
 }
 
@@ -109,7 +126,7 @@ std::optional<long long> YamlFields::Fen(const YamlNode& map, std::string_view k
   if (!text) return std::nullopt;
   auto fen = ParseFen(Trim(FoldFullWidth(*text)));
   if (!fen) {
-    Error(map[std::string(key)], Quote(key) + ": " + Quote(*text) +
+    Error(map[std::string(key)], Quote(key) + ": " + QuoteExcerpt(*text) +
                                      " is not an amount in yuan (digits, at most two decimals)");
   }
   return fen;

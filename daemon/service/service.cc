@@ -90,6 +90,7 @@ void LogDiagnostics(const Diagnostics& diagnostics) {
     else
       spdlog::warn("{}", diagnostic.ToString());
   }
+  if (const std::string more = diagnostics.OmittedLine(); !more.empty()) spdlog::warn("{}", more);
 }
 
 }  // namespace

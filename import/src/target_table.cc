@@ -77,7 +77,7 @@ struct Header {
   bool funds_in_wan = false;  // the amount's header says 万元
 };
 
-std::optional<Header> ReadHeader(const std::vector<std::string>& row) {
+std::optional<Header> ReadHeader(const std::vector<std::string_view>& row) {
   Header header;
   for (size_t i = 0; i < row.size(); ++i) {
     const std::string label = Label(row[i]);
@@ -115,7 +115,7 @@ class TableReader {
     catalog_.source = std::move(source);
   }
 
-  void Row(const std::vector<std::string>& row, int line) {
+  void Row(const std::vector<std::string_view>& row, int line) {
     auto cell = [&](Column column) -> std::string {
       auto it = header_.columns.find(column);
       if (it == header_.columns.end() || it->second >= row.size()) return "";
@@ -286,7 +286,7 @@ class TableReader {
     project_.reset();
   }
 
-  const Header& header_;
+  Header header_;
   ImportedCatalog catalog_;
   std::optional<ImportedProject> project_;
   std::string unit_, level1_, level2_;
@@ -294,23 +294,47 @@ class TableReader {
 
 }  // namespace
 
+struct TargetTableImport::State {
+  std::string source;
+  std::optional<TableReader> reader;  // from the header row on
+};
+
+TargetTableImport::TargetTableImport(std::string source) : state_(std::make_unique<State>()) {
+  state_->source = std::move(source);
+}
+
+TargetTableImport::~TargetTableImport() = default;
+
+void TargetTableImport::Row(const std::vector<std::string_view>& cells, int line) {
+  if (state_->reader) {
+    state_->reader->Row(cells, line);
+  } else if (auto header = ReadHeader(cells)) {
+    state_->reader.emplace(*header, state_->source);
+  }
+}
+
+Result<ImportedCatalog> TargetTableImport::Finish() {
+  if (!state_->reader) {
+    return Status::Error(
+        state_->source +
+        ": no header row with 项目名称, 三级指标 and 指标值 (a target-table export)");
+  }
+  ImportedCatalog catalog = state_->reader->Take();
+  if (catalog.projects.empty()) {
+    return Status::Error(catalog.source + ": the target table has a header but no project rows");
+  }
+  return catalog;
+}
+
 Result<ImportedCatalog> ImportTargetTable(const std::vector<std::vector<std::string>>& rows,
                                           int first_line, std::string source) {
-  for (size_t h = 0; h < rows.size(); ++h) {
-    auto header = ReadHeader(rows[h]);
-    if (!header) continue;
-    TableReader reader(*header, std::move(source));
-    for (size_t r = h + 1; r < rows.size(); ++r) {
-      reader.Row(rows[r], first_line + static_cast<int>(r));
-    }
-    ImportedCatalog catalog = reader.Take();
-    if (catalog.projects.empty()) {
-      return Status::Error(catalog.source + ": the target table has a header but no project rows");
-    }
-    return catalog;
+  TargetTableImport table(std::move(source));
+  std::vector<std::string_view> cells;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    cells.assign(rows[r].begin(), rows[r].end());
+    table.Row(cells, first_line + static_cast<int>(r));
   }
-  return Status::Error(
-      source + ": no header row with 项目名称, 三级指标 and 指标值 (a target-table export)");
+  return table.Finish();
 }
 
 }  // namespace ptmon

@@ -80,13 +80,13 @@ Result<const Item*> FindByIdOrName(const std::vector<Item>& items, std::string_v
   }
   if (named == 1) return found;
   if (named > 1) {
-    return Status::Error("several " + what + "s" + where + " are called " + Quote(key) + " (" +
-                         sharing + "); give the id");
+    return Status::Error("several " + what + "s" + where + " are called " + QuoteExcerpt(key) +
+                         " (" + sharing + "); give the id");
   }
   std::string candidates;
   for (const auto& item : items) candidates += (candidates.empty() ? "" : ", ") + item.id;
-  return Status::Error("no " + what + where + " is called " + Quote(key) + " (" + what + "s" +
-                       where + ": " + candidates + ")");
+  return Status::Error("no " + what + where + " is called " + QuoteExcerpt(key) + " (" + what +
+                       "s" + where + ": " + candidates + ")");
 }
 
 }  // namespace

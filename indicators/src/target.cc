@@ -164,8 +164,9 @@ Result<Quantity> ParseQuantity(std::string_view raw) {
   const std::string_view number_text = text.substr(0, length);
   auto number = ParseDecimal(number_text);
   if (!number) {
-    return Status::Error(number_text.empty() ? Quote(text) + " is not a number"
-                                             : Quote(number_text) + " is not a valid number");
+    return Status::Error(number_text.empty()
+                             ? QuoteExcerpt(text) + " is not a number"
+                             : QuoteExcerpt(number_text) + " is not a valid number");
   }
   std::string_view rest = Trim(text.substr(length));
   double factor = 1;
@@ -180,16 +181,17 @@ Result<Quantity> ParseQuantity(std::string_view raw) {
   // No budget, count or duration a unit reports comes near 10^15 (a thousand trillion); beyond
   // it is a slip of the exponent, and beyond 10^308 it would be stored as infinity.
   if (!std::isfinite(quantity.value) || std::fabs(quantity.value) >= kLargestFigure) {
-    return Status::Error(Quote(text) + " is too large to be a real figure (10^15 or more)");
+    return Status::Error(QuoteExcerpt(text) + " is too large to be a real figure (10^15 or more)");
   }
   if (rest.empty()) return quantity;
   if ((rest[0] == 'e' || rest[0] == 'E') && rest.size() > 1 &&
       (std::isdigit(static_cast<unsigned char>(rest[1])) || rest[1] == '+' || rest[1] == '-')) {
-    return Status::Error(Quote(text) + " is in scientific notation; write the number in full");
+    return Status::Error(QuoteExcerpt(text) +
+                         " is in scientific notation; write the number in full");
   }
   auto unit = CanonicalUnit(rest);
   if (!unit) {
-    return Status::Error("unknown unit " + Quote(rest) +
+    return Status::Error("unknown unit " + QuoteExcerpt(rest) +
                          " (write a unit such as 人, 次, 台, 元, 万元, 小时, 天, 平方米 or %)");
   }
   quantity.unit = std::string(*unit);
@@ -206,7 +208,8 @@ Result<Target> ParseTarget(std::string_view raw) {
   if (!HasDigit(text)) {
     for (const auto& sign : kSigns) {
       if (text.starts_with(sign.text)) {
-        return Status::Error("the sign " + Quote(sign.text) + " must be followed by a number");
+        return Status::Error("the sign " + QuoteExcerpt(sign.text) +
+                             " must be followed by a number");
       }
     }
     return target;  // qualitative: 按时发放, 及时, 保障, 提升 …

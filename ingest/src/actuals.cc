@@ -161,6 +161,10 @@ struct Field {
 using NameMap = std::unordered_map<std::string_view, int32_t>;
 constexpr int32_t kAmbiguous = -2;
 
+// In characters: a reason or an action is a paragraph, a reporter a person's name.
+constexpr size_t kMaxNote = 500;
+constexpr size_t kMaxReporter = 64;
+
 void AddName(NameMap& map, std::string_view name, int32_t position) {
   auto [entry, added] = map.emplace(name, position);
   if (!added && entry->second != position) entry->second = kAmbiguous;
@@ -173,13 +177,9 @@ struct RawRow {
 
 class ReportChecker {
  public:
-  ReportChecker(const std::string& file_name, const Catalog& catalog, Date today, size_t max_errors,
+  ReportChecker(const std::string& file_name, const Catalog& catalog, Date today,
                 Diagnostics& diagnostics)
-      : file_(file_name),
-        catalog_(catalog),
-        today_(today),
-        max_errors_(max_errors),
-        diagnostics_(diagnostics) {
+      : file_(file_name), catalog_(catalog), today_(today), diagnostics_(diagnostics) {
     projects_.reserve(catalog.projects.size() * 2);
     for (uint32_t p = 0; p < catalog.projects.size(); ++p) {
       AddName(projects_, catalog.projects[p].id, static_cast<int32_t>(p));
@@ -188,12 +188,10 @@ class ReportChecker {
     indicator_maps_.resize(catalog.projects.size());
   }
 
-  bool Full() const { return static_cast<size_t>(diagnostics_.error_count()) >= max_errors_; }
-
-  // A checker for another part of the same file, on another thread: the same file, catalogue,
-  // date and limit, its own diagnostics and state.
+  // A checker for another part of the same file, on another thread: the same file, catalogue
+  // and date, its own diagnostics and state.
   ReportChecker Sibling(Diagnostics& diagnostics) const {
-    return ReportChecker(file_, catalog_, today_, max_errors_, diagnostics);
+    return ReportChecker(file_, catalog_, today_, diagnostics);
   }
 
   // Takes the values `part_checker` found in a later part of the same file as if this checker
@@ -223,7 +221,7 @@ class ReportChecker {
     ErrorIn(sheet_, line, column, chinese, english);
   }
   void FieldError(const Field& field, const std::string& chinese, const std::string& english) {
-    const std::string label = Quote(field.label);
+    const std::string label = QuoteExcerpt(field.label);
     Error(field.line, field.column, label + ": " + chinese, label + ": " + english);
   }
 
@@ -272,10 +270,11 @@ class ReportChecker {
       const std::string first = std::to_string(a.line);
       const bool workbook = !sheet_names_.empty();
       const std::string where_chinese =
-          workbook ? "工作表 " + Quote(sheet_names_[a.sheet]) + " 第" + first + "行"
+          workbook ? "工作表 " + QuoteExcerpt(sheet_names_[a.sheet]) + " 第" + first + "行"
                    : "第" + first + "行";
       const std::string where_english =
-          workbook ? "row " + first + " of sheet " + Quote(sheet_names_[a.sheet]) : "line " + first;
+          workbook ? "row " + first + " of sheet " + QuoteExcerpt(sheet_names_[a.sheet])
+                   : "line " + first;
       ErrorIn(workbook ? std::optional<size_t>(b.sheet) : std::nullopt, static_cast<int>(b.line), 0,
               "与" + where_chinese + "重复: 同一指标同一期间只能填一次",
               "repeats " + where_english + " (same indicator and period); keep one of them");
@@ -287,7 +286,6 @@ class ReportChecker {
  private:
   void ErrorIn(std::optional<size_t> sheet, int line, int column, const std::string& chinese,
                const std::string& english) {
-    if (Full()) return;
     if (sheet) {
       diagnostics_.ErrorInSheet(file_, sheet_names_[*sheet], static_cast<int>(*sheet), line, column,
                                 chinese + " / " + english);
@@ -312,8 +310,9 @@ class ReportChecker {
     if (found == projects_.end()) {
       std::vector<std::string> ids;
       for (const auto& project : catalog_.projects) ids.push_back(project.id);
-      FieldError(field, "找不到项目 " + Quote(text),
-                 "no project is called " + Quote(text) + " (projects: " + Candidates(ids) + ")");
+      FieldError(
+          field, "找不到项目 " + QuoteExcerpt(text),
+          "no project is called " + QuoteExcerpt(text) + " (projects: " + Candidates(ids) + ")");
       return false;
     }
     if (found->second == kAmbiguous) {
@@ -321,9 +320,9 @@ class ReportChecker {
       for (const auto& project : catalog_.projects) {
         if (project.id == text || project.name == text) ids.push_back(project.id);
       }
-      FieldError(
-          field, "项目名称 " + Quote(text) + " 不唯一",
-          Quote(text) + " matches several projects; write the id instead: " + Candidates(ids));
+      FieldError(field, "项目名称 " + QuoteExcerpt(text) + " 不唯一",
+                 QuoteExcerpt(text) +
+                     " matches several projects; write the id instead: " + Candidates(ids));
       return false;
     }
     value.project = static_cast<uint32_t>(found->second);
@@ -357,16 +356,16 @@ class ReportChecker {
       if (found == map.end()) {
         for (const auto& indicator : project.indicators) ids.push_back(indicator.id);
         ids.push_back("预算执行数");
-        FieldError(field, "项目 " + project.id + " 没有指标 " + Quote(text),
-                   "project " + project.id + " has no indicator " + Quote(text) +
+        FieldError(field, "项目 " + project.id + " 没有指标 " + QuoteExcerpt(text),
+                   "project " + project.id + " has no indicator " + QuoteExcerpt(text) +
                        " (indicators: " + Candidates(ids) + ")");
       } else {
         for (const auto& indicator : project.indicators) {
           if (indicator.id == text || indicator.name == text) ids.push_back(indicator.id);
         }
-        FieldError(
-            field, "指标名称 " + Quote(text) + " 不唯一",
-            Quote(text) + " matches several indicators; write the id instead: " + Candidates(ids));
+        FieldError(field, "指标名称 " + QuoteExcerpt(text) + " 不唯一",
+                   QuoteExcerpt(text) +
+                       " matches several indicators; write the id instead: " + Candidates(ids));
       }
       return false;
     }
@@ -402,8 +401,8 @@ class ReportChecker {
     }
     auto period = ParsePeriod(Trim(field.text));
     if (!period) {
-      FieldError(field, Quote(field.text) + " 不是月份, 请写成 2026-07 或 2026年7月",
-                 Quote(field.text) + " is not a month; write it as 2026-07 or 2026年7月");
+      FieldError(field, QuoteExcerpt(field.text) + " 不是月份, 请写成 2026-07 或 2026年7月",
+                 QuoteExcerpt(field.text) + " is not a month; write it as 2026-07 or 2026年7月");
       return false;
     }
     years_.insert(period->year);
@@ -433,9 +432,9 @@ class ReportChecker {
     if (target != nullptr && target->kind == TargetKind::kQualitative) {
       const Grade grade = GradeOf(text);
       if (grade == Grade::kNone) {
-        FieldError(field, "定性指标请填 达成、部分达成 或 未达成, 不能填 " + Quote(text),
+        FieldError(field, "定性指标请填 达成、部分达成 或 未达成, 不能填 " + QuoteExcerpt(text),
                    "this qualitative indicator takes a grade: 达成, 部分达成 or 未达成 (not " +
-                       Quote(text) + ")");
+                       QuoteExcerpt(text) + ")");
         return false;
       }
       value.grade = grade;
@@ -444,19 +443,19 @@ class ReportChecker {
     auto quantity = ParseQuantity(text);
     if (!quantity.ok()) {
       if (GradeOf(text) != Grade::kNone) {
-        FieldError(field, "定量指标请填数字, 不能填等级 " + Quote(text),
-                   "this indicator takes a number, not the grade " + Quote(text));
+        FieldError(field, "定量指标请填数字, 不能填等级 " + QuoteExcerpt(text),
+                   "this indicator takes a number, not the grade " + QuoteExcerpt(text));
       } else {
-        FieldError(field, Quote(text) + " 不是可用的数值", quantity.status().message());
+        FieldError(field, QuoteExcerpt(text) + " 不是可用的数值", quantity.status().message());
       }
       return false;
     }
     const std::string_view expected_unit = spent ? "元" : std::string_view(target->unit);
     if (!quantity->unit.empty() && quantity->unit != expected_unit) {
       const std::string shown = expected_unit.empty() ? "no unit" : std::string(expected_unit);
-      FieldError(
-          field, "单位 " + Quote(quantity->unit) + " 与指标不符 (应为 " + shown + ")",
-          "the unit " + Quote(quantity->unit) + " does not fit this indicator (" + shown + ")");
+      FieldError(field, "单位 " + QuoteExcerpt(quantity->unit) + " 与指标不符 (应为 " + shown + ")",
+                 "the unit " + QuoteExcerpt(quantity->unit) + " does not fit this indicator (" +
+                     shown + ")");
       return false;
     }
     if (quantity->value < 0) {
@@ -475,9 +474,9 @@ class ReportChecker {
     }
     if (expected_unit == "%" && value.value > 1 && !indicator->may_exceed_100_percent) {
       FieldError(field,
-                 Quote(text) +
+                 QuoteExcerpt(text) +
                      " 超过 100%; 若此比率确实可以超过 100%, 请在目录中设 may_exceed_100_percent",
-                 Quote(text) +
+                 QuoteExcerpt(text) +
                      " is more than 100%; if this rate really can exceed 100%, set "
                      "may_exceed_100_percent: true for the indicator in the catalogue");
       return false;
@@ -491,8 +490,8 @@ class ReportChecker {
     if (!field.present || text.empty()) return true;
     auto choice = Choose(text, choices);
     if (!choice) {
-      FieldError(field, Quote(text) + " 不是可选值 (" + std::string(allowed) + ")",
-                 Quote(text) + " is not one of " + std::string(allowed));
+      FieldError(field, QuoteExcerpt(text) + " 不是可选值 (" + std::string(allowed) + ")",
+                 QuoteExcerpt(text) + " is not one of " + std::string(allowed));
       return false;
     }
     out = std::string(*choice);
@@ -505,9 +504,25 @@ class ReportChecker {
     ok =
         CheckChoice(row.likelihood, kLikelihoods, notes.likelihood, "确定能, 有可能, 完全不可能") &&
         ok;
+    ok = CheckLength(row.reason, kMaxNote) && ok;
+    ok = CheckLength(row.action, kMaxNote) && ok;
+    ok = CheckLength(row.reporter, kMaxReporter) && ok;
     if (row.reason.present) notes.reason = std::string(Trim(row.reason.text));
     if (row.action.present) notes.action = std::string(Trim(row.action.text));
     return ok;
+  }
+
+  // Every value's notes are stored, shown on its project's page and in its history: a paragraph
+  // is a reason, a cell of 64 KiB on every row is not.
+  bool CheckLength(const Field& field, size_t max_characters) {
+    if (!field.present) return true;
+    const size_t characters = CharacterCount(Trim(field.text));
+    if (characters <= max_characters) return true;
+    const std::string limit = std::to_string(max_characters);
+    FieldError(
+        field, "太长: " + std::to_string(characters) + " 个字, 最多 " + limit + " 个字, 请缩短",
+        "too long: " + std::to_string(characters) + " characters; shorten it to at most " + limit);
+    return false;
   }
 
   uint16_t InternReporter(std::string name, Submission& submission) {
@@ -524,7 +539,6 @@ class ReportChecker {
   const Catalog& catalog_;
   Date today_;
   std::set<int> years_;  // of the periods read, the catalogue's or not
-  size_t max_errors_;
   Diagnostics& diagnostics_;
   NameMap projects_;
   std::vector<NameMap> indicator_maps_;
@@ -548,8 +562,8 @@ std::optional<std::map<Column, size_t>> MapHeader(const std::vector<std::string_
     auto column = ColumnFor(header[i]);
     if (!column) {
       if (blank_is_unused && Trim(header[i]).empty()) continue;
-      checker.Error(line, col, "不认识的列 " + Quote(header[i]),
-                    "unknown column " + Quote(header[i]) +
+      checker.Error(line, col, "不认识的列 " + QuoteExcerpt(header[i]),
+                    "unknown column " + QuoteExcerpt(header[i]) +
                         "; use 项目, 指标, 期间, 完成值, 偏差原因, 偏差说明, 改进措施, 完成可能性, "
                         "填报人 (or project, indicator, period, value, reason_category, reason, "
                         "action, likelihood, reporter)");
@@ -559,11 +573,11 @@ std::optional<std::map<Column, size_t>> MapHeader(const std::vector<std::string_
     auto [previous, inserted] = found.emplace(*column, i);
     if (!inserted) {
       usable = false;
-      checker.Error(
-          line, col,
-          "列 " + Quote(header[i]) + " 与第" + std::to_string(previous->second + 1) + "列重复",
-          "column " + Quote(header[i]) + " means the same as column " +
-              std::to_string(previous->second + 1) + "; keep one of them");
+      checker.Error(line, col,
+                    "列 " + QuoteExcerpt(header[i]) + " 与第" +
+                        std::to_string(previous->second + 1) + "列重复",
+                    "column " + QuoteExcerpt(header[i]) + " means the same as column " +
+                        std::to_string(previous->second + 1) + "; keep one of them");
     }
   }
   const std::pair<Column, Column> required[] = {{Column::kProject, Column::kProjectId},
@@ -644,7 +658,7 @@ size_t CheckCsvRecords(CsvReader& reader, size_t stop_at,
   CsvRow row;
   size_t data_rows = 0;
   size_t next_progress = reader.offset() + (1 << 20);
-  while (reader.offset() < stop_at && reader.Next(row) && !checker.Full()) {
+  while (reader.offset() < stop_at && reader.Next(row)) {
     if (row.fields.size() == 1 && Trim(row.fields[0]).empty()) continue;  // blank line
     ++data_rows;
     if (row.fields.size() != header.size()) {
@@ -764,15 +778,15 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
     second_checked.get();
     const bool met =
         reader.status().ok() && reader.offset() == *split && reader.line() == second.first_line;
-    if (met && !checker.Full()) {
+    if (met) {
       checker.Absorb(*second.checker, std::move(second.submission), submission);
-      diagnostics.Append(second.diagnostics, static_cast<int>(options.max_errors));
+      diagnostics.Append(second.diagnostics);
       data_rows += second.data_rows;
       if (!second.status.ok()) {
         diagnostics.Error(file_name, second.error_line, 0, second.status.message());
         return;
       }
-    } else if (!met && reader.status().ok() && !checker.Full()) {
+    } else if (reader.status().ok()) {
       // The quotes misled the split: this reader reads on, the second part's findings unused.
       data_rows += CheckCsvRecords(reader, text.size(), header, *columns, checker, submission,
                                    report_progress);
@@ -825,7 +839,7 @@ void ParseXlsxReport(std::string_view bytes, const std::string& file_name,
   for (const auto& sheet : workbook->sheets) names.push_back(sheet.name);
   checker.SetSheetNames(std::move(names));
   size_t report_sheets = 0, data_rows = 0;
-  for (size_t s = 0; s < workbook->sheets.size() && !checker.Full(); ++s) {
+  for (size_t s = 0; s < workbook->sheets.size(); ++s) {
     const XlsxSheet& sheet = workbook->sheets[s];
     if (sheet.hidden) continue;  // a template's lists, a unit's own working sheets
     // The sheet's rows as the CSV reader sees lines: the first row with any text is the header.
@@ -855,7 +869,7 @@ void ParseXlsxReport(std::string_view bytes, const std::string& file_name,
     if (!columns) continue;
     std::vector<std::optional<Column>> column_of(header.size());
     for (const auto& [column, index] : *columns) column_of[index] = column;
-    for (auto row = std::next(rows.begin()); row != rows.end() && !checker.Full(); ++row) {
+    for (auto row = std::next(rows.begin()); row != rows.end(); ++row) {
       std::vector<std::string> texts(header.size());
       bool readable = true;
       for (const XlsxCell* cell : row->second) {
@@ -917,7 +931,7 @@ void ParseYamlReport(std::string_view bytes, const std::string& file_name, Repor
       field.text = node.Scalar();
       field.present = true;
     } else if (node && !node.IsNull()) {
-      fields.Error(node, Quote(label) + " must be a single value");
+      fields.Error(node, QuoteExcerpt(label) + " must be a single value");
     }
     return field;
   };
@@ -1040,7 +1054,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
                        const Catalog& catalog, Date today, const ParseOptions& options,
                        Diagnostics& diagnostics) {
   Submission submission;
-  ReportChecker checker(file_name, catalog, today, options.max_errors, diagnostics);
+  ReportChecker checker(file_name, catalog, today, diagnostics);
   if (format != ReportFormat::kXlsx && bytes.find('\0') != std::string_view::npos) {
     // A workbook under a .csv name (or posted as CSV) is read once it is named for what it is.
     diagnostics.Error(

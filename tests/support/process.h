@@ -10,6 +10,7 @@ struct ProcessResult {
   int exit_code = -1;  // 128 + signal when killed
   std::string out;
   std::string err;
+  long peak_rss_kb = 0;  // the child's VmHWM (wait4's ru_maxrss)
 };
 
 // Runs `argv` to completion with `input` on stdin, in `cwd` when given.

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <regex>
 
+#include <ptmon/base/text.h>
 #include <ptmon/config/catalog_loader.h>
 
 namespace ptmon::testing_support {
@@ -80,6 +81,39 @@ void WriteReport(const std::string& path, const Catalog& catalog, int copies, in
       }
     }
   }
+}
+
+size_t WriteTargetTableExport(const std::string& path, const Catalog& catalog, int copies) {
+  std::ofstream out(path, std::ios::binary);
+  out << "单位名称,主管部门,项目名称,项目属性,年度资金总额（元）,实施期资金总额（元）,年度目标,"
+         "一级指标,二级指标,三级指标,指标性质,指标值,度量单位,权重,指标方向性\n";
+  const std::string unit = catalog.units.at(0).name;
+  for (int copy = 1; copy <= copies; ++copy) {
+    for (const auto& project : catalog.projects) {
+      const std::string head =
+          CsvLine({unit, project.department, project.name + Copy(copy), project.attribute,
+                   FormatGrouped(project.annual_funds.total_fen / 100.0, 2),
+                   FormatGrouped(project.period_funds.total_fen / 100.0, 2), project.annual_goal});
+      for (const auto& indicator : project.indicators) {
+        const Target& target = indicator.annual_target;
+        std::string sign = "定性", value = target.text, measure, direction;
+        if (target.kind != TargetKind::kQualitative) {
+          // "≥12万人": the sign, the number, and what follows it as the measure.
+          const size_t number = target.text.find_first_of("0123456789");
+          const size_t after = target.text.find_first_not_of("0123456789.", number);
+          sign = target.text.substr(0, number);
+          if (sign.empty()) sign = "=";
+          value = target.text.substr(number, after - number);
+          measure = after == std::string::npos ? "" : target.text.substr(after);
+          direction = target.kind == TargetKind::kReverse ? "反向" : "正向";
+        }
+        out << head.substr(0, head.size() - 2) << ","
+            << CsvLine({indicator.level1, indicator.level2, indicator.name, sign, value, measure,
+                        indicator.weight ? FormatNumber(*indicator.weight) : "", direction});
+      }
+    }
+  }
+  return static_cast<size_t>(out.tellp());
 }
 
 }  // namespace ptmon::testing_support

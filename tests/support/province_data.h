@@ -22,4 +22,11 @@ std::string ProvinceCatalog(int copies);
 // qualitative indicators, a reason on every tenth row. `revision` changes every value.
 void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision);
 
+// A budget system's 项目支出绩效目标表 export of `copies` copies of `catalog` (the embedded one),
+// as `ptmon import` reads it: one CSV row per indicator, the project's cells (unit,
+// department, name, attribute, funds in 元, goal) repeated on each, the target spread over
+// 指标性质, 指标值 and 度量单位, with weights and directions; project names get the copy's suffix.
+// Returns its size.
+size_t WriteTargetTableExport(const std::string& path, const Catalog& catalog, int copies);
+
 }  // namespace ptmon::testing_support

@@ -66,6 +66,11 @@ std::string CsvLine(const std::vector<std::string>& cells);
 std::string SheetName(std::string_view title, std::set<std::string>& taken);
 // EscapeControl in single quotes, for values quoted in messages.
 std::string Quote(std::string_view text);
+// Quote for a value a stranger may have made huge: at most its first 200 characters, then how
+// many there are in all ("'项目项目…'…（共 50000000 字 / 50000000 characters）").
+std::string QuoteExcerpt(std::string_view text);
+// Characters (code points) of UTF-8 text: what a length limit on a name counts, not bytes.
+size_t CharacterCount(std::string_view text);
 // Terminal columns `text` takes: East Asian wide and full-width characters two, ANSI colour
 // sequences none, everything else one.
 size_t DisplayWidth(std::string_view text);

@@ -33,6 +33,10 @@ class YamlFields {
 
   // A scalar as text; reports when the key is missing (required) or not a scalar.
   std::optional<std::string> String(const YamlNode& map, std::string_view key, bool required);
+  // String, refused (an error and nothing) when longer than `max_characters`: a name or a text
+  // a person writes, `what` naming it in Chinese for the message ("项目名称").
+  std::optional<std::string> Text(const YamlNode& map, std::string_view key, bool required,
+                                  size_t max_characters, std::string_view what);
   std::optional<double> Number(const YamlNode& map, std::string_view key, bool required);
   std::optional<int> Integer(const YamlNode& map, std::string_view key, bool required, int min,
                              int max);

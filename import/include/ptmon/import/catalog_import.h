@@ -6,6 +6,7 @@
 // the source line, and never guessed silently.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,25 @@ Result<std::string> DisclosureTextFromPdfLayout(std::string_view xhtml);
 // `first_line` is the source line (or sheet row) of rows[0]. Fails without such a header.
 Result<ImportedCatalog> ImportTargetTable(const std::vector<std::vector<std::string>>& rows,
                                           int first_line, std::string source);
+
+// ImportTargetTable a row at a time, as the rows are read: memory holds the catalogue being
+// built, never the rows. Not thread-safe.
+class TargetTableImport {
+ public:
+  explicit TargetTableImport(std::string source);
+  ~TargetTableImport();
+  TargetTableImport(const TargetTableImport&) = delete;
+  TargetTableImport& operator=(const TargetTableImport&) = delete;
+
+  // The next row, `line` its source line (or sheet row); the cells need outlive the call only.
+  void Row(const std::vector<std::string_view>& cells, int line);
+  // The catalogue of the rows given; fails as ImportTargetTable does. Call once.
+  Result<ImportedCatalog> Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Several inputs of one unit as one catalogue (their projects in order); differing unit names
 // or years are kept for review.

@@ -49,7 +49,6 @@ struct ParseOptions {
   TextEncoding encoding = TextEncoding::kAuto;
   CsvLimits csv_limits;
   XlsxLimits xlsx_limits;
-  size_t max_errors = 1000;  // stop collecting after this many
   // A CSV file's records beyond this many bytes are checked on two threads (when there are two
   // cores), with the same findings as on one.
   size_t split_from_bytes = 1 << 20;
