@@ -122,9 +122,12 @@ struct Service::Impl {
         foreign_write_timer(io),
         finish_moves_timer(io),
         routes(
-            snapshots,
+            snapshots, *counters,
             [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
-              IngestOnLoop(std::move(name), std::move(body), std::move(done));
+              IngestOnLoop("api", std::move(name), std::move(body), std::move(done));
+            },
+            [this](std::string name, std::string body, std::function<void(IngestOutcome)> done) {
+              IngestOnLoop("console", std::move(name), std::move(body), std::move(done));
             },
             [this] { asio::post(io, [this] { Reload(); }); }, clock,
             SessionLimits{
@@ -174,8 +177,9 @@ struct Service::Impl {
         io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
         [this](const std::string& path) {
           if (!StoreCheckPassed()) return InboxWatcher::Handover::kNotYet;
+          const auto start = Steady::now();
           const IngestOutcome outcome = generation.ingestor->IngestFile(path);
-          Absorb(outcome, "inbox");
+          Absorb(outcome, "inbox", start);
           if (generation.ingestor->unfinished_moves() > 0) {
             PublishRetryCounts();
             ScheduleFinishMoves();
@@ -338,7 +342,7 @@ struct Service::Impl {
     if (alertmanagers_changed) {
       notifier.reset();  // joins its thread: nothing counts into the old counters after this
       auto counters_for_list =
-          std::make_shared<DeliveryCounters>(config.alertmanagers, deliveries.get());
+          std::make_shared<DeliveryCounters>(counters, config.alertmanagers, deliveries.get());
       deliveries = counters_for_list;
       notifier = std::make_unique<Notifier>(
           config.alertmanagers,
@@ -407,6 +411,7 @@ struct Service::Impl {
     UpdateAlerts();
     rendered.get();
     Publish(nullptr);
+    counters->ObserveEvaluation("full", SecondsSince(start));
   }
 
   // Last year as of its December: final once December's reports are due.
@@ -450,7 +455,6 @@ struct Service::Impl {
     snapshot->metrics = exposition.parts();
     snapshot->alerts_json = alerts_json;
     snapshot->counters = counters;
-    snapshot->deliveries = deliveries;
     DaemonFacts& facts = snapshot->facts;
     facts.version = options.version;
     facts.revision = options.revision;
@@ -470,8 +474,8 @@ struct Service::Impl {
 
   // Folds an outcome into the evaluation (when values were applied), logs and counters. The
   // counters move after the snapshot is published: a scrape that counts a file applied also
-  // shows its values.
-  void Absorb(const IngestOutcome& outcome, std::string_view source) {
+  // shows its values. `start`: when the file was taken.
+  void Absorb(const IngestOutcome& outcome, std::string_view source, Steady::time_point start) {
     if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kFailed) {
       spdlog::warn("{}", outcome.Summary());
       for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
@@ -488,13 +492,14 @@ struct Service::Impl {
       Reevaluate(outcome.batch_id);
       FoldSoon();
     }
-    counters->CountIngest(IngestResultName(outcome.result), outcome.values,
-                          UnixSeconds(clock.Now()));
+    counters->CountIngest(source, IngestResultName(outcome.result), outcome.values,
+                          SecondsSince(start), UnixSeconds(clock.Now()));
     counters->SetLastErrors(source, outcome.error_count);
   }
 
   // Re-evaluates what a batch touched and publishes.
   void Reevaluate(long long batch_id) {
+    const auto start = Steady::now();
     auto touched = store->LoadBatchValues(batch_id, *generation.actuals);
     if (!touched.ok()) {
       spdlog::error("{}", touched.status().message());
@@ -518,22 +523,27 @@ struct Service::Impl {
     evaluation = std::move(next);
     UpdateAlerts();
     Publish(&*touched);
+    counters->ObserveEvaluation("batch", SecondsSince(start));
   }
 
   // The write API: the store belongs to the loop, so the body is ingested there and the answer
   // goes back through `done` without any thread waiting for it.
-  void IngestOnLoop(std::string name, std::string body, std::function<void(IngestOutcome)> done) {
-    asio::post(io, [this, name = std::move(name), body = std::move(body), done = std::move(done)] {
-      if (stopping || !StoreCheckPassed()) {
-        IngestOutcome outcome;
-        outcome.errors.push_back("ptmon is stopping; send it again later");
-        done(std::move(outcome));
-        return;
-      }
-      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body);
-      Absorb(outcome, "api");
-      done(std::move(outcome));
-    });
+  // `source`: api or console.
+  void IngestOnLoop(std::string_view source, std::string name, std::string body,
+                    std::function<void(IngestOutcome)> done) {
+    asio::post(
+        io, [this, source, name = std::move(name), body = std::move(body), done = std::move(done)] {
+          if (stopping || !StoreCheckPassed()) {
+            IngestOutcome outcome;
+            outcome.errors.push_back("ptmon is stopping; send it again later");
+            done(std::move(outcome));
+            return;
+          }
+          const auto start = Steady::now();
+          IngestOutcome outcome = generation.ingestor->IngestBytes(name, body);
+          Absorb(outcome, source, start);
+          done(std::move(outcome));
+        });
   }
 
   // --- timers and signals ---------------------------------------------------------------------
