@@ -618,7 +618,8 @@ TEST_F(ServeTest, EveryDashboardAndRecordingRuleQueryReturnsSeries) {
   ASSERT_TRUE(WaitFor(
       [&] {
         return has_series("increase(ptmon_ingest_files_total[1h])") &&
-               has_series("ptmon:project_light:max");
+               has_series("ptmon:project_light:max") &&
+               has_series("ptmon:http_request_duration_seconds_bucket:rate5m");
       },
       std::chrono::seconds(60)))
       << prometheus->Log();
