@@ -142,8 +142,10 @@ std::optional<ExporterTimes> NodeExporterTimes(const std::string& work,
   const int port = FreePort();
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
   ChildProcess node_exporter(
-      {"prometheus-node-exporter", "--collector.disable-defaults", "--collector.textfile",
-       "--collector.textfile.directory=" + textfile.string(),
+      // Without its own process_* series, which ptmon's exposition has too: node_exporter
+      // refuses to serve a name twice (500 on every scrape).
+      {"prometheus-node-exporter", "--collector.disable-defaults", "--web.disable-exporter-metrics",
+       "--collector.textfile", "--collector.textfile.directory=" + textfile.string(),
        "--web.listen-address=127.0.0.1:" + std::to_string(port)},
       (std::filesystem::path(work) / "node_exporter.log").string());
   if (!WaitFor([&] { return HttpGet(url).status == 200; }, std::chrono::seconds(60))) {

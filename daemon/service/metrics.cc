@@ -9,6 +9,10 @@
 #include <thread>
 
 #include <dirent.h>
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -332,46 +336,121 @@ std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& ev
   return out;
 }
 
-void ServiceMetrics::CountIngest(std::string_view result, size_t values, double now_seconds) {
+namespace {
+
+// A request is answered from cached bytes in well under a millisecond; a page, a report or a
+// large status document in milliseconds to seconds.
+const prometheus::Histogram::BucketBoundaries kRequestBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+// A file of a few rows takes milliseconds; a province's 64 MB file tens of seconds; an
+// evaluation of 100,000 indicators seconds.
+const prometheus::Histogram::BucketBoundaries kWorkBuckets = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+
+// The results a dashboard expects a series of from start-up (a new result gets its own).
+constexpr std::string_view kIngestResults[] = {"applied", "duplicate", "rejected", "failed",
+                                               "deferred"};
+
+}  // namespace
+
+ServiceMetrics::ServiceMetrics() : registry_(std::make_unique<prometheus::Registry>()) {
+  requests_ = &prometheus::BuildHistogram()
+                   .Name("ptmon_http_request_duration_seconds")
+                   .Help(
+                       "HTTP requests by route and status code: from the head admitted (for a "
+                       "request with a body, from the body read) to the answer handed to the "
+                       "server.")
+                   .Register(*registry_);
+  ingests_ = &prometheus::BuildHistogram()
+                  .Name("ptmon_ingest_duration_seconds")
+                  .Help(
+                      "Report files by source (inbox, api, console) and result: from taking the "
+                      "file to its values served.")
+                  .Register(*registry_);
+  evaluations_ = &prometheus::BuildHistogram()
+                      .Name("ptmon_evaluation_run_duration_seconds")
+                      .Help(
+                          "Evaluations by kind (full: every project; batch: the projects a file "
+                          "touched), from the start to the snapshot published.")
+                      .Register(*registry_);
+  files_ = &prometheus::BuildCounter()
+                .Name("ptmon_ingest_files_total")
+                .Help("Report files processed, by result.")
+                .Register(*registry_);
+  for (std::string_view result : kIngestResults) files_->Add({{"result", std::string(result)}});
+  values_ = &prometheus::BuildCounter()
+                 .Name("ptmon_ingest_values_total")
+                 .Help("Values applied from accepted files.")
+                 .Register(*registry_)
+                 .Add({});
+  deliveries_ = &prometheus::BuildCounter()
+                     .Name("ptmon_alert_deliveries_total")
+                     .Help("Deliveries to each Alertmanager.")
+                     .Register(*registry_);
+  delivery_failures_ = &prometheus::BuildCounter()
+                            .Name("ptmon_alert_delivery_failures_total")
+                            .Help("Failed deliveries to each Alertmanager.")
+                            .Register(*registry_);
+}
+
+ServiceMetrics::~ServiceMetrics() = default;
+
+void ServiceMetrics::ObserveRequest(std::string_view route, int status, double seconds) {
+  requests_->Add({{"route", std::string(route)}, {"code", std::to_string(status)}}, kRequestBuckets)
+      .Observe(seconds);
+}
+
+void ServiceMetrics::CountIngest(std::string_view source, std::string_view result, size_t values,
+                                 double seconds, double now_seconds) {
+  ingests_->Add({{"source", std::string(source)}, {"result", std::string(result)}}, kWorkBuckets)
+      .Observe(seconds);
+  // A file refused for naming projects outside its sender's scope is refused whole, as a
+  // rejected one is: one series for both, as dashboards and rules read it.
+  files_->Add({{"result", std::string(result == "forbidden" ? "rejected" : result)}}).Increment();
   if (result == "applied") {
-    ++files_applied_;
-    values_ += static_cast<long long>(values);
+    values_->Increment(static_cast<double>(values));
     last_ingest_success_.store(now_seconds);
-  } else if (result == "duplicate") {
-    ++files_duplicate_;
-  } else if (result == "rejected" || result == "forbidden") {  // both refused whole
-    ++files_rejected_;
-  } else if (result == "deferred") {
-    ++files_deferred_;
-  } else {
-    ++files_failed_;
   }
 }
 
-void ServiceMetrics::SetLastErrors(std::string_view source, int errors) {
-  (source == "api" ? api_errors_ : inbox_errors_).store(errors);
+void ServiceMetrics::ObserveEvaluation(std::string_view kind, double seconds) {
+  evaluations_->Add({{"kind", std::string(kind)}}, kWorkBuckets).Observe(seconds);
 }
 
-DeliveryCounters::DeliveryCounters(std::vector<std::string> alertmanagers,
+void ServiceMetrics::SetLastErrors(std::string_view source, int errors) {
+  (source == "inbox" ? inbox_errors_ : api_errors_).store(errors);
+}
+
+std::string ServiceMetrics::RenderOperational() const {
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  return std::move(out).str();
+}
+
+DeliveryCounters::DeliveryCounters(std::shared_ptr<ServiceMetrics> metrics,
+                                   std::vector<std::string> alertmanagers,
                                    const DeliveryCounters* previous)
-    : alertmanagers_(std::move(alertmanagers)),
-      deliveries_(new std::atomic<long long>[alertmanagers_.size() + 1]()),
-      failures_(new std::atomic<long long>[alertmanagers_.size() + 1]()) {
-  if (previous == nullptr) return;
-  for (size_t i = 0; i < alertmanagers_.size(); ++i) {
-    const auto& old = previous->alertmanagers_;
-    const auto found = std::find(old.begin(), old.end(), alertmanagers_[i]);
-    if (found == old.end()) continue;
-    const auto at = static_cast<size_t>(found - old.begin());
-    deliveries_[i].store(previous->deliveries_[at].load());
-    failures_[i].store(previous->failures_[at].load());
+    : metrics_(std::move(metrics)), alertmanagers_(std::move(alertmanagers)) {
+  if (previous != nullptr) {
+    for (size_t i = 0; i < previous->alertmanagers_.size(); ++i) {
+      if (std::find(alertmanagers_.begin(), alertmanagers_.end(), previous->alertmanagers_[i]) !=
+          alertmanagers_.end())
+        continue;
+      metrics_->deliveries_->Remove(previous->deliveries_[i]);
+      metrics_->delivery_failures_->Remove(previous->failures_[i]);
+    }
+  }
+  // Add returns the series an Alertmanager kept from the previous list.
+  for (const std::string& url : alertmanagers_) {
+    deliveries_.push_back(&metrics_->deliveries_->Add({{"alertmanager", url}}));
+    failures_.push_back(&metrics_->delivery_failures_->Add({{"alertmanager", url}}));
   }
 }
 
 void DeliveryCounters::Count(size_t alertmanager, bool success) {
   if (alertmanager >= alertmanagers_.size()) return;
-  ++deliveries_[alertmanager];
-  if (!success) ++failures_[alertmanager];
+  deliveries_[alertmanager]->Increment();
+  if (!success) failures_[alertmanager]->Increment();
 }
 
 ProcessFacts ReadProcessFacts() {
@@ -412,27 +491,18 @@ ProcessFacts ReadProcessFacts() {
   return facts;
 }
 
-std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters,
-                                 const DeliveryCounters& deliveries) {
+std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters) {
   std::string out;
   Exposition metrics(out);
   metrics.Family("ptmon_build_info", "gauge", "ptmon's version and git commit, value 1.");
   metrics.Sample({"version", facts.version, "revision", facts.revision}, 1);
   metrics.Family("ptmon_catalog_info", "gauge", "The catalogue being evaluated, value 1.");
   metrics.Sample({"sha256", facts.catalog_sha256, "year", std::to_string(facts.year)}, 1);
-  metrics.Family("ptmon_ingest_files_total", "counter", "Report files processed, by result.");
-  metrics.Sample({"result", "applied"}, static_cast<double>(counters.files_applied_.load()));
-  metrics.Sample({"result", "duplicate"}, static_cast<double>(counters.files_duplicate_.load()));
-  metrics.Sample({"result", "rejected"}, static_cast<double>(counters.files_rejected_.load()));
-  metrics.Sample({"result", "failed"}, static_cast<double>(counters.files_failed_.load()));
-  metrics.Sample({"result", "deferred"}, static_cast<double>(counters.files_deferred_.load()));
   metrics.Family("ptmon_ingest_files_awaiting_retry", "gauge",
                  "Report files waiting to be tried again after an I/O failure: in the inbox "
                  "(stage ingest) or applied but not yet moved out of processing (stage move).");
   metrics.Sample({"stage", "ingest"}, static_cast<double>(counters.retry_inbox_.load()));
   metrics.Sample({"stage", "move"}, static_cast<double>(counters.retry_moves_.load()));
-  metrics.Family("ptmon_ingest_values_total", "counter", "Values applied from accepted files.");
-  metrics.Sample({}, static_cast<double>(counters.values_.load()));
   metrics.Family("ptmon_ingest_last_success_timestamp_seconds", "gauge",
                  "When a file was last applied (Unix time); 0 when none ever was.");
   metrics.Sample({}, counters.last_ingest_success_.load());
@@ -457,18 +527,6 @@ std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics&
   metrics.Sample({"state", "firing"}, facts.alerts_firing);
   metrics.Sample({"state", "pending"}, facts.alerts_pending);
   metrics.Sample({"state", "resolved"}, facts.alerts_resolved);
-  const auto& alertmanagers = deliveries.alertmanagers_;
-  metrics.Family("ptmon_alert_deliveries_total", "counter", "Deliveries to each Alertmanager.");
-  for (size_t i = 0; i < alertmanagers.size(); ++i) {
-    metrics.Sample({"alertmanager", alertmanagers[i]},
-                   static_cast<double>(deliveries.deliveries_[i].load()));
-  }
-  metrics.Family("ptmon_alert_delivery_failures_total", "counter",
-                 "Failed deliveries to each Alertmanager.");
-  for (size_t i = 0; i < alertmanagers.size(); ++i) {
-    metrics.Sample({"alertmanager", alertmanagers[i]},
-                   static_cast<double>(deliveries.failures_[i].load()));
-  }
   // The standard process series (as Prometheus client libraries name them), read per scrape.
   const ProcessFacts process = ReadProcessFacts();
   metrics.Family("process_cpu_seconds_total", "counter", "User and system CPU time spent.");

@@ -2,8 +2,9 @@
 // and kept as gzip members, so a scrape costs no evaluation and no database query, and a
 // province's 88 MB of text is held in 7 MB. A scraper that takes gzip (Prometheus does) gets
 // the members as they are; another gets them inflated one at a time as they are sent. The
-// service's own counters change between evaluations and are rendered per scrape from atomics
-// (a few lines), then sent after the cached part as one more member.
+// service's own figures change between evaluations and are rendered per scrape (a few lines
+// from atomics, and prometheus-cpp's registry of its request, ingest and evaluation histograms),
+// then sent after the cached part as two more members.
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,14 @@
 #include <ptmon/indicators/evaluation.h>
 
 #include "gzip.h"
+
+namespace prometheus {
+class Counter;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
 
 namespace ptmon {
 
@@ -58,14 +67,32 @@ std::string RenderEvaluationMetrics(const Catalog& catalog, const Evaluation& ev
                                     double evaluation_seconds, double evaluated_at_seconds);
 
 struct DaemonFacts;
-class DeliveryCounters;
 
-// Counters about ptmon's work that live as long as the process, whatever is reloaded.
-// Thread-safe: updated by the service loop, read by HTTP threads.
+// What ptmon's own work looks like, for the process's lifetime whatever is reloaded: the few
+// figures rendered by RenderServiceMetrics (atomics), and its operational instruments (request,
+// ingest and evaluation durations as histograms, files, values and alert deliveries as counters)
+// in one prometheus-cpp Registry, serialized per scrape by RenderOperational.
+// Thread-safe: HTTP threads observe requests and render; the loop counts ingests and
+// evaluations; the notifier thread counts deliveries.
 class ServiceMetrics {
  public:
-  void CountIngest(std::string_view result, size_t values, double now_seconds);
-  void SetLastErrors(std::string_view source, int errors);  // inbox | api
+  ServiceMetrics();
+  ~ServiceMetrics();
+  ServiceMetrics(const ServiceMetrics&) = delete;
+  ServiceMetrics& operator=(const ServiceMetrics&) = delete;
+
+  // A request answered: `route` one of a fixed set of names (never a client's raw path, so the
+  // series stay few), `status` its code, `seconds` from its head admitted to its answer handed
+  // to the server.
+  void ObserveRequest(std::string_view route, int status, double seconds);
+  // A file taken from `source` (inbox, api, console) with its result (applied, duplicate,
+  // rejected, failed, deferred, …), `seconds` from taking it to its values served.
+  void CountIngest(std::string_view source, std::string_view result, size_t values, double seconds,
+                   double now_seconds);
+  // An evaluation of `kind` (full, batch) from its start to its snapshot published.
+  void ObserveEvaluation(std::string_view kind, double seconds);
+  // The console's files count with the API's (the series has the labels inbox and api).
+  void SetLastErrors(std::string_view source, int errors);  // inbox | api | console
   void SetLastIngestSuccess(double seconds) { last_ingest_success_.store(seconds); }
   // When a file was last applied (Unix seconds), 0 when none ever was.
   double last_ingest_success() const { return last_ingest_success_.load(); }
@@ -75,33 +102,41 @@ class ServiceMetrics {
     retry_inbox_.store(inbox);
     retry_moves_.store(moves);
   }
+  // The registry's families as text 0.0.4 (prometheus-cpp's TextSerializer): none of their names
+  // is one that RenderServiceMetrics or the cached exposition writes.
+  std::string RenderOperational() const;
 
  private:
-  friend std::string RenderServiceMetrics(const DaemonFacts&, const ServiceMetrics&,
-                                          const DeliveryCounters&);
-  std::atomic<long long> files_applied_{0}, files_duplicate_{0}, files_rejected_{0},
-      files_failed_{0}, files_deferred_{0};
-  std::atomic<long long> values_{0};
+  friend class DeliveryCounters;
+  friend std::string RenderServiceMetrics(const DaemonFacts&, const ServiceMetrics&);
+  std::unique_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Histogram>* requests_;
+  prometheus::Family<prometheus::Histogram>* ingests_;
+  prometheus::Family<prometheus::Histogram>* evaluations_;
+  prometheus::Family<prometheus::Counter>* files_;
+  prometheus::Counter* values_;
+  prometheus::Family<prometheus::Counter>* deliveries_;
+  prometheus::Family<prometheus::Counter>* delivery_failures_;
   std::atomic<int> inbox_errors_{0}, api_errors_{0};
   std::atomic<double> last_ingest_success_{0};
   std::atomic<size_t> retry_inbox_{0}, retry_moves_{0};
 };
 
-// Deliveries to each Alertmanager of one configured list. A reload with another list makes a
-// new object, which starts from the counts the previous one had for the URLs it keeps (counters
-// do not reset for an Alertmanager that stays). Thread-safe: counted on the notifier's thread.
+// Deliveries to each Alertmanager of one configured list, as series of `metrics`' registry (kept
+// alive by this object). A reload with another list makes a new object: an Alertmanager that
+// stays keeps its series (its counters do not reset), one that goes loses them. `previous` must
+// no longer be counted into. Thread-safe: counted on the notifier's thread.
 class DeliveryCounters {
  public:
-  explicit DeliveryCounters(std::vector<std::string> alertmanagers,
-                            const DeliveryCounters* previous = nullptr);
+  DeliveryCounters(std::shared_ptr<ServiceMetrics> metrics, std::vector<std::string> alertmanagers,
+                   const DeliveryCounters* previous = nullptr);
   void Count(size_t alertmanager, bool success);
   const std::vector<std::string>& alertmanagers() const { return alertmanagers_; }
 
  private:
-  friend std::string RenderServiceMetrics(const DaemonFacts&, const ServiceMetrics&,
-                                          const DeliveryCounters&);
+  const std::shared_ptr<ServiceMetrics> metrics_;
   const std::vector<std::string> alertmanagers_;
-  std::unique_ptr<std::atomic<long long>[]> deliveries_, failures_;
+  std::vector<prometheus::Counter*> deliveries_, failures_;
 };
 
 // What a published snapshot says about the daemon itself; fixed with the snapshot, so a scrape
@@ -130,7 +165,6 @@ struct ProcessFacts {
 ProcessFacts ReadProcessFacts();
 
 // The few lines about ptmon itself and its process, rendered per scrape.
-std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters,
-                                 const DeliveryCounters& deliveries);
+std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics& counters);
 
 }  // namespace ptmon

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 
@@ -40,6 +41,24 @@ const Route* FindRoute(std::string_view path) {
     if (route.path == path) return &route;
   }
   return nullptr;
+}
+
+// The route label of the request histogram: the API's paths as they are, the console's in a few
+// groups, everything else `other` — a client's raw path would make a series per path it invents.
+std::string_view RouteLabel(const HttpRequest& request) {
+  if (const Route* route = FindRoute(request.path)) return route->path;
+  if (request.path == "*" || !ConsoleRoutes::Owns(request.path)) return "other";
+  if (request.path.starts_with("/assets/")) return "console_asset";
+  if (request.path == "/login" || request.path == "/logout") return "console_login";
+  if (request.path == "/upload") return "console_upload";
+  if (request.method == "POST") return "console_form";
+  return "console_page";
+}
+
+using Steady = std::chrono::steady_clock;
+
+double SecondsSince(Steady::time_point since) {
+  return std::chrono::duration<double>(Steady::now() - since).count();
 }
 
 HttpResponse WithAllow(HttpResponse response, std::string_view allow) {
@@ -141,18 +160,26 @@ HttpResponse AlertsResponse(const Snapshot& snapshot) {
 }  // namespace
 
 HttpResponse ServiceRoutes::Metrics(const Snapshot& snapshot, std::string_view accept_encoding) {
-  const std::string service =
-      RenderServiceMetrics(snapshot.facts, *snapshot.counters, *snapshot.deliveries);
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  // The cached members, then this scrape's few service lines.
+  // The cached members, then this scrape's few service lines and the operational registry.
   response.body_parts = snapshot.metrics->gzip;
-  response.body_parts.push_back(std::make_shared<const std::string>(Gzip(service)));
+  response.body_parts.push_back(std::make_shared<const std::string>(
+      Gzip(RenderServiceMetrics(snapshot.facts, *snapshot.counters))));
+  response.body_parts.push_back(
+      std::make_shared<const std::string>(Gzip(snapshot.counters->RenderOperational())));
   SendCompressed(response, accept_encoding);
   return response;
 }
 
 std::optional<HttpResponse> ServiceRoutes::Admit(HttpRequest& head) {
+  const auto start = Steady::now();
+  std::optional<HttpResponse> answer = Answer(head);
+  if (answer) metrics_.ObserveRequest(RouteLabel(head), answer->status, SecondsSince(start));
+  return answer;
+}
+
+std::optional<HttpResponse> ServiceRoutes::Answer(HttpRequest& head) {
   if (head.path == "*") {
     if (head.method == "OPTIONS")
       return WithAllow(HttpResponse::Text(204, ""), "GET, HEAD, POST, OPTIONS");
@@ -202,6 +229,12 @@ std::optional<HttpResponse> ServiceRoutes::Admit(HttpRequest& head) {
 }
 
 void ServiceRoutes::Handle(HttpRequest request, HttpServer::Respond respond) {
+  // The body has been read: what follows is ptmon's work, not the client's upload.
+  respond = [this, route = RouteLabel(request), start = Steady::now(),
+             respond = std::move(respond)](HttpResponse response) {
+    metrics_.ObserveRequest(route, response.status, SecondsSince(start));
+    respond(std::move(response));
+  };
   if (FindRoute(request.path) == nullptr) {
     console_.Handle(std::move(request), snapshots_.Current(), std::move(respond));
     return;

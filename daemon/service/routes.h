@@ -25,13 +25,17 @@ class ServiceRoutes final : public HttpServer::Routes {
   // spooled file for a large one), so writes waiting for the loop hold files, not memory.
   using WriteSink = ConsoleRoutes::WriteSink;
 
-  // `reload` asks the service for a reload (the console's admins may).
-  ServiceRoutes(const SnapshotBox& snapshots, WriteSink write, std::function<void()> reload,
-                const Clock& clock, SessionLimits sessions, bool secure_cookies)
+  // `write` ingests the API's bodies, `console_write` the console's forms and uploads; `reload`
+  // asks the service for a reload (the console's admins may). Every request answered is
+  // observed in `metrics`, which must outlive the routes.
+  ServiceRoutes(const SnapshotBox& snapshots, ServiceMetrics& metrics, WriteSink write,
+                WriteSink console_write, std::function<void()> reload, const Clock& clock,
+                SessionLimits sessions, bool secure_cookies)
       : snapshots_(snapshots),
-        write_(write),
+        metrics_(metrics),
+        write_(std::move(write)),
         clock_(clock),
-        console_(write, std::move(reload), clock, sessions, secure_cookies) {}
+        console_(std::move(console_write), std::move(reload), clock, sessions, secure_cookies) {}
 
   // /readyz answers 503 from now on (the service is draining).
   void SetStopping() { stopping_ = true; }
@@ -43,7 +47,10 @@ class ServiceRoutes final : public HttpServer::Routes {
   static HttpResponse Metrics(const Snapshot& snapshot, std::string_view accept_encoding);
 
  private:
+  std::optional<HttpResponse> Answer(HttpRequest& head);
+
   const SnapshotBox& snapshots_;
+  ServiceMetrics& metrics_;
   const WriteSink write_;
   const Clock& clock_;
   ConsoleRoutes console_;  // every path the API does not answer

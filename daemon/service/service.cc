@@ -129,10 +129,16 @@ struct Service::Impl {
         foreign_write_timer(io),
         finish_moves_timer(io),
         routes(
-            snapshots,
+            snapshots, *counters,
             [this](std::string name, RequestBody body, Submitter who,
                    std::function<void(IngestOutcome)> done) {
-              IngestOnLoop(std::move(name), std::move(body), std::move(who), std::move(done));
+              IngestOnLoop("api", std::move(name), std::move(body), std::move(who),
+                           std::move(done));
+            },
+            [this](std::string name, RequestBody body, Submitter who,
+                   std::function<void(IngestOutcome)> done) {
+              IngestOnLoop("console", std::move(name), std::move(body), std::move(who),
+                           std::move(done));
             },
             [this] { asio::post(io, [this] { Reload(); }); }, clock,
             SessionLimits{
@@ -183,9 +189,10 @@ struct Service::Impl {
         [this](const std::string& path) {
           if (!StoreCheckPassed()) return InboxWatcher::Handover::kNotYet;
           // Whoever can write the inbox is trusted as the operator is.
+          const auto start = Steady::now();
           const IngestOutcome outcome =
               generation.ingestor->IngestFile(path, Submitter::Everything("inbox"));
-          Absorb(outcome, "inbox");
+          Absorb(outcome, "inbox", start);
           if (generation.ingestor->unfinished_moves() > 0) {
             PublishRetryCounts();
             ScheduleFinishMoves();
@@ -359,7 +366,7 @@ struct Service::Impl {
     if (alertmanagers_changed) {
       notifier.reset();  // joins its thread: nothing counts into the old counters after this
       auto counters_for_list =
-          std::make_shared<DeliveryCounters>(config.alertmanagers, deliveries.get());
+          std::make_shared<DeliveryCounters>(counters, config.alertmanagers, deliveries.get());
       deliveries = counters_for_list;
       notifier = std::make_unique<Notifier>(
           config.alertmanagers,
@@ -428,6 +435,7 @@ struct Service::Impl {
     UpdateAlerts();
     rendered.get();
     Publish(nullptr);
+    counters->ObserveEvaluation("full", SecondsSince(start));
   }
 
   // Last year as of its December: final once December's reports are due.
@@ -471,7 +479,6 @@ struct Service::Impl {
     snapshot->metrics = exposition.parts();
     snapshot->alerts_json = alerts_json;
     snapshot->counters = counters;
-    snapshot->deliveries = deliveries;
     DaemonFacts& facts = snapshot->facts;
     facts.version = options.version;
     facts.revision = options.revision;
@@ -491,8 +498,8 @@ struct Service::Impl {
 
   // Folds an outcome into the evaluation (when values were applied), logs and counters. The
   // counters move after the snapshot is published: a scrape that counts a file applied also
-  // shows its values.
-  void Absorb(const IngestOutcome& outcome, std::string_view source) {
+  // shows its values. `start`: when the file was taken.
+  void Absorb(const IngestOutcome& outcome, std::string_view source, Steady::time_point start) {
     if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kForbidden ||
         outcome.result == IngestResult::kFailed) {
       spdlog::warn("{}", outcome.Summary());
@@ -510,13 +517,14 @@ struct Service::Impl {
       Reevaluate(outcome.batch_id);
       FoldSoon();
     }
-    counters->CountIngest(IngestResultName(outcome.result), outcome.values,
-                          UnixSeconds(clock.Now()));
+    counters->CountIngest(source, IngestResultName(outcome.result), outcome.values,
+                          SecondsSince(start), UnixSeconds(clock.Now()));
     counters->SetLastErrors(source, outcome.error_count);
   }
 
   // Re-evaluates what a batch touched and publishes.
   void Reevaluate(long long batch_id) {
+    const auto start = Steady::now();
     auto touched = store->LoadBatchValues(batch_id, *generation.actuals);
     if (!touched.ok()) {
       spdlog::error("{}", touched.status().message());
@@ -540,24 +548,27 @@ struct Service::Impl {
     evaluation = std::move(next);
     UpdateAlerts();
     Publish(&*touched);
+    counters->ObserveEvaluation("batch", SecondsSince(start));
   }
 
   // The write API: the store belongs to the loop, so the body is ingested there and the answer
   // goes back through `done` without any thread waiting for it.
-  void IngestOnLoop(std::string name, RequestBody body, Submitter who,
+  // `source`: api or console.
+  void IngestOnLoop(std::string_view source, std::string name, RequestBody body, Submitter who,
                     std::function<void(IngestOutcome)> done) {
-    asio::post(io, [this, name = std::move(name), body = std::move(body), who = std::move(who),
-                    done = std::move(done)]() mutable {
+    asio::post(io, [this, source, name = std::move(name), body = std::move(body),
+                    who = std::move(who), done = std::move(done)]() mutable {
       if (stopping || !StoreCheckPassed()) {
         IngestOutcome outcome;
         outcome.errors.push_back("ptmon is stopping; send it again later");
         done(std::move(outcome));
         return;
       }
+      const auto start = Steady::now();
       IngestOutcome outcome = generation.ingestor->IngestBytes(name, body.view(), who);
       // Closed (a spool file gone) before the answer frees the sender's slot for the next body.
       body = RequestBody();
-      Absorb(outcome, "api");
+      Absorb(outcome, source, start);
       done(std::move(outcome));
     });
   }

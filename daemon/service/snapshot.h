@@ -48,7 +48,6 @@ struct Snapshot {
   std::shared_ptr<const MetricsExposition::Parts> metrics;
   std::shared_ptr<const std::string> alerts_json;
   std::shared_ptr<const ServiceMetrics> counters;  // one object for the life of the process
-  std::shared_ptr<const DeliveryCounters> deliveries;
   DaemonFacts facts;
 };
 
