@@ -385,6 +385,23 @@ std::string EscapeControl(std::string_view text) {
   return out;
 }
 
+std::string YamlQuoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string CsvCell(std::string_view text) {
   std::string cell;
   // A lone "-" (nothing to show) or "+" is text to a spreadsheet already.

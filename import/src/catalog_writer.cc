@@ -14,20 +14,6 @@ namespace {
 constexpr std::string_view kUnitIdReview =
     "choose the unit's id: ASCII letters, digits, - and _ (the budget_unit label on metrics)";
 
-// A YAML double-quoted scalar: always quoted, so 是, 1年 or "≥30台" stay text.
-std::string Str(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string Yuan(long long fen) {
   std::string text = std::to_string(fen / 100);
   if (fen % 100 != 0) {
@@ -65,8 +51,8 @@ class Writer {
     out_ += "# decide before this catalogue is served (ptmon import listed them on stderr).\n\n";
     for (const auto& review : catalog_.reviews) Remark("", "REVIEW", review, catalog_.source);
     Remark("", "REVIEW", {0, std::string(kUnitIdReview)});
-    out_ += "unit:\n  id: " + UnitId() + "\n  name: " + Str(catalog_.unit_name) + "\n";
-    if (!catalog_.unit_code.empty()) out_ += "  code: " + Str(catalog_.unit_code) + "\n";
+    out_ += "unit:\n  id: " + UnitId() + "\n  name: " + YamlQuoted(catalog_.unit_name) + "\n";
+    if (!catalog_.unit_code.empty()) out_ += "  code: " + YamlQuoted(catalog_.unit_code) + "\n";
     out_ += "year: " + (catalog_.year ? std::to_string(*catalog_.year) : std::string()) + "\n";
     out_ += "\nprojects:\n";
     for (size_t p = 0; p < catalog_.projects.size(); ++p) {
@@ -118,11 +104,11 @@ class Writer {
     }
     auto line = [&](const std::string& text) { out_ += prefix + text + "\n"; };
     line("  - id: " + id);
-    line("    name: " + Str(project.name));
-    if (!project.department.empty()) line("    department: " + Str(project.department));
+    line("    name: " + YamlQuoted(project.name));
+    if (!project.department.empty()) line("    department: " + YamlQuoted(project.department));
     if (!project.implementing_unit.empty())
-      line("    implementing_unit: " + Str(project.implementing_unit));
-    if (!project.attribute.empty()) line("    attribute: " + Str(project.attribute));
+      line("    implementing_unit: " + YamlQuoted(project.implementing_unit));
+    if (!project.attribute.empty()) line("    attribute: " + YamlQuoted(project.attribute));
     if (project.period_years) line("    period_years: " + std::to_string(*project.period_years));
     if (project.annual_funds.total || project.period_funds.total) {
       line("    funds:");
@@ -133,8 +119,8 @@ class Writer {
     }
     if (!project.period_goal.empty() || !project.annual_goal.empty()) {
       line("    goals:");
-      line("      period: " + Str(project.period_goal));
-      line("      annual: " + Str(project.annual_goal));
+      line("      period: " + YamlQuoted(project.period_goal));
+      line("      annual: " + YamlQuoted(project.annual_goal));
     }
     line("    indicators:");
     std::map<std::string_view, int> numbers;
@@ -148,10 +134,10 @@ class Writer {
         Remark("      ", "REVIEW", review, project.source);
       auto field = [&](const std::string& text) { out_ += commented + text + "\n"; };
       field("      - id: " + indicator_id);
-      field("        level1: " + Str(indicator.level1));
-      field("        level2: " + Str(indicator.level2));
-      field("        name: " + Str(indicator.name));
-      field("        target: " + Str(indicator.target));
+      field("        level1: " + YamlQuoted(indicator.level1));
+      field("        level2: " + YamlQuoted(indicator.level2));
+      field("        name: " + YamlQuoted(indicator.name));
+      field("        target: " + YamlQuoted(indicator.target));
       if (indicator.weight) field("        weight: " + FormatNumber(*indicator.weight, 4));
     }
   }

@@ -59,6 +59,9 @@ std::string EscapeControl(std::string_view text);
 // tab or CR first: "CSV injection") made plain text by a leading apostrophe. Numbers ("-3.5",
 // "+12%") are left as they are.
 std::string CsvCell(std::string_view text);
+// A YAML double-quoted scalar that reads back as `text`: always quoted, so 是, 1年 or "≥30台"
+// stay text; quotes and backslashes escaped, line breaks as \n, other control characters \xNN.
+std::string YamlQuoted(std::string_view text);
 // One CSV record of CsvCell cells, ended by CRLF.
 std::string CsvLine(const std::vector<std::string>& cells);
 // A worksheet name Excel accepts, from `title`: at most 28 characters (room for a "(2)"), none
