@@ -245,7 +245,7 @@ int Run(int argc, char** argv) {
   history->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
   history->callback([&] { exit_code = RunHistory(options, project, indicator, format); });
 
-  std::string as_of, kind = "monitor", report_format = "md";
+  std::string as_of;
   auto* status = app.add_subcommand(
       "status", "Evaluate every indicator as of a month: lights, forecast, score");
   AddDataOptions(*status, options);
@@ -256,20 +256,27 @@ int Run(int argc, char** argv) {
   status->add_option("--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
   status->callback([&] { exit_code = RunStatus(options, as_of, project, format); });
 
+  ReportOptions report_options;
   auto* report = app.add_subcommand(
       "report", "The official tables: monitoring (监控表) or self-evaluation (自评表)");
   AddDataOptions(*report, options);
   AddYearOption(*report, options);
-  report->add_option("--kind", kind, "monitor or self-eval")
+  report->add_option("--kind", report_options.kind, "monitor or self-eval")
       ->check(CLI::IsMember({"monitor", "self-eval"}));
-  report->add_option("--as-of", as_of,
+  report->add_option("--as-of", report_options.as_of,
                      "Month to evaluate, e.g. 2026-07 (default: the last month due)");
-  report->add_option("--project", project, "Only this project (id)");
-  report->add_option("--format", report_format, "csv, md, html or xlsx (needs --out or a pipe)")
+  report->add_option("--project", report_options.project_id, "Only this project (id)");
+  report
+      ->add_option("--format", report_options.format,
+                   "csv, md, html or xlsx (needs --out or a pipe)")
       ->check(CLI::IsMember({"csv", "md", "html", "xlsx"}));
-  report->add_option("--out", out, "Write to this file instead of standard output");
-  report->callback(
-      [&] { exit_code = RunReport(options, kind, as_of, project, report_format, out); });
+  report->add_option("--out", report_options.out, "Write to this file instead of standard output");
+  report->add_option("--texts", report_options.texts_path,
+                     "The 自评表's 评价结论, 存在问题, 改进措施 and signatories as edited (YAML, "
+                     "from --draft-texts)");
+  report->add_flag("--draft-texts", report_options.draft_texts,
+                   "Write the 自评表's drafted texts as YAML to edit, instead of the tables");
+  report->callback([&] { exit_code = RunReport(options, report_options); });
 
   auto* alerts = app.add_subcommand(
       "alerts", "List the alerts ptmon serve holds (pending, firing, recently resolved)");

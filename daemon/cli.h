@@ -101,8 +101,18 @@ int RunTemplate(const CommonOptions& options, const std::string& period,
                 const std::string& format, const std::string& out);
 int RunStatus(const CommonOptions& options, const std::string& as_of, const std::string& project_id,
               const std::string& format);
-int RunReport(const CommonOptions& options, const std::string& kind, const std::string& as_of,
-              const std::string& project_id, const std::string& format, const std::string& out);
+// `ptmon report`: the official tables, or (draft_texts) the 自评表's drafted texts as the YAML
+// file that texts_path reads back once the finance office has edited it.
+struct ReportOptions {
+  std::string kind = "monitor";  // monitor or self-eval
+  std::string as_of;
+  std::string project_id;
+  std::string format = "md";  // csv, md, html or xlsx
+  std::string out;
+  std::string texts_path;
+  bool draft_texts = false;
+};
+int RunReport(const CommonOptions& options, const ReportOptions& report);
 int RunBackup(const CommonOptions& options, const std::string& to);
 int RunRevert(const CommonOptions& options, long long batch_id, const std::string& by,
               const std::string& why);

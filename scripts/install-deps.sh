@@ -13,7 +13,7 @@ build_packages=(
 test_packages=(prometheus prometheus-alertmanager prometheus-node-exporter python3 curl systemd dpkg-dev
                clang-14 libclang-rt-14-dev wrk ccache debhelper lintian python3-openpyxl
                libreoffice-calc-nogui chromium chromium-driver python3-selenium poppler-utils
-               fonts-wqy-microhei)
+               python3-yaml fonts-wqy-microhei)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-test-peers" ]]; then

@@ -230,15 +230,16 @@ TEST(IngestCliTest, TheOfficialTablesRoundAsFinanceOfficesDoButNeverAcrossTheTar
   const auto monitor =
       run({"report", "--kind", "monitor", "--project", "building-maintenance", "--format", "csv"});
   EXPECT_NE(monitor.out.find("设备维护数量,≥30台,17台,29台,"), std::string::npos) << monitor.out;
-  EXPECT_NE(monitor.out.find("设备维修维护成本,≤20万元,11.67万元,19.99万元,"), std::string::npos)
+  EXPECT_NE(monitor.out.find("设备维修维护成本,≤20.00万元,11.67万元,19.99万元,"), std::string::npos)
       << monitor.out;
-  EXPECT_NE(monitor.out.find("年度预算数,53.86万元"), std::string::npos) << monitor.out;
-  EXPECT_NE(monitor.out.find("1–7月执行数,12.35万元"), std::string::npos) << monitor.out;
+  EXPECT_NE(monitor.out.find("1–7月执行数（万元）"), std::string::npos) << monitor.out;
+  EXPECT_NE(monitor.out.find("总额,53.86,53.86,12.35,"), std::string::npos) << monitor.out;
   EXPECT_NE(monitor.out.find("设备故障修复处理时间,≤24小时,逾期未报,"), std::string::npos);
   const auto self = run(
       {"report", "--kind", "self-eval", "--project", "building-maintenance", "--format", "csv"});
-  EXPECT_NE(self.out.find("设备故障修复处理时间,≤24小时,逾期未报,"), std::string::npos) << self.out;
-  EXPECT_NE(self.out.find("年度总体目标,预期目标,实际完成情况"), std::string::npos) << self.out;
+  EXPECT_NE(self.out.find("设备故障修复处理时间,≤,24.00,小时,逾期未报,"), std::string::npos)
+      << self.out;
+  EXPECT_NE(self.out.find("项目基本情况,年度目标,完成情况"), std::string::npos) << self.out;
   const auto html =
       run({"report", "--kind", "monitor", "--project", "building-maintenance", "--format", "html"});
   EXPECT_NE(html.out.find("<td class=\"short light-overdue\">逾期未报</td>"), std::string::npos);
