@@ -3,8 +3,11 @@
 # on the embedded default catalogue, or `ptmon ARGS` when given arguments. Only ptmon writes to
 # stdout and stderr: installing and building go to build-run/build.log, which is shown (on
 # stderr) only when they fail, so `scripts/run.sh catalog --format json | …` gets ptmon's JSON.
+# ptmon runs in the caller's folder, so file arguments and ./ptmon-data are where the caller is.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
+root=$PWD
 build=build-run
 log=$build/build.log
 mkdir -p "$build"
@@ -29,4 +32,5 @@ quietly cmake --build "$build" --target ptmon
 if (($# == 0)); then
   set -- serve
 fi
-exec "$build/daemon/ptmon" "$@"
+cd "$caller"
+exec "$root/$build/daemon/ptmon" "$@"
