@@ -21,11 +21,11 @@
 #include <unistd.h>
 
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/http/gzip.h>
 #include <ptmon/indicators/evaluation.h>
 
 #include "../tests/support/province_data.h"
 #include "bench_support.h"
-#include "gzip.h"
 #include "metrics.h"
 #include "routes.h"
 

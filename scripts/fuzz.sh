@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang under ASan + UBSan and runs each for SECONDS (default
-# 30) on a working copy of its seed corpus (fuzz/corpus/TARGET). Prints executions and
+# 30) on a working copy of its seed corpus (fuzz/corpus/TARGET, and the seeds the build makes
+# from tracked files in BUILD/fuzz/generated-corpus/TARGET). Prints executions and
 # coverage per target; exits 1 if any target crashed, leaving the input in
 # build-fuzz/crashes/TARGET/ (add it to tests/data/fuzz-regressions/TARGET/).
 set -euo pipefail
@@ -13,7 +14,7 @@ if [[ -n "${2:-}" ]]; then targets=("$2"); fi
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPTMON_FUZZ=ON -DPTMON_SANITIZE=address -DPTMON_BUILD_TESTS=OFF -DPTMON_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target "${targets[@]}"
+cmake --build "$build" --target "${targets[@]}" ptmon_fuzz_seeds
 
 status=0
 printf '%-24s %12s %8s %8s %s\n' target executions cov ft result
@@ -22,9 +23,11 @@ for target in "${targets[@]}"; do
   crashes="$build/crashes/$target"
   mkdir -p "$corpus" "$crashes"
   log="$build/$target.log"
+  seeds=("fuzz/corpus/$target")
+  if [[ -d "$build/fuzz/generated-corpus/$target" ]]; then seeds+=("$build/fuzz/generated-corpus/$target"); fi
   # -rss_limit_mb: ASan's quarantine counts too; the inputs themselves are small.
   if "$build/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \
-      -artifact_prefix="$crashes/" "$corpus" "fuzz/corpus/$target" >"$log" 2>&1; then
+      -artifact_prefix="$crashes/" "$corpus" "${seeds[@]}" >"$log" 2>&1; then
     result=clean
   else
     result="CRASHED (see $log and $crashes)"

@@ -8,10 +8,10 @@ build_packages=(
   libsqlite3-dev sqlite3 libasio-dev libyaml-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   prometheus-cpp-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libxlsxwriter-dev
-  libzip-dev libexpat1-dev libargon2-dev libdeflate-dev libmimalloc-dev
+  libzip-dev libexpat1-dev libargon2-dev libdeflate-dev libmimalloc-dev ccache
 )
 test_packages=(prometheus prometheus-alertmanager prometheus-node-exporter python3 curl systemd dpkg-dev
-               clang-14 libclang-rt-14-dev wrk ccache debhelper lintian python3-openpyxl
+               clang-14 libclang-rt-14-dev wrk debhelper lintian python3-openpyxl
                libreoffice-calc-nogui chromium chromium-driver python3-selenium poppler-utils
                python3-yaml fonts-wqy-microhei)
 

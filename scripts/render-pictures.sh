@@ -6,9 +6,10 @@
 #                                          (LibreOffice's PDF export, then pdftoppm)
 #   template-xlsx.png                      the first printed page of the XLSX template
 # and fails unless each is a page with something on it (tests/tools/check_pictures.py).
-# Usage: render-pictures.sh PTMON OUT_DIR. The README's pictures are in docs/pictures
-# (render-pictures.sh build/daemon/ptmon docs/pictures); the test report_pictures renders them
-# into the build tree (artefacts/pictures), to be looked at after a change to the tables.
+# Usage: render-pictures.sh PTMON OUT_DIR. The pictures of docs/evaluation.md and docs/reports.md
+# are in docs/pictures (render-pictures.sh build/daemon/ptmon docs/pictures); the test
+# report_pictures renders them into the build tree (artefacts/pictures), to be looked at after a
+# change to the tables.
 set -euo pipefail
 ptmon=$(realpath "$1")
 out=$(mkdir -p "$2" && realpath "$2")

@@ -215,7 +215,7 @@ TEST_F(AuthzTest, EveryPathEveryYearOwnProjectOrAnothers) {
             4);
 }
 
-// The README promises the logged-in user is the submitter; the file's 填报人 column is kept as
+// docs/reports.md promises the logged-in user is the submitter; the file's 填报人 column is kept as
 // what the file says, and both are shown.
 TEST_F(AuthzTest, TheSubmitterIsTheLoggedInUserAndTheFilesReporterIsKept) {
   const HttpResult uploaded =

@@ -7,10 +7,10 @@
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
-#include <ptmon/console/http_forms.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/password.h>
 #include <ptmon/console/sessions.h>
+#include <ptmon/http/http_forms.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/storage/accounts.h>
 

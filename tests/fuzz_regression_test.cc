@@ -1,6 +1,7 @@
 // Replays every input the fuzzers have tripped on (tests/data/fuzz-regressions/TARGET/) and
-// every seed of their corpora (fuzz/corpus/TARGET/) through the same bodies the fuzzers run:
-// each must come back without a crash or a broken invariant, on every build.
+// every seed of their corpora (fuzz/corpus/TARGET/ and the seeds the build makes from tracked
+// files) through the same bodies the fuzzers run: each must come back without a crash or a
+// broken invariant, on every build.
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -33,6 +34,14 @@ TEST(FuzzRegressionTest, EveryRecordedInputStaysHarmless) {
 
 TEST(FuzzRegressionTest, EverySeedOfTheCorporaStaysHarmless) {
   Replay(fs::path(PTMON_SOURCE_DIR) / "fuzz" / "corpus", 8);
+}
+
+TEST(FuzzRegressionTest, TheDefaultCatalogueSeedsTheCatalogueFuzzer) {
+  const fs::path seed =
+      fs::path(PTMON_FUZZ_GENERATED_CORPUS) / "fuzz_catalog" / "default-catalog.yaml";
+  ASSERT_EQ(testing_support::ReadFile(seed.string()),
+            testing_support::ReadFile(PTMON_SOURCE_DIR "/config/default-catalog.yaml"));
+  Replay(PTMON_FUZZ_GENERATED_CORPUS, 1);
 }
 
 }  // namespace

@@ -1,8 +1,6 @@
 // The HTTP server against clients that misbehave: what it answers before reading a body, how
 // it closes, and that slow or idle connections never hold back anyone else. In-process, with
 // routes of the test's own, on a free loopback port.
-#include "http_server.h"
-
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -14,7 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "gzip.h"
+#include <ptmon/http/gzip.h>
+#include <ptmon/http/http_server.h>
+
 #include "support/daemon.h"
 #include "support/process.h"
 

@@ -122,7 +122,7 @@ TEST(ImportDisclosureTest, TheSeedDisclosureImportsToTheDefaultCatalogue) {
     }
   }
   EXPECT_EQ(annual_fen, 50913280000);  // 50913.28万元, as the disclosure states
-  // Measured: 52 of the 66 indicators come out identical; README gives the figure.
+  // Measured: 52 of the 66 indicators come out identical; docs/catalogue.md gives the figure.
   EXPECT_GE(same, 52u);
 }
 

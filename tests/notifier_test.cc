@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http_server.h"
+#include <ptmon/http/http_server.h>
 
 namespace ptmon {
 namespace {

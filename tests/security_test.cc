@@ -1,4 +1,4 @@
-// One test per claim of the threat model in README.md ("Security"), in-process where the claim
+// One test per claim of the threat model in docs/security.md, in-process where the claim
 // is about a module, against the real binary where it is about the daemon.
 #include <filesystem>
 

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <ptmon/base/clock.h>
+#include <ptmon/http/gzip.h>
 
-#include "gzip.h"
 #include "support/daemon.h"
 #include "support/faults.h"
 #include "support/process.h"

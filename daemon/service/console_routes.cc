@@ -6,9 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <ptmon/base/text.h>
-#include <ptmon/console/http_forms.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/password.h>
+#include <ptmon/http/http_forms.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
 #include <ptmon/ingest/report_template.h>

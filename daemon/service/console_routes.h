@@ -17,10 +17,10 @@
 #include <ptmon/base/mutex.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/sessions.h>
+#include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/store.h>
 
-#include "http_server.h"
 #include "snapshot.h"
 
 namespace ptmon {

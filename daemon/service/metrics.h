@@ -14,9 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <ptmon/http/gzip.h>
 #include <ptmon/indicators/evaluation.h>
-
-#include "gzip.h"
 
 namespace prometheus {
 class Counter;

@@ -15,12 +15,12 @@
 #include <ptmon/base/text.h>
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/data_dir_lock.h>
 #include <ptmon/storage/store.h>
 
 #include "alerts.h"
-#include "http_server.h"
 #include "inbox_watcher.h"
 #include "metrics.h"
 #include "notifier.h"

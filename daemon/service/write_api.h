@@ -9,9 +9,8 @@
 #include <string>
 
 #include <ptmon/config/daemon_config.h>
+#include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
-
-#include "http_server.h"
 
 namespace ptmon {
 

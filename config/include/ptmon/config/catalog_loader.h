@@ -1,5 +1,5 @@
-// Loading the indicator catalogue from YAML (the format is documented in README.md and shown
-// by config/default-catalog.yaml, which is compiled into the binary as the default).
+// Loading the indicator catalogue from YAML (the format is documented in docs/catalogue.md and
+// shown by config/default-catalog.yaml, which is compiled into the binary as the default).
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
-#include "gzip.h"
-
 #include <libdeflate.h>
+
+#include <ptmon/http/gzip.h>
 
 namespace ptmon {
 

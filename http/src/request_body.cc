@@ -1,5 +1,3 @@
-#include "request_body.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -9,6 +7,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ptmon/http/request_body.h>
 
 namespace ptmon {
 

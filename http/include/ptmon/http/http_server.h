@@ -23,8 +23,7 @@
 #include <vector>
 
 #include <ptmon/base/status.h>
-
-#include "request_body.h"
+#include <ptmon/http/request_body.h>
 
 namespace ptmon {
 

@@ -1,5 +1,3 @@
-#include "http_server.h"
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -13,8 +11,8 @@
 
 #include <ptmon/base/mutex.h>
 #include <ptmon/base/text.h>
-
-#include "gzip.h"
+#include <ptmon/http/gzip.h>
+#include <ptmon/http/http_server.h>
 
 namespace ptmon {
 

@@ -2,7 +2,7 @@
 #include <cctype>
 
 #include <ptmon/base/text.h>
-#include <ptmon/console/http_forms.h>
+#include <ptmon/http/http_forms.h>
 
 namespace ptmon {
 
