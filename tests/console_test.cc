@@ -209,7 +209,7 @@ TEST(ConsolePagesTest, ChartsDrawTheReportedMonthsOnly) {
   series.actual[6] = 12;
   for (int m = 0; m < 12; ++m) series.expected[static_cast<size_t>(m)] = 30.0 * (m + 1) / 12;
   series.target = 30;
-  series.unit = "台";
+  series.unit = {"台", 1, 30.0};
   series.last_month = 7;
   const std::string svg = LineChartSvg(series, "设备维护数量");
   EXPECT_EQ(std::count(svg.begin(), svg.end(), '\n'), 0);
@@ -224,6 +224,54 @@ TEST(ConsolePagesTest, ChartsDrawTheReportedMonthsOnly) {
   ASSERT_NE(expected, std::string::npos);
   const std::string points = svg.substr(expected, svg.find("/>", expected) - expected);
   EXPECT_EQ(std::count(points.begin(), points.end(), ','), 7);
+}
+
+// Issue #30: gridlines at round steps in the target's unit, a little above the highest point.
+TEST(ConsolePagesTest, ChartTicksAreRoundStepsInThePublishedUnit) {
+  auto labels = [](double highest, std::string_view target_text) {
+    const Target target = ParseTarget(target_text).value();
+    ChartSeries series;
+    series.target = highest;
+    series.unit = PublishedUnitOf(target);
+    std::vector<std::string> texts;
+    const std::string svg = LineChartSvg(series, "t");
+    for (size_t at = svg.find("text-anchor=\"end\">"); at != std::string::npos;
+         at = svg.find("text-anchor=\"end\">", at + 1)) {
+      const size_t from = at + 18;
+      texts.push_back(svg.substr(from, svg.find('<', from) - from));
+    }
+    return texts;
+  };
+  using Labels = std::vector<std::string>;
+  // Not 6.2万元/12万元/19万元 and not up to twice the target.
+  EXPECT_EQ(labels(200000, "≤20万元"),
+            (Labels{"0万元", "5万元", "10万元", "15万元", "20万元", "25万元"}));
+  EXPECT_EQ(labels(0.95, "≥95%"), (Labels{"0%", "20%", "40%", "60%", "80%", "100%"}));
+  EXPECT_EQ(labels(1, "≥100%"), (Labels{"0%", "20%", "40%", "60%", "80%", "100%"}));
+  EXPECT_EQ(labels(30, "≥30台"), (Labels{"0台", "10台", "20台", "30台", "40台"}));
+  EXPECT_EQ(labels(3, "≥3台"), (Labels{"0台", "1台", "2台", "3台", "4台"}));
+  EXPECT_EQ(labels(1.5e7, "≥1500万条"),
+            (Labels{"0万条", "500万条", "1000万条", "1500万条", "2000万条"}));
+}
+
+TEST(ConsolePagesTest, ChartLabelsFitLeftOfTheAxisAndReverseTargetsShadeTheExcess) {
+  ChartSeries budget;
+  budget.target = 4.9e8;
+  budget.unit = WanYuan();
+  const std::string svg = LineChartSvg(budget, "预算执行数");
+  // Each label ends 4 units left of the axis; its width at 11px must fit in what is left.
+  const size_t first = svg.find("text-anchor=\"end\">60000万元<");
+  ASSERT_NE(first, std::string::npos) << svg;
+  const size_t x_at = svg.rfind("<text x=\"", first) + 9;
+  EXPECT_GE(std::stod(svg.substr(x_at)), 11.0 * 2 + 6.2 * 5) << svg;
+  EXPECT_EQ(svg.find("over-limit"), std::string::npos);
+
+  ChartSeries hours;
+  hours.target = 24;
+  hours.actual[6] = 20;
+  hours.unit = PublishedUnitOf(ParseTarget("≤24小时").value());
+  hours.reverse = true;
+  EXPECT_NE(LineChartSvg(hours, "修复时间").find("class=\"over-limit\""), std::string::npos);
 }
 
 TEST(ConsolePagesTest, FiguresAreNeverRoundedAcrossTheirThreshold) {

@@ -92,13 +92,6 @@ std::optional<std::string_view> CanonicalUnit(std::string_view unit) {
   return std::nullopt;
 }
 
-std::string_view MultiplierName(double factor) {
-  for (const auto& multiplier : kMultipliers) {
-    if (multiplier.factor == factor) return multiplier.prefix;
-  }
-  return "";
-}
-
 bool Meets(double value, Comparison op, double threshold) {
   switch (op) {
     case Comparison::kGreaterEqual:
@@ -189,6 +182,13 @@ std::string FormatQuantity(double value, std::string_view unit) {
   return FormatNumber(value, 2) + std::string(unit);
 }
 
+std::string_view MultiplierPrefix(double factor) {
+  for (const auto& multiplier : kMultipliers) {
+    if (multiplier.factor == factor) return multiplier.prefix;
+  }
+  return "";
+}
+
 PublishedUnit PublishedUnitOf(const Target& target) {
   return {target.unit, target.multiplier, target.value, target.op.value_or(Comparison::kEqual)};
 }
@@ -206,7 +206,7 @@ std::string FormatQuantity(double value, const PublishedUnit& published) {
   char fixed[64];
   std::snprintf(fixed, sizeof fixed, "%.*f", decimals, shown);
   const std::string number = money && scale != 1 ? std::string(fixed) : FormatNumber(shown, 2);
-  const std::string_view prefix = percent ? std::string_view() : MultiplierName(scale);
+  const std::string_view prefix = percent ? std::string_view() : MultiplierPrefix(scale);
   return number + std::string(prefix) + published.unit;
 }
 

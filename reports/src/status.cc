@@ -223,8 +223,8 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
            project.project->name + "  score " + FormatNumber(project.score) + " " + project.grade +
            "\n";
     out += "         budget " + Padded(Colored(budget.light, color), 8) + " spent " +
-           (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) : std::string("-")) + " of " +
-           FormatNumber(budget.annual_yuan) + " yuan, execution " +
+           (budget.spent_yuan ? FormatQuantity(*budget.spent_yuan, WanYuan()) : std::string("-")) +
+           " of " + FormatQuantity(budget.annual_yuan, WanYuan()) + ", execution " +
            (budget.execution ? FormatNumber(*budget.execution * 100, 1) + "%" : std::string("-")) +
            ", " +
            (budget.ratio_to_time
@@ -233,16 +233,16 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
            "\n";
     for (const auto& indicator : project.indicators) {
       const Indicator& definition = *indicator.indicator;
-      const std::string& unit = indicator.target->unit;
+      const Target& target = *indicator.target;
       std::string actual = indicator.grade != Grade::kNone ? std::string(GradeName(indicator.grade))
-                           : indicator.actual              ? FormatQuantity(*indicator.actual, unit)
-                                                           : "-";
+                           : indicator.actual ? FormatQuantity(*indicator.actual, target)
+                                              : "-";
       std::string line = "         " + Padded(Colored(indicator.light, color), 8) + " " +
                          Padded(definition.id, 28) + Padded(indicator.target->text, 12) +
                          " actual " + Padded(actual, 12);
       if (auto progress = PrintedProgressPercent(indicator, evaluation.lights, 1))
         line += " progress " + Padded(FormatNumber(*progress, 1) + "%", 8);
-      if (indicator.forecast) line += " forecast " + FormatQuantity(*indicator.forecast, unit);
+      if (indicator.forecast) line += " forecast " + FormatQuantity(*indicator.forecast, target);
       if (indicator.likelihood != Likelihood::kUnknown)
         line += " " + std::string(LikelihoodName(indicator.likelihood));
       line += "  " + FormatNumber(indicator.score) + "/" + FormatNumber(indicator.weight);

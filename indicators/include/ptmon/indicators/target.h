@@ -53,6 +53,8 @@ struct PublishedUnit {
   std::optional<double> threshold;            // in base units; none for figures judged on nothing
   Comparison op = Comparison::kGreaterEqual;  // which side of `threshold` is met
 };
+// "万" for 1e4, "亿" for 1e8, "千" for 1e3, "" for anything else.
+std::string_view MultiplierPrefix(double multiplier);
 // The target's own: "≥1500万条" → {"条", 1e4, 1.5e7, >=}.
 PublishedUnit PublishedUnitOf(const Target& target);
 // Money as the official tables publish it: 万元, judged against `threshold` yuan when given.
