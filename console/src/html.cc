@@ -5,7 +5,6 @@
 
 #include <ptmon/base/text.h>
 #include <ptmon/indicators/target.h>
-#include <ptmon/reports/reports.h>
 
 std::string_view PtmonConsoleCssBytes();  // generated from assets/console.css
 
@@ -78,7 +77,7 @@ std::string MonthText(Period period) {
 std::string ValueText(std::optional<double> value, Grade grade, const Target& target) {
   if (grade != Grade::kNone) return std::string(GradeName(grade));
   if (!value) return "—";
-  return EscapeHtml(PrintedQuantity(*value, target));
+  return EscapeHtml(FormatQuantity(*value, target));
 }
 
 std::string PercentText(std::optional<double> ratio, int decimals) {

@@ -37,9 +37,10 @@ struct PageFrame {
 
 // The board's filter and order, read from its query string.
 struct BoardQuery {
-  std::string unit;                // a unit id; empty: all
-  std::string light;               // a LightName; empty: all
-  std::string sort = "catalogue";  // catalogue, name, unit, light, score, execution, red, overdue
+  std::string unit;   // a unit id; empty: all
+  std::string light;  // a LightName; empty: all
+  // catalogue, name, unit, light, score, execution, budget (its light), red, yellow, overdue
+  std::string sort = "catalogue";
   bool descending = false;
 };
 
