@@ -30,6 +30,11 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
                     const LightThresholds& lights) {
   const Indicator& indicator = *status.indicator;
   const Target& target = *status.target;
+  // Beside a machine field in base units, the figure as a person reads it (1200万条, 26.30万元).
+  auto text = [&](std::string_view key, const std::optional<double>& value) {
+    json.Key(key);
+    StringOrNull(json, value.has_value(), value ? FormatQuantity(*value, target) : "");
+  };
   json.BeginObject();
   json.Key("id").String(indicator.id);
   json.Key("name").String(indicator.name);
@@ -53,9 +58,11 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
   json.Key("period");
   StringOrNull(json, status.period.has_value(), status.period ? status.period->ToString() : "");
   json.Key("actual").Number(status.actual);
+  text("actual_text", status.actual);
   json.Key("grade");
   StringOrNull(json, status.grade != Grade::kNone, GradeName(status.grade));
   json.Key("expected").Number(status.expected);
+  text("expected_text", status.expected);
   json.Key("progress_pct").Number(PrintedProgressPercent(status, lights, 2));
   json.Key("light").String(LightName(status.light));
   json.Key("overdue").Bool(status.overdue);
@@ -64,6 +71,7 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
     json.String(GradeName(status.forecast_grade));
   else
     json.Number(status.forecast);
+  text("forecast_text", status.forecast_grade == Grade::kNone ? status.forecast : std::nullopt);
   json.Key("gap").Number(status.gap);
   json.Key("likelihood");
   StringOrNull(json, status.likelihood != Likelihood::kUnknown, LikelihoodName(status.likelihood));
