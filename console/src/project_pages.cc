@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
 #include <ptmon/indicators/target.h>
 
@@ -227,7 +228,7 @@ std::string HistoryPage(const PageFrame& frame, const Project& project, const In
             (from_form ? "网页填报 " : "文件 ") + EscapeHtml(revision.file_name) + "</td><td>" +
             (revision.submitted_by.empty() ? "—" : EscapeHtml(revision.submitted_by)) +
             "</td><td>" + EscapeHtml(value.reporter) + "</td><td>" +
-            EscapeHtml(revision.applied_at) + "</td><td>" + notes + "</td></tr>";
+            EscapeHtml(LocalTimeText(revision.applied_at)) + "</td><td>" + notes + "</td></tr>";
   }
   if (revisions.empty()) html += "<tr><td colspan=\"8\" class=\"muted\">尚无填报</td></tr>";
   html += "</tbody></table></div>";

@@ -248,8 +248,8 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
   for (const auto& unit : catalog.units) units += (units.empty() ? "" : "、") + unit.name;
   stale.alert.annotations = {
       {"summary", units + " 已 " + std::to_string(idle.count() / 24) + " 天未收到新的月报数据"},
-      {"description",
-       "最近一次成功导入：" + Rfc3339(last_ingest) + "。请检查收件目录和各项目的报送情况。"}};
+      {"description", "最近一次成功导入：" + FormatLocalTime(last_ingest) +
+                          "。请检查收件目录和各项目的报送情况。"}};
   conditions.push_back(std::move(stale));
   return conditions;
 }

@@ -31,7 +31,7 @@ struct PageFrame {
   bool is_admin = false;
   std::string unit_name;
   std::optional<Period> as_of;
-  std::string data_changed_at;  // RFC 3339, or empty
+  std::string data_changed_at;  // local time (FormatLocalTime), or empty
   std::string version;
 };
 
@@ -105,7 +105,7 @@ struct AdminView {
   std::vector<ConsoleUser> users;
   std::vector<AuditEntry> audit;
   bool reload_success = true;
-  std::string reloaded_at;  // RFC 3339
+  std::string reloaded_at;  // local time (FormatLocalTime)
   std::string notice;
 };
 std::string AdminPage(const PageFrame& frame, const AdminView& view);
