@@ -22,10 +22,12 @@ Light SeverityLight(std::string_view severity) {
   return severity == "critical" ? Light::kRed : Light::kYellow;
 }
 
-// A warning ends when the light turns good or worsens to red (the critical one takes over);
-// a critical one only when good: yellow in between holds it (hysteresis).
+// An alert ends when the light turns good or to the other severity's light, which takes over:
+// a critical alert held at yellow would read "（黄灯）" under critical. Overdue or no data in
+// between holds it (hysteresis).
 bool Clears(std::string_view severity, Light light) {
-  return IsGood(light) || (severity == "warning" && light == Light::kRed);
+  const Light other = severity == "critical" ? Light::kYellow : Light::kRed;
+  return IsGood(light) || light == other;
 }
 
 std::string Quantity(const std::optional<double>& value, const Target& target) {

@@ -174,10 +174,11 @@ class Oracle {
         const int light = status.indicators[i].light;
         const std::string& id = project.indicators[i].id;
         const bool good = light == kGreen || light == kBlue;
-        // One severity per light: red hands the warning over to the critical alert.
+        // One severity per light: each hands over to the other.
         Set({"PtmonIndicatorBehind", "warning", project.id, id}, light == kYellow,
             good || light == kRed);
-        Set({"PtmonIndicatorBehind", "critical", project.id, id}, light == kRed, good);
+        Set({"PtmonIndicatorBehind", "critical", project.id, id}, light == kRed,
+            good || light == kYellow);
         Set({"PtmonTargetFarExceeded", "info", project.id, id}, light == kBlue, light != kBlue);
         any_overdue = any_overdue || status.indicators[i].overdue;
       }
@@ -186,7 +187,8 @@ class Oracle {
       const bool budget_good = budget == kGreen || budget == kBlue;
       Set({"PtmonBudgetExecutionLagging", "warning", project.id, ""}, budget == kYellow,
           budget_good || budget == kRed);
-      Set({"PtmonBudgetExecutionLagging", "critical", project.id, ""}, budget == kRed, budget_good);
+      Set({"PtmonBudgetExecutionLagging", "critical", project.id, ""}, budget == kRed,
+          budget_good || budget == kYellow);
     }
   }
   using AlertKey = std::array<std::string, 4>;  // alertname, severity, project, indicator
