@@ -1,4 +1,6 @@
 // `ptmon serve`: the configuration file, the command-line overrides, and the daemon.
+#include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include <ptmon/config/daemon_config.h>
@@ -100,6 +102,10 @@ int RunCheckDaemonConfig(const ServeFlags& flags) {
 int RunServe(const ServeFlags& flags, const std::string& now) {
   auto config = ResolveOrReport(flags);
   if (!config) return kExitRefused;
+  // The unit's zone for every local time (today, the times people read), set while this is the
+  // only thread: setenv is not safe beside others.
+  setenv("TZ", (":" + config->time_zone).c_str(), 1);
+  tzset();
   if (!SetUpLogging(config->log_level, config->log_format)) {
     std::cerr << "ptmon: unknown log level or format\n";
     return kExitFailure;

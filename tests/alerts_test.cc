@@ -115,7 +115,7 @@ TEST_F(AlertBookTest, AnAlertNoRuleSpeaksOfAnyMoreIsResolved) {
   EXPECT_EQ(Phase(book), AlertPhase::kResolved);
 }
 
-TEST(AlertRulesTest, RedRaisesWarningAndCriticalAndOnlyGreenClears) {
+TEST(AlertRulesTest, RedRaisesCriticalYellowRaisesWarningAndEachHandsOverToTheOther) {
   Diagnostics diagnostics;
   const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
   ActualsIndex actuals(catalog);
@@ -138,11 +138,26 @@ TEST(AlertRulesTest, RedRaisesWarningAndCriticalAndOnlyGreenClears) {
     return nullptr;
   };
   const auto conditions = EvaluateAlertRules(catalog, red, now, now, settings, empty);
-  ASSERT_NE(find(conditions, "PtmonIndicatorBehind", "critical", "devices-maintained"), nullptr);
-  ASSERT_NE(find(conditions, "PtmonIndicatorBehind", "warning", "devices-maintained"), nullptr);
-  EXPECT_EQ(find(conditions, "PtmonIndicatorBehind", "critical", "devices-maintained")
-                ->alert.labels.at("unit"),
-            "shanxi-social-insurance");
+  const AlertCondition* red_critical =
+      find(conditions, "PtmonIndicatorBehind", "critical", "devices-maintained");
+  ASSERT_NE(red_critical, nullptr);
+  EXPECT_TRUE(red_critical->raise);
+  // Issue #30: the severity and the text agree (warning is 黄灯, critical 红灯), the budget
+  // unit has the label name the metrics give it, and the link opens the console's page.
+  EXPECT_NE(red_critical->alert.annotations.at("summary").find("（红灯）"), std::string::npos);
+  EXPECT_EQ(red_critical->alert.labels.at("budget_unit"), "shanxi-social-insurance");
+  EXPECT_EQ(red_critical->alert.labels.count("unit"), 0u);
+  EXPECT_EQ(red_critical->alert.generator_url,
+            "http://127.0.0.1:10150/projects/building-maintenance");
+  EXPECT_NE(red_critical->alert.annotations.at("description").find("完成 3台"), std::string::npos);
+  // No warning for red: it would say 红灯 under the severity of 黄灯.
+  for (const auto& condition : conditions) {
+    if (condition.alert.labels.at("severity") == "warning") {
+      EXPECT_FALSE(condition.raise &&
+                   condition.alert.annotations.at("summary").find("红灯") != std::string::npos)
+          << condition.alert.annotations.at("summary");
+    }
+  }
   // June's reports were due on July 10th: the other indicators of every project are overdue,
   // in one alert per project.
   const AlertCondition* overdue = find(conditions, "PtmonReportOverdue", "warning", "");
@@ -150,7 +165,8 @@ TEST(AlertRulesTest, RedRaisesWarningAndCriticalAndOnlyGreenClears) {
   EXPECT_EQ(overdue->alert.labels.count("indicator"), 0u);
   EXPECT_EQ(overdue->alert.annotations.at("summary"), "「维修维护费」6 项数据逾期未报");
   EXPECT_EQ(find(conditions, "PtmonIngestStale", "warning", "")->raise, false);
-  // Yellow keeps the critical one (held by the book) neither raised nor cleared.
+  // Yellow hands the critical one (held by the book) over to the warning: a critical alert
+  // reading "（黄灯）" would disagree with itself.
   AlertBook book(settings);
   ASSERT_TRUE(book.Update(conditions, now, *Store::Open(":memory:").value()).ok());
   actuals.Apply("building-maintenance", "devices-maintained", {2026, 7}, 12, Grade::kNone, {});
@@ -160,7 +176,7 @@ TEST(AlertRulesTest, RedRaisesWarningAndCriticalAndOnlyGreenClears) {
       find(later, "PtmonIndicatorBehind", "critical", "devices-maintained");
   ASSERT_NE(critical, nullptr);
   EXPECT_FALSE(critical->raise);
-  EXPECT_FALSE(critical->clear);
+  EXPECT_TRUE(critical->clear);
   EXPECT_TRUE(find(later, "PtmonIndicatorBehind", "warning", "devices-maintained")->raise);
   // A stale inbox raises its own alert.
   const auto stale =

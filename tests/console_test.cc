@@ -209,7 +209,7 @@ TEST(ConsolePagesTest, ChartsDrawTheReportedMonthsOnly) {
   series.actual[6] = 12;
   for (int m = 0; m < 12; ++m) series.expected[static_cast<size_t>(m)] = 30.0 * (m + 1) / 12;
   series.target = 30;
-  series.unit = "台";
+  series.unit = {"台", 1, 30.0};
   series.last_month = 7;
   const std::string svg = LineChartSvg(series, "设备维护数量");
   EXPECT_EQ(std::count(svg.begin(), svg.end(), '\n'), 0);
@@ -226,47 +226,153 @@ TEST(ConsolePagesTest, ChartsDrawTheReportedMonthsOnly) {
   EXPECT_EQ(std::count(points.begin(), points.end(), ','), 7);
 }
 
-TEST(ConsolePagesTest, FiguresAreNeverRoundedAcrossTheirThreshold) {
-  Catalog catalog;
-  catalog.year = 2026;
-  catalog.units.push_back({"unit", "山西省社会保险局", ""});
-  Project project;
-  project.id = "building-maintenance";
-  project.unit_id = "unit";
-  project.name = "维修维护费";
-  Indicator devices;
-  devices.id = "devices-maintained";
-  devices.name = "设备维护数量";
-  devices.annual_target = *ParseTarget("≥30台");
-  devices.accumulation = Accumulation::kYearToDate;
-  project.indicators.push_back(devices);
-  catalog.projects.push_back(project);
-  const Project& stored = catalog.projects[0];
+// Issue #30: gridlines at round steps in the target's unit, a little above the highest point.
+TEST(ConsolePagesTest, ChartTicksAreRoundStepsInThePublishedUnit) {
+  auto labels = [](double highest, std::string_view target_text) {
+    const Target target = ParseTarget(target_text).value();
+    ChartSeries series;
+    series.target = highest;
+    series.unit = PublishedUnitOf(target);
+    std::vector<std::string> texts;
+    const std::string svg = LineChartSvg(series, "t");
+    for (size_t at = svg.find("text-anchor=\"end\">"); at != std::string::npos;
+         at = svg.find("text-anchor=\"end\">", at + 1)) {
+      const size_t from = at + 18;
+      texts.push_back(svg.substr(from, svg.find('<', from) - from));
+    }
+    return texts;
+  };
+  using Labels = std::vector<std::string>;
+  // Not 6.2万元/12万元/19万元 and not up to twice the target.
+  EXPECT_EQ(labels(200000, "≤20万元"),
+            (Labels{"0万元", "5万元", "10万元", "15万元", "20万元", "25万元"}));
+  EXPECT_EQ(labels(0.95, "≥95%"), (Labels{"0%", "20%", "40%", "60%", "80%", "100%"}));
+  EXPECT_EQ(labels(1, "≥100%"), (Labels{"0%", "20%", "40%", "60%", "80%", "100%"}));
+  EXPECT_EQ(labels(30, "≥30台"), (Labels{"0台", "10台", "20台", "30台", "40台"}));
+  EXPECT_EQ(labels(3, "≥3台"), (Labels{"0台", "1台", "2台", "3台", "4台"}));
+  EXPECT_EQ(labels(1.5e7, "≥1500万条"),
+            (Labels{"0万条", "500万条", "1000万条", "1500万条", "2000万条"}));
+}
 
+TEST(ConsolePagesTest, ChartLabelsFitLeftOfTheAxisAndReverseTargetsShadeTheExcess) {
+  ChartSeries budget;
+  budget.target = 4.9e8;
+  budget.unit = WanYuan();
+  const std::string svg = LineChartSvg(budget, "预算执行数");
+  // Each label ends 4 units left of the axis; its width at 11px must fit in what is left.
+  const size_t first = svg.find("text-anchor=\"end\">60000万元<");
+  ASSERT_NE(first, std::string::npos) << svg;
+  const size_t x_at = svg.rfind("<text x=\"", first) + 9;
+  EXPECT_GE(std::stod(svg.substr(x_at)), 11.0 * 2 + 6.2 * 5) << svg;
+  EXPECT_EQ(svg.find("over-limit"), std::string::npos);
+
+  ChartSeries hours;
+  hours.target = 24;
+  hours.actual[6] = 20;
+  hours.unit = PublishedUnitOf(ParseTarget("≤24小时").value());
+  hours.reverse = true;
+  EXPECT_NE(LineChartSvg(hours, "修复时间").find("class=\"over-limit\""), std::string::npos);
+}
+
+// A catalogue of one project whose indicators have these targets, and its evaluation with a
+// status per indicator for the test to fill in.
+struct OneProject {
+  Catalog catalog;
   Evaluation evaluation;
-  evaluation.as_of = {2026, 12};
-  evaluation.time_progress = 1;
-  ProjectStatus status;
-  status.project = &stored;
-  IndicatorStatus indicator;
-  indicator.indicator = &stored.indicators[0];
-  indicator.target = &stored.indicators[0].annual_target;
+  explicit OneProject(std::initializer_list<std::pair<std::string, std::string>> targets) {
+    catalog.year = 2026;
+    catalog.units.push_back({"unit", "山西省社会保险局", ""});
+    Project project;
+    project.id = "p";
+    project.unit_id = "unit";
+    project.name = "维修维护费";
+    for (const auto& [name, target] : targets) {
+      Indicator indicator;
+      indicator.id = name;
+      indicator.name = name;
+      indicator.annual_target = ParseTarget(target).value();
+      project.indicators.push_back(indicator);
+    }
+    catalog.projects.push_back(project);
+    evaluation.as_of = {2026, 7};
+    evaluation.time_progress = 7.0 / 12;
+    ProjectStatus status;
+    status.project = &catalog.projects[0];
+    for (const Indicator& indicator : catalog.projects[0].indicators) {
+      IndicatorStatus item;
+      item.indicator = &indicator;
+      item.target = &indicator.annual_target;
+      item.light = Light::kGreen;
+      status.indicators.push_back(item);
+    }
+    status.light = Light::kGreen;
+    status.budget.light = Light::kGreen;
+    evaluation.projects.push_back(status);
+  }
+  IndicatorStatus& Status(size_t i) { return evaluation.projects[0].indicators[i]; }
+  std::string Page() {
+    return ProjectPage(
+        PageFrame{}, catalog, evaluation, evaluation.projects[0],
+        ProjectMonths{std::vector<MonthValues>(catalog.projects[0].indicators.size()), {}});
+  }
+  std::string Board() { return BoardPage(PageFrame{}, catalog, evaluation, BoardQuery{}); }
+};
+
+TEST(ConsolePagesTest, FiguresAreNeverRoundedAcrossTheirThreshold) {
+  OneProject one({{"设备维护数量", "≥30台"}});
+  one.evaluation.as_of = {2026, 12};
+  one.evaluation.time_progress = 1;
+  IndicatorStatus& indicator = one.Status(0);
   indicator.period = Period{2026, 12};
   indicator.actual = 23.999;  // 79.997% of the 30 expected by December
   indicator.expected = 30;
   indicator.progress = 23.999 / 30;  // yellow: below 80%
   indicator.light = Light::kYellow;
   indicator.forecast = 29.9996;  // short of ≥30台, whatever rounding would say
-  status.indicators.push_back(indicator);
-  evaluation.projects.push_back(status);
 
-  const std::string page = ProjectPage(PageFrame{}, catalog, evaluation, evaluation.projects[0],
-                                       ProjectMonths{{MonthValues{}}, {}});
+  const std::string page = one.Page();
   EXPECT_NE(page.find(">79.9%<"), std::string::npos) << "not 80.0%, which is green";
   EXPECT_EQ(page.find("80.0%"), std::string::npos);
   EXPECT_NE(page.find(">29台<"), std::string::npos) << "the forecast stays short of 30台";
   EXPECT_NE(page.find(">24台<"), std::string::npos)
       << "whole devices, as the official tables print";
+}
+
+// Issue #30: figures in the unit their target was published in; a reverse indicator met reads
+// as met, not as an 83.3% bar.
+TEST(ConsolePagesTest, ProjectPagesPrintFiguresInThePublishedUnit) {
+  OneProject one({{"数据条数", "≥1500万条"}, {"租用金额", "≤26.3万元"}, {"修复时间", "≤24小时"}});
+  one.Status(0).actual = 12000000;
+  one.Status(1).actual = 263000;
+  IndicatorStatus& hours = one.Status(2);
+  hours.actual = 20;
+  hours.expected = 24;
+  hours.progress = 20.0 / 24;
+  const std::string page = one.Page();
+  EXPECT_NE(page.find(">1200万条<"), std::string::npos) << page;
+  EXPECT_NE(page.find(">26.30万元<"), std::string::npos);
+  EXPECT_EQ(page.find("83.3%"), std::string::npos);
+  EXPECT_NE(page.find("aria-label=\"100%\""), std::string::npos);
+}
+
+// Issue #30: the board says why: the budget's light has a column, and a red from the budget
+// is named as such (not 红灯 0 and nothing else); an indicator's red comes with its reason.
+TEST(ConsolePagesTest, TheBoardNamesTheMainReasonAndTheBudgetLight) {
+  OneProject budget_red({{"设备维护数量", "≥30台"}});
+  budget_red.evaluation.projects[0].light = Light::kRed;
+  budget_red.evaluation.projects[0].budget.light = Light::kRed;
+  std::string board = budget_red.Board();
+  EXPECT_NE(board.find(">预算执行灯<"), std::string::npos);
+  EXPECT_NE(board.find("预算执行滞后（红灯）"), std::string::npos) << board;
+
+  OneProject indicator_red({{"设备维护数量", "≥30台"}});
+  indicator_red.evaluation.projects[0].light = Light::kRed;
+  indicator_red.Status(0).light = Light::kRed;
+  indicator_red.Status(0).notes =
+      std::make_shared<ValueNotes>(ValueNotes{"人员保障", "技术人员不足", "增派人员", ""});
+  board = indicator_red.Board();
+  EXPECT_NE(board.find("设备维护数量（红灯）：人员保障，技术人员不足"), std::string::npos) << board;
+  EXPECT_EQ(board.find("预算执行滞后"), std::string::npos);
 }
 
 }  // namespace

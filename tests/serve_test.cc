@@ -1,6 +1,7 @@
 // `ptmon serve` as operators run it: drops, restarts, the status and write APIs, reload and
 // signals, the real binary on a free loopback port.
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <future>
 #include <regex>
@@ -406,6 +407,37 @@ TEST_F(ServeTest, ScrapesAndWritesRunConcurrentlyWithIngest) {
   EXPECT_TRUE(MetricsContain("ptmon_ingest_files_total{result=\"applied\"} 15"));
   ptmon_->Signal(SIGTERM);
   EXPECT_EQ(ptmon_->Wait(), 0) << ptmon_->Log();
+}
+
+// Issue #30: times in the unit's local time (time_zone, default Asia/Shanghai), not
+// 2026-12-07T02:18:50Z; a zone the machine does not know is refused at its place.
+TEST_F(ServeTest, TimesAreInTheUnitsTimeZone) {
+  const std::string bad = dir_.Write("bad.yaml", "time_zone: Asia/Shangai\n");
+  const auto refused = RunPtmon({"check-config", "--config", bad});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("bad.yaml:1:"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("'time_zone': 'Asia/Shangai' is not a time zone"), std::string::npos)
+      << refused.err;
+
+  // The machine's zone (this test's) is UTC or anything else: the configured one wins.
+  Start({"--config", dir_.Write("ptmon.yaml", "console:\n  open_board: true\n")});
+  Drop("july.csv", kRed);
+  double applied = 0;
+  ASSERT_TRUE(WaitFor([&] {
+    std::smatch match;
+    const std::string metrics = Metrics();
+    static const std::regex line("\nptmon_ingest_last_success_timestamp_seconds ([0-9.e+]+)\n");
+    if (!std::regex_search(metrics, match, line)) return false;
+    applied = std::stod(match[1]);
+    return applied > 0;
+  })) << ptmon_->Log();
+  std::time_t shanghai = static_cast<std::time_t>(applied) + 8 * 3600;  // no daylight saving
+  std::tm fields{};
+  gmtime_r(&shanghai, &fields);
+  char expected[32];
+  std::strftime(expected, sizeof expected, "数据更新于 %Y-%m-%d %H:%M:%S", &fields);
+  const std::string board = HttpGet(Url("/")).body;
+  EXPECT_NE(board.find(expected), std::string::npos) << board;
 }
 
 // The data directory a start creates is 0750 and the database in it 0600, whatever the umask; a

@@ -151,5 +151,47 @@ TEST(CumulativeUnitTest, CountsAndMoneyAddUpLevelsDoNot) {
   }
 }
 
+// Issue #30: a figure is printed in the unit its target was published in.
+TEST(PublishedUnitTest, FiguresReadInTheTargetsPublishedUnit) {
+  auto target = [](std::string_view text) {
+    auto parsed = ParseTarget(text);
+    EXPECT_TRUE(parsed.ok()) << text;
+    return *parsed;
+  };
+  EXPECT_EQ(FormatQuantity(12000000, target("≥1500万条")), "1200万条");
+  EXPECT_EQ(FormatQuantity(12345678, target("≥1500万条")), "1234.57万条");
+  EXPECT_EQ(FormatQuantity(263000, target("≤26.3万元")), "26.30万元");
+  EXPECT_EQ(FormatQuantity(0.985, target("≥95%")), "98.5%");
+  EXPECT_EQ(FormatQuantity(62000, target("≥6万人")), "6.2万人");
+  EXPECT_EQ(FormatQuantity(62000.4, target("≥60000人")), "62000人");
+  EXPECT_EQ(FormatQuantity(20.5, target("≤24小时")), "20.5小时");
+  EXPECT_EQ(FormatQuantity(3360, target("3360元/人")), "3360元/人");
+  EXPECT_EQ(FormatQuantity(2.5e8, target("≥3亿元")), "2.50亿元");
+  EXPECT_EQ(target("≥1500万条").multiplier, 1e4);
+}
+
+TEST(PublishedUnitTest, BudgetMoneyInWanYuan) {
+  EXPECT_EQ(FormatQuantity(120000000, WanYuan()), "12000.00万元");
+  EXPECT_EQ(FormatQuantity(490000000, WanYuan()), "49000.00万元");
+  EXPECT_EQ(FormatQuantity(263000, WanYuan(8140000)), "26.30万元");
+}
+
+// The light is judged on the unrounded figure; the printed figure must stay on its side.
+TEST(PublishedUnitTest, NeverRoundedAcrossTheThreshold) {
+  auto rate = ParseTarget("≥95%");
+  ASSERT_TRUE(rate.ok());
+  EXPECT_EQ(FormatQuantity(0.94996, *rate), "94.99%");
+  EXPECT_EQ(FormatQuantity(0.95, *rate), "95%");
+  auto hours = ParseTarget("≤24小时");
+  ASSERT_TRUE(hours.ok());
+  EXPECT_EQ(FormatQuantity(24.004, *hours), "24.01小时");
+  auto records = ParseTarget("≥1500万条");
+  ASSERT_TRUE(records.ok());
+  EXPECT_EQ(FormatQuantity(14999999, *records), "1499.99万条");
+  auto people = ParseTarget("≥60000人");
+  ASSERT_TRUE(people.ok());
+  EXPECT_EQ(FormatQuantity(59999.6, *people), "59999人");
+}
+
 }  // namespace
 }  // namespace ptmon

@@ -63,13 +63,24 @@ void FixedClock::Advance(std::chrono::system_clock::duration by) {
   today_ = LocalDate(now_);
 }
 
-std::string FormatRfc3339(std::chrono::system_clock::time_point time) {
+namespace {
+
+std::string Formatted(std::chrono::system_clock::time_point time, bool local, const char* format) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
+  std::tm fields{};
+  if (local)
+    localtime_r(&seconds, &fields);
+  else
+    gmtime_r(&seconds, &fields);
   char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  std::strftime(text, sizeof text, format, &fields);
   return text;
+}
+
+}  // namespace
+
+std::string FormatRfc3339(std::chrono::system_clock::time_point time) {
+  return Formatted(time, false, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text) {
@@ -78,6 +89,15 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
   const char* end = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%SZ", &utc);
   if (end == nullptr || *end != '\0') return std::nullopt;
   return std::chrono::system_clock::from_time_t(timegm(&utc));
+}
+
+std::string FormatLocalTime(std::chrono::system_clock::time_point time) {
+  return Formatted(time, true, "%Y-%m-%d %H:%M:%S");
+}
+
+std::string LocalTimeText(std::string_view rfc3339) {
+  const auto time = ParseRfc3339(rfc3339);
+  return time ? FormatLocalTime(*time) : std::string(rfc3339);
 }
 
 double UnixSeconds(std::chrono::system_clock::time_point time) {

@@ -11,7 +11,7 @@ namespace {
 // v2: numbers as zigzag varints; most are small, and the cache of a 100,000-indicator catalogue
 // shrank from 24 to 11 MB, which every ingest reads back. A v1 blob fails the magic check and
 // the catalogue is parsed again.
-constexpr std::string_view kMagic = "ptmon-catalog-v4";
+constexpr std::string_view kMagic = "ptmon-catalog-v5";
 
 class Writer {
  public:
@@ -49,6 +49,7 @@ class Writer {
     Number(target.op ? static_cast<long long>(*target.op) : -1);
     OptionalReal(target.value);
     Text(target.unit);
+    Real(target.multiplier);
   }
   std::string Take() { return std::move(out_); }
 
@@ -124,6 +125,7 @@ class Reader {
       target.op = static_cast<Comparison>(op);
     target.value = OptionalReal();
     target.unit = Text();
+    target.multiplier = Real();
     return target;
   }
   // A count of items that cannot exceed what is left to read.

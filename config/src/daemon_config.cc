@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -229,7 +231,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
     return Status::Error("the configuration has errors");
   fields.CheckKeys(root,
                    {"listen", "external_url", "data_dir", "catalogs", "inbox", "evaluation",
-                    "alerting", "api", "http", "tls", "console", "log"},
+                    "alerting", "api", "http", "tls", "console", "log", "time_zone"},
                    "the configuration");
   if (auto listen = fields.String(root, "listen", false)) {
     if (!IsListenAddress(*listen)) {
@@ -239,6 +241,20 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
     config.listen = *listen;
   }
   config.external_url = fields.String(root, "external_url", false).value_or("");
+  if (auto zone = fields.String(root, "time_zone", false)) {
+    // The C library reads an unknown zone as UTC without a word: refuse it here instead.
+    const bool plain = !zone->empty() && zone->find("..") == std::string::npos &&
+                       zone->front() != '/' && std::all_of(zone->begin(), zone->end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+                                c == '_' || c == '-' || c == '+';
+                       });
+    if (!plain || !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + *zone)) {
+      fields.Error(root["time_zone"], "'time_zone': " + Quote(*zone) +
+                                          " is not a time zone this machine knows (e.g. "
+                                          "Asia/Shanghai, Asia/Urumqi, UTC)");
+    }
+    config.time_zone = *zone;
+  }
   config.data_dir = fields.String(root, "data_dir", false).value_or(config.data_dir);
   config.catalogs = StringList(fields, root, "catalogs");
 

@@ -26,8 +26,8 @@ struct Column {
 
 constexpr Column kColumns[] = {
     {"unit", "预算单位", false}, {"name", "项目", false},           {"light", "状态", false},
-    {"score", "自评得分", true}, {"execution", "预算执行率", true}, {"red", "红灯", true},
-    {"yellow", "黄灯", true},    {"overdue", "逾期未报", true},
+    {"score", "自评得分", true}, {"execution", "预算执行率", true}, {"budget", "预算执行灯", false},
+    {"red", "红灯", true},       {"yellow", "黄灯", true},          {"overdue", "逾期未报", true},
 };
 
 bool Before(const Row& a, const Row& b, std::string_view sort) {
@@ -38,6 +38,7 @@ bool Before(const Row& a, const Row& b, std::string_view sort) {
   if (sort == "light") return x.light < y.light;
   if (sort == "score") return x.score < y.score;
   if (sort == "execution") return x.budget.execution.value_or(-1) < y.budget.execution.value_or(-1);
+  if (sort == "budget") return x.budget.light < y.budget.light;
   if (sort == "red") return a.red < b.red;
   if (sort == "yellow") return a.yellow < b.yellow;
   if (sort == "overdue") return a.overdue < b.overdue;
@@ -49,6 +50,33 @@ std::string QueryString(const BoardQuery& query, std::string_view sort, bool des
   if (!query.unit.empty()) text += "&amp;unit=" + EscapeHtml(query.unit);
   if (!query.light.empty()) text += "&amp;light=" + EscapeHtml(query.light);
   return text;
+}
+
+// Why the project has its light, in one line: the budget when its light is the project's
+// (a red from the budget shows as such, not as 红灯 0), otherwise the worst indicator with the
+// manager's reason. Nothing to explain for a good light.
+std::string MainReason(const ProjectStatus& status, int overdue) {
+  if (status.light != Light::kRed && status.light != Light::kYellow &&
+      status.light != Light::kOverdue) {
+    return "";
+  }
+  if (status.light == Light::kOverdue) return std::to_string(overdue) + " 项数据逾期未报";
+  if (status.budget.light == status.light) {
+    return "预算执行滞后（" + std::string(LightNameZh(status.light)) + "）";
+  }
+  for (const IndicatorStatus& indicator : status.indicators) {
+    if (indicator.light != status.light) continue;
+    std::string text =
+        indicator.indicator->name + "（" + std::string(LightNameZh(indicator.light)) + "）";
+    if (indicator.notes && !indicator.notes->reason.empty()) {
+      text += "：" +
+              (indicator.notes->reason_category.empty() ? std::string()
+                                                        : indicator.notes->reason_category + "，") +
+              indicator.notes->reason;
+    }
+    return text;
+  }
+  return "";
 }
 
 }  // namespace
@@ -124,7 +152,7 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
         std::string(column.title) + (current ? (query.descending ? " ▼" : " ▲") : "") + "</a></th>";
   }
   html +=
-      "<th class=\"num hide-narrow\">时间进度比</th><th "
+      "<th>主要原因</th><th class=\"num hide-narrow\">时间进度比</th><th "
       "class=\"hide-narrow\">等级</th></tr></thead><tbody>";
   for (const Row& row : rows) {
     const ProjectStatus& status = *row.status;
@@ -134,15 +162,17 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
             "</td><td><a href=\"/projects/" + EscapeHtml(status.project->id) + "\">" +
             EscapeHtml(status.project->name) + "</a></td><td>" + LightBadge(status.light) +
             "</td><td class=\"num\">" + FormatNumber(status.score, 2) + "</td><td class=\"num\">" +
-            PercentText(budget.execution) + "</td><td class=\"num\">" + std::to_string(row.red) +
-            "</td><td class=\"num\">" + std::to_string(row.yellow) + "</td><td class=\"num\">" +
-            std::to_string(row.overdue) + "</td><td class=\"num hide-narrow\">";
+            PercentText(budget.execution) + "</td><td>" + LightBadge(budget.light) +
+            "</td><td class=\"num\">" + std::to_string(row.red) + "</td><td class=\"num\">" +
+            std::to_string(row.yellow) + "</td><td class=\"num\">" + std::to_string(row.overdue) +
+            "</td><td class=\"reason\">" + EscapeHtml(MainReason(status, row.overdue)) +
+            "</td><td class=\"num hide-narrow\">";
     const auto printed = PrintedPercentOfTime(budget, evaluation.lights, 1);
     html += printed ? FormatNumber(*printed, 1) + "%" : "—";
     html += "</td><td class=\"hide-narrow\">" + EscapeHtml(status.grade) + "</td></tr>";
   }
   if (rows.empty())
-    html += "<tr><td colspan=\"10\" class=\"muted\">没有符合筛选条件的项目</td></tr>";
+    html += "<tr><td colspan=\"12\" class=\"muted\">没有符合筛选条件的项目</td></tr>";
   html += "</tbody></table></div>";
   return Document(frame, "看板", html);
 }

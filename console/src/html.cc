@@ -5,7 +5,6 @@
 
 #include <ptmon/base/text.h>
 #include <ptmon/indicators/target.h>
-#include <ptmon/reports/reports.h>
 
 std::string_view PtmonConsoleCssBytes();  // generated from assets/console.css
 
@@ -78,7 +77,7 @@ std::string MonthText(Period period) {
 std::string ValueText(std::optional<double> value, Grade grade, const Target& target) {
   if (grade != Grade::kNone) return std::string(GradeName(grade));
   if (!value) return "—";
-  return EscapeHtml(PrintedQuantity(*value, target));
+  return EscapeHtml(FormatQuantity(*value, target));
 }
 
 std::string PercentText(std::optional<double> ratio, int decimals) {
@@ -101,45 +100,66 @@ std::string Option(std::string_view value, std::string_view label, std::string_v
 
 namespace {
 
-// Axis bounds with room above the highest point, starting at zero: readers compare heights.
-double NiceCeiling(double value) {
-  if (value <= 0) return 1;
-  const double magnitude = std::pow(10, std::floor(std::log10(value)));
-  for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    if (step * magnitude >= value) return step * magnitude;
-  }
-  return 10 * magnitude;
-}
+// The published unit's scale: a percentage is written ×100.
+double Scale(const PublishedUnit& unit) { return unit.unit == "%" ? 0.01 : unit.multiplier; }
 
 std::string Coordinate(double value) { return FormatNumber(value, 1); }
 
-// Axis labels stay short: 250000元 is 25万元.
-std::string AxisLabel(double value, std::string_view unit) {
-  if (value >= 10000 && unit != "%") {
-    const double wan = value / 10000;
-    return FormatNumber(wan, wan < 10 ? 1 : 0) + "万" + std::string(unit);
-  }
-  return FormatQuantity(value, unit);
+// Gridline labels in the published unit, as short as the round steps allow: 15万元, 20%.
+std::string AxisLabel(double value, const PublishedUnit& unit) {
+  const double scale = Scale(unit);
+  return FormatNumber(value / scale, 2) +
+         std::string(unit.unit == "%" ? std::string_view() : MultiplierPrefix(scale)) + unit.unit;
 }
 
 }  // namespace
 
+std::vector<double> ChartTicks(double highest, const PublishedUnit& unit) {
+  const double scale = Scale(unit);
+  // A little above the highest point, so it does not touch the frame; a rate within 100% stays
+  // within it.
+  double reach = std::max(highest / scale, 0.0) * 1.05;
+  if (unit.unit == "%" && highest <= 1) reach = std::min(reach, 100.0);
+  if (reach <= 0) reach = 1;
+  const bool whole = IsCumulativeUnit(unit.unit) && scale == 1;
+  constexpr int kMostSteps = 5;
+  double step = std::pow(10, std::floor(std::log10(reach / kMostSteps)));
+  for (int i = 0; std::ceil(reach / step - 1e-9) > kMostSteps || (whole && step < 1); ++i) {
+    step *= i % 3 == 1 ? 2.5 : 2;  // 1 → 2 → 5 → 10 → 20 …
+  }
+  std::vector<double> ticks;
+  const int steps = static_cast<int>(std::ceil(reach / step - 1e-9));
+  for (int i = 0; i <= steps; ++i) ticks.push_back(i * step * scale);
+  return ticks;
+}
+
 std::string LineChartSvg(const ChartSeries& series, std::string_view title) {
-  constexpr double kWidth = 360, kHeight = 180, kLeft = 52, kRight = 10, kTop = 12, kBottom = 24;
+  constexpr double kWidth = 360, kHeight = 180, kRight = 10, kTop = 12, kBottom = 24;
   double highest = series.target.value_or(0);
-  for (int m = 0; m < 12; ++m) {
+  for (size_t m = 0; m < 12; ++m) {
     highest = std::max({highest, series.actual[m].value_or(0), series.expected[m].value_or(0)});
   }
-  const double top = NiceCeiling(highest * 1.05);
-  auto x = [&](int month) { return kLeft + (kWidth - kLeft - kRight) * (month - 0.5) / 12; };
+  const std::vector<double> ticks = ChartTicks(highest, series.unit);
+  const double top = ticks.back();
+  // Room for the widest label at 11px (a CJK character is about 11, a digit about 6): none is
+  // clipped at the left edge.
+  size_t widest = 0;
+  for (double tick : ticks) widest = std::max(widest, DisplayWidth(AxisLabel(tick, series.unit)));
+  const double left = 8 + 5.8 * static_cast<double>(widest);
+  auto x = [&](int month) { return left + (kWidth - left - kRight) * (month - 0.5) / 12; };
   auto y = [&](double value) { return kTop + (kHeight - kTop - kBottom) * (1 - value / top); };
   std::string svg = "<svg class=\"chart\" viewBox=\"0 0 360 180\" role=\"img\" aria-label=\"" +
                     EscapeHtml(title) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
-  for (int tick = 0; tick <= 4; ++tick) {
-    const double value = top * tick / 4;
-    svg += "<line x1=\"" + Coordinate(kLeft) + "\" x2=\"" + Coordinate(kWidth - kRight) +
+  if (series.reverse && series.target) {
+    svg += "<rect class=\"over-limit\" x=\"" + Coordinate(left) + "\" y=\"" + Coordinate(kTop) +
+           "\" width=\"" + Coordinate(kWidth - left - kRight) + "\" height=\"" +
+           Coordinate(y(*series.target) - kTop) + "\" fill=\"#fde8e8\"><title>超出目标 " +
+           EscapeHtml(FormatQuantity(*series.target, series.unit)) + "</title></rect>";
+  }
+  for (double value : ticks) {
+    svg += "<line x1=\"" + Coordinate(left) + "\" x2=\"" + Coordinate(kWidth - kRight) +
            "\" y1=\"" + Coordinate(y(value)) + "\" y2=\"" + Coordinate(y(value)) +
-           "\" stroke=\"#e4e7eb\"/><text x=\"" + Coordinate(kLeft - 4) + "\" y=\"" +
+           "\" stroke=\"#e4e7eb\"/><text x=\"" + Coordinate(left - 4) + "\" y=\"" +
            Coordinate(y(value) + 4) + "\" text-anchor=\"end\">" +
            EscapeHtml(AxisLabel(value, series.unit)) + "</text>";
   }
@@ -148,7 +168,7 @@ std::string LineChartSvg(const ChartSeries& series, std::string_view title) {
            "\" text-anchor=\"middle\">" + std::to_string(month) + "</text>";
   }
   if (series.target) {
-    svg += "<line class=\"target\" x1=\"" + Coordinate(kLeft) + "\" x2=\"" +
+    svg += "<line class=\"target\" x1=\"" + Coordinate(left) + "\" x2=\"" +
            Coordinate(kWidth - kRight) + "\" y1=\"" + Coordinate(y(*series.target)) + "\" y2=\"" +
            Coordinate(y(*series.target)) +
            "\" stroke=\"#c81e1e\" stroke-dasharray=\"6 4\"><title>目标 " +

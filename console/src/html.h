@@ -20,8 +20,8 @@ std::string ProgressBar(std::optional<double> ratio, Light light,
                         std::optional<double> printed_percent);
 // "2026年7月"
 std::string MonthText(Period period);
-// A value in its indicator's unit as the official tables print it (never rounded across the
-// target), or its grade; "—" when there is none.
+// A value in the unit its target was published in (FormatQuantity: 1200万条, 26.30万元, never
+// rounded across the target), or its grade; "—" when there is none.
 std::string ValueText(std::optional<double> value, Grade grade, const Target& target);
 std::string PercentText(std::optional<double> ratio, int decimals = 1);
 // Money in 万元 with two decimals, grouped.

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
 
 #include "html.h"
@@ -135,9 +136,9 @@ std::string AdminPage(const PageFrame& frame, const AdminView& view) {
           " 条）</h2><div class=\"table-wrap\"><table id=\"audit\"><thead><tr><th>时间</th>"
           "<th>用户</th><th>来源</th><th>操作</th><th>详情</th></tr></thead><tbody>";
   for (const AuditEntry& entry : view.audit) {
-    html += "<tr><td>" + EscapeHtml(entry.at) + "</td><td>" + EscapeHtml(entry.user) + "</td><td>" +
-            EscapeHtml(entry.peer) + "</td><td>" + EscapeHtml(entry.action) + "</td><td>" +
-            EscapeHtml(entry.detail) + "</td></tr>";
+    html += "<tr><td>" + EscapeHtml(LocalTimeText(entry.at)) + "</td><td>" +
+            EscapeHtml(entry.user) + "</td><td>" + EscapeHtml(entry.peer) + "</td><td>" +
+            EscapeHtml(entry.action) + "</td><td>" + EscapeHtml(entry.detail) + "</td></tr>";
   }
   html += "</tbody></table></div>";
   return Document(frame, "管理", html);

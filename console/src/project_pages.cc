@@ -1,3 +1,6 @@
+#include <algorithm>
+
+#include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
 #include <ptmon/indicators/target.h>
 
@@ -50,6 +53,19 @@ std::string GradeChart(const MonthValues& months, int last_month) {
             "</td>";
   }
   return text + "</tr></table>";
+}
+
+// The progress bar as the light reads: a reverse indicator (≤24小时) met is a full bar, not
+// 20÷24 = 83.3% that looks behind; broken, it shows how far within the limit it would have to
+// come (limit ÷ actual).
+std::string IndicatorBar(const IndicatorStatus& indicator, const LightThresholds& lights) {
+  if (indicator.target->kind != TargetKind::kReverse || !indicator.actual || !indicator.expected)
+    return ProgressBar(indicator.progress, indicator.light,
+                       PrintedProgressPercent(indicator, lights, 1));
+  const bool met = indicator.light == Light::kGreen;
+  const double ratio =
+      met || *indicator.actual <= 0 ? 1.0 : std::min(1.0, *indicator.expected / *indicator.actual);
+  return ProgressBar(ratio, indicator.light, RoundKeepingSide(ratio * 100, 1, {100}));
 }
 
 }  // namespace
@@ -113,8 +129,7 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
                               : std::string()) +
             "</td><td class=\"num\">" +
             ValueText(indicator.expected, Grade::kNone, *indicator.target) + "</td><td>" +
-            ProgressBar(indicator.progress, indicator.light,
-                        PrintedProgressPercent(indicator, evaluation.lights, 1));
+            IndicatorBar(indicator, evaluation.lights);
     html += "</td><td>" + LightBadge(indicator.light) + "</td><td class=\"num\">" +
             ValueText(indicator.forecast, indicator.forecast_grade, *indicator.target) +
             "</td><td>" + EscapeHtml(LikelihoodName(indicator.likelihood)) + "</td><td>" +
@@ -146,7 +161,8 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
     } else {
       ChartSeries series;
       series.actual = values.value;
-      series.unit = item.annual_target.unit;
+      series.unit = PublishedUnitOf(item.TargetFor(last_month));
+      series.reverse = item.TargetFor(last_month).kind == TargetKind::kReverse;
       series.last_month = last_month;
       for (int m = 1; m <= 12; ++m) {
         const Target& target = item.TargetFor(m);
@@ -162,7 +178,7 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
   }
   ChartSeries spent;
   spent.actual = months.spent.value;
-  spent.unit = "元";
+  spent.unit = WanYuan();
   spent.last_month = last_month;
   for (int m = 1; m <= 12; ++m)
     spent.expected[static_cast<size_t>(m - 1)] = budget.annual_yuan * m / 12;
@@ -212,7 +228,7 @@ std::string HistoryPage(const PageFrame& frame, const Project& project, const In
             (from_form ? "网页填报 " : "文件 ") + EscapeHtml(revision.file_name) + "</td><td>" +
             (revision.submitted_by.empty() ? "—" : EscapeHtml(revision.submitted_by)) +
             "</td><td>" + EscapeHtml(value.reporter) + "</td><td>" +
-            EscapeHtml(revision.applied_at) + "</td><td>" + notes + "</td></tr>";
+            EscapeHtml(LocalTimeText(revision.applied_at)) + "</td><td>" + notes + "</td></tr>";
   }
   if (revisions.empty()) html += "<tr><td colspan=\"8\" class=\"muted\">尚无填报</td></tr>";
   html += "</tbody></table></div>";

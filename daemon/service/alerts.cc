@@ -16,8 +16,22 @@ using Json = nlohmann::json;
 
 bool IsGood(Light light) { return light == Light::kGreen || light == Light::kBlue; }
 
+// One severity per light, as the console names them: warning is 黄灯, critical is 红灯, so an
+// alert's severity and its text never disagree.
+Light SeverityLight(std::string_view severity) {
+  return severity == "critical" ? Light::kRed : Light::kYellow;
+}
+
+// An alert ends when the light turns good or to the other severity's light, which takes over:
+// a critical alert held at yellow would read "（黄灯）" under critical. Overdue or no data in
+// between holds it (hysteresis).
+bool Clears(std::string_view severity, Light light) {
+  const Light other = severity == "critical" ? Light::kYellow : Light::kRed;
+  return IsGood(light) || light == other;
+}
+
 std::string Quantity(const std::optional<double>& value, const Target& target) {
-  return value ? FormatQuantity(*value, target.unit) : "—";
+  return value ? FormatQuantity(*value, target) : "—";
 }
 
 AlertCondition Base(std::string_view alertname, std::string_view severity, const Project& project,
@@ -26,10 +40,10 @@ AlertCondition Base(std::string_view alertname, std::string_view severity, const
   Alert& alert = condition.alert;
   alert.labels = {{"alertname", std::string(alertname)},
                   {"severity", std::string(severity)},
-                  {"unit", project.unit_id},
+                  {"budget_unit", project.unit_id},
                   {"project", project.id}};
   if (!indicator.empty()) alert.labels["indicator"] = std::string(indicator);
-  alert.generator_url = settings.external_url + "/api/v1/status?project=" + project.id;
+  alert.generator_url = settings.external_url + "/projects/" + UrlEncodeComponent(project.id);
   return condition;
 }
 
@@ -60,7 +74,7 @@ class RuleOutput {
     if (!projects_with_alerts_.contains(project.id)) return false;
     std::map<std::string, std::string> labels = {{"alertname", std::string(alertname)},
                                                  {"severity", std::string(severity)},
-                                                 {"unit", project.unit_id},
+                                                 {"budget_unit", project.unit_id},
                                                  {"project", project.id}};
     if (!indicator.empty()) labels["indicator"] = std::string(indicator);
     return book_.Contains(FingerprintOf(labels));
@@ -94,13 +108,12 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
              "，年度目标 " + target.text + "，全年预计 " + Quantity(status.forecast, target) + "。";
     };
     for (std::string_view severity : {"warning", "critical"}) {
-      const bool raise = severity == "warning"
-                             ? status.light == Light::kYellow || status.light == Light::kRed
-                             : status.light == Light::kRed;
+      const Light light = SeverityLight(severity);
+      const bool raise = status.light == light;
       if (!out.Wanted(raise, "PtmonIndicatorBehind", severity, p, indicator.id)) continue;
       AlertCondition behind = Base("PtmonIndicatorBehind", severity, p, indicator.id, settings);
       behind.raise = raise;
-      behind.clear = IsGood(status.light);
+      behind.clear = Clears(severity, status.light);
       behind.alert.annotations = {
           {"summary", who() + " 进度落后（" + std::string(LightNameZh(status.light)) + "）"},
           {"description", facts()}};
@@ -150,8 +163,9 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
   const BudgetStatus& budget = project.budget;
   auto facts = [&] {
     return "截至" + std::to_string(evaluation.as_of.month) + "月执行 " +
-           (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) + "元" : std::string("未报送")) +
-           " / 年度预算 " + FormatNumber(budget.annual_yuan) + "元" +
+           (budget.spent_yuan ? FormatQuantity(*budget.spent_yuan, WanYuan())
+                              : std::string("未报送")) +
+           " / 年度预算 " + FormatQuantity(budget.annual_yuan, WanYuan()) +
            (budget.execution ? "（" + FormatNumber(*budget.execution * 100, 1) + "%）" : "") +
            "，时间进度 " + FormatNumber(evaluation.time_progress * 100, 1) + "%" +
            (budget.ratio_to_time
@@ -161,13 +175,11 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
            "。";
   };
   for (std::string_view severity : {"warning", "critical"}) {
-    const bool raise = severity == "warning"
-                           ? budget.light == Light::kYellow || budget.light == Light::kRed
-                           : budget.light == Light::kRed;
+    const bool raise = budget.light == SeverityLight(severity);
     if (!out.Wanted(raise, "PtmonBudgetExecutionLagging", severity, p, "")) continue;
     AlertCondition lagging = Base("PtmonBudgetExecutionLagging", severity, p, "", settings);
     lagging.raise = raise;
-    lagging.clear = budget.light == Light::kGreen;
+    lagging.clear = Clears(severity, budget.light);
     lagging.alert.annotations = {{"summary", "「" + p.name + "」预算执行滞后（" +
                                                  std::string(LightNameZh(budget.light)) + "）"},
                                  {"description", facts()}};
@@ -238,8 +250,8 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
   for (const auto& unit : catalog.units) units += (units.empty() ? "" : "、") + unit.name;
   stale.alert.annotations = {
       {"summary", units + " 已 " + std::to_string(idle.count() / 24) + " 天未收到新的月报数据"},
-      {"description",
-       "最近一次成功导入：" + Rfc3339(last_ingest) + "。请检查收件目录和各项目的报送情况。"}};
+      {"description", "最近一次成功导入：" + FormatLocalTime(last_ingest) +
+                          "。请检查收件目录和各项目的报送情况。"}};
   conditions.push_back(std::move(stale));
   return conditions;
 }

@@ -463,7 +463,7 @@ PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) c
   frame.unit_name = UnitNames(*snapshot.catalog);
   frame.as_of = snapshot.evaluation->as_of;
   if (const double applied = snapshot.counters->last_ingest_success(); applied > 0) {
-    frame.data_changed_at = FormatRfc3339(std::chrono::system_clock::time_point(
+    frame.data_changed_at = FormatLocalTime(std::chrono::system_clock::time_point(
         std::chrono::seconds(static_cast<long long>(applied))));
   }
   frame.version = snapshot.facts.version;
@@ -492,7 +492,7 @@ HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const Snapshot& sn
   view->reload_success = snapshot.facts.reload_success;
   view->reloaded_at =
       snapshot.facts.reload_timestamp > 0
-          ? FormatRfc3339(std::chrono::system_clock::time_point(
+          ? FormatLocalTime(std::chrono::system_clock::time_point(
                 std::chrono::seconds(static_cast<long long>(snapshot.facts.reload_timestamp))))
           : "";
   if (request.QueryParameter("reload") == "requested")

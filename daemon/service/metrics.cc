@@ -192,6 +192,11 @@ const std::vector<FamilySpec>& Families() {
       {"ptmon_project_budget_light", "Budget execution light, codes as ptmon_indicator_light.",
        Scope::kProject, nullptr,
        [](const ProjectStatus& s) { return static_cast<double>(s.budget.light); }},
+      {"ptmon_project_budget_overdue",
+       "1 when the budget spending (预算执行数) due for the evaluated month is missing past its "
+       "due day; with ptmon_indicator_overdue, the overdue count the console shows.",
+       Scope::kProject, nullptr,
+       [](const ProjectStatus& s) { return s.budget.overdue ? 1.0 : 0.0; }},
       {"ptmon_project_light",
        "Worst light of the project's indicators and budget, codes as ptmon_indicator_light.",
        Scope::kProject, nullptr,

@@ -1,6 +1,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <utility>
 
 #include <ptmon/base/text.h>
@@ -91,6 +92,35 @@ std::optional<std::string_view> CanonicalUnit(std::string_view unit) {
   return std::nullopt;
 }
 
+bool Meets(double value, Comparison op, double threshold) {
+  switch (op) {
+    case Comparison::kGreaterEqual:
+      return value >= threshold;
+    case Comparison::kGreater:
+      return value > threshold;
+    case Comparison::kLessEqual:
+      return value <= threshold;
+    case Comparison::kLess:
+      return value < threshold;
+    case Comparison::kEqual:
+      return value == threshold;
+  }
+  return false;
+}
+
+// Rounded to `decimals`, unless that moves it across the threshold (met ↔ not met): then cut
+// toward its own side. An equality target is met only exactly, so any rounding would cross.
+double RoundMet(double scaled, int decimals, const PublishedUnit& published, double scale) {
+  const double factor = std::pow(10.0, decimals);
+  const double rounded = std::round(scaled * factor) / factor;
+  if (!published.threshold || published.op == Comparison::kEqual) return rounded;
+  const double threshold = *published.threshold / scale;
+  if (Meets(scaled, published.op, threshold) == Meets(rounded, published.op, threshold))
+    return rounded;
+  return scaled < threshold ? std::floor(scaled * factor) / factor
+                            : std::ceil(scaled * factor) / factor;
+}
+
 bool HasDigit(std::string_view text) {
   for (char c : text) {
     if (c >= '0' && c <= '9') return true;
@@ -152,6 +182,38 @@ std::string FormatQuantity(double value, std::string_view unit) {
   return FormatNumber(value, 2) + std::string(unit);
 }
 
+std::string_view MultiplierPrefix(double factor) {
+  for (const auto& multiplier : kMultipliers) {
+    if (multiplier.factor == factor) return multiplier.prefix;
+  }
+  return "";
+}
+
+PublishedUnit PublishedUnitOf(const Target& target) {
+  return {target.unit, target.multiplier, target.value, target.op.value_or(Comparison::kEqual)};
+}
+
+PublishedUnit WanYuan(std::optional<double> threshold) { return {"元", 1e4, threshold}; }
+
+std::string FormatQuantity(double value, const PublishedUnit& published) {
+  const bool percent = published.unit == "%";
+  // A percentage's scale is fixed by its sign; "万%" is not a thing people write.
+  const double scale = percent ? 0.01 : published.multiplier;
+  const bool money = published.unit.starts_with("元");
+  const bool whole = IsCumulativeUnit(published.unit) && !money && scale == 1;
+  const int decimals = whole ? 0 : 2;
+  const double shown = RoundMet(value / scale, decimals, published, scale);
+  char fixed[64];
+  std::snprintf(fixed, sizeof fixed, "%.*f", decimals, shown);
+  const std::string number = money && scale != 1 ? std::string(fixed) : FormatNumber(shown, 2);
+  const std::string_view prefix = percent ? std::string_view() : MultiplierPrefix(scale);
+  return number + std::string(prefix) + published.unit;
+}
+
+std::string FormatQuantity(double value, const Target& target) {
+  return FormatQuantity(value, PublishedUnitOf(target));
+}
+
 Result<Quantity> ParseQuantity(std::string_view raw) {
   std::string_view text = Trim(raw);
   std::string folded;
@@ -177,7 +239,7 @@ Result<Quantity> ParseQuantity(std::string_view raw) {
       break;
     }
   }
-  Quantity quantity{*number * factor, ""};
+  Quantity quantity{*number * factor, "", factor};
   // No budget, count or duration a unit reports comes near 10^15 (a thousand trillion); beyond
   // it is a slip of the exponent, and beyond 10^308 it would be stored as infinity.
   if (!std::isfinite(quantity.value) || std::fabs(quantity.value) >= kLargestFigure) {
@@ -228,6 +290,7 @@ Result<Target> ParseTarget(std::string_view raw) {
   target.op = op;
   target.value = quantity->value;
   target.unit = quantity->unit;
+  target.multiplier = quantity->multiplier;
   switch (op) {
     case Comparison::kGreaterEqual:
     case Comparison::kGreater:

@@ -30,6 +30,11 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
                     const LightThresholds& lights) {
   const Indicator& indicator = *status.indicator;
   const Target& target = *status.target;
+  // Beside a machine field in base units, the figure as a person reads it (1200万条, 26.30万元).
+  auto text = [&](std::string_view key, const std::optional<double>& value) {
+    json.Key(key);
+    StringOrNull(json, value.has_value(), value ? FormatQuantity(*value, target) : "");
+  };
   json.BeginObject();
   json.Key("id").String(indicator.id);
   json.Key("name").String(indicator.name);
@@ -53,9 +58,11 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
   json.Key("period");
   StringOrNull(json, status.period.has_value(), status.period ? status.period->ToString() : "");
   json.Key("actual").Number(status.actual);
+  text("actual_text", status.actual);
   json.Key("grade");
   StringOrNull(json, status.grade != Grade::kNone, GradeName(status.grade));
   json.Key("expected").Number(status.expected);
+  text("expected_text", status.expected);
   json.Key("progress_pct").Number(PrintedProgressPercent(status, lights, 2));
   json.Key("light").String(LightName(status.light));
   json.Key("overdue").Bool(status.overdue);
@@ -64,6 +71,7 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
     json.String(GradeName(status.forecast_grade));
   else
     json.Number(status.forecast);
+  text("forecast_text", status.forecast_grade == Grade::kNone ? status.forecast : std::nullopt);
   json.Key("gap").Number(status.gap);
   json.Key("likelihood");
   StringOrNull(json, status.likelihood != Likelihood::kUnknown, LikelihoodName(status.likelihood));
@@ -223,8 +231,8 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
            project.project->name + "  score " + FormatNumber(project.score) + " " + project.grade +
            "\n";
     out += "         budget " + Padded(Colored(budget.light, color), 8) + " spent " +
-           (budget.spent_yuan ? FormatNumber(*budget.spent_yuan) : std::string("-")) + " of " +
-           FormatNumber(budget.annual_yuan) + " yuan, execution " +
+           (budget.spent_yuan ? FormatQuantity(*budget.spent_yuan, WanYuan()) : std::string("-")) +
+           " of " + FormatQuantity(budget.annual_yuan, WanYuan()) + ", execution " +
            (budget.execution ? FormatNumber(*budget.execution * 100, 1) + "%" : std::string("-")) +
            ", " +
            (budget.ratio_to_time
@@ -233,16 +241,16 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
            "\n";
     for (const auto& indicator : project.indicators) {
       const Indicator& definition = *indicator.indicator;
-      const std::string& unit = indicator.target->unit;
+      const Target& target = *indicator.target;
       std::string actual = indicator.grade != Grade::kNone ? std::string(GradeName(indicator.grade))
-                           : indicator.actual              ? FormatQuantity(*indicator.actual, unit)
-                                                           : "-";
+                           : indicator.actual ? FormatQuantity(*indicator.actual, target)
+                                              : "-";
       std::string line = "         " + Padded(Colored(indicator.light, color), 8) + " " +
                          Padded(definition.id, 28) + Padded(indicator.target->text, 12) +
                          " actual " + Padded(actual, 12);
       if (auto progress = PrintedProgressPercent(indicator, evaluation.lights, 1))
         line += " progress " + Padded(FormatNumber(*progress, 1) + "%", 8);
-      if (indicator.forecast) line += " forecast " + FormatQuantity(*indicator.forecast, unit);
+      if (indicator.forecast) line += " forecast " + FormatQuantity(*indicator.forecast, target);
       if (indicator.likelihood != Likelihood::kUnknown)
         line += " " + std::string(LikelihoodName(indicator.likelihood));
       line += "  " + FormatNumber(indicator.score) + "/" + FormatNumber(indicator.weight);

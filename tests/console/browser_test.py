@@ -136,11 +136,30 @@ def main():
         assert "zhangsan" in browser.find_element(By.CSS_SELECTOR, "header .who").text
         shot("02-board")
 
+        projects = [row.get_attribute("data-project") for row in rows]
+
         # The project page.
         browser.find_element(By.LINK_TEXT, "维修维护费").click()
         wait.until(EC.presence_of_element_located((By.ID, "indicators")))
         assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")) >= 4
         shot("03-project")
+
+        # Issue #30: no chart's y-axis label is cut off at the chart's left edge (00000万元), on
+        # any project's page, as Chromium lays the text out.
+        for project in projects:
+            browser.get(base + "/projects/" + project)
+            wait.until(EC.presence_of_element_located((By.ID, "indicators")))
+            clipped = browser.execute_script("""
+                const cut = [];
+                for (const svg of document.querySelectorAll('svg.chart')) {
+                  const edge = svg.getBoundingClientRect().left;
+                  for (const label of svg.querySelectorAll('text[text-anchor="end"]')) {
+                    const left = label.getBoundingClientRect().left;
+                    if (left < edge - 0.5) cut.push(label.textContent + ' by ' + (edge - left));
+                  }
+                }
+                return cut;""")
+            assert not clipped, (project, clipped)
 
         # July with one bad value: 台 is counted, not timed.
         browser.get(base + "/report?project=building-maintenance&period=2026-07")

@@ -174,18 +174,21 @@ class Oracle {
         const int light = status.indicators[i].light;
         const std::string& id = project.indicators[i].id;
         const bool good = light == kGreen || light == kBlue;
-        Set({"PtmonIndicatorBehind", "warning", project.id, id}, light == kYellow || light == kRed,
-            good);
-        Set({"PtmonIndicatorBehind", "critical", project.id, id}, light == kRed, good);
+        // One severity per light: each hands over to the other.
+        Set({"PtmonIndicatorBehind", "warning", project.id, id}, light == kYellow,
+            good || light == kRed);
+        Set({"PtmonIndicatorBehind", "critical", project.id, id}, light == kRed,
+            good || light == kYellow);
         Set({"PtmonTargetFarExceeded", "info", project.id, id}, light == kBlue, light != kBlue);
         any_overdue = any_overdue || status.indicators[i].overdue;
       }
       Set({"PtmonReportOverdue", "warning", project.id, ""}, any_overdue, !any_overdue);
       const int budget = status.budget.light;
-      Set({"PtmonBudgetExecutionLagging", "warning", project.id, ""},
-          budget == kYellow || budget == kRed, budget == kGreen);
+      const bool budget_good = budget == kGreen || budget == kBlue;
+      Set({"PtmonBudgetExecutionLagging", "warning", project.id, ""}, budget == kYellow,
+          budget_good || budget == kRed);
       Set({"PtmonBudgetExecutionLagging", "critical", project.id, ""}, budget == kRed,
-          budget == kGreen);
+          budget_good || budget == kYellow);
     }
   }
   using AlertKey = std::array<std::string, 4>;  // alertname, severity, project, indicator

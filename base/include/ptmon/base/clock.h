@@ -55,4 +55,10 @@ std::string FormatRfc3339(std::chrono::system_clock::time_point time);
 std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
 double UnixSeconds(std::chrono::system_clock::time_point time);
 
+// A moment as people read it, in the process's local time zone (ptmon serve sets it from the
+// configuration's time_zone): 2026-12-07 10:18:50, not 2026-12-07T02:18:50Z.
+std::string FormatLocalTime(std::chrono::system_clock::time_point time);
+// The same for a time stored as FormatRfc3339 wrote it; text that is not one is returned as is.
+std::string LocalTimeText(std::string_view rfc3339);
+
 }  // namespace ptmon

@@ -81,6 +81,10 @@ struct DaemonConfig {
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::string log_format = "text";  // text, json
 
+  // The budget unit's time zone (a name under /usr/share/zoneinfo): the times people read and
+  // "today" are in it. Set once when ptmon serve starts; a change needs a restart.
+  std::string time_zone = "Asia/Shanghai";
+
   std::string ExternalUrl() const;
 };
 

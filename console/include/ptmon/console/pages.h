@@ -31,15 +31,16 @@ struct PageFrame {
   bool is_admin = false;
   std::string unit_name;
   std::optional<Period> as_of;
-  std::string data_changed_at;  // RFC 3339, or empty
+  std::string data_changed_at;  // local time (FormatLocalTime), or empty
   std::string version;
 };
 
 // The board's filter and order, read from its query string.
 struct BoardQuery {
-  std::string unit;                // a unit id; empty: all
-  std::string light;               // a LightName; empty: all
-  std::string sort = "catalogue";  // catalogue, name, unit, light, score, execution, red, overdue
+  std::string unit;   // a unit id; empty: all
+  std::string light;  // a LightName; empty: all
+  // catalogue, name, unit, light, score, execution, budget (its light), red, yellow, overdue
+  std::string sort = "catalogue";
   bool descending = false;
 };
 
@@ -104,7 +105,7 @@ struct AdminView {
   std::vector<ConsoleUser> users;
   std::vector<AuditEntry> audit;
   bool reload_success = true;
-  std::string reloaded_at;  // RFC 3339
+  std::string reloaded_at;  // local time (FormatLocalTime)
   std::string notice;
 };
 std::string AdminPage(const PageFrame& frame, const AdminView& view);
@@ -114,14 +115,22 @@ std::string MessagePage(const PageFrame& frame, int status, std::string_view tit
                         std::string_view message);
 
 // An SVG line chart over the year's months: the values reported, the expected path to the
-// target and the target itself. Exposed for tests.
+// target and the target itself, in the target's published unit. Exposed for tests.
 struct ChartSeries {
   std::array<std::optional<double>, 12> actual;
   std::array<std::optional<double>, 12> expected;
   std::optional<double> target;
-  std::string unit;
+  PublishedUnit unit;
   int last_month = 12;  // months after it are not drawn for `expected`
+  // A ceiling (≤24小时): the band above the target is shaded as over it, so a point below the
+  // line reads as met, not as behind.
+  bool reverse = false;
 };
 std::string LineChartSvg(const ChartSeries& series, std::string_view title);
+
+// The y axis' gridlines, from 0 up to a little above `highest` (in base units): round steps of
+// 1, 2 or 5 × 10^n in the published unit (5万元, 10万元, 15万元 …), at most five of them, whole
+// for counts published without a multiplier, and never past 100% when `highest` is within it.
+std::vector<double> ChartTicks(double highest, const PublishedUnit& unit);
 
 }  // namespace ptmon
