@@ -421,7 +421,8 @@ TEST_F(ServeTest, TimesAreInTheUnitsTimeZone) {
 
   // The machine's zone (this test's) is UTC or anything else: the configured one wins.
   Start({"--config", dir_.Write("ptmon.yaml", "console:\n  open_board: true\n")});
-  Drop("july.csv", kRed);
+  Drop("july.csv",
+       "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-07,3\n");
   double applied = 0;
   ASSERT_TRUE(WaitFor([&] {
     std::smatch match;

@@ -36,10 +36,8 @@ struct PrintedUnit {
 PrintedUnit PrintedUnitOf(const Target& target) {
   if (target.unit == "%") return {"%", 0.01, 2};
   if (target.unit == "元") return {"万元", 1e4, 2};
-  for (const auto& [prefix, factor] : {std::pair{"亿", 1e8}, {"万", 1e4}}) {
-    if (!target.unit.empty() && target.text.find(prefix + target.unit) != std::string::npos) {
-      return {prefix + target.unit, factor, 2};
-    }
+  if (target.multiplier != 1 && !target.unit.empty()) {
+    return {std::string(MultiplierPrefix(target.multiplier)) + target.unit, target.multiplier, 2};
   }
   return {target.unit, 1, IsCumulativeUnit(target.unit) ? 0 : 2};
 }
