@@ -11,7 +11,7 @@ namespace {
 // v2: numbers as zigzag varints; most are small, and the cache of a 100,000-indicator catalogue
 // shrank from 24 to 11 MB, which every ingest reads back. A v1 blob fails the magic check and
 // the catalogue is parsed again.
-constexpr std::string_view kMagic = "ptmon-catalog-v4";
+constexpr std::string_view kMagic = "ptmon-catalog-v5";
 
 class Writer {
  public:
@@ -33,8 +33,9 @@ class Writer {
     if (value) Real(*value);
   }
   void Funds(const FundSources& funds) {
-    for (long long fen : {funds.total_fen, funds.central_fen, funds.provincial_fen,
-                          funds.city_county_fen, funds.self_raised_fen, funds.other_fen}) {
+    for (long long fen :
+         {funds.total_fen, funds.central_fen, funds.provincial_fen, funds.city_county_fen,
+          funds.special_account_fen, funds.self_raised_fen, funds.other_fen}) {
       Number(fen);
     }
   }
@@ -96,8 +97,9 @@ class Reader {
   }
   FundSources Funds() {
     FundSources funds;
-    for (long long* fen : {&funds.total_fen, &funds.central_fen, &funds.provincial_fen,
-                           &funds.city_county_fen, &funds.self_raised_fen, &funds.other_fen}) {
+    for (long long* fen :
+         {&funds.total_fen, &funds.central_fen, &funds.provincial_fen, &funds.city_county_fen,
+          &funds.special_account_fen, &funds.self_raised_fen, &funds.other_fen}) {
       *fen = Number();
     }
     return funds;
@@ -175,6 +177,15 @@ std::string EncodeCatalog(const Catalog& catalog) {
     out.Number(project.period_years);
     out.Funds(project.period_funds);
     out.Funds(project.annual_funds);
+    out.Number(static_cast<long long>(project.budget_adjustments.size()));
+    for (const auto& adjustment : project.budget_adjustments) {
+      out.Funds(adjustment.funds);
+      out.Number(adjustment.from_month);
+      out.Text(adjustment.approval);
+      out.Place(adjustment.place);
+    }
+    out.Number(static_cast<long long>(project.spending_plan.size()));
+    for (double share : project.spending_plan) out.Real(share);
     out.Place(project.place);
     out.Number(static_cast<long long>(project.indicators.size()));
     for (const auto& indicator : project.indicators) {
@@ -227,6 +238,15 @@ Result<Catalog> DecodeCatalog(std::string_view bytes) {
     project.period_years = static_cast<int>(in.Number());
     project.period_funds = in.Funds();
     project.annual_funds = in.Funds();
+    project.budget_adjustments.resize(in.Count());
+    for (auto& adjustment : project.budget_adjustments) {
+      adjustment.funds = in.Funds();
+      adjustment.from_month = static_cast<int>(in.Number());
+      adjustment.approval = in.Text();
+      adjustment.place = in.Place();
+    }
+    project.spending_plan.resize(in.Count());
+    for (double& share : project.spending_plan) share = in.Real();
     project.place = in.Place();
     project.indicators.resize(in.Count());
     for (auto& indicator : project.indicators) {

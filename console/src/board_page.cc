@@ -37,7 +37,8 @@ bool Before(const Row& a, const Row& b, std::string_view sort) {
   if (sort == "unit") return (a.unit ? a.unit->name : "") < (b.unit ? b.unit->name : "");
   if (sort == "light") return x.light < y.light;
   if (sort == "score") return x.score < y.score;
-  if (sort == "execution") return x.budget.execution.value_or(-1) < y.budget.execution.value_or(-1);
+  if (sort == "execution")
+    return x.budget.execution_rate.value_or(-1) < y.budget.execution_rate.value_or(-1);
   if (sort == "red") return a.red < b.red;
   if (sort == "yellow") return a.yellow < b.yellow;
   if (sort == "overdue") return a.overdue < b.overdue;
@@ -134,10 +135,11 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
             "</td><td><a href=\"/projects/" + EscapeHtml(status.project->id) + "\">" +
             EscapeHtml(status.project->name) + "</a></td><td>" + LightBadge(status.light) +
             "</td><td class=\"num\">" + FormatNumber(status.score, 2) + "</td><td class=\"num\">" +
-            PercentText(budget.execution) + "</td><td class=\"num\">" + std::to_string(row.red) +
-            "</td><td class=\"num\">" + std::to_string(row.yellow) + "</td><td class=\"num\">" +
-            std::to_string(row.overdue) + "</td><td class=\"num hide-narrow\">";
-    const auto printed = PrintedPercentOfTime(budget, evaluation.lights, 1);
+            PercentText(budget.execution_rate) + "</td><td class=\"num\">" +
+            std::to_string(row.red) + "</td><td class=\"num\">" + std::to_string(row.yellow) +
+            "</td><td class=\"num\">" + std::to_string(row.overdue) +
+            "</td><td class=\"num hide-narrow\">";
+    const auto printed = PrintedPercentOfPlan(budget, evaluation.lights, 1);
     html += printed ? FormatNumber(*printed, 1) + "%" : "—";
     html += "</td><td class=\"hide-narrow\">" + EscapeHtml(status.grade) + "</td></tr>";
   }

@@ -159,10 +159,10 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
       {"项目名称", project.project->name},
       {"主管部门", project.project->department},
       {"实施单位", project.project->implementing_unit},
-      {"年度预算数", Wan(budget.annual_yuan)},
+      {"年度预算数", Wan(budget.adjusted_budget_yuan)},
       {Months(evaluation) + "执行数", budget.spent_yuan ? Wan(*budget.spent_yuan) : "未报送"},
-      {"预算执行率", Percent(budget.execution)},
-      {"执行进度与时间进度之比", PercentText(PrintedPercentOfTime(budget, evaluation.lights, 2))},
+      {"预算执行率", Percent(budget.execution_rate)},
+      {"执行进度与时间进度之比", PercentText(PrintedPercentOfPlan(budget, evaluation.lights, 2))},
       {"预警", std::string(LightNameZh(budget.light))}};
   table.project_light = budget.light;
   table.goal = {"年初设定目标", Months(evaluation) + "执行情况", project.project->annual_goal,
@@ -187,7 +187,7 @@ Table MonitorTable(const Evaluation& evaluation, const ProjectStatus& project) {
 Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& project) {
   const BudgetStatus& budget = project.budget;
   const std::optional<double> spent =
-      evaluation.year_end ? budget.spent_yuan : budget.forecast_yuan;
+      evaluation.year_end ? budget.spent_yuan : budget.forecast_spent_yuan;
   Table table;
   table.title = "项目支出绩效自评表（" + std::to_string(evaluation.as_of.year) + "年度" +
                 (evaluation.year_end ? "" : "，按" + Months(evaluation) + "执行情况预计") + "）";
@@ -195,12 +195,10 @@ Table SelfEvaluationTable(const Evaluation& evaluation, const ProjectStatus& pro
       {"项目名称", project.project->name},
       {"主管部门", project.project->department},
       {"实施单位", project.project->implementing_unit},
-      {"年初预算数", Wan(budget.annual_yuan)},
-      {"全年预算数", Wan(budget.annual_yuan)},
+      {"年初预算数", Wan(budget.initial_budget_yuan)},
+      {"全年预算数", Wan(budget.adjusted_budget_yuan)},
       {evaluation.year_end ? "全年执行数" : "全年预计执行数", spent ? Wan(*spent) : "未报送"},
-      {"执行率",
-       Percent(spent && budget.annual_yuan > 0 ? std::optional<double>(*spent / budget.annual_yuan)
-                                               : std::nullopt)},
+      {"执行率", Percent(budget.execution_rate)},
       {"分值", FormatNumber(budget.weight)},
       {"得分", FormatNumber(budget.score)}};
   table.goal = {"预期目标", "实际完成情况", project.project->annual_goal,
