@@ -5,6 +5,8 @@
 
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/indicators/evaluation.h>
+#include <ptmon/ingest/actuals.h>
+#include <ptmon/ingest/report_template.h>
 
 namespace ptmon {
 namespace {
@@ -168,6 +170,50 @@ TEST_F(BudgetTest, TheFundSourceRowsAddUpToTheTotal) {
   EXPECT_EQ(FundRowName(kFundRows[1]), "财政专户管理资金");
 }
 
+// Reported by row, spending is kept by row and the total is the rows' sum; each row is year to
+// date, so a row left out of a later month still counts its last figure.
+TEST_F(BudgetTest, SpendingReportedBySourceIsKeptByRowAndAddsUpToTheTotal) {
+  const double budget = 1000000;
+  auto spend_row = [&](FundRow row, int month, double yuan, const ValueNotes& notes = {}) {
+    ASSERT_TRUE(actuals_->Apply("mixed", kSpentBySourceIds[static_cast<int>(row)], {2026, month},
+                                yuan, Grade::kNone, notes));
+  };
+  spend_row(FundRow::kFiscal, 9, 300000);
+  spend_row(FundRow::kUnit, 9, 100000, {"经费保障", "自筹资金到位晚", "", ""});
+  spend_row(FundRow::kOther, 9, 50000);
+  const BudgetStatus september = Budget(1, 9);
+  const double rows[] = {300000, 0, 100000, 50000};
+  double sum = 0;
+  for (size_t row = 0; row < 4; ++row) {
+    ASSERT_TRUE(september.spent_by_source[row].spent_yuan.has_value()) << row;
+    EXPECT_DOUBLE_EQ(*september.spent_by_source[row].spent_yuan, rows[row]) << row;
+    sum += rows[row];
+  }
+  EXPECT_DOUBLE_EQ(*september.spent_yuan, sum);
+  EXPECT_DOUBLE_EQ(*september.execution_rate, sum / budget);
+  EXPECT_EQ(september.budget_reason, "自筹资金到位晚");
+  EXPECT_EQ(september.period, (Period{2026, 9}));
+
+  // A total beside the rows of its month adds up to them and keeps its reason.
+  spend_row(FundRow::kFiscal, 10, 350000);
+  Spend("mixed", 10, 350000 + 100000 + 50000, {"经费保障", "招标推迟", "", ""});
+  const BudgetStatus october = Budget(1, 10);
+  EXPECT_DOUBLE_EQ(*october.spent_by_source[0].spent_yuan, 350000);
+  EXPECT_DOUBLE_EQ(*october.spent_yuan, 350000 + 100000 + 50000);
+  EXPECT_EQ(october.budget_reason, "招标推迟");
+
+  spend_row(FundRow::kFiscal, 11, 500000);
+  const BudgetStatus november = Budget(1, 11);
+  EXPECT_DOUBLE_EQ(*november.spent_yuan, 500000 + 100000 + 50000);
+  EXPECT_DOUBLE_EQ(*november.spent_by_source[2].spent_yuan, 100000);
+
+  // A later total stands for the month it reports; it is not split by guess.
+  Spend("mixed", 12, 900000);
+  const BudgetStatus december = Budget(1, 12);
+  EXPECT_DOUBLE_EQ(*december.spent_yuan, 900000);
+  EXPECT_FALSE(december.spent_by_source[0].spent_yuan.has_value());
+}
+
 TEST_F(BudgetTest, AtYearEndARateBelowNinetyPercentNeedsAReason) {
   const Date final_day{2027, 1, 15};  // December's reports are due by January 10th
   const double budget = 1000000;
@@ -187,6 +233,82 @@ TEST_F(BudgetTest, AtYearEndARateBelowNinetyPercentNeedsAReason) {
 TEST_F(BudgetTest, TheScoreIsOnTheAdjustedBudget) {
   Spend("heating", 12, kInitial);
   EXPECT_DOUBLE_EQ(Budget(0, 12, {2027, 1, 15}).score, kInitial / kAdjusted * 10);
+}
+
+// Rows by source are written as the total is: a CSV row (or a YAML key) whose indicator is the
+// row's id or name; where the total is also given it must be their sum.
+TEST(BudgetReportTest, SpendingIsReportedBySourceInCsvAndYaml) {
+  Diagnostics loading;
+  const Catalog catalog = LoadCatalog({{"catalog.yaml", kCatalog}}, loading).value();
+  const std::string header = "项目,指标,期间,完成值\n";
+  auto parse = [&](const std::string& text, ReportFormat format, Diagnostics& diagnostics) {
+    return ParseReport(text, format, "report", catalog, {2026, 12, 31}, {}, diagnostics);
+  };
+  auto ids = [&](const Submission& submission) {
+    std::vector<std::string> stored;
+    const auto view = StoredValues(submission, catalog);
+    for (size_t i = 0; i < submission.values.size(); ++i) {
+      stored.emplace_back(view(i).indicator_id);
+    }
+    return stored;
+  };
+  {
+    Diagnostics diagnostics;
+    const Submission submission = parse(header +
+                                            "mixed,财政资金执行数,2026-09,300000\n"
+                                            "mixed,spent_unit,2026-09,100000\n"
+                                            "mixed,预算执行数,2026-09,400000\n",
+                                        ReportFormat::kCsv, diagnostics);
+    EXPECT_FALSE(diagnostics.has_errors()) << diagnostics.ToString();
+    EXPECT_EQ(ids(submission), (std::vector<std::string>{"spent_fiscal", "spent_unit", "spent"}));
+  }
+  {
+    Diagnostics diagnostics;
+    (void)parse(header +
+                    "mixed,财政资金执行数,2026-09,300000\n"
+                    "mixed,spent_unit,2026-09,100000\n"
+                    "mixed,预算执行数,2026-09,450000\n",
+                ReportFormat::kCsv, diagnostics);
+    EXPECT_NE(diagnostics.ToString().find("report:4: 预算执行数合计 450000元 与分来源执行数之和 "
+                                          "400000元 不符"),
+              std::string::npos)
+        << diagnostics.ToString();
+  }
+  {
+    Diagnostics diagnostics;  // mixed has no 财政专户管理资金
+    (void)parse(header + "mixed,财政专户管理资金执行数,2026-09,1000\n", ReportFormat::kCsv,
+                diagnostics);
+    EXPECT_NE(diagnostics.ToString().find("report:2:"), std::string::npos)
+        << diagnostics.ToString();
+    EXPECT_NE(diagnostics.ToString().find("没有指标"), std::string::npos) << diagnostics.ToString();
+  }
+  {
+    Diagnostics diagnostics;
+    const Submission submission = parse(
+        "period: 2026-09\nprojects:\n  mixed:\n    spent_fiscal: 300000\n"
+        "    spent_other: {value: 50000, reason: 捐赠到账晚}\n",
+        ReportFormat::kYaml, diagnostics);
+    EXPECT_FALSE(diagnostics.has_errors()) << diagnostics.ToString();
+    EXPECT_EQ(ids(submission), (std::vector<std::string>{"spent_fiscal", "spent_other"}));
+  }
+}
+
+// The template (CSV, workbook and the console's form) offers a row per fund source only to a
+// budget from several.
+TEST(BudgetReportTest, TheTemplateOffersTheRowsOfABudgetFromSeveralSources) {
+  Diagnostics loading;
+  const Catalog catalog = LoadCatalog({{"catalog.yaml", kCatalog}}, loading).value();
+  auto indicator_ids = [&](std::string_view project) {
+    std::vector<std::string> ids;
+    const ReportTemplate report = BuildReportTemplate(catalog, {2026, 9}, project).value();
+    for (const auto& sheet : report.sheets) {
+      for (const auto& row : sheet.rows) ids.push_back(row.cells[1]);
+    }
+    return ids;
+  };
+  EXPECT_EQ(indicator_ids("mixed"), (std::vector<std::string>{"paid", "spent", "spent_fiscal",
+                                                              "spent_unit", "spent_other"}));
+  EXPECT_EQ(indicator_ids("heating"), (std::vector<std::string>{"paid", "spent"}));
 }
 
 TEST(BudgetCatalogTest, MonthlySharesReadAsTheCumulativePlan) {

@@ -186,6 +186,28 @@ TEST_F(ServeTest, TheHeatingBudgetFollowsItsPlanAndShowsTheManagersReason) {
   EXPECT_NE(page.body.find("资金按采暖季拨付"), std::string::npos);
 }
 
+// Spending reported by fund-source row is stored by row, served as the project's spending, and
+// read back by row after a restart.
+TEST_F(ServeTest, SpendingBySourceIsServedAndKeptAcrossARestart) {
+  Start();
+  Drop("by-source.csv",
+       "项目,指标,期间,完成值\n"
+       "retiree-heating,财政资金执行数,2026-07,1200000\n");
+  auto by_source = [&] {
+    const Json status = Json::parse(HttpGet(Url("/api/v1/status?project=retiree-heating")).body);
+    return status["projects"][0]["budget"];
+  };
+  ASSERT_TRUE(WaitFor([&] { return by_source()["spent_yuan"] == 1200000; })) << ptmon_->Log();
+  EXPECT_EQ(by_source()["by_source"][0]["row"], "财政资金");
+  EXPECT_EQ(by_source()["by_source"][0]["spent_yuan"], 1200000);
+  ptmon_->Signal(SIGTERM);
+  ASSERT_EQ(ptmon_->Wait(), 0);
+  Start();
+  const Json after = by_source();
+  EXPECT_EQ(after["spent_yuan"], 1200000) << after;
+  EXPECT_EQ(after["by_source"][0]["spent_yuan"], 1200000) << after;
+}
+
 // The daemon folds what it applied into the newest values, so a start reads one row per value;
 // a restart then serves exactly what was served before it, revisions and reasons included.
 TEST_F(ServeTest, ARestartAfterTheFoldServesTheSameValues) {

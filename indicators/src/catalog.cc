@@ -84,6 +84,18 @@ const BudgetAdjustment* Project::BudgetAdjustmentFor(int month) const {
   return in_force;
 }
 
+std::vector<int> Project::BudgetedRows() const {
+  std::vector<int> rows;
+  for (int row = 0; row < kFundRowCount; ++row) {
+    bool budgeted = annual_funds.RowFen(kFundRows[row]) != 0;
+    for (const BudgetAdjustment& adjustment : budget_adjustments) {
+      budgeted = budgeted || adjustment.funds.RowFen(kFundRows[row]) != 0;
+    }
+    if (budgeted) rows.push_back(row);
+  }
+  return rows;
+}
+
 const FundSources& Project::FundsFor(int month) const {
   const BudgetAdjustment* adjustment = BudgetAdjustmentFor(month);
   return adjustment ? adjustment->funds : annual_funds;

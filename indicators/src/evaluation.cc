@@ -279,26 +279,54 @@ BudgetStatus Evaluator::EvaluateBudget(uint32_t project, const ActualsIndex& act
     budget.spent_by_source[row].initial_yuan = Yuan(definition.annual_funds.RowFen(kFundRows[row]));
     budget.spent_by_source[row].adjusted_yuan = Yuan(in_force.RowFen(kFundRows[row]));
   }
+  // Spending comes as one total or by fund-source row; the later report counts, and a month
+  // reported by row is the sum of each row's latest year-to-date figure.
   const ReportedValue* latest = actuals.LatestAtOrBefore({project, -1}, as_of);
+  std::array<const ReportedValue*, kFundRowCount> by_row{};
+  const ReportedValue* latest_by_row = nullptr;
+  for (int row = 0; row < kFundRowCount; ++row) {
+    by_row[row] = actuals.LatestAtOrBefore({project, SpentBySourceIndex(row)}, as_of);
+    if (by_row[row] && (!latest_by_row || latest_by_row->period < by_row[row]->period ||
+                        (latest_by_row->period == by_row[row]->period && !latest_by_row->notes))) {
+      latest_by_row = by_row[row];  // of the rows of the latest month, one with notes
+    }
+  }
+  const bool reported_by_row =
+      latest_by_row && (!latest || latest->period <= latest_by_row->period);
+  // A total given beside the rows of its month (and adding up, as ingest checks) keeps its notes
+  // when the rows have none.
+  if (reported_by_row && (!latest || latest->period < latest_by_row->period ||
+                          latest_by_row->notes || !latest->notes)) {
+    latest = latest_by_row;
+  }
   budget.overdue =
       Overdue(latest, ReportFrequency::kMonthly, as_of, settings_.budget_due_day, today);
   if (latest == nullptr) {
     budget.light = budget.overdue ? Light::kOverdue : Light::kNoData;
     return budget;
   }
-  const double spent = latest->value;
+  double spent = latest->value;
+  if (reported_by_row) {
+    spent = 0;
+    for (int row = 0; row < kFundRowCount; ++row) {
+      const double row_spent = by_row[row] ? by_row[row]->value : 0;
+      budget.spent_by_source[row].spent_yuan = row_spent;
+      spent += row_spent;
+    }
+  } else {
+    // One total is a row's only when the budget has that row alone.
+    const auto funded = std::count_if(budget.spent_by_source.begin(), budget.spent_by_source.end(),
+                                      [](const BudgetRow& row) { return row.adjusted_yuan != 0; });
+    if (funded == 1) {
+      for (BudgetRow& row : budget.spent_by_source) {
+        if (row.adjusted_yuan != 0) row.spent_yuan = spent;
+      }
+    }
+  }
   budget.period = latest->period;
   budget.spent_yuan = spent;
   if (const auto notes = actuals.Notes(*latest)) {
     budget.budget_reason = notes->reason.empty() ? notes->reason_category : notes->reason;
-  }
-  // Spending is reported as one total: it is a row's only when the budget has that row alone.
-  const auto funded = std::count_if(budget.spent_by_source.begin(), budget.spent_by_source.end(),
-                                    [](const BudgetRow& row) { return row.adjusted_yuan != 0; });
-  if (funded == 1) {
-    for (BudgetRow& row : budget.spent_by_source) {
-      if (row.adjusted_yuan != 0) row.spent_yuan = spent;
-    }
   }
   const double budgeted = budget.adjusted_budget_yuan;
   const double share = PlanShare(definition, latest->period.month);

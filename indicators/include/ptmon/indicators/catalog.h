@@ -122,6 +122,9 @@ struct Project {
   const FundSources& FundsFor(int month) const;
   // The adjustment in force in `month`; null before the first.
   const BudgetAdjustment* BudgetAdjustmentFor(int month) const;
+  // The fund-source rows (indices into kFundRows) the project has money in, initially or by an
+  // adjustment: the rows its spending may be reported by.
+  std::vector<int> BudgetedRows() const;
 
   const Indicator* FindIndicator(std::string_view indicator_id) const;
   // By id or by the exact published name, as report files name them; fails with a message that
