@@ -106,6 +106,31 @@ TEST_F(BudgetTest, TheForecastNeverPassesTheBudget) {
       Evaluator(catalog_).EvaluateProject(1, *actuals_, {2026, 7}, {2026, 8, 15}).budget.score, 10);
 }
 
+// The case: 480万元 of the central 补助资金's 814万元 spent by July printed 822.86万元
+// (101.09%), a forecast shown as the rate. The rate is what was spent; above 100% only once the
+// spending itself is.
+TEST(BudgetCentralSubsidyTest, PrintsWhatWasSpentOverTheBudget) {
+  Diagnostics diagnostics;
+  const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
+  const auto project = static_cast<uint32_t>(
+      catalog.FindProjectByIdOrName("teachers-subsidy-central").value() - catalog.projects.data());
+  const double budget = 8140000;
+  ActualsIndex actuals(catalog);
+  actuals.Apply("teachers-subsidy-central", "spent", {2026, 7}, 4800000, Grade::kNone, {});
+  const Evaluator evaluator(catalog);
+  const BudgetStatus july =
+      evaluator.EvaluateProject(project, actuals, {2026, 7}, {2026, 8, 15}).budget;
+  ASSERT_GT(4800000 / (7 / 12.0), budget);  // the linear forecast passes the budget
+  EXPECT_DOUBLE_EQ(*july.execution_rate, 4800000 / budget);
+  EXPECT_DOUBLE_EQ(*july.forecast_spent_yuan, budget);
+  actuals.Apply("teachers-subsidy-central", "spent", {2026, 12}, 8228600, Grade::kNone, {});
+  const BudgetStatus december =
+      evaluator.EvaluateProject(project, actuals, {2026, 12}, {2027, 1, 15}).budget;
+  EXPECT_DOUBLE_EQ(*december.execution_rate, 8228600 / budget);
+  EXPECT_GT(*december.execution_rate, 1);
+  EXPECT_DOUBLE_EQ(*december.forecast_spent_yuan, 8228600);
+}
+
 // The heating money is planned for October and November: nothing spent in July is on plan,
 // and October is judged on the half the plan expects by then.
 TEST_F(BudgetTest, TheLightFollowsTheSpendingPlanNotTime) {
