@@ -26,6 +26,7 @@ nlohmann::ordered_json FundsJson(const FundSources& funds) {
           {"central_yuan", Yuan(funds.central_fen)},
           {"provincial_yuan", Yuan(funds.provincial_fen)},
           {"city_county_yuan", Yuan(funds.city_county_fen)},
+          {"special_account_yuan", Yuan(funds.special_account_fen)},
           {"self_raised_yuan", Yuan(funds.self_raised_fen)},
           {"other_yuan", Yuan(funds.other_fen)}};
 }
@@ -54,6 +55,19 @@ nlohmann::ordered_json CatalogJson(const Catalog& catalog) {
     p["period_funds_yuan"] = Yuan(project.period_funds.total_fen);
     p["funds"] = {{"annual", FundsJson(project.annual_funds)},
                   {"period", FundsJson(project.period_funds)}};
+    if (!project.budget_adjustments.empty()) {
+      p["funds"]["adjusted"] = nlohmann::ordered_json::array();
+      for (const auto& adjustment : project.budget_adjustments) {
+        nlohmann::ordered_json a = FundsJson(adjustment.funds);
+        a["from_month"] = adjustment.from_month;
+        a["approval"] = adjustment.approval;
+        p["funds"]["adjusted"].push_back(std::move(a));
+      }
+    }
+    // Cumulative shares by month; null: linear (N/12).
+    p["spending_plan"] = project.spending_plan.empty()
+                             ? nlohmann::ordered_json(nullptr)
+                             : nlohmann::ordered_json(project.spending_plan);
     p["goals"] = {{"annual", project.annual_goal}, {"period", project.period_goal}};
     p["indicators"] = nlohmann::ordered_json::array();
     for (const auto& indicator : project.indicators) {

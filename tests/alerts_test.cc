@@ -184,6 +184,31 @@ TEST(AlertRulesTest, RedRaisesCriticalYellowRaisesWarningAndEachHandsOverToTheOt
   EXPECT_TRUE(find(stale, "PtmonIngestStale", "warning", "")->raise);
 }
 
+// A lagging budget's alert says what the budget was judged against and why the manager says it
+// lags.
+TEST(AlertRulesTest, ABudgetAlertGivesThePlanAndTheManagersReason) {
+  Diagnostics diagnostics;
+  const Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
+  ActualsIndex actuals(catalog);
+  actuals.Apply("building-maintenance", "spent", {2026, 7}, 100000, Grade::kNone,
+                {"经费保障", "维修招标推迟到九月", "", ""});
+  const Evaluation evaluation = Evaluator(catalog).EvaluateAll(actuals, {2026, 7}, {2026, 8, 5});
+  AlertSettings settings;
+  AlertBook empty(settings);
+  const TimePoint now = std::chrono::system_clock::now();
+  const AlertCondition* lagging = nullptr;
+  const auto conditions = EvaluateAlertRules(catalog, evaluation, now, now, settings, empty);
+  for (const auto& condition : conditions) {
+    if (condition.alert.labels.at("alertname") == "PtmonBudgetExecutionLagging") {
+      lagging = &condition;
+    }
+  }
+  ASSERT_NE(lagging, nullptr);
+  const std::string& description = lagging->alert.annotations.at("description");
+  EXPECT_NE(description.find("用款计划进度 58.3%"), std::string::npos) << description;
+  EXPECT_NE(description.find("原因：维修招标推迟到九月。"), std::string::npos) << description;
+}
+
 TEST(MetricsTest, EscapesLabelValuesAndFormatsSpecialValues) {
   EXPECT_EQ(EscapeLabelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
   EXPECT_EQ(FormatSampleValue(std::nan("")), "NaN");

@@ -224,8 +224,8 @@ TEST_F(EvaluationTest, BudgetExecutionAgainstTimeProgress) {
     Report("spent", 6, c.spent);
     const BudgetStatus budget = Evaluate(6).budget;
     EXPECT_EQ(budget.light, c.light) << c.spent;
-    EXPECT_DOUBLE_EQ(*budget.execution, c.spent / 1200000) << c.spent;
-    EXPECT_DOUBLE_EQ(*budget.ratio_to_time, c.spent / 600000) << c.spent;
+    EXPECT_DOUBLE_EQ(*budget.execution_rate, c.spent / 1200000) << c.spent;
+    EXPECT_DOUBLE_EQ(*budget.ratio_to_plan, c.spent / 600000) << c.spent;
   }
 }
 
@@ -237,11 +237,11 @@ TEST_F(EvaluationTest, ABudgetRatioIsNeverPrintedAcrossItsThreshold) {
       Evaluator(catalog_).EvaluateAll(*actuals_, {2026, 6}, {2026, 12, 31});
   const BudgetStatus& budget = evaluation.projects[0].budget;
   EXPECT_EQ(budget.light, Light::kYellow);
-  EXPECT_DOUBLE_EQ(*PrintedPercentOfTime(budget, evaluation.lights, 1), 79.9);
-  EXPECT_DOUBLE_EQ(*PrintedPercentOfTime(budget, evaluation.lights, 2), 79.99);
+  EXPECT_DOUBLE_EQ(*PrintedPercentOfPlan(budget, evaluation.lights, 1), 79.9);
+  EXPECT_DOUBLE_EQ(*PrintedPercentOfPlan(budget, evaluation.lights, 2), 79.99);
   Report("spent", 6, 480000);
   const Evaluation green = Evaluator(catalog_).EvaluateAll(*actuals_, {2026, 6}, {2026, 12, 31});
-  EXPECT_DOUBLE_EQ(*PrintedPercentOfTime(green.projects[0].budget, green.lights, 1), 80);
+  EXPECT_DOUBLE_EQ(*PrintedPercentOfPlan(green.projects[0].budget, green.lights, 1), 80);
 }
 
 TEST(ScoreTest, PositiveAndEqualFormulas) {

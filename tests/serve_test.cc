@@ -97,6 +97,58 @@ TEST_F(ServeTest, ADroppedFileShowsOnMetricsAndPromtoolAcceptsThem) {
   EXPECT_EQ(HttpPost(Url("/metrics"), "").status, 405);
 }
 
+// 企业退休人员取暖费 pays out in the heating season: 24.5% of its budget spent by July is on its
+// spending plan, not red as against time, and the manager's reason is shown wherever the budget
+// is: the status API, the project page.
+TEST_F(ServeTest, TheHeatingBudgetFollowsItsPlanAndShowsTheManagersReason) {
+  AddConsoleUser("lisi", {"--role", "viewer"});
+  Start();
+  const double budget = 490000000;
+  const double spent = budget * 0.245;
+  Drop("heating.csv",
+       "项目,指标,期间,完成值,偏差原因,偏差说明,改进措施,完成可能性,填报人\n"
+       "retiree-heating,预算执行数,2026-07," +
+           std::to_string(static_cast<long long>(spent)) + ",经费,资金按采暖季拨付,,,李四\n");
+  Json heating;
+  ASSERT_TRUE(WaitFor([&] {
+    heating = Json::parse(HttpGet(Url("/api/v1/status?project=retiree-heating")).body);
+    return heating["projects"][0]["budget"]["spent_yuan"] == spent;
+  })) << ptmon_->Log();
+  const Json& json = heating["projects"][0]["budget"];
+  EXPECT_EQ(json["light"], "green") << json;
+  EXPECT_EQ(json["reason"], "资金按采暖季拨付") << json;
+  EXPECT_EQ(json["plan_share"], 0) << json;  // the plan expects nothing before October
+  EXPECT_NEAR(json["execution"].get<double>(), spent / budget, 0.00005) << json;
+  EXPECT_EQ(json["forecast_yuan"], budget) << json;
+  const std::string cookie =
+      "Cookie: ptmon_session=" + ConsoleLogin(Url(""), "lisi", "correct+horse+2026");
+  const HttpResult page = HttpGet(Url("/projects/retiree-heating"), {cookie});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("资金按采暖季拨付"), std::string::npos);
+}
+
+// Spending reported by fund-source row is stored by row, served as the project's spending, and
+// read back by row after a restart.
+TEST_F(ServeTest, SpendingBySourceIsServedAndKeptAcrossARestart) {
+  Start();
+  Drop("by-source.csv",
+       "项目,指标,期间,完成值\n"
+       "retiree-heating,财政资金执行数,2026-07,1200000\n");
+  auto by_source = [&] {
+    const Json status = Json::parse(HttpGet(Url("/api/v1/status?project=retiree-heating")).body);
+    return status["projects"][0]["budget"];
+  };
+  ASSERT_TRUE(WaitFor([&] { return by_source()["spent_yuan"] == 1200000; })) << ptmon_->Log();
+  EXPECT_EQ(by_source()["by_source"][0]["row"], "财政资金");
+  EXPECT_EQ(by_source()["by_source"][0]["spent_yuan"], 1200000);
+  ptmon_->Signal(SIGTERM);
+  ASSERT_EQ(ptmon_->Wait(), 0);
+  Start();
+  const Json after = by_source();
+  EXPECT_EQ(after["spent_yuan"], 1200000) << after;
+  EXPECT_EQ(after["by_source"][0]["spent_yuan"], 1200000) << after;
+}
+
 // The daemon folds what it applied into the newest values, so a start reads one row per value;
 // a restart then serves exactly what was served before it, revisions and reasons included.
 TEST_F(ServeTest, ARestartAfterTheFoldServesTheSameValues) {

@@ -33,8 +33,9 @@ class Writer {
     if (value) Real(*value);
   }
   void Funds(const FundSources& funds) {
-    for (long long fen : {funds.total_fen, funds.central_fen, funds.provincial_fen,
-                          funds.city_county_fen, funds.self_raised_fen, funds.other_fen}) {
+    for (long long fen :
+         {funds.total_fen, funds.central_fen, funds.provincial_fen, funds.city_county_fen,
+          funds.special_account_fen, funds.self_raised_fen, funds.other_fen}) {
       Number(fen);
     }
   }
@@ -97,8 +98,9 @@ class Reader {
   }
   FundSources Funds() {
     FundSources funds;
-    for (long long* fen : {&funds.total_fen, &funds.central_fen, &funds.provincial_fen,
-                           &funds.city_county_fen, &funds.self_raised_fen, &funds.other_fen}) {
+    for (long long* fen :
+         {&funds.total_fen, &funds.central_fen, &funds.provincial_fen, &funds.city_county_fen,
+          &funds.special_account_fen, &funds.self_raised_fen, &funds.other_fen}) {
       *fen = Number();
     }
     return funds;
@@ -177,6 +179,15 @@ std::string EncodeCatalog(const Catalog& catalog) {
     out.Number(project.period_years);
     out.Funds(project.period_funds);
     out.Funds(project.annual_funds);
+    out.Number(static_cast<long long>(project.budget_adjustments.size()));
+    for (const auto& adjustment : project.budget_adjustments) {
+      out.Funds(adjustment.funds);
+      out.Number(adjustment.from_month);
+      out.Text(adjustment.approval);
+      out.Place(adjustment.place);
+    }
+    out.Number(static_cast<long long>(project.spending_plan.size()));
+    for (double share : project.spending_plan) out.Real(share);
     out.Place(project.place);
     out.Number(static_cast<long long>(project.indicators.size()));
     for (const auto& indicator : project.indicators) {
@@ -229,6 +240,15 @@ Result<Catalog> DecodeCatalog(std::string_view bytes) {
     project.period_years = static_cast<int>(in.Number());
     project.period_funds = in.Funds();
     project.annual_funds = in.Funds();
+    project.budget_adjustments.resize(in.Count());
+    for (auto& adjustment : project.budget_adjustments) {
+      adjustment.funds = in.Funds();
+      adjustment.from_month = static_cast<int>(in.Number());
+      adjustment.approval = in.Text();
+      adjustment.place = in.Place();
+    }
+    project.spending_plan.resize(in.Count());
+    for (double& share : project.spending_plan) share = in.Real();
     project.place = in.Place();
     project.indicators.resize(in.Count());
     for (auto& indicator : project.indicators) {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <future>
 #include <iterator>
@@ -188,12 +189,21 @@ class CatalogReader {
       return result;
     }
     if (!fields_.ExpectMap(node, what)) return result;
-    fields_.CheckKeys(
-        node, {"total", "central", "provincial", "city_county", "self_raised", "other"}, what);
+    fields_.CheckKeys(node,
+                      {"total", "central", "provincial", "city_county", "special_account",
+                       "self_raised", "other"},
+                      what);
+    return ReadFundFields(node, what);
+  }
+
+  // The amounts of a funds map (keys checked by the caller), which must add up to its total.
+  FundSources ReadFundFields(const YamlNode& node, const std::string& what) {
+    FundSources result;
     result.total_fen = fields_.Fen(node, "total", true).value_or(0);
     result.central_fen = fields_.Fen(node, "central", false).value_or(0);
     result.provincial_fen = fields_.Fen(node, "provincial", false).value_or(0);
     result.city_county_fen = fields_.Fen(node, "city_county", false).value_or(0);
+    result.special_account_fen = fields_.Fen(node, "special_account", false).value_or(0);
     result.self_raised_fen = fields_.Fen(node, "self_raised", false).value_or(0);
     result.other_fen = fields_.Fen(node, "other", false).value_or(0);
     if (result.SumOfSources() != result.total_fen) {
@@ -203,13 +213,100 @@ class CatalogReader {
     return result;
   }
 
+  // 预算调整, in month order: each names the adjusted budget by source, as funds.annual does,
+  // and the approval, as an indicator's 'adjusted' does.
+  std::vector<BudgetAdjustment> ReadBudgetAdjustments(const YamlNode& sequence,
+                                                      const std::string& who) {
+    std::vector<BudgetAdjustment> adjustments;
+    if (!fields_.ExpectSequence(sequence, "'funds.adjusted'")) return adjustments;
+    for (const auto& node : sequence.Items()) {
+      if (!fields_.ExpectMap(node, "a budget adjustment")) continue;
+      fields_.CheckKeys(node,
+                        {"from_month", "approval", "total", "central", "provincial", "city_county",
+                         "special_account", "self_raised", "other"},
+                        "a budget adjustment");
+      BudgetAdjustment adjustment;
+      adjustment.place = fields_.Place(node);
+      auto from_month = fields_.Integer(node, "from_month", true, 2, 12);
+      auto approval = fields_.Text(node, "approval", true, kMaxName, "调整批复文号");
+      adjustment.funds = ReadFundFields(node, who + ": funds.adjusted");
+      if (!from_month || !approval) continue;
+      if (Trim(*approval).empty()) {
+        fields_.Error(node["approval"],
+                      who + ": name the approval of the budget adjustment (批复文号)");
+        continue;
+      }
+      if (!adjustments.empty() && *from_month <= adjustments.back().from_month) {
+        fields_.Error(node["from_month"],
+                      who +
+                          ": budget adjustments must be listed in month order, each from a "
+                          "later month than the one before (this one is from month " +
+                          std::to_string(*from_month) + ", the one before from month " +
+                          std::to_string(adjustments.back().from_month) + ")");
+        continue;
+      }
+      adjustment.from_month = *from_month;
+      adjustment.approval = std::string(Trim(*approval));
+      adjustments.push_back(std::move(adjustment));
+    }
+    return adjustments;
+  }
+
+  // 用款计划 as 12 cumulative shares (non-decreasing, ending at 1) or 12 monthly shares (adding
+  // up to 1), kept as the cumulative ones.
+  std::vector<double> ReadSpendingPlan(const YamlNode& node, const std::string& who) {
+    if (!fields_.ExpectMap(node, "'spending_plan'")) return {};
+    fields_.CheckKeys(node, {"cumulative", "monthly"}, "'spending_plan'");
+    const YamlNode cumulative = node["cumulative"];
+    const YamlNode monthly = node["monthly"];
+    if (static_cast<bool>(cumulative) == static_cast<bool>(monthly)) {
+      fields_.Error(node, who +
+                              ": spending_plan takes either 'cumulative' (the share of the budget "
+                              "spent by the end of each month) or 'monthly' (each month's share)");
+      return {};
+    }
+    const YamlNode& list = cumulative ? cumulative : monthly;
+    const std::string what = cumulative ? "spending_plan.cumulative" : "spending_plan.monthly";
+    if (!list.IsSequence() || list.size() != 12) {
+      fields_.Error(list, who + ": " + what + " must list 12 numbers, January to December");
+      return {};
+    }
+    std::vector<double> plan;
+    double previous = 0;
+    for (const auto& item : list.Items()) {
+      auto share = item.IsScalar() ? ParseDecimal(Trim(item.Scalar())) : std::nullopt;
+      const double value = share.value_or(-1);
+      const double running = cumulative ? value : previous + value;
+      if (!share || value < 0 || value > 1 || running < previous) {
+        fields_.Error(item, who + ": " + what +
+                                (cumulative ? " values must be numbers from 0 to 1 that never "
+                                              "decrease"
+                                            : " values must be numbers from 0 to 1"));
+        return {};
+      }
+      previous = running;
+      plan.push_back(running);
+    }
+    // Monthly shares written to a few decimals (0.0833) add up to 1 only roughly.
+    constexpr double kTolerance = 0.0005;
+    if (std::abs(previous - 1) > (cumulative ? 0 : kTolerance)) {
+      fields_.Error(list, who + ": " + what +
+                              (cumulative ? " must reach 1 (the whole budget) by December, not "
+                                          : " must add up to 1 (the whole budget), not ") +
+                              FormatNumber(previous, 4));
+      return {};
+    }
+    plan.back() = 1;
+    return plan;
+  }
+
   Project ReadProject(const YamlNode& node) {
     Project project;
     project.place = fields_.Place(node);
     project.unit_id = unit_id_;
     fields_.CheckKeys(node,
                       {"id", "name", "department", "implementing_unit", "attribute", "period_years",
-                       "funds", "goals", "indicators"},
+                       "funds", "spending_plan", "goals", "indicators"},
                       "a project");
     project.id = fields_.String(node, "id", true).value_or("");
     project.name = fields_.Text(node, "name", true, kMaxName, "项目名称").value_or("");
@@ -225,9 +322,16 @@ class CatalogReader {
     if (!funds) {
       fields_.Error(node, "project " + QuoteExcerpt(project.id) + ": missing 'funds'");
     } else if (fields_.ExpectMap(funds, "'funds'")) {
-      fields_.CheckKeys(funds, {"period", "annual"}, "'funds'");
+      fields_.CheckKeys(funds, {"period", "annual", "adjusted"}, "'funds'");
       project.period_funds = ReadFunds(funds, "period");
       project.annual_funds = ReadFunds(funds, "annual");
+      if (const YamlNode adjusted = funds["adjusted"]) {
+        project.budget_adjustments =
+            ReadBudgetAdjustments(adjusted, "project " + QuoteExcerpt(project.id));
+      }
+    }
+    if (const YamlNode plan = node["spending_plan"]) {
+      project.spending_plan = ReadSpendingPlan(plan, "project " + QuoteExcerpt(project.id));
     }
     if (const YamlNode goals = node["goals"]; goals && fields_.ExpectMap(goals, "'goals'")) {
       fields_.CheckKeys(goals, {"period", "annual"}, "'goals'");

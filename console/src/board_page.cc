@@ -37,7 +37,8 @@ bool Before(const Row& a, const Row& b, std::string_view sort) {
   if (sort == "unit") return (a.unit ? a.unit->name : "") < (b.unit ? b.unit->name : "");
   if (sort == "light") return x.light < y.light;
   if (sort == "score") return x.score < y.score;
-  if (sort == "execution") return x.budget.execution.value_or(-1) < y.budget.execution.value_or(-1);
+  if (sort == "execution")
+    return x.budget.execution_rate.value_or(-1) < y.budget.execution_rate.value_or(-1);
   if (sort == "budget") return x.budget.light < y.budget.light;
   if (sort == "red") return a.red < b.red;
   if (sort == "yellow") return a.yellow < b.yellow;
@@ -62,7 +63,8 @@ std::string MainReason(const ProjectStatus& status, int overdue) {
   }
   if (status.light == Light::kOverdue) return std::to_string(overdue) + " 项数据逾期未报";
   if (status.budget.light == status.light) {
-    return "预算执行滞后（" + std::string(LightNameZh(status.light)) + "）";
+    return "预算执行滞后（" + std::string(LightNameZh(status.light)) + "）" +
+           (status.budget.budget_reason.empty() ? "" : "：" + status.budget.budget_reason);
   }
   for (const IndicatorStatus& indicator : status.indicators) {
     if (indicator.light != status.light) continue;
@@ -162,12 +164,12 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
             "</td><td><a href=\"/projects/" + EscapeHtml(status.project->id) + "\">" +
             EscapeHtml(status.project->name) + "</a></td><td>" + LightBadge(status.light) +
             "</td><td class=\"num\">" + FormatNumber(status.score, 2) + "</td><td class=\"num\">" +
-            PercentText(budget.execution) + "</td><td>" + LightBadge(budget.light) +
+            PercentText(budget.execution_rate) + "</td><td>" + LightBadge(budget.light) +
             "</td><td class=\"num\">" + std::to_string(row.red) + "</td><td class=\"num\">" +
             std::to_string(row.yellow) + "</td><td class=\"num\">" + std::to_string(row.overdue) +
             "</td><td class=\"reason\">" + EscapeHtml(MainReason(status, row.overdue)) +
             "</td><td class=\"num hide-narrow\">";
-    const auto printed = PrintedPercentOfTime(budget, evaluation.lights, 1);
+    const auto printed = PrintedPercentOfPlan(budget, evaluation.lights, 1);
     html += printed ? FormatNumber(*printed, 1) + "%" : "—";
     html += "</td><td class=\"hide-narrow\">" + EscapeHtml(status.grade) + "</td></tr>";
   }

@@ -93,12 +93,15 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
   html += "<div class=\"summary\"><div class=\"card\"><div class=\"figure\">" +
           FormatNumber(status.score, 2) + "</div><div class=\"label\">自评得分（" +
           (evaluation.year_end ? "实际" : "预测") + "）· 等级 " + EscapeHtml(status.grade) +
-          "</div></div><div class=\"card\"><div class=\"figure\">" + PercentText(budget.execution) +
-          "</div><div class=\"label\">预算执行率 · 时间进度 " +
-          PercentText(evaluation.time_progress) +
+          "</div></div><div class=\"card\"><div class=\"figure\">" +
+          PercentText(budget.execution_rate) + "</div><div class=\"label\">预算执行率 · 计划进度 " +
+          PercentText(budget.plan_share.value_or(evaluation.time_progress)) +
           "</div></div><div class=\"card\"><div "
           "class=\"figure\">" +
-          WanYuanText(budget.annual_yuan) + "</div><div class=\"label\">年度预算</div></div></div>";
+          WanYuanText(budget.adjusted_budget_yuan) + "</div><div class=\"label\">" +
+          (budget.adjustment ? "调整后预算（" + EscapeHtml(budget.adjustment->approval) + "）"
+                             : std::string("年度预算")) +
+          "</div></div></div>";
   html += "<div class=\"card\"><dl class=\"facts\"><dt>主管部门</dt><dd>" +
           EscapeHtml(project.department) + "</dd><dt>实施单位</dt><dd>" +
           EscapeHtml(project.implementing_unit) + "</dd><dt>年度总体目标</dt><dd>" +
@@ -137,15 +140,19 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
   }
   html += "<tr data-indicator=\"spent\"><td colspan=\"3\">" +
           IndicatorLink(project, kSpentIndicator, "预算执行数") + "</td><td>" +
-          WanYuanText(budget.annual_yuan) + "</td><td class=\"num\">" +
+          WanYuanText(budget.adjusted_budget_yuan) + "</td><td class=\"num\">" +
           (budget.spent_yuan ? WanYuanText(*budget.spent_yuan) : std::string("—")) +
-          "</td><td class=\"num\">" + WanYuanText(budget.annual_yuan * evaluation.time_progress) +
+          "</td><td class=\"num\">" +
+          (budget.plan_share ? WanYuanText(budget.adjusted_budget_yuan * *budget.plan_share)
+                             : std::string("—")) +
           "</td><td>" +
-          ProgressBar(budget.ratio_to_time, budget.light,
-                      PrintedPercentOfTime(budget, evaluation.lights, 1));
-  html += "</td><td>" + LightBadge(budget.light) + "</td><td class=\"num\">" +
-          (budget.forecast_yuan ? WanYuanText(*budget.forecast_yuan) : std::string("—")) +
-          "</td><td></td><td></td></tr></tbody></table></div>";
+          ProgressBar(budget.ratio_to_plan, budget.light,
+                      PrintedPercentOfPlan(budget, evaluation.lights, 1));
+  html +=
+      "</td><td>" + LightBadge(budget.light) + "</td><td class=\"num\">" +
+      (budget.forecast_spent_yuan ? WanYuanText(*budget.forecast_spent_yuan) : std::string("—")) +
+      "</td><td></td><td class=\"budget-reason\">" + EscapeHtml(budget.budget_reason) +
+      "</td></tr></tbody></table></div>";
 
   html +=
       "<h2>逐月走势</h2><p class=\"legend\"><span class=\"actual\">● 完成值</span>"
@@ -180,9 +187,11 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
   spent.actual = months.spent.value;
   spent.unit = WanYuan();
   spent.last_month = last_month;
-  for (int m = 1; m <= 12; ++m)
-    spent.expected[static_cast<size_t>(m - 1)] = budget.annual_yuan * m / 12;
-  spent.target = budget.annual_yuan;
+  for (int m = 1; m <= 12; ++m) {
+    spent.expected[static_cast<size_t>(m - 1)] =
+        static_cast<double>(project.FundsFor(m).total_fen) / 100 * PlanShare(project, m);
+  }
+  spent.target = budget.adjusted_budget_yuan;
   html += "<figure><figcaption>" + IndicatorLink(project, kSpentIndicator, "预算执行数") +
           "</figcaption>" + LineChartSvg(spent, "预算执行数") + "</figure></div>";
   return Document(frame, project.name, html);

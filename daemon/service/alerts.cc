@@ -165,14 +165,17 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
     return "截至" + std::to_string(evaluation.as_of.month) + "月执行 " +
            (budget.spent_yuan ? FormatQuantity(*budget.spent_yuan, WanYuan())
                               : std::string("未报送")) +
-           " / 年度预算 " + FormatQuantity(budget.annual_yuan, WanYuan()) +
-           (budget.execution ? "（" + FormatNumber(*budget.execution * 100, 1) + "%）" : "") +
-           "，时间进度 " + FormatNumber(evaluation.time_progress * 100, 1) + "%" +
-           (budget.ratio_to_time
-                ? "，执行进度为时间进度的 " +
-                      FormatNumber(*PrintedPercentOfTime(budget, evaluation.lights, 1), 1) + "%"
+           (budget.adjustment ? " / 调整后预算 " : " / 年度预算 ") +
+           FormatQuantity(budget.adjusted_budget_yuan, WanYuan()) +
+           (budget.execution_rate ? "（" + FormatNumber(*budget.execution_rate * 100, 1) + "%）"
+                                  : "") +
+           (budget.plan_share ? "，用款计划进度 " + FormatNumber(*budget.plan_share * 100, 1) + "%"
+                              : "") +
+           (budget.ratio_to_plan
+                ? "，执行进度为计划进度的 " +
+                      FormatNumber(*PrintedPercentOfPlan(budget, evaluation.lights, 1), 1) + "%"
                 : "") +
-           "。";
+           "。" + (budget.budget_reason.empty() ? "" : "原因：" + budget.budget_reason + "。");
   };
   for (std::string_view severity : {"warning", "critical"}) {
     const bool raise = budget.light == SeverityLight(severity);

@@ -61,10 +61,13 @@ ActualsIndex::ActualsIndex(const Catalog& catalog) : year_(catalog.year) {
     projects_.emplace(project.id, p);
     offsets_.push_back(slots);
     indicators_[p].emplace(kSpentIndicator, -1);
+    for (int row = 0; row < kFundRowCount; ++row) {
+      indicators_[p].emplace(kSpentBySourceIds[row], SpentBySourceIndex(row));
+    }
     for (int32_t i = 0; i < static_cast<int32_t>(project.indicators.size()); ++i) {
       indicators_[p].emplace(project.indicators[i].id, i);
     }
-    slots += project.indicators.size() + 1;
+    slots += project.indicators.size() + 1 + kFundRowCount;
   }
   series_.resize(slots);
 }

@@ -48,6 +48,59 @@ bool IsReportMonth(ReportFrequency frequency, int month) {
   return true;
 }
 
+std::string_view FundRowName(FundRow row) {
+  switch (row) {
+    case FundRow::kFiscal:
+      return "财政资金";
+    case FundRow::kSpecialAccount:
+      return "财政专户管理资金";
+    case FundRow::kUnit:
+      return "单位资金";
+    case FundRow::kOther:
+      return "其他资金";
+  }
+  return "";
+}
+
+long long FundSources::RowFen(FundRow row) const {
+  switch (row) {
+    case FundRow::kFiscal:
+      return central_fen + provincial_fen + city_county_fen;
+    case FundRow::kSpecialAccount:
+      return special_account_fen;
+    case FundRow::kUnit:
+      return self_raised_fen;
+    case FundRow::kOther:
+      return other_fen;
+  }
+  return 0;
+}
+
+const BudgetAdjustment* Project::BudgetAdjustmentFor(int month) const {
+  const BudgetAdjustment* in_force = nullptr;
+  for (const BudgetAdjustment& adjustment : budget_adjustments) {
+    if (adjustment.from_month <= month) in_force = &adjustment;
+  }
+  return in_force;
+}
+
+std::vector<int> Project::BudgetedRows() const {
+  std::vector<int> rows;
+  for (int row = 0; row < kFundRowCount; ++row) {
+    bool budgeted = annual_funds.RowFen(kFundRows[row]) != 0;
+    for (const BudgetAdjustment& adjustment : budget_adjustments) {
+      budgeted = budgeted || adjustment.funds.RowFen(kFundRows[row]) != 0;
+    }
+    if (budgeted) rows.push_back(row);
+  }
+  return rows;
+}
+
+const FundSources& Project::FundsFor(int month) const {
+  const BudgetAdjustment* adjustment = BudgetAdjustmentFor(month);
+  return adjustment ? adjustment->funds : annual_funds;
+}
+
 const Indicator* Project::FindIndicator(std::string_view indicator_id) const {
   for (const auto& indicator : indicators) {
     if (indicator.id == indicator_id) return &indicator;

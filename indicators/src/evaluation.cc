@@ -12,7 +12,14 @@ double PaceShare(const Indicator& indicator, int month) {
   return month / 12.0;
 }
 
+double PlanShare(const Project& project, int month) {
+  if (!project.spending_plan.empty()) return project.spending_plan[static_cast<size_t>(month - 1)];
+  return month / 12.0;
+}
+
 namespace {
+
+double Yuan(long long fen) { return static_cast<double>(fen) / 100; }
 
 // Whether a report is missing past its due day: the latest month at or before `as_of` that
 // this frequency reports on and whose due day has passed must be covered by a report.
@@ -194,9 +201,9 @@ double ScoreQualitative(Grade grade, double weight, const ScoringRules& rules) {
   return std::min(RoundToCents(share * weight), weight);
 }
 
-double ScoreBudget(double spent, double annual, double weight) {
-  if (annual <= 0) return 0;
-  return std::min(RoundToCents(std::max(spent, 0.0) / annual * weight), weight);
+double ScoreBudget(double spent, double budget, double weight) {
+  if (budget <= 0) return 0;
+  return std::min(RoundToCents(std::max(spent, 0.0) / budget * weight), weight);
 }
 
 std::string GradeForTotal(double total, const ScoringRules& rules) {
@@ -261,28 +268,87 @@ IndicatorStatus Evaluator::EvaluateIndicator(uint32_t project, int32_t index,
 }
 
 BudgetStatus Evaluator::EvaluateBudget(uint32_t project, const ActualsIndex& actuals, Period as_of,
-                                       Date today) const {
+                                       Date today, bool year_end) const {
+  const Project& definition = catalog_.projects[project];
+  const FundSources& in_force = definition.FundsFor(as_of.month);
   BudgetStatus budget;
-  budget.annual_yuan = static_cast<double>(catalog_.projects[project].annual_funds.total_fen) / 100;
+  budget.initial_budget_yuan = Yuan(definition.annual_funds.total_fen);
+  budget.adjusted_budget_yuan = Yuan(in_force.total_fen);
+  budget.adjustment = definition.BudgetAdjustmentFor(as_of.month);
+  for (int row = 0; row < kFundRowCount; ++row) {
+    budget.spent_by_source[row].initial_yuan = Yuan(definition.annual_funds.RowFen(kFundRows[row]));
+    budget.spent_by_source[row].adjusted_yuan = Yuan(in_force.RowFen(kFundRows[row]));
+  }
+  // Spending comes as one total or by fund-source row; the later report counts, and a month
+  // reported by row is the sum of each row's latest year-to-date figure.
   const ReportedValue* latest = actuals.LatestAtOrBefore({project, -1}, as_of);
+  std::array<const ReportedValue*, kFundRowCount> by_row{};
+  const ReportedValue* latest_by_row = nullptr;
+  for (int row = 0; row < kFundRowCount; ++row) {
+    by_row[row] = actuals.LatestAtOrBefore({project, SpentBySourceIndex(row)}, as_of);
+    if (by_row[row] && (!latest_by_row || latest_by_row->period < by_row[row]->period ||
+                        (latest_by_row->period == by_row[row]->period && !latest_by_row->notes))) {
+      latest_by_row = by_row[row];  // of the rows of the latest month, one with notes
+    }
+  }
+  const bool reported_by_row =
+      latest_by_row && (!latest || latest->period <= latest_by_row->period);
+  // A total given beside the rows of its month (and adding up, as ingest checks) keeps its notes
+  // when the rows have none.
+  if (reported_by_row && (!latest || latest->period < latest_by_row->period ||
+                          latest_by_row->notes || !latest->notes)) {
+    latest = latest_by_row;
+  }
   budget.overdue =
       Overdue(latest, ReportFrequency::kMonthly, as_of, settings_.budget_due_day, today);
   if (latest == nullptr) {
     budget.light = budget.overdue ? Light::kOverdue : Light::kNoData;
     return budget;
   }
+  double spent = latest->value;
+  if (reported_by_row) {
+    spent = 0;
+    for (int row = 0; row < kFundRowCount; ++row) {
+      const double row_spent = by_row[row] ? by_row[row]->value : 0;
+      budget.spent_by_source[row].spent_yuan = row_spent;
+      spent += row_spent;
+    }
+  } else {
+    // One total is a row's only when the budget has that row alone.
+    const auto funded = std::count_if(budget.spent_by_source.begin(), budget.spent_by_source.end(),
+                                      [](const BudgetRow& row) { return row.adjusted_yuan != 0; });
+    if (funded == 1) {
+      for (BudgetRow& row : budget.spent_by_source) {
+        if (row.adjusted_yuan != 0) row.spent_yuan = spent;
+      }
+    }
+  }
   budget.period = latest->period;
-  budget.spent_yuan = latest->value;
-  const double time = latest->period.month / 12.0;
-  budget.forecast_yuan = latest->value / time;
-  if (budget.annual_yuan > 0) {
-    budget.execution = latest->value / budget.annual_yuan;
-    budget.ratio_to_time = *budget.execution / time;
-    const double percent = *budget.ratio_to_time * 100;
-    const LightThresholds& lights = settings_.lights;
-    budget.light = percent < lights.budget_red_below      ? Light::kRed
-                   : percent < lights.budget_yellow_below ? Light::kYellow
-                                                          : Light::kGreen;
+  budget.spent_yuan = spent;
+  if (const auto notes = actuals.Notes(*latest)) {
+    budget.budget_reason = notes->reason.empty() ? notes->reason_category : notes->reason;
+  }
+  const double budgeted = budget.adjusted_budget_yuan;
+  const double share = PlanShare(definition, latest->period.month);
+  budget.plan_share = share;
+  // The plan extrapolates what was spent, but never past the budget: overspending is shown
+  // by what was spent, not by a forecast.
+  budget.forecast_spent_yuan =
+      share > 0 ? std::max(spent, std::min(spent / share, budgeted)) : std::max(spent, budgeted);
+  if (budgeted > 0) {
+    budget.execution_rate = spent / budgeted;
+    budget.reason_missing = year_end && *budget.execution_rate < settings_.budget_reason_below &&
+                            budget.budget_reason.empty();
+    if (share > 0) {
+      budget.ratio_to_plan = *budget.execution_rate / share;
+      const double percent = *budget.ratio_to_plan * 100;
+      const LightThresholds& lights = settings_.lights;
+      budget.light = percent < lights.budget_red_below      ? Light::kRed
+                     : percent < lights.budget_yellow_below ? Light::kYellow
+                                                            : Light::kGreen;
+    } else {
+      budget.light = Light::kGreen;  // the plan expects nothing yet
+    }
   } else {
     budget.light = Light::kGreen;  // nothing budgeted, nothing to lag
   }
@@ -364,8 +430,8 @@ void Evaluator::Score(ProjectStatus& status, bool year_end) const {
   }
   BudgetStatus& budget = status.budget;
   budget.weight = rules.budget_weight;
-  const std::optional<double> spent = year_end ? budget.spent_yuan : budget.forecast_yuan;
-  budget.score = spent ? ScoreBudget(*spent, budget.annual_yuan, budget.weight) : 0;
+  const std::optional<double> spent = year_end ? budget.spent_yuan : budget.forecast_spent_yuan;
+  budget.score = spent ? ScoreBudget(*spent, budget.adjusted_budget_yuan, budget.weight) : 0;
   total += budget.score;
   status.score = RoundToCents(total);
   status.grade = GradeForTotal(status.score, rules);
@@ -375,7 +441,8 @@ ProjectStatus Evaluator::EvaluateProject(uint32_t project, const ActualsIndex& a
                                          Period as_of, Date today) const {
   ProjectStatus status;
   status.project = &catalog_.projects[project];
-  status.budget = EvaluateBudget(project, actuals, as_of, today);
+  const bool year_end = IsYearEnd(as_of, today);
+  status.budget = EvaluateBudget(project, actuals, as_of, today, year_end);
   status.light = status.budget.light;
   const auto count = static_cast<int32_t>(status.project->indicators.size());
   status.indicators.reserve(static_cast<size_t>(count));
@@ -383,7 +450,7 @@ ProjectStatus Evaluator::EvaluateProject(uint32_t project, const ActualsIndex& a
     status.indicators.push_back(EvaluateIndicator(project, i, actuals, as_of, today));
     status.light = std::max(status.light, status.indicators.back().light);
   }
-  Score(status, IsYearEnd(as_of, today));
+  Score(status, year_end);
   return status;
 }
 
@@ -394,10 +461,10 @@ std::optional<double> PrintedProgressPercent(const IndicatorStatus& status,
                           {lights.red_below, lights.yellow_below, lights.blue_from});
 }
 
-std::optional<double> PrintedPercentOfTime(const BudgetStatus& budget,
+std::optional<double> PrintedPercentOfPlan(const BudgetStatus& budget,
                                            const LightThresholds& lights, int decimals) {
-  if (!budget.ratio_to_time) return std::nullopt;
-  return RoundKeepingSide(*budget.ratio_to_time * 100, decimals,
+  if (!budget.ratio_to_plan) return std::nullopt;
+  return RoundKeepingSide(*budget.ratio_to_plan * 100, decimals,
                           {lights.budget_red_below, lights.budget_yellow_below});
 }
 

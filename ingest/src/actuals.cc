@@ -1,9 +1,12 @@
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <future>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include <ptmon/base/text.h>
@@ -123,6 +126,13 @@ std::vector<std::string_view> Canonical(const Table& table, Word word) {
 
 constexpr std::string_view kSpentSpellings[] = {"spent", "预算执行数"};
 
+// A YAML project's key for its spending: the total or a fund-source row.
+bool IsSpending(std::string_view key) {
+  return key == kSpentIndicator ||
+         std::find(std::begin(kSpentBySourceIds), std::end(kSpentBySourceIds), key) !=
+             std::end(kSpentBySourceIds);
+}
+
 // The tables' written forms are normalised already (NormalizeKey leaves them as they are), so a
 // cell written exactly as listed, the common case, is matched without normalising it.
 std::optional<std::string_view> Choose(std::string_view text, const auto& choices) {
@@ -157,9 +167,10 @@ struct Field {
 };
 
 // Ids and names to catalogue positions. Keys view the catalogue's own strings, which outlive
-// the checker; a name shared by several entries maps to kAmbiguous.
+// the checker; a name shared by several entries maps to kAmbiguous, which no position is
+// (negative ones are spending).
 using NameMap = std::unordered_map<std::string_view, int32_t>;
-constexpr int32_t kAmbiguous = -2;
+constexpr int32_t kAmbiguous = std::numeric_limits<int32_t>::min();
 
 // In characters: a reason or an action is a paragraph, a reporter a person's name.
 constexpr size_t kMaxNote = 500;
@@ -281,6 +292,41 @@ class ReportChecker {
     }
   }
 
+  // A file that gives a month's spending both as the total and by fund source must add up: the
+  // rows are what counts, so a total that differs would be silently overruled.
+  void CheckSpendingTotals(const Submission& submission) {
+    struct Month {
+      const CheckedValue* total = nullptr;
+      double rows = 0;
+      bool by_row = false;
+    };
+    std::map<std::tuple<uint32_t, int, int>, Month> months;
+    for (const CheckedValue& value : submission.values) {
+      if (value.indicator >= 0) continue;
+      Month& month = months[{value.project, value.period.year, value.period.month}];
+      if (value.indicator == -1) {
+        month.total = &value;
+      } else {
+        month.rows += value.value;
+        month.by_row = true;
+      }
+    }
+    for (const auto& [key, month] : months) {
+      // To the fen: the rows are typed with at most two decimals.
+      if (!month.total || !month.by_row || std::abs(month.total->value - month.rows) < 0.005) {
+        continue;
+      }
+      const std::string total = FormatNumber(month.total->value, 2);
+      const std::string rows = FormatNumber(month.rows, 2);
+      ErrorIn(sheet_names_.empty() ? std::nullopt : std::optional<size_t>(month.total->sheet),
+              static_cast<int>(month.total->line), 0,
+              "预算执行数合计 " + total + "元 与分来源执行数之和 " + rows +
+                  "元 不符, 请改正其一或只填分来源",
+              "the total spending " + total + " yuan is not the sum of the rows by fund source, " +
+                  rows + " yuan; correct one, or give the rows alone");
+    }
+  }
+
   const std::set<int>& years() const { return years_; }
 
  private:
@@ -338,6 +384,10 @@ class ReportChecker {
         AddName(map, project.indicators[i].name, i);
       }
       for (std::string_view spent : kSpentSpellings) map[spent] = -1;
+      for (int row : project.BudgetedRows()) {
+        map[kSpentBySourceIds[row]] = SpentBySourceIndex(row);
+        map[kSpentBySourceNames[row]] = SpentBySourceIndex(row);
+      }
     }
     return map;
   }
@@ -356,6 +406,10 @@ class ReportChecker {
       if (found == map.end()) {
         for (const auto& indicator : project.indicators) ids.push_back(indicator.id);
         ids.push_back("预算执行数");
+        // As the template offers them: to a budget from several rows.
+        if (const auto rows = project.BudgetedRows(); rows.size() > 1) {
+          for (int row : rows) ids.emplace_back(kSpentBySourceNames[row]);
+        }
         FieldError(field, "项目 " + project.id + " 没有指标 " + QuoteExcerpt(text),
                    "project " + project.id + " has no indicator " + QuoteExcerpt(text) +
                        " (indicators: " + Candidates(ids) + ")");
@@ -380,13 +434,14 @@ class ReportChecker {
     size_t slots = 0;
     for (size_t p = 0; p < catalog_.projects.size(); ++p) {
       first_slot[p] = slots;
-      slots += catalog_.projects[p].indicators.size() + 1;  // spending, then the indicators
+      // Spending by source and in total, then the indicators.
+      slots += catalog_.projects[p].indicators.size() + 1 + kFundRowCount;
     }
     std::vector<uint16_t> months_seen(slots);
     for (const CheckedValue& value : submission.values) {
       if (value.period.year != catalog_.year) return true;  // only the catalogue's year is taken
-      uint16_t& seen =
-          months_seen[first_slot[value.project] + static_cast<size_t>(value.indicator + 1)];
+      uint16_t& seen = months_seen[first_slot[value.project] +
+                                   static_cast<size_t>(value.indicator + 1 + kFundRowCount)];
       const auto month = static_cast<uint16_t>(1u << (value.period.month - 1));
       if ((seen & month) != 0) return true;
       seen |= month;
@@ -951,7 +1006,10 @@ void ParseYamlReport(std::string_view bytes, const std::string& file_name, Repor
   for (const auto& project_entry : projects.Entries()) {
     const YamlNode& project = project_entry.second;
     if (!fields.ExpectMap(project, "a project")) continue;
-    fields.CheckKeys(project, {"spent", "indicators"}, "a project");
+    fields.CheckKeys(project,
+                     {"spent", "spent_fiscal", "spent_special_account", "spent_unit", "spent_other",
+                      "indicators"},
+                     "a project");
     auto check = [&](const YamlNode& key, const YamlNode& node) {
       ++values;
       RawRow row;
@@ -978,7 +1036,7 @@ void ParseYamlReport(std::string_view bytes, const std::string& file_name, Repor
       checker.Check(row, submission);
     };
     for (const auto& entry : project.Entries()) {
-      if (entry.first.Scalar() == kSpentIndicator) {
+      if (IsSpending(entry.first.Scalar())) {
         check(entry.first, entry.second);
       } else if (entry.first.Scalar() == "indicators" &&
                  fields.ExpectMap(entry.second, "'indicators'")) {
@@ -1076,6 +1134,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   }
   // Among the rows that passed, even when others did not: one pass names every problem.
   checker.CheckDuplicates(submission);
+  checker.CheckSpendingTotals(submission);
   diagnostics.SortByPlace();
   submission.years.assign(checker.years().begin(), checker.years().end());
   return submission;
@@ -1088,8 +1147,9 @@ std::function<StoredValueView(size_t)> StoredValues(const Submission& submission
     const Project& project = catalog.projects[value.project];
     StoredValueView view;
     view.project_id = project.id;
-    view.indicator_id = value.indicator < 0
-                            ? kSpentIndicator
+    view.indicator_id = value.indicator == -1 ? kSpentIndicator
+                        : value.indicator < 0
+                            ? kSpentBySourceIds[SpentSourceRow(value.indicator)]
                             : std::string_view(project.indicators[value.indicator].id);
     view.period = value.period;
     if (value.grade == Grade::kNone) view.value = value.value;

@@ -88,6 +88,17 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
          std::to_string(each.annual_funds.total_fen / 100) + "元", period_cell,
          last_reported(p, -1, "元")},
         TemplateRow::Kind::kBudget);
+    // A budget from several fund-source rows may be reported by row (then the total is left
+    // empty or must be their sum); from one row, the total is that row's.
+    if (const std::vector<int> rows = each.BudgetedRows(); rows.size() > 1) {
+      for (int row : rows) {
+        add({each.id, std::string(kSpentBySourceIds[row]), project_cell, "", "",
+             "其中：" + std::string(kSpentBySourceNames[row]),
+             std::to_string(each.annual_funds.RowFen(kFundRows[row]) / 100) + "元", period_cell,
+             last_reported(p, SpentBySourceIndex(row), "元")},
+            TemplateRow::Kind::kBudget);
+      }
+    }
     result.sheets.push_back(std::move(sheet));
   }
   return result;

@@ -1,6 +1,6 @@
-// The budget side of the official tables, read from the evaluation in one place. Until the
-// evaluation carries budget adjustments and spending by fund source, the adjusted budget is the
-// initial one and all spending is 财政资金's (the sources managers report today are totals).
+// The budget side of the official tables, read from the evaluation in one place. Spending by
+// fund-source row is printed as reported when the rows add up to the total; a total reported
+// alone is shown under the one row the project has money in, or under 财政资金.
 #include <algorithm>
 #include <cmath>
 
@@ -8,31 +8,55 @@
 
 namespace ptmon::reports_internal {
 
+namespace {
+
+// The rows' spending as reported, when every budgeted row has a figure and they add up to the
+// total (within a fen); otherwise nothing.
+bool RowsAddUp(const BudgetStatus& budget) {
+  if (!budget.spent_yuan) return false;
+  double sum = 0;
+  bool any = false;
+  for (const BudgetRow& row : budget.spent_by_source) {
+    if (row.spent_yuan) {
+      sum += *row.spent_yuan;
+      any = true;
+    } else if (row.adjusted_yuan > 0) {
+      return false;
+    }
+  }
+  return any && std::abs(sum - *budget.spent_yuan) < 0.005;
+}
+
+}  // namespace
+
 BudgetFigures BudgetFiguresOf(const Project& project, const BudgetStatus& budget,
                               const LightThresholds& lights) {
-  const FundSources& funds = project.annual_funds;
-  auto yuan = [](long long fen) { return static_cast<double>(fen) / 100; };
   BudgetFigures figures;
-  figures.initial_yuan = yuan(funds.total_fen);
-  figures.adjusted_yuan = figures.initial_yuan;
+  figures.initial_yuan = budget.initial_budget_yuan;
+  figures.adjusted_yuan = budget.adjusted_budget_yuan;
   figures.spent_yuan = budget.spent_yuan;
-  const double rows[] = {yuan(funds.central_fen + funds.provincial_fen + funds.city_county_fen), 0,
-                         yuan(funds.self_raised_fen), yuan(funds.other_fen)};
-  const char* names[] = {"其中：财政资金", "财政专户管理资金", "单位资金", "其他资金"};
+  const bool by_rows = RowsAddUp(budget);
   for (size_t i = 0; i < figures.by_source.size(); ++i) {
     BudgetSourceRow& row = figures.by_source[i];
-    row.name = names[i];
-    row.initial_yuan = row.adjusted_yuan = rows[i];
-    if (budget.spent_yuan) row.spent_yuan = i == 0 ? *budget.spent_yuan : 0;
+    const BudgetRow& source = budget.spent_by_source[i];
+    row.name = i == 0 ? "其中：" + std::string(FundRowName(kFundRows[i]))
+                      : std::string(FundRowName(kFundRows[i]));
+    row.initial_yuan = source.initial_yuan;
+    row.adjusted_yuan = source.adjusted_yuan;
+    if (by_rows) row.spent_yuan = source.spent_yuan.value_or(0);
   }
-  if (budget.spent_yuan && budget.period) {
-    // Linear to the year end, but never more than the budget: a year's rent paid in July is
-    // the year's rent, not 12/7 of it. What was spent already stands even above the budget.
-    const double linear = *budget.spent_yuan / (budget.period->month / 12.0);
-    figures.forecast_spent_yuan =
-        std::max(*budget.spent_yuan, std::min(linear, figures.adjusted_yuan));
+  if (budget.spent_yuan && !by_rows) {
+    const std::vector<int> rows = project.BudgetedRows();
+    const size_t only = rows.size() == 1 ? static_cast<size_t>(rows.front()) : 0;
+    for (size_t i = 0; i < figures.by_source.size(); ++i) {
+      figures.by_source[i].spent_yuan = i == only ? *budget.spent_yuan : 0;
+    }
   }
-  figures.percent_of_time = PrintedPercentOfTime(budget, lights, 2);
+  if (budget.forecast_spent_yuan && budget.spent_yuan) {
+    figures.forecast_spent_yuan = std::max(*budget.spent_yuan, *budget.forecast_spent_yuan);
+  }
+  figures.percent_of_plan = PrintedPercentOfPlan(budget, lights, 2);
+  figures.reason = budget.budget_reason;
   return figures;
 }
 

@@ -175,7 +175,7 @@ struct PrintedBudget {
   std::vector<double> initial, adjusted, spent;
   bool reported = false;
   std::optional<double> forecast;  // never above the printed adjusted budget
-  std::optional<double> percent_of_time;
+  std::optional<double> percent_of_plan;
   std::string reason;
 
   std::optional<double> Rate(size_t row) const {
@@ -209,7 +209,7 @@ PrintedBudget PrintBudget(const Evaluation& evaluation, const ProjectStatus& pro
       printed.forecast = std::min(*printed.forecast, printed.adjusted[0]);
     }
   }
-  printed.percent_of_time = figures.percent_of_time;
+  printed.percent_of_plan = figures.percent_of_plan;
   printed.reason = figures.reason;
   return printed;
 }
@@ -241,16 +241,17 @@ Grid MonitorBudgetGrid(const Evaluation& evaluation, const ProjectStatus& projec
                   Months(evaluation) + "执行数（万元）",
                   "执行率",
                   "全年预计执行数（万元）",
-                  "执行进度与时间进度之比",
+                  project.project->spending_plan.empty() ? "执行进度与时间进度之比"
+                                                         : "执行进度与用款计划进度之比",
                   "原因",
                   "预警"};
   for (size_t row = 0; row < kBudgetRows.size(); ++row) {
     std::vector<Cell> cells = BudgetRowStart(budget, row);
     if (row == 0) {
-      const auto& of_time = budget.percent_of_time;
-      Cell ratio(of_time ? FormatGrouped(*of_time, 2) + "%" : "");
-      if (of_time) {
-        ratio.number = *of_time / 100;
+      const auto& of_plan = budget.percent_of_plan;
+      Cell ratio(of_plan ? FormatGrouped(*of_plan, 2) + "%" : "");
+      if (of_plan) {
+        ratio.number = *of_plan / 100;
         ratio.number_format = "0.00%";
       }
       cells.insert(cells.end(), {ForecastCell(budget), ratio, budget.reason,
@@ -453,9 +454,11 @@ ConclusionText DraftConclusion(const Evaluation& evaluation, const ProjectStatus
                                                   project.budget.light == Light::kYellow;
     if (behind) {
       std::string problem = "预算执行率" + RateCell(*rate, kReasonRequiredBelow).text;
-      if (budget.percent_of_time && !evaluation.year_end) {
-        problem += "，为时间进度的" + FormatGrouped(*budget.percent_of_time, 2) + "%（" +
-                   std::string(LightNameZh(project.budget.light)) + "）";
+      if (budget.percent_of_plan && !evaluation.year_end) {
+        problem +=
+            (project.project->spending_plan.empty() ? "，为时间进度的" : "，为用款计划进度的") +
+            FormatGrouped(*budget.percent_of_plan, 2) + "%（" +
+            std::string(LightNameZh(project.budget.light)) + "）";
       }
       problems.push_back(problem + (budget.reason.empty() ? "" : "：" + budget.reason));
     }

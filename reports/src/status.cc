@@ -94,7 +94,7 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
 
 void WriteProject(JsonWriter& json, const ProjectStatus& status, const Evaluation& evaluation) {
   const BudgetStatus& budget = status.budget;
-  const auto percent_of_time = PrintedPercentOfTime(budget, evaluation.lights, 2);
+  const auto percent_of_plan = PrintedPercentOfPlan(budget, evaluation.lights, 2);
   json.BeginObject();
   json.Key("id").String(status.project->id);
   json.Key("unit").String(status.project->unit_id);
@@ -105,17 +105,35 @@ void WriteProject(JsonWriter& json, const ProjectStatus& status, const Evaluatio
   json.Key("grade").String(status.grade);
   json.EndObject();
   json.Key("budget").BeginObject();
-  json.Key("annual_yuan").Number(budget.annual_yuan);
+  json.Key("annual_yuan").Number(budget.initial_budget_yuan);
+  json.Key("adjusted_yuan").Number(budget.adjusted_budget_yuan);
+  json.Key("adjustment_approval");
+  StringOrNull(json, budget.adjustment != nullptr,
+               budget.adjustment ? budget.adjustment->approval : "");
   json.Key("spent_yuan").Number(budget.spent_yuan);
+  json.Key("by_source").BeginArray();
+  for (int row = 0; row < kFundRowCount; ++row) {
+    const BudgetRow& figures = budget.spent_by_source[row];
+    json.BeginObject();
+    json.Key("row").String(FundRowName(kFundRows[row]));
+    json.Key("annual_yuan").Number(figures.initial_yuan);
+    json.Key("adjusted_yuan").Number(figures.adjusted_yuan);
+    json.Key("spent_yuan").Number(figures.spent_yuan);
+    json.EndObject();
+  }
+  json.EndArray();
   json.Key("period");
   StringOrNull(json, budget.period.has_value(), budget.period ? budget.period->ToString() : "");
-  json.Key("execution").Number(Ratio(budget.execution));
+  json.Key("execution").Number(Ratio(budget.execution_rate));
+  json.Key("plan_share").Number(Ratio(budget.plan_share));
   json.Key("ratio_to_time")
-      .Number(percent_of_time ? std::optional<double>(Round4(*percent_of_time / 100))
+      .Number(percent_of_plan ? std::optional<double>(Round4(*percent_of_plan / 100))
                               : std::nullopt);
   json.Key("light").String(LightName(budget.light));
   json.Key("overdue").Bool(budget.overdue);
-  json.Key("forecast_yuan").Number(budget.forecast_yuan);
+  json.Key("forecast_yuan").Number(budget.forecast_spent_yuan);
+  json.Key("reason").String(budget.budget_reason);
+  json.Key("reason_missing").Bool(budget.reason_missing);
   json.Key("weight").Number(budget.weight);
   json.Key("score").Number(budget.score);
   json.EndObject();
@@ -232,13 +250,14 @@ std::string StatusTable(const Evaluation& evaluation, std::string_view project_i
            "\n";
     out += "         budget " + Padded(Colored(budget.light, color), 8) + " spent " +
            (budget.spent_yuan ? FormatQuantity(*budget.spent_yuan, WanYuan()) : std::string("-")) +
-           " of " + FormatQuantity(budget.annual_yuan, WanYuan()) + ", execution " +
-           (budget.execution ? FormatNumber(*budget.execution * 100, 1) + "%" : std::string("-")) +
+           " of " + FormatQuantity(budget.adjusted_budget_yuan, WanYuan()) + ", execution " +
+           (budget.execution_rate ? FormatNumber(*budget.execution_rate * 100, 1) + "%"
+                                  : std::string("-")) +
            ", " +
-           (budget.ratio_to_time
-                ? FormatNumber(*PrintedPercentOfTime(budget, evaluation.lights, 1), 1) + "% of time"
+           (budget.ratio_to_plan
+                ? FormatNumber(*PrintedPercentOfPlan(budget, evaluation.lights, 1), 1) + "% of plan"
                 : "-") +
-           "\n";
+           (budget.budget_reason.empty() ? "" : ", reason: " + budget.budget_reason) + "\n";
     for (const auto& indicator : project.indicators) {
       const Indicator& definition = *indicator.indicator;
       const Target& target = *indicator.target;

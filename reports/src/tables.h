@@ -75,8 +75,8 @@ struct BudgetFigures {
   std::optional<double> spent_yuan;  // year to date
   std::array<BudgetSourceRow, 4> by_source;
   std::optional<double> forecast_spent_yuan;  // year end, never above the adjusted budget
-  // 执行进度与时间进度之比 in percent as printed (two decimals, never across a light's threshold).
-  std::optional<double> percent_of_time;
+  // 执行进度与计划进度之比 (the time's when the plan is linear) in percent as printed (two decimals, never across a light's threshold).
+  std::optional<double> percent_of_plan;
   std::string reason;  // the manager's, for execution behind plan
 };
 

@@ -41,6 +41,7 @@ struct OracleIndicator {
 struct OracleProject {
   std::string id, unit;
   double annual_yuan = 0;
+  std::vector<double> spending_plan;  // 12 cumulative shares; empty: N/12
   std::vector<OracleIndicator> indicators;
 };
 
@@ -61,6 +62,9 @@ OracleCatalog ParseCatalog(const Json& json) {
     project.id = p["id"];
     project.unit = Text(p, "unit");
     project.annual_yuan = p["annual_funds_yuan"];
+    if (p["spending_plan"].is_array()) {
+      project.spending_plan = p["spending_plan"].get<std::vector<double>>();
+    }
     for (const auto& i : p["indicators"]) {
       OracleIndicator indicator;
       indicator.id = i["id"];
@@ -281,12 +285,21 @@ class Oracle {
       budget.light = budget.overdue ? kOverdue : kNoData;
       return budget;
     }
-    budget.spent = latest->value;
-    budget.forecast = latest->value / (month / 12.0);
-    budget.execution = latest->value / project.annual_yuan;
-    budget.ratio = *budget.execution / (month / 12.0);
-    const double percent = *budget.ratio * 100;
-    budget.light = percent < 60 ? kRed : percent < 80 ? kYellow : kGreen;
+    // The spending plan's share; the forecast stops at the budget, or at what was spent past it.
+    const double share =
+        project.spending_plan.empty() ? month / 12.0 : project.spending_plan[month - 1];
+    const double spent = latest->value;
+    budget.spent = spent;
+    budget.forecast = share > 0 ? std::max(spent, std::min(spent / share, project.annual_yuan))
+                                : std::max(spent, project.annual_yuan);
+    budget.execution = spent / project.annual_yuan;
+    if (share > 0) {
+      budget.ratio = *budget.execution / share;
+      const double percent = *budget.ratio * 100;
+      budget.light = percent < 60 ? kRed : percent < 80 ? kYellow : kGreen;
+    } else {
+      budget.light = kGreen;
+    }
     if (budget.overdue) budget.light = std::max(budget.light, static_cast<int>(kOverdue));
     return budget;
   }

@@ -178,10 +178,13 @@ def check_budget(project, grid, spent, month, kind, year_end):
         check(rate_text.endswith("%") and abs(figure(rate_text)[0] - rate) <= 0.01 + 1e-9,
               f"{name}: 执行率 {rate_text}, {printed_spent} ÷ {adjusted} is {rate:.4f}%")
     forecast_column = "全年预计执行数（万元）"
-    linear = spent_yuan / (spent_month / 12)
+    share = plan_share(project, spent_month)
+    # The plan extrapolates what was spent, never past the budget; while it expects nothing yet
+    # the forecast is the budget.
+    linear = max(spent_yuan, min(spent_yuan / share, exact[0])) if share > 0 else max(spent_yuan, exact[0])
     if forecast_column in col:
         forecast = figure(total[col[forecast_column]])[0]
-        expected = max(spent_yuan, min(linear, exact[0])) / 1e4
+        expected = linear / 1e4
         check(abs(forecast - expected) <= 0.005 + 1e-9, f"{name}: 全年预计执行数 {forecast} for {expected:.4f}")
         check(printed_spent > adjusted or forecast <= adjusted,
               f"{name}: 全年预计执行数 {forecast} above the budget {adjusted}")
@@ -194,11 +197,24 @@ def check_budget(project, grid, spent, month, kind, year_end):
         for r in rows[1:]:
             check(r[col["权重"]] == "/" and r[col["得分"]] == "/", f"{name}: {r[0]} has a weight or score")
         return score
-    of_time = total[col["执行进度与时间进度之比"]]
-    if exact[0] > 0:
-        expected = spent_yuan / exact[0] / (spent_month / 12) * 100
-        check(abs(figure(of_time)[0] - expected) <= 0.1, f"{name}: 执行进度与时间进度之比 {of_time}, {expected:.2f}")
+    ratio_column = "执行进度与用款计划进度之比" if "spending_plan" in project else "执行进度与时间进度之比"
+    of_plan = total[col[ratio_column]]
+    if exact[0] > 0 and share > 0:
+        expected = spent_yuan / exact[0] / share * 100
+        check(abs(figure(of_plan)[0] - expected) <= 0.1, f"{name}: {ratio_column} {of_plan}, {expected:.2f}")
+    elif share == 0:
+        check(of_plan == "", f"{name}: {ratio_column} {of_plan} while the plan expects nothing")
     return None
+
+
+def plan_share(project, month):
+    """The share of the budget the project's spending plan expects by `month`; linear without one."""
+    plan = project.get("spending_plan")
+    if not plan:
+        return month / 12
+    if "cumulative" in plan:
+        return plan["cumulative"][month - 1]
+    return sum(plan["monthly"][:month])
 
 
 def score_of(kind, a, b, w):

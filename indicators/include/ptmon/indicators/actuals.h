@@ -34,6 +34,17 @@ struct Period {
 
 inline constexpr std::string_view kSpentIndicator = "spent";  // budget spending, yuan, YTD
 
+// Budget spending by the self-evaluation table's fund-source rows (kFundRows order), yuan, year
+// to date, for managers who report it by source; their sum is then the project's spending. As
+// stored, and as report rows write them: the id or the Chinese name.
+inline constexpr std::string_view kSpentBySourceIds[kFundRowCount] = {
+    "spent_fiscal", "spent_special_account", "spent_unit", "spent_other"};
+inline constexpr std::string_view kSpentBySourceNames[kFundRowCount] = {
+    "财政资金执行数", "财政专户管理资金执行数", "单位资金执行数", "其他资金执行数"};
+// The series index of a row's spending (see SeriesKey), and back: the row of an index below -1.
+constexpr int32_t SpentBySourceIndex(int row) { return -2 - row; }
+constexpr int SpentSourceRow(int32_t index) { return -2 - index; }
+
 // The manager's explanation of a deviation.
 struct ValueNotes {
   std::string reason_category;  // 经费保障, 制度保障, 人员保障, 硬件条件保障, 其他
@@ -53,7 +64,8 @@ struct ReportedValue {
   uint32_t notes = 0;  // 1 + index into the index's notes; 0 when none
 };
 
-// Indexes positions in the catalogue: indicator -1 is the project's budget spending.
+// Indexes positions in the catalogue: indicator -1 is the project's budget spending, -2 to -5
+// its spending by fund-source row (SpentBySourceIndex).
 struct SeriesKey {
   uint32_t project = 0;
   int32_t indicator = -1;
@@ -94,13 +106,15 @@ class ActualsIndex {
 
  private:
   size_t Slot(SeriesKey key) const {
-    return offsets_[key.project] + static_cast<size_t>(key.indicator + 1);
+    return offsets_[key.project] + static_cast<size_t>(key.indicator + 1 + kFundRowCount);
   }
 
   int year_ = 0;
   std::unordered_map<std::string_view, uint32_t> projects_;
   std::vector<std::unordered_map<std::string_view, int32_t>> indicators_;
-  std::vector<size_t> offsets_;  // first slot of each project: its spending, then indicators
+  // First slot of each project: its spending by source (last row first), its spending, then its
+  // indicators.
+  std::vector<size_t> offsets_;
   std::vector<std::vector<ReportedValue>> series_;
   std::vector<std::shared_ptr<const ValueNotes>> notes_;
   size_t size_ = 0;

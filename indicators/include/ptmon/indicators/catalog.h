@@ -61,17 +61,41 @@ struct Indicator {
   }
 };
 
+// The rows of the self-evaluation table's budget section (预算执行情况) under its total, in the
+// table's order.
+enum class FundRow { kFiscal, kSpecialAccount, kUnit, kOther };
+inline constexpr int kFundRowCount = 4;
+inline constexpr FundRow kFundRows[kFundRowCount] = {FundRow::kFiscal, FundRow::kSpecialAccount,
+                                                     FundRow::kUnit, FundRow::kOther};
+// As the table prints it: 财政资金, 财政专户管理资金, 单位资金, 其他资金.
+std::string_view FundRowName(FundRow row);
+
 // Funds in fen (0.01 yuan), kept exact because the published tables must add up to the fen.
+// The published sources map to the table's rows: 财政资金 = central + provincial + city/county,
+// 财政专户管理资金 = special_account, 单位资金 = self-raised, 其他资金 = other.
 struct FundSources {
   long long total_fen = 0;
   long long central_fen = 0;
   long long provincial_fen = 0;
   long long city_county_fen = 0;
+  long long special_account_fen = 0;
   long long self_raised_fen = 0;
   long long other_fen = 0;
   long long SumOfSources() const {
-    return central_fen + provincial_fen + city_county_fen + self_raised_fen + other_fen;
+    return central_fen + provincial_fen + city_county_fen + special_account_fen + self_raised_fen +
+           other_fen;
   }
+  long long RowFen(FundRow row) const;
+};
+
+// An approved change of a project's annual budget (预算调整): from `from_month` on, budget
+// execution is judged, and at year end scored, against `funds` (调整后预算数); the months before
+// stay judged against the budget in force then.
+struct BudgetAdjustment {
+  FundSources funds;
+  int from_month = 0;    // 2–12: the first month judged against the adjusted budget
+  std::string approval;  // the approval's reference, e.g. 晋财预〔2026〕88号
+  SourcePlace place;
 };
 
 struct Project {
@@ -83,11 +107,24 @@ struct Project {
   std::string attribute;  // 项目属性: 经常性项目（长期开展）…
   int period_years = 1;
   FundSources period_funds;
-  FundSources annual_funds;
+  FundSources annual_funds;  // 年初预算数
+  // In order of from_month, each later than the one before.
+  std::vector<BudgetAdjustment> budget_adjustments;
+  // 用款计划: cumulative share of the budget planned to be spent by the end of each month (12
+  // values ending in 1); empty means the linear N/12 pace.
+  std::vector<double> spending_plan;
   std::string period_goal;
   std::string annual_goal;
   std::vector<Indicator> indicators;
   SourcePlace place;
+
+  // The budget `month` is judged against: the latest adjustment in force, else annual_funds.
+  const FundSources& FundsFor(int month) const;
+  // The adjustment in force in `month`; null before the first.
+  const BudgetAdjustment* BudgetAdjustmentFor(int month) const;
+  // The fund-source rows (indices into kFundRows) the project has money in, initially or by an
+  // adjustment: the rows its spending may be reported by.
+  std::vector<int> BudgetedRows() const;
 
   const Indicator* FindIndicator(std::string_view indicator_id) const;
   // By id or by the exact published name, as report files name them; fails with a message that

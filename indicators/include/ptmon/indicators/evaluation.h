@@ -1,9 +1,10 @@
 // Evaluating attainment as budget-performance monitoring does (../shared/reference/
 // monitoring-rules.md): pace against the year, traffic lights, overdue reports, year-end
-// forecast, budget execution against time, and the self-evaluation score (财预〔2020〕10号).
-// Every threshold is a setting whose default is the value named in the rules.
+// forecast, budget execution against its spending plan, and the self-evaluation score
+// (财预〔2020〕10号). Every threshold is a setting whose default is the value named in the rules.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,8 @@ struct LightThresholds {
   double red_below = 60;
   double yellow_below = 80;
   double blue_from = 120;
-  // Percent of time progress that budget execution reaches (bgttracewarn).
+  // Percent of the spending plan's expected share that budget execution reaches (bgttracewarn;
+  // the plan is time, N/12, unless the catalogue gives one).
   double budget_red_below = 60;
   double budget_yellow_below = 80;
 };
@@ -56,6 +58,8 @@ struct EvaluationSettings {
   LightThresholds lights;
   ScoringRules scoring;
   int budget_due_day = 10;  // spending is reported monthly, due by this day of the next month
+  // At year end an execution rate below this (a ratio) needs the manager's reason (自评表).
+  double budget_reason_below = 0.9;
 };
 
 // `indicator` and `project` point into the catalogue the Evaluator was built with: whoever
@@ -84,15 +88,41 @@ struct IndicatorStatus {
   double score = 0;
 };
 
+// One row of the budget section (总额 or a fund-source row), in yuan.
+struct BudgetRow {
+  double initial_yuan = 0;   // 年初预算数
+  double adjusted_yuan = 0;  // 调整后预算数 in force in the month evaluated
+  // 1–N月执行数; nothing when not reported (a row of a project funded from several rows whose
+  // manager reported only the total).
+  std::optional<double> spent_yuan;
+};
+
 struct BudgetStatus {
-  double annual_yuan = 0;
-  std::optional<double> spent_yuan;  // year to date
+  double initial_budget_yuan = 0;   // 年初预算数
+  double adjusted_budget_yuan = 0;  // 调整后预算数 in force in the month evaluated
+  // The adjustment in force (points into the catalogue); null when the initial budget stands.
+  const BudgetAdjustment* adjustment = nullptr;
+  std::optional<double> spent_yuan;  // year to date, the sum of the rows when reported by row
+  // By the table's rows (kFundRows order): 财政资金, 财政专户管理资金, 单位资金, 其他资金.
+  std::array<BudgetRow, kFundRowCount> spent_by_source;
   std::optional<Period> period;
-  std::optional<double> execution;      // spent ÷ annual budget
-  std::optional<double> ratio_to_time;  // execution ÷ time progress
+  // 执行率: what was spent ÷ the adjusted budget in force; above 1 only when spending really
+  // exceeds the budget. Never a forecast.
+  std::optional<double> execution_rate;
+  // Share of the budget the spending plan (用款计划, linear by default) expects by the reported
+  // month, and the execution rate divided by it (1 keeps to the plan); the light is judged on
+  // the latter. No ratio while the plan expects nothing yet.
+  std::optional<double> plan_share;
+  std::optional<double> ratio_to_plan;
   Light light = Light::kNoData;
   bool overdue = false;
-  std::optional<double> forecast_yuan;  // year end, linear
+  // 全年预计执行数: spending extrapolated by the plan, capped at the adjusted budget; what was
+  // already spent when that is more.
+  std::optional<double> forecast_spent_yuan;
+  // The manager's explanation with the latest spending report (偏差原因), "" when none.
+  std::string budget_reason;
+  // At year end a rate below settings' budget_reason_below needs a reason, and there is none.
+  bool reason_missing = false;
   double weight = 0;
   double score = 0;
 };
@@ -114,11 +144,11 @@ struct Evaluation {
   std::vector<ProjectStatus> projects;
 };
 
-// Progress and budget execution against time as printed: percentages rounded to `decimals`,
+// Progress and budget execution against its plan as printed: percentages rounded to `decimals`,
 // never across a threshold their light was judged on (79.99 against 80 is 79.9, not 80.0).
 std::optional<double> PrintedProgressPercent(const IndicatorStatus& status,
                                              const LightThresholds& lights, int decimals);
-std::optional<double> PrintedPercentOfTime(const BudgetStatus& budget,
+std::optional<double> PrintedPercentOfPlan(const BudgetStatus& budget,
                                            const LightThresholds& lights, int decimals);
 
 // The month to evaluate by default: the last one whose reports are due (on the 10th of the
@@ -128,6 +158,8 @@ Period DefaultAsOf(Date today, int catalog_year, int due_day = 10);
 // The share of a year-to-date indicator's annual target expected by the end of `month`: its
 // pace profile, or month / 12.
 double PaceShare(const Indicator& indicator, int month);
+// The share of a project's budget its spending plan expects spent by the end of `month`.
+double PlanShare(const Project& project, int month);
 
 // Whether the report for `period` is past due on `today`.
 bool IsPastDue(Period period, int due_day, Date today);
@@ -150,7 +182,7 @@ class Evaluator {
   IndicatorStatus EvaluateIndicator(uint32_t project, int32_t indicator,
                                     const ActualsIndex& actuals, Period as_of, Date today) const;
   BudgetStatus EvaluateBudget(uint32_t project, const ActualsIndex& actuals, Period as_of,
-                              Date today) const;
+                              Date today, bool year_end) const;
   void Score(ProjectStatus& status, bool year_end) const;
   bool IsYearEnd(Period as_of, Date today) const;
 
@@ -162,7 +194,8 @@ class Evaluator {
 // `actual` is B (the forecast in-year), `target` A, both in base units.
 double ScoreQuantitative(TargetKind kind, double target, double actual, double weight);
 double ScoreQualitative(Grade grade, double weight, const ScoringRules& rules);
-double ScoreBudget(double spent, double annual, double weight);
+// `budget` is the adjusted budget in force.
+double ScoreBudget(double spent, double budget, double weight);
 std::string GradeForTotal(double total, const ScoringRules& rules);
 double RoundToCents(double value);  // two decimals, half away from zero
 

@@ -22,8 +22,10 @@ namespace ptmon {
 
 // One checked value, kept compact because a file may hold millions.
 struct CheckedValue {
-  uint32_t project = 0;    // index into Catalog::projects
-  int32_t indicator = -1;  // index into Project::indicators; -1 is budget spending
+  uint32_t project = 0;  // index into Catalog::projects
+  // Index into Project::indicators; -1 is budget spending, -2 to -5 its fund-source rows
+  // (SpentBySourceIndex).
+  int32_t indicator = -1;
   Period period;
   double value = 0;  // base units; unused when grade is set
   Grade grade = Grade::kNone;
