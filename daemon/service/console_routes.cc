@@ -11,6 +11,7 @@
 #include <ptmon/console/password.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
+#include <ptmon/ingest/ingestor.h>
 #include <ptmon/ingest/report_template.h>
 #include <ptmon/reports/reports.h>
 #include <ptmon/storage/accounts.h>
@@ -740,7 +741,13 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
   form.errors.assign(form.values.size(), std::vector<std::string>(kFillColumns));
   const std::string name = "console-" + project_id + "-" + period->ToString() + ".csv";
   Diagnostics diagnostics;
-  ParseReport(csv, ReportFormat::kCsv, name, catalog, clock_.Today(), {}, diagnostics);
+  ParseOptions options;
+  options.value_before =
+      ValueBeforeFrom(catalog, [&](const std::string& project_id, const std::string& indicator_id) {
+        return WithStore(*snapshot,
+                         [&](Store& store) { return store.History(project_id, indicator_id); });
+      });
+  ParseReport(csv, ReportFormat::kCsv, name, catalog, clock_.Today(), options, diagnostics);
   for (const Diagnostic& diagnostic : diagnostics.all()) {
     if (diagnostic.severity != Severity::kError) continue;
     const auto at = std::upper_bound(row_lines.begin(), row_lines.end(), diagnostic.line);

@@ -177,7 +177,7 @@ Result<Quantity> ParseQuantity(std::string_view raw) {
       break;
     }
   }
-  Quantity quantity{*number * factor, ""};
+  Quantity quantity{*number * factor, "", factor};
   // No budget, count or duration a unit reports comes near 10^15 (a thousand trillion); beyond
   // it is a slip of the exponent, and beyond 10^308 it would be stored as infinity.
   if (!std::isfinite(quantity.value) || std::fabs(quantity.value) >= kLargestFigure) {

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <future>
 #include <map>
 #include <set>
@@ -191,8 +192,12 @@ class ReportChecker {
   // A checker for another part of the same file, on another thread: the same file, catalogue
   // and date, its own diagnostics and state.
   ReportChecker Sibling(Diagnostics& diagnostics) const {
-    return ReportChecker(file_, catalog_, today_, diagnostics);
+    ReportChecker sibling(file_, catalog_, today_, diagnostics);
+    sibling.value_before_ = value_before_;
+    return sibling;
   }
+
+  void SetValueBefore(ValueBefore value_before) { value_before_ = std::move(value_before); }
 
   // Takes the values `part_checker` found in a later part of the same file as if this checker
   // had read them: their notes and reporters renumbered into `submission`'s.
@@ -472,6 +477,7 @@ class ReportChecker {
       }
       if (value.value > 1) value.value /= 100;
     }
+    if (quantity->Bare() && !CheckMagnitude(field, text, value, expected_unit)) return false;
     if (expected_unit == "%" && value.value > 1 && !indicator->may_exceed_100_percent) {
       FieldError(field,
                  QuoteExcerpt(text) +
@@ -482,6 +488,78 @@ class ReportChecker {
       return false;
     }
     return true;
+  }
+
+  // A bare number is read in the indicator's unit; one a thousand times off what it is compared
+  // with is more likely written in another scale (万元 for 元) than meant, so it is refused
+  // naming both readings. A written unit or multiplier says which, and zero is zero in any.
+  bool CheckMagnitude(const Field& field, std::string_view text, const CheckedValue& value,
+                      std::string_view unit) {
+    if (unit.empty() || unit == "%" || value.value <= 0) return true;
+    const Project& project = catalog_.projects[value.project];
+    const Target* target = value.indicator < 0
+                               ? nullptr
+                               : &project.indicators[value.indicator].TargetFor(value.period.month);
+    // Budget tables publish amounts in 万元; a target names its own scale.
+    std::string_view scale = "万";
+    if (target != nullptr) {
+      for (std::string_view written : {"亿", "万", "千"}) {
+        if (target->text.find(written) != std::string::npos) {
+          scale = written;
+          break;
+        }
+      }
+    }
+    auto refuse = [&](double reference, const std::string& chinese_reference,
+                      const std::string& english_reference) {
+      const double ratio = value.value / reference;
+      if (ratio > 1 / kAmbiguousFactor && ratio < kAmbiguousFactor) return false;
+      const std::string as_read = std::string(text) + std::string(unit);
+      const std::string head = std::string(text) + " 按 " + std::string(unit) + " 读是 " + as_read;
+      const std::string confirm =
+          "如果确实是 " + as_read + "，请写上单位「" + std::string(unit) + "」。";
+      if (ratio < 1) {
+        const std::string scaled = std::string(text) + std::string(scale) + std::string(unit);
+        FieldError(field,
+                   head + "，只有" + chinese_reference + "的 " + SharePercent(ratio) + "；如果是 " +
+                       scaled + "，请写成 " + scaled + "；" + confirm,
+                   QuoteExcerpt(text) + " read as " + as_read + " is " + SharePercent(ratio) + " of " +
+                       english_reference + "; did you mean " + scaled +
+                       "? Write the unit to say which.");
+      } else {
+        FieldError(field,
+                   head + "，是" + chinese_reference + "的 " + FormatNumber(ratio, 0) +
+                       " 倍；请核对数字，" + confirm,
+                   QuoteExcerpt(text) + " read as " + as_read + " is " + FormatNumber(ratio, 0) +
+                       " times " + english_reference +
+                       "; check the figure, or write the unit to confirm it.");
+      }
+      return true;
+    };
+    if (target != nullptr && target->value && *target->value > 0) {
+      if (refuse(*target->value, "目标 " + target->text + " ", "the target " + target->text)) {
+        return false;
+      }
+    } else if (target == nullptr && project.annual_funds.total_fen > 0) {
+      const std::string budget =
+          FormatQuantity(static_cast<double>(project.annual_funds.total_fen) / 100, "元");
+      if (refuse(static_cast<double>(project.annual_funds.total_fen) / 100,
+                 "年度预算 " + budget + " ", "the annual budget of " + budget)) {
+        return false;
+      }
+    }
+    if (!value_before_) return true;
+    const auto before = value_before_(value.project, value.indicator, value.period);
+    if (!before || *before <= 0) return true;
+    const std::string shown = FormatQuantity(*before, unit);
+    return !refuse(*before, "此前填报的 " + shown + " ", "the value reported before, " + shown);
+  }
+
+  // A small share as a percentage with two significant digits: 0.0053%, 0.05%.
+  static std::string SharePercent(double ratio) {
+    const double percent = ratio * 100;
+    const int decimals = std::max(0, 1 - static_cast<int>(std::floor(std::log10(percent))));
+    return FormatNumber(percent, decimals) + "%";
   }
 
   bool CheckChoice(const Field& field, const auto& choices, std::string& out,
@@ -545,6 +623,7 @@ class ReportChecker {
   std::unordered_map<std::string, uint16_t> reporter_ids_;
   std::vector<std::string> sheet_names_;
   std::optional<size_t> sheet_;
+  ValueBefore value_before_;
 };
 
 // What each column of a header row holds. Unknown and repeated columns are reported; the
@@ -1055,6 +1134,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
                        Diagnostics& diagnostics) {
   Submission submission;
   ReportChecker checker(file_name, catalog, today, diagnostics);
+  checker.SetValueBefore(options.value_before);
   if (format != ReportFormat::kXlsx && bytes.find('\0') != std::string_view::npos) {
     // A workbook under a .csv name (or posted as CSV) is read once it is named for what it is.
     diagnostics.Error(

@@ -2,6 +2,8 @@
 #include <climits>
 #include <filesystem>
 #include <future>
+#include <mutex>
+#include <unordered_map>
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
@@ -246,6 +248,43 @@ std::string UnreadableFileMessage(std::string_view name) {
          ".csv, .yaml and .yml files (ptmon template writes one to fill in)";
 }
 
+ValueBefore ValueBeforeFrom(const Catalog& catalog, SeriesHistory history) {
+  struct Cache {
+    std::mutex mutex;
+    // Per series (project << 32 | indicator + 1): the value in force at the end of each month.
+    std::unordered_map<uint64_t, std::vector<std::pair<Period, double>>> series;
+  };
+  auto cache = std::make_shared<Cache>();
+  return [&catalog, history = std::move(history), cache](uint32_t project, int32_t indicator,
+                                                         Period period) -> std::optional<double> {
+    const uint64_t key =
+        (static_cast<uint64_t>(project) << 32) | static_cast<uint32_t>(indicator + 1);
+    std::lock_guard lock(cache->mutex);
+    auto found = cache->series.find(key);
+    if (found == cache->series.end()) {
+      const Project& of = catalog.projects[project];
+      const std::string indicator_id =
+          indicator < 0 ? std::string(kSpentIndicator) : of.indicators[indicator].id;
+      std::vector<std::pair<Period, double>> values;
+      if (auto revisions = history(of.id, indicator_id); revisions.ok()) {
+        // Ordered by period, then batch: the last revision of a period is the one in force.
+        for (const ActualRevision& revision : *revisions) {
+          const ActualValue& actual = revision.actual;
+          if (actual.period.year != catalog.year || !actual.value) continue;
+          if (!values.empty() && values.back().first == actual.period) values.pop_back();
+          values.emplace_back(actual.period, *actual.value);
+        }
+      }
+      found = cache->series.emplace(key, std::move(values)).first;
+    }
+    const auto& values = found->second;
+    auto after = std::lower_bound(values.begin(), values.end(), period,
+                                  [](const auto& entry, Period p) { return entry.first < p; });
+    if (after == values.begin()) return std::nullopt;
+    return std::prev(after)->second;
+  };
+}
+
 Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, FileSystem& files,
                    InboxLayout layout, IngestOptions options)
     : store_(store),
@@ -282,12 +321,21 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   if (previous->has_value() && !scoped) return duplicate();
   Diagnostics diagnostics;
   const auto format = ReportFormatOf(name);
+  // Bare numbers are compared with the values in force before them, as stored now.
+  auto parse_options = [&](const Catalog& of_year) {
+    ParseOptions parse = options_.parse;
+    parse.value_before = ValueBeforeFrom(
+        of_year, [this](const std::string& project_id, const std::string& indicator_id) {
+          return store_.History(project_id, indicator_id);
+        });
+    return parse;
+  };
   Submission submission;
   if (!format) {
     diagnostics.Error(name, 0, 0, UnreadableFileMessage(BaseName(name)));
   } else {
-    submission =
-        ParseReport(bytes, *format, name, catalog_, clock_.Today(), options_.parse, diagnostics);
+    submission = ParseReport(bytes, *format, name, catalog_, clock_.Today(),
+                             parse_options(catalog_), diagnostics);
   }
   // A file for another year (December's report arriving in January) is that year's: it is
   // checked against, and applied through, the catalogue the store keeps for it.
@@ -302,8 +350,8 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     if (*other != nullptr) {
       catalog = *other;
       diagnostics = Diagnostics();
-      submission =
-          ParseReport(bytes, *format, name, *catalog, clock_.Today(), options_.parse, diagnostics);
+      submission = ParseReport(bytes, *format, name, *catalog, clock_.Today(),
+                               parse_options(*catalog), diagnostics);
     }
   }
   // The one authorization decision, on the rows as resolved against their own year's catalogue

@@ -28,6 +28,10 @@ struct Target {
 struct Quantity {
   double value = 0;  // in base units (multiplier applied, % as a ratio)
   std::string unit;  // canonical unit, "" when none was written
+  // The multiplier written ("万" → 1e4), 1 when none: "10.5万" and "10.5元" say their scale,
+  // a bare "10.5" does not.
+  double multiplier = 1;
+  bool Bare() const { return unit.empty() && multiplier == 1; }
 };
 
 // Figures at or above this magnitude are refused as slips (an exponent typed wrongly).

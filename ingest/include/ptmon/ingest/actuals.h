@@ -45,6 +45,17 @@ struct Submission {
   std::string MainReporter() const;
 };
 
+// The value in force for a series (CheckedValue's project and indicator) before `period`: the
+// latest stored for an earlier month of the same year, in base units; nothing when none is.
+// Called from the checking threads at once, so it must be safe to call concurrently.
+using ValueBefore =
+    std::function<std::optional<double>(uint32_t project, int32_t indicator, Period period)>;
+
+// A bare number (no unit, no 万/亿/千) this many times larger or smaller than what it is compared
+// with — the target, the annual budget for spending, the value in force before — is refused as
+// ambiguous: "10.5" for "≤20万元" may be 10.5元 or 10.5万元.
+inline constexpr double kAmbiguousFactor = 1000;
+
 struct ParseOptions {
   TextEncoding encoding = TextEncoding::kAuto;
   CsvLimits csv_limits;
@@ -53,6 +64,8 @@ struct ParseOptions {
   // cores), with the same findings as on one.
   size_t split_from_bytes = 1 << 20;
   std::function<void(size_t done_bytes, size_t total_bytes)> on_progress;
+  // When set, bare numbers are also compared with the value in force before their period.
+  ValueBefore value_before;
 };
 
 enum class ReportFormat { kCsv, kYaml, kXlsx };

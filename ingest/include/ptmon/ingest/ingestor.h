@@ -63,6 +63,17 @@ struct Submitter {
   bool May(const Project& project) const;
 };
 
+// The series' revisions, oldest first, as Store::History gives them.
+using SeriesHistory = std::function<Result<std::vector<ActualRevision>>(
+    const std::string& project_id, const std::string& indicator_id)>;
+
+// A ParseOptions::value_before for `catalog` (which must outlive it): each series' values of the
+// catalogue's year are read through `history` once, on first use — one query by the series'
+// index, not a scan per row — and kept for the life of the function, so make one per file.
+// Thread-safe (calls to `history` are serialized). A series whose history cannot be read is not
+// compared with its past (the comparison with the target still is).
+ValueBefore ValueBeforeFrom(const Catalog& catalog, SeriesHistory history);
+
 struct IngestOptions {
   size_t max_file_bytes = 64u << 20;
   size_t max_listed_errors = 200;  // in the sidecar and the outcome; the count is always exact
