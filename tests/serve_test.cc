@@ -387,7 +387,7 @@ TEST_F(ServeTest, SigtermDuringALargeDropLosesNothingAndAppliesNothingTwice) {
     for (int p = 0; p < 500; ++p) {
       for (int i = 0; i < 10; ++i) {
         content += "p" + std::to_string(p) + ",i" + std::to_string(i) + ",2026-0" +
-                   std::to_string(f % 7 + 1) + "," + std::to_string(f * 10000 + p + i) + "\n";
+                   std::to_string(f % 7 + 1) + "," + std::to_string(f * 10000 + p + i) + "人\n";
       }
     }
     Drop("f" + std::to_string(f) + ".csv", content);
@@ -800,6 +800,47 @@ TEST_F(ServeTest, TheConsoleServesManyUsersWhileReportsArrive) {
                   "'applied' AND reporter = 'zhangsan'"),
             kUsers / 2);
   sqlite3_close(db);
+}
+
+// The 填报 form shows the unit a bare number is read in beside each box; 10.5 typed for
+// 设备维修维护成本 (≤20万元) is refused beside its field naming both readings, and nothing is
+// saved; 10.5万元 is.
+TEST_F(ServeTest, TheFormShowsEachUnitAndRefusesABareFigureAThousandTimesOff) {
+  AddConsoleUser("zhangsan", {"--role", "manager", "--project", "building-maintenance"});
+  Start();
+  const std::string cookie =
+      "Cookie: ptmon_session=" + ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026");
+  const HttpResult form =
+      HttpGet(Url("/report?project=building-maintenance&period=2026-07"), {cookie});
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("name=\"c3_0\" value=\"\""), std::string::npos);
+  EXPECT_NE(form.body.find("<span class=\"unit\">元（可写 万元）</span>"), std::string::npos);
+  EXPECT_NE(form.body.find("<span class=\"unit\">台</span>"), std::string::npos);
+  const std::string csrf = console::InputValue(form.body, "csrf");
+  auto post = [&](const std::string& cost) {
+    return HttpPost(
+        Url("/report"),
+        "csrf=" + csrf + "&project=building-maintenance&period=2026-07&c0_0=12&c3_0=" + cost,
+        {cookie, "Content-Type: application/x-www-form-urlencoded"});
+  };
+  const HttpResult refused = post("10.5");
+  EXPECT_EQ(refused.status, 422);
+  const size_t error = refused.body.find("id=\"c3_0-error\">");
+  ASSERT_NE(error, std::string::npos) << refused.body;
+  // In the field's own error box, after its label.
+  const size_t message = refused.body.find(
+      "10.5 按 元 读是 10.5元，只有目标 ≤20万元 的 0.0053%；如果是 10.5万元，请写成 "
+      "10.5万元；如果确实是 10.5元，请写上单位「元」。",
+      error);
+  ASSERT_NE(message, std::string::npos) << refused.body.substr(error, 600);
+  EXPECT_LT(message - error, 80u) << refused.body.substr(error, 600);
+  const ProcessResult none =
+      RunPtmon({"history", "--data-dir", dir_ / "data", "--project", "building-maintenance",
+                "--indicator", "devices-maintained", "--now", now_, "--format", "json"});
+  EXPECT_EQ(none.out.find("console-"), std::string::npos) << none.out;
+  const HttpResult saved = post("10.5%E4%B8%87%E5%85%83");  // 10.5万元
+  EXPECT_EQ(saved.status, 200) << saved.body;
+  EXPECT_NE(saved.body.find("已保存"), std::string::npos);
 }
 
 // HTTPS with a self-signed certificate: the console, /metrics and /healthz over TLS, cookies

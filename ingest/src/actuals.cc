@@ -75,6 +75,8 @@ constexpr ColumnSpelling kColumnSpellings[] = {
     {"年度指标值", Column::kInformational},
     {"last_reported", Column::kInformational},
     {"上次填报", Column::kInformational},
+    {"unit", Column::kInformational},
+    {"计量单位", Column::kInformational},
 };
 
 constexpr std::string_view kColumnNames[] = {"project (项目)", "indicator (指标)", "period (期间)",
@@ -500,16 +502,9 @@ class ReportChecker {
     const Target* target = value.indicator < 0
                                ? nullptr
                                : &project.indicators[value.indicator].TargetFor(value.period.month);
-    // Budget tables publish amounts in 万元; a target names its own scale.
-    std::string_view scale = "万";
-    if (target != nullptr) {
-      for (std::string_view written : {"亿", "万", "千"}) {
-        if (target->text.find(written) != std::string::npos) {
-          scale = written;
-          break;
-        }
-      }
-    }
+    // A target names its own scale; budget tables publish amounts in 万元.
+    std::string_view scale = target != nullptr ? WrittenMultiplier(target->text) : "";
+    if (scale.empty()) scale = "万";
     auto refuse = [&](double reference, const std::string& chinese_reference,
                       const std::string& english_reference) {
       const double ratio = value.value / reference;

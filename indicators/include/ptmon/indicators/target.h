@@ -43,6 +43,10 @@ Result<Quantity> ParseQuantity(std::string_view text);
 // A value in base units as people read it: "96%", "12台", "20.5小时", "215000元".
 std::string FormatQuantity(double value, std::string_view unit);
 
+// The multiplier a published target is written with ("≤20万元" → "万"), "" when none: the
+// scale a manager who copies the table writes amounts in.
+std::string_view WrittenMultiplier(std::string_view target_text);
+
 // Parses a published target. Text without any digit is qualitative and kept as it is; text
 // with digits must read as [sign] quantity, otherwise the error says what is wrong.
 Result<Target> ParseTarget(std::string_view text);
