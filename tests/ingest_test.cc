@@ -573,14 +573,14 @@ TEST(AmbiguousNumberTest, BareSpendingIsComparedWithTheAnnualBudget) {
 // month's is refused, both ways; a written unit still says it is meant.
 TEST(AmbiguousNumberTest, ABareFigureAThousandTimesOffTheValueBeforeIsRefused) {
   const Catalog catalog = AmbiguityCatalog();
-  std::vector<std::tuple<uint32_t, int32_t, Period>> asked;
-  std::mutex asked_mutex;
+  std::vector<std::vector<std::tuple<uint32_t, int32_t, Period>>> asked;  // per call
   double before = 0;
   ParseOptions options;
-  options.value_before = [&](uint32_t project, int32_t indicator, Period period) {
-    std::lock_guard lock(asked_mutex);
-    asked.emplace_back(project, indicator, period);
-    return std::optional<double>(before);
+  options.values_before = [&](const std::vector<SeriesMonth>& wanted) {
+    asked.emplace_back();
+    for (const SeriesMonth& month : wanted)
+      asked.back().emplace_back(month.project, month.indicator, month.period);
+    return std::vector<std::optional<double>>(wanted.size(), before);
   };
   before = 100;  // June's cost, written as 100元
   EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,150000", options).errors,
@@ -589,7 +589,7 @@ TEST(AmbiguousNumberTest, ABareFigureAThousandTimesOffTheValueBeforeIsRefused) {
             "150000元 is 1500 times the value reported before, 100元; check the figure, or write "
             "the unit to confirm it.\n");
   ASSERT_EQ(asked.size(), 1u);
-  EXPECT_EQ(asked[0], std::make_tuple(0u, 3, Period{2026, 7}));
+  EXPECT_EQ(asked[0], (std::vector{std::make_tuple(0u, 3, Period{2026, 7})}));
   EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,150000元", options).errors, "");
   EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,99000", options).errors, "");
   before = 150000000;
@@ -598,6 +598,50 @@ TEST(AmbiguousNumberTest, ABareFigureAThousandTimesOffTheValueBeforeIsRefused) {
             std::string::npos);
   before = 0;  // nothing to compare with
   EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,150000", options).errors, "");
+}
+
+// The past is read once per file, after every row, for exactly the bare numbers that passed
+// their target: not per row, not for numbers written with their unit. A YAML report is checked
+// alike.
+TEST(AmbiguousNumberTest, TheValuesBeforeAreReadOncePerFileForItsBareNumbers) {
+  const Catalog catalog = AmbiguityCatalog();
+  int reads = 0;
+  std::vector<std::pair<int32_t, Period>> wanted_months;
+  ParseOptions options;
+  options.values_before = [&](const std::vector<SeriesMonth>& wanted) {
+    ++reads;
+    for (const SeriesMonth& month : wanted)
+      wanted_months.emplace_back(month.indicator, month.period);
+    return std::vector<std::optional<double>>(wanted.size(), 100.0);
+  };
+  Diagnostics diagnostics;
+  ParseReport(
+      "project,indicator,period,value\ndevices,cost,2026-06,150000\ndevices,cost,2026-07,1500\n"
+      "devices,devices-maintained,2026-07,14台\ndevices,spent,2026-07,25万元\n",
+      ReportFormat::kCsv, "r.csv", catalog, Date{2026, 8, 15}, options, diagnostics);
+  EXPECT_EQ(reads, 1);
+  EXPECT_EQ(wanted_months,
+            (std::vector<std::pair<int32_t, Period>>{{3, {2026, 6}}, {3, {2026, 7}}}));
+  EXPECT_EQ(diagnostics.error_count(), 1) << diagnostics.ToString();  // June's 150000 vs 100
+  EXPECT_NE(
+      diagnostics.ToString().find("r.csv:2:4: 'value': 150000 按 元 读是 150000元，是此前填报的 "
+                                  "100元 的 1500 倍"),
+      std::string::npos)
+      << diagnostics.ToString();
+  Diagnostics yaml;
+  ParseReport("period: 2026-07\nprojects:\n  devices:\n    indicators:\n      cost: 150000\n",
+              ReportFormat::kYaml, "r.yaml", catalog, Date{2026, 8, 15}, options, yaml);
+  EXPECT_EQ(reads, 2);
+  EXPECT_NE(yaml.ToString().find("150000 按 元 读是 150000元，是此前填报的 100元 的 1500 倍"),
+            std::string::npos)
+      << yaml.ToString();
+  Diagnostics target;
+  ParseReport("period: 2026-07\nprojects:\n  devices:\n    indicators:\n      cost: 10.5\n",
+              ReportFormat::kYaml, "r.yaml", catalog, Date{2026, 8, 15}, options, target);
+  EXPECT_NE(target.ToString().find("10.5 按 元 读是 10.5元，只有目标 ≤20万元 的 0.0053%"),
+            std::string::npos)
+      << target.ToString();
+  EXPECT_EQ(reads, 2) << "a number refused by its target is not compared with the past";
 }
 
 // Through the Ingestor the value before is the store's: July's 12000 devices after June's 12
@@ -610,6 +654,7 @@ TEST_F(IngestTest, AFigureAThousandTimesLastMonthsChangesNothing) {
                         kInbox)
           .result,
       IngestResult::kApplied);
+  ASSERT_TRUE(store_->Fold().ok());  // June's 12 is read from its folded year
   const IngestOutcome outcome =
       ingestor_->IngestBytes("july.csv",
                              "project,indicator,period,value\ndevices,repair-time,2026-07,20\n"

@@ -310,6 +310,16 @@ TEST_F(ServeTest, TheWriteApiNeedsItsTokenAndAppliesLikeADrop) {
   EXPECT_EQ(yaml.status, 200) << yaml.body;
   EXPECT_EQ(HttpPost(Url("/api/v1/actuals"), std::string(5000, 'x'), {auth}).status, 413);
   EXPECT_TRUE(MetricsContain("ptmon_ingest_last_file_errors{source=\"api\"} 0"));
+  // A bare figure a thousand times July's is refused here as in a file, naming both readings.
+  const auto slipped = HttpPost(Url("/api/v1/actuals?name=august.yaml"),
+                                "period: 2026-08\nprojects:\n  building-maintenance:\n    "
+                                "indicators:\n      devices-maintained: 14000\n",
+                                {auth, "Content-Type: application/yaml"});
+  EXPECT_EQ(slipped.status, 400);
+  EXPECT_NE(Json::parse(slipped.body)["errors"][0].get<std::string>().find(
+                "14000 按 台 读是 14000台，是此前填报的 14台 的 1000 倍"),
+            std::string::npos)
+      << slipped.body;
   EXPECT_EQ(ptmon_->Log().find(kToken), std::string::npos) << "the token must never be logged";
 }
 

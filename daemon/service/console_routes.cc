@@ -742,11 +742,9 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
   const std::string name = "console-" + project_id + "-" + period->ToString() + ".csv";
   Diagnostics diagnostics;
   ParseOptions options;
-  options.value_before =
-      ValueBeforeFrom(catalog, [&](const std::string& project_id, const std::string& indicator_id) {
-        return WithStore(*snapshot,
-                         [&](Store& store) { return store.History(project_id, indicator_id); });
-      });
+  options.values_before = ValuesBeforeFrom(catalog, [&](int year, const auto& series) {
+    return WithStore(*snapshot, [&](Store& store) { return store.NumbersOfYear(year, series); });
+  });
   ParseReport(csv, ReportFormat::kCsv, name, catalog, clock_.Today(), options, diagnostics);
   for (const Diagnostic& diagnostic : diagnostics.all()) {
     if (diagnostic.severity != Severity::kError) continue;

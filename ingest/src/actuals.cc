@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <future>
 #include <map>
@@ -194,12 +195,8 @@ class ReportChecker {
   // A checker for another part of the same file, on another thread: the same file, catalogue
   // and date, its own diagnostics and state.
   ReportChecker Sibling(Diagnostics& diagnostics) const {
-    ReportChecker sibling(file_, catalog_, today_, diagnostics);
-    sibling.value_before_ = value_before_;
-    return sibling;
+    return ReportChecker(file_, catalog_, today_, diagnostics);
   }
-
-  void SetValueBefore(ValueBefore value_before) { value_before_ = std::move(value_before); }
 
   // Takes the values `part_checker` found in a later part of the same file as if this checker
   // had read them: their notes and reporters renumbered into `submission`'s.
@@ -243,6 +240,7 @@ class ReportChecker {
     bool ok = ResolveProject(row.project, value) && ResolveIndicator(row.indicator, value);
     ok = CheckPeriod(row.period, value) && ok;
     if (!ok) return;
+    if (value_label_.empty()) value_label_ = row.value.label;
     if (!CheckValue(row.value, value)) return;
     ValueNotes notes;
     if (!CheckNotes(row, notes)) return;
@@ -286,6 +284,45 @@ class ReportChecker {
               "与" + where_chinese + "重复: 同一指标同一期间只能填一次",
               "repeats " + where_english + " (same indicator and period); keep one of them");
     }
+  }
+
+  // Compares the bare numbers CheckMagnitude passed with the values in force before their months,
+  // read kValuesBeforeBatch numbers at a time: a million-row file holds a few MB for it, not
+  // a hundred. The problems are placed as CheckMagnitude's would be.
+  void CompareWithBefore(const Submission& submission, const ValuesBefore& values_before) {
+    std::vector<SeriesMonth> wanted;
+    std::vector<const CheckedValue*> compared;
+    const std::optional<size_t> sheet = sheet_;
+    auto compare = [&] {
+      if (wanted.empty()) return;
+      const std::vector<std::optional<double>> before = values_before(wanted);
+      for (size_t i = 0; i < compared.size() && i < before.size(); ++i) {
+        if (!before[i] || *before[i] <= 0) continue;
+        const CheckedValue& value = *compared[i];
+        const std::string_view unit =
+            value.indicator < 0 ? "元" : std::string_view(TargetOf(value)->unit);
+        char number[32];
+        const auto written = std::to_chars(number, number + sizeof number, value.value);
+        const std::string_view text(number, static_cast<size_t>(written.ptr - number));
+        if (!sheet_names_.empty()) sheet_ = value.sheet;
+        const std::string_view label =
+            value_label_.empty() ? std::string_view("完成值") : std::string_view(value_label_);
+        const Field field{text, label, static_cast<int>(value.line), value.column, true};
+        const std::string shown = FormatQuantity(*before[i], unit);
+        Ambiguous(field, text, value, unit, *before[i], "此前填报的 " + shown + " ",
+                  "the value reported before, " + shown);
+      }
+      wanted.clear();
+      compared.clear();
+    };
+    for (const CheckedValue& value : submission.values) {
+      if (!value.bare) continue;
+      wanted.push_back({value.project, value.indicator, value.period});
+      compared.push_back(&value);
+      if (wanted.size() == kValuesBeforeBatch) compare();
+    }
+    compare();
+    sheet_ = sheet;
   }
 
   const std::set<int>& years() const { return years_; }
@@ -495,59 +532,70 @@ class ReportChecker {
   // A bare number is read in the indicator's unit; one a thousand times off what it is compared
   // with is more likely written in another scale (万元 for 元) than meant, so it is refused
   // naming both readings. A written unit or multiplier says which, and zero is zero in any.
-  bool CheckMagnitude(const Field& field, std::string_view text, const CheckedValue& value,
+  // One that passes is marked for CompareWithBefore, which needs the store.
+  bool CheckMagnitude(const Field& field, std::string_view text, CheckedValue& value,
                       std::string_view unit) {
     if (unit.empty() || unit == "%" || value.value <= 0) return true;
     const Project& project = catalog_.projects[value.project];
-    const Target* target = value.indicator < 0
-                               ? nullptr
-                               : &project.indicators[value.indicator].TargetFor(value.period.month);
-    // A target names its own scale; budget tables publish amounts in 万元.
-    std::string_view scale = target != nullptr ? WrittenMultiplier(target->text) : "";
-    if (scale.empty()) scale = "万";
-    auto refuse = [&](double reference, const std::string& chinese_reference,
-                      const std::string& english_reference) {
-      const double ratio = value.value / reference;
-      if (ratio > 1 / kAmbiguousFactor && ratio < kAmbiguousFactor) return false;
-      const std::string as_read = std::string(text) + std::string(unit);
-      const std::string head = std::string(text) + " 按 " + std::string(unit) + " 读是 " + as_read;
-      const std::string confirm =
-          "如果确实是 " + as_read + "，请写上单位「" + std::string(unit) + "」。";
-      if (ratio < 1) {
-        const std::string scaled = std::string(text) + std::string(scale) + std::string(unit);
-        FieldError(field,
-                   head + "，只有" + chinese_reference + "的 " + SharePercent(ratio) + "；如果是 " +
-                       scaled + "，请写成 " + scaled + "；" + confirm,
-                   QuoteExcerpt(text) + " read as " + as_read + " is " + SharePercent(ratio) + " of " +
-                       english_reference + "; did you mean " + scaled +
-                       "? Write the unit to say which.");
-      } else {
-        FieldError(field,
-                   head + "，是" + chinese_reference + "的 " + FormatNumber(ratio, 0) +
-                       " 倍；请核对数字，" + confirm,
-                   QuoteExcerpt(text) + " read as " + as_read + " is " + FormatNumber(ratio, 0) +
-                       " times " + english_reference +
-                       "; check the figure, or write the unit to confirm it.");
-      }
-      return true;
-    };
+    const Target* target = TargetOf(value);
     if (target != nullptr && target->value && *target->value > 0) {
-      if (refuse(*target->value, "目标 " + target->text + " ", "the target " + target->text)) {
+      if (Ambiguous(field, text, value, unit, *target->value, "目标 " + target->text + " ",
+                    "the target " + target->text)) {
         return false;
       }
     } else if (target == nullptr && project.annual_funds.total_fen > 0) {
       const std::string budget =
           FormatQuantity(static_cast<double>(project.annual_funds.total_fen) / 100, "元");
-      if (refuse(static_cast<double>(project.annual_funds.total_fen) / 100,
-                 "年度预算 " + budget + " ", "the annual budget of " + budget)) {
+      if (Ambiguous(field, text, value, unit,
+                    static_cast<double>(project.annual_funds.total_fen) / 100,
+                    "年度预算 " + budget + " ", "the annual budget of " + budget)) {
         return false;
       }
     }
-    if (!value_before_) return true;
-    const auto before = value_before_(value.project, value.indicator, value.period);
-    if (!before || *before <= 0) return true;
-    const std::string shown = FormatQuantity(*before, unit);
-    return !refuse(*before, "此前填报的 " + shown + " ", "the value reported before, " + shown);
+    value.bare = true;
+    value.column = static_cast<uint16_t>(std::min(field.column, 0xffff));
+    return true;
+  }
+
+  // The target in force for the value's month; null for budget spending.
+  const Target* TargetOf(const CheckedValue& value) const {
+    if (value.indicator < 0) return nullptr;
+    return &catalog_.projects[value.project].indicators[value.indicator].TargetFor(
+        value.period.month);
+  }
+
+  // Whether `text`, read as `value` in `unit`, is kAmbiguousFactor times off `reference`; when
+  // it is, the problem is reported at `field` with both readings.
+  bool Ambiguous(const Field& field, std::string_view text, const CheckedValue& value,
+                 std::string_view unit, double reference, const std::string& chinese_reference,
+                 const std::string& english_reference) {
+    const double ratio = value.value / reference;
+    if (ratio > 1 / kAmbiguousFactor && ratio < kAmbiguousFactor) return false;
+    // A target names its own scale; budget tables publish amounts in 万元.
+    const Target* target = TargetOf(value);
+    std::string_view scale = target != nullptr ? WrittenMultiplier(target->text) : "";
+    if (scale.empty()) scale = "万";
+    const std::string as_read = std::string(text) + std::string(unit);
+    const std::string head = std::string(text) + " 按 " + std::string(unit) + " 读是 " + as_read;
+    const std::string confirm =
+        "如果确实是 " + as_read + "，请写上单位「" + std::string(unit) + "」。";
+    if (ratio < 1) {
+      const std::string scaled = std::string(text) + std::string(scale) + std::string(unit);
+      FieldError(field,
+                 head + "，只有" + chinese_reference + "的 " + SharePercent(ratio) + "；如果是 " +
+                     scaled + "，请写成 " + scaled + "；" + confirm,
+                 QuoteExcerpt(text) + " read as " + as_read + " is " + SharePercent(ratio) +
+                     " of " + english_reference + "; did you mean " + scaled +
+                     "? Write the unit to say which.");
+    } else {
+      FieldError(field,
+                 head + "，是" + chinese_reference + "的 " + FormatNumber(ratio, 0) +
+                     " 倍；请核对数字，" + confirm,
+                 QuoteExcerpt(text) + " read as " + as_read + " is " + FormatNumber(ratio, 0) +
+                     " times " + english_reference +
+                     "; check the figure, or write the unit to confirm it.");
+    }
+    return true;
   }
 
   // A small share as a percentage with two significant digits: 0.0053%, 0.05%.
@@ -618,7 +666,7 @@ class ReportChecker {
   std::unordered_map<std::string, uint16_t> reporter_ids_;
   std::vector<std::string> sheet_names_;
   std::optional<size_t> sheet_;
-  ValueBefore value_before_;
+  std::string value_label_;  // the value column's header, as first written
 };
 
 // What each column of a header row holds. Unknown and repeated columns are reported; the
@@ -1129,7 +1177,6 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
                        Diagnostics& diagnostics) {
   Submission submission;
   ReportChecker checker(file_name, catalog, today, diagnostics);
-  checker.SetValueBefore(options.value_before);
   if (format != ReportFormat::kXlsx && bytes.find('\0') != std::string_view::npos) {
     // A workbook under a .csv name (or posted as CSV) is read once it is named for what it is.
     diagnostics.Error(
@@ -1151,6 +1198,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   }
   // Among the rows that passed, even when others did not: one pass names every problem.
   checker.CheckDuplicates(submission);
+  if (options.values_before) checker.CompareWithBefore(submission, options.values_before);
   diagnostics.SortByPlace();
   submission.years.assign(checker.years().begin(), checker.years().end());
   return submission;

@@ -2,8 +2,7 @@
 #include <climits>
 #include <filesystem>
 #include <future>
-#include <mutex>
-#include <unordered_map>
+#include <map>
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
@@ -248,40 +247,35 @@ std::string UnreadableFileMessage(std::string_view name) {
          ".csv, .yaml and .yml files (ptmon template writes one to fill in)";
 }
 
-ValueBefore ValueBeforeFrom(const Catalog& catalog, SeriesHistory history) {
-  struct Cache {
-    std::mutex mutex;
-    // Per series (project << 32 | indicator + 1): the value in force at the end of each month.
-    std::unordered_map<uint64_t, std::vector<std::pair<Period, double>>> series;
-  };
-  auto cache = std::make_shared<Cache>();
-  return [&catalog, history = std::move(history), cache](uint32_t project, int32_t indicator,
-                                                         Period period) -> std::optional<double> {
-    const uint64_t key =
-        (static_cast<uint64_t>(project) << 32) | static_cast<uint32_t>(indicator + 1);
-    std::lock_guard lock(cache->mutex);
-    auto found = cache->series.find(key);
-    if (found == cache->series.end()) {
-      const Project& of = catalog.projects[project];
-      const std::string indicator_id =
-          indicator < 0 ? std::string(kSpentIndicator) : of.indicators[indicator].id;
-      std::vector<std::pair<Period, double>> values;
-      if (auto revisions = history(of.id, indicator_id); revisions.ok()) {
-        // Ordered by period, then batch: the last revision of a period is the one in force.
-        for (const ActualRevision& revision : *revisions) {
-          const ActualValue& actual = revision.actual;
-          if (actual.period.year != catalog.year || !actual.value) continue;
-          if (!values.empty() && values.back().first == actual.period) values.pop_back();
-          values.emplace_back(actual.period, *actual.value);
+ValuesBefore ValuesBeforeFrom(const Catalog& catalog, YearNumbers read) {
+  return [&catalog, read = std::move(read)](const std::vector<SeriesMonth>& wanted) {
+    std::vector<std::optional<double>> before(wanted.size());
+    // Per year, each series once, with the months of its values that ask.
+    std::map<int, std::map<std::pair<uint32_t, int32_t>, std::vector<size_t>>> asked;
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      asked[wanted[i].period.year][{wanted[i].project, wanted[i].indicator}].push_back(i);
+    }
+    for (const auto& [year, by_series] : asked) {
+      std::vector<std::pair<std::string_view, std::string_view>> series;
+      for (const auto& [key, unused] : by_series) {
+        const Project& project = catalog.projects[key.first];
+        series.emplace_back(project.id, key.second < 0
+                                            ? kSpentIndicator
+                                            : std::string_view(project.indicators[key.second].id));
+      }
+      const auto numbers = read(year, series);
+      if (!numbers.ok()) continue;
+      size_t s = 0;
+      for (const auto& [key, asking] : by_series) {
+        const Store::MonthlyNumbers& months = (*numbers)[s++];
+        for (const size_t i : asking) {
+          for (int month = wanted[i].period.month - 1; month >= 1 && !before[i]; --month) {
+            before[i] = months[static_cast<size_t>(month - 1)];
+          }
         }
       }
-      found = cache->series.emplace(key, std::move(values)).first;
     }
-    const auto& values = found->second;
-    auto after = std::lower_bound(values.begin(), values.end(), period,
-                                  [](const auto& entry, Period p) { return entry.first < p; });
-    if (after == values.begin()) return std::nullopt;
-    return std::prev(after)->second;
+    return before;
   };
 }
 
@@ -324,10 +318,9 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   // Bare numbers are compared with the values in force before them, as stored now.
   auto parse_options = [&](const Catalog& of_year) {
     ParseOptions parse = options_.parse;
-    parse.value_before = ValueBeforeFrom(
-        of_year, [this](const std::string& project_id, const std::string& indicator_id) {
-          return store_.History(project_id, indicator_id);
-        });
+    parse.values_before = ValuesBeforeFrom(of_year, [this](int year, const auto& series) {
+      return store_.NumbersOfYear(year, series);
+    });
     return parse;
   };
   Submission submission;

@@ -63,16 +63,14 @@ struct Submitter {
   bool May(const Project& project) const;
 };
 
-// The series' revisions, oldest first, as Store::History gives them.
-using SeriesHistory = std::function<Result<std::vector<ActualRevision>>(
-    const std::string& project_id, const std::string& indicator_id)>;
+// Reads the stored numbers of a year for a list of series, as Store::NumbersOfYear does.
+using YearNumbers = std::function<Result<std::vector<Store::MonthlyNumbers>>(
+    int year, const std::vector<std::pair<std::string_view, std::string_view>>& series)>;
 
-// A ParseOptions::value_before for `catalog` (which must outlive it): each series' values of the
-// catalogue's year are read through `history` once, on first use — one query by the series'
-// index, not a scan per row — and kept for the life of the function, so make one per file.
-// Thread-safe (calls to `history` are serialized). A series whose history cannot be read is not
-// compared with its past (the comparison with the target still is).
-ValueBefore ValueBeforeFrom(const Catalog& catalog, SeriesHistory history);
+// A ParseOptions::values_before for `catalog` (which must outlive it): one `read` per year the
+// wanted months name (a file names one, seldom two), for exactly the wanted series. A read that
+// fails compares nothing with the past (the comparison with the target still is made).
+ValuesBefore ValuesBeforeFrom(const Catalog& catalog, YearNumbers read);
 
 struct IngestOptions {
   size_t max_file_bytes = 64u << 20;
