@@ -149,6 +149,14 @@ TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
   EXPECT_EQ(RunPtmon({"template", "--period", "2026-07", "--project", "维修维护费"}).out,
             RunPtmon({"template", "--period", "2026-07", "--project", "building-maintenance"}).out);
   EXPECT_EQ(RunPtmon({"template", "--period", "2026-07", "--project", "nope"}).exit_code, 1);
+  // --now as every data command takes it: without --period the month before today's; a month
+  // after today's has no template, as its report cannot be applied yet.
+  EXPECT_EQ(RunPtmon({"template", "--now", "2026-08-15", "--project", "维修维护费"}).out,
+            RunPtmon({"template", "--period", "2026-07", "--project", "维修维护费"}).out);
+  const auto early = RunPtmon({"template", "--now", "2026-08-15", "--period", "2026-09"});
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_NE(early.err.find("--period 2026-09 is after today (2026-08-15)"), std::string::npos)
+      << early.err;
   EXPECT_EQ(run({"status", "--project", "维修维护费", "--format", "json"}).out,
             run({"status", "--project", "building-maintenance", "--format", "json"}).out);
   // A month after today's cannot be evaluated.
