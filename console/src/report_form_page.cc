@@ -66,7 +66,7 @@ std::string ReportFormPage(const PageFrame& frame, const ReportForm& form) {
       "</select></div><div><label for=\"period\">月份</label><select id=\"period\" "
       "name=\"period\">";
   const std::string current_period = form.period.ToString();
-  for (int month = 1; month <= 12; ++month) {
+  for (int month = 1; month <= 12 && !(Period{form.period.year, month} > form.latest); ++month) {
     const Period period{form.period.year, month};
     html += Option(period.ToString(), MonthText(period), current_period);
   }
@@ -95,6 +95,10 @@ std::string ReportFormPage(const PageFrame& frame, const ReportForm& form) {
           "写法与报送文件相同（如 <code>6.2万</code>、<code>96%</code>、<code>20小时</code>）。"
           "只写数字时按框旁的单位读；与目标或上月相差千倍以上的数字须写上单位。"
           "留空的行不填报。整张表一次检查、一次保存。</p>";
+  // The same month as a workbook, for a manager who fills it offline and uploads it below.
+  html += "<p><a id=\"template-download\" href=\"/report/template.xlsx?project=" +
+          EscapeHtml(UrlEncodeComponent(form.project->id)) + "&amp;period=" + current_period +
+          "\">下载本月 Excel 模板</a>（含上次填报的数值），填好后在下方上传。</p>";
   html += "<form class=\"report-form\" method=\"post\" action=\"/report\">" +
           CsrfField(frame.csrf) + "<input type=\"hidden\" name=\"project\" value=\"" +
           EscapeHtml(form.project->id) + "\"><input type=\"hidden\" name=\"period\" value=\"" +

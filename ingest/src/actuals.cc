@@ -490,7 +490,9 @@ class ReportChecker {
         FieldError(field, "定量指标请填数字, 不能填等级 " + QuoteExcerpt(text),
                    "this indicator takes a number, not the grade " + QuoteExcerpt(text));
       } else {
-        FieldError(field, QuoteExcerpt(text) + " 不是可用的数值", quantity.status().message());
+        FieldError(field,
+                   QuoteExcerpt(text) + " 不是可用的数值，请核对后按 12、6.2万 这样的写法填写",
+                   quantity.status().message());
       }
       return false;
     }

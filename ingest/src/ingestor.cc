@@ -391,7 +391,9 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     outcome.error_count = diagnostics.error_count();
     for (const auto& diagnostic : diagnostics.all()) {
       if (outcome.errors.size() >= options_.max_listed_errors) break;
-      if (diagnostic.severity == Severity::kError) outcome.errors.push_back(diagnostic.ToString());
+      if (diagnostic.severity != Severity::kError) continue;
+      outcome.errors.push_back(diagnostic.ToString());
+      outcome.problems.push_back(diagnostic);
     }
     batch.status = BatchStatus::kRejected;
     for (const auto& error : outcome.errors) {
@@ -416,6 +418,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   outcome.batch_id = applied.value();
   outcome.values = submission.values.size();
   outcome.skipped_rows = submission.skipped_rows;
+  outcome.reporter = batch.reporter;
   batch.status = BatchStatus::kApplied;
   return outcome;
 }

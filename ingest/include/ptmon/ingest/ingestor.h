@@ -101,7 +101,11 @@ struct IngestOutcome {
   int skipped_rows = 0;    // left empty
   int error_count = 0;
   std::vector<std::string> errors;  // "file:line:col: message", at most max_listed_errors
-  std::string moved_to;             // where the file went, if it was moved or copied
+  // The problems found in the file's rows, with their places, as `errors` lists them: for a
+  // console that words the places itself.
+  std::vector<Diagnostic> problems;
+  std::string reporter;  // of an applied file: its 填报人, the one named most often
+  std::string moved_to;  // where the file went, if it was moved or copied
 
   // One line for people: "report.csv: applied 120 values (batch 7)".
   std::string Summary() const;
