@@ -179,6 +179,12 @@ struct RawRow {
   int line = 0;
 };
 
+// Whether `value` is kAmbiguousFactor times `reference` or more, or that fraction of it or less.
+bool FarOff(double value, double reference) {
+  const double ratio = value / reference;
+  return ratio <= 1 / kAmbiguousFactor || ratio >= kAmbiguousFactor;
+}
+
 class ReportChecker {
  public:
   ReportChecker(const std::string& file_name, const Catalog& catalog, Date today,
@@ -297,7 +303,8 @@ class ReportChecker {
       if (wanted.empty()) return;
       const std::vector<std::optional<double>> before = values_before(wanted);
       for (size_t i = 0; i < compared.size() && i < before.size(); ++i) {
-        if (!before[i] || *before[i] <= 0) continue;
+        // Most numbers are near their last month's: only a far one pays for its message's words.
+        if (!before[i] || *before[i] <= 0 || !FarOff(compared[i]->value, *before[i])) continue;
         const CheckedValue& value = *compared[i];
         const std::string_view unit =
             value.indicator < 0 ? "元" : std::string_view(TargetOf(value)->unit);
@@ -571,8 +578,8 @@ class ReportChecker {
   bool Ambiguous(const Field& field, std::string_view text, const CheckedValue& value,
                  std::string_view unit, double reference, const std::string& chinese_reference,
                  const std::string& english_reference) {
+    if (!FarOff(value.value, reference)) return false;
     const double ratio = value.value / reference;
-    if (ratio > 1 / kAmbiguousFactor && ratio < kAmbiguousFactor) return false;
     // A target names its own scale; budget tables publish amounts in 万元.
     const Target* target = TargetOf(value);
     std::string_view scale = target != nullptr ? WrittenMultiplier(target->text) : "";
