@@ -143,10 +143,14 @@ void AddCatalogOption(CLI::App& command, CommonOptions& options) {
                      "Catalogue YAML file (repeatable); replaces the embedded default");
 }
 
+void AddNowOption(CLI::App& command, CommonOptions& options) {
+  command.add_option("--now", options.now, "Stand-in for today, YYYY-MM-DD (reproducible runs)");
+}
+
 void AddDataOptions(CLI::App& command, CommonOptions& options) {
   AddCatalogOption(command, options);
   command.add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
-  command.add_option("--now", options.now, "Stand-in for today, YYYY-MM-DD (reproducible runs)");
+  AddNowOption(command, options);
   command.add_option("--config", options.config_path,
                      "The daemon's configuration file: its data_dir, catalogs and evaluation "
                      "settings apply (the flags above win)");
@@ -223,7 +227,9 @@ int Run(int argc, char** argv) {
                     "directory");
   templ->add_option("--config", options.config_path,
                     "The daemon's configuration file: its data_dir and catalogs apply");
-  templ->add_option("--period", period, "The month reported, e.g. 2026-07")->required();
+  AddNowOption(*templ, options);
+  templ->add_option("--period", period,
+                    "The month reported, e.g. 2026-07 (default: the month before today's)");
   templ->add_option("--project", project, "Only this project (id or name)");
   templ
       ->add_option("--format", template_format,
@@ -321,7 +327,7 @@ int Run(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"viewer", "manager", "admin"}));
   user_add->add_option("--project", user_projects,
-                       "A project id the manager reports for (repeatable)");
+                       "A project the manager reports for, by id or published name (repeatable)");
   user_add->add_option("--password-file", password_file,
                        "Read the password from this file's first line (else asked twice)");
   user_add->callback(

@@ -148,10 +148,25 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
     catalog = options.LoadCatalogOrReport();
     if (!catalog) return kExitRefused;
   }
-  auto period = ParsePeriod(period_text);
+  // The month a manager reports now (the one before today's) unless one is named; a later month
+  // than today's cannot be reported, so no template is written for it.
+  auto clock = options.MakeClock();
+  if (!clock.ok()) {
+    std::cerr << "ptmon: " << clock.status().message() << "\n";
+    return kExitFailure;
+  }
+  const Date today = (*clock)->Today();
+  auto period = !period_text.empty() ? ParsePeriod(period_text)
+                : today.month == 1   ? Period{today.year - 1, 12}
+                                     : Period{today.year, today.month - 1};
   if (!period) {
     std::cerr << "ptmon: --period " << Quote(period_text) << " is not a month like 2026-07\n";
     return kExitFailure;
+  }
+  if (*period > Period{today.year, today.month}) {
+    std::cerr << "ptmon: --period " << period->ToString() << " is after today (" << today.ToString()
+              << "): its report cannot be applied yet\n";
+    return kExitRefused;
   }
   auto built = BuildReportTemplate(*catalog, *period, project_id, reported.get());
   if (!built.ok()) {

@@ -159,24 +159,26 @@ int RunUserAdd(const CommonOptions& options, const std::string& name, const std:
   }
   auto store = OpenAccounts(resolved);
   if (!store) return kExitFailure;
+  // Published names as well as ids, as everywhere a project is named; the account keeps ids.
+  std::vector<std::string> project_ids;
   if (!projects.empty()) {
     const auto catalog = CatalogForProjects(resolved.catalog_paths, *store);
     if (!catalog) return kExitFailure;
     for (const std::string& project : projects) {
-      if (catalog->FindProject(project) == nullptr) {
-        std::cerr << "ptmon: no project '" << project << "' in the catalogue; the ids are:";
-        for (const Project& each : catalog->projects) std::cerr << " " << each.id;
-        std::cerr << "\n";
+      auto found = catalog->FindProjectByIdOrName(project);
+      if (!found.ok()) {
+        std::cerr << "ptmon: --project: " << found.status().message() << "\n";
         return kExitRefused;
       }
+      project_ids.push_back((*found)->id);
     }
   }
   const auto hash = NewPasswordHash(password_file);
   if (!hash) return kExitRefused;
   std::string detail = "added " + name + " as " + std::string(RoleName(*role));
-  for (const auto& project : projects) detail += " " + project;
+  for (const auto& project : project_ids) detail += " " + project;
   return Audited(CliAudit(name, "user_add", detail), [&](const AuditEntry& audit) {
-    return AddUser(*store, {name, *role, projects, *hash, false, audit.at, audit.at}, audit);
+    return AddUser(*store, {name, *role, project_ids, *hash, false, audit.at, audit.at}, audit);
   });
 }
 

@@ -135,7 +135,8 @@ class AuthzTest : public testing::Test {
     const std::string indicator =
         project == "building-maintenance" ? "devices-maintained" : "spent";
     const std::string csv = "project,indicator,period,value\n" + project + "," + indicator + "," +
-                            period + "," + std::to_string(value) + "\n";
+                            period + "," + std::to_string(value) +
+                            (indicator == "spent" ? "万元" : "") + "\n";
     const std::string name = "r" + std::to_string(value) + ".csv";
     switch (path) {
       case Path::kForm:

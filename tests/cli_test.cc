@@ -134,6 +134,38 @@ TEST(CliTest, AnAccountChangeWaitsForAnotherWriter) {
   sqlite3_close(db);
 }
 
+// A manager's projects by their published names, as everywhere a project is named; the account
+// keeps their ids. A name two projects share is refused naming both.
+TEST(CliTest, UserAddTakesAProjectsPublishedName) {
+  TempDir dir;
+  const std::string password = dir.Write("password", "correct horse 2026\n");
+  auto user = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "user");
+    args.insert(args.end(), {"--data-dir", dir / "data"});
+    return RunPtmon(args);
+  };
+  const ProcessResult added =
+      user({"add", "zhangsan", "--role", "manager", "--project", "维修维护费", "--project",
+            "retiree-heating", "--password-file", password});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(user({"list"}).out,
+            "zhangsan\tmanager\tactive\tbuilding-maintenance,retiree-heating\n");
+  std::string catalog =
+      testing_support::ReadFile(std::string(PTMON_SOURCE_DIR) + "/config/default-catalog.yaml");
+  const std::string heating = "name: 企业退休人员取暖费";
+  catalog.replace(catalog.find(heating), heating.size(), "name: 维修维护费");
+  const std::string twins = dir.Write("twins.yaml", catalog);
+  const ProcessResult ambiguous =
+      user({"add", "lisi", "--role", "manager", "--project", "维修维护费", "--catalog", twins,
+            "--password-file", password});
+  EXPECT_EQ(ambiguous.exit_code, 1);
+  EXPECT_NE(ambiguous.err.find("several projects are called '维修维护费' (building-maintenance, "
+                               "retiree-heating); give the id"),
+            std::string::npos)
+      << ambiguous.err;
+  EXPECT_EQ(user({"list"}).out.find("lisi"), std::string::npos);
+}
+
 // `ptmon user`: every refusal says what to fix and changes nothing.
 TEST(CliTest, UserAccountsAreCheckedAndRefusalsChangeNothing) {
   TempDir dir;
@@ -152,8 +184,9 @@ TEST(CliTest, UserAccountsAreCheckedAndRefusalsChangeNothing) {
   const ProcessResult unknown_project = user({"add", "lisi", "--role", "manager", "--project",
                                               "no-such-project", "--password-file", password});
   EXPECT_EQ(unknown_project.exit_code, 1);
-  EXPECT_NE(unknown_project.err.find("no project 'no-such-project'"), std::string::npos);
-  EXPECT_NE(unknown_project.err.find("building-maintenance retiree-heating"), std::string::npos)
+  EXPECT_NE(unknown_project.err.find("no project is called 'no-such-project'"), std::string::npos)
+      << unknown_project.err;
+  EXPECT_NE(unknown_project.err.find("building-maintenance, retiree-heating"), std::string::npos)
       << "lists the ids to choose from";
   const ProcessResult viewer_with_project =
       user({"add", "lisi", "--role", "viewer", "--project", "building-maintenance",

@@ -152,8 +152,7 @@ TEST_F(ServeTest, AReportIsAuditedBeforeItIsAppliedOrRefused) {
           .exit_code,
       0);
   Start();
-  const std::string cookie =
-      "Cookie: ptmon_session=" + ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026");
+  const std::string cookie = SessionCookie("zhangsan");
   const HttpResult form =
       HttpGet(Url("/report?project=building-maintenance&period=2026-07"), {cookie});
   ASSERT_EQ(form.status, 200);
@@ -216,6 +215,167 @@ TEST_F(ServeTest, HttpsServesTheConsoleAndMetricsWithSecureCookies) {
   EXPECT_EQ(HttpGet("http://127.0.0.1:" + std::to_string(port_) + "/healthz").status, 0)
       << "plain HTTP gets no answer from the TLS port";
   EXPECT_EQ(curl("/healthz").out, "ok\n") << "and the server goes on";
+}
+
+
+// The 填报 form shows the unit a bare number is read in beside each box; 10.5 typed for
+// 设备维修维护成本 (≤20万元) is refused beside its field naming both readings, and nothing is
+// saved; 10.5万元 is.
+TEST_F(ServeTest, TheFormShowsEachUnitAndRefusesABareFigureAThousandTimesOff) {
+  AddConsoleUser("zhangsan", {"--role", "manager", "--project", "building-maintenance"});
+  Start();
+  const std::string cookie = SessionCookie("zhangsan");
+  const HttpResult form =
+      HttpGet(Url("/report?project=building-maintenance&period=2026-07"), {cookie});
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("name=\"c3_0\" value=\"\""), std::string::npos);
+  EXPECT_NE(form.body.find("<span class=\"unit\">元（可写 万元）</span>"), std::string::npos);
+  EXPECT_NE(form.body.find("<span class=\"unit\">台</span>"), std::string::npos);
+  const std::string csrf = InputValue(form.body, "csrf");
+  auto post = [&](const std::string& cost) {
+    return HttpPost(
+        Url("/report"),
+        "csrf=" + csrf + "&project=building-maintenance&period=2026-07&c0_0=12&c3_0=" + cost,
+        {cookie, "Content-Type: application/x-www-form-urlencoded"});
+  };
+  const HttpResult refused = post("10.5");
+  EXPECT_EQ(refused.status, 422);
+  const size_t error = refused.body.find("id=\"c3_0-error\">");
+  ASSERT_NE(error, std::string::npos) << refused.body;
+  // In the field's own error box, after its label.
+  const size_t message = refused.body.find(
+      "10.5 按 元 读是 10.5元，只有目标 ≤20万元 的 0.0053%；如果是 10.5万元，请写成 "
+      "10.5万元；如果确实是 10.5元，请写上单位「元」。",
+      error);
+  ASSERT_NE(message, std::string::npos) << refused.body.substr(error, 600);
+  EXPECT_LT(message - error, 80u) << refused.body.substr(error, 600);
+  const ProcessResult none =
+      RunPtmon({"history", "--data-dir", dir_ / "data", "--project", "building-maintenance",
+                "--indicator", "devices-maintained", "--now", now_, "--format", "json"});
+  EXPECT_EQ(none.out.find("console-"), std::string::npos) << none.out;
+  const HttpResult saved = post("10.5%E4%B8%87%E5%85%83");  // 10.5万元
+  EXPECT_EQ(saved.status, 200) << saved.body;
+  EXPECT_NE(saved.body.find("已保存"), std::string::npos);
+}
+
+// The 填报 page closes the loop: the month's workbook, with last values, to download behind the
+// manager's login and projects; only months that are due; a month not yet due posted anyway is
+// said once, not once per row; an upload answers in Chinese, naming the sheet and the cell, with
+// advice a manager can follow (no commands), and says who submitted it and who the file names.
+TEST_F(ServeTest, TheReportPageOffersTheMonthsWorkbookAndAnswersUploadsInChinese) {
+  // By the published name, as a manager's office writes it.
+  AddConsoleUser("zhangsan", {"--role", "manager", "--project", "维修维护费"});
+  AddConsoleUser("lisi", {"--role", "viewer"});
+  Start();
+  Drop("july.csv",
+       "project,indicator,period,value\nbuilding-maintenance,devices-maintained,2026-07,12\n");
+  ASSERT_TRUE(WaitFor([&] {
+    return MetricsContain(
+        "ptmon_indicator_actual{project=\"building-maintenance\",indicator=\"devices-maintained\"} "
+        "12");
+  })) << ptmon_->Log();
+  const std::string cookie = SessionCookie("zhangsan");
+  const HttpResult page =
+      HttpGet(Url("/report?project=building-maintenance&period=2026-08"), {cookie});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("href=\"/report/template.xlsx?project=building-maintenance&amp;"
+                           "period=2026-08\">下载本月 Excel 模板</a>"),
+            std::string::npos)
+      << page.body;
+  // Today is 2026-08-15: August is the last month offered.
+  EXPECT_NE(page.body.find("<option value=\"2026-08\""), std::string::npos);
+  EXPECT_EQ(page.body.find("<option value=\"2026-09\""), std::string::npos);
+
+  const std::string path = "/report/template.xlsx?project=building-maintenance&period=2026-08";
+  const HttpResult workbook = HttpGet(Url(path), {cookie});
+  ASSERT_EQ(workbook.status, 200) << workbook.body;
+  EXPECT_EQ(workbook.headers.at("content-type"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_NE(workbook.headers.at("content-disposition").find("report-building-maintenance-2026-08"),
+            std::string::npos);
+  const std::string template_path = dir_.Write("template.xlsx", workbook.body);
+  const ProcessResult cells =
+      RunProcess({"/usr/bin/python3", "-c",
+                  "import sys, openpyxl\n"
+                  "sheet = openpyxl.load_workbook(sys.argv[1]).worksheets[0]\n"
+                  "for row in sheet.iter_rows(values_only=True):\n"
+                  "    print('|'.join('' if v is None else str(v) for v in row))\n",
+                  template_path});
+  ASSERT_EQ(cells.exit_code, 0) << cells.err;
+  EXPECT_NE(cells.out.find("|12台（7月）|台|"), std::string::npos) << cells.out;
+  EXPECT_EQ(
+      HttpGet(Url("/report/template.xlsx?project=retiree-heating&period=2026-08"), {cookie}).status,
+      403);
+  const std::string viewer = SessionCookie("lisi");
+  EXPECT_EQ(HttpGet(Url(path), {viewer}).status, 403);
+  EXPECT_EQ(HttpGet(Url(path)).status, 303);  // to the login
+
+  const std::string csrf = InputValue(page.body, "csrf");
+  const HttpResult future = HttpPost(
+      Url("/report"),
+      "csrf=" + csrf + "&project=building-maintenance&period=2026-09&c0_0=14&c1_0=20&c3_0=50000",
+      {cookie, "Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(future.status, 422);
+  const std::string once =
+      "2026年9月还没到（今天是 2026-08-15），不能填报；请选择 2026年8月 或更早的月份。";
+  const size_t said = future.body.find(once);
+  ASSERT_NE(said, std::string::npos) << future.body;
+  EXPECT_EQ(future.body.find(once, said + 1), std::string::npos) << "said once";
+  EXPECT_EQ(future.body.find("还没到", said + once.size()), std::string::npos) << "not per row";
+
+  auto upload = [&](const std::string& name, const std::string& content) {
+    const std::string boundary = "ptmon-test-boundary";
+    const std::string body = "--" + boundary +
+                             "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+                             name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" +
+                             content + "\r\n--" + boundary + "--\r\n";
+    return HttpPost(Url("/upload?csrf=" + csrf), body,
+                    {cookie, "Content-Type: multipart/form-data; boundary=" + boundary});
+  };
+  // The downloaded workbook with a word where a number belongs.
+  const ProcessResult filled =
+      RunProcess({"/usr/bin/python3", "-c",
+                  "import sys, openpyxl\n"
+                  "book = openpyxl.load_workbook(sys.argv[1])\n"
+                  "sheet = book.worksheets[0]\n"
+                  "header = [c.value for c in sheet[1]]\n"
+                  "sheet.cell(row=2, column=header.index('完成值') + 1).value = '很多'\n"
+                  "book.save(sys.argv[2])\n",
+                  template_path, dir_ / "filled.xlsx"});
+  ASSERT_EQ(filled.exit_code, 0) << filled.out << filled.err;
+  const HttpResult refused = upload("august.xlsx", ReadFile(dir_ / "filled.xlsx"));
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("「august.xlsx」有 1 处需要修改，整个文件都没有保存。"),
+            std::string::npos)
+      << refused.body;
+  EXPECT_NE(refused.body.find("工作表「维修维护费」"), std::string::npos) << refused.body;
+  EXPECT_NE(
+      refused.body.find("2 单元格：&#39;完成值&#39;: &#39;很多&#39; 不是可用的数值，请核对后按 "
+                        "12、6.2万 这样的写法填写"),
+      std::string::npos)
+      << refused.body;
+  const HttpResult unreadable = upload("august.txt", "12\n");
+  EXPECT_EQ(unreadable.status, 400);
+  EXPECT_NE(unreadable.body.find("请在填报页下载本月 Excel 模板"), std::string::npos);
+  const HttpResult applied = upload(
+      "august.csv",
+      "项目,指标,期间,完成值,填报人\nbuilding-maintenance,devices-maintained,2026-08,14,王五\n");
+  EXPECT_EQ(applied.status, 200) << applied.body;
+  EXPECT_NE(applied.body.find("「august.csv」已保存：1 个数据（第 "), std::string::npos)
+      << applied.body;
+  EXPECT_NE(applied.body.find("提交人（登录账号）：zhangsan；文件中的填报人：王五。"),
+            std::string::npos)
+      << applied.body;
+  // The indicator's record says both: the account that submitted, the 填报人 the file named.
+  const HttpResult history =
+      HttpGet(Url("/projects/building-maintenance/history/devices-maintained"), {cookie});
+  EXPECT_NE(history.body.find("upload-august.csv</td><td>zhangsan</td><td>王五</td>"),
+            std::string::npos)
+      << history.body;
+  for (const HttpResult* answer : {&refused, &unreadable, &applied}) {
+    for (const char* english : {"ptmon template", "ptmon revert", "applied", "rejected", " / '"})
+      EXPECT_EQ(answer->body.find(english), std::string::npos) << english << " in " << answer->body;
+  }
 }
 
 }  // namespace

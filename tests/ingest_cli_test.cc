@@ -47,22 +47,23 @@ TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
   ASSERT_EQ(templ.exit_code, 0) << templ.err;
   ASSERT_TRUE(
       templ.out.starts_with("\xEF\xBB\xBFproject_id,indicator_id,项目,一级指标,二级指标,"
-                            "指标,年度指标值,期间,上次填报,完成值,"));
-  EXPECT_NE(
-      templ.out.find(
-          "devices,devices-maintained,设备项目,产出指标,数量指标,设备维护数量,≥30台,2026年7月,,,"),
-      std::string::npos)
-      << templ.out;
-  EXPECT_NE(templ.out.find("devices,spent,设备项目,,,预算执行数,500000元,2026年7月,,,"),
+                            "指标,年度指标值,期间,上次填报,计量单位,完成值,"));
+  EXPECT_NE(templ.out.find("devices,devices-maintained,设备项目,产出指标,数量指标,设备维护数量,"
+                           "≥30台,2026年7月,,台,,"),
             std::string::npos)
+      << templ.out;
+  EXPECT_NE(
+      templ.out.find("devices,spent,设备项目,,,预算执行数,500000元,2026年7月,,元（可写 万元）,,"),
+      std::string::npos)
       << templ.out;
   // The manager fills in two values in Excel and saves.
   std::string filled = templ.out;
   auto fill = [&](const std::string& row_start, const std::string& value) {
     const size_t at = filled.find(row_start);
     ASSERT_NE(at, std::string::npos);
-    const size_t value_at = filled.find("2026年7月,,", at) + std::string("2026年7月,,").size();
-    filled.insert(value_at, value);
+    // After the month, 上次填报 (empty) and 计量单位.
+    const size_t unit_at = filled.find("2026年7月,,", at) + std::string("2026年7月,,").size();
+    filled.insert(filled.find(',', unit_at) + 1, value);
   };
   fill("设备项目,产出指标,数量指标,设备维护数量", "12");
   fill("设备项目,,,预算执行数", "21.5万");
@@ -80,11 +81,12 @@ TEST(IngestCliTest, TemplateFilledInAndDroppedIsApplied) {
   const auto august = RunPtmon({"template", "--catalog", kCatalog, "--data-dir", dir / "data",
                                 "--period", "2026-08", "--project", "devices"});
   ASSERT_EQ(august.exit_code, 0) << august.err;
-  EXPECT_NE(august.out.find("设备维护数量,≥30台,2026年8月,12台（7月）,,"), std::string::npos)
+  EXPECT_NE(august.out.find("设备维护数量,≥30台,2026年8月,12台（7月）,台,,"), std::string::npos)
       << august.out;
-  EXPECT_NE(august.out.find("预算执行数,500000元,2026年8月,215000元（7月）,,"), std::string::npos)
+  EXPECT_NE(august.out.find("预算执行数,500000元,2026年8月,215000元（7月）,元（可写 万元）,,"),
+            std::string::npos)
       << august.out;
-  EXPECT_NE(august.out.find("设备故障修复处理时间,≤24小时,2026年8月,,,"), std::string::npos)
+  EXPECT_NE(august.out.find("设备故障修复处理时间,≤24小时,2026年8月,,小时,,"), std::string::npos)
       << august.out;
 }
 
@@ -147,6 +149,14 @@ TEST(IngestCliTest, CommandsTakeNamesAndRefuseUnknownOnes) {
   EXPECT_EQ(RunPtmon({"template", "--period", "2026-07", "--project", "维修维护费"}).out,
             RunPtmon({"template", "--period", "2026-07", "--project", "building-maintenance"}).out);
   EXPECT_EQ(RunPtmon({"template", "--period", "2026-07", "--project", "nope"}).exit_code, 1);
+  // --now as every data command takes it: without --period the month before today's; a month
+  // after today's has no template, as its report cannot be applied yet.
+  EXPECT_EQ(RunPtmon({"template", "--now", "2026-08-15", "--project", "维修维护费"}).out,
+            RunPtmon({"template", "--period", "2026-07", "--project", "维修维护费"}).out);
+  const auto early = RunPtmon({"template", "--now", "2026-08-15", "--period", "2026-09"});
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_NE(early.err.find("--period 2026-09 is after today (2026-08-15)"), std::string::npos)
+      << early.err;
   EXPECT_EQ(run({"status", "--project", "维修维护费", "--format", "json"}).out,
             run({"status", "--project", "building-maintenance", "--format", "json"}).out);
   // A month after today's cannot be evaluated.
@@ -400,7 +410,7 @@ TEST(CrashTest, KilledAtRandomMomentsEveryFileIsAppliedOnceOrNotAtAll) {
         for (int i = 0; i < 10; ++i) {
           content += "p" + std::to_string(p) + ",i" + std::to_string(i) + ",2026-" +
                      std::to_string(1 + (round + file) % 12) + "," +
-                     std::to_string(round * 1000 + file * 100 + p + i) + "\n";
+                     std::to_string(round * 1000 + file * 100 + p + i) + "人\n";
         }
       }
       dropped.push_back(Sha256Hex(content));

@@ -2,6 +2,7 @@
 // refused, archived and never applied twice.
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <fcntl.h>
@@ -496,6 +497,188 @@ TEST(ReportLimitsTest, ReasonsActionsAndReportersHaveLengthsInCharacters) {
             "characters; shorten it to at most 64\n");
 }
 
+// The test catalogue with a province-sized budget (¥49,000,000) and twin-a's target ≥6万人.
+Catalog AmbiguityCatalog() {
+  std::string text = ReadFile(kReports + "/catalog.yaml");
+  const std::string budget = "annual: {total: 500000, provincial: 500000}";
+  text.replace(text.find(budget), budget.size(), "annual: {total: 49000000, provincial: 49000000}");
+  const std::string people = "target: \"≥12万人\"";
+  text.replace(text.find(people), people.size(), "target: \"≥6万人\"");
+  Diagnostics loading;
+  return LoadCatalog({CatalogSource{"catalog.yaml", text}}, loading).value();
+}
+
+// One row, checked for July; the errors, or the value read when there are none.
+struct OneRow {
+  std::string errors;
+  double value = -1;
+};
+OneRow CheckOneRow(const Catalog& catalog, const std::string& row,
+                   const ParseOptions& options = {}) {
+  Diagnostics diagnostics;
+  const Submission submission =
+      ParseReport("project,indicator,period,value\n" + row + "\n", ReportFormat::kCsv, "r.csv",
+                  catalog, Date{2026, 8, 15}, options, diagnostics);
+  OneRow one;
+  one.errors = diagnostics.ToString();
+  if (submission.values.size() == 1) one.value = submission.values[0].value;
+  return one;
+}
+
+// A bare 10.5 for ≤20万元 was once stored as 10.5元, a perfect score: it is refused, naming
+// both readings, and the figure written with its unit or scale is taken.
+TEST(AmbiguousNumberTest, ABareFigureAThousandTimesUnderTheTargetIsRefusedNamingBothReadings) {
+  const Catalog catalog = AmbiguityCatalog();
+  EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,10.5").errors,
+            "r.csv:2:4: 'value': 10.5 按 元 读是 10.5元，只有目标 ≤20万元 的 "
+            "0.0053%；如果是 10.5万元，请写成 10.5万元；如果确实是 10.5元，请写上单位「元」。 / "
+            "'value': '10.5' read as 10.5元 is 0.0053% of the target ≤20万元; did you mean "
+            "10.5万元? Write the unit to say which.\n");
+  const std::pair<std::string, double> taken[] = {
+      {"devices,cost,2026-07,10.5万元", 105000},       {"devices,cost,2026-07,10.5万", 105000},
+      {"devices,cost,2026-07,105000", 105000},         {"devices,cost,2026-07,105000元", 105000},
+      {"devices,cost,2026-07,10.5元", 10.5},           {"devices,cost,2026-07,0", 0},
+      {"twin-a,people,2026-07,62000", 62000},          {"twin-a,people,2026-07,0", 0},
+      {"devices,repair-time,2026-07,0.5", 0.5},        {"devices,satisfaction,2026-07,0.5", 0.5},
+      {"devices,repair-time,2026-07,30000小时", 30000}};
+  for (const auto& [row, value] : taken) {
+    const OneRow one = CheckOneRow(catalog, row);
+    EXPECT_EQ(one.errors, "") << row;
+    EXPECT_EQ(one.value, value) << row;
+  }
+  // A thousand times over is refused too; it has no smaller scale to suggest.
+  EXPECT_EQ(CheckOneRow(catalog, "devices,repair-time,2026-07,30000").errors,
+            "r.csv:2:4: 'value': 30000 按 小时 读是 30000小时，是目标 ≤24小时 的 1250 "
+            "倍；请核对数字，如果确实是 30000小时，请写上单位「小时」。 / 'value': '30000' read "
+            "as 30000小时 is 1250 times the target ≤24小时; check the figure, or write the unit "
+            "to confirm it.\n");
+}
+
+// Spending is compared with the budget it is spent from (the annual or adjusted total, or its
+// fund-source row's) at the same factor: the first months' spending is small, but not a
+// thousandth of the budget; a written 元 says the figure is meant.
+TEST(AmbiguousNumberTest, BareSpendingIsComparedWithTheAnnualBudget) {
+  const Catalog catalog = AmbiguityCatalog();
+  EXPECT_EQ(CheckOneRow(catalog, "devices,spent,2026-07,1.00").errors,
+            "r.csv:2:4: 'value': 1.00 按 元 读是 1.00元，只有年度预算 4900.00万元 的 "
+            "0.000002%；如果是 1.00万元，请写成 1.00万元；如果确实是 1.00元，请写上单位「元」。 / "
+            "'value': '1.00' read as 1.00元 is 0.000002% of the annual budget of 4900.00万元; did "
+            "you mean 1.00万元? Write the unit to say which.\n");
+  EXPECT_NE(CheckOneRow(catalog, "devices,spent,2026-07,49000").errors, "");  // exactly 1/1000
+  for (const std::string written : {"1元", "1.00万元", "49001", "0"}) {
+    EXPECT_EQ(CheckOneRow(catalog, "devices,spent,2026-07," + written).errors, "") << written;
+  }
+}
+
+// The value in force before is a second yardstick: a bare figure a thousand times off last
+// month's is refused, both ways; a written unit still says it is meant.
+TEST(AmbiguousNumberTest, ABareFigureAThousandTimesOffTheValueBeforeIsRefused) {
+  const Catalog catalog = AmbiguityCatalog();
+  std::vector<std::vector<std::tuple<uint32_t, int32_t, Period>>> asked;  // per call
+  double before = 0;
+  ParseOptions options;
+  options.values_before = [&](const std::vector<SeriesMonth>& wanted) {
+    asked.emplace_back();
+    for (const SeriesMonth& month : wanted)
+      asked.back().emplace_back(month.project, month.indicator, month.period);
+    return std::vector<std::optional<double>>(wanted.size(), before);
+  };
+  before = 100;  // June's cost, written as 100元
+  EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,150000", options).errors,
+            "r.csv:2:4: 'value': 150000 按 元 读是 150000元，是此前填报的 0.01万元 的 1500 "
+            "倍；请核对数字，如果确实是 150000元，请写上单位「元」。 / 'value': '150000' read as "
+            "150000元 is 1500 times the value reported before, 0.01万元; check the figure, or write "
+            "the unit to confirm it.\n");
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0], (std::vector{std::make_tuple(0u, 3, Period{2026, 7})}));
+  EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,150000元", options).errors, "");
+  EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,99000", options).errors, "");
+  before = 150000000;
+  EXPECT_NE(CheckOneRow(catalog, "devices,cost,2026-07,150000", options)
+                .errors.find("只有此前填报的 15000.00万元 的 0.1%；如果是 150000万元"),
+            std::string::npos);
+  before = 0;  // nothing to compare with
+  EXPECT_EQ(CheckOneRow(catalog, "devices,cost,2026-07,150000", options).errors, "");
+}
+
+// The past is read once per file, after every row, for exactly the bare numbers that passed
+// their target: not per row, not for numbers written with their unit. A YAML report is checked
+// alike.
+TEST(AmbiguousNumberTest, TheValuesBeforeAreReadOncePerFileForItsBareNumbers) {
+  const Catalog catalog = AmbiguityCatalog();
+  int reads = 0;
+  std::vector<std::pair<int32_t, Period>> wanted_months;
+  ParseOptions options;
+  options.values_before = [&](const std::vector<SeriesMonth>& wanted) {
+    ++reads;
+    for (const SeriesMonth& month : wanted)
+      wanted_months.emplace_back(month.indicator, month.period);
+    return std::vector<std::optional<double>>(wanted.size(), 100.0);
+  };
+  Diagnostics diagnostics;
+  ParseReport(
+      "project,indicator,period,value\ndevices,cost,2026-06,150000\ndevices,cost,2026-07,1500\n"
+      "devices,devices-maintained,2026-07,14台\ndevices,spent,2026-07,25万元\n",
+      ReportFormat::kCsv, "r.csv", catalog, Date{2026, 8, 15}, options, diagnostics);
+  EXPECT_EQ(reads, 1);
+  EXPECT_EQ(wanted_months,
+            (std::vector<std::pair<int32_t, Period>>{{3, {2026, 6}}, {3, {2026, 7}}}));
+  EXPECT_EQ(diagnostics.error_count(), 1) << diagnostics.ToString();  // June's 150000 vs 100
+  EXPECT_NE(
+      diagnostics.ToString().find("r.csv:2:4: 'value': 150000 按 元 读是 150000元，是此前填报的 "
+                                  "0.01万元 的 1500 倍"),
+      std::string::npos)
+      << diagnostics.ToString();
+  Diagnostics yaml;
+  ParseReport("period: 2026-07\nprojects:\n  devices:\n    indicators:\n      cost: 150000\n",
+              ReportFormat::kYaml, "r.yaml", catalog, Date{2026, 8, 15}, options, yaml);
+  EXPECT_EQ(reads, 2);
+  EXPECT_NE(yaml.ToString().find("150000 按 元 读是 150000元，是此前填报的 0.01万元 的 1500 倍"),
+            std::string::npos)
+      << yaml.ToString();
+  Diagnostics target;
+  ParseReport("period: 2026-07\nprojects:\n  devices:\n    indicators:\n      cost: 10.5\n",
+              ReportFormat::kYaml, "r.yaml", catalog, Date{2026, 8, 15}, options, target);
+  EXPECT_NE(target.ToString().find("10.5 按 元 读是 10.5元，只有目标 ≤20万元 的 0.0053%"),
+            std::string::npos)
+      << target.ToString();
+  EXPECT_EQ(reads, 2) << "a number refused by its target is not compared with the past";
+}
+
+// Through the Ingestor the value before is the store's: July's 12000 devices after June's 12
+// (a slip of three zeros) is refused, and the file's good row with it.
+TEST_F(IngestTest, AFigureAThousandTimesLastMonthsChangesNothing) {
+  ASSERT_EQ(
+      ingestor_
+          ->IngestBytes("june.csv",
+                        "project,indicator,period,value\ndevices,devices-maintained,2026-06,12\n",
+                        kInbox)
+          .result,
+      IngestResult::kApplied);
+  ASSERT_TRUE(store_->Fold().ok());  // June's 12 is read from its folded year
+  const IngestOutcome outcome =
+      ingestor_->IngestBytes("july.csv",
+                             "project,indicator,period,value\ndevices,repair-time,2026-07,20\n"
+                             "devices,devices-maintained,2026-07,12000\n",
+                             kInbox);
+  EXPECT_EQ(outcome.result, IngestResult::kRejected);
+  ASSERT_EQ(outcome.errors.size(), 1u);
+  EXPECT_EQ(outcome.errors[0],
+            "july.csv:3:4: 'value': 12000 按 台 读是 12000台，是此前填报的 12台 的 1000 "
+            "倍；请核对数字，如果确实是 12000台，请写上单位「台」。 / 'value': '12000' read as "
+            "12000台 is 1000 times the value reported before, 12台; check the figure, or write "
+            "the unit to confirm it.");
+  EXPECT_TRUE(History("devices", "repair-time").empty());
+  EXPECT_EQ(History("devices", "devices-maintained").size(), 1u);
+  EXPECT_EQ(ingestor_
+                ->IngestBytes("july-2.csv",
+                              "project,indicator,period,value\n"
+                              "devices,devices-maintained,2026-07,14\n",
+                              kInbox)
+                .result,
+            IngestResult::kApplied);
+}
+
 // Ten months of every default project, shaped like a real report: notes with quoted cells that
 // span lines and hold doubled quotes, a reporter who changes half way, and problems in both
 // halves (an unknown project, a bad value, a value repeated far from its first line).
@@ -508,7 +691,7 @@ std::string TenMonthsReport(const Catalog& catalog, bool stray_quote) {
         const Target& target = project.indicators[i].annual_target;
         const std::string value = target.kind == TargetKind::kQualitative ? "达成"
                                   : target.unit == "%"                    ? "96.5%"
-                                                                          : "12.5";
+                                                                          : "12.5" + target.unit;
         text += project.id + "," + project.indicators[i].id + ",2026-" + (month < 10 ? "0" : "") +
                 std::to_string(month) + "," + value;
         if ((i + static_cast<size_t>(month)) % 3 == 0) {
@@ -520,7 +703,7 @@ std::string TenMonthsReport(const Catalog& catalog, bool stray_quote) {
     }
     if (month == 2) text += "no-such-project,x,2026-03,1,,,,张三\n";
     if (month == 3 && stray_quote) {
-      text += catalog.projects[0].id + ",spent,2026-11,5,,他说\"好,,张三\n";
+      text += catalog.projects[0].id + ",spent,2026-11,5万,,他说\"好,,张三\n";
     }
     if (month == 9) text += catalog.projects[1].id + ",spent,2026-04,abc,,,,李四\n";
   }
@@ -686,9 +869,9 @@ TEST_F(IngestScopeTest, AFileNamingAnotherProjectIsRefusedWholeInEveryYear) {
       {"twin-a,people,2026-07,60000,张三\n", "twin-a（同名项目，2026年）"},
       {"twin-a,people,2025-12,60000,张三\n", "twin-a（同名项目，2025年）"},
       // Own rows beside another's, also across years: the whole file goes.
-      {"devices,devices-maintained,2026-06,10,张三\ntwin-b,people,2026-06,5,张三\n",
+      {"devices,devices-maintained,2026-06,10,张三\ntwin-b,people,2026-06,50000,张三\n",
        "twin-b（同名项目，2026年）"},
-      {"devices,devices-maintained,2026-06,10,张三\ntwin-a,people,2025-11,5,张三\n",
+      {"devices,devices-maintained,2026-06,10,张三\ntwin-a,people,2025-11,50000,张三\n",
        "twin-a（同名项目，2025年）"},
   };
   long long values = 0;

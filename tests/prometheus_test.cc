@@ -119,8 +119,7 @@ TEST_F(ServeTest, HistogramsCountEveryRequestAndFileOnMetrics) {
   const std::string config = dir_.Write("ptmon.yaml", "api:\n  token: " + kToken + "\n");
   AddConsoleUser("zhangsan", {"--role", "manager", "--project", "building-maintenance"});
   Start({"--config", config});
-  const std::string cookie =
-      "Cookie: ptmon_session=" + ConsoleLogin(Url(""), "zhangsan", "correct+horse+2026");
+  const std::string cookie = SessionCookie("zhangsan");
   int scrapes = 0;  // after `before`: each shows the ones before it
   auto scrape = [&] {
     ++scrapes;

@@ -77,6 +77,11 @@ class ServeTest : public testing::Test {
     return page.substr(start, page.find('"', start) - start);
   }
 
+  // The header that carries a session of an account AddConsoleUser made ("" when refused).
+  std::string SessionCookie(const std::string& name) const {
+    return "Cookie: ptmon_session=" + ConsoleLogin(Url(""), name, "correct+horse+2026");
+  }
+
   TempDir dir_;
   int port_ = 0;
   std::string now_ = "2026-08-15";

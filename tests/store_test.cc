@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -389,39 +390,25 @@ TEST_F(StoreTest, AUnitChangeIsRefusedWhereverItsValuesLie) {
   EXPECT_TRUE(saved.ok()) << saved.status().message();
 }
 
-// The check of a new catalogue against the stored values runs while logins, account changes and
-// reports wait for the write lock: it may read the catalogue's own tables whole, but values,
-// batches and series only through their keys (a scan of every value per indicator once held the
-// lock for minutes at a province's 66,000 indicators).
-TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
-  auto store = OpenOrDie();
-  Catalog catalog = EmbeddedCatalog();
-  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
-  ASSERT_TRUE(store->Fold().ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+// Runs `work`, then checks the plan of every statement it ran: tables other than `whole` are
+// only sought through their keys, and values (table actual) were sought at least once.
+void ExpectSeeksOnly(Store& store, const std::set<std::string>& whole,
+                     const std::function<void()>& work) {
   std::vector<std::string> statements;
   sqlite3_trace_v2(
-      store->handle(), SQLITE_TRACE_STMT,
+      store.handle(), SQLITE_TRACE_STMT,
       [](unsigned, void* context, void* statement, void*) {
         const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
         if (sql != nullptr) static_cast<std::vector<std::string>*>(context)->push_back(sql);
         return 0;
       },
       &statements);
-  catalog.projects[0].indicators[0].annual_target.unit = "%";
-  catalog.sha256 = "changed";
-  ASSERT_FALSE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
-  catalog.projects[0].indicators[0].annual_target.unit = "台";
-  catalog.projects[0].indicators[0].name = "维修设备台数";
-  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
-  sqlite3_trace_v2(store->handle(), 0, nullptr, nullptr);
-  const std::set<std::string> whole = {"indicator",   "project",      "new_indicator",
-                                       "new_project", "catalog_load", "latest_fold"};
+  work();
+  sqlite3_trace_v2(store.handle(), 0, nullptr, nullptr);
   bool sought_values = false;
   for (const std::string& sql : statements) {
     sqlite3_stmt* plan = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(store->handle(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan,
+    ASSERT_EQ(sqlite3_prepare_v2(store.handle(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan,
                                  nullptr),
               SQLITE_OK)
         << sql;
@@ -437,7 +424,68 @@ TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
     }
     sqlite3_finalize(plan);
   }
-  EXPECT_TRUE(sought_values) << "the check looked for values by their key";
+  EXPECT_TRUE(sought_values) << "values were looked up by their key";
+}
+
+// The check of a new catalogue against the stored values runs while logins, account changes and
+// reports wait for the write lock: it may read the catalogue's own tables whole, but values,
+// batches and series only through their keys (a scan of every value per indicator once held the
+// lock for minutes at a province's 66,000 indicators).
+TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
+  auto store = OpenOrDie();
+  Catalog catalog = EmbeddedCatalog();
+  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
+  ASSERT_TRUE(store->Fold().ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+  const std::set<std::string> whole = {"indicator",   "project",      "new_indicator",
+                                       "new_project", "catalog_load", "latest_fold"};
+  ExpectSeeksOnly(*store, whole, [&] {
+    catalog.projects[0].indicators[0].annual_target.unit = "%";
+    catalog.sha256 = "changed";
+    ASSERT_FALSE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+    catalog.projects[0].indicators[0].annual_target.unit = "台";
+    catalog.projects[0].indicators[0].name = "维修设备台数";
+    ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
+  });
+}
+
+// A report's bare numbers are compared with last month's: the numbers of exactly the file's
+// series come from their folded year and the batches since the fold, each by its key (History
+// per series sought every batch ever applied: series × batches on a province's store).
+TEST_F(StoreTest, TheNumbersOfAYearAreSoughtByKeyFromTheFoldAndTheBatchesAfterIt) {
+  auto store = OpenOrDie();
+  ASSERT_TRUE(store->SaveCatalog(EmbeddedCatalog(), "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store
+                  ->ApplyBatch(NewBatch("a"),
+                               {Value("devices-maintained", 5, 10),
+                                Value("devices-maintained", 6, 12), Value("repair-time", 6, 20)})
+                  .ok());
+  ASSERT_TRUE(store->Fold().ok());
+  ActualValue graded = Value("response", 6, 0);
+  graded.value.reset();
+  graded.grade = "达成";
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("devices-maintained", 6, 14), graded}).ok());
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("c"), {Value("devices-maintained", 7, 15)}).ok());
+  Result<std::vector<Store::MonthlyNumbers>> numbers = Status::Error("not read");
+  ExpectSeeksOnly(*store, {"latest_fold"}, [&] {
+    numbers = store->NumbersOfYear(2026, {{"building-maintenance", "devices-maintained"},
+                                          {"building-maintenance", "repair-time"},
+                                          {"building-maintenance", "response"},
+                                          {"building-maintenance", "never-reported"}});
+  });
+  ASSERT_TRUE(numbers.ok()) << numbers.status().message();
+  ASSERT_EQ(numbers->size(), 4u);
+  const auto& devices = (*numbers)[0];
+  EXPECT_EQ(devices[4].value_or(-1), 10);  // folded
+  EXPECT_EQ(devices[5].value_or(-1), 14);  // folded 12, superseded by batch b
+  EXPECT_EQ(devices[6].value_or(-1), 15);
+  EXPECT_FALSE(devices[7]);
+  EXPECT_EQ((*numbers)[1][5].value_or(-1), 20);
+  EXPECT_FALSE((*numbers)[2][5]);  // a grade is no number
+  for (const auto& month : (*numbers)[3]) EXPECT_FALSE(month);
+  EXPECT_FALSE(
+      store->NumbersOfYear(2025, {{"building-maintenance", "devices-maintained"}})->at(0)[5]);
 }
 
 // A new catalogue changes only the rows that differ (a province's 66,000 indicators rewritten

@@ -66,7 +66,7 @@ std::string ReportFormPage(const PageFrame& frame, const ReportForm& form) {
       "</select></div><div><label for=\"period\">月份</label><select id=\"period\" "
       "name=\"period\">";
   const std::string current_period = form.period.ToString();
-  for (int month = 1; month <= 12; ++month) {
+  for (int month = 1; month <= 12 && !(Period{form.period.year, month} > form.latest); ++month) {
     const Period period{form.period.year, month};
     html += Option(period.ToString(), MonthText(period), current_period);
   }
@@ -93,7 +93,12 @@ std::string ReportFormPage(const PageFrame& frame, const ReportForm& form) {
   html += "<p class=\"muted\">" + EscapeHtml(form.project->name) + " · " + MonthText(form.period) +
           "。完成值按截至月末填写：数量和金额填年初至今累计，比率、时长填当前水平；"
           "写法与报送文件相同（如 <code>6.2万</code>、<code>96%</code>、<code>20小时</code>）。"
+          "只写数字时按框旁的单位读；与目标或上月相差千倍以上的数字须写上单位。"
           "留空的行不填报。整张表一次检查、一次保存。</p>";
+  // The same month as a workbook, for a manager who fills it offline and uploads it below.
+  html += "<p><a id=\"template-download\" href=\"/report/template.xlsx?project=" +
+          EscapeHtml(UrlEncodeComponent(form.project->id)) + "&amp;period=" + current_period +
+          "\">下载本月 Excel 模板</a>（含上次填报的数值），填好后在下方上传。</p>";
   html += "<form class=\"report-form\" method=\"post\" action=\"/report\">" +
           CsrfField(frame.csrf) + "<input type=\"hidden\" name=\"project\" value=\"" +
           EscapeHtml(form.project->id) + "\"><input type=\"hidden\" name=\"period\" value=\"" +
@@ -132,12 +137,18 @@ std::string ReportFormPage(const PageFrame& frame, const ReportForm& form) {
           EscapeHtml(row.cells[3].empty() ? label
                                           : row.cells[3] + " · " + row.cells[4] + " · " + label) +
           "</td><td>" + EscapeHtml(row.cells[6]) + "</td><td>" + EscapeHtml(row.cells[8]) + "</td>";
-      const std::string value_label = label + " " + columns[first + kValue];
-      html += cell(kValue, row.kind == TemplateRow::Kind::kGrade
-                               ? Select(ReportFieldName(r, kValue), grades, value(kValue),
-                                        !error(kValue).empty(), value_label)
-                               : Input(ReportFieldName(r, kValue), value(kValue),
-                                       !error(kValue).empty(), value_label, Placeholder(row.kind)));
+      // The unit a bare number is read in stands beside the box, so 10.5 is not 10.5万 unseen.
+      const std::string& unit = row.cells[9];
+      const std::string value_label =
+          label + " " + columns[first + kValue] + (unit.empty() ? "" : "（" + unit + "）");
+      html += cell(
+          kValue,
+          row.kind == TemplateRow::Kind::kGrade
+              ? Select(ReportFieldName(r, kValue), grades, value(kValue), !error(kValue).empty(),
+                       value_label)
+              : Input(ReportFieldName(r, kValue), value(kValue), !error(kValue).empty(),
+                      value_label, Placeholder(row.kind)) +
+                    (unit.empty() ? "" : " <span class=\"unit\">" + EscapeHtml(unit) + "</span>"));
       html += cell(kCategory, Select(ReportFieldName(r, kCategory), reasons, value(kCategory),
                                      !error(kCategory).empty(), label + " 偏差原因"));
       html += cell(kReason, Input(ReportFieldName(r, kReason), value(kReason),

@@ -11,6 +11,7 @@
 #include <ptmon/http/http_forms.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
+#include <ptmon/ingest/ingestor.h>
 #include <ptmon/ingest/report_template.h>
 #include <ptmon/reports/reports.h>
 #include <ptmon/storage/accounts.h>
@@ -124,10 +125,119 @@ Period DefaultReportPeriod(Date today, int year) {
   return period;
 }
 
+// The last month that may be reported today: today's own (the checker refuses later ones).
+Period LatestReportPeriod(Date today) { return {today.year, today.month}; }
+
+std::string ChineseMonth(Period period) {
+  return std::to_string(period.year) + "年" + std::to_string(period.month) + "月";
+}
+
+// "2026年9月还没到 …": a month the form must not take, said once for the whole form.
+std::string FutureMonthMessage(Period period, Date today) {
+  return ChineseMonth(period) + "还没到（今天是 " + today.ToString() + "），不能填报；请选择 " +
+         ChineseMonth(LatestReportPeriod(today)) + " 或更早的月份。";
+}
+
 // The text a form field shows for a stored value.
 std::string FieldText(const ActualValue& value, std::string_view unit) {
   if (!value.grade.empty()) return value.grade;
   return value.value ? FormatQuantity(*value.value, unit) : "";
+}
+
+enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
+constexpr size_t kFillColumns = 6;
+
+// Fills each row's 上次填报 with the value in force for the latest earlier month of the year
+// ("12台（6月）"), and returns what is in force for `period` itself, by the form's columns: a
+// correction starts from it.
+Result<std::vector<std::vector<std::string>>> FillFromHistory(Store& store, const Project& project,
+                                                              Period period, TemplateSheet& sheet) {
+  std::vector<std::vector<std::string>> in_force;
+  for (TemplateRow& row : sheet.rows) {
+    const std::string& indicator_id = row.cells[1];
+    const Indicator* indicator = project.FindIndicator(indicator_id);
+    const std::string unit = indicator ? indicator->annual_target.unit : "元";
+    auto history = store.History(project.id, indicator_id);
+    if (!history.ok()) return history.status();
+    std::vector<std::string> values(kFillColumns);
+    for (const ActualRevision& revision : *history) {
+      const ActualValue& value = revision.actual;
+      if (value.period == period) {
+        values = {FieldText(value, unit), value.reason_category, value.reason,
+                  value.action,           value.likelihood,      ""};
+      } else if (value.period < period && value.period.year == period.year) {
+        row.cells[8] = FieldText(value, unit) + "（" + std::to_string(value.period.month) + "月）";
+      }
+    }
+    in_force.push_back(std::move(values));
+  }
+  return in_force;
+}
+
+// A problem in Chinese alone: the checker words it "'列': 中文 / '列': English", both halves
+// led by the column's label, or "中文 / English"; for a manager the Chinese half says it all.
+std::string ChineseHalf(const std::string& message) {
+  if (!message.starts_with('\'')) return message.substr(0, message.find(" / "));
+  const size_t label_end = message.find("': ");
+  if (label_end == std::string::npos) return message;
+  const std::string label = message.substr(0, label_end + 3);
+  const size_t english = message.find(" / " + label, label.size());
+  return english == std::string::npos ? message : message.substr(0, english);
+}
+
+// A problem the Ingestor found in an uploaded file, for a manager: where it is in words
+// (工作表「维修维护费」C7 单元格, 第3行第4列) and the Chinese half of what to do.
+std::string ProblemText(const Diagnostic& problem) {
+  std::string place;
+  if (!problem.sheet.empty()) {
+    place = "工作表「" + problem.sheet + "」";
+    if (problem.line > 0)
+      place += problem.column > 0 ? CellName(problem.line, problem.column) + " 单元格"
+                                  : "第" + std::to_string(problem.line) + "行";
+  } else if (problem.line > 0) {
+    place = "第" + std::to_string(problem.line) + "行";
+    if (problem.column > 0) place += "第" + std::to_string(problem.column) + "列";
+  }
+  return (place.empty() ? "" : place + "：") + ChineseHalf(problem.message);
+}
+
+// An upload's outcome in a manager's words, Chinese only and without commands: the console
+// offers what the inbox's messages tell an operator to run.
+std::vector<std::string> UploadOutcomeLines(const IngestOutcome& outcome, const std::string& user,
+                                            std::string_view file) {
+  std::vector<std::string> lines;
+  const std::string name = "「" + std::string(file) + "」";
+  switch (outcome.result) {
+    case IngestResult::kApplied:
+      lines.push_back(name + "已保存：" + std::to_string(outcome.values) + " 个数据（第 " +
+                      std::to_string(outcome.batch_id) + " 批）" +
+                      (outcome.skipped_rows > 0 ? "，" + std::to_string(outcome.skipped_rows) +
+                                                      " 行没有填写完成值，未填报"
+                                                : "") +
+                      "。");
+      lines.push_back("提交人（登录账号）：" + user + "；文件中的填报人：" +
+                      (outcome.reporter.empty() ? "未填写" : outcome.reporter) + "。");
+      break;
+    case IngestResult::kDuplicate:
+      lines.push_back(name + "与第 " + std::to_string(outcome.batch_id) +
+                      " 批的内容完全相同，已经保存过，没有重复保存。要改数据，请改好后再上传。");
+      break;
+    case IngestResult::kRejected:
+      lines.push_back(name + "有 " + std::to_string(outcome.error_count) +
+                      " 处需要修改，整个文件都没有保存。请按下面的提示在文件中改好后重新上传，"
+                      "或在本页下载本月 Excel 模板填写。");
+      for (const Diagnostic& problem : outcome.problems) lines.push_back(ProblemText(problem));
+      if (outcome.error_count > static_cast<int>(outcome.problems.size()))
+        lines.push_back("……共 " + std::to_string(outcome.error_count) + " 处问题");
+      break;
+    case IngestResult::kForbidden:
+    case IngestResult::kFailed:
+    case IngestResult::kDeferred:
+      lines.push_back(name +
+                      "暂时无法保存，没有任何数据被改动。请稍后重新上传；一直不行请联系管理员。");
+      break;
+  }
+  return lines;
 }
 
 // What an answer given later needs of its request (who asked, what it accepts), without the
@@ -141,17 +251,6 @@ HttpRequest WithoutBody(const HttpRequest& request) {
   return head;
 }
 
-// A field's problem in Chinese alone: the checker words it "'列': 中文 / '列': English", both
-// halves led by the column's label; beside its field the Chinese half says it all.
-std::string ChineseHalf(const std::string& message) {
-  if (!message.starts_with('\'')) return message;
-  const size_t label_end = message.find("': ");
-  if (label_end == std::string::npos) return message;
-  const std::string label = message.substr(0, label_end + 3);
-  const size_t english = message.find(" / " + label, label.size());
-  return english == std::string::npos ? message : message.substr(0, english);
-}
-
 // The Ingestor's refusal of a file naming projects not assigned ("file: 中文 / English"), in
 // the Chinese half.
 HttpResponse ForbiddenPage(const PageFrame& frame, const IngestOutcome& outcome,
@@ -162,9 +261,6 @@ HttpResponse ForbiddenPage(const PageFrame& frame, const IngestOutcome& outcome,
   return HtmlPage(403, MessagePage(frame, 403, "不能填报", chinese.empty() ? error : chinese),
                   request);
 }
-
-enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
-constexpr size_t kFillColumns = 6;
 
 // An action refused because its audit row could not be written.
 HttpResponse Unaudited(const PageFrame& frame, const HttpRequest& request) {
@@ -552,6 +648,20 @@ HttpResponse Download(const HttpRequest& request, const Snapshot& snapshot, std:
   return Compressed(std::move(response), request);
 }
 
+// The form's month as the template workbook, its 上次填报 filled: a manager fills it offline
+// and uploads it.
+HttpResponse TemplateDownload(const ReportForm& form, const HttpRequest& request) {
+  auto workbook = ReportTemplateXlsx(form.sheet);
+  if (!workbook.ok()) return HttpResponse::Error(503, workbook.status().message());
+  HttpResponse response = HttpResponse::Text(200, std::move(workbook).value());
+  response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  const std::string name = "report-" + form.project->id + "-" + form.period.ToString() + ".xlsx";
+  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return Compressed(std::move(response), request);
+}
+
 }  // namespace
 
 HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& snapshot,
@@ -611,7 +721,7 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& sna
     if (!months.ok()) return HttpResponse::Error(503, months.status().message());
     return HtmlPage(200, ProjectPage(frame, catalog, evaluation, *status, *months), request);
   }
-  if (path == "/report") {
+  if (path == "/report" || path == "/report/template.xlsx") {
     if (!caller.user || caller.user->role == Role::kViewer) {
       return HtmlPage(403,
                       MessagePage(frame, 403, "不能填报",
@@ -637,40 +747,24 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& sna
     } else if (!form.projects.empty()) {
       form.project = form.projects.front();
     }
+    form.latest = LatestReportPeriod(clock_.Today());
     form.period = DefaultReportPeriod(clock_.Today(), catalog.year);
     if (auto period = ParsePeriod(request.QueryParameter("period"));
-        period && period->year == catalog.year)
+        period && period->year == catalog.year && !(*period > form.latest))
       form.period = *period;
     if (form.project != nullptr) {
       auto sheet = BuildReportTemplate(catalog, form.period, form.project->id);
       if (!sheet.ok()) return HttpResponse::Error(503, sheet.status().message());
       form.sheet = std::move(sheet).value();
-      // Start from what is in force for the month (a correction), and show the month before.
-      auto filled = WithStore(snapshot, [&](Store& store) -> Result<bool> {
-        size_t r = 0;
-        for (TemplateRow& row : form.sheet.sheets.front().rows) {
-          const std::string& indicator_id = row.cells[1];
-          const Indicator* indicator = form.project->FindIndicator(indicator_id);
-          const std::string unit = indicator ? indicator->annual_target.unit : "元";
-          auto history = store.History(form.project->id, indicator_id);
-          if (!history.ok()) return history.status();
-          std::vector<std::string> values(kFillColumns);
-          for (const ActualRevision& revision : *history) {
-            const ActualValue& value = revision.actual;
-            if (value.period == form.period) {
-              values = {FieldText(value, unit), value.reason_category, value.reason,
-                        value.action,           value.likelihood,      ""};
-            } else if (value.period < form.period && value.period.year == form.period.year) {
-              row.cells[8] =
-                  FieldText(value, unit) + "（" + std::to_string(value.period.month) + "月）";
-            }
-          }
-          form.values.push_back(std::move(values));
-          ++r;
-        }
-        return true;
+      auto in_force = WithStore(snapshot, [&](Store& store) {
+        return FillFromHistory(store, *form.project, form.period, form.sheet.sheets.front());
       });
-      if (!filled.ok()) return HttpResponse::Error(503, filled.status().message());
+      if (!in_force.ok()) return HttpResponse::Error(503, in_force.status().message());
+      form.values = std::move(in_force).value();
+    }
+    if (path == "/report/template.xlsx") {
+      if (form.project == nullptr) return not_found("没有可填报的项目：请管理员为您分配项目。");
+      return TemplateDownload(form, request);
     }
     return HtmlPage(200, ReportFormPage(frame, form), request);
   }
@@ -708,6 +802,7 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
     return;
   }
   ReportForm form;
+  form.latest = LatestReportPeriod(clock_.Today());
   for (const Project& each : catalog.projects) {
     if (MayReportFor(*caller.user, each)) form.projects.push_back(&each);
   }
@@ -738,9 +833,19 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
     ++r;
   }
   form.errors.assign(form.values.size(), std::vector<std::string>(kFillColumns));
+  if (*period > form.latest) {
+    // Every row would be refused for it: the month is the one problem, said once.
+    form.general_errors.push_back(FutureMonthMessage(*period, clock_.Today()));
+    respond(HtmlPage(422, ReportFormPage(frame, form), request));
+    return;
+  }
   const std::string name = "console-" + project_id + "-" + period->ToString() + ".csv";
   Diagnostics diagnostics;
-  ParseReport(csv, ReportFormat::kCsv, name, catalog, clock_.Today(), {}, diagnostics);
+  ParseOptions options;
+  options.values_before = ValuesBeforeFrom(catalog, [&](int year, const auto& series) {
+    return WithStore(*snapshot, [&](Store& store) { return store.NumbersOfYear(year, series); });
+  });
+  ParseReport(csv, ReportFormat::kCsv, name, catalog, clock_.Today(), options, diagnostics);
   for (const Diagnostic& diagnostic : diagnostics.all()) {
     if (diagnostic.severity != Severity::kError) continue;
     const auto at = std::upper_bound(row_lines.begin(), row_lines.end(), diagnostic.line);
@@ -787,9 +892,8 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
                         : outcome.result == IngestResult::kDuplicate ? "内容未变，无需重复保存"
                                                                      : "暂时无法保存";
            if (applied) {
-             view.lines.push_back(form.project->name + " " + std::to_string(form.period.year) +
-                                  "年" + std::to_string(form.period.month) + "月：保存了 " +
-                                  std::to_string(outcome.values) + " 个数据（第 " +
+             view.lines.push_back(form.project->name + " " + ChineseMonth(form.period) +
+                                  "：保存了 " + std::to_string(outcome.values) + " 个数据（第 " +
                                   std::to_string(outcome.batch_id) + " 批），填报人 " + user +
                                   "。");
            } else if (outcome.result == IngestResult::kDuplicate) {
@@ -851,7 +955,10 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
   if (base.size() > 120) base = base.substr(base.size() - 120);
   const auto format = ReportFormatOf(base);
   if (!format || !IsReportName(base)) {
-    message(400, "上传失败", UnreadableFileMessage(base));
+    message(400, "上传失败",
+            "「" + base +
+                "」不是月报文件：只能上传 Excel 工作簿（.xlsx）、CSV 或 YAML 文件。"
+                "请在填报页下载本月 Excel 模板，填好后上传。");
     return;
   }
   const std::string name = "upload-" + base;
@@ -861,7 +968,7 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
     return;
   }
   write_(name, request.body.Slice(file->offset, file->size), UserSubmitter(*caller.user),
-         [this, snapshot, request = WithoutBody(request), frame, user, name,
+         [this, snapshot, request = WithoutBody(request), frame, user, name, base,
           respond = std::move(respond)](IngestOutcome outcome) {
            if (outcome.result == IngestResult::kForbidden) {
              Audit(*snapshot, user, request, "refused", outcome.errors.front()).ok();  // logged
@@ -872,11 +979,8 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
            OutcomeView view;
            view.applied = outcome.result == IngestResult::kApplied ||
                           outcome.result == IngestResult::kDuplicate;
-           view.title = view.applied ? "文件已处理" : "文件没有应用";
-           view.lines.push_back(outcome.Summary());
-           for (const auto& error : outcome.errors) view.lines.push_back(error);
-           if (outcome.error_count > static_cast<int>(outcome.errors.size()))
-             view.lines.push_back("……共 " + std::to_string(outcome.error_count) + " 处问题");
+           view.title = view.applied ? "文件已处理" : "文件没有保存";
+           view.lines = UploadOutcomeLines(outcome, user, base);
            view.back_link = "/report";
            const int status = view.applied                                ? 200
                               : outcome.result == IngestResult::kRejected ? 422

@@ -261,6 +261,13 @@ Result<Quantity> ParseQuantity(std::string_view raw) {
   return quantity;
 }
 
+std::string_view WrittenMultiplier(std::string_view target_text) {
+  for (const auto& multiplier : kMultipliers) {
+    if (target_text.find(multiplier.prefix) != std::string_view::npos) return multiplier.prefix;
+  }
+  return "";
+}
+
 Result<Target> ParseTarget(std::string_view raw) {
   Target target;
   target.text = std::string(Trim(raw));

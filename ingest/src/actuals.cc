@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <future>
 #include <limits>
@@ -77,6 +78,8 @@ constexpr ColumnSpelling kColumnSpellings[] = {
     {"年度指标值", Column::kInformational},
     {"last_reported", Column::kInformational},
     {"上次填报", Column::kInformational},
+    {"unit", Column::kInformational},
+    {"计量单位", Column::kInformational},
 };
 
 constexpr std::string_view kColumnNames[] = {"project (项目)", "indicator (指标)", "period (期间)",
@@ -186,6 +189,12 @@ struct RawRow {
   int line = 0;
 };
 
+// Whether `value` is kAmbiguousFactor times `reference` or more, or that fraction of it or less.
+bool FarOff(double value, double reference) {
+  const double ratio = value / reference;
+  return ratio <= 1 / kAmbiguousFactor || ratio >= kAmbiguousFactor;
+}
+
 class ReportChecker {
  public:
   ReportChecker(const std::string& file_name, const Catalog& catalog, Date today,
@@ -247,6 +256,7 @@ class ReportChecker {
     bool ok = ResolveProject(row.project, value) && ResolveIndicator(row.indicator, value);
     ok = CheckPeriod(row.period, value) && ok;
     if (!ok) return;
+    if (value_label_.empty()) value_label_ = row.value.label;
     if (!CheckValue(row.value, value)) return;
     ValueNotes notes;
     if (!CheckNotes(row, notes)) return;
@@ -325,6 +335,48 @@ class ReportChecker {
               "the total spending " + total + " yuan is not the sum of the rows by fund source, " +
                   rows + " yuan; correct one, or give the rows alone");
     }
+  }
+
+  // Compares the bare numbers CheckMagnitude passed with the values in force before their months,
+  // read kValuesBeforeBatch numbers at a time: a million-row file holds a few MB for it, not
+  // a hundred. The problems are placed as CheckMagnitude's would be.
+  void CompareWithBefore(const Submission& submission, const ValuesBefore& values_before) {
+    std::vector<SeriesMonth> wanted;
+    std::vector<const CheckedValue*> compared;
+    const std::optional<size_t> sheet = sheet_;
+    auto compare = [&] {
+      if (wanted.empty()) return;
+      const std::vector<std::optional<double>> before = values_before(wanted);
+      for (size_t i = 0; i < compared.size() && i < before.size(); ++i) {
+        // Most numbers are near their last month's: only a far one pays for its message's words.
+        if (!before[i] || *before[i] <= 0 || !FarOff(compared[i]->value, *before[i])) continue;
+        const CheckedValue& value = *compared[i];
+        const std::string_view unit =
+            value.indicator < 0 ? "元" : std::string_view(TargetOf(value)->unit);
+        char number[32];
+        const auto written = std::to_chars(number, number + sizeof number, value.value);
+        const std::string_view text(number, static_cast<size_t>(written.ptr - number));
+        if (!sheet_names_.empty()) sheet_ = value.sheet;
+        const std::string_view label =
+            value_label_.empty() ? std::string_view("完成值") : std::string_view(value_label_);
+        const Field field{text, label, static_cast<int>(value.line), value.column, true};
+        const Target* target = TargetOf(value);
+        const std::string shown = target != nullptr ? FormatQuantity(*before[i], *target)
+                                                    : FormatQuantity(*before[i], WanYuan());
+        Ambiguous(field, text, value, unit, *before[i], "此前填报的 " + shown + " ",
+                  "the value reported before, " + shown);
+      }
+      wanted.clear();
+      compared.clear();
+    };
+    for (const CheckedValue& value : submission.values) {
+      if (!value.bare) continue;
+      wanted.push_back({value.project, value.indicator, value.period});
+      compared.push_back(&value);
+      if (wanted.size() == kValuesBeforeBatch) compare();
+    }
+    compare();
+    sheet_ = sheet;
   }
 
   const std::set<int>& years() const { return years_; }
@@ -501,7 +553,9 @@ class ReportChecker {
         FieldError(field, "定量指标请填数字, 不能填等级 " + QuoteExcerpt(text),
                    "this indicator takes a number, not the grade " + QuoteExcerpt(text));
       } else {
-        FieldError(field, QuoteExcerpt(text) + " 不是可用的数值", quantity.status().message());
+        FieldError(field,
+                   QuoteExcerpt(text) + " 不是可用的数值，请核对后按 12、6.2万 这样的写法填写",
+                   quantity.status().message());
       }
       return false;
     }
@@ -527,6 +581,7 @@ class ReportChecker {
       }
       if (value.value > 1) value.value /= 100;
     }
+    if (quantity->Bare() && !CheckMagnitude(field, text, value, expected_unit)) return false;
     if (expected_unit == "%" && value.value > 1 && !indicator->may_exceed_100_percent) {
       FieldError(field,
                  QuoteExcerpt(text) +
@@ -537,6 +592,98 @@ class ReportChecker {
       return false;
     }
     return true;
+  }
+
+  // A bare number is read in the indicator's unit; one a thousand times off what it is compared
+  // with is more likely written in another scale (万元 for 元) than meant, so it is refused
+  // naming both readings. A written unit or multiplier says which, and zero is zero in any.
+  // One that passes is marked for CompareWithBefore, which needs the store.
+  bool CheckMagnitude(const Field& field, std::string_view text, CheckedValue& value,
+                      std::string_view unit) {
+    if (unit.empty() || unit == "%" || value.value <= 0) return true;
+    const Project& project = catalog_.projects[value.project];
+    const Target* target = TargetOf(value);
+    if (target != nullptr && target->value && *target->value > 0) {
+      if (Ambiguous(field, text, value, unit, *target->value, "目标 " + target->text + " ",
+                    "the target " + target->text)) {
+        return false;
+      }
+    } else if (target == nullptr) {
+      // Spending is compared with the budget it is spent from: the total's, or its row's.
+      const FundSources& funds = project.FundsFor(value.period.month);
+      const long long fen = value.indicator == -1
+                                ? funds.total_fen
+                                : funds.RowFen(kFundRows[SpentSourceRow(value.indicator)]);
+      const double budget_yuan = static_cast<double>(fen) / 100;
+      const std::string budget = FormatQuantity(budget_yuan, WanYuan());
+      const bool adjusted = project.BudgetAdjustmentFor(value.period.month) != nullptr;
+      const std::string which =
+          value.indicator != -1
+              ? std::string(FundRowName(kFundRows[SpentSourceRow(value.indicator)]))
+          : adjusted ? "调整后"
+                     : "年度";
+      const std::string which_en =
+          value.indicator != -1
+              ? std::string(kSpentBySourceIds[SpentSourceRow(value.indicator)]).substr(6) + " row's"
+          : adjusted ? "adjusted"
+                     : "annual";
+      if (fen > 0 &&
+          Ambiguous(field, text, value, unit, budget_yuan, which + "预算 " + budget + " ",
+                    "the " + which_en + " budget of " + budget)) {
+        return false;
+      }
+    }
+    value.bare = true;
+    value.column = static_cast<uint16_t>(std::min(field.column, 0xffff));
+    return true;
+  }
+
+  // The target in force for the value's month; null for budget spending.
+  const Target* TargetOf(const CheckedValue& value) const {
+    if (value.indicator < 0) return nullptr;
+    return &catalog_.projects[value.project].indicators[value.indicator].TargetFor(
+        value.period.month);
+  }
+
+  // Whether `text`, read as `value` in `unit`, is kAmbiguousFactor times off `reference`; when
+  // it is, the problem is reported at `field` with both readings.
+  bool Ambiguous(const Field& field, std::string_view text, const CheckedValue& value,
+                 std::string_view unit, double reference, const std::string& chinese_reference,
+                 const std::string& english_reference) {
+    if (!FarOff(value.value, reference)) return false;
+    const double ratio = value.value / reference;
+    // A target names its own scale; budget tables publish amounts in 万元.
+    const Target* target = TargetOf(value);
+    std::string_view scale = target != nullptr ? WrittenMultiplier(target->text) : "";
+    if (scale.empty()) scale = "万";
+    const std::string as_read = std::string(text) + std::string(unit);
+    const std::string head = std::string(text) + " 按 " + std::string(unit) + " 读是 " + as_read;
+    const std::string confirm =
+        "如果确实是 " + as_read + "，请写上单位「" + std::string(unit) + "」。";
+    if (ratio < 1) {
+      const std::string scaled = std::string(text) + std::string(scale) + std::string(unit);
+      FieldError(field,
+                 head + "，只有" + chinese_reference + "的 " + SharePercent(ratio) + "；如果是 " +
+                     scaled + "，请写成 " + scaled + "；" + confirm,
+                 QuoteExcerpt(text) + " read as " + as_read + " is " + SharePercent(ratio) +
+                     " of " + english_reference + "; did you mean " + scaled +
+                     "? Write the unit to say which.");
+    } else {
+      FieldError(field,
+                 head + "，是" + chinese_reference + "的 " + FormatNumber(ratio, 0) +
+                     " 倍；请核对数字，" + confirm,
+                 QuoteExcerpt(text) + " read as " + as_read + " is " + FormatNumber(ratio, 0) +
+                     " times " + english_reference +
+                     "; check the figure, or write the unit to confirm it.");
+    }
+    return true;
+  }
+
+  // A small share as a percentage with two significant digits: 0.0053%, 0.05%.
+  static std::string SharePercent(double ratio) {
+    const double percent = ratio * 100;
+    const int decimals = std::max(0, 1 - static_cast<int>(std::floor(std::log10(percent))));
+    return FormatNumber(percent, decimals) + "%";
   }
 
   bool CheckChoice(const Field& field, const auto& choices, std::string& out,
@@ -600,6 +747,7 @@ class ReportChecker {
   std::unordered_map<std::string, uint16_t> reporter_ids_;
   std::vector<std::string> sheet_names_;
   std::optional<size_t> sheet_;
+  std::string value_label_;  // the value column's header, as first written
 };
 
 // What each column of a header row holds. Unknown and repeated columns are reported; the
@@ -1135,6 +1283,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   // Among the rows that passed, even when others did not: one pass names every problem.
   checker.CheckDuplicates(submission);
   checker.CheckSpendingTotals(submission);
+  if (options.values_before) checker.CompareWithBefore(submission, options.values_before);
   diagnostics.SortByPlace();
   submission.years.assign(checker.years().begin(), checker.years().end());
   return submission;

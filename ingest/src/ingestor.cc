@@ -2,6 +2,7 @@
 #include <climits>
 #include <filesystem>
 #include <future>
+#include <map>
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
@@ -246,6 +247,38 @@ std::string UnreadableFileMessage(std::string_view name) {
          ".csv, .yaml and .yml files (ptmon template writes one to fill in)";
 }
 
+ValuesBefore ValuesBeforeFrom(const Catalog& catalog, YearNumbers read) {
+  return [&catalog, read = std::move(read)](const std::vector<SeriesMonth>& wanted) {
+    std::vector<std::optional<double>> before(wanted.size());
+    // Per year, each series once, with the months of its values that ask.
+    std::map<int, std::map<std::pair<uint32_t, int32_t>, std::vector<size_t>>> asked;
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      asked[wanted[i].period.year][{wanted[i].project, wanted[i].indicator}].push_back(i);
+    }
+    for (const auto& [year, by_series] : asked) {
+      std::vector<std::pair<std::string_view, std::string_view>> series;
+      for (const auto& [key, unused] : by_series) {
+        const Project& project = catalog.projects[key.first];
+        series.emplace_back(project.id, key.second < 0
+                                            ? kSpentIndicator
+                                            : std::string_view(project.indicators[key.second].id));
+      }
+      const auto numbers = read(year, series);
+      if (!numbers.ok()) continue;
+      size_t s = 0;
+      for (const auto& [key, asking] : by_series) {
+        const Store::MonthlyNumbers& months = (*numbers)[s++];
+        for (const size_t i : asking) {
+          for (int month = wanted[i].period.month - 1; month >= 1 && !before[i]; --month) {
+            before[i] = months[static_cast<size_t>(month - 1)];
+          }
+        }
+      }
+    }
+    return before;
+  };
+}
+
 Ingestor::Ingestor(Store& store, const Catalog& catalog, const Clock& clock, FileSystem& files,
                    InboxLayout layout, IngestOptions options)
     : store_(store),
@@ -282,12 +315,20 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   if (previous->has_value() && !scoped) return duplicate();
   Diagnostics diagnostics;
   const auto format = ReportFormatOf(name);
+  // Bare numbers are compared with the values in force before them, as stored now.
+  auto parse_options = [&](const Catalog& of_year) {
+    ParseOptions parse = options_.parse;
+    parse.values_before = ValuesBeforeFrom(of_year, [this](int year, const auto& series) {
+      return store_.NumbersOfYear(year, series);
+    });
+    return parse;
+  };
   Submission submission;
   if (!format) {
     diagnostics.Error(name, 0, 0, UnreadableFileMessage(BaseName(name)));
   } else {
-    submission =
-        ParseReport(bytes, *format, name, catalog_, clock_.Today(), options_.parse, diagnostics);
+    submission = ParseReport(bytes, *format, name, catalog_, clock_.Today(),
+                             parse_options(catalog_), diagnostics);
   }
   // A file for another year (December's report arriving in January) is that year's: it is
   // checked against, and applied through, the catalogue the store keeps for it.
@@ -302,8 +343,8 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     if (*other != nullptr) {
       catalog = *other;
       diagnostics = Diagnostics();
-      submission =
-          ParseReport(bytes, *format, name, *catalog, clock_.Today(), options_.parse, diagnostics);
+      submission = ParseReport(bytes, *format, name, *catalog, clock_.Today(),
+                               parse_options(*catalog), diagnostics);
     }
   }
   // The one authorization decision, on the rows as resolved against their own year's catalogue
@@ -350,7 +391,9 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     outcome.error_count = diagnostics.error_count();
     for (const auto& diagnostic : diagnostics.all()) {
       if (outcome.errors.size() >= options_.max_listed_errors) break;
-      if (diagnostic.severity == Severity::kError) outcome.errors.push_back(diagnostic.ToString());
+      if (diagnostic.severity != Severity::kError) continue;
+      outcome.errors.push_back(diagnostic.ToString());
+      outcome.problems.push_back(diagnostic);
     }
     batch.status = BatchStatus::kRejected;
     for (const auto& error : outcome.errors) {
@@ -375,6 +418,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   outcome.batch_id = applied.value();
   outcome.values = submission.values.size();
   outcome.skipped_rows = submission.skipped_rows;
+  outcome.reporter = batch.reporter;
   batch.status = BatchStatus::kApplied;
   return outcome;
 }

@@ -26,6 +26,16 @@ TemplateRow::Kind KindOf(const Indicator& indicator) {
   return TemplateRow::Kind::kNumber;
 }
 
+// The unit a bare number in the row is read in, with the scale that may be written instead, as
+// the manager sees it beside the box: "元（可写 万元）", "人（可写 万人）", "台", "%".
+std::string UnitCell(std::string_view unit, std::string_view target_text) {
+  if (unit.empty() || unit == "%") return std::string(unit);
+  std::string_view scale = WrittenMultiplier(target_text);
+  if (scale.empty() && unit == "元") scale = "万";
+  if (scale.empty()) return std::string(unit);
+  return std::string(unit) + "（可写 " + std::string(scale) + std::string(unit) + "）";
+}
+
 // A null-terminated array of C strings for libxlsxwriter (which copies them but takes char**),
 // owning nothing: `words` must outlive it.
 std::vector<char*> CList(const std::vector<std::string>& words) {
@@ -48,11 +58,11 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
     only_project = (*found)->id;
   }
   ReportTemplate result;
-  result.columns = {"project_id", "indicator_id", "项目",     "一级指标",   "二级指标",
-                    "指标",       "年度指标值",   "期间",     "上次填报",   "完成值",
-                    "偏差原因",   "偏差说明",     "改进措施", "完成可能性", "填报人"};
+  result.columns = {"project_id", "indicator_id", "项目",       "一级指标", "二级指标", "指标",
+                    "年度指标值", "期间",         "上次填报",   "计量单位", "完成值",   "偏差原因",
+                    "偏差说明",   "改进措施",     "完成可能性", "填报人"};
   result.id_columns = 2;
-  result.first_fill_column = 9;
+  result.first_fill_column = 10;
   const std::string period_cell =
       std::to_string(period.year) + "年" + std::to_string(period.month) + "月";
   const std::vector<std::string> empty_fill(result.columns.size() - result.first_fill_column);
@@ -81,12 +91,15 @@ Result<ReportTemplate> BuildReportTemplate(const Catalog& catalog, Period period
       const Indicator& indicator = each.indicators[static_cast<size_t>(i)];
       add({each.id, indicator.id, project_cell, indicator.level1, indicator.level2,
            Label(indicator, each.indicators), indicator.TargetFor(period.month).text, period_cell,
-           last_reported(p, i, indicator.annual_target.unit)},
+           last_reported(p, i, indicator.annual_target.unit),
+           indicator.annual_target.kind == TargetKind::kQualitative
+               ? ""
+               : UnitCell(indicator.annual_target.unit, indicator.TargetFor(period.month).text)},
           KindOf(indicator));
     }
     add({each.id, std::string(kSpentIndicator), project_cell, "", "", "预算执行数",
          std::to_string(each.annual_funds.total_fen / 100) + "元", period_cell,
-         last_reported(p, -1, "元")},
+         last_reported(p, -1, "元"), UnitCell("元", "")},
         TemplateRow::Kind::kBudget);
     // A budget from several fund-source rows may be reported by row (then the total is left
     // empty or must be their sum); from one row, the total is that row's.

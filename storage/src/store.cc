@@ -977,6 +977,89 @@ std::optional<SeriesKey> ApplyRow(const Statement& statement, ActualsIndex& inde
 
 }  // namespace
 
+// The series' ids are sought one by one; their values are then read in runs of nearby ids, one
+// range of the key (year, series) of the fold and (batch, series) of each batch since, so a file
+// of 100,000 series costs a few statements per batch, not a seek per series and batch. A
+// savepoint, not BEGIN: the caller may be inside a transaction already; all reads then see one
+// state of the store, so a fold committed between them loses no value.
+Result<std::vector<Store::MonthlyNumbers>> Store::NumbersOfYear(
+    int year, const std::vector<std::pair<std::string_view, std::string_view>>& series) {
+  std::vector<MonthlyNumbers> numbers(series.size());
+  if (series.empty()) return numbers;
+  Statement id_of(db_, "SELECT id FROM series WHERE project_id = ?1 AND indicator_id = ?2");
+  Statement batches(db_,
+                    "SELECT id FROM batch WHERE id > (SELECT folded_through FROM latest_fold)"
+                    " AND status = 'applied' ORDER BY id");
+  Statement folded(db_,
+                   "SELECT series_id, months FROM folded_year"
+                   " WHERE year = ?1 AND series_id BETWEEN ?2 AND ?3");
+  Statement unfolded(db_,
+                     "SELECT series_id, period, value FROM actual"
+                     " WHERE batch_id = ?1 AND series_id BETWEEN ?2 AND ?3"
+                     " AND period BETWEEN ?4 AND ?5");
+  if (Status begun = Exec(db_, "SAVEPOINT numbers_of_year"); !begun.ok()) return begun;
+  const Status read = [&]() -> Status {
+    std::vector<std::pair<long long, size_t>> ids;  // (series id, index into `series`)
+    for (size_t i = 0; i < series.size(); ++i) {
+      id_of.Reset();
+      id_of.BindView(1, series[i].first).BindView(2, series[i].second);
+      if (id_of.Step()) ids.emplace_back(id_of.Int(0), i);
+      if (!id_of.status().ok()) return id_of.status();
+    }
+    std::sort(ids.begin(), ids.end());
+    // Runs of ids at most kGap apart: a few unwanted rows read beat another statement.
+    constexpr long long kGap = 16;
+    std::vector<std::pair<size_t, size_t>> runs;  // [first, last] into `ids`
+    for (size_t k = 0; k < ids.size(); ++k) {
+      if (runs.empty() || ids[k].first - ids[runs.back().second].first > kGap)
+        runs.emplace_back(k, k);
+      else
+        runs.back().second = k;
+    }
+    // Every row read names its series; the wanted ones are found in the sorted ids.
+    auto wanted = [&](long long id) -> MonthlyNumbers* {
+      const auto at = std::lower_bound(ids.begin(), ids.end(), std::pair(id, size_t{0}));
+      return at == ids.end() || at->first != id ? nullptr : &numbers[at->second];
+    };
+    FoldedYear months;
+    for (const auto& [first, last] : runs) {
+      folded.Reset();
+      folded.Bind(1, static_cast<long long>(year)).Bind(2, ids[first].first);
+      folded.Bind(3, ids[last].first);
+      while (folded.Step()) {
+        MonthlyNumbers* of = wanted(folded.Int(0));
+        if (of == nullptr) continue;
+        if (!DecodeFoldedYear(folded.BlobView(1), months)) return DamagedFold(year, folded.Int(0));
+        for (size_t month = 0; month < 12; ++month) {
+          if (months[month].present && months[month].grade == Grade::kNone)
+            (*of)[month] = months[month].value;
+        }
+      }
+      if (!folded.status().ok()) return folded.status();
+    }
+    // In batch order: a later batch's value for a month replaces an earlier one's and the fold's.
+    while (batches.Step()) {
+      const long long batch_id = batches.Int(0);
+      for (const auto& [first, last] : runs) {
+        unfolded.Reset();
+        unfolded.Bind(1, batch_id).Bind(2, ids[first].first).Bind(3, ids[last].first);
+        unfolded.Bind(4, year * 100LL + 1).Bind(5, year * 100LL + 12);
+        while (unfolded.Step()) {
+          MonthlyNumbers* of = wanted(unfolded.Int(0));
+          if (of == nullptr) continue;
+          (*of)[static_cast<size_t>(PeriodOfKey(unfolded.Int(1)).month - 1)] =
+              unfolded.IsNull(2) ? std::nullopt : std::optional<double>(unfolded.Double(2));
+        }
+        if (!unfolded.status().ok()) return unfolded.status();
+      }
+    }
+    return batches.status();
+  }();
+  Exec(db_, "RELEASE numbers_of_year").ok();  // read only: nothing to keep or lose
+  if (!read.ok()) return read;
+  return numbers;
+}
+
 Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
   // Series to the index's keys once per series, not by their ids' strings once per row.
   std::vector<std::optional<SeriesKey>> keys;

@@ -268,7 +268,9 @@ def main():
         browser.find_element(By.NAME, "file").send_keys(upload)
         browser.find_element(By.CSS_SELECTOR, "form[action^='/upload?csrf='] button").click()
         wait.until(EC.presence_of_element_located((By.ID, "outcome")))
-        assert "applied 1 value" in browser.find_element(By.ID, "outcome").text
+        outcome = browser.find_element(By.ID, "outcome").text
+        assert "「八月.csv」已保存：1 个数据" in outcome, outcome
+        assert "提交人（登录账号）：zhangsan；文件中的填报人：张三" in outcome, outcome
         cost = {"project": "building-maintenance", "indicator": "maintenance-cost"}
         assert metric(base, "ptmon_indicator_actual", cost) == 85000
         with open(upload, "w", encoding="gbk") as f:

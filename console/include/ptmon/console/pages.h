@@ -81,6 +81,7 @@ struct ReportForm {
   std::vector<const Project*> projects;  // those the user may report for
   const Project* project = nullptr;
   Period period;
+  Period latest;  // the last month that may be reported (today's): later ones are not offered
   ReportTemplate sheet;  // of `project` alone
   std::vector<std::vector<std::string>> values;
   std::vector<std::vector<std::string>> errors;

@@ -45,6 +45,9 @@ Result<Quantity> ParseQuantity(std::string_view text);
 // and logs; what a person reads beside a target goes through the PublishedUnit form below.
 std::string FormatQuantity(double value, std::string_view unit);
 
+// The multiplier a published target is written with ("≤20万元" → "万"), "" when none: the
+// scale a manager who copies the table writes amounts in.
+std::string_view WrittenMultiplier(std::string_view target_text);
 // How a figure is printed for people: in the multiplier and unit its target was published in,
 // never rounded across the threshold its light is judged on.
 struct PublishedUnit {

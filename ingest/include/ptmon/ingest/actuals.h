@@ -29,6 +29,8 @@ struct CheckedValue {
   Period period;
   double value = 0;  // base units; unused when grade is set
   Grade grade = Grade::kNone;
+  bool bare = false;    // written without unit or 万/亿/千 (and not a rate)
+  uint16_t column = 0;  // of the value, for a problem found once the file is read
   uint32_t line = 0;
   uint32_t notes = 0;     // 1 + index into Submission::notes; 0 when none
   uint16_t reporter = 0;  // index into Submission::reporters (0 is "")
@@ -47,6 +49,27 @@ struct Submission {
   std::string MainReporter() const;
 };
 
+// A value's series and month, as CheckedValue names them.
+struct SeriesMonth {
+  uint32_t project = 0;
+  int32_t indicator = -1;
+  Period period;
+};
+
+// For each of `wanted`, the number in force for its series before its month: the latest stored
+// for an earlier month of the same year, in base units; nullopt when none is (or it cannot be
+// read: the comparison is then not made). Called after every row of a file is read, with the
+// months of exactly the bare numbers that passed the comparison with their target, in file
+// order, at most kValuesBeforeBatch at a time: once for all but the largest files.
+using ValuesBefore =
+    std::function<std::vector<std::optional<double>>(const std::vector<SeriesMonth>& wanted)>;
+inline constexpr size_t kValuesBeforeBatch = 1 << 16;
+
+// A bare number (no unit, no 万/亿/千) this many times larger or smaller than what it is compared
+// with — the target, the annual budget for spending, the value in force before — is refused as
+// ambiguous: "10.5" for "≤20万元" may be 10.5元 or 10.5万元.
+inline constexpr double kAmbiguousFactor = 1000;
+
 struct ParseOptions {
   TextEncoding encoding = TextEncoding::kAuto;
   CsvLimits csv_limits;
@@ -55,6 +78,8 @@ struct ParseOptions {
   // cores), with the same findings as on one.
   size_t split_from_bytes = 1 << 20;
   std::function<void(size_t done_bytes, size_t total_bytes)> on_progress;
+  // When set, bare numbers are also compared with the value in force before their period.
+  ValuesBefore values_before;
 };
 
 enum class ReportFormat { kCsv, kYaml, kXlsx };

@@ -63,6 +63,15 @@ struct Submitter {
   bool May(const Project& project) const;
 };
 
+// Reads the stored numbers of a year for a list of series, as Store::NumbersOfYear does.
+using YearNumbers = std::function<Result<std::vector<Store::MonthlyNumbers>>(
+    int year, const std::vector<std::pair<std::string_view, std::string_view>>& series)>;
+
+// A ParseOptions::values_before for `catalog` (which must outlive it): one `read` per year the
+// wanted months name (a file names one, seldom two), for exactly the wanted series. A read that
+// fails compares nothing with the past (the comparison with the target still is made).
+ValuesBefore ValuesBeforeFrom(const Catalog& catalog, YearNumbers read);
+
 struct IngestOptions {
   size_t max_file_bytes = 64u << 20;
   size_t max_listed_errors = 200;  // in the sidecar and the outcome; the count is always exact
@@ -92,7 +101,11 @@ struct IngestOutcome {
   int skipped_rows = 0;    // left empty
   int error_count = 0;
   std::vector<std::string> errors;  // "file:line:col: message", at most max_listed_errors
-  std::string moved_to;             // where the file went, if it was moved or copied
+  // The problems found in the file's rows, with their places, as `errors` lists them: for a
+  // console that words the places itself.
+  std::vector<Diagnostic> problems;
+  std::string reporter;  // of an applied file: its 填报人, the one named most often
+  std::string moved_to;  // where the file went, if it was moved or copied
 
   // One line for people: "report.csv: applied 120 values (batch 7)".
   std::string Summary() const;

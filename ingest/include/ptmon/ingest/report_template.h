@@ -1,5 +1,6 @@
-// The month's report to fill in: every indicator of the chosen projects with its target and the
-// value reported last, and the columns a manager fills (完成值, 偏差原因, 偏差说明, 改进措施,
+// The month's report to fill in: every indicator of the chosen projects with its target, the
+// value reported last and the unit a bare number is read in (计量单位: "元（可写 万元）"), and
+// the columns a manager fills (完成值, 偏差原因, 偏差说明, 改进措施,
 // 完成可能性, 填报人). The same columns in every format, named as the CSV reader names them, so
 // that a template filled in Excel, WPS or LibreOffice and saved as CSV is a valid report.
 #pragma once

@@ -7,6 +7,7 @@
 // time; open one per thread if more are needed (SQLite's WAL lets readers run beside a writer).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -172,6 +173,14 @@ class Store {
   // Every revision of one indicator's values, oldest first.
   Result<std::vector<ActualRevision>> History(const std::string& project_id,
                                               const std::string& indicator_id);
+
+  // The number in force for each month of `year`, for each of `series` ((project id, indicator
+  // id) pairs): element i is series[i]'s months, January first; a month without a stored number
+  // (none, or a grade) is nullopt. Reads by key, not by scanning: per series its folded year and
+  // its key in each batch applied since the fold, all in one read transaction.
+  using MonthlyNumbers = std::array<std::optional<double>, 12>;
+  Result<std::vector<MonthlyNumbers>> NumbersOfYear(
+      int year, const std::vector<std::pair<std::string_view, std::string_view>>& series);
 
   // Loads the latest revision of every value of the index's year into `index`, which must be
   // empty (values of series the index's catalogue lacks are skipped); returns how many of that
