@@ -12,8 +12,8 @@
 #include <ptmon/import/catalog_import.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
-#include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
+#include <ptmon/tables/csv.h>
 
 #include "write_api.h"
 
@@ -182,11 +182,11 @@ void WriteApi(std::string_view input) {
     token.projects = {"building-maintenance"};
     return std::vector<ApiToken>{token};
   }();
-  const HttpResponse response = HandleWriteRequest(
-      RequestFrom(input, kToken), kTokens, clock.Now(),
-      [](const std::string& name, std::string_view body, const Submitter& who) {
-        return ingestor.IngestBytes(name, body, who);
-      });
+  const HttpResponse response =
+      HandleWriteRequest(RequestFrom(input, kToken), kTokens, clock.Now(),
+                         [](const std::string& name, std::string_view body, const Submitter& who) {
+                           return ingestor.IngestBytes(name, body, who);
+                         });
   Require(response.status == 200 || response.status == 400 || response.status == 401 ||
           response.status == 403 || response.status == 503);
 }
