@@ -34,7 +34,10 @@ std::string Transliterated(std::string_view name) {
   if (transliterator) {
     icu::UnicodeString text = icu::UnicodeString::fromUTF8(
         icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
-    transliterator->transliterate(text);  // const: safe from several threads
+    // ICU does not promise a shared transliterator to concurrent callers; imports are rare.
+    static std::mutex busy;
+    const std::lock_guard lock(busy);
+    transliterator->transliterate(text);
     text.toUTF8String(latin);
   }
   std::string id;
