@@ -67,6 +67,9 @@ TEST(TableLayoutTest, ReadsCodedNamesFootersAndNotes) {
   EXPECT_TRUE(IsFooterRow({"", "审核人：赵六"}));
   EXPECT_TRUE(IsFooterRow({"单位负责人:王五"}));
   EXPECT_FALSE(IsFooterRow({"维修维护费", "填报人"}));
+  EXPECT_TRUE(IsFooterRow({"填报人", "王五"}));
+  EXPECT_FALSE(IsFooterRow({"填报人员培训费", "2026-07", "12"}));
+  EXPECT_FALSE(IsFooterRow({"负责人培训", "2026-07", "12"}));
   EXPECT_TRUE(IsNoteRow({"注：满意度按问卷统计", ""}));
   EXPECT_FALSE(IsNoteRow({"注：", "满意度"}));
 }

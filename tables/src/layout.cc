@@ -102,9 +102,11 @@ std::optional<std::pair<std::string, std::string>> SplitCodedName(std::string_vi
 bool IsFooterRow(const std::vector<std::string_view>& cells) {
   const auto filled = NonBlank(cells);
   if (filled.empty()) return false;
+  // The word alone or before a colon: a project may be named 负责人培训 or 填报人员培训.
   const std::string label = TableLabel(filled.front());
-  return std::any_of(std::begin(kFooterWords), std::end(kFooterWords),
-                     [&](std::string_view word) { return label.starts_with(word); });
+  return std::any_of(std::begin(kFooterWords), std::end(kFooterWords), [&](std::string_view word) {
+    return label == word || label.starts_with(std::string(word) + ":");
+  });
 }
 
 bool IsNoteRow(const std::vector<std::string_view>& cells) {

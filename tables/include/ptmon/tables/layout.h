@@ -79,7 +79,8 @@ std::string TableLabel(std::string_view cell);
 // [820001] before the name); nothing when the cell does not start with a code of 2 to 12 digits.
 std::optional<std::pair<std::string, std::string>> SplitCodedName(std::string_view cell);
 
-// Whether a row's first cell opens a signature footer (填报人：王五 …).
+// Whether a row's first filled cell opens a signature footer: one of the footer words alone or
+// before a colon (填报人：王五, 审核人), not a name that begins with one (填报人员培训).
 bool IsFooterRow(const std::vector<std::string_view>& cells);
 
 // Whether a row is a note on its own: one cell, 注：…, 说明：…, 备注：….
