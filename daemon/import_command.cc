@@ -15,8 +15,9 @@
 #include <ptmon/base/text.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/import/catalog_import.h>
-#include <ptmon/ingest/csv.h>
-#include <ptmon/ingest/xlsx.h>
+#include <ptmon/tables/csv.h>
+#include <ptmon/tables/layout.h>
+#include <ptmon/tables/xlsx.h>
 
 #include "cli.h"
 
@@ -107,6 +108,7 @@ Result<ImportedCatalog> ImportWorkbook(std::string_view bytes, const std::string
     if (sheet.hidden) continue;
     if (!std::is_sorted(sheet.cells.begin(), sheet.cells.end(), before))
       std::stable_sort(sheet.cells.begin(), sheet.cells.end(), before);
+    FillMergedCells(sheet);  // a project's cells merged down its indicators' rows
     TargetTableImport table(path + ":" + sheet.name);
     std::vector<std::string> texts;  // the row being read, by column
     std::vector<std::string_view> row;

@@ -10,10 +10,10 @@
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
-#include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/ingest/report_template.h>
 #include <ptmon/storage/data_dir_lock.h>
+#include <ptmon/tables/csv.h>
 
 #include "cli.h"
 

@@ -12,8 +12,8 @@
 #include <ptmon/import/catalog_import.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
-#include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
+#include <ptmon/tables/csv.h>
 
 #include "write_api.h"
 

@@ -8,7 +8,7 @@ build_packages=(
   libsqlite3-dev sqlite3 libasio-dev libyaml-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   prometheus-cpp-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libxlsxwriter-dev
-  libzip-dev libexpat1-dev libargon2-dev libdeflate-dev libmimalloc-dev ccache
+  libzip-dev libexpat1-dev libargon2-dev libdeflate-dev libmimalloc-dev libicu-dev ccache
 )
 test_packages=(prometheus prometheus-alertmanager prometheus-node-exporter python3 curl systemd dpkg-dev
                clang-14 libclang-rt-14-dev wrk debhelper lintian python3-openpyxl

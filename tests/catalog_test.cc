@@ -247,6 +247,29 @@ TEST(CatalogLoaderTest, WarnsWhenTheStatedTotalDiffers) {
       << diagnostics.ToString();
 }
 
+// Issue #31: a unit a budget table writes that ptmon does not know is kept, with a warning; a
+// project whose weights no longer add up is told so.
+TEST(CatalogLoaderTest, WarnsOfAnUnknownUnitAndOfWeightsThatDoNotAddUp) {
+  std::string text = kValidCatalog;
+  text.replace(text.find("target: \"≥30台\""), 18,
+               "target: \"≥3颗星\"\n        weight: 40\n"
+               "      - {id: rate, level1: 产出指标, level2: 数量指标, name: 频次, target: "
+               "\"≥4次/年\", weight: 30}");
+  Diagnostics diagnostics;
+  auto catalog = LoadText(text, diagnostics);
+  ASSERT_TRUE(catalog.ok()) << diagnostics.ToString();
+  EXPECT_EQ(catalog->projects[0].indicators[0].annual_target.unit, "颗星");
+  EXPECT_EQ(catalog->projects[0].indicators[1].annual_target.unit, "次/年");
+  const std::string said = diagnostics.ToString();
+  EXPECT_NE(said.find("warning: indicator 'count': the unit '颗星' of target is not one ptmon "
+                      "knows"),
+            std::string::npos)
+      << said;
+  EXPECT_NE(said.find("the indicators' weights add up to 70 points, not 90 or 100"),
+            std::string::npos)
+      << said;
+}
+
 TEST(CatalogLoaderTest, RejectsTheSameProjectIdInTwoFiles) {
   std::string second = kValidCatalog;
   second.replace(second.find("test-unit"), 9, "other-unit");

@@ -335,7 +335,7 @@ TEST(ImportTableTest, MalformedRowsAreMarkedForReviewAndNeverGivenAWrongTarget) 
   EXPECT_FALSE(names.count("完成时限"));
   EXPECT_TRUE(names.count("单卷成本"));  // only its weight was dropped, and said so
   EXPECT_NE(yaml.find("# REVIEW: the target '≤300卷' contradicts its direction '正向'; correct "
-                      "one of them (export.csv:3)\n#       - id: quantity-1\n"),
+                      "one of them (export.csv:3)\n#       - id: shu-zi-hua-dang-an-juan-shu\n"),
             std::string::npos)
       << yaml;
 }
@@ -355,7 +355,7 @@ TEST(ImportCliTest, AWorkbookExportAndADisclosureImportFromTheCommandLine) {
       RunPtmon({"import", std::string(PTMON_TEST_DATA) + "/import/disclosure-2026.txt", "--out",
                 dir / "unit.yaml"});
   EXPECT_EQ(disclosure.exit_code, 0) << disclosure.err;
-  EXPECT_NE(disclosure.err.find("10 projects, 66 indicators imported; 23 lines to review"),
+  EXPECT_NE(disclosure.err.find("10 projects, 66 indicators imported; 22 lines to review"),
             std::string::npos)
       << disclosure.err;
   EXPECT_NE(disclosure.err.find("disclosure-2026.txt:687: the table puts 成本指标 under 效益指标"),
@@ -376,6 +376,101 @@ TEST(ImportCliTest, AWorkbookExportAndADisclosureImportFromTheCommandLine) {
   EXPECT_NE(nothing.err.find("other.txt: no header row with 项目名称"), std::string::npos)
       << nothing.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "none.yaml"));
+}
+
+// Issue #31: a township's 绩效目标申报表 as the budget system exports it — a title with the year,
+// the 主管部门 on a line of its own above the unit's rows, the unit's code before its name, a
+// rate as unit, a signature footer — imports into a catalogue that loads, with readable ids.
+TEST(ImportCliTest, ATownshipExportImportsIntoACatalogueThatLoads) {
+  TempDir dir;
+  const std::string csv =
+      "部门预算项目绩效目标申报表(2023年度),,,,,,,,,,\r\n"
+      "820-马踏镇部门,,,,,,,,,,\r\n"
+      "单位名称,项目名称,年度资金总额,年度目标,一级指标,二级指标,三级指标,指标性质,指标值,"
+      "度量单位,权重\r\n"
+      "820001-井研县马踏镇人民政府,困难群众走访慰问,36000,做好困难群众慰问,产出指标,数量指标,"
+      "走访慰问,≥,1,人/年,40\r\n"
+      ",,,,产出指标,成本指标,慰问标准,≤,300,元/人·月,20\r\n"
+      ",,,,效益指标,社会效益指标,受益户数,≥,120,户,30\r\n"
+      ",,,,满意度指标,服务对象满意度指标,满意度,≥,95,%,10\r\n"
+      "填报人：张三,,联系电话：0833-1234567,,,,,,,,\r\n";
+  const std::string path = dir.Write("export.csv", csv);
+  const auto imported = RunPtmon({"import", path, "--out", dir / "catalog.yaml"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.err.find("1 projects, 4 indicators imported"), std::string::npos)
+      << imported.err;
+  EXPECT_EQ(imported.err.find("no 主管部门"), std::string::npos) << imported.err;
+  EXPECT_EQ(imported.err.find("unknown unit"), std::string::npos) << imported.err;
+  const auto checked = RunPtmon({"check-config", "--catalog", dir / "catalog.yaml"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  const std::string yaml = Slurp(dir / "catalog.yaml");
+  const Catalog catalog = MustLoad("catalog.yaml", yaml);
+  EXPECT_EQ(catalog.year, 2023);
+  EXPECT_EQ(catalog.units.at(0).id, "unit-820001");
+  EXPECT_EQ(catalog.units.at(0).name, "井研县马踏镇人民政府");
+  ASSERT_EQ(catalog.projects.size(), 1u);
+  const Project& project = catalog.projects[0];
+  EXPECT_EQ(project.id, "kun-nan-qun-zhong-zou-fang-wei-wen");
+  EXPECT_EQ(project.department, "马踏镇部门");
+  ASSERT_EQ(project.indicators.size(), 4u);
+  EXPECT_EQ(project.indicators[0].id, "zou-fang-wei-wen");
+  EXPECT_EQ(project.indicators[0].annual_target.text, "≥1人/年");
+  EXPECT_EQ(project.indicators[1].annual_target.unit, "元/人·月");
+  // The same table imported again gives the same ids.
+  const auto again = RunPtmon({"import", path, "--out", dir / "again.yaml"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Slurp(dir / "again.yaml"), yaml);
+}
+
+// Issue #31: `金额单位：万元` above the header means 1,250 is 12,500,000 yuan, never 1,250; the
+// 其中：财政拨款 column is a fund source; the footer is no project.
+TEST(ImportTableTest, AmountsInWanAboveTheHeaderAndTheirSourcesImport) {
+  const std::vector<std::vector<std::string>> rows = {
+      {"2025年度项目支出绩效目标表"},
+      {"单位名称：312004-某县交通运输局", "", "", "金额单位：万元"},
+      {"项目名称", "年度资金总额", "其中：财政拨款", "其他资金", "一级指标", "二级指标", "三级指标",
+       "指标值", "分值"},
+      {"农村公路养护", "1,250", "1000", "250", "产出指标", "数量指标", "维修道路", "≥12公里", "50"},
+      {"", "", "", "", "产出指标", "数量指标", "养护设备", "≥6个/年", "50"},
+      {"填报人：李华", "", "联系电话：0351-7654321"},
+  };
+  auto imported = ImportTargetTable(rows, 1, "export.xlsx:Sheet1");
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  const Catalog catalog = MustLoad("export.yaml", WriteCatalogYaml(*imported));
+  EXPECT_EQ(catalog.year, 2025);
+  EXPECT_EQ(catalog.units.at(0).id, "unit-312004");
+  ASSERT_EQ(catalog.projects.size(), 1u);
+  const Project& project = catalog.projects[0];
+  EXPECT_EQ(project.annual_funds.total_fen, 1'250'000'000);
+  EXPECT_EQ(project.annual_funds.city_county_fen, 1'000'000'000);
+  EXPECT_EQ(project.annual_funds.other_fen, 250'000'000);
+  ASSERT_EQ(project.indicators.size(), 2u);
+  EXPECT_EQ(project.indicators[1].annual_target.unit, "个/年");
+  for (const auto& review : ReviewList(*imported)) {
+    EXPECT_EQ(review.find("split it by source"), std::string::npos) << review;
+  }
+}
+
+// An unknown unit is kept as published for review, and the weights it no longer counts toward
+// are said so when it must be fixed first.
+TEST(ImportTableTest, AnUnknownUnitIsKeptAndShortWeightsAreSaid) {
+  const std::vector<std::vector<std::string>> rows = {
+      {"单位名称", "项目名称", "资金总额", "一级指标", "二级指标", "三级指标", "指标值", "分值"},
+      {"某县文旅局", "文旅推广", "100000", "产出指标", "数量指标", "推广活动", "≥4次/年", "50"},
+      {"", "", "", "满意度指标", "服务对象满意度", "测评", "≥3颗星", "30"},
+      {"", "", "", "满意度指标", "服务对象满意度", "满意度", "≥九十%", "20"},
+  };
+  auto imported = ImportTargetTable(rows, 1, "export.csv");
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  imported->year = 2026;
+  const Catalog catalog = MustLoad("export.yaml", WriteCatalogYaml(*imported));
+  ASSERT_EQ(catalog.projects[0].indicators.size(), 2u);
+  EXPECT_EQ(catalog.projects[0].indicators[1].annual_target.unit, "颗星");
+  std::string reviews;
+  for (const auto& review : ReviewList(*imported)) reviews += review + "\n";
+  EXPECT_NE(reviews.find("the unit '颗星' of '≥3颗星' is not one ptmon knows"), std::string::npos)
+      << reviews;
+  EXPECT_NE(reviews.find("add up to 80 of the table's 100 points"), std::string::npos) << reviews;
 }
 
 }  // namespace

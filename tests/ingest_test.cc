@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include <ptmon/config/catalog_loader.h>
-#include <ptmon/ingest/csv.h>
 #include <ptmon/ingest/ingestor.h>
+#include <ptmon/tables/csv.h>
 
 #include "support/daemon.h"
 #include "support/process.h"

@@ -118,13 +118,39 @@ TEST_P(MalformedTargetTest, NamesWhatIsWrong) {
 INSTANTIATE_TEST_SUITE_P(Malformed, MalformedTargetTest,
                          testing::Values(MalformedCase{"", "empty"}, MalformedCase{"   ", "empty"},
                                          MalformedCase{"≤24 hours", "unknown unit 'hours'"},
-                                         MalformedCase{"≥30头牛", "unknown unit '头牛'"},
+                                         MalformedCase{"≥30 head", "unknown unit 'head'"},
                                          MalformedCase{"≥1.2.3台", "'1.2.3' is not a valid number"},
                                          MalformedCase{"≥1,23台", "'1,23' is not a valid number"},
                                          MalformedCase{"≥高", "must be followed by a number"},
                                          MalformedCase{"≥ 人30", "is not a number"},
                                          MalformedCase{"≥-5人", "cannot be negative"},
                                          MalformedCase{"95%以上", "unknown unit '%以上'"}));
+
+// Units as budget tables write them: rates of simple units are known and kept whole.
+INSTANTIATE_TEST_SUITE_P(BudgetTables, ParseTargetTest,
+                         testing::Values(TargetCase{"≥1人/年", P, ">=", 1, "人/年"},
+                                         TargetCase{"≥6个/年", P, ">=", 6, "个/年"},
+                                         TargetCase{"≥4次/年", P, ">=", 4, "次/年"},
+                                         TargetCase{"≤300元/人·月", R, "<=", 300, "元/人·月"},
+                                         TargetCase{"≤300元/人.月", R, "<=", 300, "元/人·月"},
+                                         TargetCase{"≥800人次", P, ">=", 800, "人次"},
+                                         TargetCase{"≥120户", P, ">=", 120, "户"},
+                                         TargetCase{"≤5个工作日", R, "<=", 5, "个工作日"},
+                                         TargetCase{"≤12万元/年", R, "<=", 120000, "元/年"}));
+
+TEST(ParseTargetTest, AUnitInChineseNotKnownIsKeptAsPublished) {
+  auto known = ParseTarget("≥1人/年");
+  ASSERT_TRUE(known.ok());
+  EXPECT_TRUE(known->known_unit);
+  auto stars = ParseTarget("≥3颗星");
+  ASSERT_TRUE(stars.ok()) << stars.status().message();
+  EXPECT_FALSE(stars->known_unit);
+  EXPECT_EQ(stars->unit, "颗星");
+  EXPECT_DOUBLE_EQ(*stars->value, 3);
+  EXPECT_FALSE(IsCumulativeUnit("个/年")) << "a rate is a level, not summed over the months";
+  // A reported value is read only in units ptmon knows.
+  EXPECT_FALSE(ParseQuantity("3颗星").ok());
+}
 
 TEST(ParseQuantityTest, AppliesMultiplierAndPercent) {
   auto quantity = ParseQuantity("6.2万");

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <ptmon/base/location.h>
-#include <ptmon/ingest/xlsx.h>
+#include <ptmon/tables/xlsx.h>
 
 #include "support/process.h"
 

@@ -51,6 +51,7 @@ class Writer {
     OptionalReal(target.value);
     Text(target.unit);
     Real(target.multiplier);
+    Number(target.known_unit ? 1 : 0);
   }
   std::string Take() { return std::move(out_); }
 
@@ -128,6 +129,7 @@ class Reader {
     target.value = OptionalReal();
     target.unit = Text();
     target.multiplier = Real();
+    target.known_unit = Number() != 0;
     return target;
   }
   // A count of items that cannot exceed what is left to read.

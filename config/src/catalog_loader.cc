@@ -359,8 +359,25 @@ class CatalogReader {
       if (project.indicators.empty()) {
         fields_.Error(indicators, "project " + QuoteExcerpt(project.id) + " has no indicators");
       }
+      CheckWeights(indicators, project);
     }
     return project;
+  }
+
+  // Weights, where given, are the indicators' shares of 100 points (the budget's 10 are
+  // apart): a project whose weights do not add up is told, not refused.
+  void CheckWeights(const YamlNode& indicators, const Project& project) {
+    double sum = 0;
+    for (const auto& indicator : project.indicators) {
+      if (!indicator.weight) return;  // the indicators without a weight share what is left
+      sum += *indicator.weight;
+    }
+    if (!project.indicators.empty() && std::fabs(sum - 100) > 1e-6 && std::fabs(sum - 90) > 1e-6) {
+      fields_.Warning(indicators, "project " + QuoteExcerpt(project.id) +
+                                      ": the indicators' weights add up to " +
+                                      FormatNumber(sum, 2) +
+                                      " points, not 90 or 100; an indicator may be missing");
+    }
   }
 
   std::optional<Target> ReadTarget(const YamlNode& node, std::string_view key,
@@ -373,6 +390,12 @@ class CatalogReader {
                                                 QuoteExcerpt(*text) + ": " +
                                                 target.status().message());
       return std::nullopt;
+    }
+    if (!target->known_unit) {
+      fields_.Warning(node[std::string(key)],
+                      who + ": the unit " + QuoteExcerpt(target->unit) + " of " + std::string(key) +
+                          " is not one ptmon knows; values are compared only when reported in "
+                          "that unit");
     }
     return std::move(target).value();
   }

@@ -1,6 +1,13 @@
 // The imported catalogue as YAML a person reviews and ptmon reads: the remarks sit beside the
-// lines they concern, and the ids are made up from the levels so they are stable and readable.
+// lines they concern, and the ids are made up from the names (Han in Latin letters, by ICU's
+// transliterator) so they are readable and the same at every import of the same table.
 #include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 
 #include <ptmon/base/text.h>
 
@@ -10,9 +17,53 @@ namespace ptmon {
 
 namespace {
 
-// Every import needs it: an id cannot be made up from a Chinese name.
-constexpr std::string_view kUnitIdReview =
-    "choose the unit's id: ASCII letters, digits, - and _ (the budget_unit label on metrics)";
+constexpr size_t kMaxIdBytes = 40;  // ids stay readable in metrics labels (64 at most)
+
+// "维修维护费" → "wei-xiu-wei-hu-fei": ICU's Han→Latin with tones and accents dropped, each run
+// of anything but a letter or a digit one '-'. Empty when nothing Latin is left.
+std::string Transliterated(std::string_view name) {
+  static std::once_flag once;
+  static std::unique_ptr<icu::Transliterator> transliterator;
+  std::call_once(once, [] {
+    UErrorCode error = U_ZERO_ERROR;
+    transliterator.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower",
+                                                             UTRANS_FORWARD, error));
+    if (U_FAILURE(error)) transliterator.reset();
+  });
+  std::string latin;
+  if (transliterator) {
+    icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+    // ICU does not promise a shared transliterator to concurrent callers; imports are rare.
+    static std::mutex busy;
+    const std::lock_guard lock(busy);
+    transliterator->transliterate(text);
+    text.toUTF8String(latin);
+  }
+  std::string id;
+  for (char c : latin) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (keep) {
+      id += c;
+    } else if (!id.empty() && id.back() != '-') {
+      id += '-';
+    }
+  }
+  if (id.size() > kMaxIdBytes) id.resize(kMaxIdBytes);
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  return id;
+}
+
+// An id from the name, or `fallback` when the name gives none; "-2", "-3" … after an id already
+// taken in `taken`.
+std::string UniqueId(std::string_view name, const std::string& fallback,
+                     std::set<std::string>& taken) {
+  std::string stem = Transliterated(name);
+  if (stem.empty()) stem = fallback;
+  std::string id = stem;
+  for (int n = 2; !taken.insert(id).second; ++n) id = stem + "-" + std::to_string(n);
+  return id;
+}
 
 std::string Yuan(long long fen) {
   std::string text = std::to_string(fen / 100);
@@ -50,20 +101,24 @@ class Writer {
     out_ += "# REPAIR: lines say what was mended in the source; REVIEW: lines what a person must\n";
     out_ += "# decide before this catalogue is served (ptmon import listed them on stderr).\n\n";
     for (const auto& review : catalog_.reviews) Remark("", "REVIEW", review, catalog_.source);
-    Remark("", "REVIEW", {0, std::string(kUnitIdReview)});
     out_ += "unit:\n  id: " + UnitId() + "\n  name: " + YamlQuoted(catalog_.unit_name) + "\n";
     if (!catalog_.unit_code.empty()) out_ += "  code: " + YamlQuoted(catalog_.unit_code) + "\n";
     out_ += "year: " + (catalog_.year ? std::to_string(*catalog_.year) : std::string()) + "\n";
     out_ += "\nprojects:\n";
+    std::set<std::string> project_ids;
     for (size_t p = 0; p < catalog_.projects.size(); ++p) {
-      Project(catalog_.projects[p], "project-" + Padded(p + 1, catalog_.projects.size()));
+      Project(catalog_.projects[p],
+              UniqueId(catalog_.projects[p].name,
+                       "project-" + Padded(p + 1, catalog_.projects.size()), project_ids));
     }
     return out_;
   }
 
  private:
   std::string UnitId() const {
-    return catalog_.unit_code.empty() ? "unit" : "unit-" + catalog_.unit_code;
+    if (!catalog_.unit_code.empty()) return "unit-" + Transliterated(catalog_.unit_code);
+    const std::string latin = Transliterated(catalog_.unit_name);
+    return latin.empty() ? "unit" : "unit-" + latin;
   }
 
   void Remark(std::string_view indent, std::string_view kind, const ImportRemark& remark,
@@ -124,9 +179,11 @@ class Writer {
     }
     line("    indicators:");
     std::map<std::string_view, int> numbers;
+    std::set<std::string> indicator_ids;
     for (const auto& indicator : project.indicators) {
       const std::string_view stem = IdStem(indicator.level2);
-      const std::string indicator_id = std::string(stem) + "-" + std::to_string(++numbers[stem]);
+      const std::string indicator_id = UniqueId(
+          indicator.name, std::string(stem) + "-" + std::to_string(++numbers[stem]), indicator_ids);
       const std::string commented = indicator.usable ? prefix : "# ";
       for (const auto& repair : indicator.repairs)
         Remark("      ", "REPAIR", repair, project.source);
@@ -158,7 +215,6 @@ std::vector<std::string> ReviewList(const ImportedCatalog& catalog) {
                    EscapeControl(remark.text));
   };
   for (const auto& review : catalog.reviews) add(catalog.source, review);
-  add(catalog.source, {0, std::string(kUnitIdReview)});
   for (const auto& project : catalog.projects) {
     for (const auto& review : project.reviews) add(project.source, review);
     for (const auto& indicator : project.indicators) {

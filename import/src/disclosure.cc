@@ -344,6 +344,7 @@ class DisclosureReader {
       import_internal::SettleLevels(indicator);
       import_internal::CheckTarget(indicator);
     }
+    import_internal::CheckWeights(*project_);
     if (project_->indicators.empty()) {
       project_->reviews.push_back({project_->line, "no indicators found in this table"});
     }

@@ -1,4 +1,5 @@
 #include <array>
+#include <cmath>
 
 #include <ptmon/base/text.h>
 #include <ptmon/indicators/catalog.h>
@@ -150,7 +151,29 @@ void CheckTarget(ImportedIndicator& indicator) {
     indicator.reviews.push_back(
         {indicator.line, "the target " + Quote(indicator.target) +
                              " cannot be read: " + target.status().message()});
+  } else if (!target->known_unit) {
+    indicator.reviews.push_back(
+        {indicator.line, "the unit " + Quote(target->unit) + " of " + Quote(indicator.target) +
+                             " is not one ptmon knows; kept as published, values must be "
+                             "reported in it: check it is the unit meant"});
   }
+}
+
+void CheckWeights(ImportedProject& project) {
+  double all = 0, usable = 0;
+  bool weighted = false;
+  for (const auto& indicator : project.indicators) {
+    if (!indicator.weight) continue;
+    weighted = true;
+    all += *indicator.weight;
+    if (indicator.usable) usable += *indicator.weight;
+  }
+  if (!weighted || std::fabs(usable - all) < 1e-9) return;
+  project.reviews.push_back({project.line, "the weights of the usable indicators add up to " +
+                                               FormatNumber(usable, 2) + " of the table's " +
+                                               FormatNumber(all, 2) +
+                                               " points until the indicators under review are "
+                                               "fixed and uncommented"});
 }
 
 }  // namespace ptmon::import_internal

@@ -37,7 +37,11 @@ std::optional<std::string> Undoubled(std::string_view text);
 // indicator unusable.
 void SettleLevels(ImportedIndicator& indicator);
 
-// Marks the indicator unusable, with the reason, when its target does not read.
+// Marks the indicator unusable, with the reason, when its target does not read; a target in a
+// unit ptmon does not know stays usable, with a review.
 void CheckTarget(ImportedIndicator& indicator);
+
+// A review on the project when indicators left unusable take weight away from the total.
+void CheckWeights(ImportedProject& project);
 
 }  // namespace ptmon::import_internal

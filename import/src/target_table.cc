@@ -6,6 +6,7 @@
 
 #include <ptmon/base/text.h>
 #include <ptmon/indicators/target.h>
+#include <ptmon/tables/layout.h>
 
 #include "import_internal.h"
 
@@ -22,6 +23,11 @@ enum class Column {
   kAttribute,
   kAnnualFunds,
   kPeriodFunds,
+  kCentral,  // the amount's parts by source (其中：财政拨款 …)
+  kProvincial,
+  kCityCounty,
+  kSelfRaised,
+  kOtherFunds,
   kAnnualGoal,
   kLevel1,
   kLevel2,
@@ -47,6 +53,16 @@ std::optional<Column> ColumnOf(const std::string& header) {
       {"项目名称", Column::kProject},
       {"项目属性", Column::kAttribute},
       {"实施期资金总额", Column::kPeriodFunds},
+      // A unit's own appropriation (财政拨款) is its government's: the city's or county's.
+      {"财政拨款", Column::kCityCounty},
+      {"本级财政", Column::kCityCounty},
+      {"市县", Column::kCityCounty},
+      {"中央", Column::kCentral},
+      {"省级", Column::kProvincial},
+      {"上级财政", Column::kProvincial},
+      {"自筹", Column::kSelfRaised},
+      {"自有资金", Column::kSelfRaised},
+      {"其他资金", Column::kOtherFunds},
       {"年度资金总额", Column::kAnnualFunds},
       {"预算数", Column::kAnnualFunds},
       {"资金总额", Column::kAnnualFunds},
@@ -74,19 +90,22 @@ std::optional<Column> ColumnOf(const std::string& header) {
 
 struct Header {
   std::map<Column, size_t> columns;
-  bool funds_in_wan = false;  // the amount's header says 万元
+  std::map<Column, bool> in_wan;  // amount columns whose figures are 万元
 };
 
-std::optional<Header> ReadHeader(const std::vector<std::string_view>& row) {
+std::optional<Header> ReadHeader(const std::vector<std::string_view>& row,
+                                 const TableLayout* layout = nullptr) {
   Header header;
   for (size_t i = 0; i < row.size(); ++i) {
     const std::string label = Label(row[i]);
     auto column = ColumnOf(label);
     if (!column || header.columns.count(*column)) continue;
     header.columns[*column] = i;
-    if ((*column == Column::kAnnualFunds) && label.find("万元") != std::string::npos) {
-      header.funds_in_wan = true;
-    }
+    // 资金总额（万元） or 金额单位：万元 above the table; a header's own unit wins.
+    const std::string& own = layout ? layout->column_unit(i) : std::string();
+    header.in_wan[*column] = own.empty() ? label.find("万元") != std::string::npos ||
+                                               (layout && layout->preamble().amount_unit == "万元")
+                                         : own == "万元";
   }
   if (!header.columns.count(Column::kProject) || !header.columns.count(Column::kLevel3) ||
       !header.columns.count(Column::kValue)) {
@@ -111,9 +130,14 @@ std::optional<std::string> Sign(std::string_view cell) {
 
 class TableReader {
  public:
-  TableReader(const Header& header, std::string source) : header_(header) {
+  TableReader(const Header& header, const std::vector<std::string>& header_words,
+              std::string source)
+      : header_(header), header_words_(header_words) {
     catalog_.source = std::move(source);
   }
+
+  // The 主管部门 of the projects that follow (a 820-马踏镇部门 row or line).
+  void SetDepartment(const std::string& department) { department_ = department; }
 
   void Row(const std::vector<std::string_view>& row, int line) {
     auto cell = [&](Column column) -> std::string {
@@ -132,7 +156,13 @@ class TableReader {
       level2_.clear();
     }
     // Cells a merged range left blank below its first row carry down.
-    if (auto unit = cell(Column::kUnit); !unit.empty()) unit_ = unit;
+    if (auto unit = cell(Column::kUnit); !unit.empty()) {
+      if (auto coded = SplitCodedName(unit)) {
+        std::tie(unit_code_, unit_) = *coded;
+      } else {
+        unit_ = unit;
+      }
+    }
     if (!project_) {
       if (!cell(Column::kLevel3).empty()) {
         catalog_.reviews.push_back({line, "an indicator before any 项目名称; give its project"});
@@ -140,13 +170,26 @@ class TableReader {
       return;
     }
     if (project_->implementing_unit.empty()) project_->implementing_unit = unit_;
+    if (project_->department.empty()) project_->department = department_;
     if (auto department = cell(Column::kDepartment); !department.empty())
       project_->department = department;
     if (auto attribute = cell(Column::kAttribute); !attribute.empty())
       project_->attribute = attribute;
     if (auto goal = cell(Column::kAnnualGoal); !goal.empty()) project_->annual_goal = goal;
-    ReadFunds(cell(Column::kAnnualFunds), project_->annual_funds, line, "年度资金总额");
-    ReadFunds(cell(Column::kPeriodFunds), project_->period_funds, line, "实施期资金总额");
+    ReadFunds(cell(Column::kAnnualFunds), Column::kAnnualFunds, project_->annual_funds.total, line,
+              "年度资金总额");
+    ReadFunds(cell(Column::kPeriodFunds), Column::kPeriodFunds, project_->period_funds.total, line,
+              "实施期资金总额");
+    ImportedFunds& annual = project_->annual_funds;
+    for (const auto& [column, amount] : {std::pair{Column::kCentral, &annual.central},
+                                         {Column::kProvincial, &annual.provincial},
+                                         {Column::kCityCounty, &annual.city_county},
+                                         {Column::kSelfRaised, &annual.self_raised},
+                                         {Column::kOtherFunds, &annual.other}}) {
+      const auto it = header_.columns.find(column);
+      ReadFunds(cell(column), column, *amount, line,
+                it == header_.columns.end() ? "" : header_words_[it->second]);
+    }
     if (auto level1 = cell(Column::kLevel1); !level1.empty()) {
       if (level1 != level1_) level2_.clear();
       level1_ = level1;
@@ -177,24 +220,27 @@ class TableReader {
     project_->indicators.push_back(std::move(indicator));
   }
 
-  ImportedCatalog Take() {
+  ImportedCatalog Take(const TablePreamble& preamble) {
     Finish();
-    catalog_.unit_name = unit_;
+    catalog_.unit_name = unit_.empty() ? preamble.unit_name : unit_;
+    catalog_.unit_code = unit_code_.empty() ? preamble.unit_code : unit_code_;
+    catalog_.year = preamble.year;
     for (auto& project : catalog_.projects) FillGaps(project);
     return std::move(catalog_);
   }
 
  private:
-  void ReadFunds(const std::string& text, ImportedFunds& funds, int line, std::string_view what) {
-    if (text.empty() || funds.total) return;
-    if (header_.funds_in_wan) {
+  void ReadFunds(const std::string& text, Column column, std::optional<long long>& amount, int line,
+                 std::string_view what) {
+    if (text.empty() || amount) return;
+    if (header_.in_wan[column]) {
       // 万元 with up to six decimals is exact in yuan; more would be fractions of a fen.
       auto wan = ParseDecimal(FoldFullWidth(text));
-      if (wan) funds.total = std::llround(*wan * 1'000'000);
+      if (wan) amount = std::llround(*wan * 1'000'000);
     } else {
-      funds.total = import_internal::AmountInFen(text);
+      amount = import_internal::AmountInFen(text);
     }
-    if (!funds.total) {
+    if (!amount) {
       project_->reviews.push_back(
           {line, "the " + std::string(what) + " " + Quote(text) + " cannot be read as an amount"});
     }
@@ -253,21 +299,40 @@ class TableReader {
   // Exports leave out what a catalogue needs; each stand-in is written with its review.
   void FillGaps(ImportedProject& project) {
     if (project.department.empty()) {
-      project.department = project.implementing_unit.empty() ? unit_ : project.implementing_unit;
+      project.department =
+          project.implementing_unit.empty() ? catalog_.unit_name : project.implementing_unit;
       project.reviews.push_back({project.line,
                                  "no 主管部门 in the export; the unit is written as "
                                  "the department: correct it"});
     }
-    for (ImportedFunds* funds : {&project.annual_funds, &project.period_funds}) {
-      if (funds->total && !funds->central && !funds->provincial && !funds->city_county &&
-          !funds->self_raised && !funds->other) {
-        funds->provincial = funds->total;
-      }
+    ImportedFunds& annual = project.annual_funds;
+    const long long sources = annual.central.value_or(0) + annual.provincial.value_or(0) +
+                              annual.city_county.value_or(0) + annual.self_raised.value_or(0) +
+                              annual.other.value_or(0);
+    const bool split = annual.central || annual.provincial || annual.city_county ||
+                       annual.self_raised || annual.other;
+    if (split && !annual.total) annual.total = sources;
+    if (split && *annual.total != sources) {
+      project.reviews.push_back(
+          {project.line, "the sources (其中) add up to " + FormatNumber(sources / 100.0, 2) +
+                             " yuan, the total is " + FormatNumber(*annual.total / 100.0, 2) +
+                             " yuan; the difference is written as other funds: correct it"});
+      annual.other = annual.other.value_or(0) + (*annual.total - sources);
     }
-    if (project.annual_funds.total) {
+    if (!split && annual.total) {
+      annual.provincial = annual.total;
       project.reviews.push_back({project.line,
                                  "the export gives the budget's total only; it is "
                                  "written as provincial funds: split it by source"});
+    }
+    if (ImportedFunds& period = project.period_funds; period.total && !period.central &&
+                                                      !period.provincial && !period.city_county &&
+                                                      !period.self_raised && !period.other) {
+      if (period.total == annual.total) {
+        period = annual;
+      } else {
+        period.provincial = period.total;
+      }
     }
     if (project.annual_funds.total && !project.period_funds.total) {
       project.period_funds = project.annual_funds;
@@ -279,6 +344,7 @@ class TableReader {
 
   void Finish() {
     if (!project_) return;
+    import_internal::CheckWeights(*project_);
     if (project_->indicators.empty()) {
       project_->reviews.push_back({project_->line, "no indicators for this project"});
     }
@@ -287,15 +353,18 @@ class TableReader {
   }
 
   Header header_;
+  std::vector<std::string> header_words_;
   ImportedCatalog catalog_;
   std::optional<ImportedProject> project_;
-  std::string unit_, level1_, level2_;
+  std::string unit_, unit_code_, department_, level1_, level2_;
 };
 
 }  // namespace
 
 struct TargetTableImport::State {
   std::string source;
+  TableLayout layout{
+      [](const std::vector<std::string_view>& cells) { return ReadHeader(cells).has_value(); }};
   std::optional<TableReader> reader;  // from the header row on
 };
 
@@ -306,10 +375,22 @@ TargetTableImport::TargetTableImport(std::string source) : state_(std::make_uniq
 TargetTableImport::~TargetTableImport() = default;
 
 void TargetTableImport::Row(const std::vector<std::string_view>& cells, int line) {
-  if (state_->reader) {
-    state_->reader->Row(cells, line);
-  } else if (auto header = ReadHeader(cells)) {
-    state_->reader.emplace(*header, state_->source);
+  switch (state_->layout.Row(cells, line)) {
+    case TableLayout::RowKind::kHeader: {
+      const auto& words = state_->layout.header();
+      const std::vector<std::string_view> header(words.begin(), words.end());
+      state_->reader.emplace(*ReadHeader(header, &state_->layout), words, state_->source);
+      state_->reader->SetDepartment(state_->layout.preamble().department);
+      break;
+    }
+    case TableLayout::RowKind::kGroup:
+      state_->reader->SetDepartment(state_->layout.preamble().department);
+      break;
+    case TableLayout::RowKind::kData:
+      state_->reader->Row(cells, line);
+      break;
+    default:  // titles, blank lines, notes, the signature footer
+      break;
   }
 }
 
@@ -317,9 +398,10 @@ Result<ImportedCatalog> TargetTableImport::Finish() {
   if (!state_->reader) {
     return Status::Error(
         state_->source +
-        ": no header row with 项目名称, 三级指标 and 指标值 (a target-table export)");
+        ": no header row with 项目名称, 三级指标 and 指标值 (a target-table export) in the first " +
+        "30 rows");
   }
-  ImportedCatalog catalog = state_->reader->Take();
+  ImportedCatalog catalog = state_->reader->Take(state_->layout.preamble());
   if (catalog.projects.empty()) {
     return Status::Error(catalog.source + ": the target table has a header but no project rows");
   }

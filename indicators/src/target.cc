@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -82,7 +83,7 @@ constexpr std::array kSigns = {
     SignWord{"=", Comparison::kEqual},
 };
 
-std::optional<std::string_view> CanonicalUnit(std::string_view unit) {
+std::optional<std::string_view> SimpleUnit(std::string_view unit) {
   for (const auto& [alias, canonical] : kUnitAliases) {
     if (unit == alias) return canonical;
   }
@@ -119,6 +120,32 @@ double RoundMet(double scaled, int decimals, const PublishedUnit& published, dou
     return rounded;
   return scaled < threshold ? std::floor(scaled * factor) / factor
                             : std::ceil(scaled * factor) / factor;
+}
+
+// A unit as budget tables write it: a simple one (人, 平方米), or a rate of simple ones (个/年,
+// 元/人·月, 万元/年: the 万 is taken as the multiplier before). Rates are kept as written, their
+// parts in canonical spelling.
+std::optional<std::string> CanonicalUnit(std::string_view unit) {
+  if (auto simple = SimpleUnit(unit)) return std::string(*simple);
+  const size_t slash = unit.find('/');
+  if (slash == std::string_view::npos || unit.find('/', slash + 1) != std::string_view::npos)
+    return std::nullopt;
+  auto numerator = SimpleUnit(Trim(unit.substr(0, slash)));
+  if (!numerator) return std::nullopt;
+  std::string canonical = std::string(*numerator) + "/";
+  std::string_view rest = Trim(unit.substr(slash + 1));
+  // 元/人·月: a denominator of several units joined by a middle dot.
+  for (bool first = true; !rest.empty(); first = false) {
+    const size_t dot = std::min(rest.find("·"), rest.find("."));
+    auto part = SimpleUnit(Trim(rest.substr(0, dot)));
+    if (!part) return std::nullopt;
+    canonical += (first ? "" : "·") + std::string(*part);
+    if (dot == std::string_view::npos) break;
+    rest = Trim(
+        rest.substr(dot + (rest.substr(dot).starts_with("·") ? std::string_view("·").size() : 1)));
+    if (rest.empty()) return std::nullopt;
+  }
+  return canonical;
 }
 
 bool HasDigit(std::string_view text) {
@@ -214,7 +241,18 @@ std::string FormatQuantity(double value, const Target& target) {
   return FormatQuantity(value, PublishedUnitOf(target));
 }
 
-Result<Quantity> ParseQuantity(std::string_view raw) {
+namespace {
+
+// Whether an unknown unit reads as a budget table's own measure word (颗星, 头牛): no Latin letter,
+// digit or sign, which would rather be a slip ("24 hours", "95%以上") to correct.
+bool IsMeasureWord(std::string_view unit) {
+  return std::none_of(unit.begin(), unit.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x80 && c != '/'; });
+}
+
+// ParseQuantity; an unknown unit that IsMeasureWord is kept as written (with `known_unit` false)
+// when `keep_unknown_unit`, else refused.
+Result<Quantity> ReadQuantity(std::string_view raw, bool keep_unknown_unit, bool* known_unit) {
   std::string_view text = Trim(raw);
   std::string folded;
   if (MayHaveFullWidth(text)) {
@@ -252,14 +290,24 @@ Result<Quantity> ParseQuantity(std::string_view raw) {
                          " is in scientific notation; write the number in full");
   }
   auto unit = CanonicalUnit(rest);
+  if (!unit && keep_unknown_unit && IsMeasureWord(rest)) {
+    if (known_unit) *known_unit = false;
+    quantity.unit = std::string(rest);
+    return quantity;
+  }
   if (!unit) {
     return Status::Error("unknown unit " + QuoteExcerpt(rest) +
-                         " (write a unit such as 人, 次, 台, 元, 万元, 小时, 天, 平方米 or %)");
+                         " (write a unit such as 人, 次, 台, 元, 万元, 小时, 天, 平方米, %, "
+                         "or a rate such as 个/年, 元/人)");
   }
-  quantity.unit = std::string(*unit);
+  quantity.unit = std::move(*unit);
   if (quantity.unit == "%") quantity.value /= 100;
   return quantity;
 }
+
+}  // namespace
+
+Result<Quantity> ParseQuantity(std::string_view text) { return ReadQuantity(text, false, nullptr); }
 
 std::string_view WrittenMultiplier(std::string_view target_text) {
   for (const auto& multiplier : kMultipliers) {
@@ -291,7 +339,7 @@ Result<Target> ParseTarget(std::string_view raw) {
       break;
     }
   }
-  auto quantity = ParseQuantity(text);
+  auto quantity = ReadQuantity(text, true, &target.known_unit);
   if (!quantity.ok()) return quantity.status();
   if (quantity->value < 0) return Status::Error("a target cannot be negative");
   target.op = op;

@@ -13,7 +13,8 @@
 #include <ptmon/base/text.h>
 #include <ptmon/config/yaml_fields.h>
 #include <ptmon/ingest/actuals.h>
-#include <ptmon/ingest/xlsx.h>
+#include <ptmon/tables/layout.h>
+#include <ptmon/tables/xlsx.h>
 
 namespace ptmon {
 
@@ -91,6 +92,12 @@ std::optional<Column> ColumnFor(std::string_view header) {
     if (NormalizeKey(spelling.header) == key) return spelling.column;
   }
   return std::nullopt;
+}
+
+// A report's header names at least one of its columns (a title or a note names none).
+bool IsReportHeader(const std::vector<std::string_view>& cells) {
+  return std::any_of(cells.begin(), cells.end(),
+                     [](std::string_view cell) { return ColumnFor(cell).has_value(); });
 }
 
 struct Choice {
@@ -851,6 +858,28 @@ RawRow RowFrom(const std::map<Column, size_t>& columns, const std::vector<std::s
   return raw;
 }
 
+// A project or period merged down its rows: a spreadsheet saves it as a CSV file (or a
+// workbook without the merge) on the first row only, blank below. A blank cell takes the one
+// above it; the first row's blank stays blank, and is reported.
+class CarryDown {
+ public:
+  void Apply(RawRow& row) {
+    Carry(row.project, project_);
+    Carry(row.period, period_);
+  }
+
+ private:
+  static void Carry(Field& field, std::string& above) {
+    if (!field.present) return;
+    if (!Trim(field.text).empty()) {
+      above.assign(field.text);
+    } else if (!above.empty()) {
+      field.text = above;
+    }
+  }
+  std::string project_, period_;
+};
+
 // Checks the records `reader` reads until it reaches `stop_at` (or the text's end, an error or
 // the checker's limit of errors); calls `progressed` with the reader's offset every megabyte.
 // Returns how many data rows it met.
@@ -860,9 +889,17 @@ size_t CheckCsvRecords(CsvReader& reader, size_t stop_at,
                        Submission& submission, const std::function<void(size_t)>& progressed) {
   CsvRow row;
   size_t data_rows = 0;
+  bool in_footer = false;
+  CarryDown carry;
   size_t next_progress = reader.offset() + (1 << 20);
   while (reader.offset() < stop_at && reader.Next(row)) {
     if (row.fields.size() == 1 && Trim(row.fields[0]).empty()) continue;  // blank line
+    // A signature footer (填报人：…) and the lines after it are not values; nor is a note.
+    if (in_footer || IsFooterRow(row.fields)) {
+      in_footer = true;
+      continue;
+    }
+    if (IsNoteRow(row.fields)) continue;
     ++data_rows;
     if (row.fields.size() != header.size()) {
       checker.Error(row.line, 0,
@@ -872,7 +909,9 @@ size_t CheckCsvRecords(CsvReader& reader, size_t stop_at,
                         " cells but the header has " + std::to_string(header.size()));
       continue;
     }
-    checker.Check(RowFrom(columns, header, row.fields, row.line), submission);
+    RawRow raw = RowFrom(columns, header, row.fields, row.line);
+    carry.Apply(raw);
+    checker.Check(raw, submission);
     if (reader.offset() >= next_progress) {
       progressed(reader.offset());
       next_progress = reader.offset() + (1 << 20);
@@ -900,6 +939,26 @@ std::optional<size_t> SplitPoint(std::string_view text, size_t from) {
   return std::nullopt;
 }
 
+// The first record from `from` on whose project and period cells are written (a blank one
+// takes the cell above, which the second part would not know); nothing within 1000 records.
+std::optional<size_t> SplitWithoutCarry(std::string_view text, size_t from,
+                                        const std::map<Column, size_t>& columns,
+                                        const CsvLimits& limits) {
+  CsvReader reader(text.substr(from), limits);
+  CsvRow row;
+  for (int tried = 0; tried < 1000; ++tried) {
+    const size_t start = from + reader.offset();
+    if (!reader.Next(row)) return std::nullopt;
+    const bool written = std::all_of(columns.begin(), columns.end(), [&](const auto& entry) {
+      const auto& [column, index] = entry;
+      if (column != Column::kProject && column != Column::kPeriod) return true;
+      return index < row.fields.size() && !Trim(row.fields[index]).empty();
+    });
+    if (written) return start;
+  }
+  return std::nullopt;
+}
+
 void ParseCsvReport(std::string_view bytes, const std::string& file_name,
                     const ParseOptions& options, ReportChecker& checker, Submission& submission,
                     Diagnostics& diagnostics) {
@@ -917,9 +976,19 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
     text = converted;
   }
   CsvReader reader(text, options.csv_limits);
+  // The header is the first record naming a report column, below any title line; without one
+  // in the first records, the first record is taken as the header, so its errors are told.
+  TableLayout layout(IsReportHeader);
   CsvRow header_row;
-  if (!reader.Next(header_row) ||
-      (header_row.fields.size() == 1 && Trim(header_row.fields[0]).empty())) {
+  std::optional<std::pair<int, std::vector<std::string>>> first_record;
+  while (!layout.found() && !layout.gave_up() && reader.Next(header_row)) {
+    if (!first_record && !(header_row.fields.size() == 1 && Trim(header_row.fields[0]).empty())) {
+      first_record.emplace(header_row.line, std::vector<std::string>(header_row.fields.begin(),
+                                                                     header_row.fields.end()));
+    }
+    layout.Row(header_row.fields, header_row.line);
+  }
+  if (!reader.status().ok() || !first_record) {
     diagnostics.Error(file_name, reader.status().ok() ? 1 : reader.error_line(), 0,
                       reader.status().ok()
                           ? "文件是空的 / the file is empty; it needs a header row "
@@ -927,10 +996,16 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
                           : reader.status().message());
     return;
   }
-  // The header outlives the reader's next record, which may reuse its unquoting space.
-  const std::vector<std::string> header_cells(header_row.fields.begin(), header_row.fields.end());
+  if (!layout.found()) {
+    // No header: the first record's cells, which name no column, are reported as unknown.
+    const auto& [line, cells] = *first_record;
+    MapHeader(std::vector<std::string_view>(cells.begin(), cells.end()), line, false, checker);
+    return;
+  }
+  const int header_line = layout.header_line();
+  const std::vector<std::string>& header_cells = layout.header();
   const std::vector<std::string_view> header(header_cells.begin(), header_cells.end());
-  const auto columns = MapHeader(header, 1, false, checker);
+  const auto columns = MapHeader(header, header_line, false, checker);
   if (!columns) return;
   const auto lines_in = [&](size_t from, size_t to) {
     return static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
@@ -939,11 +1014,14 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
   // A large file is checked on two threads, each reading half of its records. Only where the
   // reader's limit of rows cannot be reached: then one reader meets it, and names its line.
   const size_t lines = lines_in(0, text.size());
-  const std::optional<size_t> split = text.size() - reader.offset() >= options.split_from_bytes &&
-                                              lines < options.csv_limits.max_rows &&
-                                              std::thread::hardware_concurrency() > 1
-                                          ? SplitPoint(text, reader.offset())
-                                          : std::nullopt;
+  std::optional<size_t> split = text.size() - reader.offset() >= options.split_from_bytes &&
+                                        lines < options.csv_limits.max_rows &&
+                                        std::thread::hardware_concurrency() > 1
+                                    ? SplitPoint(text, reader.offset())
+                                    : std::nullopt;
+  // The second part starts on a row that carries nothing down from the first (CarryDown), so
+  // both parts find what one reader would.
+  if (split) split = SplitWithoutCarry(text, *split, *columns, options.csv_limits);
   const size_t first_part_end = split.value_or(text.size());
   // One value per line at most; the exact reservation spares a million-row file its regrowths.
   submission.values.reserve(lines + 1);
@@ -1000,7 +1078,8 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
     return;
   }
   if (data_rows == 0) {
-    checker.Error(1, 0, "只有表头, 没有数据", "the file has a header but no rows of values");
+    checker.Error(header_line, 0, "只有表头, 没有数据",
+                  "the file has a header but no rows of values");
   }
 }
 
@@ -1043,51 +1122,63 @@ void ParseXlsxReport(std::string_view bytes, const std::string& file_name,
   checker.SetSheetNames(std::move(names));
   size_t report_sheets = 0, data_rows = 0;
   for (size_t s = 0; s < workbook->sheets.size(); ++s) {
-    const XlsxSheet& sheet = workbook->sheets[s];
+    XlsxSheet& sheet = workbook->sheets[s];
     if (sheet.hidden) continue;  // a template's lists, a unit's own working sheets
-    // The sheet's rows as the CSV reader sees lines: the first row with any text is the header.
+    // A project name merged down its rows is on each of them.
+    FillMergedCells(sheet, options.xlsx_limits.max_cells);
     std::map<int, std::vector<const XlsxCell*>> rows;
     for (const auto& cell : sheet.cells) {
       if (cell.kind != XlsxCell::Kind::kText || !Trim(cell.text).empty())
         rows[cell.row].push_back(&cell);
     }
     if (rows.empty()) continue;
-    const auto& [header_row, header_cells] = *rows.begin();
-    std::vector<std::string> header_texts;
-    for (const XlsxCell* cell : header_cells) {
-      if (header_texts.size() < static_cast<size_t>(cell->column))
-        header_texts.resize(static_cast<size_t>(cell->column));
-      header_texts[static_cast<size_t>(cell->column - 1)] = CellText(*cell, std::nullopt, false);
+    const auto texts_of = [](const std::vector<const XlsxCell*>& cells) {
+      std::vector<std::string> texts;
+      for (const XlsxCell* cell : cells) {
+        if (texts.size() < static_cast<size_t>(cell->column))
+          texts.resize(static_cast<size_t>(cell->column));
+        texts[static_cast<size_t>(cell->column - 1)] = CellText(*cell, std::nullopt, false);
+      }
+      return texts;
+    };
+    // The header is the first row naming a report column, below any title; a sheet with none
+    // is not a report (notes, a cover sheet).
+    TableLayout layout(IsReportHeader);
+    std::vector<std::pair<int, const std::vector<const XlsxCell*>*>> data;
+    for (const auto& [number, cells] : rows) {
+      if (layout.gave_up()) break;
+      const std::vector<std::string> texts = texts_of(cells);
+      const std::vector<std::string_view> views(texts.begin(), texts.end());
+      if (layout.Row(views, number) == TableLayout::RowKind::kData)
+        data.push_back({number, &cells});
     }
-    // A sheet whose first row names no report column is not a report (notes, a cover sheet).
-    if (std::none_of(header_texts.begin(), header_texts.end(),
-                     [](const std::string& text) { return ColumnFor(text).has_value(); })) {
-      continue;
-    }
+    if (!layout.found()) continue;
     ++report_sheets;
     checker.SetSheet(s);
+    const int header_row = layout.header_line();
+    const std::vector<std::string>& header_texts = layout.header();
     const std::vector<std::string_view> header(header_texts.begin(), header_texts.end());
-    data_rows += rows.size() - 1;
+    data_rows += data.size();
     const auto columns = MapHeader(header, header_row, true, checker);
     if (!columns) continue;
     std::vector<std::optional<Column>> column_of(header.size());
+    CarryDown carry;
     for (const auto& [column, index] : *columns) column_of[index] = column;
-    for (auto row = std::next(rows.begin()); row != rows.end(); ++row) {
+    for (const auto& row : data) {
       std::vector<std::string> texts(header.size());
       bool readable = true;
-      for (const XlsxCell* cell : row->second) {
+      for (const XlsxCell* cell : *row.second) {
         const auto index = static_cast<size_t>(cell->column - 1);
         if (index >= header.size() || Trim(header[index]).empty()) {
           readable = false;
-          checker.Error(row->first, cell->column,
-                        "这一格不在任何列名之下, 请删除或为这一列加上列名",
+          checker.Error(row.first, cell->column, "这一格不在任何列名之下, 请删除或为这一列加上列名",
                         "this cell is under no column name; delete it or name its column");
           continue;
         }
         if (!column_of[index]) continue;  // an informational column
         if (cell->kind == XlsxCell::Kind::kError) {
           readable = false;
-          checker.Error(row->first, cell->column,
+          checker.Error(row.first, cell->column,
                         "公式的结果是错误 " + cell->text + ", 请修正公式或直接填写数值",
                         "the formula's result is the error " + cell->text +
                             "; correct the formula or type the value");
@@ -1095,7 +1186,7 @@ void ParseXlsxReport(std::string_view bytes, const std::string& file_name,
         }
         if (cell->kind == XlsxCell::Kind::kFormulaWithoutValue) {
           readable = false;
-          checker.Error(row->first, cell->column,
+          checker.Error(row.first, cell->column,
                         "公式没有保存计算结果, 请在 Excel、WPS 或 LibreOffice 中打开后保存",
                         "the formula was saved without its result; open the file in Excel, WPS "
                         "or LibreOffice and save it again");
@@ -1105,15 +1196,19 @@ void ParseXlsxReport(std::string_view bytes, const std::string& file_name,
       }
       if (!readable) continue;
       const std::vector<std::string_view> cells(texts.begin(), texts.end());
-      checker.Check(RowFrom(*columns, header, cells, row->first), submission);
+      RawRow raw = RowFrom(*columns, header, cells, row.first);
+      carry.Apply(raw);
+      checker.Check(raw, submission);
     }
   }
   checker.SetSheet(std::nullopt);
   if (report_sheets == 0) {
-    checker.Error(0, 0, "没有找到填报表: 工作表的第一行应为列名 (项目, 指标, 期间, 完成值 …)",
-                  "no sheet is a report: a report sheet's first row names its columns (项目, 指标, "
-                  "期间, 完成值 … or project, indicator, period, value …); ptmon template "
-                  "--format xlsx writes one to fill in");
+    checker.Error(0, 0,
+                  "没有找到填报表: 表头 (标题下的第一行) 应写明列名 项目, 指标, 期间, 完成值; "
+                  "可下载本月的填报模板填写",
+                  "no sheet is a report: its header row (below any title) names the columns "
+                  "项目, 指标, 期间, 完成值 (or project, indicator, period, value); the month's "
+                  "template has them");
   } else if (data_rows == 0) {
     checker.Error(0, 0, "只有表头, 没有数据", "the workbook has a header but no rows of values");
   }

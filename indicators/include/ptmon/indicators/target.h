@@ -21,8 +21,11 @@ struct Target {
   TargetKind kind = TargetKind::kQualitative;
   std::optional<Comparison> op;  // none for qualitative targets
   std::optional<double> value;   // in base units: 12万人 → 120000, 95% → 0.95
-  std::string unit;              // canonical: "人", "%", "元/人", "平方米"; "" when none
+  std::string unit;              // canonical: "人", "%", "元/人·月", "个/年"; "" when none
   double multiplier = 1;         // as published: "≥1500万条" → 1e4, "≤24小时" → 1
+  // False for a unit ptmon does not know: `unit` is then as published, the target compared
+  // only with values written in that very unit, and the catalogue flags it for review.
+  bool known_unit = true;
 };
 
 // A number with its multiplier and unit, as in a target or a reported value ("6.2万", "96%").
@@ -38,7 +41,8 @@ struct Quantity {
 // Figures at or above this magnitude are refused as slips (an exponent typed wrongly).
 inline constexpr double kLargestFigure = 1e15;
 
-// Parses "<number>[万|亿|千][unit]" after full-width folding. Fails with a message naming the
+// Parses "<number>[万|亿|千][unit]" after full-width folding; units as for ParseTarget, but an
+// unknown one is refused. Fails with a message naming the
 // part that cannot be read (not a number, unknown unit, a magnitude of kLargestFigure or more).
 Result<Quantity> ParseQuantity(std::string_view text);
 // A value in base units as people read it: "96%", "12台", "20.5小时", "215000元". For machines
@@ -71,7 +75,10 @@ std::string FormatQuantity(double value, const PublishedUnit& published);
 std::string FormatQuantity(double value, const Target& target);
 
 // Parses a published target. Text without any digit is qualitative and kept as it is; text
-// with digits must read as [sign] quantity, otherwise the error says what is wrong.
+// with digits must read as [sign] number [万|亿|千] [unit], otherwise the error says what is
+// wrong. Units are simple (人, 平方米) or rates of them (个/年, 元/人·月); any other unit written
+// in Chinese (颗星) is kept as published with known_unit false, never dropped; one with Latin
+// letters, digits or signs ("24 hours", "95%以上") is refused as a slip.
 Result<Target> ParseTarget(std::string_view text);
 
 // Whether values in this unit add up over the year (people, times, yuan) rather than being a

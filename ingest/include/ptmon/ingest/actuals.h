@@ -14,9 +14,9 @@
 #include <ptmon/base/location.h>
 #include <ptmon/indicators/actuals.h>
 #include <ptmon/indicators/catalog.h>
-#include <ptmon/ingest/csv.h>
-#include <ptmon/ingest/xlsx.h>
 #include <ptmon/storage/store.h>
+#include <ptmon/tables/csv.h>
+#include <ptmon/tables/xlsx.h>
 
 namespace ptmon {
 

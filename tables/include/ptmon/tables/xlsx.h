@@ -1,9 +1,9 @@
 // Reading the cells of an .xlsx workbook (Office Open XML as Excel, WPS and LibreOffice save
-// it) from memory. Only what a report needs: each sheet's cell values, formulas by the value
-// the office suite saved with them, shared and inline strings, and whether a cell's number
-// format shows a percentage or a date. Workbooks come from strangers, so everything is bounded:
-// entries, uncompressed bytes (counted as they are inflated, not as the zip claims), cells and
-// XML depth; DTDs are refused. Failures name the cause in Chinese and English in words a
+// it) from memory. Only what a table needs: each sheet's cell values and merged ranges, formulas by
+// the value the office suite saved with them, shared and inline strings, and whether a cell's
+// number format shows a percentage or a date. Workbooks come from strangers, so everything is
+// bounded: entries, uncompressed bytes (counted as they are inflated, not as the zip claims), cells
+// and XML depth; DTDs are refused. Failures name the cause in Chinese and English in words a
 // project manager can act on ("save it again as .xlsx").
 #pragma once
 
@@ -43,10 +43,16 @@ struct XlsxCell {
   std::string text;   // kText, kError
 };
 
+// A merged range: its value is saved in its first (top-left) cell only.
+struct XlsxMerge {
+  int first_row = 0, first_column = 0, last_row = 0, last_column = 0;  // 1-based, inclusive
+};
+
 struct XlsxSheet {
   std::string name;
   bool hidden = false;
   std::vector<XlsxCell> cells;  // in the order saved: by row, then column
+  std::vector<XlsxMerge> merges;
 };
 
 struct XlsxWorkbook {

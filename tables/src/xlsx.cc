@@ -8,7 +8,7 @@
 #include <zip.h>
 
 #include <ptmon/base/location.h>
-#include <ptmon/ingest/xlsx.h>
+#include <ptmon/tables/xlsx.h>
 
 namespace ptmon {
 
@@ -383,11 +383,12 @@ class WorksheetPart final : public XmlPart {
  public:
   WorksheetPart(const std::vector<std::string>& strings,
                 const std::vector<XlsxCell::Shown>& shown_by_style, size_t& cells_left,
-                std::vector<XlsxCell>& cells)
+                XlsxSheet& sheet)
       : strings_(strings),
         shown_by_style_(shown_by_style),
         cells_left_(cells_left),
-        cells_(cells) {}
+        cells_(sheet.cells),
+        merges_(sheet.merges) {}
 
  private:
   void Start(const Element& element) override {
@@ -405,7 +406,19 @@ class WorksheetPart final : public XmlPart {
       in_inline_ = true;
     } else if (in_inline_ && element.name == "rPh") {
       in_phonetic_ = true;
+    } else if (element.name == "mergeCell") {
+      AddMerge(element.Attribute("ref"));
     }
+  }
+
+  // A range such as A3:A7; a malformed one is left out (its cells read as they were saved).
+  void AddMerge(std::string_view reference) {
+    const size_t colon = reference.find(':');
+    if (colon == std::string_view::npos || merges_.size() >= cells_left_) return;
+    auto first = ParseCellName(reference.substr(0, colon));
+    auto last = ParseCellName(reference.substr(colon + 1));
+    if (!first || !last || last->first < first->first || last->second < first->second) return;
+    merges_.push_back({first->first, first->second, last->first, last->second});
   }
   void End(std::string_view name) override {
     if (name == "v" || name == "t") collecting_ = false;
@@ -479,6 +492,7 @@ class WorksheetPart final : public XmlPart {
   const std::vector<XlsxCell::Shown>& shown_by_style_;
   size_t& cells_left_;
   std::vector<XlsxCell>& cells_;
+  std::vector<XlsxMerge>& merges_;
   int row_ = 0, column_ = 0;
   bool in_cell_ = false, in_inline_ = false, in_phonetic_ = false, has_formula_ = false,
        collecting_ = false;
@@ -594,7 +608,7 @@ Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const XlsxLimits& limits) 
     XlsxSheet sheet;
     sheet.name = entry.name;
     sheet.hidden = entry.hidden;
-    WorksheetPart part(shared_strings.strings, styles.shown_by_style, cells_left, sheet.cells);
+    WorksheetPart part(shared_strings.strings, styles.shown_by_style, cells_left, sheet);
     if (Status parsed =
             ParsePart(package, ResolveTarget(folder, relationship->second.target), part, limits);
         !parsed.ok()) {

@@ -3,7 +3,7 @@
 #include <iconv.h>
 
 #include <ptmon/base/text.h>
-#include <ptmon/ingest/csv.h>
+#include <ptmon/tables/csv.h>
 
 namespace ptmon {
 

@@ -1,0 +1,100 @@
+// The layout finder of tables/: where a sheet's header is, what the lines around it say, and
+// which rows are values, as units save their sheets (titles, label lines, 主管部门 rows,
+// notes, signature footers, merged cells).
+#include <gtest/gtest.h>
+
+#include <ptmon/tables/layout.h>
+
+namespace ptmon {
+namespace {
+
+using Cells = std::vector<std::string_view>;
+
+bool NamesProject(const Cells& cells) {
+  for (std::string_view cell : cells) {
+    if (TableLabel(cell) == "项目名称") return true;
+  }
+  return false;
+}
+
+TEST(TableLayoutTest, FindsTheHeaderBelowATitleAndReadsWhatTheLinesAboveSay) {
+  TableLayout layout(NamesProject);
+  using Kind = TableLayout::RowKind;
+  EXPECT_EQ(layout.Row({"部门预算项目绩效目标申报表(2023年度)"}, 1), Kind::kPreamble);
+  EXPECT_EQ(layout.Row({"单位名称：312004-某县交通运输局", "", "金额单位：万元"}, 2),
+            Kind::kPreamble);
+  EXPECT_EQ(layout.Row({"820-马踏镇部门"}, 3), Kind::kPreamble);
+  EXPECT_EQ(layout.Row({"单位名称", "项目名称", "资金总额（万元）", "单价"}, 4), Kind::kHeader);
+  EXPECT_EQ(layout.header_line(), 4);
+  EXPECT_EQ(layout.column_unit(2), "万元");
+  EXPECT_EQ(layout.column_unit(3), "");
+  const TablePreamble& preamble = layout.preamble();
+  EXPECT_EQ(preamble.year, 2023);
+  EXPECT_EQ(preamble.unit_code, "312004");
+  EXPECT_EQ(preamble.unit_name, "某县交通运输局");
+  EXPECT_EQ(preamble.amount_unit, "万元");
+  EXPECT_EQ(preamble.department_code, "820");
+  EXPECT_EQ(preamble.department, "马踏镇部门");
+
+  EXPECT_EQ(layout.Row({"820001-井研县马踏镇人民政府", "慰问", "3.6", ""}, 5), Kind::kData);
+  EXPECT_EQ(layout.Row({"", "", "", ""}, 6), Kind::kBlank);
+  EXPECT_EQ(layout.Row({"注：本表由系统导出", "", "", ""}, 7), Kind::kNote);
+  EXPECT_EQ(layout.Row({"", "830-另一部门", "", ""}, 8), Kind::kGroup);
+  EXPECT_EQ(layout.preamble().department, "另一部门");
+  EXPECT_EQ(layout.Row({"830001-另一单位", "维修", "1", ""}, 9), Kind::kData);
+  EXPECT_EQ(layout.Row({"填报人：张三", "", "联系电话：0833-1234567", ""}, 10), Kind::kFooter);
+  // Everything under the signature block belongs to it.
+  EXPECT_EQ(layout.Row({"某单位", "某项目", "1", ""}, 11), Kind::kFooter);
+}
+
+TEST(TableLayoutTest, GivesUpAfterItsRowsWithoutAHeader) {
+  TableLayout layout(NamesProject, 3);
+  for (int line = 1; line <= 3; ++line) {
+    EXPECT_FALSE(layout.gave_up());
+    layout.Row({"说明"}, line);
+  }
+  EXPECT_TRUE(layout.gave_up());
+  EXPECT_FALSE(layout.found());
+}
+
+TEST(TableLayoutTest, ReadsCodedNamesFootersAndNotes) {
+  using Pair = std::pair<std::string, std::string>;
+  EXPECT_EQ(SplitCodedName("820001-井研县马踏镇人民政府"), Pair("820001", "井研县马踏镇人民政府"));
+  EXPECT_EQ(SplitCodedName("[312004]某县交通运输局"), Pair("312004", "某县交通运输局"));
+  EXPECT_EQ(SplitCodedName("２０８０１－某局"), Pair("20801", "某局"));
+  EXPECT_FALSE(SplitCodedName("2023-01-05"));
+  EXPECT_FALSE(SplitCodedName("维修维护费"));
+  EXPECT_TRUE(IsFooterRow({"", "审核人：赵六"}));
+  EXPECT_TRUE(IsFooterRow({"单位负责人:王五"}));
+  EXPECT_FALSE(IsFooterRow({"维修维护费", "填报人"}));
+  EXPECT_TRUE(IsFooterRow({"填报人", "王五"}));
+  EXPECT_FALSE(IsFooterRow({"填报人员培训费", "2026-07", "12"}));
+  EXPECT_FALSE(IsFooterRow({"负责人培训", "2026-07", "12"}));
+  EXPECT_TRUE(IsNoteRow({"注：满意度按问卷统计", ""}));
+  EXPECT_FALSE(IsNoteRow({"注：", "满意度"}));
+}
+
+TEST(TableLayoutTest, AMergedCellIsOnEveryRowItCovers) {
+  XlsxSheet sheet;
+  auto text = [](int row, int column, std::string value) {
+    XlsxCell cell;
+    cell.row = row;
+    cell.column = column;
+    cell.kind = XlsxCell::Kind::kText;
+    cell.text = std::move(value);
+    return cell;
+  };
+  sheet.cells = {text(1, 1, "项目"),     text(1, 2, "指标"),   text(2, 1, "维修维护费"),
+                 text(2, 2, "修复时间"), text(3, 2, "满意度"), text(4, 1, "另一项目"),
+                 text(4, 2, "数量")};
+  sheet.merges = {{2, 1, 3, 1}, {4, 1, 100000, 1}};  // the second runs past the used rows
+  FillMergedCells(sheet);
+  ASSERT_EQ(sheet.cells.size(), 8u);
+  EXPECT_EQ(sheet.cells[4].row, 3);
+  EXPECT_EQ(sheet.cells[4].column, 1);
+  EXPECT_EQ(sheet.cells[4].text, "维修维护费");
+  EXPECT_EQ(sheet.cells[5].text, "满意度");  // still by row, then column
+}
+
+}  // namespace
+}  // namespace ptmon
