@@ -20,8 +20,10 @@
 #include <ptmon/storage/store.h>
 
 #include "alerts.h"
+#include "generation.h"
 #include "http_server.h"
 #include "inbox_watcher.h"
+#include "logging.h"
 #include "metrics.h"
 #include "notifier.h"
 #include "routes.h"
@@ -83,16 +85,6 @@ std::string AlertsJson(const AlertBook& book) {
   return Json{{"alerts", list}}.dump(2);
 }
 
-void LogDiagnostics(const Diagnostics& diagnostics) {
-  for (const auto& diagnostic : diagnostics.all()) {
-    if (diagnostic.severity == Severity::kError)
-      spdlog::error("{}", diagnostic.ToString());
-    else
-      spdlog::warn("{}", diagnostic.ToString());
-  }
-  if (const std::string more = diagnostics.OmittedLine(); !more.empty()) spdlog::warn("{}", more);
-}
-
 }  // namespace
 
 void BlockServiceSignals() {
@@ -104,20 +96,6 @@ void UnblockServiceSignals() {
   const sigset_t signals = ServiceSignals();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
 }
-
-// Everything one configuration load makes, replaced together on reload: the routes and the
-// evaluation never see one load's catalogue with another's index or settings.
-struct Generation {
-  std::shared_ptr<const DaemonConfig> config;
-  std::shared_ptr<const Catalog> catalog;
-  std::unique_ptr<ActualsIndex> actuals;
-  std::unique_ptr<Evaluator> evaluator;
-  std::unique_ptr<Ingestor> ingestor;  // refers to *catalog and the store
-  // The year before the catalogue's, as the store last loaded it; all null when it holds none.
-  std::shared_ptr<const Catalog> past_catalog;
-  std::unique_ptr<ActualsIndex> past_actuals;
-  std::unique_ptr<Evaluator> past_evaluator;
-};
 
 struct Service::Impl {
   Impl(ServeOptions options_in, const Clock& clock_in)
@@ -149,6 +127,7 @@ struct Service::Impl {
   // --- the launch sequence --------------------------------------------------------------------
 
   Status Start() {
+    const auto start = Steady::now();
     reload_timestamp = UnixSeconds(clock.Now());  // the first load, if it succeeds
     const DaemonConfig& config = options.config;
     if (options.handle_signals) {
@@ -169,7 +148,8 @@ struct Service::Impl {
     } else if (*returned > 0) {
       spdlog::info("{} file(s) claimed before a stop went back into the inbox", *returned);
     }
-    auto loaded = Load(config);
+    auto loaded = LoadFirst(config);
+    if (stopping) return Status::Ok();  // Run finishes the stop
     if (!loaded.ok()) {
       if (Status checked = CheckStoreNow(); !checked.ok()) return checked;
       return loaded.status().WithContext("loading the catalogue");
@@ -182,7 +162,7 @@ struct Service::Impl {
     last_ingest =
         last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
     counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
-    Evaluate();  // publishes the first snapshot: every endpoint answers from here on
+    PublishLoaded(start);  // the first snapshot: every endpoint answers from here on
     StartStoreCheck();
     watcher = std::make_unique<InboxWatcher>(
         io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
@@ -217,7 +197,30 @@ struct Service::Impl {
                  generation.catalog->IndicatorCount(), config.listen, config.data_dir);
     NotifySystemd("READY=1\nSTATUS=serving " +
                   std::to_string(generation.catalog->IndicatorCount()) + " indicators");
+    if (reload_queued) asio::post(io, [this] { Reload(); });  // a SIGHUP during the start
     return Status::Ok();
+  }
+
+  // The first load, off this thread. The loop turns meanwhile, so that a signal is handled as
+  // it comes: SIGTERM stops the load (within about a second) and the start with it.
+  Result<Generation> LoadFirst(const DaemonConfig& config) {
+    spdlog::info("loading the catalogue and stored values");
+    auto result = std::make_shared<std::optional<Result<Generation>>>();
+    loader->Start([config] { return Result<DaemonConfig>(config); }, clock.Today(), clock.Now(),
+                  [result](Result<Generation> loaded) { *result = std::move(loaded); });
+    {
+      const auto busy = asio::make_work_guard(io);
+      while (!result->has_value() && !stopping) io.run_one();
+    }
+    // Without other work (no signal handlers in-process), the guard's end stopped the loop.
+    if (io.stopped()) io.restart();
+    if (stopping) return Status::Error("stopped");
+    if (result->value().ok()) AttachIngestor(result->value().value());
+    return std::move(**result);
+  }
+
+  void AttachIngestor(Generation& loaded) {
+    ptmon::AttachIngestor(loaded, *store, clock, *options.files, layout);
   }
 
   Status StartHttp(const DaemonConfig& config) {
@@ -257,6 +260,7 @@ struct Service::Impl {
     store = std::move(opened).value();
     store_path = path;
     store_check_mode = check;
+    loader = std::make_unique<GenerationLoader>(io, path);
     // From here on, what another process commits is noticed (ScheduleForeignWriteCheck).
     if (auto seeded = store->ChangedElsewhere(); !seeded.ok()) return seeded.status();
     return Status::Ok();
@@ -301,50 +305,6 @@ struct Service::Impl {
     return !stopping;
   }
 
-  // Builds a complete Generation for `config`; nothing the service holds changes.
-  Result<Generation> Load(const DaemonConfig& config) {
-    auto sources = CatalogSources(config.catalogs);
-    if (!sources.ok()) return sources.status();
-    Diagnostics diagnostics;
-    auto catalog = LoadCatalogCached(*store, *sources, FormatRfc3339(clock.Now()), diagnostics);
-    LogDiagnostics(diagnostics);
-    if (!catalog.ok()) return catalog.status();
-    Generation loaded;
-    loaded.config = std::make_shared<const DaemonConfig>(config);
-    loaded.catalog = std::make_shared<const Catalog>(std::move(catalog).value());
-    auto actuals = ReadActuals(*loaded.catalog);
-    if (!actuals.ok()) return actuals.status();
-    loaded.actuals = std::move(actuals).value();
-    loaded.evaluator = std::make_unique<Evaluator>(*loaded.catalog, config.evaluation);
-    auto past = StoredCatalogOfYear(*store, loaded.catalog->year - 1);
-    if (past.ok()) {
-      loaded.past_catalog = std::make_shared<const Catalog>(std::move(past).value());
-      auto past_actuals = ReadActuals(*loaded.past_catalog);
-      if (!past_actuals.ok()) return past_actuals.status();
-      loaded.past_actuals = std::move(past_actuals).value();
-      loaded.past_evaluator = std::make_unique<Evaluator>(*loaded.past_catalog, config.evaluation);
-    } else if (past.status().IsIoError()) {
-      return past.status();
-    }
-    // A token scoped to a project neither year has is a mistake to name, not to serve.
-    std::vector<const Catalog*> years{loaded.catalog.get()};
-    if (loaded.past_catalog) years.push_back(loaded.past_catalog.get());
-    if (Diagnostics scopes; !CheckApiScopes(config, years, scopes)) {
-      LogDiagnostics(scopes);
-      return Status::Error(
-          "the configuration's API tokens name projects or units the catalogue lacks");
-    }
-    IngestOptions ingest;
-    ingest.max_file_bytes = config.max_file_bytes;
-    ingest.parse.encoding = config.encoding == "gbk"     ? TextEncoding::kGb18030
-                            : config.encoding == "utf-8" ? TextEncoding::kUtf8
-                                                         : TextEncoding::kAuto;
-    loaded.ingestor =
-        std::make_unique<Ingestor>(*store, *loaded.catalog, clock, *options.files, layout, ingest);
-    if (loaded.past_catalog) loaded.ingestor->AddOtherYear(loaded.past_catalog);
-    return loaded;
-  }
-
   static InboxWatcher::Timing InboxTiming(const DaemonConfig& config) {
     return {config.inbox_settle, config.inbox_rescan, config.inbox_retry_max};
   }
@@ -378,43 +338,72 @@ struct Service::Impl {
     }
   }
 
+  // Loads the configuration and catalogue again off the loop (GenerationLoader) and swaps the
+  // result in whole; the previous snapshot is served until then. One at a time: a reload asked
+  // for meanwhile (or during the start) follows the one in progress.
   void Reload() {
+    if (stopping) return;
+    if (!generation.catalog || loader->busy()) {
+      reload_queued = true;
+      return;
+    }
     if (!StoreCheckPassed()) return;
     NotifySystemd("RELOADING=1\nSTATUS=reloading");
     spdlog::info("reloading the configuration and catalogue");
-    Diagnostics diagnostics;
-    auto config = options.reload_config ? options.reload_config(diagnostics)
-                                        : Result<DaemonConfig>(*generation.config);
-    LogDiagnostics(diagnostics);
-    const DaemonConfig& current = *generation.config;
-    Result<Generation> loaded = Status::Error("");
-    if (!config.ok()) {
-      loaded = config.status();
-    } else if (config->data_dir != current.data_dir) {
-      loaded = Status::Error("data_dir cannot change on reload (" + current.data_dir + " → " +
+    counters->SetReloadInProgress(true);
+    const long long values_at_start = values_changed;
+    auto read = [reload_config = options.reload_config,
+                 current = *generation.config]() -> Result<DaemonConfig> {
+      Diagnostics diagnostics;
+      auto config = reload_config ? reload_config(diagnostics) : Result<DaemonConfig>(current);
+      LogDiagnostics(diagnostics);
+      if (!config.ok()) return config.status();
+      if (config->data_dir != current.data_dir) {
+        return Status::Error("data_dir cannot change on reload (" + current.data_dir + " → " +
                              config->data_dir + "); restart ptmon for that");
-    } else if (config->listen != current.listen) {
-      loaded = Status::Error("listen cannot change on reload (" + current.listen + " → " +
+      }
+      if (config->listen != current.listen) {
+        return Status::Error("listen cannot change on reload (" + current.listen + " → " +
                              config->listen + "); restart ptmon for that");
-    } else {
-      loaded = Load(*config);
-    }
+      }
+      return config;
+    };
+    loader->Start(read, clock.Today(), clock.Now(),
+                  [this, values_at_start, start = Steady::now()](Result<Generation> loaded) {
+                    FinishReload(std::move(loaded), values_at_start, start);
+                  });
+  }
+
+  // On the loop, once the loader is done. `values_at_start`: values_changed when it began.
+  void FinishReload(Result<Generation> loaded, long long values_at_start,
+                    Steady::time_point start) {
+    counters->SetReloadInProgress(false);
+    if (stopping) return;
     if (!loaded.ok()) {
       spdlog::error("{}", loaded.status().message());
       spdlog::error("reload failed; still serving the previous configuration and catalogue");
       reload_success = false;
       Publish(nullptr);  // the same catalogue, now saying the reload failed
       NotifySystemd("READY=1\nSTATUS=reload failed; serving the previous configuration");
-      return;
+    } else {
+      AttachIngestor(loaded.value());
+      Adopt(std::move(loaded).value());
+      reload_success = true;
+      reload_timestamp = UnixSeconds(clock.Now());
+      // Files applied while the loader read were not in what it read.
+      if (values_changed != values_at_start)
+        ReloadActuals("files were applied during the reload");
+      else
+        PublishLoaded(start);  // the new catalogue's series with reload_success 1, together
+      spdlog::info("reloaded: {} projects, {} indicators", generation.catalog->projects.size(),
+                   generation.catalog->IndicatorCount());
+      NotifySystemd("READY=1\nSTATUS=serving " +
+                    std::to_string(generation.catalog->IndicatorCount()) + " indicators");
     }
-    Adopt(std::move(loaded).value());
-    reload_success = true;
-    reload_timestamp = UnixSeconds(clock.Now());
-    Evaluate();  // publishes the new catalogue's series with reload_success 1, together
-    spdlog::info("reloaded: {} projects, {} indicators", generation.catalog->projects.size(),
-                 generation.catalog->IndicatorCount());
-    NotifySystemd("READY=1\nSTATUS=serving " +
-                  std::to_string(generation.catalog->IndicatorCount()) + " indicators");
+    if (reload_queued) {
+      reload_queued = false;
+      Reload();
+    }
   }
 
   // --- evaluation and publishing --------------------------------------------------------------
@@ -427,6 +416,18 @@ struct Service::Impl {
         generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today()));
     EvaluatePastYear();
     evaluation_seconds = SecondsSince(start);
+    RenderAndPublish(start);
+  }
+
+  // Serves the evaluation a load made (the adopted generation's).
+  void PublishLoaded(Steady::time_point start) {
+    evaluation = generation.evaluation;
+    past_evaluation = generation.past_evaluation;
+    RenderAndPublish(start);
+  }
+
+  // The exposition and alerts of `evaluation`, then the snapshot. `start`: the evaluation's.
+  void RenderAndPublish(Steady::time_point start) {
     // The exposition renders beside the alert rules, which read the same evaluation and write
     // only the alert book: the alerts' work fills what the render's threads leave of the cores.
     auto rendered = std::async(std::launch::async, [&, now = UnixSeconds(clock.Now())] {
@@ -438,16 +439,7 @@ struct Service::Impl {
     counters->ObserveEvaluation("full", SecondsSince(start));
   }
 
-  // Last year as of its December: final once December's reports are due.
-  void EvaluatePastYear() {
-    if (!generation.past_evaluator) {
-      past_evaluation.reset();
-      return;
-    }
-    const Date today = clock.Today();
-    past_evaluation = std::make_shared<const Evaluation>(generation.past_evaluator->EvaluateAll(
-        *generation.past_actuals, DefaultAsOf(today, generation.past_catalog->year), today));
-  }
+  void EvaluatePastYear() { past_evaluation = ptmon::EvaluatePastYear(generation, clock.Today()); }
 
   void UpdateAlerts() {
     const auto now = clock.Now();
@@ -513,6 +505,7 @@ struct Service::Impl {
       }
     }
     if (outcome.result == IngestResult::kApplied) {
+      ++values_changed;
       last_ingest = clock.Now();
       Reevaluate(outcome.batch_id);
       FoldSoon();
@@ -594,35 +587,29 @@ struct Service::Impl {
       if (!changed.ok()) {
         spdlog::error("{}", changed.status().message());
       } else if (*changed) {
-        ReloadActuals();
+        ReloadActuals("another process changed the database");
       }
       ScheduleForeignWriteCheck();
     });
   }
 
-  // The latest stored value of every indicator of `catalog`.
-  Result<std::unique_ptr<ActualsIndex>> ReadActuals(const Catalog& catalog) {
-    auto actuals = std::make_unique<ActualsIndex>(catalog);
-    if (auto values = store->LoadLatestValues(*actuals); !values.ok()) return values.status();
-    store->ReleaseMemory();  // all values were read at once; keep the daemon small
-    return actuals;
-  }
-
-  void ReloadActuals() {
-    auto actuals = ReadActuals(*generation.catalog);
+  // Re-reads the values of both years and evaluates; `why` is logged.
+  void ReloadActuals(std::string_view why) {
+    auto actuals = ReadActuals(*store, *generation.catalog);
     if (!actuals.ok()) {
       spdlog::error("{}", actuals.status().message());
       return;
     }
     if (generation.past_catalog) {
-      auto past_actuals = ReadActuals(*generation.past_catalog);
+      auto past_actuals = ReadActuals(*store, *generation.past_catalog);
       if (!past_actuals.ok()) {
         spdlog::error("{}", past_actuals.status().message());
         return;
       }
       generation.past_actuals = std::move(past_actuals).value();
     }
-    spdlog::info("another process changed the database; values re-read");
+    ++values_changed;
+    spdlog::info("{}; values re-read", why);
     FoldSoon();
     generation.actuals = std::move(actuals).value();
     if (auto last = store->LastAppliedAt(); last.ok() && last->has_value()) {
@@ -713,6 +700,7 @@ struct Service::Impl {
     spdlog::info("{}: stopping", why);
     NotifySystemd("STOPPING=1\nSTATUS=stopping");
     stopping = true;
+    if (loader) loader->Cancel();  // a load in progress ends within about a second
     routes.SetStopping();
     evaluation_timer.cancel();
     resend_timer.cancel();
@@ -731,11 +719,12 @@ struct Service::Impl {
         if (stopper.joinable()) stopper.join();
         guard->reset();
         http.reset();
-        if (alerts->HasAlertsToSend()) {
+        if (alerts && alerts->HasAlertsToSend()) {
           notifier->Submit(alerts->Payload(clock.Now()));
           notifier->Flush(std::chrono::seconds(5));
         }
-        notifier.reset();
+        if (notifier) notifier.reset();
+        loader.reset();  // waits for a cancelled load to end
         store.reset();
         data_dir_lock.reset();
         spdlog::info("stopped");
@@ -759,6 +748,9 @@ struct Service::Impl {
   std::unique_ptr<Store> store;
   InboxLayout layout;
   Generation generation;
+  std::unique_ptr<GenerationLoader> loader;  // after io, which its thread posts to
+  bool reload_queued = false;                // a reload asked for while one runs
+  long long values_changed = 0;              // files applied and values re-read, ever
   std::unique_ptr<InboxWatcher> watcher;
   std::unique_ptr<AlertBook> alerts;
   std::shared_ptr<const std::string> alerts_json;
