@@ -16,7 +16,6 @@
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/ingest/ingestor.h>
-#include <ptmon/storage/data_dir_lock.h>
 #include <ptmon/storage/store.h>
 
 #include "alerts.h"
@@ -27,6 +26,7 @@
 #include "metrics.h"
 #include "notifier.h"
 #include "routes.h"
+#include "store_keeper.h"
 #include "systemd_notify.h"
 
 namespace ptmon {
@@ -47,15 +47,6 @@ sigset_t ServiceSignals() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   return signals;
-}
-
-// Databases up to this size get the full integrity check at start-up; larger ones the quick
-// check, which reads every page but skips the index cross-check.
-constexpr uintmax_t kFullCheckUpTo = 64u << 20;
-
-// Where large request bodies wait (request_body.h): in the data directory, on its disk.
-std::string SpoolDirectory(const DaemonConfig& config) {
-  return (std::filesystem::path(config.data_dir) / "spool").string();
 }
 
 AlertSettings AlertSettingsOf(const DaemonConfig& config) {
@@ -151,7 +142,7 @@ struct Service::Impl {
     auto loaded = LoadFirst(config);
     if (stopping) return Status::Ok();  // Run finishes the stop
     if (!loaded.ok()) {
-      if (Status checked = CheckStoreNow(); !checked.ok()) return checked;
+      if (Status checked = keeper.CheckNow(); !checked.ok()) return checked;
       return loaded.status().WithContext("loading the catalogue");
     }
     Adopt(std::move(loaded).value());
@@ -163,7 +154,7 @@ struct Service::Impl {
         last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
     counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
     PublishLoaded(start);  // the first snapshot: every endpoint answers from here on
-    StartStoreCheck();
+    keeper.StartCheck([this] { StoreCheckPassed(); });
     watcher = std::make_unique<InboxWatcher>(
         io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
         [this](const std::string& path) {
@@ -242,64 +233,25 @@ struct Service::Impl {
   }
 
   Status OpenStore(const DaemonConfig& config) {
-    if (Status made = PosixFileSystem().MakeDirectories(config.data_dir); !made.ok())
-      return made.WithContext("creating the data directory");
-    auto locked = DataDirLock::Acquire(config.data_dir, "ptmon serve");
-    if (!locked.ok()) return locked.status();
-    data_dir_lock = std::move(locked).value();
-    if (Status spool = PrepareSpoolDirectory(SpoolDirectory(config)); !spool.ok()) return spool;
-    const std::string path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
-    if (Status empty = Store::RefuseEmptyFile(path); !empty.ok()) return empty;
-    std::error_code error;
-    const uintmax_t size = std::filesystem::file_size(path, error);
-    const IntegrityCheck check =
-        !error && size > kFullCheckUpTo ? IntegrityCheck::kQuick : IntegrityCheck::kFull;
-    auto opened = Store::Open(path);
-    if (!opened.ok()) return opened.status();
-    for (const std::string& warning : Store::ExposedFiles(path)) spdlog::warn("{}", warning);
-    store = std::move(opened).value();
-    store_path = path;
-    store_check_mode = check;
-    loader = std::make_unique<GenerationLoader>(io, path);
+    if (Status opened = keeper.Open(config); !opened.ok()) return opened;
+    store = &keeper.store();
+    loader = std::make_unique<GenerationLoader>(io, keeper.path());
     // From here on, what another process commits is noticed (ScheduleForeignWriteCheck).
     if (auto seeded = store->ChangedElsewhere(); !seeded.ok()) return seeded.status();
     return Status::Ok();
   }
 
-  // The integrity check reads every page: 1–2 s for a province's 200 MB. It starts once the
-  // first snapshot is published (so it does not take the second core from the loading) and runs
-  // beside the serving, on a connection of its own; reads are served at once, and reports (the
-  // inbox, the write API) and reloads wait until it passes. A failed check stops the daemon,
-  // naming what SQLite found and how to recover, as a failure at start would.
-  void StartStoreCheck() {
-    store_check =
-        std::async(std::launch::async, [this, path = store_path, check = store_check_mode] {
-          const auto start = Steady::now();
-          StoreCheckResult result{Store::CheckFile(path, check), SecondsSince(start), path, check};
-          asio::post(io, [this] { StoreCheckPassed(); });
-          return result;
-        });
-  }
-
-  // When loading failed before the check started: damage shows first wherever a damaged page is
-  // read, and the check names it and says what to do.
-  Status CheckStoreNow() { return Store::CheckFile(store_path, store_check_mode); }
-
-  // Whether writes may go ahead: takes the check's result, waiting for it if it is still
-  // running (the loop waits; HTTP reads go on from the snapshot). A failed check stops ptmon.
+  // Whether writes may go ahead: takes the integrity check's result, waiting for it if it is
+  // still running (the loop waits; HTTP reads go on from the snapshot). A failed check stops
+  // ptmon, naming what SQLite found and how to recover, as a failure at start would.
   bool StoreCheckPassed() {
-    if (store_check.valid()) {
-      const StoreCheckResult result = store_check.get();
-      if (!result.status.ok()) {
-        spdlog::error("{}", result.status.message());
+    if (const std::optional<Status> checked = keeper.TakeCheck(); checked.has_value()) {
+      if (!checked->ok()) {
+        spdlog::error("{}", checked->message());
         exit_code = 1;
         Stop("the database check failed");
-      } else {
-        store_check_seconds = result.seconds;
-        store_check_timestamp = UnixSeconds(clock.Now());
-        spdlog::info("database {} checked ({} check) in {:.3f} s", result.path,
-                     result.check == IntegrityCheck::kFull ? "full" : "quick", result.seconds);
-        if (!stopping) Publish(nullptr);  // the check's figures on /metrics
+      } else if (!stopping) {
+        Publish(nullptr);  // the check's figures on /metrics
       }
     }
     return !stopping;
@@ -481,8 +433,8 @@ struct Service::Impl {
     facts.alerts_pending = alerts->Count(AlertPhase::kPending);
     facts.alerts_firing = alerts->Count(AlertPhase::kFiring);
     facts.alerts_resolved = alerts->Count(AlertPhase::kResolved);
-    facts.store_check_timestamp = store_check_timestamp;
-    facts.store_check_seconds = store_check_seconds;
+    facts.store_check_timestamp = keeper.check_timestamp();
+    facts.store_check_seconds = keeper.check_seconds();
     snapshots.Publish(std::move(snapshot));
   }
 
@@ -725,8 +677,8 @@ struct Service::Impl {
         }
         if (notifier) notifier.reset();
         loader.reset();  // waits for a cancelled load to end
-        store.reset();
-        data_dir_lock.reset();
+        store = nullptr;
+        keeper.Close();
         spdlog::info("stopped");
         io.stop();
       });
@@ -744,8 +696,8 @@ struct Service::Impl {
   bool finish_moves_armed = false;
   bool fold_posted = false;
   int finish_moves_failures = 0;  // attempts in a row that left moves unfinished
-  std::unique_ptr<DataDirLock> data_dir_lock;
-  std::unique_ptr<Store> store;
+  StoreKeeper keeper{io, clock};  // after io, which its check posts to
+  Store* store = nullptr;         // the keeper's, once open
   InboxLayout layout;
   Generation generation;
   std::unique_ptr<GenerationLoader> loader;  // after io, which its thread posts to
@@ -762,17 +714,6 @@ struct Service::Impl {
   TimePoint last_ingest;
   bool reload_success = true;
   double reload_timestamp = 0;
-  double store_check_timestamp = 0;
-  double store_check_seconds = 0;
-  struct StoreCheckResult {
-    Status status;
-    double seconds = 0;
-    std::string path;
-    IntegrityCheck check = IntegrityCheck::kFull;
-  };
-  std::string store_path;
-  IntegrityCheck store_check_mode = IntegrityCheck::kFull;
-  std::future<StoreCheckResult> store_check;  // the integrity check, until the loop takes it
   int exit_code = 0;
   std::thread stopper;
   std::atomic<bool> stopping{false};  // also read by the write API's posted work
@@ -789,7 +730,6 @@ Service::Service(ServeOptions options, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
 
 Service::~Service() {
-  if (impl_->store_check.valid()) impl_->store_check.wait();
   if (impl_->stopper.joinable()) impl_->stopper.join();
   impl_->http.reset();  // before the routes and snapshots its threads read
 }
