@@ -1,13 +1,11 @@
 #include "service.h"
 
 #include <csignal>
-#include <filesystem>
-#include <future>
+#include <optional>
 #include <thread>
 
 #include <asio.hpp>
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
@@ -18,13 +16,12 @@
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/store.h>
 
-#include "alerts.h"
 #include "generation.h"
 #include "http_server.h"
 #include "inbox_watcher.h"
 #include "logging.h"
 #include "metrics.h"
-#include "notifier.h"
+#include "publisher.h"
 #include "routes.h"
 #include "store_keeper.h"
 #include "systemd_notify.h"
@@ -33,12 +30,7 @@ namespace ptmon {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
 using Steady = std::chrono::steady_clock;
-
-double SecondsSince(Steady::time_point since) {
-  return std::chrono::duration<double>(Steady::now() - since).count();
-}
 
 sigset_t ServiceSignals() {
   sigset_t signals;
@@ -47,33 +39,6 @@ sigset_t ServiceSignals() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   return signals;
-}
-
-AlertSettings AlertSettingsOf(const DaemonConfig& config) {
-  AlertSettings settings;
-  settings.for_duration = config.alert_for;
-  settings.resend_interval = config.alert_resend;
-  settings.resolved_retention = config.alert_resolved_retention;
-  settings.ingest_stale_after = config.ingest_stale_after;
-  settings.external_url = config.ExternalUrl();
-  return settings;
-}
-
-std::string AlertsJson(const AlertBook& book) {
-  Json list = Json::array();
-  for (const auto& [fingerprint, alert] : book.alerts()) {
-    list.push_back(
-        {{"labels", alert.labels},
-         {"annotations", alert.annotations},
-         {"state", AlertPhaseName(alert.phase)},
-         {"activeSince", FormatRfc3339(alert.active_since)},
-         {"startsAt", alert.phase == AlertPhase::kPending ? Json(nullptr)
-                                                          : Json(FormatRfc3339(alert.fired_at))},
-         {"endsAt", alert.phase == AlertPhase::kResolved ? Json(FormatRfc3339(alert.resolved_at))
-                                                         : Json(nullptr)},
-         {"generatorURL", alert.generator_url}});
-  }
-  return Json{{"alerts", list}}.dump(2);
 }
 
 }  // namespace
@@ -93,8 +58,6 @@ struct Service::Impl {
       : options(std::move(options_in)),
         clock(clock_in),
         signals(io),
-        evaluation_timer(io),
-        resend_timer(io),
         foreign_write_timer(io),
         finish_moves_timer(io),
         routes(
@@ -119,7 +82,6 @@ struct Service::Impl {
 
   Status Start() {
     const auto start = Steady::now();
-    reload_timestamp = UnixSeconds(clock.Now());  // the first load, if it succeeds
     const DaemonConfig& config = options.config;
     if (options.handle_signals) {
       // The handlers exist from here on; a signal that arrived earlier was held pending (main
@@ -146,14 +108,16 @@ struct Service::Impl {
       return loaded.status().WithContext("loading the catalogue");
     }
     Adopt(std::move(loaded).value());
-    if (Status restored = alerts->Load(*store); !restored.ok()) {
+    publisher.SetLoaded(true);
+    if (Status restored = publisher.LoadAlerts(); !restored.ok()) {
       spdlog::warn("alert state could not be read, starting afresh: {}", restored.message());
     }
     auto last = store->LastAppliedAt();
-    last_ingest =
+    const TimePoint last_ingest =
         last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
+    publisher.SetLastIngest(last_ingest);
     counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
-    PublishLoaded(start);  // the first snapshot: every endpoint answers from here on
+    publisher.PublishLoaded(start);  // the first snapshot: every endpoint answers from here on
     keeper.StartCheck([this] { StoreCheckPassed(); });
     watcher = std::make_unique<InboxWatcher>(
         io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
@@ -179,9 +143,8 @@ struct Service::Impl {
         });
     watcher->OnFailingFilesChanged([this](size_t) { PublishRetryCounts(); });
     watcher->Start();
-    ScheduleEvaluation();
+    publisher.StartTimers();
     ScheduleForeignWriteCheck();
-    ScheduleResend();
     FoldSoon();
     spdlog::info("ptmon {} ({}) serving {} projects, {} indicators on {} (data in {})",
                  options.version, options.revision, generation.catalog->projects.size(),
@@ -251,7 +214,7 @@ struct Service::Impl {
         exit_code = 1;
         Stop("the database check failed");
       } else if (!stopping) {
-        Publish(nullptr);  // the check's figures on /metrics
+        publisher.Republish();  // the check's figures on /metrics
       }
     }
     return !stopping;
@@ -263,31 +226,12 @@ struct Service::Impl {
 
   // Swaps in a validated generation (loop thread). The caller evaluates and publishes next.
   void Adopt(Generation loaded) {
-    const bool alertmanagers_changed =
-        !deliveries || loaded.config->alertmanagers != deliveries->alertmanagers();
     if (generation.ingestor) {
       loaded.ingestor->AdoptUnfinishedMoves(generation.ingestor->TakeUnfinishedMoves());
     }
     generation = std::move(loaded);
-    const DaemonConfig& config = *generation.config;
-    if (!alerts)
-      alerts = std::make_unique<AlertBook>(AlertSettingsOf(config));
-    else
-      alerts->set_settings(AlertSettingsOf(config));
-    if (watcher) watcher->SetTiming(InboxTiming(config));
-    if (alertmanagers_changed) {
-      notifier.reset();  // joins its thread: nothing counts into the old counters after this
-      auto counters_for_list =
-          std::make_shared<DeliveryCounters>(counters, config.alertmanagers, deliveries.get());
-      deliveries = counters_for_list;
-      notifier = std::make_unique<Notifier>(
-          config.alertmanagers,
-          std::chrono::duration_cast<std::chrono::milliseconds>(config.alert_resend),
-          [counters_for_list](size_t index, bool success) {
-            counters_for_list->Count(index, success);
-            if (!success) spdlog::warn("alert delivery to Alertmanager {} failed; retrying", index);
-          });
-    }
+    publisher.Configure();
+    if (watcher) watcher->SetTiming(InboxTiming(*generation.config));
   }
 
   // Loads the configuration and catalogue again off the loop (GenerationLoader) and swaps the
@@ -334,19 +278,19 @@ struct Service::Impl {
     if (!loaded.ok()) {
       spdlog::error("{}", loaded.status().message());
       spdlog::error("reload failed; still serving the previous configuration and catalogue");
-      reload_success = false;
-      Publish(nullptr);  // the same catalogue, now saying the reload failed
+      publisher.SetLoaded(false);
+      publisher.Republish();  // the same catalogue, now saying the reload failed
       NotifySystemd("READY=1\nSTATUS=reload failed; serving the previous configuration");
     } else {
       AttachIngestor(loaded.value());
       Adopt(std::move(loaded).value());
-      reload_success = true;
-      reload_timestamp = UnixSeconds(clock.Now());
+      publisher.SetLoaded(true);
       // Files applied while the loader read were not in what it read.
       if (values_changed != values_at_start)
         ReloadActuals("files were applied during the reload");
       else
-        PublishLoaded(start);  // the new catalogue's series with reload_success 1, together
+        publisher.PublishLoaded(
+            start);  // the new catalogue's series with reload_success 1, together
       spdlog::info("reloaded: {} projects, {} indicators", generation.catalog->projects.size(),
                    generation.catalog->IndicatorCount());
       NotifySystemd("READY=1\nSTATUS=serving " +
@@ -356,86 +300,6 @@ struct Service::Impl {
       reload_queued = false;
       Reload();
     }
-  }
-
-  // --- evaluation and publishing --------------------------------------------------------------
-
-  Period AsOf() const { return DefaultAsOf(clock.Today(), generation.catalog->year); }
-
-  void Evaluate() {
-    const auto start = Steady::now();
-    evaluation = std::make_shared<const Evaluation>(
-        generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today()));
-    EvaluatePastYear();
-    evaluation_seconds = SecondsSince(start);
-    RenderAndPublish(start);
-  }
-
-  // Serves the evaluation a load made (the adopted generation's).
-  void PublishLoaded(Steady::time_point start) {
-    evaluation = generation.evaluation;
-    past_evaluation = generation.past_evaluation;
-    RenderAndPublish(start);
-  }
-
-  // The exposition and alerts of `evaluation`, then the snapshot. `start`: the evaluation's.
-  void RenderAndPublish(Steady::time_point start) {
-    // The exposition renders beside the alert rules, which read the same evaluation and write
-    // only the alert book: the alerts' work fills what the render's threads leave of the cores.
-    auto rendered = std::async(std::launch::async, [&, now = UnixSeconds(clock.Now())] {
-      exposition.Render(*generation.catalog, *evaluation, evaluation_seconds, now);
-    });
-    UpdateAlerts();
-    rendered.get();
-    Publish(nullptr);
-    counters->ObserveEvaluation("full", SecondsSince(start));
-  }
-
-  void EvaluatePastYear() { past_evaluation = ptmon::EvaluatePastYear(generation, clock.Today()); }
-
-  void UpdateAlerts() {
-    const auto now = clock.Now();
-    auto conditions = EvaluateAlertRules(*generation.catalog, *evaluation, last_ingest, now,
-                                         alerts->settings(), *alerts);
-    auto changed = alerts->Update(conditions, now, *store);
-    if (!changed.ok()) {
-      spdlog::error("alert state not saved: {}", changed.status().message());
-      return;
-    }
-    if (!*changed && alerts_json) return;
-    alerts_json = std::make_shared<const std::string>(AlertsJson(*alerts));
-    if (notifier->HasTargets() && alerts->HasAlertsToSend()) notifier->Submit(alerts->Payload(now));
-  }
-
-  // Publishes what HTTP threads serve: everything the snapshot points to is owned by it.
-  // `touched` (when given) re-renders only those projects' metrics blocks.
-  void Publish(const std::vector<uint32_t>* touched) {
-    if (touched != nullptr) {
-      exposition.Rerender(*generation.catalog, *evaluation, *touched, evaluation_seconds,
-                          UnixSeconds(clock.Now()));
-    }
-    auto snapshot = std::make_shared<Snapshot>();
-    snapshot->config = generation.config;
-    snapshot->catalog = generation.catalog;
-    snapshot->evaluation = evaluation;
-    snapshot->past_catalog = generation.past_catalog;
-    snapshot->past_evaluation = past_evaluation;
-    snapshot->metrics = exposition.parts();
-    snapshot->alerts_json = alerts_json;
-    snapshot->counters = counters;
-    DaemonFacts& facts = snapshot->facts;
-    facts.version = options.version;
-    facts.revision = options.revision;
-    facts.catalog_sha256 = generation.catalog->sha256;
-    facts.year = generation.catalog->year;
-    facts.reload_success = reload_success;
-    facts.reload_timestamp = reload_timestamp;
-    facts.alerts_pending = alerts->Count(AlertPhase::kPending);
-    facts.alerts_firing = alerts->Count(AlertPhase::kFiring);
-    facts.alerts_resolved = alerts->Count(AlertPhase::kResolved);
-    facts.store_check_timestamp = keeper.check_timestamp();
-    facts.store_check_seconds = keeper.check_seconds();
-    snapshots.Publish(std::move(snapshot));
   }
 
   // --- ingest ---------------------------------------------------------------------------------
@@ -458,42 +322,13 @@ struct Service::Impl {
     }
     if (outcome.result == IngestResult::kApplied) {
       ++values_changed;
-      last_ingest = clock.Now();
-      Reevaluate(outcome.batch_id);
+      publisher.SetLastIngest(clock.Now());
+      publisher.Reevaluate(outcome.batch_id);
       FoldSoon();
     }
     counters->CountIngest(source, IngestResultName(outcome.result), outcome.values,
                           SecondsSince(start), UnixSeconds(clock.Now()));
     counters->SetLastErrors(source, outcome.error_count);
-  }
-
-  // Re-evaluates what a batch touched and publishes.
-  void Reevaluate(long long batch_id) {
-    const auto start = Steady::now();
-    auto touched = store->LoadBatchValues(batch_id, *generation.actuals);
-    if (!touched.ok()) {
-      spdlog::error("{}", touched.status().message());
-      Evaluate();
-      return;
-    }
-    // A batch holds one year's values (a file is refused otherwise): one the served year does
-    // not take is last year's late report, read into last year's index only.
-    if (touched->empty() && generation.past_actuals) {
-      auto past_touched = store->LoadBatchValues(batch_id, *generation.past_actuals);
-      if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
-      EvaluatePastYear();
-    }
-    if (evaluation->as_of != AsOf()) {
-      Evaluate();
-      return;
-    }
-    // Copied, not changed in place: published snapshots share the evaluation they were made of.
-    auto next = std::make_shared<Evaluation>(*evaluation);
-    generation.evaluator->Reevaluate(*next, *generation.actuals, *touched, clock.Today());
-    evaluation = std::move(next);
-    UpdateAlerts();
-    Publish(&*touched);
-    counters->ObserveEvaluation("batch", SecondsSince(start));
   }
 
   // The write API: the store belongs to the loop, so the body is ingested there and the answer
@@ -519,15 +354,6 @@ struct Service::Impl {
   }
 
   // --- timers and signals ---------------------------------------------------------------------
-
-  void ScheduleEvaluation() {
-    evaluation_timer.expires_after(generation.config->evaluation_interval);
-    evaluation_timer.async_wait([this](std::error_code error) {
-      if (error) return;
-      Evaluate();  // month rollover and due days passing change lights without new data
-      ScheduleEvaluation();
-    });
-  }
 
   // `ptmon ingest` beside the daemon writes to the same database; its values are evaluated and
   // published within a second, as if the daemon had applied them.
@@ -565,10 +391,10 @@ struct Service::Impl {
     FoldSoon();
     generation.actuals = std::move(actuals).value();
     if (auto last = store->LastAppliedAt(); last.ok() && last->has_value()) {
-      last_ingest = ParseRfc3339(**last).value_or(last_ingest);
-      counters->SetLastIngestSuccess(UnixSeconds(last_ingest));
+      publisher.SetLastIngest(ParseRfc3339(**last).value_or(publisher.last_ingest()));
+      counters->SetLastIngestSuccess(UnixSeconds(publisher.last_ingest()));
     }
-    Evaluate();
+    publisher.Evaluate();
   }
 
   // Folds newly applied batches into the newest values (Store::Fold), so the next start reads
@@ -626,15 +452,6 @@ struct Service::Impl {
                                generation.ingestor->unfinished_moves());
   }
 
-  void ScheduleResend() {
-    resend_timer.expires_after(generation.config->alert_resend);
-    resend_timer.async_wait([this](std::error_code error) {
-      if (error) return;
-      if (alerts->HasAlertsToSend()) notifier->Submit(alerts->Payload(clock.Now()));
-      ScheduleResend();
-    });
-  }
-
   void WaitForSignal() {
     signals.async_wait([this](std::error_code error, int signal) {
       if (error) return;
@@ -654,8 +471,7 @@ struct Service::Impl {
     stopping = true;
     if (loader) loader->Cancel();  // a load in progress ends within about a second
     routes.SetStopping();
-    evaluation_timer.cancel();
-    resend_timer.cancel();
+    publisher.Stop();
     foreign_write_timer.cancel();
     finish_moves_timer.cancel();
     if (watcher) watcher->Stop();
@@ -671,11 +487,7 @@ struct Service::Impl {
         if (stopper.joinable()) stopper.join();
         guard->reset();
         http.reset();
-        if (alerts && alerts->HasAlertsToSend()) {
-          notifier->Submit(alerts->Payload(clock.Now()));
-          notifier->Flush(std::chrono::seconds(5));
-        }
-        if (notifier) notifier.reset();
+        publisher.FlushAlerts();
         loader.reset();  // waits for a cancelled load to end
         store = nullptr;
         keeper.Close();
@@ -692,7 +504,7 @@ struct Service::Impl {
   // Loop thread only.
   asio::io_context io;
   asio::signal_set signals;
-  asio::steady_timer evaluation_timer, resend_timer, foreign_write_timer, finish_moves_timer;
+  asio::steady_timer foreign_write_timer, finish_moves_timer;
   bool finish_moves_armed = false;
   bool fold_posted = false;
   int finish_moves_failures = 0;  // attempts in a row that left moves unfinished
@@ -704,24 +516,16 @@ struct Service::Impl {
   bool reload_queued = false;                // a reload asked for while one runs
   long long values_changed = 0;              // files applied and values re-read, ever
   std::unique_ptr<InboxWatcher> watcher;
-  std::unique_ptr<AlertBook> alerts;
-  std::shared_ptr<const std::string> alerts_json;
-  std::unique_ptr<Notifier> notifier;
-  std::shared_ptr<const Evaluation> evaluation;       // the one the last snapshot published
-  std::shared_ptr<const Evaluation> past_evaluation;  // of generation.past_catalog, if any
-  double evaluation_seconds = 0;
-  MetricsExposition exposition;
-  TimePoint last_ingest;
-  bool reload_success = true;
-  double reload_timestamp = 0;
   int exit_code = 0;
   std::thread stopper;
   std::atomic<bool> stopping{false};  // also read by the write API's posted work
 
   // Shared with other threads, each thread-safe itself.
   std::shared_ptr<ServiceMetrics> counters = std::make_shared<ServiceMetrics>();
-  std::shared_ptr<DeliveryCounters> deliveries;  // replaced (loop) when the list changes
   SnapshotBox snapshots;
+  // Loop thread only; after what it refers to.
+  Publisher publisher{io,        clock,    generation,      keeper,
+                      snapshots, counters, options.version, options.revision};
   ServiceRoutes routes;
   std::unique_ptr<HttpServer> http;  // last: its threads use the routes and snapshots above
 };
