@@ -10,7 +10,6 @@
 #include <spdlog/spdlog.h>
 
 #include <ptmon/base/file_system.h>
-#include <ptmon/base/text.h>
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/ingest/ingestor.h>
@@ -18,7 +17,7 @@
 
 #include "generation.h"
 #include "http_server.h"
-#include "inbox_watcher.h"
+#include "ingest_pipeline.h"
 #include "logging.h"
 #include "metrics.h"
 #include "publisher.h"
@@ -58,19 +57,17 @@ struct Service::Impl {
       : options(std::move(options_in)),
         clock(clock_in),
         signals(io),
-        foreign_write_timer(io),
-        finish_moves_timer(io),
         routes(
             snapshots, *counters,
             [this](std::string name, RequestBody body, Submitter who,
                    std::function<void(IngestOutcome)> done) {
-              IngestOnLoop("api", std::move(name), std::move(body), std::move(who),
-                           std::move(done));
+              ingest.IngestOnLoop("api", std::move(name), std::move(body), std::move(who),
+                                  std::move(done));
             },
             [this](std::string name, RequestBody body, Submitter who,
                    std::function<void(IngestOutcome)> done) {
-              IngestOnLoop("console", std::move(name), std::move(body), std::move(who),
-                           std::move(done));
+              ingest.IngestOnLoop("console", std::move(name), std::move(body), std::move(who),
+                                  std::move(done));
             },
             [this] { asio::post(io, [this] { Reload(); }); }, clock,
             SessionLimits{
@@ -94,13 +91,7 @@ struct Service::Impl {
     }
     if (Status status = StartHttp(config); !status.ok()) return status.WithContext("starting HTTP");
     if (Status status = OpenStore(config); !status.ok()) return status;
-    layout = InboxLayout::ForDataDir(config.data_dir);
-    if (Status created = layout.Create(*options.files); !created.ok()) return created;
-    if (auto returned = ReturnClaimedFiles(*options.files, layout); !returned.ok()) {
-      return returned.status();
-    } else if (*returned > 0) {
-      spdlog::info("{} file(s) claimed before a stop went back into the inbox", *returned);
-    }
+    if (Status prepared = ingest.Prepare(config.data_dir); !prepared.ok()) return prepared;
     auto loaded = LoadFirst(config);
     if (stopping) return Status::Ok();  // Run finishes the stop
     if (!loaded.ok()) {
@@ -119,33 +110,8 @@ struct Service::Impl {
     counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
     publisher.PublishLoaded(start);  // the first snapshot: every endpoint answers from here on
     keeper.StartCheck([this] { StoreCheckPassed(); });
-    watcher = std::make_unique<InboxWatcher>(
-        io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
-        [this](const std::string& path) {
-          if (!StoreCheckPassed()) return InboxWatcher::Handover::kNotYet;
-          // Whoever can write the inbox is trusted as the operator is.
-          const auto start = Steady::now();
-          const IngestOutcome outcome =
-              generation.ingestor->IngestFile(path, Submitter::Everything("inbox"));
-          Absorb(outcome, "inbox", start);
-          if (generation.ingestor->unfinished_moves() > 0) {
-            PublishRetryCounts();
-            ScheduleFinishMoves();
-          }
-          switch (outcome.result) {
-            case IngestResult::kDeferred:
-              return InboxWatcher::Handover::kNotYet;
-            case IngestResult::kFailed:
-              return InboxWatcher::Handover::kFailed;
-            default:
-              return InboxWatcher::Handover::kTaken;
-          }
-        });
-    watcher->OnFailingFilesChanged([this](size_t) { PublishRetryCounts(); });
-    watcher->Start();
+    ingest.Start();
     publisher.StartTimers();
-    ScheduleForeignWriteCheck();
-    FoldSoon();
     spdlog::info("ptmon {} ({}) serving {} projects, {} indicators on {} (data in {})",
                  options.version, options.revision, generation.catalog->projects.size(),
                  generation.catalog->IndicatorCount(), config.listen, config.data_dir);
@@ -174,7 +140,7 @@ struct Service::Impl {
   }
 
   void AttachIngestor(Generation& loaded) {
-    ptmon::AttachIngestor(loaded, *store, clock, *options.files, layout);
+    ptmon::AttachIngestor(loaded, *store, clock, *options.files, ingest.layout());
   }
 
   Status StartHttp(const DaemonConfig& config) {
@@ -220,10 +186,6 @@ struct Service::Impl {
     return !stopping;
   }
 
-  static InboxWatcher::Timing InboxTiming(const DaemonConfig& config) {
-    return {config.inbox_settle, config.inbox_rescan, config.inbox_retry_max};
-  }
-
   // Swaps in a validated generation (loop thread). The caller evaluates and publishes next.
   void Adopt(Generation loaded) {
     if (generation.ingestor) {
@@ -231,7 +193,7 @@ struct Service::Impl {
     }
     generation = std::move(loaded);
     publisher.Configure();
-    if (watcher) watcher->SetTiming(InboxTiming(*generation.config));
+    ingest.Reconfigure();
   }
 
   // Loads the configuration and catalogue again off the loop (GenerationLoader) and swaps the
@@ -247,7 +209,7 @@ struct Service::Impl {
     NotifySystemd("RELOADING=1\nSTATUS=reloading");
     spdlog::info("reloading the configuration and catalogue");
     counters->SetReloadInProgress(true);
-    const long long values_at_start = values_changed;
+    const long long values_at_start = ingest.values_changed();
     auto read = [reload_config = options.reload_config,
                  current = *generation.config]() -> Result<DaemonConfig> {
       Diagnostics diagnostics;
@@ -270,7 +232,8 @@ struct Service::Impl {
                   });
   }
 
-  // On the loop, once the loader is done. `values_at_start`: values_changed when it began.
+  // On the loop, once the loader is done. `values_at_start`: ingest.values_changed() when it
+  // began.
   void FinishReload(Result<Generation> loaded, long long values_at_start,
                     Steady::time_point start) {
     counters->SetReloadInProgress(false);
@@ -286,8 +249,8 @@ struct Service::Impl {
       Adopt(std::move(loaded).value());
       publisher.SetLoaded(true);
       // Files applied while the loader read were not in what it read.
-      if (values_changed != values_at_start)
-        ReloadActuals("files were applied during the reload");
+      if (ingest.values_changed() != values_at_start)
+        ingest.ReloadActuals("files were applied during the reload");
       else
         publisher.PublishLoaded(
             start);  // the new catalogue's series with reload_success 1, together
@@ -302,155 +265,7 @@ struct Service::Impl {
     }
   }
 
-  // --- ingest ---------------------------------------------------------------------------------
-
-  // Folds an outcome into the evaluation (when values were applied), logs and counters. The
-  // counters move after the snapshot is published: a scrape that counts a file applied also
-  // shows its values. `start`: when the file was taken.
-  void Absorb(const IngestOutcome& outcome, std::string_view source, Steady::time_point start) {
-    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kForbidden ||
-        outcome.result == IngestResult::kFailed) {
-      spdlog::warn("{}", outcome.Summary());
-      for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
-    } else {
-      spdlog::info("{}", outcome.Summary());
-      // Applied or a duplicate, but the file could not be moved out of processing: tried again
-      // (ScheduleFinishMoves), and said at error once the waits have grown to their longest.
-      if (outcome.result != IngestResult::kDeferred) {
-        for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
-      }
-    }
-    if (outcome.result == IngestResult::kApplied) {
-      ++values_changed;
-      publisher.SetLastIngest(clock.Now());
-      publisher.Reevaluate(outcome.batch_id);
-      FoldSoon();
-    }
-    counters->CountIngest(source, IngestResultName(outcome.result), outcome.values,
-                          SecondsSince(start), UnixSeconds(clock.Now()));
-    counters->SetLastErrors(source, outcome.error_count);
-  }
-
-  // The write API: the store belongs to the loop, so the body is ingested there and the answer
-  // goes back through `done` without any thread waiting for it.
-  // `source`: api or console.
-  void IngestOnLoop(std::string_view source, std::string name, RequestBody body, Submitter who,
-                    std::function<void(IngestOutcome)> done) {
-    asio::post(io, [this, source, name = std::move(name), body = std::move(body),
-                    who = std::move(who), done = std::move(done)]() mutable {
-      if (stopping || !StoreCheckPassed()) {
-        IngestOutcome outcome;
-        outcome.errors.push_back("ptmon is stopping; send it again later");
-        done(std::move(outcome));
-        return;
-      }
-      const auto start = Steady::now();
-      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body.view(), who);
-      // Closed (a spool file gone) before the answer frees the sender's slot for the next body.
-      body = RequestBody();
-      Absorb(outcome, source, start);
-      done(std::move(outcome));
-    });
-  }
-
-  // --- timers and signals ---------------------------------------------------------------------
-
-  // `ptmon ingest` beside the daemon writes to the same database; its values are evaluated and
-  // published within a second, as if the daemon had applied them.
-  void ScheduleForeignWriteCheck() {
-    foreign_write_timer.expires_after(std::chrono::seconds(1));
-    foreign_write_timer.async_wait([this](std::error_code error) {
-      if (error) return;
-      auto changed = store->ChangedElsewhere();
-      if (!changed.ok()) {
-        spdlog::error("{}", changed.status().message());
-      } else if (*changed) {
-        ReloadActuals("another process changed the database");
-      }
-      ScheduleForeignWriteCheck();
-    });
-  }
-
-  // Re-reads the values of both years and evaluates; `why` is logged.
-  void ReloadActuals(std::string_view why) {
-    auto actuals = ReadActuals(*store, *generation.catalog);
-    if (!actuals.ok()) {
-      spdlog::error("{}", actuals.status().message());
-      return;
-    }
-    if (generation.past_catalog) {
-      auto past_actuals = ReadActuals(*store, *generation.past_catalog);
-      if (!past_actuals.ok()) {
-        spdlog::error("{}", past_actuals.status().message());
-        return;
-      }
-      generation.past_actuals = std::move(past_actuals).value();
-    }
-    ++values_changed;
-    spdlog::info("{}; values re-read", why);
-    FoldSoon();
-    generation.actuals = std::move(actuals).value();
-    if (auto last = store->LastAppliedAt(); last.ok() && last->has_value()) {
-      publisher.SetLastIngest(ParseRfc3339(**last).value_or(publisher.last_ingest()));
-      counters->SetLastIngestSuccess(UnixSeconds(publisher.last_ingest()));
-    }
-    publisher.Evaluate();
-  }
-
-  // Folds newly applied batches into the newest values (Store::Fold), so the next start reads
-  // one row per value. After the values are published, not before: a large batch's fold takes
-  // about as long as writing it did, and its values need not wait for that.
-  void FoldSoon() {
-    if (fold_posted) return;
-    fold_posted = true;
-    asio::post(io, [this] {
-      fold_posted = false;
-      // Nothing to fold is the common case at a start: the loop need not wait for the check.
-      if (auto unfolded = store->UnfoldedRows();
-          !unfolded.ok() || *unfolded == 0 || !StoreCheckPassed())
-        return;
-      const auto start = Steady::now();
-      auto folded = store->Fold();
-      if (!folded.ok()) {
-        spdlog::warn("newest values not folded (the next start reads more): {}",
-                     folded.status().message());
-      } else if (*folded > 0) {
-        spdlog::info("{} value(s) folded into the newest values in {:.3f} s", *folded,
-                     SecondsSince(start));
-      }
-    });
-  }
-
-  // Claimed files whose move failed (a full or failing disk, a folder made read-only) are moved
-  // once possible: tried after the settle time, then twice as long each time up to retry_max.
-  void ScheduleFinishMoves() {
-    if (finish_moves_armed || stopping) return;
-    finish_moves_armed = true;
-    const std::chrono::milliseconds wait =
-        InboxTiming(*generation.config).RetryWait(finish_moves_failures + 1);
-    finish_moves_timer.expires_after(wait);
-    finish_moves_timer.async_wait([this, wait](std::error_code error) {
-      finish_moves_armed = false;
-      if (error) return;
-      const size_t before = generation.ingestor->unfinished_moves();
-      const std::vector<std::string> problems = generation.ingestor->FinishMoves();
-      const size_t left = generation.ingestor->unfinished_moves();
-      const bool longest = wait == generation.config->inbox_retry_max;
-      for (const auto& problem : problems) {
-        spdlog::log(left > 0 && longest ? spdlog::level::err : spdlog::level::warn, "{}",
-                    Quote(problem));
-      }
-      if (left < before) spdlog::info("{} claimed file(s) moved out of processing", before - left);
-      finish_moves_failures = left == 0 ? 0 : finish_moves_failures + 1;
-      PublishRetryCounts();
-      if (left > 0) ScheduleFinishMoves();
-    });
-  }
-
-  void PublishRetryCounts() {
-    counters->SetAwaitingRetry(watcher ? watcher->failing_files() : 0,
-                               generation.ingestor->unfinished_moves());
-  }
+  // --- signals and the stop --------------------------------------------------------------------
 
   void WaitForSignal() {
     signals.async_wait([this](std::error_code error, int signal) {
@@ -472,9 +287,7 @@ struct Service::Impl {
     if (loader) loader->Cancel();  // a load in progress ends within about a second
     routes.SetStopping();
     publisher.Stop();
-    foreign_write_timer.cancel();
-    finish_moves_timer.cancel();
-    if (watcher) watcher->Stop();
+    ingest.Stop();
     std::error_code ignored;
     signals.cancel(ignored);
     // Requests in flight may wait for this loop (the write API): shut HTTP down elsewhere and
@@ -504,18 +317,11 @@ struct Service::Impl {
   // Loop thread only.
   asio::io_context io;
   asio::signal_set signals;
-  asio::steady_timer foreign_write_timer, finish_moves_timer;
-  bool finish_moves_armed = false;
-  bool fold_posted = false;
-  int finish_moves_failures = 0;  // attempts in a row that left moves unfinished
   StoreKeeper keeper{io, clock};  // after io, which its check posts to
   Store* store = nullptr;         // the keeper's, once open
-  InboxLayout layout;
   Generation generation;
   std::unique_ptr<GenerationLoader> loader;  // after io, which its thread posts to
   bool reload_queued = false;                // a reload asked for while one runs
-  long long values_changed = 0;              // files applied and values re-read, ever
-  std::unique_ptr<InboxWatcher> watcher;
   int exit_code = 0;
   std::thread stopper;
   std::atomic<bool> stopping{false};  // also read by the write API's posted work
@@ -526,6 +332,8 @@ struct Service::Impl {
   // Loop thread only; after what it refers to.
   Publisher publisher{io,        clock,    generation,      keeper,
                       snapshots, counters, options.version, options.revision};
+  IngestPipeline ingest{io,     clock,     *options.files, generation,
+                        keeper, publisher, counters,       [this] { return StoreCheckPassed(); }};
   ServiceRoutes routes;
   std::unique_ptr<HttpServer> http;  // last: its threads use the routes and snapshots above
 };
