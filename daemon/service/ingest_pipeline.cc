@@ -18,25 +18,20 @@ InboxWatcher::Timing InboxTiming(const DaemonConfig& config) {
 
 }  // namespace
 
-IngestPipeline::IngestPipeline(asio::io_context& loop, const Clock& clock, FileSystem& files,
-                               Generation& generation, StoreKeeper& keeper, Publisher& publisher,
+IngestPipeline::IngestPipeline(const LoopParts& parts, Publisher& publisher,
                                std::shared_ptr<ServiceMetrics> counters,
                                std::function<bool()> writes_allowed)
-    : loop_(loop),
-      clock_(clock),
-      files_(files),
-      generation_(generation),
-      keeper_(keeper),
+    : parts_(parts),
       publisher_(publisher),
       counters_(std::move(counters)),
       writes_allowed_(std::move(writes_allowed)),
-      foreign_write_timer_(loop),
-      finish_moves_timer_(loop) {}
+      foreign_write_timer_(parts.loop),
+      finish_moves_timer_(parts.loop) {}
 
 Status IngestPipeline::Prepare(const std::string& data_dir) {
   layout_ = InboxLayout::ForDataDir(data_dir);
-  if (Status created = layout_.Create(files_); !created.ok()) return created;
-  auto returned = ReturnClaimedFiles(files_, layout_);
+  if (Status created = layout_.Create(parts_.files); !created.ok()) return created;
+  auto returned = ReturnClaimedFiles(parts_.files, layout_);
   if (!returned.ok()) return returned.status();
   if (*returned > 0)
     spdlog::info("{} file(s) claimed before a stop went back into the inbox", *returned);
@@ -45,7 +40,8 @@ Status IngestPipeline::Prepare(const std::string& data_dir) {
 
 void IngestPipeline::Start() {
   watcher_ = std::make_unique<InboxWatcher>(
-      loop_, layout_.inbox, clock_, files_, InboxTiming(*generation_.config),
+      parts_.loop, layout_.inbox, parts_.clock, parts_.files,
+      InboxTiming(*parts_.generation.config),
       [this](const std::string& path) { return TakeInboxFile(path); });
   watcher_->OnFailingFilesChanged([this](size_t) { PublishRetryCounts(); });
   watcher_->Start();
@@ -58,9 +54,9 @@ InboxWatcher::Handover IngestPipeline::TakeInboxFile(const std::string& path) {
   // Whoever can write the inbox is trusted as the operator is.
   const auto start = Steady::now();
   const IngestOutcome outcome =
-      generation_.ingestor->IngestFile(path, Submitter::Everything("inbox"));
+      parts_.generation.ingestor->IngestFile(path, Submitter::Everything("inbox"));
   Absorb(outcome, "inbox", start);
-  if (generation_.ingestor->unfinished_moves() > 0) {
+  if (parts_.generation.ingestor->unfinished_moves() > 0) {
     PublishRetryCounts();
     ScheduleFinishMoves();
   }
@@ -75,15 +71,15 @@ InboxWatcher::Handover IngestPipeline::TakeInboxFile(const std::string& path) {
 }
 
 void IngestPipeline::Reconfigure() {
-  if (watcher_) watcher_->SetTiming(InboxTiming(*generation_.config));
+  if (watcher_) watcher_->SetTiming(InboxTiming(*parts_.generation.config));
 }
 
 // The store belongs to the loop, so the body is ingested there and the answer goes back
 // through `done` without any thread waiting for it.
 void IngestPipeline::IngestOnLoop(std::string_view source, std::string name, RequestBody body,
                                   Submitter who, std::function<void(IngestOutcome)> done) {
-  asio::post(loop_, [this, source, name = std::move(name), body = std::move(body),
-                     who = std::move(who), done = std::move(done)]() mutable {
+  asio::post(parts_.loop, [this, source, name = std::move(name), body = std::move(body),
+                           who = std::move(who), done = std::move(done)]() mutable {
     if (stopped_ || !writes_allowed_()) {
       IngestOutcome outcome;
       outcome.errors.push_back("ptmon is stopping; send it again later");
@@ -91,7 +87,7 @@ void IngestPipeline::IngestOnLoop(std::string_view source, std::string name, Req
       return;
     }
     const auto start = Steady::now();
-    IngestOutcome outcome = generation_.ingestor->IngestBytes(name, body.view(), who);
+    IngestOutcome outcome = parts_.generation.ingestor->IngestBytes(name, body.view(), who);
     // Closed (a spool file gone) before the answer frees the sender's slot for the next body.
     body = RequestBody();
     Absorb(outcome, source, start);
@@ -118,12 +114,12 @@ void IngestPipeline::Absorb(const IngestOutcome& outcome, std::string_view sourc
   }
   if (outcome.result == IngestResult::kApplied) {
     ++values_changed_;
-    publisher_.SetLastIngest(clock_.Now());
+    publisher_.SetLastIngest(parts_.clock.Now());
     publisher_.Reevaluate(outcome.batch_id);
     FoldSoon();
   }
   counters_->CountIngest(source, IngestResultName(outcome.result), outcome.values,
-                         SecondsSince(start), UnixSeconds(clock_.Now()));
+                         SecondsSince(start), UnixSeconds(parts_.clock.Now()));
   counters_->SetLastErrors(source, outcome.error_count);
 }
 
@@ -133,7 +129,7 @@ void IngestPipeline::ScheduleForeignWriteCheck() {
   foreign_write_timer_.expires_after(std::chrono::seconds(1));
   foreign_write_timer_.async_wait([this](std::error_code error) {
     if (error) return;
-    auto changed = keeper_.store().ChangedElsewhere();
+    auto changed = parts_.keeper.store().ChangedElsewhere();
     if (!changed.ok()) {
       spdlog::error("{}", changed.status().message());
     } else if (*changed) {
@@ -144,24 +140,24 @@ void IngestPipeline::ScheduleForeignWriteCheck() {
 }
 
 void IngestPipeline::ReloadActuals(std::string_view why) {
-  Store& store = keeper_.store();
-  auto actuals = ReadActuals(store, *generation_.catalog);
+  Store& store = parts_.keeper.store();
+  auto actuals = ReadActuals(store, *parts_.generation.catalog);
   if (!actuals.ok()) {
     spdlog::error("{}", actuals.status().message());
     return;
   }
-  if (generation_.past_catalog) {
-    auto past_actuals = ReadActuals(store, *generation_.past_catalog);
+  if (parts_.generation.past_catalog) {
+    auto past_actuals = ReadActuals(store, *parts_.generation.past_catalog);
     if (!past_actuals.ok()) {
       spdlog::error("{}", past_actuals.status().message());
       return;
     }
-    generation_.past_actuals = std::move(past_actuals).value();
+    parts_.generation.past_actuals = std::move(past_actuals).value();
   }
   ++values_changed_;
   spdlog::info("{}; values re-read", why);
   FoldSoon();
-  generation_.actuals = std::move(actuals).value();
+  parts_.generation.actuals = std::move(actuals).value();
   if (auto last = store.LastAppliedAt(); last.ok() && last->has_value()) {
     publisher_.SetLastIngest(ParseRfc3339(**last).value_or(publisher_.last_ingest()));
     counters_->SetLastIngestSuccess(UnixSeconds(publisher_.last_ingest()));
@@ -175,10 +171,10 @@ void IngestPipeline::ReloadActuals(std::string_view why) {
 void IngestPipeline::FoldSoon() {
   if (fold_posted_) return;
   fold_posted_ = true;
-  asio::post(loop_, [this] {
+  asio::post(parts_.loop, [this] {
     fold_posted_ = false;
     if (stopped_) return;
-    Store& store = keeper_.store();
+    Store& store = parts_.keeper.store();
     // Nothing to fold is the common case at a start: the loop need not wait for the check.
     if (auto unfolded = store.UnfoldedRows();
         !unfolded.ok() || *unfolded == 0 || !writes_allowed_())
@@ -201,15 +197,15 @@ void IngestPipeline::ScheduleFinishMoves() {
   if (finish_moves_armed_ || stopped_) return;
   finish_moves_armed_ = true;
   const std::chrono::milliseconds wait =
-      InboxTiming(*generation_.config).RetryWait(finish_moves_failures_ + 1);
+      InboxTiming(*parts_.generation.config).RetryWait(finish_moves_failures_ + 1);
   finish_moves_timer_.expires_after(wait);
   finish_moves_timer_.async_wait([this, wait](std::error_code error) {
     finish_moves_armed_ = false;
     if (error) return;
-    const size_t before = generation_.ingestor->unfinished_moves();
-    const std::vector<std::string> problems = generation_.ingestor->FinishMoves();
-    const size_t left = generation_.ingestor->unfinished_moves();
-    const bool longest = wait == generation_.config->inbox_retry_max;
+    const size_t before = parts_.generation.ingestor->unfinished_moves();
+    const std::vector<std::string> problems = parts_.generation.ingestor->FinishMoves();
+    const size_t left = parts_.generation.ingestor->unfinished_moves();
+    const bool longest = wait == parts_.generation.config->inbox_retry_max;
     for (const auto& problem : problems) {
       spdlog::log(left > 0 && longest ? spdlog::level::err : spdlog::level::warn, "{}",
                   Quote(problem));
@@ -223,7 +219,7 @@ void IngestPipeline::ScheduleFinishMoves() {
 
 void IngestPipeline::PublishRetryCounts() {
   counters_->SetAwaitingRetry(watcher_ ? watcher_->failing_files() : 0,
-                              generation_.ingestor->unfinished_moves());
+                              parts_.generation.ingestor->unfinished_moves());
 }
 
 void IngestPipeline::Stop() {

@@ -28,12 +28,21 @@
 
 namespace ptmon {
 
+// What the loop's parts that load and ingest share: the loop, the clock, the inbox's file
+// system, the generation served and the store's keeper.
+struct LoopParts {
+  asio::io_context& loop;
+  const Clock& clock;
+  FileSystem& files;
+  Generation& generation;
+  StoreKeeper& keeper;
+};
+
 class IngestPipeline {
  public:
   // `writes_allowed` says whether a write may go ahead now (it waits for the integrity check,
   // and is false once ptmon stops). What is referred to must outlive the pipeline.
-  IngestPipeline(asio::io_context& loop, const Clock& clock, FileSystem& files,
-                 Generation& generation, StoreKeeper& keeper, Publisher& publisher,
+  IngestPipeline(const LoopParts& parts, Publisher& publisher,
                  std::shared_ptr<ServiceMetrics> counters, std::function<bool()> writes_allowed);
   IngestPipeline(const IngestPipeline&) = delete;
   IngestPipeline& operator=(const IngestPipeline&) = delete;
@@ -67,11 +76,7 @@ class IngestPipeline {
   void ScheduleFinishMoves();
   void PublishRetryCounts();
 
-  asio::io_context& loop_;
-  const Clock& clock_;
-  FileSystem& files_;
-  Generation& generation_;
-  StoreKeeper& keeper_;
+  const LoopParts parts_;
   Publisher& publisher_;
   const std::shared_ptr<ServiceMetrics> counters_;
   const std::function<bool()> writes_allowed_;

@@ -10,17 +10,14 @@
 #include <spdlog/spdlog.h>
 
 #include <ptmon/base/file_system.h>
-#include <ptmon/config/catalog_cache.h>
-#include <ptmon/config/catalog_loader.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/store.h>
 
-#include "generation.h"
 #include "http_server.h"
 #include "ingest_pipeline.h"
-#include "logging.h"
 #include "metrics.h"
 #include "publisher.h"
+#include "reloader.h"
 #include "routes.h"
 #include "store_keeper.h"
 #include "systemd_notify.h"
@@ -28,8 +25,6 @@
 namespace ptmon {
 
 namespace {
-
-using Steady = std::chrono::steady_clock;
 
 sigset_t ServiceSignals() {
   sigset_t signals;
@@ -69,7 +64,7 @@ struct Service::Impl {
               ingest.IngestOnLoop("console", std::move(name), std::move(body), std::move(who),
                                   std::move(done));
             },
-            [this] { asio::post(io, [this] { Reload(); }); }, clock,
+            [this] { asio::post(io, [this] { reloader.Reload(); }); }, clock,
             SessionLimits{
                 std::chrono::duration_cast<std::chrono::seconds>(options.config.session_idle),
                 std::chrono::duration_cast<std::chrono::seconds>(options.config.session_lifetime)},
@@ -78,7 +73,6 @@ struct Service::Impl {
   // --- the launch sequence --------------------------------------------------------------------
 
   Status Start() {
-    const auto start = Steady::now();
     const DaemonConfig& config = options.config;
     if (options.handle_signals) {
       // The handlers exist from here on; a signal that arrived earlier was held pending (main
@@ -92,23 +86,12 @@ struct Service::Impl {
     if (Status status = StartHttp(config); !status.ok()) return status.WithContext("starting HTTP");
     if (Status status = OpenStore(config); !status.ok()) return status;
     if (Status prepared = ingest.Prepare(config.data_dir); !prepared.ok()) return prepared;
-    auto loaded = LoadFirst(config);
+    Status loaded = reloader.LoadFirst(config);
     if (stopping) return Status::Ok();  // Run finishes the stop
     if (!loaded.ok()) {
       if (Status checked = keeper.CheckNow(); !checked.ok()) return checked;
-      return loaded.status().WithContext("loading the catalogue");
+      return loaded.WithContext("loading the catalogue");
     }
-    Adopt(std::move(loaded).value());
-    publisher.SetLoaded(true);
-    if (Status restored = publisher.LoadAlerts(); !restored.ok()) {
-      spdlog::warn("alert state could not be read, starting afresh: {}", restored.message());
-    }
-    auto last = store->LastAppliedAt();
-    const TimePoint last_ingest =
-        last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
-    publisher.SetLastIngest(last_ingest);
-    counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
-    publisher.PublishLoaded(start);  // the first snapshot: every endpoint answers from here on
     keeper.StartCheck([this] { StoreCheckPassed(); });
     ingest.Start();
     publisher.StartTimers();
@@ -117,30 +100,8 @@ struct Service::Impl {
                  generation.catalog->IndicatorCount(), config.listen, config.data_dir);
     NotifySystemd("READY=1\nSTATUS=serving " +
                   std::to_string(generation.catalog->IndicatorCount()) + " indicators");
-    if (reload_queued) asio::post(io, [this] { Reload(); });  // a SIGHUP during the start
+    asio::post(io, [this] { reloader.ReloadIfQueued(); });  // a SIGHUP during the start
     return Status::Ok();
-  }
-
-  // The first load, off this thread. The loop turns meanwhile, so that a signal is handled as
-  // it comes: SIGTERM stops the load (within about a second) and the start with it.
-  Result<Generation> LoadFirst(const DaemonConfig& config) {
-    spdlog::info("loading the catalogue and stored values");
-    auto result = std::make_shared<std::optional<Result<Generation>>>();
-    loader->Start([config] { return Result<DaemonConfig>(config); }, clock.Today(), clock.Now(),
-                  [result](Result<Generation> loaded) { *result = std::move(loaded); });
-    {
-      const auto busy = asio::make_work_guard(io);
-      while (!result->has_value() && !stopping) io.run_one();
-    }
-    // Without other work (no signal handlers in-process), the guard's end stopped the loop.
-    if (io.stopped()) io.restart();
-    if (stopping) return Status::Error("stopped");
-    if (result->value().ok()) AttachIngestor(result->value().value());
-    return std::move(**result);
-  }
-
-  void AttachIngestor(Generation& loaded) {
-    ptmon::AttachIngestor(loaded, *store, clock, *options.files, ingest.layout());
   }
 
   Status StartHttp(const DaemonConfig& config) {
@@ -163,10 +124,8 @@ struct Service::Impl {
 
   Status OpenStore(const DaemonConfig& config) {
     if (Status opened = keeper.Open(config); !opened.ok()) return opened;
-    store = &keeper.store();
-    loader = std::make_unique<GenerationLoader>(io, keeper.path());
     // From here on, what another process commits is noticed (ScheduleForeignWriteCheck).
-    if (auto seeded = store->ChangedElsewhere(); !seeded.ok()) return seeded.status();
+    if (auto seeded = keeper.store().ChangedElsewhere(); !seeded.ok()) return seeded.status();
     return Status::Ok();
   }
 
@@ -186,92 +145,13 @@ struct Service::Impl {
     return !stopping;
   }
 
-  // Swaps in a validated generation (loop thread). The caller evaluates and publishes next.
-  void Adopt(Generation loaded) {
-    if (generation.ingestor) {
-      loaded.ingestor->AdoptUnfinishedMoves(generation.ingestor->TakeUnfinishedMoves());
-    }
-    generation = std::move(loaded);
-    publisher.Configure();
-    ingest.Reconfigure();
-  }
-
-  // Loads the configuration and catalogue again off the loop (GenerationLoader) and swaps the
-  // result in whole; the previous snapshot is served until then. One at a time: a reload asked
-  // for meanwhile (or during the start) follows the one in progress.
-  void Reload() {
-    if (stopping) return;
-    if (!generation.catalog || loader->busy()) {
-      reload_queued = true;
-      return;
-    }
-    if (!StoreCheckPassed()) return;
-    NotifySystemd("RELOADING=1\nSTATUS=reloading");
-    spdlog::info("reloading the configuration and catalogue");
-    counters->SetReloadInProgress(true);
-    const long long values_at_start = ingest.values_changed();
-    auto read = [reload_config = options.reload_config,
-                 current = *generation.config]() -> Result<DaemonConfig> {
-      Diagnostics diagnostics;
-      auto config = reload_config ? reload_config(diagnostics) : Result<DaemonConfig>(current);
-      LogDiagnostics(diagnostics);
-      if (!config.ok()) return config.status();
-      if (config->data_dir != current.data_dir) {
-        return Status::Error("data_dir cannot change on reload (" + current.data_dir + " → " +
-                             config->data_dir + "); restart ptmon for that");
-      }
-      if (config->listen != current.listen) {
-        return Status::Error("listen cannot change on reload (" + current.listen + " → " +
-                             config->listen + "); restart ptmon for that");
-      }
-      return config;
-    };
-    loader->Start(read, clock.Today(), clock.Now(),
-                  [this, values_at_start, start = Steady::now()](Result<Generation> loaded) {
-                    FinishReload(std::move(loaded), values_at_start, start);
-                  });
-  }
-
-  // On the loop, once the loader is done. `values_at_start`: ingest.values_changed() when it
-  // began.
-  void FinishReload(Result<Generation> loaded, long long values_at_start,
-                    Steady::time_point start) {
-    counters->SetReloadInProgress(false);
-    if (stopping) return;
-    if (!loaded.ok()) {
-      spdlog::error("{}", loaded.status().message());
-      spdlog::error("reload failed; still serving the previous configuration and catalogue");
-      publisher.SetLoaded(false);
-      publisher.Republish();  // the same catalogue, now saying the reload failed
-      NotifySystemd("READY=1\nSTATUS=reload failed; serving the previous configuration");
-    } else {
-      AttachIngestor(loaded.value());
-      Adopt(std::move(loaded).value());
-      publisher.SetLoaded(true);
-      // Files applied while the loader read were not in what it read.
-      if (ingest.values_changed() != values_at_start)
-        ingest.ReloadActuals("files were applied during the reload");
-      else
-        publisher.PublishLoaded(
-            start);  // the new catalogue's series with reload_success 1, together
-      spdlog::info("reloaded: {} projects, {} indicators", generation.catalog->projects.size(),
-                   generation.catalog->IndicatorCount());
-      NotifySystemd("READY=1\nSTATUS=serving " +
-                    std::to_string(generation.catalog->IndicatorCount()) + " indicators");
-    }
-    if (reload_queued) {
-      reload_queued = false;
-      Reload();
-    }
-  }
-
   // --- signals and the stop --------------------------------------------------------------------
 
   void WaitForSignal() {
     signals.async_wait([this](std::error_code error, int signal) {
       if (error) return;
       if (signal == SIGHUP) {
-        Reload();
+        reloader.Reload();
         WaitForSignal();
         return;
       }
@@ -284,7 +164,7 @@ struct Service::Impl {
     spdlog::info("{}: stopping", why);
     NotifySystemd("STOPPING=1\nSTATUS=stopping");
     stopping = true;
-    if (loader) loader->Cancel();  // a load in progress ends within about a second
+    reloader.Cancel();  // a load in progress ends within about a second
     routes.SetStopping();
     publisher.Stop();
     ingest.Stop();
@@ -301,8 +181,7 @@ struct Service::Impl {
         guard->reset();
         http.reset();
         publisher.FlushAlerts();
-        loader.reset();  // waits for a cancelled load to end
-        store = nullptr;
+        reloader.Join();  // a cancelled load's thread ends
         keeper.Close();
         spdlog::info("stopped");
         io.stop();
@@ -318,10 +197,7 @@ struct Service::Impl {
   asio::io_context io;
   asio::signal_set signals;
   StoreKeeper keeper{io, clock};  // after io, which its check posts to
-  Store* store = nullptr;         // the keeper's, once open
   Generation generation;
-  std::unique_ptr<GenerationLoader> loader;  // after io, which its thread posts to
-  bool reload_queued = false;                // a reload asked for while one runs
   int exit_code = 0;
   std::thread stopper;
   std::atomic<bool> stopping{false};  // also read by the write API's posted work
@@ -332,8 +208,15 @@ struct Service::Impl {
   // Loop thread only; after what it refers to.
   Publisher publisher{io,        clock,    generation,      keeper,
                       snapshots, counters, options.version, options.revision};
-  IngestPipeline ingest{io,     clock,     *options.files, generation,
-                        keeper, publisher, counters,       [this] { return StoreCheckPassed(); }};
+  const LoopParts parts{io, clock, *options.files, generation, keeper};
+  IngestPipeline ingest{parts, publisher, counters, [this] { return StoreCheckPassed(); }};
+  Reloader reloader{parts,
+                    publisher,
+                    ingest,
+                    counters,
+                    options.reload_config,
+                    [this] { return StoreCheckPassed(); },
+                    stopping};
   ServiceRoutes routes;
   std::unique_ptr<HttpServer> http;  // last: its threads use the routes and snapshots above
 };
@@ -354,7 +237,7 @@ int Service::Run() {
 }
 
 void Service::RequestReload() {
-  asio::post(impl_->io, [impl = impl_.get()] { impl->Reload(); });
+  asio::post(impl_->io, [impl = impl_.get()] { impl->reloader.Reload(); });
 }
 
 void Service::RequestStop() {
