@@ -38,6 +38,16 @@ class DaemonReliabilityTest : public testing::Test {
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
+  // Holds the database's write lock, edits the catalogue and sends SIGHUP: the reload waits
+  // for the lock, provably in progress (the gauge says so) until `lock` is released.
+  void ReloadHeldByLock(ChildProcess& ptmon, const std::string& edited) const {
+    dir_.Write("catalog.yaml", edited);
+    ptmon.Signal(SIGHUP);
+    ASSERT_TRUE(WaitFor([&] {
+      return HttpGet(Url("/metrics")).body.find("ptmon_config_reload_in_progress 1\n") !=
+             std::string::npos;
+    })) << ptmon.Log();
+  }
   void Drop(const std::string& name, const std::string& content) const {
     const std::string temporary = dir_.Write("data/inbox/." + name + ".tmp", content);
     fs::rename(temporary, dir_ / ("data/inbox/" + name));
@@ -196,6 +206,67 @@ TEST_F(DaemonReliabilityTest, ReloadSuccessIsNeverSeenWithTheOldCatalogue) {
   stop = true;
   scraper.join();
   EXPECT_EQ(mixed, 0);
+}
+
+// Holds the database's write lock while a catalogue edit is reloaded, so the reload is provably
+// in progress (ptmon_config_reload_in_progress 1) for as long as the test needs: scrapes are
+// answered meanwhile, from the previous catalogue, and the new one is served whole once the
+// lock goes.
+TEST_F(DaemonReliabilityTest, AReloadInProgressNeverStopsTheScrapes) {
+  const std::string catalog = dir_.Write("catalog.yaml", SyntheticCatalog(1000, 10));
+  auto ptmon = Spawn({"--catalog", catalog});
+  ASSERT_TRUE(WaitReady()) << ptmon->Log();
+  DatabaseWriteLock lock(dir_ / "data/ptmon.db");
+  ASSERT_NO_FATAL_FAILURE(ReloadHeldByLock(*ptmon, SyntheticCatalog(1001, 10)));
+  for (int i = 0; i < 10; ++i) {
+    const HttpResult scrape = HttpGet(Url("/metrics"));
+    ASSERT_EQ(scrape.status, 200);
+    EXPECT_NE(scrape.body.find("ptmon_config_reload_in_progress 1\n"), std::string::npos);
+    EXPECT_EQ(scrape.body.find("project=\"p1000\""), std::string::npos);
+    EXPECT_EQ(HttpGet(Url("/healthz")).status, 200);
+  }
+  lock.Release();
+  EXPECT_TRUE(WaitFor([&] {
+    const std::string body = HttpGet(Url("/metrics")).body;
+    return body.find("ptmon_config_reload_in_progress 0\n") != std::string::npos &&
+           body.find("project=\"p1000\"") != std::string::npos;
+  })) << ptmon->Log();
+  EXPECT_NE(HttpGet(Url("/metrics")).body.find("ptmon_config_reload_success 1\n"),
+            std::string::npos);
+}
+
+// SIGTERM ends a load in progress, at the start or on a reload, within the second the README
+// promises (a writer holding the database's lock would otherwise keep it waiting ten). Both
+// runs append to one log: each looks for its own occurrence of a line.
+TEST_F(DaemonReliabilityTest, SigtermCancelsALoadInProgress) {
+  const std::string catalog = dir_.Write("catalog.yaml", SyntheticCatalog(300, 10));
+  const auto count = [](const std::string& log, const std::string& line) {
+    size_t found = 0;
+    for (size_t at = log.find(line); at != std::string::npos; at = log.find(line, at + 1)) ++found;
+    return found;
+  };
+  auto exits_soon = [&](ChildProcess& ptmon, size_t run) {
+    const auto sent = std::chrono::steady_clock::now();
+    ptmon.Signal(SIGTERM);
+    EXPECT_EQ(ptmon.Wait(std::chrono::seconds(60)), 0) << ptmon.Log();
+    // Generous for a busy machine, and still short of the lock's ten-second wait.
+    EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(8));
+    EXPECT_EQ(count(ptmon.Log(), "cancelled: ptmon is stopping"), run) << ptmon.Log();
+  };
+  {
+    auto ptmon = Spawn({"--catalog", catalog});
+    ASSERT_TRUE(WaitReady()) << ptmon->Log();
+    DatabaseWriteLock lock(dir_ / "data/ptmon.db");
+    ASSERT_NO_FATAL_FAILURE(ReloadHeldByLock(*ptmon, SyntheticCatalog(301, 10)));
+    exits_soon(*ptmon, 1);
+  }
+  DatabaseWriteLock lock(dir_ / "data/ptmon.db");
+  dir_.Write("catalog.yaml", SyntheticCatalog(302, 10));
+  auto ptmon = Spawn({"--catalog", catalog});
+  ASSERT_TRUE(WaitFor([&] {
+    return count(ptmon->Log(), "loading the catalogue and stored values") == 2;
+  })) << ptmon->Log();
+  exits_soon(*ptmon, 2);
 }
 
 // Whether ptmon's main has begun, from /proc: the process is ptmon (exec is done) and SIGHUP,

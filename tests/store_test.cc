@@ -11,12 +11,15 @@
 
 #include "../storage/src/folded_year.h"
 #include "../storage/src/schema.h"
+#include "store_values.h"
 #include "support/process.h"
 
 namespace ptmon {
 namespace {
 
 namespace fs = std::filesystem;
+using store_values::NewBatch;
+using store_values::Value;
 
 class StoreTest : public testing::Test {
  protected:
@@ -49,25 +52,6 @@ class StoreTest : public testing::Test {
   static Catalog EmbeddedCatalog() {
     Diagnostics diagnostics;
     return LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
-  }
-
-  static ActualValue Value(const std::string& indicator, int month, double value) {
-    ActualValue actual;
-    actual.project_id = "building-maintenance";
-    actual.indicator_id = indicator;
-    actual.period = {2026, month};
-    actual.value = value;
-    return actual;
-  }
-
-  static Batch NewBatch(const std::string& sha) {
-    Batch batch;
-    batch.file_name = "report-" + sha + ".csv";
-    batch.sha256 = sha;
-    batch.size_bytes = 10;
-    batch.received_at = "2026-07-10T00:00:00Z";
-    batch.applied_at = "2026-07-10T00:00:01Z";
-    return batch;
   }
 
   fs::path dir_;
@@ -215,6 +199,37 @@ TEST_F(StoreTest, MigratesAVersionFiveStoreToRecordSubmitters) {
   const Batch stored = store->Batches().value().back();
   EXPECT_EQ(stored.submitted_by, "mgr");
   EXPECT_EQ(stored.reporter, "财务处处长");
+}
+
+// Version 7 lists the batches of each project, so an indicator's history seeks its project's
+// batches; a store from before finds every revision it held, and the ones applied after.
+TEST_F(StoreTest, MigratesAVersionSixStoreToFindHistoriesByProject) {
+  std::string sql = testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql");
+  for (int version = 1; version < 6; ++version) {
+    sql += std::string(storage_internal::kMigrations[static_cast<size_t>(version)]);
+  }
+  ExecOnFile(sql + "PRAGMA user_version = 6;");
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  sqlite3_stmt* listed = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(store->handle(),
+                               "SELECT group_concat(project_id || ':' || batch_id, ' ')"
+                               " FROM batch_project WHERE project_id = 'devices'",
+                               -1, &listed, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(listed), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(listed, 0)),
+               "devices:1 devices:2 devices:3");
+  sqlite3_finalize(listed);
+  ASSERT_EQ(store->History("devices", "devices-maintained").value().size(), 3u);
+  ActualValue value = Value("devices-maintained", 8, 20);
+  value.project_id = "devices";
+  ASSERT_TRUE(store->ApplyBatch(NewBatch("new"), {value}).ok());
+  const auto history = store->History("devices", "devices-maintained").value();
+  ASSERT_EQ(history.size(), 4u);
+  EXPECT_EQ(history.back().actual.value, 20);
+  EXPECT_EQ(store->LastAppliedAt().value(), "2026-08-20T12:00:00Z");
 }
 
 // A folded row only ptmon writes; one it cannot read is damage, named with what to do.

@@ -74,4 +74,14 @@ bool SetUpLogging(const std::string& level, const std::string& format) {
   return true;
 }
 
+void LogDiagnostics(const Diagnostics& diagnostics) {
+  for (const auto& diagnostic : diagnostics.all()) {
+    if (diagnostic.severity == Severity::kError)
+      spdlog::error("{}", diagnostic.ToString());
+    else
+      spdlog::warn("{}", diagnostic.ToString());
+  }
+  if (const std::string more = diagnostics.OmittedLine(); !more.empty()) spdlog::warn("{}", more);
+}
+
 }  // namespace ptmon

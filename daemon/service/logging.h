@@ -5,9 +5,15 @@
 
 #include <string>
 
+#include <ptmon/base/location.h>
+
 namespace ptmon {
 
 // Configures the default logger; false when `level` or `format` is unknown.
 bool SetUpLogging(const std::string& level, const std::string& format);
+
+// Logs each diagnostic at error or warning, as its severity says, and the count of those left
+// out. Thread-safe.
+void LogDiagnostics(const Diagnostics& diagnostics);
 
 }  // namespace ptmon

@@ -525,6 +525,9 @@ std::string RenderServiceMetrics(const DaemonFacts& facts, const ServiceMetrics&
   metrics.Family("ptmon_config_reload_success", "gauge",
                  "1 when the last configuration load or reload succeeded.");
   metrics.Sample({}, facts.reload_success ? 1 : 0);
+  metrics.Family("ptmon_config_reload_in_progress", "gauge",
+                 "1 while a reload is loading; the previous catalogue is served meanwhile.");
+  metrics.Sample({}, counters.reload_in_progress_.load() ? 1 : 0);
   metrics.Family("ptmon_config_reload_timestamp_seconds", "gauge",
                  "When the configuration and catalogue were last loaded successfully (Unix time).");
   metrics.Sample({}, facts.reload_timestamp);

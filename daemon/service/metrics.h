@@ -101,6 +101,8 @@ class ServiceMetrics {
     retry_inbox_.store(inbox);
     retry_moves_.store(moves);
   }
+  // Whether a reload is loading (the loop sets it while GenerationLoader works).
+  void SetReloadInProgress(bool loading) { reload_in_progress_.store(loading); }
   // The registry's families as text 0.0.4 (prometheus-cpp's TextSerializer): none of their names
   // is one that RenderServiceMetrics or the cached exposition writes.
   std::string RenderOperational() const;
@@ -119,6 +121,7 @@ class ServiceMetrics {
   std::atomic<int> inbox_errors_{0}, api_errors_{0};
   std::atomic<double> last_ingest_success_{0};
   std::atomic<size_t> retry_inbox_{0}, retry_moves_{0};
+  std::atomic<bool> reload_in_progress_{false};
 };
 
 // Deliveries to each Alertmanager of one configured list, as series of `metrics`' registry (kept

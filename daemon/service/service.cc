@@ -1,42 +1,30 @@
 #include "service.h"
 
 #include <csignal>
-#include <filesystem>
-#include <future>
+#include <optional>
 #include <thread>
 
 #include <asio.hpp>
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <ptmon/base/file_system.h>
-#include <ptmon/base/text.h>
-#include <ptmon/config/catalog_cache.h>
-#include <ptmon/config/catalog_loader.h>
 #include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
-#include <ptmon/storage/data_dir_lock.h>
 #include <ptmon/storage/store.h>
 
-#include "alerts.h"
-#include "inbox_watcher.h"
+#include "ingest_pipeline.h"
 #include "metrics.h"
-#include "notifier.h"
+#include "publisher.h"
+#include "reloader.h"
 #include "routes.h"
+#include "store_keeper.h"
 #include "systemd_notify.h"
 
 namespace ptmon {
 
 namespace {
-
-using Json = nlohmann::ordered_json;
-using Steady = std::chrono::steady_clock;
-
-double SecondsSince(Steady::time_point since) {
-  return std::chrono::duration<double>(Steady::now() - since).count();
-}
 
 sigset_t ServiceSignals() {
   sigset_t signals;
@@ -45,52 +33,6 @@ sigset_t ServiceSignals() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   return signals;
-}
-
-// Databases up to this size get the full integrity check at start-up; larger ones the quick
-// check, which reads every page but skips the index cross-check.
-constexpr uintmax_t kFullCheckUpTo = 64u << 20;
-
-// Where large request bodies wait (request_body.h): in the data directory, on its disk.
-std::string SpoolDirectory(const DaemonConfig& config) {
-  return (std::filesystem::path(config.data_dir) / "spool").string();
-}
-
-AlertSettings AlertSettingsOf(const DaemonConfig& config) {
-  AlertSettings settings;
-  settings.for_duration = config.alert_for;
-  settings.resend_interval = config.alert_resend;
-  settings.resolved_retention = config.alert_resolved_retention;
-  settings.ingest_stale_after = config.ingest_stale_after;
-  settings.external_url = config.ExternalUrl();
-  return settings;
-}
-
-std::string AlertsJson(const AlertBook& book) {
-  Json list = Json::array();
-  for (const auto& [fingerprint, alert] : book.alerts()) {
-    list.push_back(
-        {{"labels", alert.labels},
-         {"annotations", alert.annotations},
-         {"state", AlertPhaseName(alert.phase)},
-         {"activeSince", FormatRfc3339(alert.active_since)},
-         {"startsAt", alert.phase == AlertPhase::kPending ? Json(nullptr)
-                                                          : Json(FormatRfc3339(alert.fired_at))},
-         {"endsAt", alert.phase == AlertPhase::kResolved ? Json(FormatRfc3339(alert.resolved_at))
-                                                         : Json(nullptr)},
-         {"generatorURL", alert.generator_url}});
-  }
-  return Json{{"alerts", list}}.dump(2);
-}
-
-void LogDiagnostics(const Diagnostics& diagnostics) {
-  for (const auto& diagnostic : diagnostics.all()) {
-    if (diagnostic.severity == Severity::kError)
-      spdlog::error("{}", diagnostic.ToString());
-    else
-      spdlog::warn("{}", diagnostic.ToString());
-  }
-  if (const std::string more = diagnostics.OmittedLine(); !more.empty()) spdlog::warn("{}", more);
 }
 
 }  // namespace
@@ -105,42 +47,24 @@ void UnblockServiceSignals() {
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
 }
 
-// Everything one configuration load makes, replaced together on reload: the routes and the
-// evaluation never see one load's catalogue with another's index or settings.
-struct Generation {
-  std::shared_ptr<const DaemonConfig> config;
-  std::shared_ptr<const Catalog> catalog;
-  std::unique_ptr<ActualsIndex> actuals;
-  std::unique_ptr<Evaluator> evaluator;
-  std::unique_ptr<Ingestor> ingestor;  // refers to *catalog and the store
-  // The year before the catalogue's, as the store last loaded it; all null when it holds none.
-  std::shared_ptr<const Catalog> past_catalog;
-  std::unique_ptr<ActualsIndex> past_actuals;
-  std::unique_ptr<Evaluator> past_evaluator;
-};
-
 struct Service::Impl {
   Impl(ServeOptions options_in, const Clock& clock_in)
       : options(std::move(options_in)),
         clock(clock_in),
         signals(io),
-        evaluation_timer(io),
-        resend_timer(io),
-        foreign_write_timer(io),
-        finish_moves_timer(io),
         routes(
             snapshots, *counters,
             [this](std::string name, RequestBody body, Submitter who,
                    std::function<void(IngestOutcome)> done) {
-              IngestOnLoop("api", std::move(name), std::move(body), std::move(who),
-                           std::move(done));
+              ingest.IngestOnLoop("api", std::move(name), std::move(body), std::move(who),
+                                  std::move(done));
             },
             [this](std::string name, RequestBody body, Submitter who,
                    std::function<void(IngestOutcome)> done) {
-              IngestOnLoop("console", std::move(name), std::move(body), std::move(who),
-                           std::move(done));
+              ingest.IngestOnLoop("console", std::move(name), std::move(body), std::move(who),
+                                  std::move(done));
             },
-            [this] { asio::post(io, [this] { Reload(); }); }, clock,
+            [this] { asio::post(io, [this] { reloader.Reload(); }); }, clock,
             SessionLimits{
                 std::chrono::duration_cast<std::chrono::seconds>(options.config.session_idle),
                 std::chrono::duration_cast<std::chrono::seconds>(options.config.session_lifetime)},
@@ -149,7 +73,6 @@ struct Service::Impl {
   // --- the launch sequence --------------------------------------------------------------------
 
   Status Start() {
-    reload_timestamp = UnixSeconds(clock.Now());  // the first load, if it succeeds
     const DaemonConfig& config = options.config;
     if (options.handle_signals) {
       // The handlers exist from here on; a signal that arrived earlier was held pending (main
@@ -162,61 +85,22 @@ struct Service::Impl {
     }
     if (Status status = StartHttp(config); !status.ok()) return status.WithContext("starting HTTP");
     if (Status status = OpenStore(config); !status.ok()) return status;
-    layout = InboxLayout::ForDataDir(config.data_dir);
-    if (Status created = layout.Create(*options.files); !created.ok()) return created;
-    if (auto returned = ReturnClaimedFiles(*options.files, layout); !returned.ok()) {
-      return returned.status();
-    } else if (*returned > 0) {
-      spdlog::info("{} file(s) claimed before a stop went back into the inbox", *returned);
-    }
-    auto loaded = Load(config);
+    if (Status prepared = ingest.Prepare(config.data_dir); !prepared.ok()) return prepared;
+    Status loaded = reloader.LoadFirst(config);
+    if (stopping) return Status::Ok();  // Run finishes the stop
     if (!loaded.ok()) {
-      if (Status checked = CheckStoreNow(); !checked.ok()) return checked;
-      return loaded.status().WithContext("loading the catalogue");
+      if (Status checked = keeper.CheckNow(); !checked.ok()) return checked;
+      return loaded.WithContext("loading the catalogue");
     }
-    Adopt(std::move(loaded).value());
-    if (Status restored = alerts->Load(*store); !restored.ok()) {
-      spdlog::warn("alert state could not be read, starting afresh: {}", restored.message());
-    }
-    auto last = store->LastAppliedAt();
-    last_ingest =
-        last.ok() && last->has_value() ? ParseRfc3339(**last).value_or(clock.Now()) : clock.Now();
-    counters->SetLastIngestSuccess(last.ok() && last->has_value() ? UnixSeconds(last_ingest) : 0);
-    Evaluate();  // publishes the first snapshot: every endpoint answers from here on
-    StartStoreCheck();
-    watcher = std::make_unique<InboxWatcher>(
-        io, layout.inbox, clock, *options.files, InboxTiming(*generation.config),
-        [this](const std::string& path) {
-          if (!StoreCheckPassed()) return InboxWatcher::Handover::kNotYet;
-          // Whoever can write the inbox is trusted as the operator is.
-          const auto start = Steady::now();
-          const IngestOutcome outcome =
-              generation.ingestor->IngestFile(path, Submitter::Everything("inbox"));
-          Absorb(outcome, "inbox", start);
-          if (generation.ingestor->unfinished_moves() > 0) {
-            PublishRetryCounts();
-            ScheduleFinishMoves();
-          }
-          switch (outcome.result) {
-            case IngestResult::kDeferred:
-              return InboxWatcher::Handover::kNotYet;
-            case IngestResult::kFailed:
-              return InboxWatcher::Handover::kFailed;
-            default:
-              return InboxWatcher::Handover::kTaken;
-          }
-        });
-    watcher->OnFailingFilesChanged([this](size_t) { PublishRetryCounts(); });
-    watcher->Start();
-    ScheduleEvaluation();
-    ScheduleForeignWriteCheck();
-    ScheduleResend();
-    FoldSoon();
+    keeper.StartCheck([this] { StoreCheckPassed(); });
+    ingest.Start();
+    publisher.StartTimers();
     spdlog::info("ptmon {} ({}) serving {} projects, {} indicators on {} (data in {})",
                  options.version, options.revision, generation.catalog->projects.size(),
                  generation.catalog->IndicatorCount(), config.listen, config.data_dir);
     NotifySystemd("READY=1\nSTATUS=serving " +
                   std::to_string(generation.catalog->IndicatorCount()) + " indicators");
+    asio::post(io, [this] { reloader.ReloadIfQueued(); });  // a SIGHUP during the start
     return Status::Ok();
   }
 
@@ -239,468 +123,35 @@ struct Service::Impl {
   }
 
   Status OpenStore(const DaemonConfig& config) {
-    if (Status made = PosixFileSystem().MakeDirectories(config.data_dir); !made.ok())
-      return made.WithContext("creating the data directory");
-    auto locked = DataDirLock::Acquire(config.data_dir, "ptmon serve");
-    if (!locked.ok()) return locked.status();
-    data_dir_lock = std::move(locked).value();
-    if (Status spool = PrepareSpoolDirectory(SpoolDirectory(config)); !spool.ok()) return spool;
-    const std::string path = (std::filesystem::path(config.data_dir) / "ptmon.db").string();
-    if (Status empty = Store::RefuseEmptyFile(path); !empty.ok()) return empty;
-    std::error_code error;
-    const uintmax_t size = std::filesystem::file_size(path, error);
-    const IntegrityCheck check =
-        !error && size > kFullCheckUpTo ? IntegrityCheck::kQuick : IntegrityCheck::kFull;
-    auto opened = Store::Open(path);
-    if (!opened.ok()) return opened.status();
-    for (const std::string& warning : Store::ExposedFiles(path)) spdlog::warn("{}", warning);
-    store = std::move(opened).value();
-    store_path = path;
-    store_check_mode = check;
+    if (Status opened = keeper.Open(config); !opened.ok()) return opened;
     // From here on, what another process commits is noticed (ScheduleForeignWriteCheck).
-    if (auto seeded = store->ChangedElsewhere(); !seeded.ok()) return seeded.status();
+    if (auto seeded = keeper.store().ChangedElsewhere(); !seeded.ok()) return seeded.status();
     return Status::Ok();
   }
 
-  // The integrity check reads every page: 1–2 s for a province's 200 MB. It starts once the
-  // first snapshot is published (so it does not take the second core from the loading) and runs
-  // beside the serving, on a connection of its own; reads are served at once, and reports (the
-  // inbox, the write API) and reloads wait until it passes. A failed check stops the daemon,
-  // naming what SQLite found and how to recover, as a failure at start would.
-  void StartStoreCheck() {
-    store_check =
-        std::async(std::launch::async, [this, path = store_path, check = store_check_mode] {
-          const auto start = Steady::now();
-          StoreCheckResult result{Store::CheckFile(path, check), SecondsSince(start), path, check};
-          asio::post(io, [this] { StoreCheckPassed(); });
-          return result;
-        });
-  }
-
-  // When loading failed before the check started: damage shows first wherever a damaged page is
-  // read, and the check names it and says what to do.
-  Status CheckStoreNow() { return Store::CheckFile(store_path, store_check_mode); }
-
-  // Whether writes may go ahead: takes the check's result, waiting for it if it is still
-  // running (the loop waits; HTTP reads go on from the snapshot). A failed check stops ptmon.
+  // Whether writes may go ahead: takes the integrity check's result, waiting for it if it is
+  // still running (the loop waits; HTTP reads go on from the snapshot). A failed check stops
+  // ptmon, naming what SQLite found and how to recover, as a failure at start would.
   bool StoreCheckPassed() {
-    if (store_check.valid()) {
-      const StoreCheckResult result = store_check.get();
-      if (!result.status.ok()) {
-        spdlog::error("{}", result.status.message());
+    if (const std::optional<Status> checked = keeper.TakeCheck(); checked.has_value()) {
+      if (!checked->ok()) {
+        spdlog::error("{}", checked->message());
         exit_code = 1;
         Stop("the database check failed");
-      } else {
-        store_check_seconds = result.seconds;
-        store_check_timestamp = UnixSeconds(clock.Now());
-        spdlog::info("database {} checked ({} check) in {:.3f} s", result.path,
-                     result.check == IntegrityCheck::kFull ? "full" : "quick", result.seconds);
-        if (!stopping) Publish(nullptr);  // the check's figures on /metrics
+      } else if (!stopping) {
+        publisher.Republish();  // the check's figures on /metrics
       }
     }
     return !stopping;
   }
 
-  // Builds a complete Generation for `config`; nothing the service holds changes.
-  Result<Generation> Load(const DaemonConfig& config) {
-    auto sources = CatalogSources(config.catalogs);
-    if (!sources.ok()) return sources.status();
-    Diagnostics diagnostics;
-    auto catalog = LoadCatalogCached(*store, *sources, FormatRfc3339(clock.Now()), diagnostics);
-    LogDiagnostics(diagnostics);
-    if (!catalog.ok()) return catalog.status();
-    Generation loaded;
-    loaded.config = std::make_shared<const DaemonConfig>(config);
-    loaded.catalog = std::make_shared<const Catalog>(std::move(catalog).value());
-    auto actuals = ReadActuals(*loaded.catalog);
-    if (!actuals.ok()) return actuals.status();
-    loaded.actuals = std::move(actuals).value();
-    loaded.evaluator = std::make_unique<Evaluator>(*loaded.catalog, config.evaluation);
-    auto past = StoredCatalogOfYear(*store, loaded.catalog->year - 1);
-    if (past.ok()) {
-      loaded.past_catalog = std::make_shared<const Catalog>(std::move(past).value());
-      auto past_actuals = ReadActuals(*loaded.past_catalog);
-      if (!past_actuals.ok()) return past_actuals.status();
-      loaded.past_actuals = std::move(past_actuals).value();
-      loaded.past_evaluator = std::make_unique<Evaluator>(*loaded.past_catalog, config.evaluation);
-    } else if (past.status().IsIoError()) {
-      return past.status();
-    }
-    // A token scoped to a project neither year has is a mistake to name, not to serve.
-    std::vector<const Catalog*> years{loaded.catalog.get()};
-    if (loaded.past_catalog) years.push_back(loaded.past_catalog.get());
-    if (Diagnostics scopes; !CheckApiScopes(config, years, scopes)) {
-      LogDiagnostics(scopes);
-      return Status::Error(
-          "the configuration's API tokens name projects or units the catalogue lacks");
-    }
-    IngestOptions ingest;
-    ingest.max_file_bytes = config.max_file_bytes;
-    ingest.parse.encoding = config.encoding == "gbk"     ? TextEncoding::kGb18030
-                            : config.encoding == "utf-8" ? TextEncoding::kUtf8
-                                                         : TextEncoding::kAuto;
-    loaded.ingestor =
-        std::make_unique<Ingestor>(*store, *loaded.catalog, clock, *options.files, layout, ingest);
-    if (loaded.past_catalog) loaded.ingestor->AddOtherYear(loaded.past_catalog);
-    return loaded;
-  }
-
-  static InboxWatcher::Timing InboxTiming(const DaemonConfig& config) {
-    return {config.inbox_settle, config.inbox_rescan, config.inbox_retry_max};
-  }
-
-  // Swaps in a validated generation (loop thread). The caller evaluates and publishes next.
-  void Adopt(Generation loaded) {
-    const bool alertmanagers_changed =
-        !deliveries || loaded.config->alertmanagers != deliveries->alertmanagers();
-    if (generation.ingestor) {
-      loaded.ingestor->AdoptUnfinishedMoves(generation.ingestor->TakeUnfinishedMoves());
-    }
-    generation = std::move(loaded);
-    const DaemonConfig& config = *generation.config;
-    if (!alerts)
-      alerts = std::make_unique<AlertBook>(AlertSettingsOf(config));
-    else
-      alerts->set_settings(AlertSettingsOf(config));
-    if (watcher) watcher->SetTiming(InboxTiming(config));
-    if (alertmanagers_changed) {
-      notifier.reset();  // joins its thread: nothing counts into the old counters after this
-      auto counters_for_list =
-          std::make_shared<DeliveryCounters>(counters, config.alertmanagers, deliveries.get());
-      deliveries = counters_for_list;
-      notifier = std::make_unique<Notifier>(
-          config.alertmanagers,
-          std::chrono::duration_cast<std::chrono::milliseconds>(config.alert_resend),
-          [counters_for_list](size_t index, bool success) {
-            counters_for_list->Count(index, success);
-            if (!success) spdlog::warn("alert delivery to Alertmanager {} failed; retrying", index);
-          });
-    }
-  }
-
-  void Reload() {
-    if (!StoreCheckPassed()) return;
-    NotifySystemd("RELOADING=1\nSTATUS=reloading");
-    spdlog::info("reloading the configuration and catalogue");
-    Diagnostics diagnostics;
-    auto config = options.reload_config ? options.reload_config(diagnostics)
-                                        : Result<DaemonConfig>(*generation.config);
-    LogDiagnostics(diagnostics);
-    const DaemonConfig& current = *generation.config;
-    Result<Generation> loaded = Status::Error("");
-    if (!config.ok()) {
-      loaded = config.status();
-    } else if (config->data_dir != current.data_dir) {
-      loaded = Status::Error("data_dir cannot change on reload (" + current.data_dir + " → " +
-                             config->data_dir + "); restart ptmon for that");
-    } else if (config->listen != current.listen) {
-      loaded = Status::Error("listen cannot change on reload (" + current.listen + " → " +
-                             config->listen + "); restart ptmon for that");
-    } else {
-      loaded = Load(*config);
-    }
-    if (!loaded.ok()) {
-      spdlog::error("{}", loaded.status().message());
-      spdlog::error("reload failed; still serving the previous configuration and catalogue");
-      reload_success = false;
-      Publish(nullptr);  // the same catalogue, now saying the reload failed
-      NotifySystemd("READY=1\nSTATUS=reload failed; serving the previous configuration");
-      return;
-    }
-    Adopt(std::move(loaded).value());
-    reload_success = true;
-    reload_timestamp = UnixSeconds(clock.Now());
-    Evaluate();  // publishes the new catalogue's series with reload_success 1, together
-    spdlog::info("reloaded: {} projects, {} indicators", generation.catalog->projects.size(),
-                 generation.catalog->IndicatorCount());
-    NotifySystemd("READY=1\nSTATUS=serving " +
-                  std::to_string(generation.catalog->IndicatorCount()) + " indicators");
-  }
-
-  // --- evaluation and publishing --------------------------------------------------------------
-
-  Period AsOf() const { return DefaultAsOf(clock.Today(), generation.catalog->year); }
-
-  void Evaluate() {
-    const auto start = Steady::now();
-    evaluation = std::make_shared<const Evaluation>(
-        generation.evaluator->EvaluateAll(*generation.actuals, AsOf(), clock.Today()));
-    EvaluatePastYear();
-    evaluation_seconds = SecondsSince(start);
-    // The exposition renders beside the alert rules, which read the same evaluation and write
-    // only the alert book: the alerts' work fills what the render's threads leave of the cores.
-    auto rendered = std::async(std::launch::async, [&, now = UnixSeconds(clock.Now())] {
-      exposition.Render(*generation.catalog, *evaluation, evaluation_seconds, now);
-    });
-    UpdateAlerts();
-    rendered.get();
-    Publish(nullptr);
-    counters->ObserveEvaluation("full", SecondsSince(start));
-  }
-
-  // Last year as of its December: final once December's reports are due.
-  void EvaluatePastYear() {
-    if (!generation.past_evaluator) {
-      past_evaluation.reset();
-      return;
-    }
-    const Date today = clock.Today();
-    past_evaluation = std::make_shared<const Evaluation>(generation.past_evaluator->EvaluateAll(
-        *generation.past_actuals, DefaultAsOf(today, generation.past_catalog->year), today));
-  }
-
-  void UpdateAlerts() {
-    const auto now = clock.Now();
-    auto conditions = EvaluateAlertRules(*generation.catalog, *evaluation, last_ingest, now,
-                                         alerts->settings(), *alerts);
-    auto changed = alerts->Update(conditions, now, *store);
-    if (!changed.ok()) {
-      spdlog::error("alert state not saved: {}", changed.status().message());
-      return;
-    }
-    if (!*changed && alerts_json) return;
-    alerts_json = std::make_shared<const std::string>(AlertsJson(*alerts));
-    if (notifier->HasTargets() && alerts->HasAlertsToSend()) notifier->Submit(alerts->Payload(now));
-  }
-
-  // Publishes what HTTP threads serve: everything the snapshot points to is owned by it.
-  // `touched` (when given) re-renders only those projects' metrics blocks.
-  void Publish(const std::vector<uint32_t>* touched) {
-    if (touched != nullptr) {
-      exposition.Rerender(*generation.catalog, *evaluation, *touched, evaluation_seconds,
-                          UnixSeconds(clock.Now()));
-    }
-    auto snapshot = std::make_shared<Snapshot>();
-    snapshot->config = generation.config;
-    snapshot->catalog = generation.catalog;
-    snapshot->evaluation = evaluation;
-    snapshot->past_catalog = generation.past_catalog;
-    snapshot->past_evaluation = past_evaluation;
-    snapshot->metrics = exposition.parts();
-    snapshot->alerts_json = alerts_json;
-    snapshot->counters = counters;
-    DaemonFacts& facts = snapshot->facts;
-    facts.version = options.version;
-    facts.revision = options.revision;
-    facts.catalog_sha256 = generation.catalog->sha256;
-    facts.year = generation.catalog->year;
-    facts.reload_success = reload_success;
-    facts.reload_timestamp = reload_timestamp;
-    facts.alerts_pending = alerts->Count(AlertPhase::kPending);
-    facts.alerts_firing = alerts->Count(AlertPhase::kFiring);
-    facts.alerts_resolved = alerts->Count(AlertPhase::kResolved);
-    facts.store_check_timestamp = store_check_timestamp;
-    facts.store_check_seconds = store_check_seconds;
-    snapshots.Publish(std::move(snapshot));
-  }
-
-  // --- ingest ---------------------------------------------------------------------------------
-
-  // Folds an outcome into the evaluation (when values were applied), logs and counters. The
-  // counters move after the snapshot is published: a scrape that counts a file applied also
-  // shows its values. `start`: when the file was taken.
-  void Absorb(const IngestOutcome& outcome, std::string_view source, Steady::time_point start) {
-    if (outcome.result == IngestResult::kRejected || outcome.result == IngestResult::kForbidden ||
-        outcome.result == IngestResult::kFailed) {
-      spdlog::warn("{}", outcome.Summary());
-      for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
-    } else {
-      spdlog::info("{}", outcome.Summary());
-      // Applied or a duplicate, but the file could not be moved out of processing: tried again
-      // (ScheduleFinishMoves), and said at error once the waits have grown to their longest.
-      if (outcome.result != IngestResult::kDeferred) {
-        for (const auto& error : outcome.errors) spdlog::warn("  {}", Quote(error));
-      }
-    }
-    if (outcome.result == IngestResult::kApplied) {
-      last_ingest = clock.Now();
-      Reevaluate(outcome.batch_id);
-      FoldSoon();
-    }
-    counters->CountIngest(source, IngestResultName(outcome.result), outcome.values,
-                          SecondsSince(start), UnixSeconds(clock.Now()));
-    counters->SetLastErrors(source, outcome.error_count);
-  }
-
-  // Re-evaluates what a batch touched and publishes.
-  void Reevaluate(long long batch_id) {
-    const auto start = Steady::now();
-    auto touched = store->LoadBatchValues(batch_id, *generation.actuals);
-    if (!touched.ok()) {
-      spdlog::error("{}", touched.status().message());
-      Evaluate();
-      return;
-    }
-    // A batch holds one year's values (a file is refused otherwise): one the served year does
-    // not take is last year's late report, read into last year's index only.
-    if (touched->empty() && generation.past_actuals) {
-      auto past_touched = store->LoadBatchValues(batch_id, *generation.past_actuals);
-      if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
-      EvaluatePastYear();
-    }
-    if (evaluation->as_of != AsOf()) {
-      Evaluate();
-      return;
-    }
-    // Copied, not changed in place: published snapshots share the evaluation they were made of.
-    auto next = std::make_shared<Evaluation>(*evaluation);
-    generation.evaluator->Reevaluate(*next, *generation.actuals, *touched, clock.Today());
-    evaluation = std::move(next);
-    UpdateAlerts();
-    Publish(&*touched);
-    counters->ObserveEvaluation("batch", SecondsSince(start));
-  }
-
-  // The write API: the store belongs to the loop, so the body is ingested there and the answer
-  // goes back through `done` without any thread waiting for it.
-  // `source`: api or console.
-  void IngestOnLoop(std::string_view source, std::string name, RequestBody body, Submitter who,
-                    std::function<void(IngestOutcome)> done) {
-    asio::post(io, [this, source, name = std::move(name), body = std::move(body),
-                    who = std::move(who), done = std::move(done)]() mutable {
-      if (stopping || !StoreCheckPassed()) {
-        IngestOutcome outcome;
-        outcome.errors.push_back("ptmon is stopping; send it again later");
-        done(std::move(outcome));
-        return;
-      }
-      const auto start = Steady::now();
-      IngestOutcome outcome = generation.ingestor->IngestBytes(name, body.view(), who);
-      // Closed (a spool file gone) before the answer frees the sender's slot for the next body.
-      body = RequestBody();
-      Absorb(outcome, source, start);
-      done(std::move(outcome));
-    });
-  }
-
-  // --- timers and signals ---------------------------------------------------------------------
-
-  void ScheduleEvaluation() {
-    evaluation_timer.expires_after(generation.config->evaluation_interval);
-    evaluation_timer.async_wait([this](std::error_code error) {
-      if (error) return;
-      Evaluate();  // month rollover and due days passing change lights without new data
-      ScheduleEvaluation();
-    });
-  }
-
-  // `ptmon ingest` beside the daemon writes to the same database; its values are evaluated and
-  // published within a second, as if the daemon had applied them.
-  void ScheduleForeignWriteCheck() {
-    foreign_write_timer.expires_after(std::chrono::seconds(1));
-    foreign_write_timer.async_wait([this](std::error_code error) {
-      if (error) return;
-      auto changed = store->ChangedElsewhere();
-      if (!changed.ok()) {
-        spdlog::error("{}", changed.status().message());
-      } else if (*changed) {
-        ReloadActuals();
-      }
-      ScheduleForeignWriteCheck();
-    });
-  }
-
-  // The latest stored value of every indicator of `catalog`.
-  Result<std::unique_ptr<ActualsIndex>> ReadActuals(const Catalog& catalog) {
-    auto actuals = std::make_unique<ActualsIndex>(catalog);
-    if (auto values = store->LoadLatestValues(*actuals); !values.ok()) return values.status();
-    store->ReleaseMemory();  // all values were read at once; keep the daemon small
-    return actuals;
-  }
-
-  void ReloadActuals() {
-    auto actuals = ReadActuals(*generation.catalog);
-    if (!actuals.ok()) {
-      spdlog::error("{}", actuals.status().message());
-      return;
-    }
-    if (generation.past_catalog) {
-      auto past_actuals = ReadActuals(*generation.past_catalog);
-      if (!past_actuals.ok()) {
-        spdlog::error("{}", past_actuals.status().message());
-        return;
-      }
-      generation.past_actuals = std::move(past_actuals).value();
-    }
-    spdlog::info("another process changed the database; values re-read");
-    FoldSoon();
-    generation.actuals = std::move(actuals).value();
-    if (auto last = store->LastAppliedAt(); last.ok() && last->has_value()) {
-      last_ingest = ParseRfc3339(**last).value_or(last_ingest);
-      counters->SetLastIngestSuccess(UnixSeconds(last_ingest));
-    }
-    Evaluate();
-  }
-
-  // Folds newly applied batches into the newest values (Store::Fold), so the next start reads
-  // one row per value. After the values are published, not before: a large batch's fold takes
-  // about as long as writing it did, and its values need not wait for that.
-  void FoldSoon() {
-    if (fold_posted) return;
-    fold_posted = true;
-    asio::post(io, [this] {
-      fold_posted = false;
-      // Nothing to fold is the common case at a start: the loop need not wait for the check.
-      if (auto unfolded = store->UnfoldedRows();
-          !unfolded.ok() || *unfolded == 0 || !StoreCheckPassed())
-        return;
-      const auto start = Steady::now();
-      auto folded = store->Fold();
-      if (!folded.ok()) {
-        spdlog::warn("newest values not folded (the next start reads more): {}",
-                     folded.status().message());
-      } else if (*folded > 0) {
-        spdlog::info("{} value(s) folded into the newest values in {:.3f} s", *folded,
-                     SecondsSince(start));
-      }
-    });
-  }
-
-  // Claimed files whose move failed (a full or failing disk, a folder made read-only) are moved
-  // once possible: tried after the settle time, then twice as long each time up to retry_max.
-  void ScheduleFinishMoves() {
-    if (finish_moves_armed || stopping) return;
-    finish_moves_armed = true;
-    const std::chrono::milliseconds wait =
-        InboxTiming(*generation.config).RetryWait(finish_moves_failures + 1);
-    finish_moves_timer.expires_after(wait);
-    finish_moves_timer.async_wait([this, wait](std::error_code error) {
-      finish_moves_armed = false;
-      if (error) return;
-      const size_t before = generation.ingestor->unfinished_moves();
-      const std::vector<std::string> problems = generation.ingestor->FinishMoves();
-      const size_t left = generation.ingestor->unfinished_moves();
-      const bool longest = wait == generation.config->inbox_retry_max;
-      for (const auto& problem : problems) {
-        spdlog::log(left > 0 && longest ? spdlog::level::err : spdlog::level::warn, "{}",
-                    Quote(problem));
-      }
-      if (left < before) spdlog::info("{} claimed file(s) moved out of processing", before - left);
-      finish_moves_failures = left == 0 ? 0 : finish_moves_failures + 1;
-      PublishRetryCounts();
-      if (left > 0) ScheduleFinishMoves();
-    });
-  }
-
-  void PublishRetryCounts() {
-    counters->SetAwaitingRetry(watcher ? watcher->failing_files() : 0,
-                               generation.ingestor->unfinished_moves());
-  }
-
-  void ScheduleResend() {
-    resend_timer.expires_after(generation.config->alert_resend);
-    resend_timer.async_wait([this](std::error_code error) {
-      if (error) return;
-      if (alerts->HasAlertsToSend()) notifier->Submit(alerts->Payload(clock.Now()));
-      ScheduleResend();
-    });
-  }
+  // --- signals and the stop --------------------------------------------------------------------
 
   void WaitForSignal() {
     signals.async_wait([this](std::error_code error, int signal) {
       if (error) return;
       if (signal == SIGHUP) {
-        Reload();
+        reloader.Reload();
         WaitForSignal();
         return;
       }
@@ -713,12 +164,10 @@ struct Service::Impl {
     spdlog::info("{}: stopping", why);
     NotifySystemd("STOPPING=1\nSTATUS=stopping");
     stopping = true;
+    reloader.Cancel();  // a load in progress ends within about a second
     routes.SetStopping();
-    evaluation_timer.cancel();
-    resend_timer.cancel();
-    foreign_write_timer.cancel();
-    finish_moves_timer.cancel();
-    if (watcher) watcher->Stop();
+    publisher.Stop();
+    ingest.Stop();
     std::error_code ignored;
     signals.cancel(ignored);
     // Requests in flight may wait for this loop (the write API): shut HTTP down elsewhere and
@@ -731,13 +180,9 @@ struct Service::Impl {
         if (stopper.joinable()) stopper.join();
         guard->reset();
         http.reset();
-        if (alerts->HasAlertsToSend()) {
-          notifier->Submit(alerts->Payload(clock.Now()));
-          notifier->Flush(std::chrono::seconds(5));
-        }
-        notifier.reset();
-        store.reset();
-        data_dir_lock.reset();
+        publisher.FlushAlerts();
+        reloader.Join();  // a cancelled load's thread ends
+        keeper.Close();
         spdlog::info("stopped");
         io.stop();
       });
@@ -751,44 +196,27 @@ struct Service::Impl {
   // Loop thread only.
   asio::io_context io;
   asio::signal_set signals;
-  asio::steady_timer evaluation_timer, resend_timer, foreign_write_timer, finish_moves_timer;
-  bool finish_moves_armed = false;
-  bool fold_posted = false;
-  int finish_moves_failures = 0;  // attempts in a row that left moves unfinished
-  std::unique_ptr<DataDirLock> data_dir_lock;
-  std::unique_ptr<Store> store;
-  InboxLayout layout;
+  StoreKeeper keeper{io, clock};  // after io, which its check posts to
   Generation generation;
-  std::unique_ptr<InboxWatcher> watcher;
-  std::unique_ptr<AlertBook> alerts;
-  std::shared_ptr<const std::string> alerts_json;
-  std::unique_ptr<Notifier> notifier;
-  std::shared_ptr<const Evaluation> evaluation;       // the one the last snapshot published
-  std::shared_ptr<const Evaluation> past_evaluation;  // of generation.past_catalog, if any
-  double evaluation_seconds = 0;
-  MetricsExposition exposition;
-  TimePoint last_ingest;
-  bool reload_success = true;
-  double reload_timestamp = 0;
-  double store_check_timestamp = 0;
-  double store_check_seconds = 0;
-  struct StoreCheckResult {
-    Status status;
-    double seconds = 0;
-    std::string path;
-    IntegrityCheck check = IntegrityCheck::kFull;
-  };
-  std::string store_path;
-  IntegrityCheck store_check_mode = IntegrityCheck::kFull;
-  std::future<StoreCheckResult> store_check;  // the integrity check, until the loop takes it
   int exit_code = 0;
   std::thread stopper;
   std::atomic<bool> stopping{false};  // also read by the write API's posted work
 
   // Shared with other threads, each thread-safe itself.
   std::shared_ptr<ServiceMetrics> counters = std::make_shared<ServiceMetrics>();
-  std::shared_ptr<DeliveryCounters> deliveries;  // replaced (loop) when the list changes
   SnapshotBox snapshots;
+  // Loop thread only; after what it refers to.
+  Publisher publisher{io,        clock,    generation,      keeper,
+                      snapshots, counters, options.version, options.revision};
+  const LoopParts parts{io, clock, *options.files, generation, keeper};
+  IngestPipeline ingest{parts, publisher, counters, [this] { return StoreCheckPassed(); }};
+  Reloader reloader{parts,
+                    publisher,
+                    ingest,
+                    counters,
+                    options.reload_config,
+                    [this] { return StoreCheckPassed(); },
+                    stopping};
   ServiceRoutes routes;
   std::unique_ptr<HttpServer> http;  // last: its threads use the routes and snapshots above
 };
@@ -797,7 +225,6 @@ Service::Service(ServeOptions options, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
 
 Service::~Service() {
-  if (impl_->store_check.valid()) impl_->store_check.wait();
   if (impl_->stopper.joinable()) impl_->stopper.join();
   impl_->http.reset();  // before the routes and snapshots its threads read
 }
@@ -810,7 +237,7 @@ int Service::Run() {
 }
 
 void Service::RequestReload() {
-  asio::post(impl_->io, [impl = impl_.get()] { impl->Reload(); });
+  asio::post(impl_->io, [impl = impl_.get()] { impl->reloader.Reload(); });
 }
 
 void Service::RequestStop() {

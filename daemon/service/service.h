@@ -3,12 +3,15 @@
 // index, the evaluation and the alert book. The loop applies files from the inbox watcher and
 // the write API, re-evaluates, and publishes an immutable Snapshot; HTTP threads read only
 // snapshots (snapshot.h), the notifier thread only the payloads handed to it. Signals are events
-// on the loop: SIGHUP reloads (validate completely, swap only on success), SIGTERM/SIGINT finish
-// the file in progress and stop.
+// on the loop: SIGHUP reloads (loaded and checked off the loop, swapped in whole only on
+// success), SIGTERM/SIGINT cancel a load in progress, finish the file in progress and stop.
 //
-// The parts, each with one owner: HttpServer + ServiceRoutes (HTTP threads, reading snapshots),
-// InboxWatcher (loop), Ingestor (loop, via the Generation), AlertBook + Notifier (loop, notifier
-// thread), MetricsExposition (loop).
+// The parts, each with a header saying what it owns and which thread runs it: StoreKeeper (the
+// data directory's lock, the database, its integrity check), Generation + GenerationLoader
+// (a configuration load, built on a thread of its own), IngestPipeline (inbox watcher, write
+// API, fold, unfinished moves, other processes' writes), Publisher (evaluation, exposition,
+// alerts, notifier, snapshot), HttpServer + ServiceRoutes (HTTP threads, reading snapshots).
+// Service::Impl keeps the order of launch, the reload's swap, signals and the stop.
 #pragma once
 
 #include <functional>

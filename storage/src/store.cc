@@ -663,8 +663,10 @@ Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
     applied.row_count = static_cast<long long>(count);
     if (Status inserted = InsertBatch(db_, applied); !inserted.ok()) return inserted;
     batch_id = sqlite3_last_insert_rowid(db_);
-    auto rows = PendingRows(count, value_at);
+    std::vector<std::string_view> projects;
+    auto rows = PendingRows(count, value_at, projects);
     if (!rows.ok()) return rows.status();
+    if (Status listed = InsertBatchProjects(batch_id, projects); !listed.ok()) return listed;
     return InsertValues(batch_id, *rows, value_at);
   });
   if (!status.ok()) {
@@ -677,7 +679,8 @@ Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
 // In key order, so the batch's values append to the end of the table's B-tree. Series seen for
 // the first time are created here, together.
 Result<std::vector<Store::PendingRow>> Store::PendingRows(
-    size_t count, const std::function<StoredValueView(size_t)>& value_at) {
+    size_t count, const std::function<StoredValueView(size_t)>& value_at,
+    std::vector<std::string_view>& projects) {
   if (count > std::numeric_limits<uint32_t>::max()) {
     return Status::Error("a batch holds at most " +
                          std::to_string(std::numeric_limits<uint32_t>::max()) + " values");
@@ -697,6 +700,8 @@ Result<std::vector<Store::PendingRow>> Store::PendingRows(
     const StoredValueView value = value_at(i);
     if (series_id == 0 || !same(value.project_id, last_project) ||
         !same(value.indicator_id, last_indicator)) {
+      if (series_id == 0 || !same(value.project_id, last_project))
+        projects.push_back(value.project_id);
       series_id = SeriesId(value.project_id, value.indicator_id, created);
       last_project = value.project_id;
       last_indicator = value.indicator_id;
@@ -738,7 +743,20 @@ Result<std::vector<Store::PendingRow>> Store::PendingRows(
       });
   if (!inserted.ok()) return inserted;
   if (!std::is_sorted(rows.begin(), rows.end())) std::sort(rows.begin(), rows.end());
+  std::sort(projects.begin(), projects.end());
+  projects.erase(std::unique(projects.begin(), projects.end()), projects.end());
   return rows;
+}
+
+Status Store::InsertBatchProjects(long long batch_id,
+                                  const std::vector<std::string_view>& projects) {
+  return InsertRows(
+      db_, "INSERT INTO batch_project (project_id, batch_id) VALUES ", 2, projects.size(),
+      [&](Statement& insert, int p, size_t i) {
+        insert.BindView(p, projects[i]).Bind(p + 1, batch_id);
+        return Status::Ok();
+      },
+      [&](size_t i) { return "the batch's project " + std::string(projects[i]); });
 }
 
 Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
@@ -869,7 +887,13 @@ Result<long long> Store::RevertToBatch(long long batch_id, const Batch& audit) {
                    "reporter) SELECT ?, series_id, period, value, grade, note_id, reporter "
                    "FROM actual WHERE batch_id = ?");
     copy.Bind(1, reverted_id).Bind(2, batch_id);
-    return copy.Run();
+    if (Status copied = copy.Run(); !copied.ok()) return copied;
+    Statement projects(db_,
+                       "INSERT INTO batch_project (project_id, batch_id) SELECT DISTINCT"
+                       " s.project_id, ?1 FROM actual a JOIN series s ON s.id = a.series_id"
+                       " WHERE a.batch_id = ?1");
+    projects.Bind(1, reverted_id);
+    return projects.Run();
   });
   if (!status.ok()) return status.WithContext("reverting to batch " + std::to_string(batch_id));
   return reverted_id;
@@ -896,11 +920,13 @@ Result<std::vector<Batch>> Store::Batches() {
 
 Result<std::vector<ActualRevision>> Store::History(const std::string& project_id,
                                                    const std::string& indicator_id) {
-  // CROSS JOIN fixes the plan: find the series, then seek (batch, series) in each batch.
+  // CROSS JOIN fixes the plan: find the series, then seek (batch, series) in each batch that
+  // reported for its project.
   Statement statement(db_, "SELECT a.batch_id, b.file_name, b.applied_at, b.submitted_by, " +
                                std::string(kActualColumns) +
-                               " FROM series s CROSS JOIN batch b CROSS JOIN actual a"
-                               " ON a.batch_id = b.id AND a.series_id = s.id"
+                               " FROM series s CROSS JOIN batch_project p CROSS JOIN batch b"
+                               " CROSS JOIN actual a ON p.project_id = s.project_id"
+                               " AND b.id = p.batch_id AND a.batch_id = b.id AND a.series_id = s.id"
                                " LEFT JOIN note n ON n.id = a.note_id"
                                " WHERE s.project_id = ? AND s.indicator_id = ?"
                                " AND b.status = 'applied' ORDER BY a.period, a.batch_id");

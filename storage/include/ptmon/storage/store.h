@@ -29,7 +29,7 @@ class Statement;
 }
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 enum class BatchStatus { kApplied, kRejected, kDuplicate };
 std::string_view BatchStatusName(BatchStatus status);  // applied, rejected, duplicate
@@ -229,9 +229,13 @@ class Store {
   Status Migrate();
   struct PendingRow;
   struct NewSeries;
-  // The values' rows in key order; creates the series seen for the first time.
+  // The values' rows in key order; creates the series seen for the first time. `projects`
+  // gets the distinct projects the values report for.
   Result<std::vector<PendingRow>> PendingRows(
-      size_t count, const std::function<StoredValueView(size_t)>& value_at);
+      size_t count, const std::function<StoredValueView(size_t)>& value_at,
+      std::vector<std::string_view>& projects);
+  // Records which projects a batch reports for (the history's way to its batches).
+  Status InsertBatchProjects(long long batch_id, const std::vector<std::string_view>& projects);
   Status InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
                       const std::function<StoredValueView(size_t)>& value_at);
   Status LoadSeriesIds();

@@ -1,0 +1,230 @@
+#include "publisher.h"
+
+#include <future>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <ptmon/storage/store.h>
+
+namespace ptmon {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Steady = std::chrono::steady_clock;
+
+AlertSettings AlertSettingsOf(const DaemonConfig& config) {
+  AlertSettings settings;
+  settings.for_duration = config.alert_for;
+  settings.resend_interval = config.alert_resend;
+  settings.resolved_retention = config.alert_resolved_retention;
+  settings.ingest_stale_after = config.ingest_stale_after;
+  settings.external_url = config.ExternalUrl();
+  return settings;
+}
+
+std::string AlertsJson(const AlertBook& book) {
+  Json list = Json::array();
+  for (const auto& [fingerprint, alert] : book.alerts()) {
+    list.push_back(
+        {{"labels", alert.labels},
+         {"annotations", alert.annotations},
+         {"state", AlertPhaseName(alert.phase)},
+         {"activeSince", FormatRfc3339(alert.active_since)},
+         {"startsAt", alert.phase == AlertPhase::kPending ? Json(nullptr)
+                                                          : Json(FormatRfc3339(alert.fired_at))},
+         {"endsAt", alert.phase == AlertPhase::kResolved ? Json(FormatRfc3339(alert.resolved_at))
+                                                         : Json(nullptr)},
+         {"generatorURL", alert.generator_url}});
+  }
+  return Json{{"alerts", list}}.dump(2);
+}
+
+}  // namespace
+
+Publisher::Publisher(asio::io_context& loop, const Clock& clock, Generation& generation,
+                     StoreKeeper& keeper, SnapshotBox& snapshots,
+                     std::shared_ptr<ServiceMetrics> counters, std::string version,
+                     std::string revision)
+    : clock_(clock),
+      generation_(generation),
+      keeper_(keeper),
+      snapshots_(snapshots),
+      counters_(std::move(counters)),
+      version_(std::move(version)),
+      revision_(std::move(revision)),
+      evaluation_timer_(loop),
+      resend_timer_(loop) {}
+
+void Publisher::Configure() {
+  const DaemonConfig& config = *generation_.config;
+  if (!alerts_)
+    alerts_ = std::make_unique<AlertBook>(AlertSettingsOf(config));
+  else
+    alerts_->set_settings(AlertSettingsOf(config));
+  if (deliveries_ && config.alertmanagers == deliveries_->alertmanagers()) return;
+  notifier_.reset();  // joins its thread: nothing counts into the old counters after this
+  auto counters_for_list =
+      std::make_shared<DeliveryCounters>(counters_, config.alertmanagers, deliveries_.get());
+  deliveries_ = counters_for_list;
+  notifier_ = std::make_unique<Notifier>(
+      config.alertmanagers,
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.alert_resend),
+      [counters_for_list](size_t index, bool success) {
+        counters_for_list->Count(index, success);
+        if (!success) spdlog::warn("alert delivery to Alertmanager {} failed; retrying", index);
+      });
+}
+
+Status Publisher::LoadAlerts() { return alerts_->Load(keeper_.store()); }
+
+void Publisher::SetLoaded(bool success) {
+  reload_success_ = success;
+  if (success) reload_timestamp_ = UnixSeconds(clock_.Now());
+}
+
+Period Publisher::AsOf() const { return DefaultAsOf(clock_.Today(), generation_.catalog->year); }
+
+void Publisher::Evaluate() {
+  const auto start = Steady::now();
+  evaluation_ = std::make_shared<const Evaluation>(
+      generation_.evaluator->EvaluateAll(*generation_.actuals, AsOf(), clock_.Today()));
+  EvaluatePastYear();
+  evaluation_seconds_ = SecondsSince(start);
+  RenderAndPublish(start);
+}
+
+void Publisher::PublishLoaded(Steady::time_point start) {
+  evaluation_ = generation_.evaluation;
+  past_evaluation_ = generation_.past_evaluation;
+  RenderAndPublish(start);
+}
+
+void Publisher::RenderAndPublish(Steady::time_point start) {
+  // The exposition renders beside the alert rules, which read the same evaluation and write
+  // only the alert book: the alerts' work fills what the render's threads leave of the cores.
+  auto rendered = std::async(std::launch::async, [&, now = UnixSeconds(clock_.Now())] {
+    exposition_.Render(*generation_.catalog, *evaluation_, evaluation_seconds_, now);
+  });
+  UpdateAlerts();
+  rendered.get();
+  Publish(nullptr);
+  counters_->ObserveEvaluation("full", SecondsSince(start));
+}
+
+void Publisher::EvaluatePastYear() {
+  past_evaluation_ = ptmon::EvaluatePastYear(generation_, clock_.Today());
+}
+
+void Publisher::UpdateAlerts() {
+  const auto now = clock_.Now();
+  auto conditions = EvaluateAlertRules(*generation_.catalog, *evaluation_, last_ingest_, now,
+                                       alerts_->settings(), *alerts_);
+  auto changed = alerts_->Update(conditions, now, keeper_.store());
+  if (!changed.ok()) {
+    spdlog::error("alert state not saved: {}", changed.status().message());
+    return;
+  }
+  if (!*changed && alerts_json_) return;
+  alerts_json_ = std::make_shared<const std::string>(AlertsJson(*alerts_));
+  if (notifier_->HasTargets() && alerts_->HasAlertsToSend())
+    notifier_->Submit(alerts_->Payload(now));
+}
+
+// Everything the snapshot points to is owned by it.
+void Publisher::Publish(const std::vector<uint32_t>* touched) {
+  if (touched != nullptr) {
+    exposition_.Rerender(*generation_.catalog, *evaluation_, *touched, evaluation_seconds_,
+                         UnixSeconds(clock_.Now()));
+  }
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->config = generation_.config;
+  snapshot->catalog = generation_.catalog;
+  snapshot->evaluation = evaluation_;
+  snapshot->past_catalog = generation_.past_catalog;
+  snapshot->past_evaluation = past_evaluation_;
+  snapshot->metrics = exposition_.parts();
+  snapshot->alerts_json = alerts_json_;
+  snapshot->counters = counters_;
+  DaemonFacts& facts = snapshot->facts;
+  facts.version = version_;
+  facts.revision = revision_;
+  facts.catalog_sha256 = generation_.catalog->sha256;
+  facts.year = generation_.catalog->year;
+  facts.reload_success = reload_success_;
+  facts.reload_timestamp = reload_timestamp_;
+  facts.alerts_pending = alerts_->Count(AlertPhase::kPending);
+  facts.alerts_firing = alerts_->Count(AlertPhase::kFiring);
+  facts.alerts_resolved = alerts_->Count(AlertPhase::kResolved);
+  facts.store_check_timestamp = keeper_.check_timestamp();
+  facts.store_check_seconds = keeper_.check_seconds();
+  snapshots_.Publish(std::move(snapshot));
+}
+
+void Publisher::Reevaluate(long long batch_id) {
+  const auto start = Steady::now();
+  Store& store = keeper_.store();
+  auto touched = store.LoadBatchValues(batch_id, *generation_.actuals);
+  if (!touched.ok()) {
+    spdlog::error("{}", touched.status().message());
+    Evaluate();
+    return;
+  }
+  // A batch holds one year's values (a file is refused otherwise): one the served year does
+  // not take is last year's late report, read into last year's index only.
+  if (touched->empty() && generation_.past_actuals) {
+    auto past_touched = store.LoadBatchValues(batch_id, *generation_.past_actuals);
+    if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
+    EvaluatePastYear();
+  }
+  if (evaluation_->as_of != AsOf()) {
+    Evaluate();
+    return;
+  }
+  // Copied, not changed in place: published snapshots share the evaluation they were made of.
+  auto next = std::make_shared<Evaluation>(*evaluation_);
+  generation_.evaluator->Reevaluate(*next, *generation_.actuals, *touched, clock_.Today());
+  evaluation_ = std::move(next);
+  UpdateAlerts();
+  Publish(&*touched);
+  counters_->ObserveEvaluation("batch", SecondsSince(start));
+}
+
+void Publisher::StartTimers() {
+  ScheduleEvaluation();
+  ScheduleResend();
+}
+
+void Publisher::ScheduleEvaluation() {
+  evaluation_timer_.expires_after(generation_.config->evaluation_interval);
+  evaluation_timer_.async_wait([this](std::error_code error) {
+    if (error) return;
+    Evaluate();  // month rollover and due days passing change lights without new data
+    ScheduleEvaluation();
+  });
+}
+
+void Publisher::ScheduleResend() {
+  resend_timer_.expires_after(generation_.config->alert_resend);
+  resend_timer_.async_wait([this](std::error_code error) {
+    if (error) return;
+    if (alerts_->HasAlertsToSend()) notifier_->Submit(alerts_->Payload(clock_.Now()));
+    ScheduleResend();
+  });
+}
+
+void Publisher::Stop() {
+  evaluation_timer_.cancel();
+  resend_timer_.cancel();
+}
+
+void Publisher::FlushAlerts() {
+  if (alerts_ && alerts_->HasAlertsToSend()) {
+    notifier_->Submit(alerts_->Payload(clock_.Now()));
+    notifier_->Flush(std::chrono::seconds(5));
+  }
+  notifier_.reset();
+}
+
+}  // namespace ptmon
