@@ -373,6 +373,17 @@ TEST(ConsolePagesTest, TheBoardNamesTheMainReasonAndTheBudgetLight) {
   board = indicator_red.Board();
   EXPECT_NE(board.find("设备维护数量（红灯）：人员保障，技术人员不足"), std::string::npos) << board;
   EXPECT_EQ(board.find("预算执行滞后"), std::string::npos);
+
+  // The manager's budget reason stands beside the budget's light when another light is the
+  // project's (overdue reports here, the budget on its plan).
+  OneProject on_plan({{"设备维护数量", "≥30台"}});
+  on_plan.evaluation.projects[0].light = Light::kOverdue;
+  on_plan.evaluation.projects[0].budget.light = Light::kGreen;
+  on_plan.evaluation.projects[0].budget.budget_reason = "资金按采暖季拨付";
+  board = on_plan.Board();
+  EXPECT_NE(board.find("绿灯</span><div class=\"muted budget-reason\">资金按采暖季拨付</div>"),
+            std::string::npos)
+      << board;
 }
 
 }  // namespace

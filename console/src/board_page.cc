@@ -81,6 +81,13 @@ std::string MainReason(const ProjectStatus& status, int overdue) {
   return "";
 }
 
+// The manager's budget reason beside the budget's light, unless the main reason says it.
+std::string BudgetReason(const ProjectStatus& status) {
+  const std::string& reason = status.budget.budget_reason;
+  if (reason.empty() || status.budget.light == status.light) return "";
+  return "<div class=\"muted budget-reason\">" + EscapeHtml(reason) + "</div>";
+}
+
 }  // namespace
 
 std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Evaluation& evaluation,
@@ -165,10 +172,10 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
             EscapeHtml(status.project->name) + "</a></td><td>" + LightBadge(status.light) +
             "</td><td class=\"num\">" + FormatNumber(status.score, 2) + "</td><td class=\"num\">" +
             PercentText(budget.execution_rate) + "</td><td>" + LightBadge(budget.light) +
-            "</td><td class=\"num\">" + std::to_string(row.red) + "</td><td class=\"num\">" +
-            std::to_string(row.yellow) + "</td><td class=\"num\">" + std::to_string(row.overdue) +
-            "</td><td class=\"reason\">" + EscapeHtml(MainReason(status, row.overdue)) +
-            "</td><td class=\"num hide-narrow\">";
+            BudgetReason(status) + "</td><td class=\"num\">" + std::to_string(row.red) +
+            "</td><td class=\"num\">" + std::to_string(row.yellow) + "</td><td class=\"num\">" +
+            std::to_string(row.overdue) + "</td><td class=\"reason\">" +
+            EscapeHtml(MainReason(status, row.overdue)) + "</td><td class=\"num hide-narrow\">";
     const auto printed = PrintedPercentOfPlan(budget, evaluation.lights, 1);
     html += printed ? FormatNumber(*printed, 1) + "%" : "—";
     html += "</td><td class=\"hide-narrow\">" + EscapeHtml(status.grade) + "</td></tr>";
