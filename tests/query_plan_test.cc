@@ -12,6 +12,7 @@
 #include <ptmon/storage/store.h>
 
 #include "../storage/src/schema.h"
+#include "query_plans.h"
 #include "store_values.h"
 
 namespace ptmon {
@@ -78,77 +79,63 @@ TEST_F(QueryPlanTest, NoStatementReadsAGrowingTableWhole) {
   Store& store = **opened;
   Diagnostics diagnostics;
   Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
-  std::vector<std::string> statements;
-  sqlite3_trace_v2(
-      store.handle(), SQLITE_TRACE_STMT,
-      [](unsigned, void* context, void* statement, void*) {
-        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
-        if (sql != nullptr) static_cast<std::vector<std::string>*>(context)->push_back(sql);
-        return 0;
-      },
-      &statements);
   // Every public path of the store and the accounts, with data in every table.
-  ASSERT_TRUE(store.SaveCatalog(catalog, "2026-07-01T00:00:00Z", "encoded").ok());
-  long long first = 0;
-  for (int month = 1; month <= 6; ++month) {
-    ActualValue noted = Value("repair-time", month, month);
-    noted.reason = "设备老化";  // a note for each batch
-    auto applied = store.ApplyBatch(NewBatch(std::to_string(month)),
-                                    {Value("devices-maintained", month, 20 + month), noted});
-    ASSERT_TRUE(applied.ok()) << applied.status().message();
-    if (month == 1) first = *applied;
-    if (month == 3) {
-      ASSERT_TRUE(store.Fold().ok());
+  const std::vector<std::string> statements = query_plans::StatementsRun(store, [&] {
+    ASSERT_TRUE(store.SaveCatalog(catalog, "2026-07-01T00:00:00Z", "encoded").ok());
+    long long first = 0;
+    for (int month = 1; month <= 6; ++month) {
+      ActualValue noted = Value("repair-time", month, month);
+      noted.reason = "设备老化";  // a note for each batch
+      auto applied = store.ApplyBatch(NewBatch(std::to_string(month)),
+                                      {Value("devices-maintained", month, 20 + month), noted});
+      ASSERT_TRUE(applied.ok()) << applied.status().message();
+      if (month == 1) first = *applied;
+      if (month == 3) {
+        ASSERT_TRUE(store.Fold().ok());
+      }
     }
-  }
-  Batch rejected = NewBatch("bad");
-  rejected.status = BatchStatus::kRejected;
-  ASSERT_TRUE(store.RecordBatch(rejected).ok());
-  ASSERT_TRUE(store.RevertToBatch(first, NewBatch("revert")).ok());
-  ASSERT_TRUE(store.FindAppliedBatch("2").ok());
-  ASSERT_TRUE(store.Batches().ok());
-  ASSERT_TRUE(store.History("building-maintenance", "repair-time").ok());
-  ASSERT_TRUE(store.UnfoldedRows().ok());
-  ActualsIndex index(catalog);
-  ASSERT_TRUE(store.LoadLatestValues(index).ok());
-  ASSERT_TRUE(store.LoadBatchValues(first, index).ok());
-  ASSERT_TRUE(store.Fold().ok());
-  ASSERT_TRUE(store.LastAppliedAt().ok());
-  ASSERT_TRUE(store
-                  .SaveAlerts({{"f", "{}", "{}", "firing", "2026-07-01T00:00:00Z",
-                                "2026-07-01T00:00:00Z", "", ""}},
-                              {"gone"})
-                  .ok());
-  ASSERT_TRUE(store.LoadAlerts().ok());
-  ASSERT_TRUE(store.CatalogHash().ok());
-  ASSERT_TRUE(store.EncodedCatalog(catalog.sha256).ok());
-  ASSERT_TRUE(store.EncodedCatalogOfYear(2026).ok());
-  ASSERT_TRUE(store.CatalogYears().ok());
-  catalog.projects[0].indicators[0].annual_target.unit = "%";
-  catalog.sha256 = "changed";
-  ASSERT_FALSE(store.SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
-  const AuditEntry audit{"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""};
-  ConsoleUser user{"mgr", Role::kManager, {"building-maintenance"}, "hash", false, "", ""};
-  ASSERT_TRUE(AddUser(store, user, audit).ok());
-  ASSERT_TRUE(SetUserPassword(store, "mgr", "hash2", audit).ok());
-  ASSERT_TRUE(SetUserDisabled(store, "mgr", true, audit).ok());
-  ASSERT_TRUE(FindUser(store, "mgr").ok());
-  ASSERT_TRUE(ListUsers(store).ok());
-  ASSERT_TRUE(RecordAudit(store, audit).ok());
-  ASSERT_TRUE(RecentAudit(store, 10).ok());
-  sqlite3_trace_v2(store.handle(), 0, nullptr, nullptr);
+    Batch rejected = NewBatch("bad");
+    rejected.status = BatchStatus::kRejected;
+    ASSERT_TRUE(store.RecordBatch(rejected).ok());
+    ASSERT_TRUE(store.RevertToBatch(first, NewBatch("revert")).ok());
+    ASSERT_TRUE(store.FindAppliedBatch("2").ok());
+    ASSERT_TRUE(store.Batches().ok());
+    ASSERT_TRUE(store.History("building-maintenance", "repair-time").ok());
+    ASSERT_TRUE(store.UnfoldedRows().ok());
+    ActualsIndex index(catalog);
+    ASSERT_TRUE(store.LoadLatestValues(index).ok());
+    ASSERT_TRUE(store.LoadBatchValues(first, index).ok());
+    ASSERT_TRUE(store.Fold().ok());
+    ASSERT_TRUE(store.LastAppliedAt().ok());
+    ASSERT_TRUE(store
+                    .SaveAlerts({{"f", "{}", "{}", "firing", "2026-07-01T00:00:00Z",
+                                  "2026-07-01T00:00:00Z", "", ""}},
+                                {"gone"})
+                    .ok());
+    ASSERT_TRUE(store.LoadAlerts().ok());
+    ASSERT_TRUE(store.CatalogHash().ok());
+    ASSERT_TRUE(store.EncodedCatalog(catalog.sha256).ok());
+    ASSERT_TRUE(store.EncodedCatalogOfYear(2026).ok());
+    ASSERT_TRUE(store.CatalogYears().ok());
+    catalog.projects[0].indicators[0].annual_target.unit = "%";
+    catalog.sha256 = "changed";
+    ASSERT_FALSE(store.SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+    const AuditEntry audit{"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""};
+    ConsoleUser user{"mgr", Role::kManager, {"building-maintenance"}, "hash", false, "", ""};
+    ASSERT_TRUE(AddUser(store, user, audit).ok());
+    ASSERT_TRUE(SetUserPassword(store, "mgr", "hash2", audit).ok());
+    ASSERT_TRUE(SetUserDisabled(store, "mgr", true, audit).ok());
+    ASSERT_TRUE(FindUser(store, "mgr").ok());
+    ASSERT_TRUE(ListUsers(store).ok());
+    ASSERT_TRUE(RecordAudit(store, audit).ok());
+    ASSERT_TRUE(RecentAudit(store, 10).ok());
+  });
 
   std::set<std::string> seen;
   for (const std::string& traced : statements) {
     const std::string sql = Normalized(traced);
     if (!seen.insert(sql).second) continue;
-    sqlite3_stmt* plan = nullptr;
-    if (sqlite3_prepare_v2(store.handle(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan,
-                           nullptr) != SQLITE_OK) {
-      continue;  // BEGIN, COMMIT, pragmas: nothing to plan
-    }
-    while (sqlite3_step(plan) == SQLITE_ROW) {
-      const std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+    for (const std::string& detail : query_plans::PlanOf(store, sql)) {
       if (!detail.starts_with("SCAN ")) continue;
       std::string table = detail.substr(5, detail.find(' ', 5) - 5);
       // An alias names its table in the statement; resolve the ones the store uses.
@@ -158,7 +145,6 @@ TEST_F(QueryPlanTest, NoStatementReadsAGrowingTableWhole) {
       if (!kGrowingTables.contains(table) || kWholeReads.contains(sql)) continue;
       ADD_FAILURE() << detail << "\n  in: " << sql;
     }
-    sqlite3_finalize(plan);
   }
   // The paths above reached the statements that matter.
   EXPECT_GT(seen.size(), 40u);

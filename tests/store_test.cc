@@ -11,6 +11,7 @@
 
 #include "../storage/src/folded_year.h"
 #include "../storage/src/schema.h"
+#include "query_plans.h"
 #include "store_values.h"
 #include "support/process.h"
 
@@ -409,26 +410,9 @@ TEST_F(StoreTest, AUnitChangeIsRefusedWhereverItsValuesLie) {
 // only sought through their keys, and values (table actual) were sought at least once.
 void ExpectSeeksOnly(Store& store, const std::set<std::string>& whole,
                      const std::function<void()>& work) {
-  std::vector<std::string> statements;
-  sqlite3_trace_v2(
-      store.handle(), SQLITE_TRACE_STMT,
-      [](unsigned, void* context, void* statement, void*) {
-        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
-        if (sql != nullptr) static_cast<std::vector<std::string>*>(context)->push_back(sql);
-        return 0;
-      },
-      &statements);
-  work();
-  sqlite3_trace_v2(store.handle(), 0, nullptr, nullptr);
   bool sought_values = false;
-  for (const std::string& sql : statements) {
-    sqlite3_stmt* plan = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(store.handle(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &plan,
-                                 nullptr),
-              SQLITE_OK)
-        << sql;
-    while (sqlite3_step(plan) == SQLITE_ROW) {
-      const std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+  for (const std::string& sql : query_plans::StatementsRun(store, work)) {
+    for (const std::string& detail : query_plans::PlanOf(store, sql)) {
       if (detail.starts_with("SEARCH a ") || detail.starts_with("SEARCH actual "))
         sought_values = true;
       if (!detail.starts_with("SCAN ") || detail.find("CONSTANT ROW") != std::string::npos)
@@ -437,7 +421,6 @@ void ExpectSeeksOnly(Store& store, const std::set<std::string>& whole,
       if (table.starts_with("temp.")) table = table.substr(5);
       EXPECT_TRUE(whole.contains(table)) << detail << " in " << sql;
     }
-    sqlite3_finalize(plan);
   }
   EXPECT_TRUE(sought_values) << "values were looked up by their key";
 }
