@@ -8,9 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ptmon/api/write_api.h>
 #include <ptmon/reports/reports.h>
-
-#include "write_api.h"
 
 namespace ptmon {
 

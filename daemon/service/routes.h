@@ -9,10 +9,10 @@
 #include <functional>
 #include <string>
 
+#include <ptmon/console/console_routes.h>
 #include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
 
-#include "console_routes.h"
 #include "snapshot.h"
 
 namespace ptmon {

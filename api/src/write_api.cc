@@ -1,10 +1,9 @@
-#include "write_api.h"
-
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
+#include <ptmon/api/write_api.h>
 #include <ptmon/base/clock.h>
 #include <ptmon/base/sha256.h>
 

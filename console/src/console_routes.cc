@@ -1,13 +1,14 @@
-#include "console_routes.h"
-
 #include <algorithm>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
 
+#include <ptmon/api/write_api.h>
 #include <ptmon/base/text.h>
+#include <ptmon/console/console_routes.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/password.h>
+#include <ptmon/exposition/metrics.h>
 #include <ptmon/http/http_forms.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
@@ -15,9 +16,6 @@
 #include <ptmon/ingest/report_template.h>
 #include <ptmon/reports/reports.h>
 #include <ptmon/storage/accounts.h>
-
-#include "metrics.h"
-#include "write_api.h"
 
 namespace ptmon {
 
