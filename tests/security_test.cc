@@ -12,6 +12,7 @@
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/config/daemon_config.h>
 #include <ptmon/exposition/metrics.h>
+#include <ptmon/http/http_forms.h>
 #include <ptmon/ingest/ingestor.h>
 
 #include "support/daemon.h"

@@ -3,12 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ptmon/api/write_api.h>
 #include <ptmon/base/text.h>
 #include <ptmon/console/console_routes.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/password.h>
-#include <ptmon/exposition/metrics.h>
+#include <ptmon/http/gzip.h>
 #include <ptmon/http/http_forms.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/ingest/actuals.h>
@@ -279,10 +278,9 @@ struct ConsoleRoutes::Caller {
   std::optional<ConsoleUser> user;  // the active account behind the session
 };
 
-ConsoleRoutes::ConsoleRoutes(WriteSink write, std::function<void()> reload, const Clock& clock,
-                             SessionLimits limits, bool secure_cookies)
-    : write_(std::move(write)),
-      reload_(std::move(reload)),
+ConsoleRoutes::ConsoleRoutes(ConsoleService& service, const Clock& clock, SessionLimits limits,
+                             bool secure_cookies)
+    : service_(service),
       clock_(clock),
       secure_cookies_(secure_cookies),
       sessions_(clock, limits),
@@ -308,7 +306,7 @@ bool ConsoleRoutes::Owns(std::string_view path) {
 }
 
 template <typename Work>
-auto ConsoleRoutes::With(Connection& connection, const Snapshot& snapshot, Work work) {
+auto ConsoleRoutes::With(Connection& connection, const ConsoleSnapshot& snapshot, Work work) {
   MutexLock lock(connection.mutex);
   using Answer = decltype(work(std::declval<Store&>()));
   if (!connection.store) {
@@ -321,11 +319,11 @@ auto ConsoleRoutes::With(Connection& connection, const Snapshot& snapshot, Work 
 }
 
 template <typename Work>
-auto ConsoleRoutes::WithStore(const Snapshot& snapshot, Work work) {
+auto ConsoleRoutes::WithStore(const ConsoleSnapshot& snapshot, Work work) {
   return With(reader_, snapshot, std::move(work));
 }
 
-Status ConsoleRoutes::Audit(const Snapshot& snapshot, const std::string& user,
+Status ConsoleRoutes::Audit(const ConsoleSnapshot& snapshot, const std::string& user,
                             const HttpRequest& request, const std::string& action,
                             const std::string& detail) {
   const Status recorded = With(auditor_, snapshot, [&](Store& store) {
@@ -339,7 +337,7 @@ Status ConsoleRoutes::Audit(const Snapshot& snapshot, const std::string& user,
 }
 
 ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
-                                              const Snapshot& snapshot) {
+                                              const ConsoleSnapshot& snapshot) {
   Caller caller;
   const auto cookies = ParseCookies(request.Header("Cookie"));
   const auto cookie = cookies.find(std::string(kSessionCookie));
@@ -360,8 +358,7 @@ ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
   return caller;
 }
 
-std::optional<HttpResponse> ConsoleRoutes::Admit(HttpRequest& head,
-                                                 std::shared_ptr<const Snapshot> snapshot) {
+std::optional<HttpResponse> ConsoleRoutes::Admit(HttpRequest& head) {
   if (const std::string_view allow = AllowedMethods(head.path); !AllowsMethod(allow, head.method)) {
     HttpResponse refused = HttpResponse::Error(405, "method not allowed");
     refused.headers.emplace_back("Allow", std::string(allow));
@@ -374,6 +371,7 @@ std::optional<HttpResponse> ConsoleRoutes::Admit(HttpRequest& head,
     css.headers.emplace_back("X-Content-Type-Options", "nosniff");
     return Compressed(std::move(css), head);
   }
+  const std::shared_ptr<const ConsoleSnapshot> snapshot = service_.Current();
   if (snapshot == nullptr) {
     HttpResponse starting = HttpResponse::Text(503, "ptmon is starting; try again shortly\n");
     starting.headers.emplace_back("Retry-After", "1");
@@ -402,7 +400,8 @@ std::optional<HttpResponse> ConsoleRoutes::Admit(HttpRequest& head,
 }
 
 // Nothing of a body is read for a caller who may not send it, nor more of it than the form needs.
-std::optional<HttpResponse> ConsoleRoutes::AdmitPost(HttpRequest& head, const Snapshot& snapshot) {
+std::optional<HttpResponse> ConsoleRoutes::AdmitPost(HttpRequest& head,
+                                                     const ConsoleSnapshot& snapshot) {
   // A login, a logout or a reload is a few fields; the report form of a large project with its
   // reasons written out runs to a few hundred KiB.
   constexpr size_t kSmallForm = 64u << 10;
@@ -436,8 +435,9 @@ std::optional<HttpResponse> ConsoleRoutes::AdmitPost(HttpRequest& head, const Sn
   return std::nullopt;
 }
 
-void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> snapshot,
-                           HttpServer::Respond respond) {
+void ConsoleRoutes::Handle(HttpRequest request, HttpServer::Respond respond) {
+  // Never null: Admit let the request in on a published one, and none is ever withdrawn.
+  std::shared_ptr<const ConsoleSnapshot> snapshot = service_.Current();
   if (request.path == "/login") {
     respond(Login(request, *snapshot));
     return;
@@ -479,14 +479,14 @@ void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> 
       respond(Unaudited(Frame(*snapshot, caller), request));
       return;
     }
-    reload_();
+    service_.Reload();
     respond(Redirect("/admin?reload=requested"));
     return;
   }
   SubmitForm(request, std::move(snapshot), caller, std::move(respond));
 }
 
-HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& snapshot) {
+HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const ConsoleSnapshot& snapshot) {
   const FormFields form = ParseUrlEncoded(request.body.view());
   const auto cookies = ParseCookies(request.Header("Cookie"));
   const auto login_cookie = cookies.find(std::string(kLoginCookie));
@@ -543,7 +543,7 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const Snapshot& sn
   return response;
 }
 
-PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) const {
+PageFrame ConsoleRoutes::Frame(const ConsoleSnapshot& snapshot, const Caller& caller) const {
   PageFrame frame;
   if (caller.user) {
     frame.user = caller.user->name;
@@ -556,15 +556,15 @@ PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) c
   if (caller.session) frame.csrf = caller.session->csrf;
   frame.unit_name = UnitNames(*snapshot.catalog);
   frame.as_of = snapshot.evaluation->as_of;
-  if (const double applied = snapshot.counters->last_ingest_success(); applied > 0) {
+  if (const double applied = snapshot.last_ingest_success; applied > 0) {
     frame.data_changed_at = FormatLocalTime(std::chrono::system_clock::time_point(
         std::chrono::seconds(static_cast<long long>(applied))));
   }
-  frame.version = snapshot.facts.version;
+  frame.version = snapshot.version;
   return frame;
 }
 
-HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const Snapshot& snapshot,
+HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const ConsoleSnapshot& snapshot,
                                   const Caller& caller) {
   const PageFrame frame = Frame(snapshot, caller);
   if (!caller.user || caller.user->role != Role::kAdmin) {
@@ -583,18 +583,18 @@ HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const Snapshot& sn
     return loaded;
   });
   if (!view.ok()) return HttpResponse::Error(503, view.status().message());
-  view->reload_success = snapshot.facts.reload_success;
+  view->reload_success = snapshot.reload_success;
   view->reloaded_at =
-      snapshot.facts.reload_timestamp > 0
+      snapshot.reload_timestamp > 0
           ? FormatLocalTime(std::chrono::system_clock::time_point(
-                std::chrono::seconds(static_cast<long long>(snapshot.facts.reload_timestamp))))
+                std::chrono::seconds(static_cast<long long>(snapshot.reload_timestamp))))
           : "";
   if (request.QueryParameter("reload") == "requested")
     view->notice = "已请求重新加载；结果见下方“上次加载”（刷新本页查看）。";
   return HtmlPage(200, AdminPage(frame, *view), request);
 }
 
-HttpResponse ConsoleRoutes::Logout(const HttpRequest& request, const Snapshot& snapshot,
+HttpResponse ConsoleRoutes::Logout(const HttpRequest& request, const ConsoleSnapshot& snapshot,
                                    const Caller& caller) {
   sessions_.End(caller.session->id);
   Audit(snapshot, caller.user->name, request, "logout", "").ok();  // ended whether recorded or not
@@ -605,7 +605,8 @@ HttpResponse ConsoleRoutes::Logout(const HttpRequest& request, const Snapshot& s
 
 namespace {
 
-HttpResponse Download(const HttpRequest& request, const Snapshot& snapshot, std::string_view file) {
+HttpResponse Download(const HttpRequest& request, const ConsoleSnapshot& snapshot,
+                      std::string_view file) {
   const size_t dot = file.rfind('.');
   const std::string_view kind = file.substr(0, dot);
   const std::string_view format = dot == std::string_view::npos ? "" : file.substr(dot + 1);
@@ -662,7 +663,7 @@ HttpResponse TemplateDownload(const ReportForm& form, const HttpRequest& request
 
 }  // namespace
 
-HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& snapshot,
+HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const ConsoleSnapshot& snapshot,
                                  const Caller& caller) {
   const PageFrame frame = Frame(snapshot, caller);
   const Catalog& catalog = *snapshot.catalog;
@@ -769,7 +770,8 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const Snapshot& sna
   return not_found("没有这个页面。");
 }
 
-void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
+void ConsoleRoutes::SubmitForm(const HttpRequest& request,
+                               std::shared_ptr<const ConsoleSnapshot> snapshot,
                                const Caller& caller, HttpServer::Respond respond) {
   const PageFrame frame = Frame(*snapshot, caller);
   const Catalog& catalog = *snapshot->catalog;
@@ -867,50 +869,51 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request, std::shared_ptr<const
     respond(Unaudited(frame, request));
     return;
   }
-  write_(name, RequestBody(std::move(csv)), UserSubmitter(*caller.user),
-         [this, snapshot, request = WithoutBody(request), frame, form = std::move(form), user, name,
-          respond = std::move(respond)](IngestOutcome outcome) mutable {
-           const bool applied = outcome.result == IngestResult::kApplied;
-           if (outcome.result == IngestResult::kForbidden) {
-             // The assignment changed between the page's check and the write.
-             Audit(*snapshot, user, request, "refused", outcome.errors.front()).ok();  // logged
-             respond(ForbiddenPage(frame, outcome, request));
-             return;
-           }
-           Audit(*snapshot, user, request, "report", outcome.Summary()).ok();  // done: logged
-           if (outcome.result == IngestResult::kRejected) {
-             // The catalogue changed between the check and the write (a reload): say so.
-             form.general_errors = outcome.errors;
-             respond(HtmlPage(422, ReportFormPage(frame, form), request));
-             return;
-           }
-           OutcomeView view;
-           view.applied = applied || outcome.result == IngestResult::kDuplicate;
-           view.title = applied                                      ? "已保存"
-                        : outcome.result == IngestResult::kDuplicate ? "内容未变，无需重复保存"
-                                                                     : "暂时无法保存";
-           if (applied) {
-             view.lines.push_back(form.project->name + " " + ChineseMonth(form.period) +
-                                  "：保存了 " + std::to_string(outcome.values) + " 个数据（第 " +
-                                  std::to_string(outcome.batch_id) + " 批），填报人 " + user +
-                                  "。");
-           } else if (outcome.result == IngestResult::kDuplicate) {
-             view.lines.push_back("与第 " + std::to_string(outcome.batch_id) +
-                                  " 批内容完全相同，没有重复保存。");
-           } else {
-             view.lines.push_back("服务器暂时无法写入（" +
-                                  std::string(IngestResultName(outcome.result)) +
-                                  "），什么都没有保存。请稍后再提交一次。");
-             for (const auto& error : outcome.errors) view.lines.push_back(error);
-           }
-           view.back_link = "/projects/" + form.project->id;
-           respond(HtmlPage(applied || outcome.result == IngestResult::kDuplicate ? 200 : 503,
-                            OutcomePage(frame, view), request));
-         });
+  service_.Write(
+      name, RequestBody(std::move(csv)), UserSubmitter(*caller.user),
+      [this, snapshot, request = WithoutBody(request), frame, form = std::move(form), user, name,
+       respond = std::move(respond)](IngestOutcome outcome) mutable {
+        const bool applied = outcome.result == IngestResult::kApplied;
+        if (outcome.result == IngestResult::kForbidden) {
+          // The assignment changed between the page's check and the write.
+          Audit(*snapshot, user, request, "refused", outcome.errors.front()).ok();  // logged
+          respond(ForbiddenPage(frame, outcome, request));
+          return;
+        }
+        Audit(*snapshot, user, request, "report", outcome.Summary()).ok();  // done: logged
+        if (outcome.result == IngestResult::kRejected) {
+          // The catalogue changed between the check and the write (a reload): say so.
+          form.general_errors = outcome.errors;
+          respond(HtmlPage(422, ReportFormPage(frame, form), request));
+          return;
+        }
+        OutcomeView view;
+        view.applied = applied || outcome.result == IngestResult::kDuplicate;
+        view.title = applied                                      ? "已保存"
+                     : outcome.result == IngestResult::kDuplicate ? "内容未变，无需重复保存"
+                                                                  : "暂时无法保存";
+        if (applied) {
+          view.lines.push_back(form.project->name + " " + ChineseMonth(form.period) + "：保存了 " +
+                               std::to_string(outcome.values) + " 个数据（第 " +
+                               std::to_string(outcome.batch_id) + " 批），填报人 " + user + "。");
+        } else if (outcome.result == IngestResult::kDuplicate) {
+          view.lines.push_back("与第 " + std::to_string(outcome.batch_id) +
+                               " 批内容完全相同，没有重复保存。");
+        } else {
+          view.lines.push_back("服务器暂时无法写入（" +
+                               std::string(IngestResultName(outcome.result)) +
+                               "），什么都没有保存。请稍后再提交一次。");
+          for (const auto& error : outcome.errors) view.lines.push_back(error);
+        }
+        view.back_link = "/projects/" + form.project->id;
+        respond(HtmlPage(applied || outcome.result == IngestResult::kDuplicate ? 200 : 503,
+                         OutcomePage(frame, view), request));
+      });
 }
 
-void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
-                           const Caller& caller, HttpServer::Respond respond) {
+void ConsoleRoutes::Upload(const HttpRequest& request,
+                           std::shared_ptr<const ConsoleSnapshot> snapshot, const Caller& caller,
+                           HttpServer::Respond respond) {
   const PageFrame frame = Frame(*snapshot, caller);
   auto message = [&](int status, std::string_view title, std::string_view text) {
     respond(HtmlPage(status, MessagePage(frame, status, title, text), request));
@@ -965,26 +968,27 @@ void ConsoleRoutes::Upload(const HttpRequest& request, std::shared_ptr<const Sna
     respond(Unaudited(frame, request));
     return;
   }
-  write_(name, request.body.Slice(file->offset, file->size), UserSubmitter(*caller.user),
-         [this, snapshot, request = WithoutBody(request), frame, user, name, base,
-          respond = std::move(respond)](IngestOutcome outcome) {
-           if (outcome.result == IngestResult::kForbidden) {
-             Audit(*snapshot, user, request, "refused", outcome.errors.front()).ok();  // logged
-             respond(ForbiddenPage(frame, outcome, request));
-             return;
-           }
-           Audit(*snapshot, user, request, "upload", outcome.Summary()).ok();  // done: logged
-           OutcomeView view;
-           view.applied = outcome.result == IngestResult::kApplied ||
-                          outcome.result == IngestResult::kDuplicate;
-           view.title = view.applied ? "文件已处理" : "文件没有保存";
-           view.lines = UploadOutcomeLines(outcome, user, base);
-           view.back_link = "/report";
-           const int status = view.applied                                ? 200
-                              : outcome.result == IngestResult::kRejected ? 422
-                                                                          : 503;
-           respond(HtmlPage(status, OutcomePage(frame, view), request));
-         });
+  service_.Write(
+      name, request.body.Slice(file->offset, file->size), UserSubmitter(*caller.user),
+      [this, snapshot, request = WithoutBody(request), frame, user, name, base,
+       respond = std::move(respond)](IngestOutcome outcome) {
+        if (outcome.result == IngestResult::kForbidden) {
+          Audit(*snapshot, user, request, "refused", outcome.errors.front()).ok();  // logged
+          respond(ForbiddenPage(frame, outcome, request));
+          return;
+        }
+        Audit(*snapshot, user, request, "upload", outcome.Summary()).ok();  // done: logged
+        OutcomeView view;
+        view.applied =
+            outcome.result == IngestResult::kApplied || outcome.result == IngestResult::kDuplicate;
+        view.title = view.applied ? "文件已处理" : "文件没有保存";
+        view.lines = UploadOutcomeLines(outcome, user, base);
+        view.back_link = "/report";
+        const int status = view.applied                                ? 200
+                           : outcome.result == IngestResult::kRejected ? 422
+                                                                       : 503;
+        respond(HtmlPage(status, OutcomePage(frame, view), request));
+      });
 }
 
 }  // namespace ptmon
