@@ -75,6 +75,9 @@ class ConsoleRoutes {
                       const Caller& caller);
   HttpResponse Admin(const HttpRequest& request, const ConsoleSnapshot& snapshot,
                      const Caller& caller);
+  // The report form (GET /report) and its month as a template workbook.
+  HttpResponse ReportPage(const HttpRequest& request, const ConsoleSnapshot& snapshot,
+                          const Caller& caller);
   HttpResponse Page(const HttpRequest& request, const ConsoleSnapshot& snapshot,
                     const Caller& caller);
   void SubmitForm(const HttpRequest& request, std::shared_ptr<const ConsoleSnapshot> snapshot,
