@@ -12,37 +12,15 @@
 
 namespace ptmon {
 
-using console_internal::Compressed;
-using console_internal::Download;
+using enum console_internal::FillColumn;
 using console_internal::HtmlPage;
+using console_internal::kFillColumns;
+using console_internal::LatestReportPeriod;
+using console_internal::MayReportFor;
 using console_internal::Unaudited;
+using console_internal::UserSubmitter;
 
 namespace {
-
-// Who a user's reports come from, and for which projects the Ingestor lets them through.
-Submitter UserSubmitter(const ConsoleUser& user) {
-  if (user.role == Role::kAdmin) return Submitter::Everything(user.name);
-  if (user.role == Role::kManager) return Submitter::Only(user.name, user.projects);
-  return Submitter::Only(user.name, {});
-}
-
-// What the pages offer, by the same rule; the decision on a report is the Ingestor's.
-bool MayReportFor(const ConsoleUser& user, const Project& project) {
-  return UserSubmitter(user).May(project);
-}
-
-// The month a manager most likely reports now: the one before today's, within the catalogue's
-// year.
-Period DefaultReportPeriod(Date today, int year) {
-  Period period =
-      today.month == 1 ? Period{today.year - 1, 12} : Period{today.year, today.month - 1};
-  if (period.year < year) return {year, 1};
-  if (period.year > year) return {year, 12};
-  return period;
-}
-
-// The last month that may be reported today: today's own (the checker refuses later ones).
-Period LatestReportPeriod(Date today) { return {today.year, today.month}; }
 
 std::string ChineseMonth(Period period) {
   return std::to_string(period.year) + "年" + std::to_string(period.month) + "月";
@@ -52,42 +30,6 @@ std::string ChineseMonth(Period period) {
 std::string FutureMonthMessage(Period period, Date today) {
   return ChineseMonth(period) + "还没到（今天是 " + today.ToString() + "），不能填报；请选择 " +
          ChineseMonth(LatestReportPeriod(today)) + " 或更早的月份。";
-}
-
-// The text a form field shows for a stored value.
-std::string FieldText(const ActualValue& value, std::string_view unit) {
-  if (!value.grade.empty()) return value.grade;
-  return value.value ? FormatQuantity(*value.value, unit) : "";
-}
-
-enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
-constexpr size_t kFillColumns = 6;
-
-// Fills each row's 上次填报 with the value in force for the latest earlier month of the year
-// ("12台（6月）"), and returns what is in force for `period` itself, by the form's columns: a
-// correction starts from it.
-Result<std::vector<std::vector<std::string>>> FillFromHistory(Store& store, const Project& project,
-                                                              Period period, TemplateSheet& sheet) {
-  std::vector<std::vector<std::string>> in_force;
-  for (TemplateRow& row : sheet.rows) {
-    const std::string& indicator_id = row.cells[1];
-    const Indicator* indicator = project.FindIndicator(indicator_id);
-    const std::string unit = indicator ? indicator->annual_target.unit : "元";
-    auto history = store.History(project.id, indicator_id);
-    if (!history.ok()) return history.status();
-    std::vector<std::string> values(kFillColumns);
-    for (const ActualRevision& revision : *history) {
-      const ActualValue& value = revision.actual;
-      if (value.period == period) {
-        values = {FieldText(value, unit), value.reason_category, value.reason,
-                  value.action,           value.likelihood,      ""};
-      } else if (value.period < period && value.period.year == period.year) {
-        row.cells[8] = FieldText(value, unit) + "（" + std::to_string(value.period.month) + "月）";
-      }
-    }
-    in_force.push_back(std::move(values));
-  }
-  return in_force;
 }
 
 // A problem in Chinese alone: the checker words it "'列': 中文 / '列': English", both halves
@@ -178,74 +120,7 @@ HttpResponse ForbiddenPage(const PageFrame& frame, const IngestOutcome& outcome,
                   request);
 }
 
-// The form's month as the template workbook, its 上次填报 filled: a manager fills it offline
-// and uploads it.
-HttpResponse TemplateDownload(const ReportForm& form, const HttpRequest& request) {
-  auto workbook = ReportTemplateXlsx(form.sheet);
-  if (!workbook.ok()) return HttpResponse::Error(503, workbook.status().message());
-  HttpResponse response = HttpResponse::Text(200, std::move(workbook).value());
-  response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  const std::string name = "report-" + form.project->id + "-" + form.period.ToString() + ".xlsx";
-  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-  return Download(std::move(response), request);
-}
-
 }  // namespace
-
-HttpResponse ConsoleRoutes::ReportPage(const HttpRequest& request, const ConsoleSnapshot& snapshot,
-                                       const Caller& caller) {
-  const PageFrame frame = Frame(snapshot, caller);
-  const Catalog& catalog = *snapshot.catalog;
-  const std::string& path = request.path;
-  auto not_found = [&](std::string_view what) {
-    return HtmlPage(404, MessagePage(frame, 404, "找不到页面", what), request);
-  };
-  if (!caller.user || caller.user->role == Role::kViewer) {
-    return HtmlPage(403,
-                    MessagePage(frame, 403, "不能填报",
-                                "您的账号是查看权限，只能查看，不能填报。需要填报请联系管理员。"),
-                    request);
-  }
-  ReportForm form;
-  for (const Project& project : catalog.projects) {
-    if (MayReportFor(*caller.user, project)) form.projects.push_back(&project);
-  }
-  const std::string wanted = request.QueryParameter("project");
-  if (!wanted.empty()) {
-    const Project* project = catalog.FindProject(wanted);
-    if (project == nullptr) return not_found("没有编号为 " + wanted + " 的项目。");
-    if (!MayReportFor(*caller.user, *project)) {
-      return HtmlPage(403,
-                      MessagePage(frame, 403, "不能填报",
-                                  "您没有被分配项目「" + project->name +
-                                      "」，不能为它填报。需要填报请联系管理员。"),
-                      request);
-    }
-    form.project = project;
-  } else if (!form.projects.empty()) {
-    form.project = form.projects.front();
-  }
-  form.latest = LatestReportPeriod(clock_.Today());
-  form.period = DefaultReportPeriod(clock_.Today(), catalog.year);
-  if (auto period = ParsePeriod(request.QueryParameter("period"));
-      period && period->year == catalog.year && !(*period > form.latest))
-    form.period = *period;
-  if (form.project != nullptr) {
-    auto sheet = BuildReportTemplate(catalog, form.period, form.project->id);
-    if (!sheet.ok()) return HttpResponse::Error(503, sheet.status().message());
-    form.sheet = std::move(sheet).value();
-    auto in_force = WithStore(snapshot, [&](Store& store) {
-      return FillFromHistory(store, *form.project, form.period, form.sheet.sheets.front());
-    });
-    if (!in_force.ok()) return HttpResponse::Error(503, in_force.status().message());
-    form.values = std::move(in_force).value();
-  }
-  if (path == "/report/template.xlsx") {
-    if (form.project == nullptr) return not_found("没有可填报的项目：请管理员为您分配项目。");
-    return TemplateDownload(form, request);
-  }
-  return HtmlPage(200, ReportFormPage(frame, form), request);
-}
 
 void ConsoleRoutes::SubmitForm(const HttpRequest& request,
                                std::shared_ptr<const ConsoleSnapshot> snapshot,

@@ -1,5 +1,6 @@
-// What the console's route files share (console_routes.cc: who is asking, logins, admission,
-// the pages; report_routes.cc: the report form and uploads); internal to the console library.
+// What the console's route files share (console_routes.cc: who is asking and what the role may
+// do, logins, admission, the pages with the report form; report_routes.cc: the report form as
+// submitted, and uploads); internal to the console library.
 #pragma once
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <ptmon/console/pages.h>
 #include <ptmon/console/sessions.h>
 #include <ptmon/http/http_server.h>
+#include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/accounts.h>
 #include <ptmon/storage/store.h>
 
@@ -23,6 +25,17 @@ HttpResponse Compressed(HttpResponse response, const HttpRequest& request);
 HttpResponse HtmlPage(int status, std::string html, const HttpRequest& request);
 // A file to save (a report, a template): never cached, never sniffed, gzip when taken.
 HttpResponse Download(HttpResponse response, const HttpRequest& request);
+// Who a user's reports come from, and for which projects the Ingestor lets them through.
+Submitter UserSubmitter(const ConsoleUser& user);
+// What the pages offer, by the same rule; the decision on a report is the Ingestor's.
+bool MayReportFor(const ConsoleUser& user, const Project& project);
+// The last month that may be reported today: today's own (the checker refuses later ones).
+Period LatestReportPeriod(Date today);
+
+// The report form's fields of each row, in the template's fill columns from the first.
+enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
+constexpr size_t kFillColumns = 6;
+
 // An action refused because its audit row could not be written.
 HttpResponse Unaudited(const PageFrame& frame, const HttpRequest& request);
 
