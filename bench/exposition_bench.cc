@@ -21,12 +21,12 @@
 #include <unistd.h>
 
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/exposition/metrics.h>
 #include <ptmon/http/gzip.h>
 #include <ptmon/indicators/evaluation.h>
 
 #include "../tests/support/province_data.h"
 #include "bench_support.h"
-#include "metrics.h"
 #include "routes.h"
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include <zip.h>
 
+#include <ptmon/api/write_api.h>
 #include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/http/http_forms.h>
@@ -14,8 +15,6 @@
 #include <ptmon/ingest/actuals.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/tables/csv.h>
-
-#include "write_api.h"
 
 namespace ptmon::fuzzing {
 

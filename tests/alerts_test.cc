@@ -1,14 +1,13 @@
 // The alert state machine and the exposition renderer, without a process: time is passed in.
-#include "alerts.h"
-
 #include <cmath>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <ptmon/alerts/alerts.h>
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/exposition/metrics.h>
 
-#include "metrics.h"
 #include "support/process.h"
 
 namespace ptmon {

@@ -7,12 +7,16 @@
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
+#include <ptmon/console/console_routes.h>
+#include <ptmon/console/console_service.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/password.h>
 #include <ptmon/console/sessions.h>
 #include <ptmon/http/http_forms.h>
 #include <ptmon/indicators/target.h>
 #include <ptmon/storage/accounts.h>
+
+#include "support/process.h"
 
 namespace ptmon {
 namespace {
@@ -384,6 +388,133 @@ TEST(ConsolePagesTest, TheBoardNamesTheMainReasonAndTheBudgetLight) {
   EXPECT_NE(board.find("绿灯</span><div class=\"muted budget-reason\">资金按采暖季拨付</div>"),
             std::string::npos)
       << board;
+}
+
+// The console's routes run on what they are given, with no daemon behind them: the snapshot
+// of the service (none yet: 503), the write of a report, the reload.
+class FixedService final : public ConsoleService {
+ public:
+  std::shared_ptr<const ConsoleSnapshot> snapshot;
+  std::vector<std::pair<std::string, std::string>> writes;  // file name, submitter
+  int reloads = 0;
+
+  std::shared_ptr<const ConsoleSnapshot> Current() const override { return snapshot; }
+  void Write(std::string name, RequestBody, Submitter who, Done done) override {
+    writes.emplace_back(name, who.name);
+    IngestOutcome outcome;
+    outcome.result = IngestResult::kApplied;
+    outcome.file_name = name;
+    outcome.values = 1;
+    outcome.batch_id = 1;
+    done(outcome);
+  }
+  void Reload() override { ++reloads; }
+};
+
+HttpRequest Request(std::string method, std::string path, std::string cookie = "",
+                    std::string body = "") {
+  HttpRequest request;
+  request.method = std::move(method);
+  const size_t question = path.find('?');
+  request.path = path.substr(0, question);
+  if (question != std::string::npos) request.query = path.substr(question + 1);
+  if (!cookie.empty()) request.headers["cookie"] = cookie;
+  request.peer = "127.0.0.1:5000";
+  request.body = RequestBody(std::move(body));
+  return request;
+}
+
+// "name=value" of the response's Set-Cookie for `name`.
+std::string CookieSet(const HttpResponse& response, std::string_view name) {
+  for (const auto& [header, value] : response.headers) {
+    if (header == "Set-Cookie" && value.starts_with(std::string(name) + "="))
+      return value.substr(0, value.find(';'));
+  }
+  return "";
+}
+
+std::string Body(const HttpResponse& response) {
+  std::string body;
+  for (const auto& part : response.body_parts) body += *part;
+  return body;
+}
+
+// What a posted form answers: Admit, then (when it lets the body in) Handle.
+HttpResponse Post(ConsoleRoutes& routes, HttpRequest request) {
+  if (auto answer = routes.Admit(request)) return *answer;
+  std::optional<HttpResponse> answer;
+  routes.Handle(std::move(request), [&](HttpResponse response) { answer = std::move(response); });
+  EXPECT_TRUE(answer.has_value());
+  return answer.value_or(HttpResponse::Error(500, "no answer"));
+}
+
+TEST(ConsoleRoutesTest, TheRoutesServeWhatTheServiceGivesAndWriteThroughIt) {
+  const testing_support::TempDir dir;
+  {
+    auto store = Store::Open(dir / "ptmon.db");
+    ASSERT_TRUE(store.ok());
+    const auto hash = HashPassword("correct horse battery");
+    ASSERT_TRUE(hash.ok());
+    ASSERT_TRUE(AddUser(**store,
+                        {"admin",
+                         Role::kAdmin,
+                         {},
+                         *hash,
+                         false,
+                         "2026-07-01T00:00:00Z",
+                         "2026-07-01T00:00:00Z"},
+                        {"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""})
+                    .ok());
+  }
+  FixedClock clock(Date{2026, 7, 10});
+  FixedService service;
+  ConsoleRoutes routes(service, clock, SessionLimits{}, false);
+  HttpRequest board = Request("GET", "/");
+  EXPECT_EQ(routes.Admit(board)->status, 503);
+
+  auto one = std::make_shared<OneProject>(
+      std::initializer_list<std::pair<std::string, std::string>>{{"设备维护数量", "≥30台"}});
+  auto config = std::make_shared<DaemonConfig>();
+  config->data_dir = dir.path();
+  auto snapshot = std::make_shared<ConsoleSnapshot>();
+  snapshot->config = config;
+  snapshot->catalog = std::shared_ptr<const Catalog>(one, &one->catalog);
+  snapshot->evaluation = std::shared_ptr<const Evaluation>(one, &one->evaluation);
+  snapshot->alerts_json = std::make_shared<const std::string>("[]");
+  service.snapshot = snapshot;
+  EXPECT_EQ(routes.Admit(board)->status, 303);  // to the login: the board is not open
+
+  HttpRequest login_page = Request("GET", "/login");
+  const std::string login_cookie = CookieSet(*routes.Admit(login_page), "ptmon_login");
+  ASSERT_FALSE(login_cookie.empty());
+  const HttpResponse logged_in =
+      Post(routes, Request("POST", "/login", login_cookie,
+                           "login_token=" + login_cookie.substr(login_cookie.find('=') + 1) +
+                               "&user=admin&password=correct+horse+battery"));
+  ASSERT_EQ(logged_in.status, 303) << Body(logged_in);
+  const std::string session = CookieSet(logged_in, "ptmon_session");
+  ASSERT_FALSE(session.empty());
+
+  HttpRequest signed_in = Request("GET", "/", session);
+  const HttpResponse page = *routes.Admit(signed_in);
+  ASSERT_EQ(page.status, 200);
+  const std::string html = Body(page);
+  EXPECT_NE(html.find("维修维护费"), std::string::npos);
+  const std::string field = "name=\"csrf\" value=\"";
+  const size_t at = html.find(field);
+  ASSERT_NE(at, std::string::npos);
+  const std::string csrf = html.substr(at + field.size(), 64);
+
+  EXPECT_EQ(Post(routes, Request("POST", "/admin/reload", session, "csrf=" + csrf)).status, 303);
+  EXPECT_EQ(service.reloads, 1);
+
+  const HttpResponse saved = Post(routes, Request("POST", "/report", session,
+                                                  "csrf=" + csrf + "&project=p&period=2026-06&" +
+                                                      ReportFieldName(0, 0) + "=12"));
+  EXPECT_EQ(saved.status, 200) << Body(saved);
+  ASSERT_EQ(service.writes.size(), 1u);
+  EXPECT_EQ(service.writes[0].first, "console-p-2026-06.csv");
+  EXPECT_EQ(service.writes[0].second, "admin");
 }
 
 }  // namespace

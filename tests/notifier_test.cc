@@ -1,8 +1,6 @@
 // The notifier's shutdown flush: it gives every Alertmanager the latest payload one more try and
 // waits only for those tries. Against the daemon's own HTTP server on loopback, and a port that
 // refuses connections.
-#include "notifier.h"
-
 #include <atomic>
 #include <mutex>
 
@@ -12,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <ptmon/alerts/notifier.h>
 #include <ptmon/http/http_server.h>
 
 namespace ptmon {

@@ -8,14 +8,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <ptmon/api/write_api.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/config/daemon_config.h>
+#include <ptmon/exposition/metrics.h>
+#include <ptmon/http/http_forms.h>
 #include <ptmon/ingest/ingestor.h>
 
-#include "metrics.h"
 #include "support/daemon.h"
 #include "support/process.h"
-#include "write_api.h"
 
 namespace ptmon {
 namespace {

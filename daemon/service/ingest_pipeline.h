@@ -17,12 +17,12 @@
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/file_system.h>
+#include <ptmon/exposition/metrics.h>
 #include <ptmon/http/request_body.h>
 #include <ptmon/ingest/ingestor.h>
 
 #include "generation.h"
 #include "inbox_watcher.h"
-#include "metrics.h"
 #include "publisher.h"
 #include "store_keeper.h"
 

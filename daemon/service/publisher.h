@@ -14,12 +14,12 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <ptmon/alerts/alerts.h>
+#include <ptmon/alerts/notifier.h>
 #include <ptmon/base/clock.h>
+#include <ptmon/exposition/metrics.h>
 
-#include "alerts.h"
 #include "generation.h"
-#include "metrics.h"
-#include "notifier.h"
 #include "snapshot.h"
 #include "store_keeper.h"
 

@@ -15,10 +15,10 @@
 #include <ptmon/base/clock.h>
 #include <ptmon/base/file_system.h>
 #include <ptmon/config/daemon_config.h>
+#include <ptmon/exposition/metrics.h>
 
 #include "generation.h"
 #include "ingest_pipeline.h"
-#include "metrics.h"
 #include "publisher.h"
 #include "store_keeper.h"
 

@@ -8,9 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ptmon/api/write_api.h>
 #include <ptmon/reports/reports.h>
-
-#include "write_api.h"
 
 namespace ptmon {
 
@@ -159,6 +158,21 @@ HttpResponse AlertsResponse(const Snapshot& snapshot) {
 
 }  // namespace
 
+std::shared_ptr<const ConsoleSnapshot> ServiceRoutes::Console::Current() const {
+  const std::shared_ptr<const Snapshot> snapshot = snapshots_.Current();
+  if (snapshot == nullptr) return nullptr;
+  auto console = std::make_shared<ConsoleSnapshot>();
+  console->config = snapshot->config;
+  console->catalog = snapshot->catalog;
+  console->evaluation = snapshot->evaluation;
+  console->alerts_json = snapshot->alerts_json;
+  console->version = snapshot->facts.version;
+  console->reload_success = snapshot->facts.reload_success;
+  console->reload_timestamp = snapshot->facts.reload_timestamp;
+  console->last_ingest_success = snapshot->counters->last_ingest_success();
+  return console;
+}
+
 HttpResponse ServiceRoutes::Metrics(const Snapshot& snapshot, std::string_view accept_encoding) {
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -192,7 +206,7 @@ std::optional<HttpResponse> ServiceRoutes::Answer(HttpRequest& head) {
       return WithAllow(HttpResponse::Text(204, ""),
                        std::string(ConsoleRoutes::AllowedMethods(head.path)) + ", OPTIONS");
     }
-    return console_.Admit(head, snapshots_.Current());
+    return console_.Admit(head);
   }
   if (head.method == "OPTIONS") return WithAllow(HttpResponse::Text(204, ""), route->allow);
   if (!AllowsMethod(route->allow, head.method)) {
@@ -236,7 +250,7 @@ void ServiceRoutes::Handle(HttpRequest request, HttpServer::Respond respond) {
     respond(std::move(response));
   };
   if (FindRoute(request.path) == nullptr) {
-    console_.Handle(std::move(request), snapshots_.Current(), std::move(respond));
+    console_.Handle(std::move(request), std::move(respond));
     return;
   }
   // Of the API only the write endpoint reads a body (Admit answered everything else). The token

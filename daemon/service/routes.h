@@ -9,10 +9,10 @@
 #include <functional>
 #include <string>
 
+#include <ptmon/console/console_routes.h>
 #include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
 
-#include "console_routes.h"
 #include "snapshot.h"
 
 namespace ptmon {
@@ -23,7 +23,8 @@ class ServiceRoutes final : public HttpServer::Routes {
   // caller, who decides nothing else: the Ingestor checks the file against `who`'s scope), and
   // calls `done` with its outcome, from any thread, once. The body is the request's own (a
   // spooled file for a large one), so writes waiting for the loop hold files, not memory.
-  using WriteSink = ConsoleRoutes::WriteSink;
+  using WriteSink = std::function<void(std::string name, RequestBody body, Submitter who,
+                                       std::function<void(IngestOutcome)> done)>;
 
   // `write` ingests the API's bodies, `console_write` the console's forms and uploads; `reload`
   // asks the service for a reload (the console's admins may). Every request answered is
@@ -35,7 +36,8 @@ class ServiceRoutes final : public HttpServer::Routes {
         metrics_(metrics),
         write_(std::move(write)),
         clock_(clock),
-        console_(std::move(console_write), std::move(reload), clock, sessions, secure_cookies) {}
+        console_service_(snapshots, std::move(console_write), std::move(reload)),
+        console_(console_service_, clock, sessions, secure_cookies) {}
 
   // /readyz answers 503 from now on (the service is draining).
   void SetStopping() { stopping_ = true; }
@@ -53,6 +55,24 @@ class ServiceRoutes final : public HttpServer::Routes {
   ServiceMetrics& metrics_;
   const WriteSink write_;
   const Clock& clock_;
+  // What the console reads and asks of the service: the published snapshots, the loop's
+  // ingest, the reload.
+  class Console final : public ConsoleService {
+   public:
+    Console(const SnapshotBox& snapshots, WriteSink write, std::function<void()> reload)
+        : snapshots_(snapshots), write_(std::move(write)), reload_(std::move(reload)) {}
+    std::shared_ptr<const ConsoleSnapshot> Current() const override;
+    void Write(std::string name, RequestBody body, Submitter who, Done done) override {
+      write_(std::move(name), std::move(body), std::move(who), std::move(done));
+    }
+    void Reload() override { reload_(); }
+
+   private:
+    const SnapshotBox& snapshots_;
+    const WriteSink write_;
+    const std::function<void()> reload_;
+  };
+  Console console_service_;
   ConsoleRoutes console_;  // every path the API does not answer
   std::atomic<bool> stopping_{false};
 };

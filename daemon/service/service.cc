@@ -10,12 +10,12 @@
 #include <spdlog/spdlog.h>
 
 #include <ptmon/base/file_system.h>
+#include <ptmon/exposition/metrics.h>
 #include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/store.h>
 
 #include "ingest_pipeline.h"
-#include "metrics.h"
 #include "publisher.h"
 #include "reloader.h"
 #include "routes.h"

@@ -11,10 +11,9 @@
 
 #include <ptmon/base/mutex.h>
 #include <ptmon/config/daemon_config.h>
+#include <ptmon/exposition/metrics.h>
 #include <ptmon/indicators/catalog.h>
 #include <ptmon/indicators/evaluation.h>
-
-#include "metrics.h"
 
 namespace ptmon {
 

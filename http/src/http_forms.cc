@@ -1,10 +1,19 @@
 #include <algorithm>
 #include <cctype>
 
+#include <openssl/crypto.h>
+
+#include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
 #include <ptmon/http/http_forms.h>
 
 namespace ptmon {
+
+bool SameSecret(const std::string& given, const std::string& expected) {
+  const std::string a = Sha256Hex(given);
+  const std::string b = Sha256Hex(expected);
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 std::string FormFields::Get(std::string_view name) const {
   for (const auto& [key, value] : fields) {

@@ -21,6 +21,11 @@ struct FormFields {
   bool Has(std::string_view name) const;
 };
 
+// Whether a secret a client sent (a token, a cookie, a form's CSRF field) is the one expected,
+// in time independent of where they differ; both are hashed first, so the length of the expected
+// one leaks nothing either.
+bool SameSecret(const std::string& given, const std::string& expected);
+
 // name=value&… with + as space and %XX escapes. Never fails: a pair without = has an empty
 // value, empty pairs are skipped.
 FormFields ParseUrlEncoded(std::string_view body);

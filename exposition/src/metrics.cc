@@ -1,5 +1,3 @@
-#include "metrics.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -15,6 +13,8 @@
 #include <prometheus/text_serializer.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <ptmon/exposition/metrics.h>
 
 namespace ptmon {
 

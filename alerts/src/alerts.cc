@@ -1,9 +1,8 @@
-#include "alerts.h"
-
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
+#include <ptmon/alerts/alerts.h>
 #include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
 #include <ptmon/reports/reports.h>

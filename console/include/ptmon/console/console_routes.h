@@ -1,39 +1,34 @@
 // The web console's HTTP side: which paths are its, who is asking (the session cookie, the
 // account behind it, re-read on every request so a disabled user or a changed password takes
 // effect at once), what that role may do, and the CSRF token on every form. The pages come from
-// the console library, the data from the request's one snapshot, and reports go through the
-// same write sink (and so the same checks and batches) as the inbox and the API.
+// pages.h, the data from the request's one snapshot of the service (console_service.h), and
+// reports go through the service's write (and so the same checks and batches) as the inbox and
+// the API.
 //
 // Thread-safe: called from the HTTP threads. Accounts, the audit log and value histories are
 // read through a store connection of the console's own, one request at a time.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/mutex.h>
+#include <ptmon/console/console_service.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/sessions.h>
 #include <ptmon/http/http_server.h>
-#include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/store.h>
-
-#include "snapshot.h"
 
 namespace ptmon {
 
 class ConsoleRoutes {
  public:
-  using WriteSink = std::function<void(std::string name, RequestBody body, Submitter who,
-                                       std::function<void(IngestOutcome)> done)>;
-
-  // `secure_cookies` when served over TLS: cookies are then sent over HTTPS only.
-  // `reload` asks the service to reload its configuration and catalogue (as SIGHUP does).
-  ConsoleRoutes(WriteSink write, std::function<void()> reload, const Clock& clock,
-                SessionLimits limits, bool secure_cookies);
+  // `secure_cookies` when served over TLS: cookies are then sent over HTTPS only. `service`
+  // must outlive the routes.
+  ConsoleRoutes(ConsoleService& service, const Clock& clock, SessionLimits limits,
+                bool secure_cookies);
 
   // Whether the console answers `path` (everything the API does not).
   static bool Owns(std::string_view path);
@@ -44,49 +39,53 @@ class ConsoleRoutes {
   // its session, for a role that may send it (a viewer may post only /login and /logout) and,
   // for an upload, with the session's CSRF token in the query; its body_allowance is 64 KiB
   // for login, logout and reload, 1 MiB for the report form, the configured maximum for an
-  // upload, and its body_account is the user's.
-  std::optional<HttpResponse> Admit(HttpRequest& head, std::shared_ptr<const Snapshot> snapshot);
-  void Handle(HttpRequest request, std::shared_ptr<const Snapshot> snapshot,
-              HttpServer::Respond respond);
+  // upload, and its body_account is the user's. Each reads the service's current snapshot once.
+  std::optional<HttpResponse> Admit(HttpRequest& head);
+  void Handle(HttpRequest request, HttpServer::Respond respond);
 
   struct Caller;  // who is asking, as far as the request shows
 
  private:
-  Caller Identify(const HttpRequest& request, const Snapshot& snapshot);
+  Caller Identify(const HttpRequest& request, const ConsoleSnapshot& snapshot);
   // What every page shows around its content: the caller, the unit, the month evaluated, when
   // a report was last applied (from the service's counters: no store read per page).
-  PageFrame Frame(const Snapshot& snapshot, const Caller& caller) const;
+  PageFrame Frame(const ConsoleSnapshot& snapshot, const Caller& caller) const;
   // A store connection of the console's, opened on first use, one request at a time.
   struct Connection {
     Mutex mutex;
     std::unique_ptr<Store> store GUARDED_BY(mutex);
   };
   template <typename Work>
-  static auto With(Connection& connection, const Snapshot& snapshot, Work work);
+  static auto With(Connection& connection, const ConsoleSnapshot& snapshot, Work work);
   // Runs `work` with the connection that reads accounts, histories and the audit log. Reads are
   // never held up by a write (SQLite's WAL), so a disabled account is refused even while an
   // audit row waits for the write lock.
   template <typename Work>
-  auto WithStore(const Snapshot& snapshot, Work work);
+  auto WithStore(const ConsoleSnapshot& snapshot, Work work);
   std::string Cookie(std::string_view name, std::string_view value, std::string_view path,
                      long long max_age_seconds) const;
   // Writes an audit row, waiting as long as the store's busy timeout for another writer. What
   // it records must not happen when it fails: the failure is logged, and the caller refuses.
-  Status Audit(const Snapshot& snapshot, const std::string& user, const HttpRequest& request,
+  Status Audit(const ConsoleSnapshot& snapshot, const std::string& user, const HttpRequest& request,
                const std::string& action, const std::string& detail);
 
-  std::optional<HttpResponse> AdmitPost(HttpRequest& head, const Snapshot& snapshot);
-  HttpResponse Login(const HttpRequest& request, const Snapshot& snapshot);
-  HttpResponse Logout(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
-  HttpResponse Admin(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
-  HttpResponse Page(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
-  void SubmitForm(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
+  std::optional<HttpResponse> AdmitPost(HttpRequest& head, const ConsoleSnapshot& snapshot);
+  HttpResponse Login(const HttpRequest& request, const ConsoleSnapshot& snapshot);
+  HttpResponse Logout(const HttpRequest& request, const ConsoleSnapshot& snapshot,
+                      const Caller& caller);
+  HttpResponse Admin(const HttpRequest& request, const ConsoleSnapshot& snapshot,
+                     const Caller& caller);
+  // The report form (GET /report) and its month as a template workbook.
+  HttpResponse ReportPage(const HttpRequest& request, const ConsoleSnapshot& snapshot,
+                          const Caller& caller);
+  HttpResponse Page(const HttpRequest& request, const ConsoleSnapshot& snapshot,
+                    const Caller& caller);
+  void SubmitForm(const HttpRequest& request, std::shared_ptr<const ConsoleSnapshot> snapshot,
                   const Caller& caller, HttpServer::Respond respond);
-  void Upload(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
+  void Upload(const HttpRequest& request, std::shared_ptr<const ConsoleSnapshot> snapshot,
               const Caller& caller, HttpServer::Respond respond);
 
-  const WriteSink write_;
-  const std::function<void()> reload_;
+  ConsoleService& service_;
   const Clock& clock_;
   const bool secure_cookies_;
   SessionStore sessions_;

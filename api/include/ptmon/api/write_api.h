@@ -14,10 +14,6 @@
 
 namespace ptmon {
 
-// Compares secrets in time independent of where they differ; both are hashed first, so the
-// length of the expected one leaks nothing either.
-bool SameSecret(const std::string& given, const std::string& expected);
-
 using IngestBody = std::function<IngestOutcome(const std::string& name, std::string_view body,
                                                const Submitter& who)>;
 

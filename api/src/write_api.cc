@@ -1,20 +1,12 @@
-#include "write_api.h"
-
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
 
+#include <ptmon/api/write_api.h>
 #include <ptmon/base/clock.h>
-#include <ptmon/base/sha256.h>
+#include <ptmon/http/http_forms.h>
 
 namespace ptmon {
-
-bool SameSecret(const std::string& given, const std::string& expected) {
-  const std::string a = Sha256Hex(given);
-  const std::string b = Sha256Hex(expected);
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 namespace {
 

@@ -1,8 +1,8 @@
-#include "notifier.h"
-
 #include <algorithm>
 
 #include <curl/curl.h>
+
+#include <ptmon/alerts/notifier.h>
 
 namespace ptmon {
 
