@@ -212,6 +212,48 @@ TEST(ImportDisclosureTest, SyntheticDisclosuresImportBackToTheirCatalogue) {
   }
 }
 
+// A disclosure's table is read as an export's is (tables/ TableLayout): the year in the title
+// line, 单位名称 and 金额单位：万元 above the table, a note and a signature footer below it,
+// whose three cells once made an indicator of 联系电话.
+TEST(ImportDisclosureTest, ATablesTitleYearAmountUnitAndFooterAreReadAsAnExportsAre) {
+  const std::vector<Row> rows = {
+      {"产出指标", "数量指标", "档案数字化", "≥300卷"},
+      {"满意度指标", "服务对象满意度", "查档群众满意度", "≥95%"},
+  };
+  std::string text = DisclosureTable("档案数字化", rows, 40, false, -1);
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  replace("山西省省级预算部门（单位）项目支出绩效目标表\n\n(2027年度)\n\n",
+          "2027年度某县部门项目支出绩效目标表\n单位名称：301001-某县档案馆  金额单位：万元\n");
+  replace("主管部门及代码\t\t301-山西省某厅\t\t实施单位\t\t山西省某中心\t\n",
+          "主管部门及代码\t\t301-某县档案局\t\t实施单位\t\t\t\n");
+  replace("项目资金 (元)", "项目资金");
+  replace("3,000,000", "300");
+  replace("3,000,000", "300");
+  replace("1,000,000.50", "100.00005");
+  replace("1,000,000.50", "100.00005");
+  replace("负责人:\t\t经办人:\t\t联系电话:\t\t填报日期:\t20260713150557\n",
+          "注：本表金额为年初预算数\n填报人：王五\t审核人：李华\t联系电话：0351-1234567\n");
+  auto imported = ImportDisclosureText(text, "county.txt");
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  const Catalog catalog = MustLoad("county.yaml", WriteCatalogYaml(*imported));
+  EXPECT_EQ(catalog.year, 2027);
+  ASSERT_EQ(catalog.units.size(), 1u);
+  EXPECT_EQ(catalog.units[0].name, "某县档案馆");
+  ASSERT_EQ(catalog.projects.size(), 1u);
+  const Project& project = catalog.projects[0];
+  EXPECT_EQ(project.annual_funds.total_fen, 100000050);  // 100.00005万元
+  EXPECT_EQ(project.period_funds.provincial_fen, 300000000);
+  ASSERT_EQ(project.indicators.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(KeyOf(project.indicators[i]),
+              (Key{rows[i].level1, rows[i].level2, rows[i].name, rows[i].target}));
+  }
+}
+
 TEST(ImportDisclosureTest, TextWithoutTargetTablesIsRefused) {
   auto imported = ImportDisclosureText("第一部分 部门概况\n一、主要职能\n", "other.txt");
   ASSERT_FALSE(imported.ok());

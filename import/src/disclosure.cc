@@ -7,6 +7,7 @@
 #include <map>
 
 #include <ptmon/base/text.h>
+#include <ptmon/tables/layout.h>
 
 #include "import_internal.h"
 
@@ -54,18 +55,6 @@ std::optional<int> Years(std::string_view cell) {
   }
   if (i == 0 || years == 0) return std::nullopt;
   return years;
-}
-
-std::optional<int> YearOfTitle(std::string_view line) {
-  const std::string text = Label(line);
-  const size_t mark = text.find("年度");
-  if (mark == std::string::npos || mark < 4) return std::nullopt;
-  int year = 0;
-  for (size_t i = mark - 4; i < mark; ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    year = year * 10 + (text[i] - '0');
-  }
-  return year;
 }
 
 // Where a fund label's amount goes.
@@ -124,15 +113,30 @@ class DisclosureReader {
     if (first.find("项目支出绩效目标表") != std::string::npos) {
       in_table_ = true;
       FinishProject();
-      return;
+      layout_.emplace(IsProjectHeader);
     }
     if (!in_table_) {
       BudgetTableLine(cells, first, line);
       return;
     }
-    if (auto year = YearOfTitle(cells[0]); year && cells.size() == 1) {
-      NoteYear(*year, line);
-      return;
+    // A table's title, year and 金额单位 above it and its signature footer below are read as an
+    // export's are. A 项目名称 row without a title of its own starts the next table.
+    if (layout_->found() && first == "项目名称") layout_.emplace(IsProjectHeader);
+    const std::vector<std::string_view> views(cells.begin(), cells.end());
+    switch (layout_->Row(views, line)) {
+      case TableLayout::RowKind::kPreamble:
+      case TableLayout::RowKind::kNote:
+        return;
+      case TableLayout::RowKind::kFooter:
+        FinishProject();
+        return;
+      case TableLayout::RowKind::kHeader:
+        if (const auto year = layout_->preamble().year) NoteYear(*year, line);
+        in_wan_ = layout_->preamble().amount_unit == "万元";
+        if (!layout_->preamble().unit_name.empty()) unit_above_ = layout_->preamble();
+        break;
+      default:
+        break;
     }
     if (first == "项目名称") {
       FinishProject();
@@ -143,10 +147,6 @@ class DisclosureReader {
       return;
     }
     if (!project_) return;
-    if (first.rfind("负责人", 0) == 0) {
-      FinishProject();
-      return;
-    }
     if (in_indicators_) {
       IndicatorLine(cells, line);
       return;
@@ -217,16 +217,22 @@ class DisclosureReader {
     std::map<std::string, int> seen;
     for (size_t i = 0; i < cells.size(); ++i) {
       std::string label = Label(cells[i]);
-      if (label.rfind("项目资金", 0) == 0) continue;
+      if (label.rfind("项目资金", 0) == 0) {
+        // 项目资金（万元）: the label's own unit wins over a 金额单位 line.
+        if (label.find("(万元)") != std::string::npos) in_wan_ = true;
+        if (label.find("(元)") != std::string::npos) in_wan_ = false;
+        continue;
+      }
       const bool annual = label == "年度资金总额" || seen[label]++ > 0;
       ImportedFunds& funds = annual ? project_->annual_funds : project_->period_funds;
       std::optional<long long>* field = FundField(funds, label);
       if (field == nullptr) continue;
       if (i + 1 < cells.size() && FundField(funds, Label(cells[i + 1])) == nullptr) {
-        *field = import_internal::AmountInFen(cells[i + 1]);
+        *field = import_internal::AmountInFen(cells[i + 1], in_wan_);
         if (!*field) {
           project_->reviews.push_back({line, "the amount " + Quote(cells[i + 1]) + " of " + label +
-                                                 " cannot be read; write it in yuan"});
+                                                 " cannot be read; write it in " +
+                                                 (in_wan_ ? "万元" : "yuan")});
         }
         ++i;
       }
@@ -450,6 +456,11 @@ class DisclosureReader {
         catalog_.unit_name = name;
       }
     }
+    if (units.empty() && unit_above_) {
+      // No 实施单位 in the tables: the 单位名称 line above them names the unit.
+      catalog_.unit_name = unit_above_->unit_name;
+      catalog_.unit_code = unit_above_->unit_code;
+    }
     if (units.size() > 1) {
       catalog_.reviews.push_back({0, "the tables name " + std::to_string(units.size()) +
                                          " implementing units; the catalogue takes " +
@@ -473,7 +484,15 @@ class DisclosureReader {
     int line = 0;
   };
 
+  // A table's header: the row whose first cell is 项目名称.
+  static bool IsProjectHeader(const std::vector<std::string_view>& cells) {
+    return !cells.empty() && Label(cells.front()) == "项目名称";
+  }
+
   ImportedCatalog catalog_;
+  std::optional<TableLayout> layout_;  // of the table being read
+  bool in_wan_ = false;                // its amounts are in 万元
+  std::optional<TablePreamble> unit_above_;  // a 单位名称 line above a table
   bool in_budget_table_ = false;
   std::vector<BudgetRow> budget_rows_;
   bool in_table_ = false;
