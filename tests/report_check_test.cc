@@ -326,5 +326,70 @@ TEST(ParseReportTest, ALargeCsvReadOnTwoThreadsFindsWhatOneThreadFinds) {
   }
 }
 
+// The console's form hands its rows to the checker as they are: each problem comes back at the
+// row and box it is about, led by the box's label naming the indicator, including a figure found
+// a thousand times off the value before once every row is read; the values are those the same
+// rows give as a CSV file.
+TEST(CheckReportRowsTest, AFormsRowsAreCheckedAsAFilesAndProblemsComeBackToTheirBoxes) {
+  const Catalog catalog = AmbiguityCatalog();
+  auto row = [](std::string indicator, std::string name, std::string value,
+                std::string likelihood = "") {
+    ReportRow r;
+    r.project = "devices";
+    r.indicator = std::move(indicator);
+    r.period = "2026-07";
+    r.reporter = "王五";
+    const char* boxes[] = {"完成值", "偏差原因", "偏差说明", "改进措施", "完成可能性"};
+    for (size_t c = 0; c < r.cells.size(); ++c) r.cells[c].label = "「" + name + "」的" + boxes[c];
+    r.cells[0].text = std::move(value);
+    r.cells[4].text = std::move(likelihood);
+    return r;
+  };
+  ParseOptions options;
+  options.values_before = [](const std::vector<SeriesMonth>& wanted) {
+    return std::vector<std::optional<double>>(wanted.size(), 12.0);  // June's 12 of each
+  };
+  Diagnostics diagnostics;
+  const std::vector<ReportRow> rows = {row("repair-time", "设备故障修复处理时间", "20", "也许"),
+                                       row("devices-maintained", "设备维护数量", "12000"),
+                                       row("cost", "维修成本", "10.5")};
+  CheckReportRows(rows, "console-devices-2026-07.csv", catalog, Date{2026, 8, 15}, options,
+                  diagnostics);
+  ASSERT_EQ(diagnostics.all().size(), 3u) << diagnostics.ToString();
+  const Diagnostic& likelihood = diagnostics.all()[0];
+  EXPECT_EQ(std::pair(likelihood.line, likelihood.column), std::pair(1, 5));
+  EXPECT_TRUE(
+      likelihood.message.starts_with("'「设备故障修复处理时间」的完成可能性': '也许' 不是可选值"))
+      << likelihood.message;
+  const Diagnostic& before = diagnostics.all()[1];
+  EXPECT_EQ(std::pair(before.line, before.column), std::pair(2, 1));
+  EXPECT_TRUE(before.message.starts_with(
+      "'「设备维护数量」的完成值': 12000 按 台 读是 12000台，是此前填报的 12台"))
+      << before.message;
+  const Diagnostic& target = diagnostics.all()[2];
+  EXPECT_EQ(std::pair(target.line, target.column), std::pair(3, 1));
+  EXPECT_TRUE(target.message.starts_with(
+      "'「维修成本」的完成值': 10.5 按 元 读是 10.5元，只有目标 ≤20万元 的 0.0053%"))
+      << target.message;
+
+  Diagnostics good, as_csv;
+  const Submission from_rows = CheckReportRows({row("repair-time", "设备故障修复处理时间", "20"),
+                                                row("cost", "维修成本", "10.5万元", "有可能")},
+                                               "form", catalog, Date{2026, 8, 15}, {}, good);
+  const Submission from_csv = ParseReport(
+      "项目,指标,期间,完成值,完成可能性,填报人\n"
+      "devices,repair-time,2026-07,20,,王五\ndevices,cost,2026-07,10.5万元,有可能,王五\n",
+      ReportFormat::kCsv, "r.csv", catalog, Date{2026, 8, 15}, {}, as_csv);
+  ASSERT_FALSE(good.has_errors()) << good.ToString();
+  ASSERT_FALSE(as_csv.has_errors()) << as_csv.ToString();
+  ASSERT_EQ(from_rows.values.size(), from_csv.values.size());
+  for (size_t i = 0; i < from_csv.values.size(); ++i) {
+    EXPECT_EQ(from_rows.values[i].indicator, from_csv.values[i].indicator);
+    EXPECT_EQ(from_rows.values[i].value, from_csv.values[i].value);
+  }
+  EXPECT_EQ(from_rows.MainReporter(), "王五");
+  EXPECT_EQ(from_rows.notes.at(0).likelihood, "有可能");
+}
+
 }  // namespace
 }  // namespace ptmon

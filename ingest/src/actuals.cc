@@ -288,6 +288,21 @@ std::optional<Period> ParsePeriod(std::string_view raw) {
   return Period{*year, *month};
 }
 
+namespace {
+
+// The checks of a report as a whole, once every row is read: among the rows that passed, even
+// when others did not, so one pass names every problem.
+void FinishChecks(checking::ReportChecker& checker, const ParseOptions& options,
+                  Submission& submission, Diagnostics& diagnostics) {
+  checker.CheckDuplicates(submission);
+  checker.CheckSpendingTotals(submission);
+  if (options.values_before) checker.CompareWithBefore(submission, options.values_before);
+  diagnostics.SortByPlace();
+  submission.years.assign(checker.years().begin(), checker.years().end());
+}
+
+}  // namespace
+
 Submission ParseReport(std::string_view bytes, ReportFormat format, const std::string& file_name,
                        const Catalog& catalog, Date today, const ParseOptions& options,
                        Diagnostics& diagnostics) {
@@ -312,12 +327,43 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   } else {
     checking::ParseYamlReport(bytes, file_name, checker, submission, diagnostics);
   }
-  // Among the rows that passed, even when others did not: one pass names every problem.
-  checker.CheckDuplicates(submission);
-  checker.CheckSpendingTotals(submission);
-  if (options.values_before) checker.CompareWithBefore(submission, options.values_before);
-  diagnostics.SortByPlace();
-  submission.years.assign(checker.years().begin(), checker.years().end());
+  FinishChecks(checker, options, submission, diagnostics);
+  return submission;
+}
+
+Submission CheckReportRows(const std::vector<ReportRow>& rows, const std::string& source,
+                           const Catalog& catalog, Date today, const ParseOptions& options,
+                           Diagnostics& diagnostics) {
+  Submission submission;
+  checking::ReportChecker checker(source, catalog, today, diagnostics);
+  std::vector<std::string> value_labels;
+  for (const ReportRow& row : rows) value_labels.push_back(row.cells[0].label);
+  checker.SetValueLabels(std::move(value_labels));
+  int line = 0;
+  for (const ReportRow& row : rows) {
+    ++line;
+    // The row's own cells have no box of their own on a form: their problems are the row's.
+    auto unboxed = [&](const std::string& text, std::string_view label) {
+      return checking::Field{text, label, line, 0, true};
+    };
+    auto boxed = [&](ReportRowColumn column) {
+      const ReportRowCell& cell = row.cells[static_cast<size_t>(column)];
+      return checking::Field{cell.text, cell.label, line, static_cast<int>(column) + 1, true};
+    };
+    checking::RawRow raw;
+    raw.line = line;
+    raw.project = unboxed(row.project, "项目");
+    raw.indicator = unboxed(row.indicator, "指标");
+    raw.period = unboxed(row.period, "期间");
+    raw.value = boxed(ReportRowColumn::kValue);
+    raw.reason_category = boxed(ReportRowColumn::kReasonCategory);
+    raw.reason = boxed(ReportRowColumn::kReason);
+    raw.action = boxed(ReportRowColumn::kAction);
+    raw.likelihood = boxed(ReportRowColumn::kLikelihood);
+    raw.reporter = unboxed(row.reporter, "填报人");
+    checker.Check(raw, submission);
+  }
+  FinishChecks(checker, options, submission, diagnostics);
   return submission;
 }
 

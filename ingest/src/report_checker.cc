@@ -237,8 +237,10 @@ void ReportChecker::CompareWithBefore(const Submission& submission,
       const auto written = std::to_chars(number, number + sizeof number, value.value);
       const std::string_view text(number, static_cast<size_t>(written.ptr - number));
       if (!sheet_names_.empty()) sheet_ = value.sheet;
-      const std::string_view label =
-          value_label_.empty() ? std::string_view("完成值") : std::string_view(value_label_);
+      const std::string_view label = value.line >= 1 && value.line <= value_labels_.size()
+                                         ? std::string_view(value_labels_[value.line - 1])
+                                     : value_label_.empty() ? std::string_view("完成值")
+                                                            : std::string_view(value_label_);
       const Field field{text, label, static_cast<int>(value.line), value.column, true};
       const Target* target = TargetOf(value);
       const std::string shown = target != nullptr ? FormatQuantity(*before[i], *target)

@@ -84,6 +84,9 @@ class ReportChecker {
   // set last (none: the whole file).
   void SetSheetNames(std::vector<std::string> names) { sheet_names_ = std::move(names); }
   void SetSheet(std::optional<size_t> sheet) { sheet_ = sheet; }
+  // Rows that are not a file's (a form's) label each value by its own box: `labels[line - 1]`
+  // names the value on `line` in the problems found once every row is read.
+  void SetValueLabels(std::vector<std::string> labels) { value_labels_ = std::move(labels); }
 
   void Error(int line, int column, const std::string& chinese, const std::string& english);
   void FieldError(const Field& field, const std::string& chinese, const std::string& english);
@@ -165,6 +168,7 @@ class ReportChecker {
   std::vector<std::string> sheet_names_;
   std::optional<size_t> sheet_;
   std::string value_label_;  // the value column's header, as first written
+  std::vector<std::string> value_labels_;
 };
 
 // What each column of a header row holds. Unknown and repeated columns are reported; the
