@@ -155,7 +155,10 @@ Result<ImportedCatalog> ImportOne(const std::string& path) {
     return Status::Error(name + ":" + std::to_string(bad_line) + ": " + text.status().message());
   }
   std::string().swap(bytes);  // one copy of the file at a time
-  if (text->find("项目支出绩效目标表") == std::string::npos) return ImportCsv(*text, name);
+  if (text->find("项目支出绩效目标表") == std::string::npos &&
+      text->find("绩效目标申报表") == std::string::npos) {
+    return ImportCsv(*text, name);
+  }
   auto disclosure = ImportDisclosureText(*text, name);
   if (disclosure.ok()) return disclosure;
   // A budget system's export is titled so too, above its header row.

@@ -5,9 +5,9 @@
 
 #include <ptmon/base/file_system.h>
 #include <ptmon/base/text.h>
-#include <ptmon/config/yaml_fields.h>
 #include <ptmon/ingest/actuals.h>
 #include <ptmon/reports/reports.h>
+#include <ptmon/tables/yaml_fields.h>
 
 #include "cli.h"
 

@@ -11,7 +11,7 @@
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_codec.h>
 #include <ptmon/config/catalog_loader.h>
-#include <ptmon/config/yaml_document.h>
+#include <ptmon/tables/yaml_document.h>
 
 #include "../config/src/catalog_cut.h"
 #include "support/process.h"

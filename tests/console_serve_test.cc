@@ -217,7 +217,6 @@ TEST_F(ServeTest, HttpsServesTheConsoleAndMetricsWithSecureCookies) {
   EXPECT_EQ(curl("/healthz").out, "ok\n") << "and the server goes on";
 }
 
-
 // The 填报 form shows the unit a bare number is read in beside each box; 10.5 typed for
 // 设备维修维护成本 (≤20万元) is refused beside its field naming both readings, and nothing is
 // saved; 10.5万元 is.
@@ -249,6 +248,9 @@ TEST_F(ServeTest, TheFormShowsEachUnitAndRefusesABareFigureAThousandTimesOff) {
       error);
   ASSERT_NE(message, std::string::npos) << refused.body.substr(error, 600);
   EXPECT_LT(message - error, 80u) << refused.body.substr(error, 600);
+  // The checker had the form's rows themselves: the message names the indicator and its box.
+  EXPECT_LT(refused.body.find("「设备维修维护成本」的完成值", error), message)
+      << refused.body.substr(error, 600);
   const ProcessResult none =
       RunPtmon({"history", "--data-dir", dir_ / "data", "--project", "building-maintenance",
                 "--indicator", "devices-maintained", "--now", now_, "--format", "json"});

@@ -212,6 +212,97 @@ TEST(ImportDisclosureTest, SyntheticDisclosuresImportBackToTheirCatalogue) {
   }
 }
 
+// A disclosure's table is read as an export's is (tables/ TableLayout): the year in the title
+// line, 单位名称 and 金额单位：万元 above the table, a note and a signature footer below it,
+// whose three cells once made an indicator of 联系电话.
+TEST(ImportDisclosureTest, ATablesTitleYearAmountUnitAndFooterAreReadAsAnExportsAre) {
+  const std::vector<Row> rows = {
+      {"产出指标", "数量指标", "档案数字化", "≥300卷"},
+      {"满意度指标", "服务对象满意度", "查档群众满意度", "≥95%"},
+  };
+  std::string text = DisclosureTable("档案数字化", rows, 40, false, -1);
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  replace("山西省省级预算部门（单位）项目支出绩效目标表\n\n(2027年度)\n\n",
+          "2027年度某县部门项目支出绩效目标表\n单位名称：301001-某县档案馆  金额单位：万元\n");
+  replace("主管部门及代码\t\t301-山西省某厅\t\t实施单位\t\t山西省某中心\t\n",
+          "主管部门及代码\t\t301-某县档案局\t\t实施单位\t\t\t\n");
+  replace("项目资金 (元)", "项目资金");
+  replace("3,000,000", "300");
+  replace("3,000,000", "300");
+  replace("1,000,000.50", "100.00005");
+  replace("1,000,000.50", "100.00005");
+  replace("负责人:\t\t经办人:\t\t联系电话:\t\t填报日期:\t20260713150557\n",
+          "注：本表金额为年初预算数\n填报人：王五\t审核人：李华\t联系电话：0351-1234567\n");
+  auto imported = ImportDisclosureText(text, "county.txt");
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  const Catalog catalog = MustLoad("county.yaml", WriteCatalogYaml(*imported));
+  EXPECT_EQ(catalog.year, 2027);
+  ASSERT_EQ(catalog.units.size(), 1u);
+  EXPECT_EQ(catalog.units[0].name, "某县档案馆");
+  ASSERT_EQ(catalog.projects.size(), 1u);
+  const Project& project = catalog.projects[0];
+  EXPECT_EQ(project.annual_funds.total_fen, 100000050);  // 100.00005万元
+  EXPECT_EQ(project.period_funds.provincial_fen, 300000000);
+  ASSERT_EQ(project.indicators.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(KeyOf(project.indicators[i]),
+              (Key{rows[i].level1, rows[i].level2, rows[i].name, rows[i].target}));
+  }
+}
+
+// A layout the team had not seen: the 绩效目标申报表 of the Ministry of Finance's reference
+// template as counties publish it (one column group, 主管部门 without a code, 资金情况（万元）
+// with 其中：财政拨款, a 一级指标 header, 其他说明的问题 and a signature footer). It imports
+// into a catalogue that loads with no review line: nothing in it needs a person's decision.
+TEST(ImportDisclosureTest, TheReferenceTemplatesTargetTableImportsWithoutReview) {
+  const std::string text =
+      "绩效目标申报表\n"
+      "（2025年度）\n"
+      "项目名称\t困难群众救助项目\n"
+      "项目负责人及电话\t张华 0745-1234567\n"
+      "主管部门\t某县民政局\t实施单位\t某县社会救助服务中心\n"
+      "资金情况（万元）\t年度资金总额：\t120\t其中：财政拨款\t100\t其他资金\t20\n"
+      "总体目标\t保障困难群众基本生活\n"
+      "一级指标\t二级指标\t三级指标\t指标值\n"
+      "产出指标\t数量指标\t农村低保发放人数\t≥1200人\n"
+      "\t\t受助对象人次\t≥3000人次\n"
+      "\t质量指标\t孤儿基本生活保障政策覆盖率\t≥100%\n"
+      "\t成本指标\t农村低保标准\t≥450元/人·月\n"
+      "效益指标\t社会效益指标\t政策知晓率\t≥95%\n"
+      "满意度指标\t服务对象满意度指标\t受助对象满意度\t≥90%\n"
+      "其他说明的问题\n"
+      "填报人：\t单位负责人：\t填报日期：\n";
+  auto imported = ImportDisclosureText(text, "county-template.txt");
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  const std::string yaml = WriteCatalogYaml(*imported);
+  const Catalog catalog = MustLoad("county-template.yaml", yaml);
+  EXPECT_EQ(catalog.year, 2025);
+  ASSERT_EQ(catalog.units.size(), 1u);
+  EXPECT_EQ(catalog.units[0].name, "某县社会救助服务中心");
+  ASSERT_EQ(catalog.projects.size(), 1u);
+  const Project& project = catalog.projects[0];
+  EXPECT_EQ(project.name, "困难群众救助项目");
+  EXPECT_EQ(project.department, "某县民政局");
+  EXPECT_EQ(project.annual_funds.total_fen, 120000000);
+  EXPECT_EQ(project.annual_funds.city_county_fen, 100000000);
+  EXPECT_EQ(project.annual_funds.other_fen, 20000000);
+  const std::vector<Key> want = {
+      {"产出指标", "数量指标", "农村低保发放人数", "≥1200人"},
+      {"产出指标", "数量指标", "受助对象人次", "≥3000人次"},
+      {"产出指标", "质量指标", "孤儿基本生活保障政策覆盖率", "≥100%"},
+      {"产出指标", "成本指标", "农村低保标准", "≥450元/人·月"},
+      {"效益指标", "社会效益", "政策知晓率", "≥95%"},
+      {"满意度指标", "服务对象满意度", "受助对象满意度", "≥90%"},
+  };
+  ASSERT_EQ(project.indicators.size(), want.size()) << yaml;
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(KeyOf(project.indicators[i]), want[i]);
+  EXPECT_EQ(yaml.find("# REVIEW:"), std::string::npos) << yaml;
+}
+
 TEST(ImportDisclosureTest, TextWithoutTargetTablesIsRefused) {
   auto imported = ImportDisclosureText("第一部分 部门概况\n一、主要职能\n", "other.txt");
   ASSERT_FALSE(imported.ok());

@@ -1,8 +1,9 @@
-// The layout finder of tables/: where a sheet's header is, what the lines around it say, and
-// which rows are values, as units save their sheets (titles, label lines, 主管部门 rows,
-// notes, signature footers, merged cells).
+// The CSV reader and the layout finder of tables/: what CSV files hold, in which encoding; where a
+// sheet's header is, what the lines around it say, and which rows are values, as units save their
+// sheets (titles, label lines, 主管部门 rows, notes, signature footers, merged cells).
 #include <gtest/gtest.h>
 
+#include <ptmon/tables/csv.h>
 #include <ptmon/tables/layout.h>
 
 namespace ptmon {
@@ -94,6 +95,74 @@ TEST(TableLayoutTest, AMergedCellIsOnEveryRowItCovers) {
   EXPECT_EQ(sheet.cells[4].column, 1);
   EXPECT_EQ(sheet.cells[4].text, "维修维护费");
   EXPECT_EQ(sheet.cells[5].text, "满意度");  // still by row, then column
+}
+
+std::vector<std::vector<std::string>> ReadAll(std::string_view text) {
+  CsvReader reader(text);
+  CsvRow row;
+  std::vector<std::vector<std::string>> rows;
+  while (reader.Next(row)) rows.emplace_back(row.fields.begin(), row.fields.end());
+  EXPECT_TRUE(reader.status().ok()) << reader.status().message();
+  return rows;
+}
+
+TEST(CsvReaderTest, ReadsRfc4180) {
+  using Rows = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(ReadAll("a,b\r\n1,2\r\n"), (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(ReadAll("a,b\n1,2"), (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(ReadAll("\"x, y\",\"say \"\"hi\"\"\"\n"), (Rows{{"x, y", "say \"hi\""}}));
+  EXPECT_EQ(ReadAll("\"two\nlines\",z\n"), (Rows{{"two\nlines", "z"}}));
+  EXPECT_EQ(ReadAll("a,,\n"), (Rows{{"a", "", ""}}));
+  EXPECT_EQ(ReadAll(""), Rows{});
+}
+
+TEST(CsvReaderTest, CountsLinesAcrossQuotedNewlines) {
+  CsvReader reader("h\n\"a\nb\"\nc\n");
+  CsvRow row;
+  ASSERT_TRUE(reader.Next(row));
+  EXPECT_EQ(row.line, 1);
+  ASSERT_TRUE(reader.Next(row));
+  EXPECT_EQ(row.line, 2);
+  ASSERT_TRUE(reader.Next(row));
+  EXPECT_EQ(row.line, 4);
+}
+
+TEST(CsvReaderTest, EnforcesLimits) {
+  CsvLimits limits;
+  limits.max_field_bytes = 4;
+  CsvReader reader("abcde\n", limits);
+  CsvRow row;
+  EXPECT_FALSE(reader.Next(row));
+  EXPECT_NE(reader.status().message().find("longer than 4 bytes"), std::string::npos);
+  EXPECT_EQ(reader.error_line(), 1);
+}
+
+TEST(CsvReaderTest, LimitsColumnsAndRows) {
+  CsvLimits limits;
+  limits.max_fields_per_row = 3;
+  limits.max_rows = 2;
+  CsvReader wide("a,b,c,d\n", limits);
+  CsvRow row;
+  EXPECT_FALSE(wide.Next(row));
+  EXPECT_NE(wide.status().message().find("more than 3 columns"), std::string::npos);
+  CsvReader tall("a\nb\nc\n", limits);
+  EXPECT_TRUE(tall.Next(row));
+  EXPECT_TRUE(tall.Next(row));
+  EXPECT_FALSE(tall.Next(row));
+  EXPECT_NE(tall.status().message().find("more than 2 rows; split the file"), std::string::npos);
+  EXPECT_EQ(tall.error_line(), 3);
+}
+
+TEST(DecodeTextTest, DetectsUtf8BomAndGbk) {
+  EXPECT_EQ(DecodeText("\xEF\xBB\xBF项目", TextEncoding::kAuto).value(), "项目");
+  EXPECT_EQ(DecodeText("\xCF\xEE\xC4\xBF", TextEncoding::kAuto).value(), "项目");  // GBK
+  EXPECT_EQ(DecodeText("项目", TextEncoding::kUtf8).value(), "项目");
+  int line = 0;
+  EXPECT_FALSE(DecodeText("a\nb\n\xFF\xFF", TextEncoding::kAuto, &line).ok());
+  EXPECT_EQ(line, 3);
+  EXPECT_FALSE(DecodeText("\xCF\xEE", TextEncoding::kUtf8).ok());  // forced UTF-8
+  EXPECT_EQ(DecodeText(EncodeGb18030("偏差原因").value(), TextEncoding::kGb18030).value(),
+            "偏差原因");
 }
 
 }  // namespace

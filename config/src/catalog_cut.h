@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include <ptmon/config/yaml_document.h>
+#include <ptmon/tables/yaml_document.h>
 
 namespace ptmon {
 

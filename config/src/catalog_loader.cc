@@ -14,7 +14,7 @@
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
 #include <ptmon/config/catalog_loader.h>
-#include <ptmon/config/yaml_fields.h>
+#include <ptmon/tables/yaml_fields.h>
 
 #include "catalog_cut.h"
 

@@ -7,7 +7,7 @@
 
 #include <ptmon/base/text.h>
 #include <ptmon/config/daemon_config.h>
-#include <ptmon/config/yaml_fields.h>
+#include <ptmon/tables/yaml_fields.h>
 
 namespace ptmon {
 

@@ -15,6 +15,7 @@ namespace ptmon {
 using enum console_internal::FillColumn;
 using console_internal::HtmlPage;
 using console_internal::kFillColumns;
+using console_internal::kIndicatorNameColumn;
 using console_internal::LatestReportPeriod;
 using console_internal::MayReportFor;
 using console_internal::Unaudited;
@@ -161,26 +162,29 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request,
   form.project = project;
   form.period = *period;
   form.sheet = std::move(sheet).value();
-  // The form as the CSV the template describes, every row's first line remembered, so each
-  // problem the checker finds lands beside its field.
+  // The form's rows go to the checker as they are, each box labelled by its indicator, so every
+  // problem comes back to its box; the CSV the template describes is the batch's record.
   const size_t first = form.sheet.first_fill_column;
   std::string csv = CsvLine(form.sheet.columns);
-  int line = 2;
-  std::vector<int> row_lines;
+  std::vector<ReportRow> rows;
   bool any_value = false;
   size_t r = 0;
   for (TemplateRow& row : form.sheet.sheets.front().rows) {
     std::vector<std::string> values(kFillColumns);
+    ReportRow& checked = rows.emplace_back();
+    checked.project = row.cells[0];
+    checked.indicator = row.cells[1];
+    checked.period = period->ToString();
+    checked.reporter = caller.user->name;
     for (size_t c = 0; c < kReporter; ++c) {
       values[c] = std::string(Trim(fields.Get(ReportFieldName(r, c))));
       row.cells[first + c] = values[c];
+      checked.cells[c] = {values[c], "「" + row.cells[kIndicatorNameColumn] + "」的" +
+                                         form.sheet.columns[first + c]};
     }
     any_value = any_value || !values[kValue].empty();
     row.cells[first + kReporter] = caller.user->name;
-    const std::string text = CsvLine(row.cells);
-    row_lines.push_back(line);
-    line += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-    csv += text;
+    csv += CsvLine(row.cells);
     form.values.push_back(std::move(values));
     ++r;
   }
@@ -197,17 +201,17 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request,
   options.values_before = ValuesBeforeFrom(catalog, [&](int year, const auto& series) {
     return WithStore(*snapshot, [&](Store& store) { return store.NumbersOfYear(year, series); });
   });
-  ParseReport(csv, ReportFormat::kCsv, name, catalog, clock_.Today(), options, diagnostics);
+  CheckReportRows(rows, name, catalog, clock_.Today(), options, diagnostics);
   for (const Diagnostic& diagnostic : diagnostics.all()) {
     if (diagnostic.severity != Severity::kError) continue;
-    const auto at = std::upper_bound(row_lines.begin(), row_lines.end(), diagnostic.line);
-    const size_t row = static_cast<size_t>(at - row_lines.begin());
-    const int column = diagnostic.column - 1 - static_cast<int>(first);
-    if (row >= 1 && column >= 0 && column < static_cast<int>(kReporter)) {
-      std::string& error = form.errors[row - 1][static_cast<size_t>(column)];
+    const int row = diagnostic.line - 1;
+    const int column = diagnostic.column - 1;
+    if (row >= 0 && row < static_cast<int>(form.errors.size()) && column >= 0 &&
+        column < static_cast<int>(kReporter)) {
+      std::string& error = form.errors[static_cast<size_t>(row)][static_cast<size_t>(column)];
       error += (error.empty() ? "" : "；") + ChineseHalf(diagnostic.message);
     } else {
-      form.general_errors.push_back(diagnostic.message);
+      form.general_errors.push_back(ChineseHalf(diagnostic.message));
     }
   }
   if (!diagnostics.has_errors() && !any_value)

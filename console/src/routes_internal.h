@@ -35,6 +35,7 @@ Period LatestReportPeriod(Date today);
 // The report form's fields of each row, in the template's fill columns from the first.
 enum FillColumn : size_t { kValue = 0, kCategory, kReason, kAction, kLikelihood, kReporter };
 constexpr size_t kFillColumns = 6;
+constexpr size_t kIndicatorNameColumn = 5;  // of the template's columns: 指标
 
 // An action refused because its audit row could not be written.
 HttpResponse Unaudited(const PageFrame& frame, const HttpRequest& request);

@@ -7,6 +7,7 @@
 #include <map>
 
 #include <ptmon/base/text.h>
+#include <ptmon/tables/layout.h>
 
 #include "import_internal.h"
 
@@ -56,18 +57,6 @@ std::optional<int> Years(std::string_view cell) {
   return years;
 }
 
-std::optional<int> YearOfTitle(std::string_view line) {
-  const std::string text = Label(line);
-  const size_t mark = text.find("年度");
-  if (mark == std::string::npos || mark < 4) return std::nullopt;
-  int year = 0;
-  for (size_t i = mark - 4; i < mark; ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    year = year * 10 + (text[i] - '0');
-  }
-  return year;
-}
-
 // Where a fund label's amount goes.
 std::optional<long long>* FundField(ImportedFunds& funds, std::string_view label) {
   std::string_view name = label;
@@ -75,7 +64,7 @@ std::optional<long long>* FundField(ImportedFunds& funds, std::string_view label
   if (name == "实施期资金总额" || name == "年度资金总额") return &funds.total;
   if (name == "中央财政资金") return &funds.central;
   if (name == "省级财政资金") return &funds.provincial;
-  if (name == "市县(区)财政资金") return &funds.city_county;
+  if (name == "市县(区)财政资金" || name == "财政拨款") return &funds.city_county;
   if (name == "单位自筹") return &funds.self_raised;
   if (name == "其他资金") return &funds.other;
   return nullptr;
@@ -121,18 +110,36 @@ class DisclosureReader {
     const std::vector<std::string> cells = Cells(text);
     if (cells.empty()) return;
     const std::string first = Label(cells[0]);
-    if (first.find("项目支出绩效目标表") != std::string::npos) {
+    // 项目支出绩效目标表 in a 部门预算公开; 绩效目标申报表 as the Ministry of Finance's reference
+    // template heads it, which counties publish.
+    if (first.find("项目支出绩效目标表") != std::string::npos ||
+        first.find("绩效目标申报表") != std::string::npos) {
       in_table_ = true;
       FinishProject();
-      return;
+      layout_.emplace(IsProjectHeader);
     }
     if (!in_table_) {
       BudgetTableLine(cells, first, line);
       return;
     }
-    if (auto year = YearOfTitle(cells[0]); year && cells.size() == 1) {
-      NoteYear(*year, line);
-      return;
+    // A table's title, year and 金额单位 above it and its signature footer below are read as an
+    // export's are. A 项目名称 row without a title of its own starts the next table.
+    if (layout_->found() && first == "项目名称") layout_.emplace(IsProjectHeader);
+    const std::vector<std::string_view> views(cells.begin(), cells.end());
+    switch (layout_->Row(views, line)) {
+      case TableLayout::RowKind::kPreamble:
+      case TableLayout::RowKind::kNote:
+        return;
+      case TableLayout::RowKind::kFooter:
+        FinishProject();
+        return;
+      case TableLayout::RowKind::kHeader:
+        if (const auto year = layout_->preamble().year) NoteYear(*year, line);
+        in_wan_ = layout_->preamble().amount_unit == "万元";
+        if (!layout_->preamble().unit_name.empty()) unit_above_ = layout_->preamble();
+        break;
+      default:
+        break;
     }
     if (first == "项目名称") {
       FinishProject();
@@ -143,16 +150,17 @@ class DisclosureReader {
       return;
     }
     if (!project_) return;
-    if (first.rfind("负责人", 0) == 0) {
-      FinishProject();
-      return;
-    }
     if (in_indicators_) {
       IndicatorLine(cells, line);
       return;
     }
-    if (first == "绩效指标") {
+    if (first == "绩效指标" || first == "一级指标") {
       in_indicators_ = true;
+      // One 三级指标 column: the table gives the year's indicators alone, not beside the
+      // implementation period's.
+      single_group_ = std::count_if(cells.begin(), cells.end(), [](const auto& cell) {
+                        return Label(cell) == "三级指标";
+                      }) == 1;
       const bool header = std::any_of(cells.begin(), cells.end(),
                                       [](const auto& cell) { return Label(cell) == "一级指标"; });
       if (!header) IndicatorLine({cells.begin() + 1, cells.end()}, line);
@@ -191,8 +199,8 @@ class DisclosureReader {
       }
       return "";
     };
-    if (first == "主管部门及代码") {
-      project.department = after("主管部门及代码");
+    if (first == "主管部门及代码" || first == "主管部门") {
+      project.department = after(first);
       project.implementing_unit = after("实施单位");
     } else if (first == "项目属性") {
       project.attribute = after("项目属性");
@@ -205,7 +213,7 @@ class DisclosureReader {
         project.annual_goal = cells[2];
       } else if (cells.size() == 2) {
         project.period_goal = project.annual_goal = cells[1];
-        project.reviews.push_back({line, "one 总体目标 for both columns; check the annual goal"});
+        one_goal_line_ = line;  // for review when the table has a period's column too
       }
     } else {
       FundLine(cells, line);
@@ -215,18 +223,26 @@ class DisclosureReader {
   // Each fund label appears twice on its row: the period's, then the year's.
   void FundLine(const std::vector<std::string>& cells, int line) {
     std::map<std::string, int> seen;
+    bool annual_part = false;  // after 年度资金总额 on its row: the year's sources follow it
     for (size_t i = 0; i < cells.size(); ++i) {
       std::string label = Label(cells[i]);
-      if (label.rfind("项目资金", 0) == 0) continue;
-      const bool annual = label == "年度资金总额" || seen[label]++ > 0;
+      if (label.rfind("项目资金", 0) == 0 || label.rfind("资金情况", 0) == 0) {
+        // 项目资金（万元）: the label's own unit wins over a 金额单位 line.
+        if (label.find("(万元)") != std::string::npos) in_wan_ = true;
+        if (label.find("(元)") != std::string::npos) in_wan_ = false;
+        continue;
+      }
+      annual_part = annual_part || label == "年度资金总额";
+      const bool annual = annual_part || seen[label]++ > 0;
       ImportedFunds& funds = annual ? project_->annual_funds : project_->period_funds;
       std::optional<long long>* field = FundField(funds, label);
       if (field == nullptr) continue;
       if (i + 1 < cells.size() && FundField(funds, Label(cells[i + 1])) == nullptr) {
-        *field = import_internal::AmountInFen(cells[i + 1]);
+        *field = import_internal::AmountInFen(cells[i + 1], in_wan_);
         if (!*field) {
           project_->reviews.push_back({line, "the amount " + Quote(cells[i + 1]) + " of " + label +
-                                                 " cannot be read; write it in yuan"});
+                                                 " cannot be read; write it in " +
+                                                 (in_wan_ ? "万元" : "yuan")});
         }
         ++i;
       }
@@ -240,6 +256,12 @@ class DisclosureReader {
       return;  // the header row, repeated on a new page
     }
     IndicatorRow row = SplitRow(cells, line);
+    if (single_group_) {
+      // 其他说明的问题 below the indicators is a remark, not one.
+      if (cells.size() == 1 && Label(cells[0]).rfind("其他说明", 0) == 0) return;
+      std::swap(row.annual, row.period);
+      if (row.annual_level2.empty()) std::swap(row.annual_level2, row.period_level2);
+    }
     if (row.level1 && row.level1 != level1_) {
       level1_ = *row.level1;
       annual_level2_.clear();  // a new level 1 starts its own level 2s
@@ -339,6 +361,10 @@ class DisclosureReader {
 
   void FinishProject() {
     if (!project_) return;
+    if (one_goal_line_ > 0 && !single_group_) {
+      project_->reviews.push_back(
+          {one_goal_line_, "one 总体目标 for both columns; check the annual goal"});
+    }
     MendNames();
     for (auto& indicator : project_->indicators) {
       import_internal::SettleLevels(indicator);
@@ -351,6 +377,8 @@ class DisclosureReader {
     catalog_.projects.push_back(std::move(*project_));
     project_.reset();
     in_indicators_ = false;
+    single_group_ = false;
+    one_goal_line_ = 0;
     level1_.clear();
     annual_level2_.clear();
     period_names_.clear();
@@ -450,6 +478,11 @@ class DisclosureReader {
         catalog_.unit_name = name;
       }
     }
+    if (units.empty() && unit_above_) {
+      // No 实施单位 in the tables: the 单位名称 line above them names the unit.
+      catalog_.unit_name = unit_above_->unit_name;
+      catalog_.unit_code = unit_above_->unit_code;
+    }
     if (units.size() > 1) {
       catalog_.reviews.push_back({0, "the tables name " + std::to_string(units.size()) +
                                          " implementing units; the catalogue takes " +
@@ -473,11 +506,21 @@ class DisclosureReader {
     int line = 0;
   };
 
+  // A table's header: the row whose first cell is 项目名称.
+  static bool IsProjectHeader(const std::vector<std::string_view>& cells) {
+    return !cells.empty() && Label(cells.front()) == "项目名称";
+  }
+
   ImportedCatalog catalog_;
+  std::optional<TableLayout> layout_;        // of the table being read
+  bool in_wan_ = false;                      // its amounts are in 万元
+  std::optional<TablePreamble> unit_above_;  // a 单位名称 line above a table
   bool in_budget_table_ = false;
   std::vector<BudgetRow> budget_rows_;
   bool in_table_ = false;
   bool in_indicators_ = false;
+  bool single_group_ = false;  // the indicators have no implementation period's columns
+  int one_goal_line_ = 0;      // a 总体目标 given once for both columns
   std::optional<ImportedProject> project_;
   std::string level1_, annual_level2_;
   std::vector<std::string> period_names_;

@@ -93,6 +93,14 @@ std::optional<long long> AmountInFen(std::string_view cell) {
   return ParseFen(Trim(FoldFullWidth(cell)));  // separators only between groups of three
 }
 
+std::optional<long long> AmountInFen(std::string_view cell, bool in_wan) {
+  if (!in_wan) return AmountInFen(cell);
+  // 万元 with up to six decimals is exact in yuan; more would be fractions of a fen.
+  auto wan = ParseDecimal(FoldFullWidth(cell));
+  if (!wan) return std::nullopt;
+  return std::llround(*wan * 1'000'000);
+}
+
 bool IsStrictPrefix(std::string_view prefix, std::string_view text) {
   return text.size() > prefix.size() && text.substr(0, prefix.size()) == prefix;
 }

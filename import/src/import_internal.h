@@ -25,6 +25,9 @@ std::string Label(std::string_view cell);
 
 // An amount in yuan as tables print it ("8,266,024.73"), in fen; nothing for anything else.
 std::optional<long long> AmountInFen(std::string_view cell);
+// The same in 万元 when `in_wan` (53.86 is 538,600 yuan), as a 金额单位 line or a （万元） header
+// says.
+std::optional<long long> AmountInFen(std::string_view cell, bool in_wan);
 
 bool IsStrictPrefix(std::string_view prefix, std::string_view text);
 

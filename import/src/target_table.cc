@@ -233,13 +233,7 @@ class TableReader {
   void ReadFunds(const std::string& text, Column column, std::optional<long long>& amount, int line,
                  std::string_view what) {
     if (text.empty() || amount) return;
-    if (header_.in_wan[column]) {
-      // 万元 with up to six decimals is exact in yuan; more would be fractions of a fen.
-      auto wan = ParseDecimal(FoldFullWidth(text));
-      if (wan) amount = std::llround(*wan * 1'000'000);
-    } else {
-      amount = import_internal::AmountInFen(text);
-    }
+    amount = import_internal::AmountInFen(text, header_.in_wan[column]);
     if (!amount) {
       project_->reviews.push_back(
           {line, "the " + std::string(what) + " " + Quote(text) + " cannot be read as an amount"});

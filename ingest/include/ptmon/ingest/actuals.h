@@ -1,8 +1,10 @@
-// Reading a monthly report (CSV, YAML or an .xlsx workbook) into values checked against the
-// catalogue. The whole file is checked before anything is applied; every problem is reported with
-// its place, in Chinese and English, in words a project manager can act on.
+// Reading a monthly report (CSV, YAML, an .xlsx workbook, or the console form's rows) into values
+// checked against the catalogue. The whole file is checked before anything is applied; every
+// problem is reported with its place, in Chinese and English, in words a project manager can act
+// on.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -90,6 +92,28 @@ enum class ReportFormat { kCsv, kYaml, kXlsx };
 Submission ParseReport(std::string_view bytes, ReportFormat format, const std::string& file_name,
                        const Catalog& catalog, Date today, const ParseOptions& options,
                        Diagnostics& diagnostics);
+
+// A report's row that was never a file: the console's 填报 form. `project`, `indicator` (ids or
+// published names) and `period` are the row's; `cells` are what a person typed, each with the
+// words that name its box ("「设备维护数量」的完成值"), which lead its problems' messages.
+enum class ReportRowColumn { kValue, kReasonCategory, kReason, kAction, kLikelihood };
+struct ReportRowCell {
+  std::string text;
+  std::string label;
+};
+struct ReportRow {
+  std::string project, indicator, period;
+  std::array<ReportRowCell, 5> cells;  // by ReportRowColumn
+  std::string reporter;
+};
+
+// Checks rows as ParseReport checks a file's, with the same checks and messages. A problem is
+// placed at line = the row's number (1-based) and column = its cell's ReportRowColumn + 1, or
+// column 0 for the row's project, indicator, period or reporter (line 0: the whole report);
+// `source` stands where a file's name would.
+Submission CheckReportRows(const std::vector<ReportRow>& rows, const std::string& source,
+                           const Catalog& catalog, Date today, const ParseOptions& options,
+                           Diagnostics& diagnostics);
 
 // The values of a checked submission in the form the store writes.
 std::function<StoredValueView(size_t)> StoredValues(const Submission& submission,

@@ -5,7 +5,7 @@
 
 #include <yaml.h>
 
-#include <ptmon/config/yaml_document.h>
+#include <ptmon/tables/yaml_document.h>
 
 namespace ptmon {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include <ptmon/base/location.h>
-#include <ptmon/config/yaml_document.h>
+#include <ptmon/tables/yaml_document.h>
 
 namespace ptmon {
 

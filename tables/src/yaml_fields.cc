@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include <ptmon/base/text.h>
-#include <ptmon/config/yaml_fields.h>
+#include <ptmon/tables/yaml_fields.h>
 
 namespace ptmon {
 
