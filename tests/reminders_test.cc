@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/config/daemon_config.h>
+
+#include "support/process.h"
 
 namespace ptmon {
 namespace {
@@ -115,6 +118,24 @@ TEST_F(ReminderRulesTest, OnlyTheNamedAlertsOfAProjectWithManagersGetAnOwner) {
   EXPECT_EQ(labelled, (std::vector<std::string>{
                           "PtmonReportOverdue repairs lijun", "PtmonReportOverdue repairs wangfang",
                           "PtmonReportOverdue nobodys -", "PtmonIndicatorBehind repairs -"}));
+}
+
+TEST(ReminderSettingsTest, TheLeadIsConfiguredAndAWrongOneRefusedAtItsPlace) {
+  testing_support::TempDir dir;
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadDaemonConfig(dir.Write("default.yaml", "listen: 127.0.0.1:0\n"), diagnostics)
+                ->remind_days_before,
+            3);
+  EXPECT_EQ(
+      LoadDaemonConfig(dir.Write("five.yaml", "alerting:\n  remind_days_before: 5\n"), diagnostics)
+          ->remind_days_before,
+      5);
+  Diagnostics refused;
+  const std::string path = dir.Write("bad.yaml", "alerting:\n  remind_days_before: 40\n");
+  EXPECT_FALSE(LoadDaemonConfig(path, refused).ok());
+  EXPECT_NE(refused.ToString().find(path + ":2:23: 'remind_days_before' must be a whole number"),
+            std::string::npos)
+      << refused.ToString();
 }
 
 }  // namespace
