@@ -263,7 +263,10 @@ int RunUserList(const CommonOptions& options) {
               << (user.disabled ? "disabled" : "active") << "\t";
     for (size_t i = 0; i < user.projects.size(); ++i)
       std::cout << (i ? "," : "") << user.projects[i];
-    std::cout << "\t" << ContactsText(user.contacts) << "\n";
+    // A fifth column only for accounts with contacts: the four before keep their meaning.
+    if (const std::string contacts = ContactsText(user.contacts); !contacts.empty())
+      std::cout << "\t" << contacts;
+    std::cout << "\n";
   }
   return kExitOk;
 }
