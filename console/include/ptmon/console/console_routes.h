@@ -18,6 +18,7 @@
 #include <ptmon/console/console_service.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/sessions.h>
+#include <ptmon/http/http_forms.h>
 #include <ptmon/http/http_server.h>
 #include <ptmon/storage/store.h>
 
@@ -38,8 +39,8 @@ class ConsoleRoutes {
   // Answers from the head, or nothing: read the body, then Handle. A post is let in only with
   // its session, for a role that may send it (a viewer may post only /login and /logout) and,
   // for an upload, with the session's CSRF token in the query; its body_allowance is 64 KiB
-  // for login, logout and reload, 1 MiB for the report form, the configured maximum for an
-  // upload, and its body_account is the user's. Each reads the service's current snapshot once.
+  // for login, logout, reload and contacts, 1 MiB for the report form, the configured maximum
+  // for an upload, and its body_account is the user's. Each reads the service's current snapshot once.
   std::optional<HttpResponse> Admit(HttpRequest& head);
   void Handle(HttpRequest request, HttpServer::Respond respond);
 
@@ -73,8 +74,13 @@ class ConsoleRoutes {
   HttpResponse Login(const HttpRequest& request, const ConsoleSnapshot& snapshot);
   HttpResponse Logout(const HttpRequest& request, const ConsoleSnapshot& snapshot,
                       const Caller& caller);
+  // `error`: why a change posted to the page was refused, shown on top of it (status 400).
   HttpResponse Admin(const HttpRequest& request, const ConsoleSnapshot& snapshot,
-                     const Caller& caller);
+                     const Caller& caller, const std::string& error = "");
+  // An admin's change of one account's contacts (/admin/contacts): checked, audited, then back
+  // to /admin; a malformed one is refused on the page, naming the field, and changes nothing.
+  HttpResponse SaveContacts(const HttpRequest& request, const ConsoleSnapshot& snapshot,
+                            const Caller& caller, const FormFields& form);
   // The report form (GET /report) and its month as a template workbook.
   HttpResponse ReportPage(const HttpRequest& request, const ConsoleSnapshot& snapshot,
                           const Caller& caller);
