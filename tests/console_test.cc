@@ -463,7 +463,8 @@ TEST(ConsoleRoutesTest, TheRoutesServeWhatTheServiceGivesAndWriteThroughIt) {
                          *hash,
                          false,
                          "2026-07-01T00:00:00Z",
-                         "2026-07-01T00:00:00Z"},
+                         "2026-07-01T00:00:00Z",
+                         {}},
                         {"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""})
                     .ok());
   }
