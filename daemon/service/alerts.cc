@@ -6,6 +6,7 @@
 
 #include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
+#include <ptmon/reports/json_writer.h>
 #include <ptmon/reports/reports.h>
 
 namespace ptmon {
@@ -196,13 +197,23 @@ TimePoint ParseTime(const std::string& text) {
   return text.empty() ? TimePoint{} : ParseRfc3339(text).value_or(TimePoint{});
 }
 
-AlertRecord ToRecord(const Alert& alert) {
+void WriteMap(JsonWriter& json, const std::map<std::string, std::string>& map) {
+  json.BeginObject();
+  for (const auto& [name, value] : map) json.Key(name).String(value);
+  json.EndObject();
+}
+
+AlertRecord ToRecord(const std::string& fingerprint, const Alert& alert) {
   AlertRecord record;
-  record.fingerprint = alert.Fingerprint();
-  record.labels_json = Json(alert.labels).dump();
-  Json annotations = alert.annotations;
-  annotations["__generator_url"] = alert.generator_url;
-  record.annotations_json = annotations.dump();
+  record.fingerprint = fingerprint;
+  JsonWriter labels(record.labels_json);
+  WriteMap(labels, alert.labels);
+  // The generator URL rides with the annotations under a name no annotation has, in the
+  // place nlohmann's sorted keys gave it.
+  JsonWriter annotations(record.annotations_json);
+  annotations.BeginObject().Key("__generator_url").String(alert.generator_url);
+  for (const auto& [name, value] : alert.annotations) annotations.Key(name).String(value);
+  annotations.EndObject();
   record.state = std::string(AlertPhaseName(alert.phase));
   record.active_since = Rfc3339(alert.active_since);
   if (alert.phase != AlertPhase::kPending) record.fired_at = Rfc3339(alert.fired_at);
@@ -284,26 +295,25 @@ Status AlertBook::Load(Store& store) {
   return Status::Ok();
 }
 
-Result<bool> AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoint now,
+Result<bool> AlertBook::Update(std::vector<AlertCondition> conditions, TimePoint now,
                                Store& store) {
   std::vector<AlertRecord> changed;
   std::vector<std::string> removed;
-  std::map<std::string, bool> spoken_of;
-  for (const auto& condition : conditions) {
-    const std::string fingerprint = condition.alert.Fingerprint();
-    spoken_of[fingerprint] = true;
+  std::unordered_set<std::string> spoken_of;
+  spoken_of.reserve(conditions.size());
+  for (auto& condition : conditions) {
+    const std::string& fingerprint = *spoken_of.insert(condition.alert.Fingerprint()).first;
     auto found = alerts_.find(fingerprint);
     if (found == alerts_.end() || found->second.phase == AlertPhase::kResolved) {
       if (!condition.raise) continue;
-      Alert alert = condition.alert;
+      Alert& alert = alerts_[fingerprint] = std::move(condition.alert);
       alert.active_since = now;
       alert.phase = AlertPhase::kPending;
       if (settings_.for_duration.count() == 0) {
         alert.phase = AlertPhase::kFiring;
         alert.fired_at = now;
       }
-      changed.push_back(ToRecord(alert));
-      alerts_[fingerprint] = std::move(alert);
+      changed.push_back(ToRecord(fingerprint, alert));
       continue;
     }
     Alert& alert = found->second;
@@ -314,8 +324,8 @@ Result<bool> AlertBook::Update(const std::vector<AlertCondition>& conditions, Ti
         !condition.clear && (alert.annotations != condition.alert.annotations ||
                              alert.generator_url != condition.alert.generator_url);
     if (explained_anew) {
-      alert.annotations = condition.alert.annotations;
-      alert.generator_url = condition.alert.generator_url;
+      alert.annotations = std::move(condition.alert.annotations);
+      alert.generator_url = std::move(condition.alert.generator_url);
     }
     if (alert.phase == AlertPhase::kPending) {
       if (condition.raise && now - alert.active_since >= settings_.for_duration) {
@@ -330,11 +340,12 @@ Result<bool> AlertBook::Update(const std::vector<AlertCondition>& conditions, Ti
       alert.phase = AlertPhase::kResolved;
       alert.resolved_at = now;
     }
-    if (alert.phase != phase_before || explained_anew) changed.push_back(ToRecord(alert));
+    if (alert.phase != phase_before || explained_anew)
+      changed.push_back(ToRecord(fingerprint, alert));
   }
   for (auto it = alerts_.begin(); it != alerts_.end();) {
     Alert& alert = it->second;
-    const bool orphan = !spoken_of.count(it->first);
+    const bool orphan = !spoken_of.contains(it->first);
     if (alert.phase == AlertPhase::kResolved &&
         now - alert.resolved_at > settings_.resolved_retention) {
       removed.push_back(it->first);
@@ -344,7 +355,7 @@ Result<bool> AlertBook::Update(const std::vector<AlertCondition>& conditions, Ti
     if (orphan && alert.phase == AlertPhase::kFiring) {
       alert.phase = AlertPhase::kResolved;
       alert.resolved_at = now;
-      changed.push_back(ToRecord(alert));
+      changed.push_back(ToRecord(it->first, alert));
     } else if (orphan && alert.phase == AlertPhase::kPending) {
       removed.push_back(it->first);
       it = alerts_.erase(it);
@@ -370,18 +381,48 @@ int AlertBook::Count(AlertPhase phase) const {
 }
 
 std::string AlertBook::Payload(TimePoint now) const {
-  Json payload = Json::array();
+  std::string payload;
+  JsonWriter json(payload);
+  json.BeginArray();
   for (const auto& [fingerprint, alert] : alerts_) {
     if (alert.phase == AlertPhase::kPending) continue;
     const TimePoint ends = alert.phase == AlertPhase::kFiring ? now + 4 * settings_.resend_interval
                                                               : alert.resolved_at;
-    payload.push_back({{"labels", alert.labels},
-                       {"annotations", alert.annotations},
-                       {"startsAt", Rfc3339(alert.fired_at)},
-                       {"endsAt", Rfc3339(ends)},
-                       {"generatorURL", alert.generator_url}});
+    json.BeginObject().Key("labels");
+    WriteMap(json, alert.labels);
+    json.Key("annotations");
+    WriteMap(json, alert.annotations);
+    json.Key("startsAt").String(Rfc3339(alert.fired_at));
+    json.Key("endsAt").String(Rfc3339(ends));
+    json.Key("generatorURL").String(alert.generator_url).EndObject();
   }
-  return payload.dump();
+  json.EndArray();
+  return payload;
+}
+
+void AlertBook::WriteList(std::string& out) const {
+  JsonWriter json(out);
+  json.BeginObject().Key("alerts").BeginArray();
+  for (const auto& [fingerprint, alert] : alerts_) {
+    json.BeginObject().Key("labels");
+    WriteMap(json, alert.labels);
+    json.Key("annotations");
+    WriteMap(json, alert.annotations);
+    json.Key("state").String(AlertPhaseName(alert.phase));
+    json.Key("activeSince").String(Rfc3339(alert.active_since));
+    json.Key("startsAt");
+    if (alert.phase == AlertPhase::kPending)
+      json.Null();
+    else
+      json.String(Rfc3339(alert.fired_at));
+    json.Key("endsAt");
+    if (alert.phase == AlertPhase::kResolved)
+      json.String(Rfc3339(alert.resolved_at));
+    else
+      json.Null();
+    json.Key("generatorURL").String(alert.generator_url).EndObject();
+  }
+  json.EndArray().EndObject();
 }
 
 }  // namespace ptmon

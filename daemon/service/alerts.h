@@ -67,13 +67,17 @@ class AlertBook {
 
   // Restores the alerts a previous run persisted.
   Status Load(Store& store);
-  // Applies the rules' conditions at `now`; persists what changed and returns whether anything
-  // did. Identities no rule speaks of any more (a project left the catalogue) are resolved.
-  Result<bool> Update(const std::vector<AlertCondition>& conditions, TimePoint now, Store& store);
+  // Applies the rules' conditions at `now` (taking their alerts, not copying them); persists
+  // what changed and returns whether anything did. Identities no rule speaks of any more (a
+  // project left the catalogue) are resolved.
+  Result<bool> Update(std::vector<AlertCondition> conditions, TimePoint now, Store& store);
 
   // The Alertmanager API v2 body: firing alerts with endsAt = now + 4 × resend interval,
   // resolved ones (within retention) with endsAt = their resolve time. Empty: "[]".
   std::string Payload(TimePoint now) const;
+  // Every alert the book holds, as /api/v1/alerts lists them ({"alerts": [...]}, each with its
+  // state, activeSince, startsAt and endsAt, null where it has none), appended to `out`.
+  void WriteList(std::string& out) const;
   bool HasAlertsToSend() const;
   const std::map<std::string, Alert>& alerts() const { return alerts_; }
   bool Contains(const std::string& fingerprint) const { return alerts_.count(fingerprint) > 0; }

@@ -98,7 +98,7 @@ std::string YearParameter(const HttpRequest& request) {
 HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request) {
   const Catalog* catalog = snapshot.catalog.get();
   const Evaluation* evaluation = snapshot.evaluation.get();
-  const LazyDocument* document = &snapshot.status_document;
+  const GzipMembers* document = snapshot.status_document.get();
   if (const std::string year = request.QueryParameter("year");
       !year.empty() && year != std::to_string(catalog->year)) {
     if (!snapshot.past_catalog || year != std::to_string(snapshot.past_catalog->year)) {
@@ -110,7 +110,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
     }
     catalog = snapshot.past_catalog.get();
     evaluation = snapshot.past_evaluation.get();
-    document = &snapshot.past_status_document;
+    document = snapshot.past_status_document.get();
   }
   const std::string project = request.QueryParameter("project");
   if (!project.empty() && catalog->FindProject(project) == nullptr) {
@@ -121,11 +121,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
   if (limit_text.empty() && offset_text.empty()) {
     if (!project.empty()) return HttpResponse::Json(200, StatusJsonText(*evaluation, project));
     HttpResponse response = HttpResponse::Json(200, "");
-    response.body_parts = document->Get([&] {
-      GzipWriter writer(1 << 20, GzipEffort::kReadMany);
-      WriteStatusJson(*evaluation, writer.buffer(), [&] { writer.Cut(); });
-      return writer.Finish();
-    });
+    response.body_parts = *document;
     SendCompressed(response, request.Header("Accept-Encoding"));
     return response;
   }

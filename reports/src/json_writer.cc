@@ -1,11 +1,11 @@
-#include "json_writer.h"
-
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
-namespace ptmon::reports_internal {
+#include <ptmon/reports/json_writer.h>
+
+namespace ptmon {
 
 namespace {
 
@@ -160,4 +160,4 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-}  // namespace ptmon::reports_internal
+}  // namespace ptmon
