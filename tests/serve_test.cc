@@ -258,6 +258,21 @@ TEST_F(ServeTest, TheStatusDocumentIsWrittenWithTheSnapshotNotOnRequest) {
   EXPECT_EQ(written(), 2) << ptmon_->Log();
 }
 
+// A province's tens of thousands of alerts are kept compressed: the list goes out as written to
+// a client that takes gzip, and inflated for one that does not.
+TEST_F(ServeTest, TheAlertListIsKeptCompressedAndSentPlainToWhoeverAsks) {
+  Start();
+  const auto plain = HttpGet(Url("/api/v1/alerts"));
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.content_encoding.empty());
+  const Json alerts = Json::parse(plain.body)["alerts"];
+  ASSERT_FALSE(alerts.empty());  // reports overdue on 2026-08-15
+  EXPECT_EQ(alerts[0]["labels"]["alertname"].get<std::string>().substr(0, 5), "Ptmon");
+  const auto gzipped = HttpGet(Url("/api/v1/alerts"), {"Accept-Encoding: gzip"});
+  EXPECT_EQ(gzipped.content_encoding, "gzip");
+  EXPECT_EQ(Gunzip(gzipped.body), plain.body);
+}
+
 // A new year: the daemon serves 2027's catalogue and keeps 2026's evaluation, as the store last
 // loaded that catalogue; December's late report lands in 2026 and only there.
 TEST_F(ServeTest, TheNewYearIsServedAndLastYearStaysAvailable) {

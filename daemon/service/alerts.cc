@@ -60,7 +60,7 @@ void AddNotes(Alert& alert, const ValueNotes* notes) {
 // Builds the condition only when it matters: it raises, or the book holds the alert.
 class RuleOutput {
  public:
-  RuleOutput(const AlertBook& book, std::vector<AlertCondition>& out) : book_(book), out_(out) {
+  RuleOutput(const AlertBook& book, const AlertSink& out) : book_(book), out_(out) {
     for (const auto& [fingerprint, alert] : book.alerts()) {
       if (auto project = alert.labels.find("project"); project != alert.labels.end()) {
         projects_with_alerts_.insert(project->second);
@@ -80,12 +80,13 @@ class RuleOutput {
     if (!indicator.empty()) labels["indicator"] = std::string(indicator);
     return book_.Contains(FingerprintOf(labels));
   }
-  void Add(AlertCondition condition) { out_.push_back(std::move(condition)); }
+  void Add(AlertCondition condition) { out_(std::move(condition)); }
 
  private:
   const AlertBook& book_;
-  std::vector<AlertCondition>& out_;
-  std::unordered_set<std::string_view> projects_with_alerts_;  // views into the book's labels
+  const AlertSink& out_;
+  // Copies, not views into the book's labels: the sink may change the book as the rules run.
+  std::unordered_set<std::string> projects_with_alerts_;
 };
 
 void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
@@ -243,12 +244,10 @@ std::string FingerprintOf(const std::map<std::string, std::string>& labels) {
 
 std::string Alert::Fingerprint() const { return FingerprintOf(labels); }
 
-std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
-                                               TimePoint last_ingest, TimePoint now,
-                                               const AlertSettings& settings,
-                                               const AlertBook& book) {
-  std::vector<AlertCondition> conditions;
-  RuleOutput out(book, conditions);
+void EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation, TimePoint last_ingest,
+                        TimePoint now, const AlertSettings& settings, const AlertBook& book,
+                        const AlertSink& sink) {
+  RuleOutput out(book, sink);
   for (const auto& project : evaluation.projects) {
     IndicatorRules(project, evaluation, settings, out);
     OverdueRule(project, evaluation, settings, out);
@@ -266,7 +265,16 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
       {"summary", units + " 已 " + std::to_string(idle.count() / 24) + " 天未收到新的月报数据"},
       {"description", "最近一次成功导入：" + FormatLocalTime(last_ingest) +
                           "。请检查收件目录和各项目的报送情况。"}};
-  conditions.push_back(std::move(stale));
+  out.Add(std::move(stale));
+}
+
+std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
+                                               TimePoint last_ingest, TimePoint now,
+                                               const AlertSettings& settings,
+                                               const AlertBook& book) {
+  std::vector<AlertCondition> conditions;
+  EvaluateAlertRules(catalog, evaluation, last_ingest, now, settings, book,
+                     [&](AlertCondition condition) { conditions.push_back(std::move(condition)); });
   return conditions;
 }
 
@@ -274,7 +282,9 @@ Status AlertBook::Load(Store& store) {
   auto records = store.LoadAlerts();
   if (!records.ok()) return records.status();
   alerts_.clear();
-  for (const auto& record : *records) {
+  for (auto& stored : *records) {
+    // Each record's text is freed once read, so the rows and the book are not both held whole.
+    const AlertRecord record = std::move(stored);
     Alert alert;
     const Json labels = Json::parse(record.labels_json, nullptr, false);
     Json annotations = Json::parse(record.annotations_json, nullptr, false);
@@ -295,76 +305,84 @@ Status AlertBook::Load(Store& store) {
   return Status::Ok();
 }
 
-Result<bool> AlertBook::Update(std::vector<AlertCondition> conditions, TimePoint now,
-                               Store& store) {
-  std::vector<AlertRecord> changed;
-  std::vector<std::string> removed;
-  std::unordered_set<std::string> spoken_of;
-  spoken_of.reserve(conditions.size());
-  for (auto& condition : conditions) {
-    const std::string& fingerprint = *spoken_of.insert(condition.alert.Fingerprint()).first;
-    auto found = alerts_.find(fingerprint);
-    if (found == alerts_.end() || found->second.phase == AlertPhase::kResolved) {
-      if (!condition.raise) continue;
-      Alert& alert = alerts_[fingerprint] = std::move(condition.alert);
-      alert.active_since = now;
-      alert.phase = AlertPhase::kPending;
-      if (settings_.for_duration.count() == 0) {
-        alert.phase = AlertPhase::kFiring;
-        alert.fired_at = now;
-      }
-      changed.push_back(ToRecord(fingerprint, alert));
-      continue;
+AlertUpdate::AlertUpdate(AlertBook& book, TimePoint now) : book_(book), now_(now) {}
+
+void AlertUpdate::Apply(AlertCondition condition) {
+  auto& alerts = book_.alerts_;
+  const AlertSettings& settings = book_.settings_;
+  const std::string& fingerprint = *spoken_of_.insert(condition.alert.Fingerprint()).first;
+  auto found = alerts.find(fingerprint);
+  if (found == alerts.end() || found->second.phase == AlertPhase::kResolved) {
+    if (!condition.raise) return;
+    Alert& alert = alerts[fingerprint] = std::move(condition.alert);
+    alert.active_since = now_;
+    alert.phase = AlertPhase::kPending;
+    if (settings.for_duration.count() == 0) {
+      alert.phase = AlertPhase::kFiring;
+      alert.fired_at = now_;
     }
-    Alert& alert = found->second;
-    const AlertPhase phase_before = alert.phase;
-    // The latest explanation while the problem lasts; a clearing condition describes the
-    // recovery ("green", "0 overdue"), and a resolved alert keeps the words it fired with.
-    const bool explained_anew =
-        !condition.clear && (alert.annotations != condition.alert.annotations ||
-                             alert.generator_url != condition.alert.generator_url);
-    if (explained_anew) {
-      alert.annotations = std::move(condition.alert.annotations);
-      alert.generator_url = std::move(condition.alert.generator_url);
-    }
-    if (alert.phase == AlertPhase::kPending) {
-      if (condition.raise && now - alert.active_since >= settings_.for_duration) {
-        alert.phase = AlertPhase::kFiring;
-        alert.fired_at = now;
-      } else if (condition.clear) {
-        removed.push_back(fingerprint);  // never fired: nothing to tell anyone
-        alerts_.erase(found);
-        continue;
-      }
-    } else if (alert.phase == AlertPhase::kFiring && condition.clear) {
-      alert.phase = AlertPhase::kResolved;
-      alert.resolved_at = now;
-    }
-    if (alert.phase != phase_before || explained_anew)
-      changed.push_back(ToRecord(fingerprint, alert));
+    changed_.push_back(ToRecord(fingerprint, alert));
+    return;
   }
-  for (auto it = alerts_.begin(); it != alerts_.end();) {
+  Alert& alert = found->second;
+  const AlertPhase phase_before = alert.phase;
+  // The latest explanation while the problem lasts; a clearing condition describes the
+  // recovery ("green", "0 overdue"), and a resolved alert keeps the words it fired with.
+  const bool explained_anew =
+      !condition.clear && (alert.annotations != condition.alert.annotations ||
+                           alert.generator_url != condition.alert.generator_url);
+  if (explained_anew) {
+    alert.annotations = std::move(condition.alert.annotations);
+    alert.generator_url = std::move(condition.alert.generator_url);
+  }
+  if (alert.phase == AlertPhase::kPending) {
+    if (condition.raise && now_ - alert.active_since >= settings.for_duration) {
+      alert.phase = AlertPhase::kFiring;
+      alert.fired_at = now_;
+    } else if (condition.clear) {
+      removed_.push_back(fingerprint);  // never fired: nothing to tell anyone
+      alerts.erase(found);
+      return;
+    }
+  } else if (alert.phase == AlertPhase::kFiring && condition.clear) {
+    alert.phase = AlertPhase::kResolved;
+    alert.resolved_at = now_;
+  }
+  if (alert.phase != phase_before || explained_anew)
+    changed_.push_back(ToRecord(fingerprint, alert));
+}
+
+Result<bool> AlertUpdate::Finish(Store& store) {
+  auto& alerts = book_.alerts_;
+  for (auto it = alerts.begin(); it != alerts.end();) {
     Alert& alert = it->second;
-    const bool orphan = !spoken_of.contains(it->first);
+    const bool orphan = !spoken_of_.contains(it->first);
     if (alert.phase == AlertPhase::kResolved &&
-        now - alert.resolved_at > settings_.resolved_retention) {
-      removed.push_back(it->first);
-      it = alerts_.erase(it);
+        now_ - alert.resolved_at > book_.settings_.resolved_retention) {
+      removed_.push_back(it->first);
+      it = alerts.erase(it);
       continue;
     }
     if (orphan && alert.phase == AlertPhase::kFiring) {
       alert.phase = AlertPhase::kResolved;
-      alert.resolved_at = now;
-      changed.push_back(ToRecord(it->first, alert));
+      alert.resolved_at = now_;
+      changed_.push_back(ToRecord(it->first, alert));
     } else if (orphan && alert.phase == AlertPhase::kPending) {
-      removed.push_back(it->first);
-      it = alerts_.erase(it);
+      removed_.push_back(it->first);
+      it = alerts.erase(it);
       continue;
     }
     ++it;
   }
-  if (Status saved = store.SaveAlerts(changed, removed); !saved.ok()) return saved;
-  return !changed.empty() || !removed.empty();
+  if (Status saved = store.SaveAlerts(changed_, removed_); !saved.ok()) return saved;
+  return !changed_.empty() || !removed_.empty();
+}
+
+Result<bool> AlertBook::Update(std::vector<AlertCondition> conditions, TimePoint now,
+                               Store& store) {
+  AlertUpdate update(*this, now);
+  for (auto& condition : conditions) update.Apply(std::move(condition));
+  return update.Finish(store);
 }
 
 bool AlertBook::HasAlertsToSend() const {
@@ -400,7 +418,7 @@ std::string AlertBook::Payload(TimePoint now) const {
   return payload;
 }
 
-void AlertBook::WriteList(std::string& out) const {
+void AlertBook::WriteList(std::string& out, const std::function<void()>& after_alert) const {
   JsonWriter json(out);
   json.BeginObject().Key("alerts").BeginArray();
   for (const auto& [fingerprint, alert] : alerts_) {
@@ -421,6 +439,7 @@ void AlertBook::WriteList(std::string& out) const {
     else
       json.Null();
     json.Key("generatorURL").String(alert.generator_url).EndObject();
+    after_alert();
   }
   json.EndArray().EndObject();
 }

@@ -23,10 +23,11 @@ AlertSettings AlertSettingsOf(const DaemonConfig& config) {
   return settings;
 }
 
-std::shared_ptr<const std::string> AlertsList(const AlertBook& book) {
-  std::string list;
-  book.WriteList(list);
-  return std::make_shared<const std::string>(std::move(list));
+// Compressed as it is written: a province's tens of thousands of alerts are 35 MB of text.
+std::shared_ptr<const GzipMembers> AlertsList(const AlertBook& book) {
+  GzipWriter writer;
+  book.WriteList(writer.buffer(), [&] { writer.Cut(); });
+  return std::make_shared<const GzipMembers>(writer.Finish());
 }
 
 std::shared_ptr<const GzipMembers> WriteStatusDocument(const Evaluation& evaluation) {
@@ -140,16 +141,17 @@ void Publisher::EvaluatePastYear() {
 
 void Publisher::UpdateAlerts() {
   const auto now = clock_.Now();
-  auto changed =
-      alerts_->Update(EvaluateAlertRules(*generation_.catalog, *evaluation_, last_ingest_, now,
-                                         alerts_->settings(), *alerts_),
-                      now, keeper_.store());
+  AlertUpdate update(*alerts_, now);
+  EvaluateAlertRules(*generation_.catalog, *evaluation_, last_ingest_, now, alerts_->settings(),
+                     *alerts_,
+                     [&](AlertCondition condition) { update.Apply(std::move(condition)); });
+  auto changed = update.Finish(keeper_.store());
   if (!changed.ok()) {
     spdlog::error("alert state not saved: {}", changed.status().message());
     return;
   }
-  if (!*changed && alerts_json_) return;
-  alerts_json_ = AlertsList(*alerts_);
+  if (!*changed && alerts_list_) return;
+  alerts_list_ = AlertsList(*alerts_);
   if (notifier_->HasTargets() && alerts_->HasAlertsToSend())
     notifier_->Submit(alerts_->Payload(now));
 }
@@ -169,7 +171,7 @@ void Publisher::Publish(const std::vector<uint32_t>* touched) {
   snapshot->status_document = documents_.current;
   snapshot->past_status_document = documents_.past;
   snapshot->metrics = exposition_.parts();
-  snapshot->alerts_json = alerts_json_;
+  snapshot->alerts_list = alerts_list_;
   snapshot->counters = counters_;
   DaemonFacts& facts = snapshot->facts;
   facts.version = version_;

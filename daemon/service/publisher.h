@@ -96,7 +96,7 @@ class Publisher {
   const std::string version_, revision_;
   asio::steady_timer evaluation_timer_, resend_timer_;
   std::unique_ptr<AlertBook> alerts_;
-  std::shared_ptr<const std::string> alerts_json_;
+  std::shared_ptr<const GzipMembers> alerts_list_;
   std::shared_ptr<DeliveryCounters> deliveries_;  // replaced when the list changes
   std::unique_ptr<Notifier> notifier_;
   std::shared_ptr<const Evaluation> evaluation_;       // the one the last snapshot published

@@ -147,9 +147,10 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
   return response;
 }
 
-HttpResponse AlertsResponse(const Snapshot& snapshot) {
+HttpResponse AlertsResponse(const Snapshot& snapshot, const HttpRequest& request) {
   HttpResponse response = HttpResponse::Json(200, "");
-  response.body_parts = {snapshot.alerts_json};
+  response.body_parts = *snapshot.alerts_list;
+  SendCompressed(response, request.Header("Accept-Encoding"));
   return response;
 }
 
@@ -213,7 +214,7 @@ std::optional<HttpResponse> ServiceRoutes::Answer(HttpRequest& head) {
     case Endpoint::kStatus:
       return StatusResponse(*snapshot, head);
     case Endpoint::kAlerts:
-      return AlertsResponse(*snapshot);
+      return AlertsResponse(*snapshot, head);
     case Endpoint::kActuals:
       if (auto refused = AdmitWriteRequest(head, snapshot->config->api_tokens)) return refused;
       // One token, one account: its holders share the cap on bodies in flight.

@@ -31,7 +31,7 @@ struct Snapshot {
   std::shared_ptr<const GzipMembers> status_document;
   std::shared_ptr<const GzipMembers> past_status_document;
   std::shared_ptr<const MetricsExposition::Parts> metrics;
-  std::shared_ptr<const std::string> alerts_json;
+  std::shared_ptr<const GzipMembers> alerts_list;  // /api/v1/alerts, as gzip members
   std::shared_ptr<const ServiceMetrics> counters;  // one object for the life of the process
   DaemonFacts facts;
 };
