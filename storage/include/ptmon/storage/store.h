@@ -1,6 +1,11 @@
 // ptmon's durable store: one SQLite file holding the catalogue as loaded, every submission
 // batch, the append-only history of reported values, and alert state.
 //
+// One database handle; its parts live in files by what they keep: the handle, schema, checks
+// and backups (store.cc), catalogues and years (catalog_store.cc), batches and their values as
+// written (batch_store.cc), the values in force and their fold (value_store.cc), alert state
+// (alert_store.cc); accounts and the audit log are free functions over the handle (accounts.h).
+//
 // Contract: every method that writes does so in one transaction, so a crash at any moment
 // leaves either all of a write or none of it. Failures (I/O, constraint, a schema newer than
 // this binary) come back as a Status naming what failed. A Store is used by one thread at a
