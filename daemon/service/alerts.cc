@@ -310,11 +310,14 @@ AlertUpdate::AlertUpdate(AlertBook& book, TimePoint now) : book_(book), now_(now
 void AlertUpdate::Apply(AlertCondition condition) {
   auto& alerts = book_.alerts_;
   const AlertSettings& settings = book_.settings_;
-  const std::string& fingerprint = *spoken_of_.insert(condition.alert.Fingerprint()).first;
+  const std::string fingerprint = condition.alert.Fingerprint();
   auto found = alerts.find(fingerprint);
+  if (found != alerts.end()) spoken_of_.insert(&found->first);
   if (found == alerts.end() || found->second.phase == AlertPhase::kResolved) {
     if (!condition.raise) return;
-    Alert& alert = alerts[fingerprint] = std::move(condition.alert);
+    auto slot = alerts.insert_or_assign(fingerprint, std::move(condition.alert)).first;
+    spoken_of_.insert(&slot->first);
+    Alert& alert = slot->second;
     alert.active_since = now_;
     alert.phase = AlertPhase::kPending;
     if (settings.for_duration.count() == 0) {
@@ -341,6 +344,7 @@ void AlertUpdate::Apply(AlertCondition condition) {
       alert.fired_at = now_;
     } else if (condition.clear) {
       removed_.push_back(fingerprint);  // never fired: nothing to tell anyone
+      spoken_of_.erase(&found->first);
       alerts.erase(found);
       return;
     }
@@ -356,7 +360,7 @@ Result<bool> AlertUpdate::Finish(Store& store) {
   auto& alerts = book_.alerts_;
   for (auto it = alerts.begin(); it != alerts.end();) {
     Alert& alert = it->second;
-    const bool orphan = !spoken_of_.contains(it->first);
+    const bool orphan = !spoken_of_.contains(&it->first);
     if (alert.phase == AlertPhase::kResolved &&
         now_ - alert.resolved_at > book_.settings_.resolved_retention) {
       removed_.push_back(it->first);

@@ -87,7 +87,8 @@ class AlertUpdate {
   const TimePoint now_;
   std::vector<AlertRecord> changed_;
   std::vector<std::string> removed_;
-  std::unordered_set<std::string> spoken_of_;  // fingerprints
+  // The book's alerts a condition spoke of, by their keys' addresses (a map's nodes stay put).
+  std::unordered_set<const std::string*> spoken_of_;
 };
 
 class AlertBook {
