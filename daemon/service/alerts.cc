@@ -279,17 +279,14 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
 }
 
 Status AlertBook::Load(Store& store) {
-  auto records = store.LoadAlerts();
-  if (!records.ok()) return records.status();
-  alerts_.clear();
-  for (auto& stored : *records) {
-    // Each record's text is freed once read, so the rows and the book are not both held whole.
-    const AlertRecord record = std::move(stored);
+  // Row by row: the stored text of tens of thousands of alerts is not held beside the book.
+  std::map<std::string, Alert> loaded;
+  Status read = store.ForEachAlert([&](AlertRecord record) {
     Alert alert;
     const Json labels = Json::parse(record.labels_json, nullptr, false);
     Json annotations = Json::parse(record.annotations_json, nullptr, false);
     if (labels.is_discarded() || annotations.is_discarded())
-      continue;  // unreadable: the rules recreate it
+      return;  // unreadable: the rules recreate it
     alert.labels = labels.get<std::map<std::string, std::string>>();
     alert.generator_url = annotations.value("__generator_url", "");
     annotations.erase("__generator_url");
@@ -300,8 +297,10 @@ Status AlertBook::Load(Store& store) {
     alert.active_since = ParseTime(record.active_since);
     alert.fired_at = ParseTime(record.fired_at);
     alert.resolved_at = ParseTime(record.resolved_at);
-    alerts_.emplace(alert.Fingerprint(), std::move(alert));
-  }
+    loaded.emplace(alert.Fingerprint(), std::move(alert));
+  });
+  if (!read.ok()) return read;
+  alerts_ = std::move(loaded);
   return Status::Ok();
 }
 
