@@ -482,7 +482,8 @@ TEST(ConsoleRoutesTest, TheRoutesServeWhatTheServiceGivesAndWriteThroughIt) {
   snapshot->config = config;
   snapshot->catalog = std::shared_ptr<const Catalog>(one, &one->catalog);
   snapshot->evaluation = std::shared_ptr<const Evaluation>(one, &one->evaluation);
-  snapshot->alerts_json = std::make_shared<const std::string>("[]");
+  snapshot->alerts_list = std::make_shared<const GzipMembers>(
+      GzipMembers{std::make_shared<const std::string>(Gzip("[]"))});
   service.snapshot = snapshot;
   EXPECT_EQ(routes.Admit(board)->status, 303);  // to the login: the board is not open
 

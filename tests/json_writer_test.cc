@@ -1,7 +1,5 @@
 // The status document is written without nlohmann's tree; its numbers and strings must read
 // back exactly and look as nlohmann prints them, so the CLI's pretty output stays byte-identical.
-#include "../reports/src/json_writer.h"
-
 #include <cmath>
 #include <limits>
 #include <random>
@@ -9,10 +7,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <ptmon/reports/json_writer.h>
+
 namespace ptmon {
 namespace {
-
-using reports_internal::JsonWriter;
 
 std::string Written(double value) {
   std::string out;

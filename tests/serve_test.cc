@@ -229,6 +229,50 @@ TEST_F(ServeTest, TheStatusApiPagesThroughEveryProject) {
   EXPECT_EQ(HttpGet(Url("/api/v1/status?limit=5&project=building-maintenance")).status, 400);
 }
 
+// The whole status document is written with each snapshot, before it is published, so the first
+// request after a change is sent what is already written, as every later one is: the daemon says
+// when it writes one, and no request makes it write another.
+TEST_F(ServeTest, TheStatusDocumentIsWrittenWithTheSnapshotNotOnRequest) {
+  Start();
+  auto written = [&] {
+    const std::string log = ptmon_->Log();
+    int count = 0;
+    for (size_t at = log.find("status document as of"); at != std::string::npos;
+         at = log.find("status document as of", at + 1))
+      ++count;
+    return count;
+  };
+  EXPECT_EQ(written(), 1) << ptmon_->Log();  // with the first snapshot, before ready
+  for (int request = 0; request < 2; ++request)
+    ASSERT_EQ(HttpGet(Url("/api/v1/status")).status, 200);
+  EXPECT_EQ(written(), 1) << ptmon_->Log();
+  Drop("july.csv", ReadFile(kData + "/golden/actuals-2026-07.csv"));
+  ASSERT_TRUE(WaitFor([&] {
+    return MetricsContain(
+        "ptmon_indicator_actual{project=\"building-maintenance\",indicator="
+        "\"devices-maintained\"} 12");
+  })) << ptmon_->Log();
+  EXPECT_EQ(written(), 2) << ptmon_->Log();  // with the batch's snapshot, before any request
+  const Json status = Json::parse(HttpGet(Url("/api/v1/status")).body);
+  EXPECT_EQ(status["projects"][0]["indicators"][0]["actual"], 12);
+  EXPECT_EQ(written(), 2) << ptmon_->Log();
+}
+
+// A province's tens of thousands of alerts are kept compressed: the list goes out as written to
+// a client that takes gzip, and inflated for one that does not.
+TEST_F(ServeTest, TheAlertListIsKeptCompressedAndSentPlainToWhoeverAsks) {
+  Start();
+  const auto plain = HttpGet(Url("/api/v1/alerts"));
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.content_encoding.empty());
+  const Json alerts = Json::parse(plain.body)["alerts"];
+  ASSERT_FALSE(alerts.empty());  // reports overdue on 2026-08-15
+  EXPECT_EQ(alerts[0]["labels"]["alertname"].get<std::string>().substr(0, 5), "Ptmon");
+  const auto gzipped = HttpGet(Url("/api/v1/alerts"), {"Accept-Encoding: gzip"});
+  EXPECT_EQ(gzipped.content_encoding, "gzip");
+  EXPECT_EQ(Gunzip(gzipped.body), plain.body);
+}
+
 // A new year: the daemon serves 2027's catalogue and keeps 2026's evaluation, as the store last
 // loaded that catalogue; December's late report lands in 2026 and only there.
 TEST_F(ServeTest, TheNewYearIsServedAndLastYearStaysAvailable) {
@@ -511,7 +555,8 @@ TEST_F(ServeTest, TimesAreInTheUnitsTimeZone) {
       if (board.find(shanghai_text(applied + later)) != std::string::npos) return true;
     }
     return false;
-  })) << shanghai_text(applied) << "\n"
+  })) << shanghai_text(applied)
+      << "\n"
       << board;
 }
 

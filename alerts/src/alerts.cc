@@ -5,6 +5,7 @@
 #include <ptmon/alerts/alerts.h>
 #include <ptmon/base/clock.h>
 #include <ptmon/base/text.h>
+#include <ptmon/reports/json_writer.h>
 #include <ptmon/reports/reports.h>
 
 namespace ptmon {
@@ -58,7 +59,7 @@ void AddNotes(Alert& alert, const ValueNotes* notes) {
 // Builds the condition only when it matters: it raises, or the book holds the alert.
 class RuleOutput {
  public:
-  RuleOutput(const AlertBook& book, std::vector<AlertCondition>& out) : book_(book), out_(out) {
+  RuleOutput(const AlertBook& book, const AlertSink& out) : book_(book), out_(out) {
     for (const auto& [fingerprint, alert] : book.alerts()) {
       if (auto project = alert.labels.find("project"); project != alert.labels.end()) {
         projects_with_alerts_.insert(project->second);
@@ -78,12 +79,13 @@ class RuleOutput {
     if (!indicator.empty()) labels["indicator"] = std::string(indicator);
     return book_.Contains(FingerprintOf(labels));
   }
-  void Add(AlertCondition condition) { out_.push_back(std::move(condition)); }
+  void Add(AlertCondition condition) { out_(std::move(condition)); }
 
  private:
   const AlertBook& book_;
-  std::vector<AlertCondition>& out_;
-  std::unordered_set<std::string_view> projects_with_alerts_;  // views into the book's labels
+  const AlertSink& out_;
+  // Copies, not views into the book's labels: the sink may change the book as the rules run.
+  std::unordered_set<std::string> projects_with_alerts_;
 };
 
 void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
@@ -195,13 +197,23 @@ TimePoint ParseTime(const std::string& text) {
   return text.empty() ? TimePoint{} : ParseRfc3339(text).value_or(TimePoint{});
 }
 
-AlertRecord ToRecord(const Alert& alert) {
+void WriteMap(JsonWriter& json, const std::map<std::string, std::string>& map) {
+  json.BeginObject();
+  for (const auto& [name, value] : map) json.Key(name).String(value);
+  json.EndObject();
+}
+
+AlertRecord ToRecord(const std::string& fingerprint, const Alert& alert) {
   AlertRecord record;
-  record.fingerprint = alert.Fingerprint();
-  record.labels_json = Json(alert.labels).dump();
-  Json annotations = alert.annotations;
-  annotations["__generator_url"] = alert.generator_url;
-  record.annotations_json = annotations.dump();
+  record.fingerprint = fingerprint;
+  JsonWriter labels(record.labels_json);
+  WriteMap(labels, alert.labels);
+  // The generator URL rides with the annotations under a name no annotation has, in the
+  // place nlohmann's sorted keys gave it.
+  JsonWriter annotations(record.annotations_json);
+  annotations.BeginObject().Key("__generator_url").String(alert.generator_url);
+  for (const auto& [name, value] : alert.annotations) annotations.Key(name).String(value);
+  annotations.EndObject();
   record.state = std::string(AlertPhaseName(alert.phase));
   record.active_since = Rfc3339(alert.active_since);
   if (alert.phase != AlertPhase::kPending) record.fired_at = Rfc3339(alert.fired_at);
@@ -231,12 +243,10 @@ std::string FingerprintOf(const std::map<std::string, std::string>& labels) {
 
 std::string Alert::Fingerprint() const { return FingerprintOf(labels); }
 
-std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
-                                               TimePoint last_ingest, TimePoint now,
-                                               const AlertSettings& settings,
-                                               const AlertBook& book) {
-  std::vector<AlertCondition> conditions;
-  RuleOutput out(book, conditions);
+void EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation, TimePoint last_ingest,
+                        TimePoint now, const AlertSettings& settings, const AlertBook& book,
+                        const AlertSink& sink) {
+  RuleOutput out(book, sink);
   for (const auto& project : evaluation.projects) {
     IndicatorRules(project, evaluation, settings, out);
     OverdueRule(project, evaluation, settings, out);
@@ -254,20 +264,28 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
       {"summary", units + " 已 " + std::to_string(idle.count() / 24) + " 天未收到新的月报数据"},
       {"description", "最近一次成功导入：" + FormatLocalTime(last_ingest) +
                           "。请检查收件目录和各项目的报送情况。"}};
-  conditions.push_back(std::move(stale));
+  out.Add(std::move(stale));
+}
+
+std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
+                                               TimePoint last_ingest, TimePoint now,
+                                               const AlertSettings& settings,
+                                               const AlertBook& book) {
+  std::vector<AlertCondition> conditions;
+  EvaluateAlertRules(catalog, evaluation, last_ingest, now, settings, book,
+                     [&](AlertCondition condition) { conditions.push_back(std::move(condition)); });
   return conditions;
 }
 
 Status AlertBook::Load(Store& store) {
-  auto records = store.LoadAlerts();
-  if (!records.ok()) return records.status();
-  alerts_.clear();
-  for (const auto& record : *records) {
+  // Row by row: the stored text of tens of thousands of alerts is not held beside the book.
+  std::map<std::string, Alert> loaded;
+  Status read = store.ForEachAlert([&](AlertRecord record) {
     Alert alert;
     const Json labels = Json::parse(record.labels_json, nullptr, false);
     Json annotations = Json::parse(record.annotations_json, nullptr, false);
     if (labels.is_discarded() || annotations.is_discarded())
-      continue;  // unreadable: the rules recreate it
+      return;  // unreadable: the rules recreate it
     alert.labels = labels.get<std::map<std::string, std::string>>();
     alert.generator_url = annotations.value("__generator_url", "");
     annotations.erase("__generator_url");
@@ -278,81 +296,95 @@ Status AlertBook::Load(Store& store) {
     alert.active_since = ParseTime(record.active_since);
     alert.fired_at = ParseTime(record.fired_at);
     alert.resolved_at = ParseTime(record.resolved_at);
-    alerts_.emplace(alert.Fingerprint(), std::move(alert));
-  }
+    loaded.emplace(alert.Fingerprint(), std::move(alert));
+  });
+  if (!read.ok()) return read;
+  alerts_ = std::move(loaded);
   return Status::Ok();
 }
 
-Result<bool> AlertBook::Update(const std::vector<AlertCondition>& conditions, TimePoint now,
-                               Store& store) {
-  std::vector<AlertRecord> changed;
-  std::vector<std::string> removed;
-  std::map<std::string, bool> spoken_of;
-  for (const auto& condition : conditions) {
-    const std::string fingerprint = condition.alert.Fingerprint();
-    spoken_of[fingerprint] = true;
-    auto found = alerts_.find(fingerprint);
-    if (found == alerts_.end() || found->second.phase == AlertPhase::kResolved) {
-      if (!condition.raise) continue;
-      Alert alert = condition.alert;
-      alert.active_since = now;
-      alert.phase = AlertPhase::kPending;
-      if (settings_.for_duration.count() == 0) {
-        alert.phase = AlertPhase::kFiring;
-        alert.fired_at = now;
-      }
-      changed.push_back(ToRecord(alert));
-      alerts_[fingerprint] = std::move(alert);
-      continue;
+AlertUpdate::AlertUpdate(AlertBook& book, TimePoint now) : book_(book), now_(now) {}
+
+void AlertUpdate::Apply(AlertCondition condition) {
+  auto& alerts = book_.alerts_;
+  const AlertSettings& settings = book_.settings_;
+  const std::string fingerprint = condition.alert.Fingerprint();
+  auto found = alerts.find(fingerprint);
+  if (found != alerts.end()) spoken_of_.insert(&found->first);
+  if (found == alerts.end() || found->second.phase == AlertPhase::kResolved) {
+    if (!condition.raise) return;
+    auto slot = alerts.insert_or_assign(fingerprint, std::move(condition.alert)).first;
+    spoken_of_.insert(&slot->first);
+    Alert& alert = slot->second;
+    alert.active_since = now_;
+    alert.phase = AlertPhase::kPending;
+    if (settings.for_duration.count() == 0) {
+      alert.phase = AlertPhase::kFiring;
+      alert.fired_at = now_;
     }
-    Alert& alert = found->second;
-    const AlertPhase phase_before = alert.phase;
-    // The latest explanation while the problem lasts; a clearing condition describes the
-    // recovery ("green", "0 overdue"), and a resolved alert keeps the words it fired with.
-    const bool explained_anew =
-        !condition.clear && (alert.annotations != condition.alert.annotations ||
-                             alert.generator_url != condition.alert.generator_url);
-    if (explained_anew) {
-      alert.annotations = condition.alert.annotations;
-      alert.generator_url = condition.alert.generator_url;
-    }
-    if (alert.phase == AlertPhase::kPending) {
-      if (condition.raise && now - alert.active_since >= settings_.for_duration) {
-        alert.phase = AlertPhase::kFiring;
-        alert.fired_at = now;
-      } else if (condition.clear) {
-        removed.push_back(fingerprint);  // never fired: nothing to tell anyone
-        alerts_.erase(found);
-        continue;
-      }
-    } else if (alert.phase == AlertPhase::kFiring && condition.clear) {
-      alert.phase = AlertPhase::kResolved;
-      alert.resolved_at = now;
-    }
-    if (alert.phase != phase_before || explained_anew) changed.push_back(ToRecord(alert));
+    changed_.push_back(ToRecord(fingerprint, alert));
+    return;
   }
-  for (auto it = alerts_.begin(); it != alerts_.end();) {
+  Alert& alert = found->second;
+  const AlertPhase phase_before = alert.phase;
+  // The latest explanation while the problem lasts; a clearing condition describes the
+  // recovery ("green", "0 overdue"), and a resolved alert keeps the words it fired with.
+  const bool explained_anew =
+      !condition.clear && (alert.annotations != condition.alert.annotations ||
+                           alert.generator_url != condition.alert.generator_url);
+  if (explained_anew) {
+    alert.annotations = std::move(condition.alert.annotations);
+    alert.generator_url = std::move(condition.alert.generator_url);
+  }
+  if (alert.phase == AlertPhase::kPending) {
+    if (condition.raise && now_ - alert.active_since >= settings.for_duration) {
+      alert.phase = AlertPhase::kFiring;
+      alert.fired_at = now_;
+    } else if (condition.clear) {
+      removed_.push_back(fingerprint);  // never fired: nothing to tell anyone
+      spoken_of_.erase(&found->first);
+      alerts.erase(found);
+      return;
+    }
+  } else if (alert.phase == AlertPhase::kFiring && condition.clear) {
+    alert.phase = AlertPhase::kResolved;
+    alert.resolved_at = now_;
+  }
+  if (alert.phase != phase_before || explained_anew)
+    changed_.push_back(ToRecord(fingerprint, alert));
+}
+
+Result<bool> AlertUpdate::Finish(Store& store) {
+  auto& alerts = book_.alerts_;
+  for (auto it = alerts.begin(); it != alerts.end();) {
     Alert& alert = it->second;
-    const bool orphan = !spoken_of.count(it->first);
+    const bool orphan = !spoken_of_.contains(&it->first);
     if (alert.phase == AlertPhase::kResolved &&
-        now - alert.resolved_at > settings_.resolved_retention) {
-      removed.push_back(it->first);
-      it = alerts_.erase(it);
+        now_ - alert.resolved_at > book_.settings_.resolved_retention) {
+      removed_.push_back(it->first);
+      it = alerts.erase(it);
       continue;
     }
     if (orphan && alert.phase == AlertPhase::kFiring) {
       alert.phase = AlertPhase::kResolved;
-      alert.resolved_at = now;
-      changed.push_back(ToRecord(alert));
+      alert.resolved_at = now_;
+      changed_.push_back(ToRecord(it->first, alert));
     } else if (orphan && alert.phase == AlertPhase::kPending) {
-      removed.push_back(it->first);
-      it = alerts_.erase(it);
+      removed_.push_back(it->first);
+      it = alerts.erase(it);
       continue;
     }
     ++it;
   }
-  if (Status saved = store.SaveAlerts(changed, removed); !saved.ok()) return saved;
-  return !changed.empty() || !removed.empty();
+  if (Status saved = store.SaveAlerts(changed_, removed_); !saved.ok()) return saved;
+  return !changed_.empty() || !removed_.empty();
+}
+
+Result<bool> AlertBook::Update(std::vector<AlertCondition> conditions, TimePoint now,
+                               Store& store) {
+  AlertUpdate update(*this, now);
+  for (auto& condition : conditions) update.Apply(std::move(condition));
+  return update.Finish(store);
 }
 
 bool AlertBook::HasAlertsToSend() const {
@@ -369,18 +401,49 @@ int AlertBook::Count(AlertPhase phase) const {
 }
 
 std::string AlertBook::Payload(TimePoint now) const {
-  Json payload = Json::array();
+  std::string payload;
+  JsonWriter json(payload);
+  json.BeginArray();
   for (const auto& [fingerprint, alert] : alerts_) {
     if (alert.phase == AlertPhase::kPending) continue;
     const TimePoint ends = alert.phase == AlertPhase::kFiring ? now + 4 * settings_.resend_interval
                                                               : alert.resolved_at;
-    payload.push_back({{"labels", alert.labels},
-                       {"annotations", alert.annotations},
-                       {"startsAt", Rfc3339(alert.fired_at)},
-                       {"endsAt", Rfc3339(ends)},
-                       {"generatorURL", alert.generator_url}});
+    json.BeginObject().Key("labels");
+    WriteMap(json, alert.labels);
+    json.Key("annotations");
+    WriteMap(json, alert.annotations);
+    json.Key("startsAt").String(Rfc3339(alert.fired_at));
+    json.Key("endsAt").String(Rfc3339(ends));
+    json.Key("generatorURL").String(alert.generator_url).EndObject();
   }
-  return payload.dump();
+  json.EndArray();
+  return payload;
+}
+
+void AlertBook::WriteList(std::string& out, const std::function<void()>& after_alert) const {
+  JsonWriter json(out);
+  json.BeginObject().Key("alerts").BeginArray();
+  for (const auto& [fingerprint, alert] : alerts_) {
+    json.BeginObject().Key("labels");
+    WriteMap(json, alert.labels);
+    json.Key("annotations");
+    WriteMap(json, alert.annotations);
+    json.Key("state").String(AlertPhaseName(alert.phase));
+    json.Key("activeSince").String(Rfc3339(alert.active_since));
+    json.Key("startsAt");
+    if (alert.phase == AlertPhase::kPending)
+      json.Null();
+    else
+      json.String(Rfc3339(alert.fired_at));
+    json.Key("endsAt");
+    if (alert.phase == AlertPhase::kResolved)
+      json.String(Rfc3339(alert.resolved_at));
+    else
+      json.Null();
+    json.Key("generatorURL").String(alert.generator_url).EndObject();
+    after_alert();
+  }
+  json.EndArray().EndObject();
 }
 
 }  // namespace ptmon

@@ -78,27 +78,34 @@ std::string DayText(Date date) {
 
 }  // namespace
 
+void LabelOwner(AlertCondition condition, const ProjectOwners& owners,
+                const std::vector<std::string_view>& alertnames,
+                const std::function<void(AlertCondition)>& emit) {
+  const auto& labels = condition.alert.labels;
+  const auto alertname = labels.find("alertname");
+  const auto project = labels.find("project");
+  const bool owned =
+      alertname != labels.end() && project != labels.end() &&
+      std::find(alertnames.begin(), alertnames.end(), alertname->second) != alertnames.end();
+  const auto found = owned ? owners.find(project->second) : owners.end();
+  if (found == owners.end() || found->second.empty()) {
+    emit(std::move(condition));
+    return;
+  }
+  for (const std::string& owner : found->second) {
+    AlertCondition copy = condition;
+    copy.alert.labels["owner"] = owner;
+    emit(std::move(copy));
+  }
+}
+
 void LabelOwners(std::vector<AlertCondition>& conditions, const ProjectOwners& owners,
                  const std::vector<std::string_view>& alertnames) {
   std::vector<AlertCondition> labelled;
   labelled.reserve(conditions.size());
   for (AlertCondition& condition : conditions) {
-    const auto& labels = condition.alert.labels;
-    const auto alertname = labels.find("alertname");
-    const auto project = labels.find("project");
-    const bool owned =
-        alertname != labels.end() && project != labels.end() &&
-        std::find(alertnames.begin(), alertnames.end(), alertname->second) != alertnames.end();
-    const auto found = owned ? owners.find(project->second) : owners.end();
-    if (found == owners.end() || found->second.empty()) {
-      labelled.push_back(std::move(condition));
-      continue;
-    }
-    for (const std::string& owner : found->second) {
-      AlertCondition copy = condition;
-      copy.alert.labels["owner"] = owner;
-      labelled.push_back(std::move(copy));
-    }
+    LabelOwner(std::move(condition), owners, alertnames,
+               [&](AlertCondition one) { labelled.push_back(std::move(one)); });
   }
   conditions = std::move(labelled);
 }

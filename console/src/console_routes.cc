@@ -599,7 +599,11 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const ConsoleSnapsh
     query.descending = request.QueryParameter("dir") == "desc";
     return HtmlPage(200, BoardPage(frame, catalog, evaluation, query), request);
   }
-  if (path == "/alerts") return HtmlPage(200, AlertsPage(frame, *snapshot.alerts_json), request);
+  if (path == "/alerts") {
+    std::string alerts;
+    for (const auto& part : *snapshot.alerts_list) AppendGunzipped(*part, alerts);
+    return HtmlPage(200, AlertsPage(frame, alerts), request);
+  }
   if (path == "/admin") return Admin(request, snapshot, caller);
   if (path == "/reports") return HtmlPage(200, ReportsPage(frame, catalog), request);
   if (path.starts_with("/reports/")) return ReportDownload(request, snapshot, path.substr(9));

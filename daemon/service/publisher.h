@@ -31,6 +31,12 @@ inline double SecondsSince(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// The status documents a snapshot serves and the evaluations they were written from.
+struct StatusDocuments {
+  std::shared_ptr<const Evaluation> of, past_of;
+  std::shared_ptr<const GzipMembers> current, past;
+};
+
 class Publisher {
  public:
   // `generation` is the loop's (replaced in place on reload, its values changed as files are
@@ -92,11 +98,12 @@ class Publisher {
   asio::steady_timer evaluation_timer_, resend_timer_;
   std::unique_ptr<AlertBook> alerts_;
   ProjectOwners owners_;  // as last read from the accounts
-  std::shared_ptr<const std::string> alerts_json_;
+  std::shared_ptr<const GzipMembers> alerts_list_;
   std::shared_ptr<DeliveryCounters> deliveries_;  // replaced when the list changes
   std::unique_ptr<Notifier> notifier_;
   std::shared_ptr<const Evaluation> evaluation_;       // the one the last snapshot published
   std::shared_ptr<const Evaluation> past_evaluation_;  // of generation.past_catalog, if any
+  StatusDocuments documents_;                          // of the two above
   double evaluation_seconds_ = 0;
   MetricsExposition exposition_;
   TimePoint last_ingest_;

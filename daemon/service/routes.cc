@@ -97,7 +97,7 @@ std::string YearParameter(const HttpRequest& request) {
 HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request) {
   const Catalog* catalog = snapshot.catalog.get();
   const Evaluation* evaluation = snapshot.evaluation.get();
-  const LazyDocument* document = &snapshot.status_document;
+  const GzipMembers* document = snapshot.status_document.get();
   if (const std::string year = request.QueryParameter("year");
       !year.empty() && year != std::to_string(catalog->year)) {
     if (!snapshot.past_catalog || year != std::to_string(snapshot.past_catalog->year)) {
@@ -109,7 +109,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
     }
     catalog = snapshot.past_catalog.get();
     evaluation = snapshot.past_evaluation.get();
-    document = &snapshot.past_status_document;
+    document = snapshot.past_status_document.get();
   }
   const std::string project = request.QueryParameter("project");
   if (!project.empty() && catalog->FindProject(project) == nullptr) {
@@ -120,11 +120,7 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
   if (limit_text.empty() && offset_text.empty()) {
     if (!project.empty()) return HttpResponse::Json(200, StatusJsonText(*evaluation, project));
     HttpResponse response = HttpResponse::Json(200, "");
-    response.body_parts = document->Get([&] {
-      GzipWriter writer(1 << 20, GzipEffort::kReadMany);
-      WriteStatusJson(*evaluation, writer.buffer(), [&] { writer.Cut(); });
-      return writer.Finish();
-    });
+    response.body_parts = *document;
     SendCompressed(response, request.Header("Accept-Encoding"));
     return response;
   }
@@ -150,9 +146,10 @@ HttpResponse StatusResponse(const Snapshot& snapshot, const HttpRequest& request
   return response;
 }
 
-HttpResponse AlertsResponse(const Snapshot& snapshot) {
+HttpResponse AlertsResponse(const Snapshot& snapshot, const HttpRequest& request) {
   HttpResponse response = HttpResponse::Json(200, "");
-  response.body_parts = {snapshot.alerts_json};
+  response.body_parts = *snapshot.alerts_list;
+  SendCompressed(response, request.Header("Accept-Encoding"));
   return response;
 }
 
@@ -165,7 +162,7 @@ std::shared_ptr<const ConsoleSnapshot> ServiceRoutes::Console::Current() const {
   console->config = snapshot->config;
   console->catalog = snapshot->catalog;
   console->evaluation = snapshot->evaluation;
-  console->alerts_json = snapshot->alerts_json;
+  console->alerts_list = snapshot->alerts_list;
   console->version = snapshot->facts.version;
   console->reload_success = snapshot->facts.reload_success;
   console->reload_timestamp = snapshot->facts.reload_timestamp;
@@ -231,7 +228,7 @@ std::optional<HttpResponse> ServiceRoutes::Answer(HttpRequest& head) {
     case Endpoint::kStatus:
       return StatusResponse(*snapshot, head);
     case Endpoint::kAlerts:
-      return AlertsResponse(*snapshot);
+      return AlertsResponse(*snapshot, head);
     case Endpoint::kActuals:
       if (auto refused = AdmitWriteRequest(head, snapshot->config->api_tokens)) return refused;
       // One token, one account: its holders share the cap on bodies in flight.

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include <ptmon/base/mutex.h>
@@ -17,21 +16,6 @@
 
 namespace ptmon {
 
-// A document made from a snapshot on the first request that needs it, then shared by every
-// later request for the same snapshot, kept as gzip members. Thread-safe.
-class LazyDocument {
- public:
-  template <typename Make>
-  const GzipMembers& Get(Make make) const {
-    std::call_once(once_, [&] { members_ = make(); });
-    return members_;
-  }
-
- private:
-  mutable std::once_flag once_;
-  mutable GzipMembers members_;
-};
-
 struct Snapshot {
   std::shared_ptr<const DaemonConfig> config;
   std::shared_ptr<const Catalog> catalog;
@@ -41,11 +25,12 @@ struct Snapshot {
   std::shared_ptr<const Catalog> past_catalog;
   std::shared_ptr<const Evaluation> past_evaluation;
   // The whole status documents of `evaluation` and `past_evaluation` (33 MB for a province,
-  // 3 MB compressed): written once per snapshot, like the metrics, not once per request.
-  LazyDocument status_document;
-  LazyDocument past_status_document;
+  // 3 MB compressed), as gzip members: written with the evaluation, before the snapshot is
+  // published, so no request waits for one; null only where the evaluation is.
+  std::shared_ptr<const GzipMembers> status_document;
+  std::shared_ptr<const GzipMembers> past_status_document;
   std::shared_ptr<const MetricsExposition::Parts> metrics;
-  std::shared_ptr<const std::string> alerts_json;
+  std::shared_ptr<const GzipMembers> alerts_list;  // /api/v1/alerts, as gzip members
   std::shared_ptr<const ServiceMetrics> counters;  // one object for the life of the process
   DaemonFacts facts;
 };

@@ -1,11 +1,11 @@
-#include "json_writer.h"
-
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
-namespace ptmon::reports_internal {
+#include <ptmon/reports/json_writer.h>
+
+namespace ptmon {
 
 namespace {
 
@@ -100,7 +100,13 @@ JsonWriter& JsonWriter::String(std::string_view text) {
 
 void JsonWriter::Quoted(std::string_view text) {
   out_ += '"';
-  for (char c : text) {
+  // Most text needs no escape: it is appended in runs, not a character at a time.
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    out_.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out_ += "\\\"";
@@ -123,16 +129,14 @@ void JsonWriter::Quoted(std::string_view text) {
       case '\t':
         out_ += "\\t";
         break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-          out_ += escaped;
-        } else {
-          out_ += c;
-        }
+      default: {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+        out_ += escaped;
+      }
     }
   }
+  out_.append(text.data() + run, text.size() - run);
   out_ += '"';
 }
 
@@ -160,4 +164,4 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-}  // namespace ptmon::reports_internal
+}  // namespace ptmon

@@ -2,15 +2,12 @@
 #include <cmath>
 
 #include <ptmon/base/text.h>
+#include <ptmon/reports/json_writer.h>
 #include <ptmon/reports/reports.h>
-
-#include "json_writer.h"
 
 namespace ptmon {
 
 namespace {
-
-using reports_internal::JsonWriter;
 
 // Ratios to four decimals (0.5833): enough for a percentage with two.
 double Round4(double value) { return std::round(value * 10000) / 10000; }

@@ -8,18 +8,24 @@ namespace ptmon {
 
 using storage_internal::Statement;
 
-Result<std::vector<AlertRecord>> Store::LoadAlerts() {
+Status Store::ForEachAlert(const std::function<void(AlertRecord)>& each) {
   Statement statement(
       db_,
       "SELECT fingerprint, labels_json, annotations_json, state, active_since,"
       " coalesce(fired_at, ''), coalesce(resolved_at, ''), coalesce(last_sent_at, '')"
       " FROM alert_state ORDER BY fingerprint");
-  std::vector<AlertRecord> alerts;
   while (statement.Step()) {
-    alerts.push_back({statement.Text(0), statement.Text(1), statement.Text(2), statement.Text(3),
-                      statement.Text(4), statement.Text(5), statement.Text(6), statement.Text(7)});
+    each({statement.Text(0), statement.Text(1), statement.Text(2), statement.Text(3),
+          statement.Text(4), statement.Text(5), statement.Text(6), statement.Text(7)});
   }
-  if (!statement.status().ok()) return statement.status();
+  return statement.status();
+}
+
+Result<std::vector<AlertRecord>> Store::LoadAlerts() {
+  std::vector<AlertRecord> alerts;
+  if (Status read = ForEachAlert([&](AlertRecord alert) { alerts.push_back(std::move(alert)); });
+      !read.ok())
+    return read;
   return alerts;
 }
 

@@ -4,6 +4,7 @@
 // it is due. Pure functions of what they are given; the loop calls them with each evaluation.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ using ProjectOwners = std::map<std::string, std::vector<std::string>>;
 // the manager left the project) is resolved by AlertBook::Update, as every orphan is.
 void LabelOwners(std::vector<AlertCondition>& conditions, const ProjectOwners& owners,
                  const std::vector<std::string_view>& alertnames);
+// The same for one condition, handed to `emit` (once, or once per owner), for the rules that
+// stream their conditions into the alert book.
+void LabelOwner(AlertCondition condition, const ProjectOwners& owners,
+                const std::vector<std::string_view>& alertnames,
+                const std::function<void(AlertCondition)>& emit);
 
 // PtmonReportDueSoon (severity info) for each project and owner, from `lead_days` before the due
 // day of a month's report through that day, while indicators (or the budget spending, due on

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <ptmon/config/daemon_config.h>
+#include <ptmon/http/gzip.h>
 #include <ptmon/http/request_body.h>
 #include <ptmon/indicators/catalog.h>
 #include <ptmon/indicators/evaluation.h>
@@ -23,7 +24,7 @@ struct ConsoleSnapshot {
   std::shared_ptr<const DaemonConfig> config;  // data_dir, console.*, max_body_bytes
   std::shared_ptr<const Catalog> catalog;
   std::shared_ptr<const Evaluation> evaluation;  // made from `catalog`
-  std::shared_ptr<const std::string> alerts_json;
+  std::shared_ptr<const GzipMembers> alerts_list;  // the JSON list of /api/v1/alerts, gzipped
   std::string version;
   bool reload_success = true;      // the last load of configuration and catalogue
   double reload_timestamp = 0;     // of the last successful load, Unix seconds; 0 for never

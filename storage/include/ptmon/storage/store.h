@@ -203,6 +203,9 @@ class Store {
   Result<std::vector<uint32_t>> LoadBatchValues(long long batch_id, ActualsIndex& index);
 
   Result<std::vector<AlertRecord>> LoadAlerts();
+  // The same rows handed over one at a time, so a reader of tens of thousands of alerts need not
+  // hold them all beside what it makes of them.
+  Status ForEachAlert(const std::function<void(AlertRecord)>& each);
   // Writes the changed alerts and removes the forgotten ones, in one transaction.
   Status SaveAlerts(const std::vector<AlertRecord>& changed,
                     const std::vector<std::string>& removed);

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ptmon::reports_internal {
+namespace ptmon {
 
 class JsonWriter {
  public:
@@ -41,4 +41,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace ptmon::reports_internal
+}  // namespace ptmon
