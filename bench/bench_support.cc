@@ -85,10 +85,10 @@ Timed MedianOfThree(const std::function<Timed(int run)>& measure) {
   return MedianRun(std::move(runs));
 }
 
-InTurn MedianOfThreeInTurn(const std::function<Timed(int run)>& ours,
-                           const std::function<Timed(int run)>& baseline) {
+InTurn MedianInTurn(int rounds, const std::function<Timed(int run)>& ours,
+                    const std::function<Timed(int run)>& baseline) {
   std::vector<Timed> our_runs, baseline_runs;
-  for (int run = 0; run < 3; ++run) {
+  for (int run = 0; run < rounds; ++run) {
     baseline_runs.push_back(Succeeded(baseline(run)));
     our_runs.push_back(Succeeded(ours(run)));
   }

@@ -24,14 +24,15 @@ Timed RunTimed(const std::vector<std::string>& argv, bool quiet = true);
 // not 0) ends the benchmark.
 Timed MedianOfThree(const std::function<Timed(int run)>& measure);
 
-// Three rounds of `ours` and `baseline` in turn, and the median run of each: both are measured
-// in the same moments, so that the machine's drift between them does not enter their ratio.
+// `rounds` rounds of `ours` and `baseline` in turn, and the median run of each: both are
+// measured in the same moments, so that the machine's drift between them does not enter their
+// ratio. A failed run ends the benchmark.
 struct InTurn {
   Timed ours;
   Timed baseline;
 };
-InTurn MedianOfThreeInTurn(const std::function<Timed(int run)>& ours,
-                           const std::function<Timed(int run)>& baseline);
+InTurn MedianInTurn(int rounds, const std::function<Timed(int run)>& ours,
+                    const std::function<Timed(int run)>& baseline);
 
 // The wall-clock milliseconds `work` takes.
 double MillisecondsOf(const std::function<void()>& work);
