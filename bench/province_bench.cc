@@ -2,8 +2,8 @@
 // projects, their Chinese names and published targets) repeated N times with ids of real length
 // (`building-maintenance-00042`), and ten months of values as managers write them — two
 // decimals, units on some, rates as percentages, grades for qualitative indicators, spending
-// rows — then a revision of every value. It measures shapes, each beside its baseline from the
-// same run:
+// rows — then a revision of every value, a thousand copies to a file (ptmon takes files up to
+// 64 MB). It measures shapes, each beside its baseline from the same run:
 //   - a good year (every value on target) and a bad one (values between 30% and 120% of what
 //     each target asks, most indicators behind and tens of thousands of alerts firing);
 //   - the report as a wide CSV (reason, action, likelihood and reporter columns, a reason on
@@ -119,19 +119,32 @@ Lights LightsOf(const std::string& exposition) {
   return lights;
 }
 
-// Ingest of each form of the report, beside sqlite3 .import of the same file in turn.
+// A report in the files of a form and revision (see Measure).
+using ReportFiles = std::function<std::vector<std::string>(const std::string& form, int revision)>;
+
+// `ptmon ingest` of `files` into the store in `dir`.
+Timed Ingest(const std::string& ptmon, const std::string& catalog, const std::string& dir,
+             const std::vector<std::string>& files) {
+  std::vector<std::string> argv = {ptmon,        "ingest", "--catalog", catalog,
+                                   "--data-dir", dir,      "--now",     "2026-11-20"};
+  argv.insert(argv.end(), files.begin(), files.end());
+  return RunTimed(argv);
+}
+
+// Ingest of each form of the report, beside sqlite3 .import of the same files in turn.
 void MeasureIngest(const std::string& ptmon, const fs::path& work, const std::string& catalog,
-                   const std::function<std::string(const std::string&, int)>& report,
-                   const Options& options, Figures& figures) {
-  auto ingest = [&](const std::string& dir, const std::string& file) {
-    return RunTimed(
-        {ptmon, "ingest", "--catalog", catalog, "--data-dir", dir, "--now", "2026-11-20", file});
+                   const ReportFiles& report, const Options& options, Figures& figures) {
+  auto ingest = [&](const std::string& dir, const std::vector<std::string>& files) {
+    return Ingest(ptmon, catalog, dir, files);
   };
   for (const std::string& form : options.files) {
     // The baseline runs in turn with each ingest it is compared with: a shared machine's
     // minute can be a third slower than the one before, and SQLite in memory writes nothing.
     const auto floor = [&](int) {
-      return RunTimed({"sqlite3", ":memory:", ".mode csv", ".import " + report(form, 1) + " t"});
+      std::vector<std::string> argv = {"sqlite3", ":memory:", ".mode csv"};
+      for (const std::string& file : report(form, 1))
+        argv.push_back(".import " + std::string(argv.size() > 3 ? "--skip 1 " : "") + file + " t");
+      return RunTimed(argv);
     };
     const auto first = MedianInTurn(
         options.rounds,
@@ -384,20 +397,32 @@ Figures Measure(const std::string& ptmon, const fs::path& work, int copies, cons
   std::ofstream(catalog) << ProvinceCatalog(copies);
   ptmon::Diagnostics diagnostics;
   const auto embedded = ptmon::LoadCatalog({ptmon::EmbeddedCatalogSource()}, diagnostics);
+  // A thousand copies to a file: N = 1,000's wide report is 56 MB, and ptmon takes files up
+  // to 64 MB (a larger one is refused, asking for it split).
+  constexpr int kCopiesPerFile = 1000;
   auto report = [&](const std::string& form, int revision) {
-    const std::string path =
-        (work / ("report-" + form + "-" + std::to_string(revision) + ".csv")).string();
-    if (!fs::exists(path))
-      WriteReport(path, *embedded, copies, revision, {form == "lean", year == "bad"});
-    return path;
+    std::vector<std::string> files;
+    for (int first = 1; first <= copies; first += kCopiesPerFile) {
+      const std::string path = (work / ("report-" + form + "-" + std::to_string(revision) + "-" +
+                                        std::to_string(first) + ".csv"))
+                                   .string();
+      if (!fs::exists(path)) {
+        WriteReport(path, *embedded, std::min(kCopiesPerFile, copies - first + 1), revision,
+                    {form == "lean", year == "bad"}, first);
+      }
+      files.push_back(path);
+    }
+    return files;
   };
   size_t indicators = 0;
   for (const auto& project : embedded->projects) indicators += project.indicators.size();
   std::string sizes;
   for (const std::string form : {"wide", "lean"}) {
     char size[64];
+    uintmax_t bytes = 0;
+    for (const std::string& file : report(form, 0)) bytes += fs::file_size(file);
     std::snprintf(size, sizeof size, ", %s report %.1f MB", form.c_str(),
-                  static_cast<double>(fs::file_size(report(form, 0))) / 1e6);
+                  static_cast<double>(bytes) / 1e6);
     sizes += size;
   }
   std::printf("\n== N = %d, a %s year: %d projects, %zu indicators; catalogue %.1f MB%s\n", copies,
@@ -412,11 +437,7 @@ Figures Measure(const std::string& ptmon, const fs::path& work, int copies, cons
     const std::string data = (work / "data").string();
     fs::remove_all(data);
     for (int revision = 0; revision <= 3; ++revision) {
-      if (RunTimed({ptmon, "ingest", "--catalog", catalog, "--data-dir", data, "--now",
-                    "2026-11-20", report("wide", revision)})
-              .exit_code != 0) {
-        std::exit(1);
-      }
+      if (Ingest(ptmon, catalog, data, report("wide", revision)).exit_code != 0) std::exit(1);
     }
     MeasureServe(ptmon, work, catalog, data, options, copies, figures);
   }

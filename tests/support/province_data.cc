@@ -61,14 +61,14 @@ double Attainment(unsigned copy, unsigned indicator, int month, int revision) {
 
 // Ten months of every indicator and the spending of every project, as managers write them.
 void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision,
-                 ReportShape shape) {
+                 ReportShape shape, int first_copy) {
   std::ofstream out(path);
   out << (shape.lean ? "project,indicator,period,value\n"
                      : "project,indicator,period,value,reason_category,reason,action,likelihood,"
                        "reporter\n");
   unsigned row = 0;
   char value[64];
-  for (int copy = 1; copy <= copies; ++copy) {
+  for (int copy = first_copy; copy < first_copy + copies; ++copy) {
     unsigned cell = 0;
     for (const auto& project : catalog.projects) {
       const std::string id = project.id + Copy(copy);

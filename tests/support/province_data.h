@@ -30,8 +30,10 @@ struct ReportShape {
 // Ten months of every indicator and the spending of every project of `copies` copies of
 // `catalog` (the embedded one): two decimals, units on some, rates as percentages, grades for
 // qualitative indicators. `revision` changes every value.
+// `first_copy` numbers the first of them: a province's report in files of ptmon's largest size
+// is written a thousand copies to a file.
 void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision,
-                 ReportShape shape = {});
+                 ReportShape shape = {}, int first_copy = 1);
 
 // `text` (a ProvinceCatalog) with one approved edit of the kind a unit makes during the year:
 // the unit's stated total raised by `variant` yuan and a 绩效目标调整 of the repair time of copy
