@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -131,6 +133,19 @@ double CpuMs(pid_t pid) {
     if (schedstat >> nanoseconds) ms += nanoseconds / 1e6;
   }
   return ms;
+}
+
+double ProcessCpuMs(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // After the command's closing parenthesis: state is field 3, utime and stime fields 14, 15.
+  std::istringstream fields(text.substr(text.rfind(')') + 1));
+  std::string field;
+  double ticks = 0;
+  for (int index = 3; index <= 15 && fields >> field; ++index) {
+    if (index >= 14) ticks += std::stod(field);
+  }
+  return ticks * 1000 / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::optional<ExporterTimes> NodeExporterTimes(const std::string& work,

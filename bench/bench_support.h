@@ -47,6 +47,9 @@ double RssMb(pid_t pid, const std::string& field = "VmHWM:");
 // nanosecond the scheduler counts (/proc/PID/task/*/schedstat); 0 when it cannot be read. A
 // server's cost for a request, apart from the client's and the machine's other work.
 double CpuMs(pid_t pid);
+// The CPU time a running process has used, its ended threads' too (/proc/PID/stat), in
+// milliseconds to the clock tick; 0 when it cannot be read.
+double ProcessCpuMs(pid_t pid);
 
 // One CSV row per project, indicator and month 1..months (year-to-date values); `revision`
 // changes the values so a second file is new content for the same rows.

@@ -286,7 +286,9 @@ void MeasureServe(const std::string& ptmon, const fs::path& work, const std::str
         "--now",      "2026-11-20"};
   };
   const bool http = options.parts.count("http") > 0;
-  std::vector<double> starts;
+  // The daemon's CPU until ready beside the wall time: on a shared machine the wall time is
+  // mostly waiting for a core, the CPU time what the start costs.
+  std::vector<double> starts, start_cpus;
   double first_start = 0, peak_rss = 0;
   double status_ms = 0, status_first_ms = 0, metrics_ms = 0, metrics_gzip_ms = 0;
   double status_cpu_ms = 0, metrics_cpu_ms = 0;  // the server's, over the seven rounds
@@ -299,6 +301,7 @@ void MeasureServe(const std::string& ptmon, const fs::path& work, const std::str
       first_start = start;
     } else {
       starts.push_back(start);
+      start_cpus.push_back(ptmon::bench::ProcessCpuMs(server.pid()));
     }
     if (run == options.rounds) {
       WaitForStoreCheck(base);
@@ -331,15 +334,17 @@ void MeasureServe(const std::string& ptmon, const fs::path& work, const std::str
     server.Wait(std::chrono::seconds(120));
   }
   const double ready = Median(starts);
+  const double ready_cpu = Median(start_cpus);
   const Lights lights = LightsOf(exposition);
   std::printf(
-      "serve: start to ready %.3f s (median of %d, values folded); the first start after "
-      "ptmon ingest, nothing folded: %.3f s; peak RSS %.1f MB after /metrics and "
+      "serve: start to ready %.3f s, %.3f s of CPU (median of %d, values folded); the first "
+      "start after ptmon ingest, nothing folded: %.3f s; peak RSS %.1f MB after /metrics and "
       "/api/v1/status; %.0f%% of indicators not green, %.0f alerts firing\n",
-      ready / 1000, options.rounds, first_start / 1000, peak_rss, 100 * lights.not_green_share,
-      lights.firing);
+      ready / 1000, ready_cpu / 1000, options.rounds, first_start / 1000, peak_rss,
+      100 * lights.not_green_share, lights.firing);
   std::printf("goals: ready < 1 s %s; RSS < 250 MB %s\n", Goal(ready < 1000), Goal(peak_rss < 250));
   figures.push_back({"start to ready, folded, s", ready / 1000});
+  figures.push_back({"  CPU to ready, folded, s", ready_cpu / 1000});
   figures.push_back({"start to ready, first, s", first_start / 1000});
   figures.push_back({"peak RSS, MB", peak_rss});
   figures.push_back({"GET /metrics plain, ms", metrics_ms});
