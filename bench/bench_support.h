@@ -24,14 +24,15 @@ Timed RunTimed(const std::vector<std::string>& argv, bool quiet = true);
 // not 0) ends the benchmark.
 Timed MedianOfThree(const std::function<Timed(int run)>& measure);
 
-// Three rounds of `ours` and `baseline` in turn, and the median run of each: both are measured
-// in the same moments, so that the machine's drift between them does not enter their ratio.
+// `rounds` rounds of `ours` and `baseline` in turn, and the median run of each: both are
+// measured in the same moments, so that the machine's drift between them does not enter their
+// ratio. A failed run ends the benchmark.
 struct InTurn {
   Timed ours;
   Timed baseline;
 };
-InTurn MedianOfThreeInTurn(const std::function<Timed(int run)>& ours,
-                           const std::function<Timed(int run)>& baseline);
+InTurn MedianInTurn(int rounds, const std::function<Timed(int run)>& ours,
+                    const std::function<Timed(int run)>& baseline);
 
 // The wall-clock milliseconds `work` takes.
 double MillisecondsOf(const std::function<void()>& work);
@@ -46,6 +47,9 @@ double RssMb(pid_t pid, const std::string& field = "VmHWM:");
 // nanosecond the scheduler counts (/proc/PID/task/*/schedstat); 0 when it cannot be read. A
 // server's cost for a request, apart from the client's and the machine's other work.
 double CpuMs(pid_t pid);
+// The CPU time a running process has used, its ended threads' too (/proc/PID/stat), in
+// milliseconds to the clock tick; 0 when it cannot be read.
+double ProcessCpuMs(pid_t pid);
 
 // One CSV row per project, indicator and month 1..months (year-to-date values); `revision`
 // changes the values so a second file is new content for the same rows.

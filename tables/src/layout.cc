@@ -22,6 +22,34 @@ std::vector<std::string_view> NonBlank(const std::vector<std::string_view>& cell
   return out;
 }
 
+// The first cell with something in it, trimmed; empty when there is none.
+std::string_view FirstFilled(const std::vector<std::string_view>& cells) {
+  for (std::string_view cell : cells) {
+    if (!Trim(cell).empty()) return Trim(cell);
+  }
+  return {};
+}
+
+// Whether a row whose first filled cell is `first` may be a footer or a note. Every footer and
+// note word begins with a Chinese character, which folding full-width forms leaves as it is, so
+// a cell beginning with an ASCII letter or digit (a project id: most rows of a large file) is
+// neither, told without building its label.
+bool MayBeLabel(std::string_view first) {
+  if (first.empty()) return false;
+  const char c = first.front();
+  return !(IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+static_assert(std::ranges::all_of(kFooterWords,
+                                  [](std::string_view word) {
+                                    return static_cast<unsigned char>(word.front()) >= 0x80;
+                                  }) &&
+                  std::ranges::all_of(kNoteWords,
+                                      [](std::string_view word) {
+                                        return static_cast<unsigned char>(word.front()) >= 0x80;
+                                      }),
+              "MayBeLabel takes a cell beginning with an ASCII letter or digit for no label");
+
 // The text after "label:" when the label is one of `labels`; the rest of the line up to the next
 // label-like run of spaces. Nothing when the text does not start with such a label.
 std::optional<std::string> AfterLabel(std::string_view text,
@@ -100,16 +128,17 @@ std::optional<std::pair<std::string, std::string>> SplitCodedName(std::string_vi
 }
 
 bool IsFooterRow(const std::vector<std::string_view>& cells) {
-  const auto filled = NonBlank(cells);
-  if (filled.empty()) return false;
+  const std::string_view first = FirstFilled(cells);
+  if (!MayBeLabel(first)) return false;
   // The word alone or before a colon: a project may be named 负责人培训 or 填报人员培训.
-  const std::string label = TableLabel(filled.front());
+  const std::string label = TableLabel(first);
   return std::any_of(std::begin(kFooterWords), std::end(kFooterWords), [&](std::string_view word) {
     return label == word || label.starts_with(std::string(word) + ":");
   });
 }
 
 bool IsNoteRow(const std::vector<std::string_view>& cells) {
+  if (!MayBeLabel(FirstFilled(cells))) return false;
   const auto filled = NonBlank(cells);
   if (filled.size() != 1) return false;
   const std::string label = TableLabel(filled.front());

@@ -52,7 +52,8 @@ size_t CollectHeader(char* data, size_t size, size_t count, void* out) {
 
 // Keeps the body, or only counts it into `body_bytes` when that is given.
 HttpResult Request(const std::string& url, const std::string* body,
-                   const std::vector<std::string>& headers, size_t* body_bytes = nullptr) {
+                   const std::vector<std::string>& headers, size_t* body_bytes = nullptr,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)initialised;
   HttpResult result;
@@ -70,7 +71,7 @@ HttpResult Request(const std::string& url, const std::string* body,
   }
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (body != nullptr) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
@@ -104,9 +105,9 @@ HttpResult HttpGet(const std::string& url, const std::vector<std::string>& heade
 }
 
 HttpResult HttpGetDiscarding(const std::string& url, const std::vector<std::string>& headers,
-                             size_t& body_bytes) {
+                             size_t& body_bytes, std::chrono::milliseconds timeout) {
   body_bytes = 0;
-  return Request(url, nullptr, headers, &body_bytes);
+  return Request(url, nullptr, headers, &body_bytes, timeout);
 }
 
 HttpResult HttpPost(const std::string& url, const std::string& body,

@@ -28,9 +28,11 @@ struct HttpResult {
 
 HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers = {});
 // A GET whose body is counted and dropped, not kept (`body` stays empty): what a scraper that
-// streams costs, without the client's copying of a large body into memory.
+// streams costs, without the client's copying of a large body into memory. Given up (status 0)
+// after `timeout`, as every request here is after 30 s.
 HttpResult HttpGetDiscarding(const std::string& url, const std::vector<std::string>& headers,
-                             size_t& body_bytes);
+                             size_t& body_bytes,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
 HttpResult HttpPost(const std::string& url, const std::string& body,
                     const std::vector<std::string>& headers = {});
 

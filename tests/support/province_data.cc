@@ -42,13 +42,34 @@ std::string ProvinceCatalog(int copies) {
   return out;
 }
 
+namespace {
+
+// A bad year's share of what a target asks, between 0.3 and 1.2: the same for the same cell of
+// the same revision, whatever else the file holds.
+double Attainment(unsigned copy, unsigned indicator, int month, int revision) {
+  uint64_t x = (uint64_t{copy} << 40) ^ (uint64_t{indicator} << 20) ^
+               (static_cast<uint64_t>(month) << 8) ^ static_cast<uint64_t>(revision);
+  // splitmix64's finaliser: neighbouring cells get unrelated draws.
+  x += 0x9e3779b97f4a7c15;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111eb;
+  x ^= x >> 31;
+  return 0.3 + 0.9 * static_cast<double>(x >> 11) / static_cast<double>(uint64_t{1} << 53);
+}
+
+}  // namespace
+
 // Ten months of every indicator and the spending of every project, as managers write them.
-void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision) {
+void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision,
+                 ReportShape shape, int first_copy) {
   std::ofstream out(path);
-  out << "project,indicator,period,value,reason_category,reason,action,likelihood,reporter\n";
+  out << (shape.lean ? "project,indicator,period,value\n"
+                     : "project,indicator,period,value,reason_category,reason,action,likelihood,"
+                       "reporter\n");
   unsigned row = 0;
   char value[64];
-  for (int copy = 1; copy <= copies; ++copy) {
+  for (int copy = first_copy; copy < first_copy + copies; ++copy) {
+    unsigned cell = 0;
     for (const auto& project : catalog.projects) {
       const std::string id = project.id + Copy(copy);
       const double annual = static_cast<double>(project.annual_funds.total_fen) / 100;
@@ -57,30 +78,66 @@ void WriteReport(const std::string& path, const Catalog& catalog, int copies, in
         auto line = [&](std::string_view indicator, const std::string& text) {
           out << id << ',' << indicator << ",2026-" << (month < 10 ? "0" : "") << month << ','
               << text;
-          if (++row % 10 == 0)
+          ++row;
+          if (shape.lean)
+            out << '\n';
+          else if (row % 10 == 0)
             out << ",人员,技术人员不足,增派人员,有可能,张三\n";
           else
             out << ",,,,,张三\n";
         };
+        auto attained = [&](unsigned index) {
+          return shape.bad_year
+                     ? Attainment(static_cast<unsigned>(copy), cell + index, month, revision)
+                     : 1.0;
+        };
+        unsigned index = 0;
         for (const auto& indicator : project.indicators) {
           const Target& target = indicator.annual_target;
+          const double attainment = attained(index++);
           if (target.kind == TargetKind::kQualitative) {
-            line(indicator.id, month % 3 == 0 ? "部分达成" : "达成");
+            line(indicator.id, attainment < 0.5                     ? "未达成"
+                               : month % 3 == 0 || attainment < 0.8 ? "部分达成"
+                                                                    : "达成");
           } else if (target.unit == "%") {
-            std::snprintf(value, sizeof value, "%.2f%%", std::min(100.0, 60 + 3.5 * month));
+            const double asked = shape.bad_year ? target.value.value_or(100) : 60 + 3.5 * month;
+            std::snprintf(value, sizeof value, "%.2f%%", std::min(100.0, asked * attainment));
             line(indicator.id, value);
           } else {
-            const double level = target.value.value_or(1) * std::min(1.0, share);
+            const double due = shape.bad_year && indicator.accumulation == Accumulation::kLevel
+                                   ? 1.0
+                                   : std::min(1.0, share);
+            const double level = target.value.value_or(1) * due * attainment;
             std::snprintf(value, sizeof value, "%.2f%s", level,
                           row % 2 == 0 ? target.unit.c_str() : "");
             line(indicator.id, value);
           }
         }
-        std::snprintf(value, sizeof value, "%.2f", annual * share * 0.8);
+        std::snprintf(value, sizeof value, "%.2f", annual * share * 0.8 * attained(index));
         line("spent", value);
       }
+      cell += static_cast<unsigned>(project.indicators.size()) + 1;
     }
   }
+}
+
+std::string EditedCatalog(std::string text, int variant) {
+  const std::regex stated_total("^total_annual_funds_yuan: ([0-9]+)$", std::regex::multiline);
+  std::smatch total;
+  if (!std::regex_search(text, total, stated_total)) return text;
+  const auto position = static_cast<size_t>(total.position(1));
+  const auto length = static_cast<size_t>(total.length(1));
+  text.replace(position, length, std::to_string(std::stoll(total[1].str()) + variant));
+  const std::string project = "  - id: building-maintenance" + Copy(variant) + "\n";
+  const std::string target = "        target: \"≤24小时\"\n";
+  const size_t at = text.find(target, text.find(project));
+  if (at == std::string::npos) return text;
+  text.insert(at + target.size(),
+              "        adjusted:\n"
+              "          target: \"≤12小时\"\n"
+              "          from_month: 7\n"
+              "          approval: 晋财绩〔2026〕12号\n");
+  return text;
 }
 
 size_t WriteTargetTableExport(const std::string& path, const Catalog& catalog, int copies) {

@@ -17,10 +17,28 @@ std::string Copy(int copy);
 // becomes `  - id: X-00042` in copy 42; comments, names and targets stay as published.
 std::string ProvinceCatalog(int copies);
 
+// How a report is written. `lean`: the four columns people type (project, indicator, period,
+// value); otherwise also reason, action, likelihood and reporter, a reason on every tenth row.
+// `bad_year`: each value drawn between 30% and 120% of what its target asks by then (a grade
+// to match for qualitative indicators), so most indicators are behind; otherwise every value
+// is on target.
+struct ReportShape {
+  bool lean = false;
+  bool bad_year = false;
+};
+
 // Ten months of every indicator and the spending of every project of `copies` copies of
 // `catalog` (the embedded one): two decimals, units on some, rates as percentages, grades for
-// qualitative indicators, a reason on every tenth row. `revision` changes every value.
-void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision);
+// qualitative indicators. `revision` changes every value.
+// `first_copy` numbers the first of them: a province's report in files of ptmon's largest size
+// is written a thousand copies to a file.
+void WriteReport(const std::string& path, const Catalog& catalog, int copies, int revision,
+                 ReportShape shape = {}, int first_copy = 1);
+
+// `text` (a ProvinceCatalog) with one approved edit of the kind a unit makes during the year:
+// the unit's stated total raised by `variant` yuan and a 绩效目标调整 of the repair time of copy
+// `variant`'s building-maintenance project (≤24小时 to ≤12小时 from July).
+std::string EditedCatalog(std::string text, int variant);
 
 // A budget system's 项目支出绩效目标表 export of `copies` copies of `catalog` (the embedded one),
 // as `ptmon import` reads it: one CSV row per indicator, the project's cells (unit,
