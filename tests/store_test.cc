@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/storage/accounts.h>
 #include <ptmon/storage/data_dir_lock.h>
 #include <ptmon/storage/store.h>
 
@@ -231,6 +232,33 @@ TEST_F(StoreTest, MigratesAVersionSixStoreToFindHistoriesByProject) {
   ASSERT_EQ(history.size(), 4u);
   EXPECT_EQ(history.back().actual.value, 20);
   EXPECT_EQ(store->LastAppliedAt().value(), "2026-08-20T12:00:00Z");
+}
+
+// Version 8 keeps how each account's person is reached and seeks a project's managers; the
+// accounts of a store from before keep their passwords and projects, with no contacts yet.
+TEST_F(StoreTest, MigratesAVersionSevenStoreKeepingItsAccounts) {
+  std::string sql = testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql");
+  for (int version = 1; version < 7; ++version) {
+    sql += std::string(storage_internal::kMigrations[static_cast<size_t>(version)]);
+  }
+  ExecOnFile(sql +
+             "INSERT INTO console_user VALUES ('lijun', 'manager', 'hash', 0, 't', 't');"
+             "INSERT INTO console_user VALUES ('gone', 'manager', 'hash', 1, 't', 't');"
+             "INSERT INTO console_user_project VALUES ('lijun', 'devices');"
+             "INSERT INTO console_user_project VALUES ('gone', 'devices');"
+             "PRAGMA user_version = 7;");
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  const auto lijun = FindUser(*store, "lijun").value();
+  ASSERT_TRUE(lijun.has_value());
+  EXPECT_EQ(lijun->password_hash, "hash");
+  EXPECT_EQ(lijun->contacts, Contacts{});
+  EXPECT_EQ(ManagersOfProject(*store, "devices").value(), std::vector<std::string>{"lijun"});
+  const Contacts contacts{"lijun@example.gov.cn", "+86-138-0000-0000", "LiJun"};
+  ASSERT_TRUE(
+      SetUserContacts(*store, "lijun", contacts, {"t", "admin", "cli", "user_edit", ""}).ok());
+  EXPECT_EQ(FindUser(*store, "lijun").value()->contacts, contacts);
 }
 
 // A folded row only ptmon writes; one it cannot read is damage, named with what to do.

@@ -7,7 +7,7 @@
 
 namespace ptmon::storage_internal {
 
-inline constexpr std::array<std::string_view, 7> kMigrations = {
+inline constexpr std::array<std::string_view, 8> kMigrations = {
     R"sql(
 CREATE TABLE catalog_load (
   id INTEGER PRIMARY KEY,
@@ -201,6 +201,14 @@ CREATE TABLE batch_project (
 INSERT INTO batch_project
   SELECT DISTINCT s.project_id, a.batch_id FROM actual a JOIN series s ON s.id = a.series_id;
 CREATE INDEX batch_last_applied ON batch(applied_at) WHERE status = 'applied';
+)sql",
+    // Version 8: how each account's person is reached (accounts.h Contacts), where reminders are
+    // routed; '' when not given. The managers of a project are sought by project.
+    R"sql(
+ALTER TABLE console_user ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE console_user ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE console_user ADD COLUMN wecom TEXT NOT NULL DEFAULT '';
+CREATE INDEX console_user_project_by_project ON console_user_project(project_id, user_name);
 )sql",
 };
 

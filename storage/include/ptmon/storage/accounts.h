@@ -6,6 +6,7 @@
 // naming the user or what SQLite refused. Not thread-safe beyond what Store is.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,21 @@ enum class Role { kViewer, kManager, kAdmin };
 std::string_view RoleName(Role role);  // viewer, manager, admin
 std::optional<Role> ParseRole(std::string_view text);
 
+// How a person is reached: where reminders and overdue alerts for their projects are routed
+// (`ptmon user export-alertmanager`). Empty when not given. Personal data: only admins see it.
+struct Contacts {
+  std::string email;  // one address, name@domain
+  std::string phone;  // digits, an optional leading + and hyphens: +86-138-0000-0000
+  std::string wecom;  // the WeCom (企业微信) user id, as the unit's WeCom admin console shows it
+  bool operator==(const Contacts&) const = default;
+};
+
+// "email=… phone=… wecom=…" of the fields given, "" when none: for listings and audit rows.
+std::string ContactsText(const Contacts& contacts);
+
+// Each field empty or well formed; otherwise the first bad one, named in Chinese then English.
+Status CheckContacts(const Contacts& contacts);
+
 struct ConsoleUser {
   std::string name;
   Role role = Role::kViewer;
@@ -30,6 +46,7 @@ struct ConsoleUser {
   bool disabled = false;
   std::string created_at;  // RFC 3339
   std::string changed_at;
+  Contacts contacts;
 };
 
 struct AuditEntry {
@@ -52,8 +69,18 @@ Status SetUserPassword(Store& store, const std::string& name, const std::string&
                        const AuditEntry& audit);
 Status SetUserDisabled(Store& store, const std::string& name, bool disabled,
                        const AuditEntry& audit);
+// Replaces the user's contacts (checked by the caller with CheckContacts).
+Status SetUserContacts(Store& store, const std::string& name, const Contacts& contacts,
+                       const AuditEntry& audit);
 Result<std::optional<ConsoleUser>> FindUser(Store& store, const std::string& name);
 Result<std::vector<ConsoleUser>> ListUsers(Store& store);
+
+// Who must report for a project: the managers assigned to it whose accounts are not disabled,
+// by name in order. Empty when nobody is. Sought by project through an index.
+Result<std::vector<std::string>> ManagersOfProject(Store& store, const std::string& project_id);
+// The same for every project at once (projects nobody reports for are absent), for a caller
+// that needs them all: one statement instead of one per project.
+Result<std::map<std::string, std::vector<std::string>>> ManagersByProject(Store& store);
 
 Status RecordAudit(Store& store, const AuditEntry& entry);
 // The newest `limit` entries, newest first.
