@@ -178,7 +178,7 @@ int RunUserAdd(const CommonOptions& options, const std::string& name, const std:
   std::string detail = "added " + name + " as " + std::string(RoleName(*role));
   for (const auto& project : project_ids) detail += " " + project;
   return Audited(CliAudit(name, "user_add", detail), [&](const AuditEntry& audit) {
-    return AddUser(*store, {name, *role, project_ids, *hash, false, audit.at, audit.at}, audit);
+    return AddUser(*store, {name, *role, project_ids, *hash, false, audit.at, audit.at, {}}, audit);
   });
 }
 

@@ -161,7 +161,8 @@ TEST(ConsoleAccountsTest, UsersRolesProjectsAndTheAuditLogLiveInTheStore) {
                    "$argon2id$x",
                    false,
                    "2026-07-01T00:00:00Z",
-                   "2026-07-01T00:00:00Z"};
+                   "2026-07-01T00:00:00Z",
+                   {}};
   const AuditEntry added{"2026-07-01T00:00:00Z", "zhangsan", "cli", "user_add", "added"};
   ASSERT_TRUE(AddUser(**store, user, added).ok());
   EXPECT_NE(AddUser(**store, user, added).message().find("exists already"), std::string::npos);

@@ -124,7 +124,7 @@ TEST_F(QueryPlanTest, NoStatementReadsAGrowingTableWhole) {
     catalog.sha256 = "changed";
     ASSERT_FALSE(store.SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
     const AuditEntry audit{"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""};
-    ConsoleUser user{"mgr", Role::kManager, {"building-maintenance"}, "hash", false, "", ""};
+    ConsoleUser user{"mgr", Role::kManager, {"building-maintenance"}, "hash", false, "", "", {}};
     ASSERT_TRUE(AddUser(store, user, audit).ok());
     ASSERT_TRUE(SetUserPassword(store, "mgr", "hash2", audit).ok());
     ASSERT_TRUE(SetUserDisabled(store, "mgr", true, audit).ok());

@@ -1,9 +1,13 @@
 // The board as the finance office files it: one sheet, the same rows the page shows, figures as
 // numbers Excel can add up (money in 万元 named in the column's title, rates as percentages),
 // and a 合计 row of formulas stored with their values.
+#include <algorithm>
+#include <cmath>
+
 #include <xlsxwriter.h>
 
 #include <ptmon/base/file_system.h>
+#include <ptmon/base/text.h>
 
 #include "board_rows.h"
 #include "html.h"
@@ -38,6 +42,16 @@ constexpr const char* kTitles[kColumnCount] = {
 constexpr double kWidths[kColumnCount] = {22, 28, 10, 10, 12, 12, 18, 16, 7, 7, 10, 16, 10, 40};
 // The columns the 合计 row adds up.
 constexpr BoardColumn kSummed[] = {kBudget, kSpent, kRed, kYellow, kOverdue};
+
+// A printed line of 10-point text in points, with room for a CJK fallback font's taller lines.
+constexpr double kLineHeight = 15;
+
+// How many lines `text` wraps to in a column `width` units wide: LibreOffice and Excel keep a
+// row at the height it is given, so each row is made as tall as its longest cell.
+int LinesIn(std::string_view text, double width) {
+  const double units = static_cast<double>(DisplayWidth(text)) * 1.15;  // CJK: a little over 2
+  return std::max(1, static_cast<int>(std::ceil(units / std::max(1.0, width - 1.5))));
+}
 
 lxw_format* NewFormat(lxw_workbook* workbook, const char* number_format, bool bold) {
   lxw_format* format = workbook_add_format(workbook);
@@ -75,8 +89,12 @@ Status WriteBoard(const std::string& path, const Catalog& catalog, const Evaluat
                                "　逾期天数计至 " + context.today.ToString();
   worksheet_write_string(sheet, 1, 0, subtitle.c_str(), nullptr);
   constexpr lxw_row_t kHeader = 3;
-  for (lxw_col_t c = 0; c < kColumnCount; ++c)
+  int header_lines = 1;
+  for (lxw_col_t c = 0; c < kColumnCount; ++c) {
     worksheet_write_string(sheet, kHeader, c, kTitles[c], header);
+    header_lines = std::max(header_lines, LinesIn(kTitles[c], kWidths[c]));
+  }
+  worksheet_set_row(sheet, kHeader, header_lines * kLineHeight, nullptr);
   worksheet_freeze_panes(sheet, kHeader + 1, 2);
 
   const BoardRows selected = SelectBoardRows(catalog, evaluation, query, context);
@@ -89,8 +107,10 @@ Status WriteBoard(const std::string& path, const Catalog& catalog, const Evaluat
   for (const BoardRow& board_row : selected.rows) {
     const ProjectStatus& status = *board_row.status;
     const BudgetStatus& budget = status.budget;
+    int lines = 1;
     auto string = [&](lxw_col_t column, const std::string& value) {
       worksheet_write_string(sheet, row, column, value.c_str(), text);
+      lines = std::max(lines, LinesIn(value, kWidths[column]));
     };
     string(kUnit, board_row.unit ? board_row.unit->name : status.project->unit_id);
     string(kName, status.project->name);
@@ -115,6 +135,7 @@ Status WriteBoard(const std::string& path, const Catalog& catalog, const Evaluat
     else
       worksheet_write_blank(sheet, row, kOverdueDays, count);
     string(kReason, MainReason(status, board_row.overdue));
+    worksheet_set_row(sheet, row, lines * kLineHeight, nullptr);
     ++row;
   }
   worksheet_write_string(sheet, row, kName, "合计", header);

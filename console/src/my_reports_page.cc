@@ -120,22 +120,11 @@ Result<std::vector<MyReport>> MyReportsOf(Store& store, const Catalog& catalog,
   return reports;
 }
 
-std::map<std::string, std::vector<std::string>, std::less<>> ProjectOwners(
-    const std::vector<ConsoleUser>& users) {
-  std::map<std::string, std::vector<std::string>, std::less<>> owners;
-  for (const ConsoleUser& user : users) {
-    if (user.disabled || user.role != Role::kManager) continue;
-    for (const std::string& project : user.projects) owners[project].push_back(user.name);
-  }
-  for (auto& [project, names] : owners) std::sort(names.begin(), names.end());
-  return owners;
-}
-
 Result<BoardContext> ReadBoardContext(Store& store, Date today, int budget_due_day) {
-  auto users = ListUsers(store);
-  if (!users.ok()) return users.status();
+  auto owners = ManagersByProject(store);
+  if (!owners.ok()) return owners.status();
   BoardContext context;
-  context.owners = ProjectOwners(*users);
+  context.owners = std::move(owners).value();
   context.today = today;
   context.budget_due_day = budget_due_day;
   return context;

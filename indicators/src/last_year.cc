@@ -1,3 +1,6 @@
+#include <string_view>
+#include <unordered_map>
+
 #include <ptmon/indicators/last_year.h>
 #include <ptmon/indicators/target.h>
 
@@ -5,13 +8,24 @@ namespace ptmon {
 
 namespace {
 
-const Project* PastProject(const Catalog& past, const Project& project) {
-  if (const Project* same = past.FindProject(project.id)) return same;
-  for (const Project& each : past.projects) {
-    if (each.name == project.name) return &each;
+// Last year's projects by id, else by published name; the names are indexed on first need, so a
+// catalogue whose ids all changed is still matched in one pass.
+class PastProjects {
+ public:
+  explicit PastProjects(const Catalog& past) : past_(past) {}
+  const Project* Find(const Project& project) {
+    if (const Project* same = past_.FindProject(project.id)) return same;
+    if (by_name_.empty()) {
+      for (const Project& each : past_.projects) by_name_.emplace(each.name, &each);
+    }
+    const auto found = by_name_.find(project.name);
+    return found == by_name_.end() ? nullptr : found->second;
   }
-  return nullptr;
-}
+
+ private:
+  const Catalog& past_;
+  std::unordered_map<std::string_view, const Project*> by_name_;
+};
 
 const Indicator* PastIndicator(const Project& past, const Indicator& indicator) {
   if (const Indicator* same = past.FindIndicator(indicator.id)) return same;
@@ -47,9 +61,9 @@ std::shared_ptr<const LastYearValue> LastYearOf(const IndicatorStatus& status, P
   return value;
 }
 
-void AttachToProject(ProjectStatus& status, Period as_of, const Catalog& past_catalog,
+void AttachToProject(ProjectStatus& status, Period as_of, PastProjects& past_projects,
                      const ActualsIndex& past_actuals) {
-  const Project* past = PastProject(past_catalog, *status.project);
+  const Project* past = past_projects.Find(*status.project);
   for (IndicatorStatus& indicator : status.indicators) {
     indicator.last_year =
         past == nullptr ? nullptr : LastYearOf(indicator, as_of, *past, past_actuals);
@@ -60,13 +74,14 @@ void AttachToProject(ProjectStatus& status, Period as_of, const Catalog& past_ca
 
 void AttachLastYear(Evaluation& evaluation, const Catalog& past_catalog,
                     const ActualsIndex& past_actuals, const std::vector<uint32_t>* projects) {
+  PastProjects past_projects(past_catalog);
   if (projects == nullptr) {
     for (ProjectStatus& status : evaluation.projects)
-      AttachToProject(status, evaluation.as_of, past_catalog, past_actuals);
+      AttachToProject(status, evaluation.as_of, past_projects, past_actuals);
     return;
   }
   for (uint32_t project : *projects)
-    AttachToProject(evaluation.projects[project], evaluation.as_of, past_catalog, past_actuals);
+    AttachToProject(evaluation.projects[project], evaluation.as_of, past_projects, past_actuals);
 }
 
 }  // namespace ptmon

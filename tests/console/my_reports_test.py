@@ -9,9 +9,9 @@ lands on his page, sees July due on 10 August, two days overdue, every line miss
 values beside it, opens the form for July from there and reports; his page then shows July done.
 wangfang (two other projects, nothing reported) sees only his own, 183 days overdue since
 January's report. The finance office's admin lands on the board: 责任人 and 逾期天数 as computed
-here, and its workbook (openpyxl) has the same rows, the budgets of the status API as numbers
-and totals equal to its columns' sums. The status API and the project page show last July beside
-this July, matched by id or by published name.
+here; its workbook (openpyxl) has the same rows, the status API's budgets as numbers and totals
+equal to its columns' sums, and LibreOffice prints it without overlapping text. The status API
+and the project page show last July beside this July, matched by id or by published name.
 
 Usage: my_reports_test.py PTMON_BINARY SOURCE_DIR ARTEFACT_DIR
 """
@@ -19,6 +19,7 @@ import datetime
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -210,6 +211,17 @@ def main():
         assert code == 200 and body.startswith(b"PK"), code
         with open(os.path.join(ARTEFACTS, "board.xlsx"), "wb") as f:
             f.write(body)
+        # LibreOffice prints it with every row as tall as its wrapped text.
+        printed = subprocess.run(
+            ["/usr/bin/soffice", "--headless",
+             "-env:UserInstallation=file://" + os.path.join(work, "office"), "--convert-to",
+             "pdf", "--outdir", ARTEFACTS, os.path.join(ARTEFACTS, "board.xlsx")],
+            capture_output=True, text=True, timeout=DEADLINE)
+        assert printed.returncode == 0, printed.stderr
+        overlaps = subprocess.run(
+            ["/usr/bin/python3", os.path.join(SOURCE, "tests/tools/check_pdf_text.py"),
+             os.path.join(ARTEFACTS, "board.pdf")], capture_output=True, text=True)
+        assert overlaps.returncode == 0, overlaps.stdout + overlaps.stderr
         sheet = openpyxl.load_workbook(io.BytesIO(body), data_only=True).worksheets[0]
         table = [list(row) for row in sheet.iter_rows(min_row=4, values_only=True)]
         head, body_rows, total = table[0], table[1:-1], table[-1]

@@ -4,7 +4,6 @@
 // done the moment it is applied.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,13 +55,8 @@ Result<std::vector<MyReport>> MyReportsOf(Store& store, const Catalog& catalog,
                                           const Evaluation& evaluation, const ConsoleUser& user,
                                           Date today, int budget_due_day);
 
-// Who answers for each project: the active managers assigned to it, by project id, in name
-// order.
-std::map<std::string, std::vector<std::string>, std::less<>> ProjectOwners(
-    const std::vector<ConsoleUser>& users);
-
-// The board's context on `today`: the accounts read from `store` (ProjectOwners). Fails only when
-// the store cannot be read.
+// The board's context on `today`: each project's managers read from `store`
+// (ManagersByProject). Fails only when the store cannot be read.
 Result<BoardContext> ReadBoardContext(Store& store, Date today, int budget_due_day);
 
 // The page: one section per report, those still missing something first.

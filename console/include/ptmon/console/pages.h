@@ -48,8 +48,8 @@ struct BoardQuery {
 // What the board shows beside the evaluation: who answers for each project (责任人), and the day
 // its 逾期天数 are counted to, in the unit's time zone.
 struct BoardContext {
-  // Project id → the active manager accounts assigned to it, by name.
-  std::map<std::string, std::vector<std::string>, std::less<>> owners;
+  // Project id → the active manager accounts assigned to it, by name (ManagersByProject).
+  std::map<std::string, std::vector<std::string>> owners;
   Date today;
   int budget_due_day = 10;  // spending's, as the evaluation judged it
 };
