@@ -8,22 +8,24 @@ namespace ptmon {
 
 namespace {
 
-// Last year's projects by id, else by published name; the names are indexed on first need, so a
-// catalogue whose ids all changed is still matched in one pass.
+// Last year's projects by id, else by published name, each indexed once per attachment (a
+// catalogue's lookup is a scan: a province would be scanned once per project).
 class PastProjects {
  public:
-  explicit PastProjects(const Catalog& past) : past_(past) {}
-  const Project* Find(const Project& project) {
-    if (const Project* same = past_.FindProject(project.id)) return same;
-    if (by_name_.empty()) {
-      for (const Project& each : past_.projects) by_name_.emplace(each.name, &each);
+  explicit PastProjects(const Catalog& past) {
+    for (const Project& each : past.projects) {
+      by_id_.emplace(each.id, &each);
+      by_name_.emplace(each.name, &each);
     }
-    const auto found = by_name_.find(project.name);
-    return found == by_name_.end() ? nullptr : found->second;
+  }
+  const Project* Find(const Project& project) const {
+    if (const auto same = by_id_.find(project.id); same != by_id_.end()) return same->second;
+    const auto named = by_name_.find(project.name);
+    return named == by_name_.end() ? nullptr : named->second;
   }
 
  private:
-  const Catalog& past_;
+  std::unordered_map<std::string_view, const Project*> by_id_;
   std::unordered_map<std::string_view, const Project*> by_name_;
 };
 
@@ -61,7 +63,7 @@ std::shared_ptr<const LastYearValue> LastYearOf(const IndicatorStatus& status, P
   return value;
 }
 
-void AttachToProject(ProjectStatus& status, Period as_of, PastProjects& past_projects,
+void AttachToProject(ProjectStatus& status, Period as_of, const PastProjects& past_projects,
                      const ActualsIndex& past_actuals) {
   const Project* past = past_projects.Find(*status.project);
   for (IndicatorStatus& indicator : status.indicators) {
@@ -74,7 +76,7 @@ void AttachToProject(ProjectStatus& status, Period as_of, PastProjects& past_pro
 
 void AttachLastYear(Evaluation& evaluation, const Catalog& past_catalog,
                     const ActualsIndex& past_actuals, const std::vector<uint32_t>* projects) {
-  PastProjects past_projects(past_catalog);
+  const PastProjects past_projects(past_catalog);
   if (projects == nullptr) {
     for (ProjectStatus& status : evaluation.projects)
       AttachToProject(status, evaluation.as_of, past_projects, past_actuals);
