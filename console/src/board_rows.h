@@ -2,7 +2,9 @@
 // same order with the same figures; internal to the console library.
 #pragma once
 
+#include <array>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <ptmon/base/clock.h>
