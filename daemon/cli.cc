@@ -330,8 +330,40 @@ int Run(int argc, char** argv) {
                        "A project the manager reports for, by id or published name (repeatable)");
   user_add->add_option("--password-file", password_file,
                        "Read the password from this file's first line (else asked twice)");
-  user_add->callback(
-      [&] { exit_code = RunUserAdd(options, user_name, user_role, user_projects, password_file); });
+  // Given or not: `user edit` changes only the contacts named, and "" clears one.
+  std::optional<std::string> email, phone, wecom;
+  auto add_contact_options = [&](CLI::App& command) {
+    command.add_option("--email", email, "Where reminders are mailed (name@example.gov.cn)");
+    command.add_option("--phone", phone, "A phone number (+86-138-0000-0000)");
+    command.add_option("--wecom", wecom, "The WeCom (企业微信) user id");
+  };
+  add_contact_options(*user_add);
+  user_add->callback([&] {
+    exit_code = RunUserAdd(options, user_name, user_role, user_projects, password_file,
+                           {email.value_or(""), phone.value_or(""), wecom.value_or("")});
+  });
+  auto* user_edit = user->add_subcommand("edit", "Change an account's contacts");
+  add_account_options(*user_edit);
+  add_contact_options(*user_edit);
+  user_edit->callback([&] { exit_code = RunUserEdit(options, user_name, email, phone, wecom); });
+  std::string webhook_url, am_template;
+  auto* user_export = user->add_subcommand(
+      "export-alertmanager",
+      "Alertmanager routes and receivers by owner for the accounts with contacts (YAML)");
+  user_export->add_option("--data-dir", options.data_dir, "Data directory (default ./ptmon-data)");
+  user_export->add_option(
+      "--webhook-url", webhook_url,
+      "A webhook for each owner (a WeCom or DingTalk bridge); {owner} {wecom} {phone} {email} "
+      "are replaced");
+  bool wecom_app = false;
+  user_export->add_flag("--wecom-app", wecom_app,
+                        "Send to each --wecom id through Alertmanager's WeCom app receiver "
+                        "(wechat_configs; global wechat_api_* set in the configuration)");
+  user_export->add_option("--template", am_template,
+                          "An Alertmanager configuration with the lines '# ptmon:owner-routes' "
+                          "and '# ptmon:owner-receivers': printed with the fragment put there");
+  user_export->callback(
+      [&] { exit_code = RunUserExportAlertmanager(options, webhook_url, wecom_app, am_template); });
   auto* user_passwd =
       user->add_subcommand("passwd", "Set a new password (ends the user's sessions)");
   add_account_options(*user_passwd);

@@ -12,6 +12,7 @@
 #include <ptmon/config/daemon_config.h>
 #include <ptmon/indicators/catalog.h>
 #include <ptmon/indicators/evaluation.h>
+#include <ptmon/storage/accounts.h>
 #include <ptmon/storage/store.h>
 
 namespace ptmon::cli {
@@ -117,9 +118,20 @@ int RunBackup(const CommonOptions& options, const std::string& to);
 int RunRevert(const CommonOptions& options, long long batch_id, const std::string& by,
               const std::string& why);
 int RunAlerts(const CommonOptions& options, const std::string& format);
-// `ptmon user add|passwd|disable|enable|list`: the console's accounts in <data-dir>/ptmon.db.
+// `ptmon user add|edit|passwd|disable|enable|list`: the console's accounts in
+// <data-dir>/ptmon.db.
 int RunUserAdd(const CommonOptions& options, const std::string& name, const std::string& role,
-               const std::vector<std::string>& projects, const std::string& password_file);
+               const std::vector<std::string>& projects, const std::string& password_file,
+               const Contacts& contacts);
+// Changes the contacts given (an empty one clears it), keeps the others.
+int RunUserEdit(const CommonOptions& options, const std::string& name,
+                const std::optional<std::string>& email, const std::optional<std::string>& phone,
+                const std::optional<std::string>& wecom);
+// Every account of the data directory; nothing (having said why) when they cannot be read.
+std::optional<std::vector<ConsoleUser>> ListAccounts(const CommonOptions& options);
+// `ptmon user export-alertmanager`: the routes by owner and their receivers (user_export.cc).
+int RunUserExportAlertmanager(const CommonOptions& options, const std::string& webhook_url,
+                              bool wecom_app, const std::string& template_path);
 int RunUserPasswd(const CommonOptions& options, const std::string& name,
                   const std::string& password_file);
 int RunUserDisable(const CommonOptions& options, const std::string& name, bool disabled);

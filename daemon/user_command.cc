@@ -94,6 +94,16 @@ std::unique_ptr<Store> OpenAccounts(const CommonOptions& options) {
   return std::move(store).value();
 }
 
+// The account of that name; nothing (having said so) when there is none.
+std::optional<ConsoleUser> ExistingUser(Store& store, const std::string& name) {
+  auto found = FindUser(store, name);
+  if (!found.ok() || !found->has_value()) {
+    std::cerr << "ptmon: no user named '" << name << "'; `ptmon user list` shows them\n";
+    return std::nullopt;
+  }
+  return std::move(**found);
+}
+
 // Runs an account change that writes `audit` with it; says what was done, or why not.
 int Audited(const AuditEntry& audit, const std::function<Status(const AuditEntry&)>& change) {
   if (Status status = change(audit); !status.ok()) {
@@ -129,7 +139,8 @@ std::optional<Catalog> CatalogForProjects(const std::vector<std::string>& catalo
 }  // namespace
 
 int RunUserAdd(const CommonOptions& options, const std::string& name, const std::string& role_text,
-               const std::vector<std::string>& projects, const std::string& password_file) {
+               const std::vector<std::string>& projects, const std::string& password_file,
+               const Contacts& contacts) {
   if (!IsUserName(name)) {
     std::cerr << "ptmon: '" << name
               << "' cannot be a user name: use 1 to 64 characters without spaces\n";
@@ -139,6 +150,10 @@ int RunUserAdd(const CommonOptions& options, const std::string& name, const std:
   if (!role) {
     std::cerr << "ptmon: --role must be viewer, manager or admin\n";
     return kExitFailure;
+  }
+  if (Status checked = CheckContacts(contacts); !checked.ok()) {
+    std::cerr << "ptmon: " << checked.message() << "; nothing was changed\n";
+    return kExitRefused;
   }
   if (!projects.empty() && *role != Role::kManager) {
     std::cerr << "ptmon: --project assigns projects to a manager; a " << role_text
@@ -178,19 +193,41 @@ int RunUserAdd(const CommonOptions& options, const std::string& name, const std:
   std::string detail = "added " + name + " as " + std::string(RoleName(*role));
   for (const auto& project : project_ids) detail += " " + project;
   return Audited(CliAudit(name, "user_add", detail), [&](const AuditEntry& audit) {
-    return AddUser(*store, {name, *role, project_ids, *hash, false, audit.at, audit.at, {}}, audit);
+    return AddUser(*store, {name, *role, project_ids, *hash, false, audit.at, audit.at, contacts},
+                   audit);
   });
+}
+
+int RunUserEdit(const CommonOptions& options, const std::string& name,
+                const std::optional<std::string>& email, const std::optional<std::string>& phone,
+                const std::optional<std::string>& wecom) {
+  if (!email && !phone && !wecom) {
+    std::cerr << "ptmon: nothing to change: give --email, --phone or --wecom\n";
+    return kExitFailure;
+  }
+  auto store = OpenAccounts(options);
+  if (!store) return kExitFailure;
+  const auto found = ExistingUser(*store, name);
+  if (!found) return kExitRefused;
+  Contacts contacts = found->contacts;
+  contacts.email = email.value_or(contacts.email);
+  contacts.phone = phone.value_or(contacts.phone);
+  contacts.wecom = wecom.value_or(contacts.wecom);
+  if (Status checked = CheckContacts(contacts); !checked.ok()) {
+    std::cerr << "ptmon: " << checked.message() << "; nothing was changed\n";
+    return kExitRefused;
+  }
+  return Audited(
+      CliAudit(name, "user_edit",
+               "changed the contacts of " + name + ": " + ContactsText(contacts)),
+      [&](const AuditEntry& audit) { return SetUserContacts(*store, name, contacts, audit); });
 }
 
 int RunUserPasswd(const CommonOptions& options, const std::string& name,
                   const std::string& password_file) {
   auto store = OpenAccounts(options);
   if (!store) return kExitFailure;
-  auto found = FindUser(*store, name);
-  if (!found.ok() || !found->has_value()) {
-    std::cerr << "ptmon: no user named '" << name << "'; `ptmon user list` shows them\n";
-    return kExitRefused;
-  }
+  if (!ExistingUser(*store, name)) return kExitRefused;
   const auto hash = NewPasswordHash(password_file);
   if (!hash) return kExitRefused;
   return Audited(
@@ -207,19 +244,28 @@ int RunUserDisable(const CommonOptions& options, const std::string& name, bool d
       [&](const AuditEntry& audit) { return SetUserDisabled(*store, name, disabled, audit); });
 }
 
-int RunUserList(const CommonOptions& options) {
+std::optional<std::vector<ConsoleUser>> ListAccounts(const CommonOptions& options) {
   auto store = OpenAccounts(options);
-  if (!store) return kExitFailure;
+  if (!store) return std::nullopt;
   auto users = ListUsers(*store);
   if (!users.ok()) {
     std::cerr << "ptmon: " << users.status().message() << "\n";
-    return kExitFailure;
+    return std::nullopt;
   }
+  return std::move(users).value();
+}
+
+int RunUserList(const CommonOptions& options) {
+  const auto users = ListAccounts(options);
+  if (!users) return kExitFailure;
   for (const ConsoleUser& user : *users) {
     std::cout << user.name << "\t" << RoleName(user.role) << "\t"
               << (user.disabled ? "disabled" : "active") << "\t";
     for (size_t i = 0; i < user.projects.size(); ++i)
       std::cout << (i ? "," : "") << user.projects[i];
+    // A fifth column only for accounts with contacts: the four before keep their meaning.
+    if (const std::string contacts = ContactsText(user.contacts); !contacts.empty())
+      std::cout << "\t" << contacts;
     std::cout << "\n";
   }
   return kExitOk;

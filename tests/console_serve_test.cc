@@ -217,7 +217,6 @@ TEST_F(ServeTest, HttpsServesTheConsoleAndMetricsWithSecureCookies) {
   EXPECT_EQ(curl("/healthz").out, "ok\n") << "and the server goes on";
 }
 
-
 // The 填报 form shows the unit a bare number is read in beside each box; 10.5 typed for
 // 设备维修维护成本 (≤20万元) is refused beside its field naming both readings, and nothing is
 // saved; 10.5万元 is.
@@ -376,6 +375,57 @@ TEST_F(ServeTest, TheReportPageOffersTheMonthsWorkbookAndAnswersUploadsInChinese
     for (const char* english : {"ptmon template", "ptmon revert", "applied", "rejected", " / '"})
       EXPECT_EQ(answer->body.find(english), std::string::npos) << english << " in " << answer->body;
   }
+}
+
+}  // namespace
+}  // namespace ptmon
+
+namespace ptmon {
+namespace {
+
+using namespace testing_support;
+
+// Issue #34: an admin keeps the managers' contacts on /admin, with the form's CSRF token and an
+// audit row; a malformed one is refused on the page, and nobody else may change them or see them.
+TEST_F(ServeTest, AnAdminEditsAManagersContactsOnTheAdminPage) {
+  AddConsoleUser("admin", {"--role", "admin"});
+  AddConsoleUser("lijun", {"--role", "manager", "--project", "building-maintenance"});
+  Start();
+  const std::string admin = SessionCookie("admin");
+  const std::string csrf = InputValue(HttpGet(Url("/admin"), {admin}).body, "csrf");
+  ASSERT_NE(csrf, "");
+  auto post = [&](const std::string& cookie, const std::string& fields) {
+    return HttpPost(Url("/admin/contacts"), "csrf=" + csrf + "&user=lijun&" + fields,
+                    {cookie, "Content-Type: application/x-www-form-urlencoded"});
+  };
+  const HttpResult saved = post(admin, "email=lijun%40sxsi.example.gov.cn&phone=&wecom=LiJun");
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  const std::string page = HttpGet(Url("/admin?contacts=lijun"), {admin}).body;
+  EXPECT_NE(page.find("已保存「lijun」的联系方式。"), std::string::npos) << page;
+  EXPECT_NE(page.find("value=\"lijun@sxsi.example.gov.cn\""), std::string::npos);
+  EXPECT_NE(page.find("value=\"LiJun\""), std::string::npos);
+  EXPECT_NE(page.find("changed the contacts of lijun: email=lijun@sxsi.example.gov.cn "
+                      "wecom=LiJun"),
+            std::string::npos)
+      << "audited";
+
+  const HttpResult refused = post(admin, "email=lijun&phone=&wecom=LiJun");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("「lijun」的联系方式未保存：邮箱「lijun」不是有效的电子邮件地址"),
+            std::string::npos)
+      << refused.body;
+  const ProcessResult listed = RunPtmon({"user", "list", "--data-dir", dir_ / "data"});
+  EXPECT_NE(listed.out.find("email=lijun@sxsi.example.gov.cn wecom=LiJun"), std::string::npos)
+      << "unchanged: " << listed.out;
+
+  const std::string manager = SessionCookie("lijun");
+  EXPECT_EQ(post(manager, "email=x%40example.cn").status, 403);
+  EXPECT_EQ(HttpGet(Url("/admin"), {manager}).status, 403) << "contacts are for admins' eyes";
+  EXPECT_EQ(HttpPost(Url("/admin/contacts"), "user=lijun&email=x%40example.cn",
+                     {admin, "Content-Type: application/x-www-form-urlencoded"})
+                .status,
+            403)
+      << "no CSRF token";
 }
 
 }  // namespace

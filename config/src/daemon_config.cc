@@ -327,10 +327,10 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
   }
   if (const YamlNode alerting = root["alerting"];
       alerting && fields.ExpectMap(alerting, "'alerting'")) {
-    fields.CheckKeys(
-        alerting,
-        {"alertmanagers", "resend_interval", "for", "resolved_retention", "ingest_stale_after"},
-        "'alerting'");
+    fields.CheckKeys(alerting,
+                     {"alertmanagers", "resend_interval", "for", "resolved_retention",
+                      "ingest_stale_after", "remind_days_before"},
+                     "'alerting'");
     config.alertmanagers = StringList(fields, alerting, "alertmanagers");
     for (const auto& url : config.alertmanagers) {
       if (!url.starts_with("http://") && !url.starts_with("https://")) {
@@ -342,6 +342,8 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path, Diagnostics& diag
     Duration(fields, alerting, "for", config.alert_for);
     Duration(fields, alerting, "resolved_retention", config.alert_resolved_retention);
     Duration(fields, alerting, "ingest_stale_after", config.ingest_stale_after);
+    if (auto days = fields.Integer(alerting, "remind_days_before", false, 0, 27))
+      config.remind_days_before = *days;
     if (config.alert_resend.count() < 1)
       fields.Error(alerting, "'resend_interval' must be at least 1s");
   }

@@ -121,16 +121,37 @@ std::string AdminPage(const PageFrame& frame, const AdminView& view) {
       "</p><form method=\"post\" action=\"/admin/reload\">" + CsrfField(frame.csrf) +
       "<button type=\"submit\" id=\"reload\">重新加载配置和目录</button></form>"
       "<p class=\"muted\">与 SIGHUP 相同：完整校验后才替换，失败时继续使用当前配置。</p>";
+  if (!view.error.empty())
+    html += "<div class=\"notice error\" role=\"alert\" id=\"admin-error\">" +
+            EscapeHtml(view.error) + "</div>";
   html +=
-      "<h2>账号</h2><p class=\"muted\">用 <code>ptmon user add|passwd|disable|enable</code> "
-      "在服务器上管理。</p><div class=\"table-wrap\"><table id=\"users\"><thead><tr><th>用户</th>"
-      "<th>角色</th><th>状态</th><th>负责项目</th><th>修改时间</th></tr></thead><tbody>";
-  for (const ConsoleUser& user : view.users) {
+      "<h2>账号</h2><p class=\"muted\">用 <code>ptmon user add|edit|passwd|disable|enable</code> "
+      "在服务器上管理。联系方式用于提醒和逾期告警的通知（<code>ptmon user "
+      "export-alertmanager</code>），仅管理员可见。</p><div class=\"table-wrap\"><table "
+      "id=\"users\"><thead><tr><th>用户</th><th>角色</th><th>状态</th><th>负责项目</th>"
+      "<th>邮箱</th><th>电话</th><th>企业微信</th><th></th><th>修改时间</th></tr></thead><tbody>";
+  for (size_t i = 0; i < view.users.size(); ++i) {
+    const ConsoleUser& user = view.users[i];
     std::string projects;
     for (const auto& project : user.projects) projects += (projects.empty() ? "" : "、") + project;
-    html += "<tr><td>" + EscapeHtml(user.name) + "</td><td>" + std::string(RoleName(user.role)) +
-            "</td><td>" + (user.disabled ? "停用" : "启用") + "</td><td>" + EscapeHtml(projects) +
-            "</td><td>" + EscapeHtml(user.changed_at) + "</td></tr>";
+    // One form per row; the inputs in the row's other cells belong to it by its id.
+    const std::string form = "contacts-" + std::to_string(i);
+    auto input = [&](std::string_view field, std::string_view type, const std::string& value,
+                     std::string_view label) {
+      return "<td><input form=\"" + form + "\" name=\"" + std::string(field) + "\" type=\"" +
+             std::string(type) + "\" value=\"" + EscapeHtml(value) + "\" aria-label=\"" +
+             EscapeHtml(user.name) + " " + std::string(label) + "\"></td>";
+    };
+    html += "<tr data-user=\"" + EscapeHtml(user.name) + "\"><td>" + EscapeHtml(user.name) +
+            "</td><td>" + std::string(RoleName(user.role)) + "</td><td>" +
+            (user.disabled ? "停用" : "启用") + "</td><td>" + EscapeHtml(projects) + "</td>" +
+            input("email", "email", user.contacts.email, "邮箱") +
+            input("phone", "tel", user.contacts.phone, "电话") +
+            input("wecom", "text", user.contacts.wecom, "企业微信") + "<td><form id=\"" + form +
+            "\" method=\"post\" action=\"/admin/contacts\">" + CsrfField(frame.csrf) +
+            "<input type=\"hidden\" name=\"user\" value=\"" + EscapeHtml(user.name) +
+            "\"><button type=\"submit\">保存</button></form></td><td>" +
+            EscapeHtml(user.changed_at) + "</td></tr>";
   }
   html += "</tbody></table></div><h2>操作记录（最近 " + std::to_string(view.audit.size()) +
           " 条）</h2><div class=\"table-wrap\"><table id=\"audit\"><thead><tr><th>时间</th>"

@@ -290,7 +290,9 @@ std::string ConsoleRoutes::Cookie(std::string_view name, std::string_view value,
 }
 
 std::string_view ConsoleRoutes::AllowedMethods(std::string_view path) {
-  if (path == "/logout" || path == "/upload" || path == "/admin/reload") return "POST";
+  if (path == "/logout" || path == "/upload" || path == "/admin/reload" ||
+      path == "/admin/contacts")
+    return "POST";
   if (path == "/login" || path == "/report") return "GET, HEAD, POST";
   return "GET, HEAD";
 }
@@ -412,6 +414,8 @@ std::optional<HttpResponse> ConsoleRoutes::AdmitPost(HttpRequest& head, const Sn
   };
   if (head.path == "/admin/reload" && caller.user->role != Role::kAdmin)
     return refuse("reload", "不能重新加载", "只有管理员可以重新加载配置和目录。");
+  if (head.path == "/admin/contacts" && caller.user->role != Role::kAdmin)
+    return refuse("contacts", "不能修改联系方式", "只有管理员可以修改账号的联系方式。");
   if ((head.path == "/report" || head.path == "/upload") && viewer) {
     return refuse("a viewer's post to " + head.path, "不能填报",
                   "您的账号是查看权限，只能查看，不能填报。需要填报请联系管理员。");
@@ -474,6 +478,10 @@ void ConsoleRoutes::Handle(HttpRequest request, std::shared_ptr<const Snapshot> 
     }
     reload_();
     respond(Redirect("/admin?reload=requested"));
+    return;
+  }
+  if (request.path == "/admin/contacts") {
+    respond(SaveContacts(request, *snapshot, caller, form));
     return;
   }
   SubmitForm(request, std::move(snapshot), caller, std::move(respond));
@@ -557,8 +565,28 @@ PageFrame ConsoleRoutes::Frame(const Snapshot& snapshot, const Caller& caller) c
   return frame;
 }
 
+HttpResponse ConsoleRoutes::SaveContacts(const HttpRequest& request, const Snapshot& snapshot,
+                                         const Caller& caller, const FormFields& form) {
+  const std::string name = form.Get("user");
+  const Contacts contacts{std::string(Trim(form.Get("email"))),
+                          std::string(Trim(form.Get("phone"))),
+                          std::string(Trim(form.Get("wecom")))};
+  // Admitted for admins only (AdmitPost); the change and its audit row are one transaction.
+  Status saved = CheckContacts(contacts);
+  if (saved.ok()) {
+    const AuditEntry audit{FormatRfc3339(clock_.Now()), caller.user->name, request.peer,
+                           "user_edit",
+                           "changed the contacts of " + name + ": " + ContactsText(contacts)};
+    saved = With(auditor_, snapshot,
+                 [&](Store& store) { return SetUserContacts(store, name, contacts, audit); });
+  }
+  if (!saved.ok())
+    return Admin(request, snapshot, caller, "「" + name + "」的联系方式未保存：" + saved.message());
+  return Redirect("/admin?contacts=" + UrlEncodeComponent(name));
+}
+
 HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const Snapshot& snapshot,
-                                  const Caller& caller) {
+                                  const Caller& caller, const std::string& error) {
   const PageFrame frame = Frame(snapshot, caller);
   if (!caller.user || caller.user->role != Role::kAdmin) {
     return HtmlPage(403, MessagePage(frame, 403, "不能管理", "只有管理员可以打开管理页。"),
@@ -584,7 +612,10 @@ HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const Snapshot& sn
           : "";
   if (request.QueryParameter("reload") == "requested")
     view->notice = "已请求重新加载；结果见下方“上次加载”（刷新本页查看）。";
-  return HtmlPage(200, AdminPage(frame, *view), request);
+  if (const std::string saved = request.QueryParameter("contacts"); !saved.empty())
+    view->notice = "已保存「" + saved + "」的联系方式。";
+  view->error = error;
+  return HtmlPage(error.empty() ? 200 : 400, AdminPage(frame, *view), request);
 }
 
 HttpResponse ConsoleRoutes::Logout(const HttpRequest& request, const Snapshot& snapshot,

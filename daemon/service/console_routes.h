@@ -17,6 +17,7 @@
 #include <ptmon/base/mutex.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/sessions.h>
+#include <ptmon/http/http_forms.h>
 #include <ptmon/http/http_server.h>
 #include <ptmon/ingest/ingestor.h>
 #include <ptmon/storage/store.h>
@@ -43,8 +44,8 @@ class ConsoleRoutes {
   // Answers from the head, or nothing: read the body, then Handle. A post is let in only with
   // its session, for a role that may send it (a viewer may post only /login and /logout) and,
   // for an upload, with the session's CSRF token in the query; its body_allowance is 64 KiB
-  // for login, logout and reload, 1 MiB for the report form, the configured maximum for an
-  // upload, and its body_account is the user's.
+  // for login, logout, reload and contacts, 1 MiB for the report form, the configured maximum for
+  // an upload, and its body_account is the user's.
   std::optional<HttpResponse> Admit(HttpRequest& head, std::shared_ptr<const Snapshot> snapshot);
   void Handle(HttpRequest request, std::shared_ptr<const Snapshot> snapshot,
               HttpServer::Respond respond);
@@ -78,7 +79,13 @@ class ConsoleRoutes {
   std::optional<HttpResponse> AdmitPost(HttpRequest& head, const Snapshot& snapshot);
   HttpResponse Login(const HttpRequest& request, const Snapshot& snapshot);
   HttpResponse Logout(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
-  HttpResponse Admin(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
+  // `error`: why a change posted to the page was refused, shown on top of it (status 400).
+  HttpResponse Admin(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller,
+                     const std::string& error = "");
+  // An admin's change of one account's contacts (/admin/contacts): checked, audited, then back
+  // to /admin; a malformed one is refused on the page, naming the field, and changes nothing.
+  HttpResponse SaveContacts(const HttpRequest& request, const Snapshot& snapshot,
+                            const Caller& caller, const FormFields& form);
   HttpResponse Page(const HttpRequest& request, const Snapshot& snapshot, const Caller& caller);
   void SubmitForm(const HttpRequest& request, std::shared_ptr<const Snapshot> snapshot,
                   const Caller& caller, HttpServer::Respond respond);

@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <ptmon/storage/accounts.h>
 #include <ptmon/storage/store.h>
+
+#include "reminders.h"
 
 namespace ptmon {
 
@@ -123,6 +126,19 @@ void Publisher::UpdateAlerts() {
   const auto now = clock_.Now();
   auto conditions = EvaluateAlertRules(*generation_.catalog, *evaluation_, last_ingest_, now,
                                        alerts_->settings(), *alerts_);
+  // Accounts change in other processes (`ptmon user`, the console): read at every evaluation.
+  // Unreadable, the last owners known stand, so no alert moves to nobody and back.
+  if (auto owners = ManagersByProject(keeper_.store()); owners.ok())
+    owners_ = std::move(owners).value();
+  else
+    spdlog::warn("the managers of the projects cannot be read: {}", owners.status().message());
+  LabelOwners(conditions, owners_, {"PtmonReportOverdue"});
+  auto reminders =
+      ReminderRules(*generation_.catalog, *generation_.actuals, owners_, clock_.Today(),
+                    generation_.config->remind_days_before,
+                    generation_.evaluator->settings().budget_due_day, alerts_->settings());
+  conditions.insert(conditions.end(), std::make_move_iterator(reminders.begin()),
+                    std::make_move_iterator(reminders.end()));
   auto changed = alerts_->Update(conditions, now, keeper_.store());
   if (!changed.ok()) {
     spdlog::error("alert state not saved: {}", changed.status().message());

@@ -20,6 +20,7 @@
 #include "generation.h"
 #include "metrics.h"
 #include "notifier.h"
+#include "reminders.h"
 #include "snapshot.h"
 #include "store_keeper.h"
 
@@ -90,6 +91,7 @@ class Publisher {
   const std::string version_, revision_;
   asio::steady_timer evaluation_timer_, resend_timer_;
   std::unique_ptr<AlertBook> alerts_;
+  ProjectOwners owners_;  // as last read from the accounts
   std::shared_ptr<const std::string> alerts_json_;
   std::shared_ptr<DeliveryCounters> deliveries_;  // replaced when the list changes
   std::unique_ptr<Notifier> notifier_;

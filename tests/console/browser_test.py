@@ -278,6 +278,17 @@ def main():
         wait.until(EC.presence_of_element_located((By.ID, "admin-notice")))
         wait_until(lambda: "reloading the configuration" in open(log.name).read(),
                    "the reload in the daemon's log")
+        # A manager's contacts, edited in the accounts table (issue #34).
+        browser.get(base + "/admin")
+        row = browser.find_element(By.CSS_SELECTOR, 'tr[data-user="zhangsan"]')
+        email = row.find_element(By.NAME, "email")
+        email.clear()
+        email.send_keys("zhangsan@example.gov.cn")
+        row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "admin-notice"), "联系方式"))
+        row = browser.find_element(By.CSS_SELECTOR, 'tr[data-user="zhangsan"]')
+        assert row.find_element(By.NAME, "email").get_attribute("value") == \
+            "zhangsan@example.gov.cn"
         shot("13-admin")
         logout()
 

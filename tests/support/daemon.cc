@@ -227,10 +227,13 @@ std::string Gunzip(const std::string& compressed) {
   return out;
 }
 
-std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port) {
+std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port,
+                                                const std::string& config_text) {
   const std::string config = directory + "/alertmanager.yml";
-  std::ofstream(config) << "route:\n  receiver: 'null'\n  group_wait: 1s\nreceivers:\n"
-                           "  - name: 'null'\n";
+  std::ofstream(config) << (config_text.empty()
+                                ? "route:\n  receiver: 'null'\n  group_wait: 1s\nreceivers:\n"
+                                  "  - name: 'null'\n"
+                                : config_text);
   std::filesystem::create_directories(directory + "/am");
   auto alertmanager = std::make_unique<ChildProcess>(
       std::vector<std::string>{"prometheus-alertmanager", "--config.file=" + config,

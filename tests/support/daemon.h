@@ -89,10 +89,11 @@ class DatabaseWriteLock {
   sqlite3* db_ = nullptr;
 };
 
-// Debian's prometheus-alertmanager on 127.0.0.1:`port` with a receiver that drops everything,
-// its configuration and data under `directory`; waits until it is ready. Null when it did not
-// become ready (its log is in directory/alertmanager.log).
-std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port);
+// Debian's prometheus-alertmanager on 127.0.0.1:`port` with `config` (by default a receiver
+// that drops everything), its configuration and data under `directory`; waits until it is
+// ready. Null when it did not become ready (its log is in directory/alertmanager.log).
+std::unique_ptr<ChildProcess> StartAlertmanager(const std::string& directory, int port,
+                                                const std::string& config = "");
 
 // Logs into the web console of the ptmon at `base` ("http://127.0.0.1:PORT") as a browser does
 // (the login page's token, then the form); returns the session cookie's value, "" on failure.

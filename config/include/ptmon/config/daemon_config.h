@@ -53,6 +53,8 @@ struct DaemonConfig {
   std::chrono::seconds alert_for{0};
   std::chrono::seconds alert_resolved_retention{900};
   std::chrono::seconds ingest_stale_after{std::chrono::hours(24 * 35)};
+  // PtmonReportDueSoon is raised this many days before a report's due day (0: on the day only).
+  int remind_days_before = 3;
 
   // `api: {token | token_file}` is one all-access token named "api"; `api: {tokens: […]}` lists
   // named, scoped ones. None: the write API is disabled.

@@ -118,14 +118,16 @@ struct OutcomeView {
 };
 std::string OutcomePage(const PageFrame& frame, const OutcomeView& outcome);
 
-// For admins: the accounts, the last configuration load, a reload button, the newest audit
-// entries. `notice` is shown on top when not empty.
+// For admins: the accounts with their contacts (each editable: a form posting user, email,
+// phone, wecom and the CSRF token to /admin/contacts), the last configuration load, a reload
+// button, the newest audit entries. `notice` and `error` are shown on top when not empty.
 struct AdminView {
   std::vector<ConsoleUser> users;
   std::vector<AuditEntry> audit;
   bool reload_success = true;
   std::string reloaded_at;  // local time (FormatLocalTime)
   std::string notice;
+  std::string error;
 };
 std::string AdminPage(const PageFrame& frame, const AdminView& view);
 
