@@ -2,7 +2,9 @@
 // values): a full evaluation (target < 1 s), and re-evaluating what a 100-row file changed
 // (target < 50 ms). Baselines in the same run: SQLite computing only the latest value per
 // series from the same 1.2M rows (what evaluating in SQL would start with), and the full
-// evaluation for the incremental case.
+// evaluation for the incremental case. Last year's value beside this year's (AttachLastYear)
+// for every indicator, by id and, with every project renamed, by published name, against the
+// full evaluation.
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -11,6 +13,7 @@
 
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/indicators/evaluation.h>
+#include <ptmon/indicators/last_year.h>
 
 #include "../tests/support/process.h"
 #include "bench_support.h"
@@ -102,5 +105,30 @@ int main() {
                          "full evaluation", full * 1000, "ms");
   std::printf("targets: full < 1000 ms (%s), incremental < 50 ms (%s)\n",
               full < 1 ? "met" : "MISSED", incremental < 0.05 ? "met" : "MISSED");
+
+  // Last year: the same catalogue, its July reported; then with every project id changed.
+  for (const bool renamed : {false, true}) {
+    std::string text = testing_support::SyntheticCatalog(kProjects, kIndicators);
+    text.replace(text.find("year: 2026"), 10, "year: 2025");
+    for (size_t at = text.find("  - id: p"); renamed && at != std::string::npos;
+         at = text.find("  - id: p", at + 1))
+      text.replace(at + 8, 1, "old-p");
+    auto past = LoadCatalog({{"past.yaml", text}}, diagnostics);
+    if (!past.ok()) {
+      std::fprintf(stderr, "%s", diagnostics.ToString().c_str());
+      return 1;
+    }
+    ActualsIndex past_actuals(*past);
+    for (const Project& project : past->projects) {
+      for (const Indicator& indicator : project.indicators)
+        past_actuals.Apply(project.id, indicator.id, {2025, 7}, 1000.0, Grade::kNone, {});
+    }
+    const auto attach_start = std::chrono::steady_clock::now();
+    AttachLastYear(evaluation, *past, past_actuals, nullptr);
+    const double attach = Seconds(attach_start);
+    bench::PrintComparison(renamed ? "last year beside this year, matched by name"
+                                   : "last year beside this year, matched by id",
+                           "AttachLastYear", attach * 1000, "full evaluation", full * 1000, "ms");
+  }
   return 0;
 }

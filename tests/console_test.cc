@@ -320,7 +320,7 @@ struct OneProject {
         PageFrame{}, catalog, evaluation, evaluation.projects[0],
         ProjectMonths{std::vector<MonthValues>(catalog.projects[0].indicators.size()), {}});
   }
-  std::string Board() { return BoardPage(PageFrame{}, catalog, evaluation, BoardQuery{}); }
+  std::string Board() { return BoardPage(PageFrame{}, catalog, evaluation, BoardQuery{}, {}); }
 };
 
 TEST(ConsolePagesTest, FiguresAreNeverRoundedAcrossTheirThreshold) {
@@ -518,6 +518,37 @@ TEST(ConsoleRoutesTest, TheRoutesServeWhatTheServiceGivesAndWriteThroughIt) {
   ASSERT_EQ(service.writes.size(), 1u);
   EXPECT_EQ(service.writes[0].first, "console-p-2026-06.csv");
   EXPECT_EQ(service.writes[0].second, "admin");
+}
+
+// 逾期天数 counts from the due date of the oldest report missing: the first month after each
+// series' latest report; 责任人 names the accounts given.
+TEST(ConsolePagesTest, TheBoardNamesItsOwnersAndTheDaysSinceTheOldestMissingReport) {
+  OneProject project({{"设备维护数量", "≥30台"}, {"使用人员满意度", "≥90%"}});
+  ProjectStatus& status = project.evaluation.projects[0];
+  status.indicators[0].period = Period{2026, 7};
+  status.indicators[1].period = Period{2026, 5};  // June's report, due on 10 July, is missing
+  status.budget.period = Period{2026, 7};
+  BoardContext context;
+  context.owners["p"] = {"lijun", "wangfang"};
+  context.today = {2026, 8, 12};
+  std::string board =
+      BoardPage(PageFrame{}, project.catalog, project.evaluation, BoardQuery{}, context);
+  EXPECT_NE(board.find("<td class=\"owners\">lijun、wangfang</td>"), std::string::npos) << board;
+  EXPECT_NE(board.find("<td class=\"num overdue-days\">33</td>"), std::string::npos) << board;
+
+  // Nothing of the budget ever reported: January's spending, due on 10 February, is the oldest.
+  status.budget.period.reset();
+  board = BoardPage(PageFrame{}, project.catalog, project.evaluation, BoardQuery{}, context);
+  EXPECT_NE(board.find("<td class=\"num overdue-days\">183</td>"), std::string::npos) << board;
+
+  // Everything up to July reported: August's reports are not due yet, the cell is blank.
+  status.indicators[1].period = Period{2026, 7};
+  status.budget.period = Period{2026, 7};
+  context.owners.clear();
+  board = BoardPage(PageFrame{}, project.catalog, project.evaluation, BoardQuery{}, context);
+  EXPECT_NE(board.find("<td class=\"owners\"></td><td class=\"num overdue-days\"></td>"),
+            std::string::npos)
+      << board;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/indicators/evaluation.h>
+#include <ptmon/indicators/last_year.h>
 
 namespace ptmon {
 namespace {
@@ -382,6 +383,47 @@ TEST_F(EvaluationTest, TheProjectLightIsTheWorstOfItsIndicatorsAndBudget) {
   EXPECT_EQ(Evaluate(1, {2026, 2, 11}).light, Light::kOverdue);
   Report("hours", 1, 30);
   EXPECT_EQ(Evaluate(1, {2026, 2, 11}).light, Light::kRed);
+}
+
+// Last year's value of the month of this year's, found by the indicator's id or else its
+// published name, printed in last year's published unit; nothing for an indicator last year did
+// not have or did not report that month.
+TEST(LastYearTest, TheSameMonthOfLastYearByIdOrByName) {
+  // Last year 修复时间 had another id, and 满意度 was not an indicator.
+  std::string past_text = kCatalog;
+  past_text.replace(past_text.find("year: 2026"), 10, "year: 2025");
+  past_text.replace(past_text.find("{id: hours,"), 11, "{id: repair-hours,");
+  past_text.erase(past_text.find("      - {id: satisfied"));
+  Diagnostics diagnostics;
+  const Catalog past = LoadCatalog({{"2025.yaml", past_text}}, diagnostics).value();
+  const Catalog now = LoadCatalog({{"2026.yaml", kCatalog}}, diagnostics).value();
+  ActualsIndex past_actuals(past);
+  past_actuals.Apply("p", "count", {2025, 7}, 1000, Grade::kNone, {});
+  past_actuals.Apply("p", "repair-hours", {2025, 7}, 22, Grade::kNone, {});
+  past_actuals.Apply("p", "heating", {2025, 6}, 52000, Grade::kNone, {});
+  past_actuals.Apply("p", "satisfied", {2025, 7}, 0.9, Grade::kNone, {});  // not taken
+  ActualsIndex actuals(now);
+  actuals.Apply("p", "heating", {2026, 6}, 40000, Grade::kNone, {});
+  Evaluation compared = Evaluator(now).EvaluateAll(actuals, {2026, 7}, {2026, 8, 15});
+  AttachLastYear(compared, past, past_actuals, nullptr);
+  auto last_year = [&](std::string_view id) -> const LastYearValue* {
+    for (const IndicatorStatus& status : compared.projects[0].indicators)
+      if (status.indicator->id == id) return status.last_year.get();
+    return nullptr;
+  };
+  ASSERT_NE(last_year("count"), nullptr);
+  EXPECT_EQ(last_year("count")->period, (Period{2025, 7}));
+  EXPECT_EQ(last_year("count")->text, "1000人");
+  EXPECT_EQ(last_year("count")->unit, "人");
+  ASSERT_NE(last_year("hours"), nullptr);
+  EXPECT_EQ(last_year("hours")->indicator_id, "repair-hours");
+  EXPECT_EQ(last_year("hours")->text, "22小时");
+  // This year's latest 取暖 is June's: last June's, in 万人 as its target was published.
+  ASSERT_NE(last_year("heating"), nullptr);
+  EXPECT_EQ(last_year("heating")->text, "5.2万人");
+  EXPECT_EQ(last_year("heating")->unit, "万人");
+  EXPECT_EQ(last_year("rate"), nullptr) << "nothing reported last July";
+  EXPECT_EQ(last_year("satisfied"), nullptr) << "not in last year's catalogue";
 }
 
 }  // namespace

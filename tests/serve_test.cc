@@ -585,5 +585,22 @@ TEST_F(ServeTest, TheStoreIsPrivateAndALooseOneIsNamedAtStart) {
   EXPECT_NE(ptmon_->Log().find("chmod 600 '" + db + "'"), std::string::npos);
 }
 
+// The open board shows 责任人 to no one who has not logged in: the column is there, empty, while
+// a manager is assigned (docs/security.md).
+TEST_F(ServeTest, TheOpenBoardNamesNoAccounts) {
+  ASSERT_EQ(RunPtmon({"user", "add", "lijun", "--role", "manager", "--project",
+                      "building-maintenance", "--password-file",
+                      dir_.Write("password", "correct horse 2026\n"), "--data-dir", dir_ / "data"})
+                .exit_code,
+            0);
+  Start({"--config", dir_.Write("ptmon.yaml", "console:\n  open_board: true\n")});
+  const std::string board = HttpGet(Url("/")).body;
+  const size_t row = board.find("<tr data-project=\"building-maintenance\">");
+  ASSERT_NE(row, std::string::npos) << board;
+  EXPECT_NE(board.find("<td class=\"owners\"></td>", row), std::string::npos) << board;
+  EXPECT_EQ(board.find("lijun"), std::string::npos);
+  EXPECT_EQ(HttpGet(Url("/board.xlsx")).status, 200);
+}
+
 }  // namespace
 }  // namespace ptmon

@@ -3,6 +3,7 @@
 
 #include <ptmon/base/text.h>
 
+#include "board_rows.h"
 #include "html.h"
 
 namespace ptmon {
@@ -11,13 +12,6 @@ using namespace console_internal;
 
 namespace {
 
-struct Row {
-  const ProjectStatus* status;
-  const BudgetUnit* unit;
-  size_t position;  // in the catalogue
-  int red = 0, yellow = 0, overdue = 0;
-};
-
 struct Column {
   std::string_view key;
   std::string_view title;
@@ -25,60 +19,24 @@ struct Column {
 };
 
 constexpr Column kColumns[] = {
-    {"unit", "预算单位", false}, {"name", "项目", false},           {"light", "状态", false},
-    {"score", "自评得分", true}, {"execution", "预算执行率", true}, {"budget", "预算执行灯", false},
-    {"red", "红灯", true},       {"yellow", "黄灯", true},          {"overdue", "逾期未报", true},
+    {"unit", "预算单位", false},
+    {"name", "项目", false},
+    {"light", "状态", false},
+    {"score", "自评得分", true},
+    {"execution", "预算执行率", true},
+    {"budget", "预算执行灯", false},
+    {"red", "红灯", true},
+    {"yellow", "黄灯", true},
+    {"overdue", "逾期未报", true},
+    {"owners", "责任人", false},
+    {"overdue_days", "逾期天数", true},
 };
-
-bool Before(const Row& a, const Row& b, std::string_view sort) {
-  const ProjectStatus& x = *a.status;
-  const ProjectStatus& y = *b.status;
-  if (sort == "name") return x.project->name < y.project->name;
-  if (sort == "unit") return (a.unit ? a.unit->name : "") < (b.unit ? b.unit->name : "");
-  if (sort == "light") return x.light < y.light;
-  if (sort == "score") return x.score < y.score;
-  if (sort == "execution")
-    return x.budget.execution_rate.value_or(-1) < y.budget.execution_rate.value_or(-1);
-  if (sort == "budget") return x.budget.light < y.budget.light;
-  if (sort == "red") return a.red < b.red;
-  if (sort == "yellow") return a.yellow < b.yellow;
-  if (sort == "overdue") return a.overdue < b.overdue;
-  return a.position < b.position;
-}
 
 std::string QueryString(const BoardQuery& query, std::string_view sort, bool descending) {
   std::string text = "?sort=" + std::string(sort) + (descending ? "&amp;dir=desc" : "");
   if (!query.unit.empty()) text += "&amp;unit=" + EscapeHtml(query.unit);
   if (!query.light.empty()) text += "&amp;light=" + EscapeHtml(query.light);
   return text;
-}
-
-// Why the project has its light, in one line: the budget when its light is the project's
-// (a red from the budget shows as such, not as 红灯 0), otherwise the worst indicator with the
-// manager's reason. Nothing to explain for a good light.
-std::string MainReason(const ProjectStatus& status, int overdue) {
-  if (status.light != Light::kRed && status.light != Light::kYellow &&
-      status.light != Light::kOverdue) {
-    return "";
-  }
-  if (status.light == Light::kOverdue) return std::to_string(overdue) + " 项数据逾期未报";
-  if (status.budget.light == status.light) {
-    return "预算执行滞后（" + std::string(LightNameZh(status.light)) + "）" +
-           (status.budget.budget_reason.empty() ? "" : "：" + status.budget.budget_reason);
-  }
-  for (const IndicatorStatus& indicator : status.indicators) {
-    if (indicator.light != status.light) continue;
-    std::string text =
-        indicator.indicator->name + "（" + std::string(LightNameZh(indicator.light)) + "）";
-    if (indicator.notes && !indicator.notes->reason.empty()) {
-      text += "：" +
-              (indicator.notes->reason_category.empty() ? std::string()
-                                                        : indicator.notes->reason_category + "，") +
-              indicator.notes->reason;
-    }
-    return text;
-  }
-  return "";
 }
 
 // The manager's budget reason beside the budget's light, unless the main reason says it.
@@ -91,27 +49,10 @@ std::string BudgetReason(const ProjectStatus& status) {
 }  // namespace
 
 std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Evaluation& evaluation,
-                      const BoardQuery& query) {
-  std::vector<Row> rows;
-  rows.reserve(evaluation.projects.size());
-  std::array<int, 6> by_light{};
-  for (size_t p = 0; p < evaluation.projects.size(); ++p) {
-    const ProjectStatus& status = evaluation.projects[p];
-    Row row{&status, catalog.FindUnit(status.project->unit_id), p};
-    for (const IndicatorStatus& indicator : status.indicators) {
-      row.red += indicator.light == Light::kRed;
-      row.yellow += indicator.light == Light::kYellow;
-      row.overdue += indicator.overdue;
-    }
-    row.overdue += status.budget.overdue;
-    if (!query.unit.empty() && status.project->unit_id != query.unit) continue;
-    ++by_light[static_cast<size_t>(status.light)];
-    if (!query.light.empty() && LightName(status.light) != query.light) continue;
-    rows.push_back(row);
-  }
-  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-    return query.descending ? Before(b, a, query.sort) : Before(a, b, query.sort);
-  });
+                      const BoardQuery& query, const BoardContext& context) {
+  const BoardRows selected = SelectBoardRows(catalog, evaluation, query, context);
+  const std::vector<BoardRow>& rows = selected.rows;
+  const std::array<int, 6>& by_light = selected.by_light;
 
   std::string html;
   html.reserve(600 * rows.size() + 4096);
@@ -148,6 +89,9 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
           "\">" + (query.descending ? "<input type=\"hidden\" name=\"dir\" value=\"desc\">" : "") +
           "<button type=\"submit\">筛选</button></form>";
 
+  html +=
+      "<p class=\"no-print\"><a class=\"button secondary\" id=\"board-xlsx\" href=\"/board.xlsx" +
+      QueryString(query, query.sort, query.descending) + "\">下载看板（Excel）</a></p>";
   html += "<div class=\"table-wrap\"><table id=\"board\"><thead><tr>";
   for (const Column& column : kColumns) {
     const bool current = column.key == query.sort;
@@ -163,7 +107,7 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
   html +=
       "<th>主要原因</th><th class=\"num hide-narrow\">时间进度比</th><th "
       "class=\"hide-narrow\">等级</th></tr></thead><tbody>";
-  for (const Row& row : rows) {
+  for (const BoardRow& row : rows) {
     const ProjectStatus& status = *row.status;
     const BudgetStatus& budget = status.budget;
     html += "<tr data-project=\"" + EscapeHtml(status.project->id) + "\"><td>" +
@@ -174,14 +118,17 @@ std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Eval
             PercentText(budget.execution_rate) + "</td><td>" + LightBadge(budget.light) +
             BudgetReason(status) + "</td><td class=\"num\">" + std::to_string(row.red) +
             "</td><td class=\"num\">" + std::to_string(row.yellow) + "</td><td class=\"num\">" +
-            std::to_string(row.overdue) + "</td><td class=\"reason\">" +
-            EscapeHtml(MainReason(status, row.overdue)) + "</td><td class=\"num hide-narrow\">";
+            std::to_string(row.overdue) + "</td><td class=\"owners\">" +
+            EscapeHtml(OwnerNames(row.owners)) + "</td><td class=\"num overdue-days\">" +
+            (row.overdue_days ? std::to_string(*row.overdue_days) : std::string()) +
+            "</td><td class=\"reason\">" + EscapeHtml(MainReason(status, row.overdue)) +
+            "</td><td class=\"num hide-narrow\">";
     const auto printed = PrintedPercentOfPlan(budget, evaluation.lights, 1);
     html += printed ? FormatNumber(*printed, 1) + "%" : "—";
     html += "</td><td class=\"hide-narrow\">" + EscapeHtml(status.grade) + "</td></tr>";
   }
   if (rows.empty())
-    html += "<tr><td colspan=\"12\" class=\"muted\">没有符合筛选条件的项目</td></tr>";
+    html += "<tr><td colspan=\"14\" class=\"muted\">没有符合筛选条件的项目</td></tr>";
   html += "</tbody></table></div>";
   return Document(frame, "看板", html);
 }

@@ -5,6 +5,7 @@
 
 #include <ptmon/base/text.h>
 #include <ptmon/console/console_routes.h>
+#include <ptmon/console/my_reports.h>
 #include <ptmon/console/pages.h>
 #include <ptmon/console/password.h>
 #include <ptmon/http/gzip.h>
@@ -393,7 +394,7 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const ConsoleSnaps
   }
   auto session = sessions_.Create(name);
   if (!session.ok()) return HttpResponse::Error(503, session.status().message());
-  HttpResponse response = Redirect(next);
+  HttpResponse response = Redirect(next == "/" && (*found)->role == Role::kManager ? "/my" : next);
   response.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, "", "/login", 0));
   response.headers.emplace_back(
       "Set-Cookie", Cookie(kSessionCookie, session->id, "/", sessions_.limits().lifetime.count()));
@@ -421,8 +422,9 @@ PageFrame ConsoleRoutes::Frame(const ConsoleSnapshot& snapshot, const Caller& ca
   return frame;
 }
 
-HttpResponse ConsoleRoutes::SaveContacts(const HttpRequest& request, const ConsoleSnapshot& snapshot,
-                                         const Caller& caller, const FormFields& form) {
+HttpResponse ConsoleRoutes::SaveContacts(const HttpRequest& request,
+                                         const ConsoleSnapshot& snapshot, const Caller& caller,
+                                         const FormFields& form) {
   const std::string name = form.Get("user");
   const Contacts contacts{std::string(Trim(form.Get("email"))),
                           std::string(Trim(form.Get("phone"))),
@@ -525,16 +527,6 @@ HttpResponse ReportDownload(const HttpRequest& request, const ConsoleSnapshot& s
   return Download(std::move(response), request);
 }
 
-// The month a manager most likely reports now: the one before today's, within the catalogue's
-// year.
-Period DefaultReportPeriod(Date today, int year) {
-  Period period =
-      today.month == 1 ? Period{today.year - 1, 12} : Period{today.year, today.month - 1};
-  if (period.year < year) return {year, 1};
-  if (period.year > year) return {year, 12};
-  return period;
-}
-
 // The text a form field shows for a stored value.
 std::string FieldText(const ActualValue& value, std::string_view unit) {
   if (!value.grade.empty()) return value.grade;
@@ -568,16 +560,22 @@ Result<std::vector<std::vector<std::string>>> FillFromHistory(Store& store, cons
   return in_force;
 }
 
+// A workbook to save as `name`.
+HttpResponse XlsxAttachment(const Result<std::string>& workbook, const std::string& name,
+                            const HttpRequest& request) {
+  if (!workbook.ok()) return HttpResponse::Error(503, workbook.status().message());
+  HttpResponse response = HttpResponse::Text(200, *workbook);
+  response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  return Download(std::move(response), request);
+}
+
 // The form's month as the template workbook, its 上次填报 filled: a manager fills it offline
 // and uploads it.
 HttpResponse TemplateDownload(const ReportForm& form, const HttpRequest& request) {
-  auto workbook = ReportTemplateXlsx(form.sheet);
-  if (!workbook.ok()) return HttpResponse::Error(503, workbook.status().message());
-  HttpResponse response = HttpResponse::Text(200, std::move(workbook).value());
-  response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  const std::string name = "report-" + form.project->id + "-" + form.period.ToString() + ".xlsx";
-  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-  return Download(std::move(response), request);
+  return XlsxAttachment(ReportTemplateXlsx(form.sheet),
+                        "report-" + form.project->id + "-" + form.period.ToString() + ".xlsx",
+                        request);
 }
 
 }  // namespace
@@ -591,13 +589,32 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const ConsoleSnapsh
   auto not_found = [&](std::string_view what) {
     return HtmlPage(404, MessagePage(frame, 404, "找不到页面", what), request);
   };
-  if (path == "/") {
+  const int budget_due_day = snapshot.config->evaluation.budget_due_day;
+  if (path == "/" || path == "/board.xlsx") {
     BoardQuery query;
     query.unit = request.QueryParameter("unit");
     query.light = request.QueryParameter("light");
     if (const std::string sort = request.QueryParameter("sort"); !sort.empty()) query.sort = sort;
     query.descending = request.QueryParameter("dir") == "desc";
-    return HtmlPage(200, BoardPage(frame, catalog, evaluation, query), request);
+    auto context = WithStore(snapshot, [&](Store& store) {
+      return ReadBoardContext(store, clock_.Today(), budget_due_day);
+    });
+    if (!context.ok()) return HttpResponse::Error(503, context.status().message());
+    // The open board names no accounts to whoever reaches the port.
+    if (!caller.user) context->owners.clear();
+    if (path == "/board.xlsx") {
+      return XlsxAttachment(BoardXlsx(catalog, evaluation, query, *context, frame.unit_name),
+                            "board-" + evaluation.as_of.ToString() + ".xlsx", request);
+    }
+    return HtmlPage(200, BoardPage(frame, catalog, evaluation, query, *context), request);
+  }
+  if (path == "/my") {
+    if (!caller.user || caller.user->role != Role::kManager) return Redirect("/");
+    auto reports = WithStore(snapshot, [&](Store& store) {
+      return MyReportsOf(store, catalog, evaluation, *caller.user, clock_.Today(), budget_due_day);
+    });
+    if (!reports.ok()) return HttpResponse::Error(503, reports.status().message());
+    return HtmlPage(200, MyReportsPage(frame, *reports, clock_.Today()), request);
   }
   if (path == "/alerts") {
     std::string alerts;
@@ -682,7 +699,7 @@ HttpResponse ConsoleRoutes::ReportPage(const HttpRequest& request, const Console
     form.project = form.projects.front();
   }
   form.latest = LatestReportPeriod(clock_.Today());
-  form.period = DefaultReportPeriod(clock_.Today(), catalog.year);
+  form.period = ReportMonthDue(clock_.Today(), catalog.year);
   if (auto period = ParsePeriod(request.QueryParameter("period"));
       period && period->year == catalog.year && !(*period > form.latest))
     form.period = *period;

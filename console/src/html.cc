@@ -28,6 +28,7 @@ std::string Document(const PageFrame& frame, std::string_view title, std::string
   page += "<header class=\"top\"><a class=\"brand\" href=\"/\">ptmon 绩效运行监控</a>";
   if (!frame.user.empty() || frame.role_name.empty()) {
     page += "<nav><a href=\"/\">看板</a><a href=\"/alerts\">告警</a><a href=\"/reports\">报表</a>";
+    if (frame.may_report && !frame.is_admin) page += "<a href=\"/my\">我的填报</a>";
     if (frame.may_report) page += "<a href=\"/report\">填报</a>";
     if (frame.is_admin) page += "<a href=\"/admin\">管理</a>";
     page += "</nav>";

@@ -68,6 +68,14 @@ std::string IndicatorBar(const IndicatorStatus& indicator, const LightThresholds
   return ProgressBar(ratio, indicator.light, RoundKeepingSide(ratio * 100, 1, {100}));
 }
 
+// Last year's figure of the same month, as its own target was published, with its month; a dash
+// when last year has none.
+std::string LastYearText(const LastYearValue* last_year) {
+  if (last_year == nullptr) return "—";
+  return EscapeHtml(last_year->text) + "<div class=\"muted\">" + MonthText(last_year->period) +
+         "</div>";
+}
+
 }  // namespace
 
 ProjectMonths MonthsOf(const std::vector<std::vector<ActualRevision>>& indicator_histories,
@@ -119,6 +127,7 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
   html +=
       "<h2>绩效指标</h2><div class=\"table-wrap\"><table id=\"indicators\"><thead><tr>"
       "<th>一级</th><th>二级</th><th>三级指标</th><th>年度指标值</th><th class=\"num\">完成值</th>"
+      "<th class=\"num\">去年同期</th>"
       "<th class=\"num\">期望值</th><th>进度</th><th>状态</th><th class=\"num\">年终预测</th>"
       "<th>完成可能性</th><th>偏差原因与措施</th></tr></thead><tbody>";
   for (const IndicatorStatus& indicator : status.indicators) {
@@ -130,6 +139,7 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
             ValueText(indicator.actual, indicator.grade, *indicator.target) +
             (indicator.period ? "<div class=\"muted\">" + MonthText(*indicator.period) + "</div>"
                               : std::string()) +
+            "</td><td class=\"num last-year\">" + LastYearText(indicator.last_year.get()) +
             "</td><td class=\"num\">" +
             ValueText(indicator.expected, Grade::kNone, *indicator.target) + "</td><td>" +
             IndicatorBar(indicator, evaluation.lights);
@@ -142,7 +152,7 @@ std::string ProjectPage(const PageFrame& frame, const Catalog& catalog,
           IndicatorLink(project, kSpentIndicator, "预算执行数") + "</td><td>" +
           WanYuanText(budget.adjusted_budget_yuan) + "</td><td class=\"num\">" +
           (budget.spent_yuan ? WanYuanText(*budget.spent_yuan) : std::string("—")) +
-          "</td><td class=\"num\">" +
+          "</td><td class=\"num\"></td><td class=\"num\">" +
           (budget.plan_share ? WanYuanText(budget.adjusted_budget_yuan * *budget.plan_share)
                              : std::string("—")) +
           "</td><td>" +

@@ -5,6 +5,7 @@
 
 #include <ptmon/config/catalog_cache.h>
 #include <ptmon/config/catalog_loader.h>
+#include <ptmon/indicators/last_year.h>
 #include <ptmon/storage/store.h>
 
 #include "logging.h"
@@ -39,6 +40,12 @@ std::shared_ptr<const Evaluation> EvaluatePastYear(const Generation& generation,
   if (!generation.past_evaluator) return nullptr;
   return std::make_shared<const Evaluation>(generation.past_evaluator->EvaluateAll(
       *generation.past_actuals, DefaultAsOf(today, generation.past_catalog->year), today));
+}
+
+void AttachPastYear(const Generation& generation, Evaluation& evaluation,
+                    const std::vector<uint32_t>* projects) {
+  if (generation.past_catalog && generation.past_actuals)
+    AttachLastYear(evaluation, *generation.past_catalog, *generation.past_actuals, projects);
 }
 
 void AttachIngestor(Generation& generation, Store& store, const Clock& clock, FileSystem& files,
@@ -140,8 +147,10 @@ Result<Generation> GenerationLoader::Load(const std::function<Result<DaemonConfi
           "the configuration's API tokens name projects or units the catalogue lacks");
     }
     if (cancelled()) return Cancelled();
-    loaded.evaluation = std::make_shared<const Evaluation>(loaded.evaluator->EvaluateAll(
+    auto evaluation = std::make_shared<Evaluation>(loaded.evaluator->EvaluateAll(
         *loaded.actuals, DefaultAsOf(today, loaded.catalog->year), today));
+    AttachPastYear(loaded, *evaluation, nullptr);
+    loaded.evaluation = std::move(evaluation);
     loaded.past_evaluation = EvaluatePastYear(loaded, today);
     return loaded;
   }();

@@ -50,6 +50,11 @@ Result<std::unique_ptr<ActualsIndex>> ReadActuals(Store& store, const Catalog& c
 // catalogue.
 std::shared_ptr<const Evaluation> EvaluatePastYear(const Generation& generation, Date today);
 
+// Sets last year's figure beside each indicator of `evaluation` (of the generation's catalogue)
+// for `projects`, or all when null; nothing without a past catalogue.
+void AttachPastYear(const Generation& generation, Evaluation& evaluation,
+                    const std::vector<uint32_t>* projects);
+
 // The ingestor of `generation`'s catalogue (and last year's), writing to `store`: made on the
 // thread that will use it.
 void AttachIngestor(Generation& generation, Store& store, const Clock& clock, FileSystem& files,

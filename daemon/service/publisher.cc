@@ -108,8 +108,10 @@ Period Publisher::AsOf() const { return DefaultAsOf(clock_.Today(), generation_.
 
 void Publisher::Evaluate() {
   const auto start = Steady::now();
-  evaluation_ = std::make_shared<const Evaluation>(
+  auto evaluation = std::make_shared<Evaluation>(
       generation_.evaluator->EvaluateAll(*generation_.actuals, AsOf(), clock_.Today()));
+  AttachPastYear(generation_, *evaluation, nullptr);
+  evaluation_ = std::move(evaluation);
   EvaluatePastYear();
   evaluation_seconds_ = SecondsSince(start);
   RenderAndPublish(start);
@@ -214,7 +216,8 @@ void Publisher::Reevaluate(long long batch_id) {
   }
   // A batch holds one year's values (a file is refused otherwise): one the served year does
   // not take is last year's late report, read into last year's index only.
-  if (touched->empty() && generation_.past_actuals) {
+  const bool past_year = touched->empty() && generation_.past_actuals;
+  if (past_year) {
     auto past_touched = store.LoadBatchValues(batch_id, *generation_.past_actuals);
     if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
     EvaluatePastYear();
@@ -226,6 +229,8 @@ void Publisher::Reevaluate(long long batch_id) {
   // Copied, not changed in place: published snapshots share the evaluation they were made of.
   auto next = std::make_shared<Evaluation>(*evaluation_);
   generation_.evaluator->Reevaluate(*next, *generation_.actuals, *touched, clock_.Today());
+  // Last year's late report changes what stands beside this year's figures, anywhere.
+  AttachPastYear(generation_, *next, past_year ? nullptr : &*touched);
   evaluation_ = std::move(next);
   auto documents = std::async(std::launch::async, WriteStatusDocuments, documents_, evaluation_,
                               past_evaluation_);

@@ -75,6 +75,20 @@ void WriteIndicator(JsonWriter& json, const IndicatorStatus& status,
   json.Key("target_may_be_low").Bool(status.target_may_be_low);
   json.Key("weight").Number(RoundToCents(status.weight));
   json.Key("score").Number(status.score);
+  json.Key("last_year");
+  if (const auto& past = status.last_year) {
+    json.BeginObject();
+    json.Key("indicator").String(past->indicator_id);
+    json.Key("period").String(past->period.ToString());
+    json.Key("value").Number(past->value);
+    json.Key("grade");
+    StringOrNull(json, past->grade != Grade::kNone, GradeName(past->grade));
+    json.Key("unit").String(past->unit);
+    json.Key("text").String(past->text);
+    json.EndObject();
+  } else {
+    json.Null();
+  }
   json.Key("reason");
   if (status.notes != nullptr) {
     json.BeginObject();

@@ -12,54 +12,26 @@ refused; a wrong password five times is slowed down. Every page is saved as a sc
 Usage: browser_test.py PTMON_BINARY ARTEFACT_DIR
 Every wait is for a condition with a generous deadline; nothing sleeps for a fixed time.
 """
-import http.cookiejar
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from console_support import DEADLINE, free_port, http_get, run_ptmon, start_chromium, wait_until
+import console_support
+
 PTMON = sys.argv[1]
 ARTEFACTS = sys.argv[2]
-DEADLINE = 120  # seconds; bounds a failure only (sanitizer builds on a busy machine are slow)
 PASSWORD = "correct horse 2026"
 TODAY = "2026-08-12"  # July's reports are due (10 August): July is the month evaluated
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(condition, what):
-    give_up = time.monotonic() + DEADLINE
-    while time.monotonic() < give_up:
-        if condition():
-            return
-        time.sleep(0.05)  # polling interval while waiting for a condition, not a fixed wait
-    raise AssertionError("timed out waiting for " + what)
-
-
-def http_get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except OSError:
-        return 0, ""
 
 
 def metric(base, name, labels):
@@ -72,7 +44,7 @@ def metric(base, name, labels):
 
 
 def ptmon(*args, stdin=None):
-    return subprocess.run([PTMON, *args], capture_output=True, text=True, input=stdin, timeout=60)
+    return run_ptmon(PTMON, *args, stdin=stdin)
 
 
 def main():
@@ -95,32 +67,20 @@ def main():
     log = open(os.path.join(work, "serve.log"), "w")
     daemon = subprocess.Popen([PTMON, "serve", "--data-dir", data, "--listen",
                                f"127.0.0.1:{port}", "--now", TODAY], stdout=log, stderr=log)
-    options = webdriver.ChromeOptions()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000", "--lang=zh-CN",
-                 "--user-data-dir=" + os.path.join(work, "chromium")]:
-        options.add_argument(flag)
-    options.binary_location = "/usr/bin/chromium"
     browser = None
     try:
         wait_until(lambda: http_get(base + "/readyz")[0] == 200, "ptmon to be ready")
-        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        browser.set_page_load_timeout(DEADLINE)
+        browser = start_chromium(work)
         wait = WebDriverWait(browser, DEADLINE)
 
         def shot(name):
             browser.save_screenshot(os.path.join(ARTEFACTS, name + ".png"))
 
         def login(user, password):
-            browser.get(base + "/login")
-            wait.until(EC.presence_of_element_located((By.ID, "user")))
-            browser.find_element(By.ID, "user").send_keys(user)
-            browser.find_element(By.ID, "password").send_keys(password)
-            browser.find_element(By.ID, "login").click()
+            console_support.login(browser, wait, base, user, password)
 
         def logout():
-            browser.find_element(By.CSS_SELECTOR, "header form button").click()
-            wait.until(EC.presence_of_element_located((By.ID, "login")))
+            console_support.logout(browser, wait)
 
         # Nobody logged in: the board sends to the login page.
         browser.get(base + "/")
@@ -128,8 +88,10 @@ def main():
         assert "/login" in browser.current_url
         shot("01-login")
 
-        # The manager: the board with every project.
+        # The manager lands on 我的填报; the board has every project.
         login("zhangsan", PASSWORD)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.my-report")))
+        browser.get(base + "/")
         wait.until(EC.presence_of_element_located((By.ID, "board")))
         rows = browser.find_elements(By.CSS_SELECTOR, "#board tbody tr[data-project]")
         assert len(rows) == 10, len(rows)
@@ -342,6 +304,8 @@ def main():
 
         # The board on a phone.
         login("zhangsan", PASSWORD)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.my-report")))
+        browser.get(base + "/")
         wait.until(EC.presence_of_element_located((By.ID, "board")))
         browser.set_window_size(400, 900)
         shot("15-board-phone")

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,8 +45,25 @@ struct BoardQuery {
   bool descending = false;
 };
 
+// What the board shows beside the evaluation: who answers for each project (责任人), and the day
+// its 逾期天数 are counted to, in the unit's time zone.
+struct BoardContext {
+  // Project id → the active manager accounts assigned to it, by name (ManagersByProject).
+  std::map<std::string, std::vector<std::string>> owners;
+  Date today;
+  int budget_due_day = 10;  // spending's, as the evaluation judged it
+};
+
 std::string BoardPage(const PageFrame& frame, const Catalog& catalog, const Evaluation& evaluation,
-                      const BoardQuery& query);
+                      const BoardQuery& query, const BoardContext& context);
+// The board's rows (filtered and sorted as `query` asks) as an Excel workbook: one sheet, the
+// unit's name and the month evaluated above the table, figures as numbers with number formats
+// (rates as 0.0%, money in 万元 as 0.00 with the unit in the column's title), and a 合计 row whose
+// sums are formulas over the column, stored with their value. Fails only when the temporary file
+// it is written through cannot be.
+Result<std::string> BoardXlsx(const Catalog& catalog, const Evaluation& evaluation,
+                              const BoardQuery& query, const BoardContext& context,
+                              std::string_view unit_name);
 
 // One project's latest value of each month of the year evaluated, for its charts: index 0 is
 // January. `indicators[i]` belongs to Project::indicators[i]; `spent` is budget spending.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,18 @@ struct EvaluationSettings {
   double budget_reason_below = 0.9;
 };
 
+// Last year's figure for the month of this year's (AttachLastYear): the same indicator id in
+// last year's catalogue, or the same published name, of the same project (by id or name).
+struct LastYearValue {
+  std::string indicator_id;     // last year's id
+  Period period;                // last year's month
+  std::optional<double> value;  // base units
+  Grade grade = Grade::kNone;
+  std::string unit;  // of last year's target, as published
+  // In the unit last year's target was published in (1200万条), or the grade.
+  std::string text;
+};
+
 // `indicator` and `project` point into the catalogue the Evaluator was built with: whoever
 // keeps an Evaluation keeps that catalogue alive beside it (the daemon's snapshot holds both).
 // Everything else is held by value or shared ownership.
@@ -86,6 +99,8 @@ struct IndicatorStatus {
   bool target_may_be_low = false;                // blue: flag for reviewers, no deduction
   double weight = 0;
   double score = 0;
+  // Null when last year's catalogue has no such indicator or no value for that month.
+  std::shared_ptr<const LastYearValue> last_year;
 };
 
 // One row of the budget section (总额 or a fund-source row), in yuan.
