@@ -23,9 +23,9 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from console_support import DEADLINE, free_port, http_get, run_ptmon, start_chromium, wait_until
+from console_support import free_port, http_get, run_ptmon, start_chromium, wait_until
 import console_support
 
 PTMON = sys.argv[1]
@@ -71,7 +71,7 @@ def main():
     try:
         wait_until(lambda: http_get(base + "/readyz")[0] == 200, "ptmon to be ready")
         browser = start_chromium(work)
-        wait = WebDriverWait(browser, DEADLINE)
+        wait = console_support.page_wait(browser)
 
         def shot(name):
             browser.save_screenshot(os.path.join(ARTEFACTS, name + ".png"))

@@ -10,9 +10,11 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 DEADLINE = 120  # seconds; bounds a failure only (sanitizer builds on a busy machine are slow)
 
@@ -52,6 +54,12 @@ def http_get(url, headers=None):
 def run_ptmon(binary, *args, stdin=None):
     return subprocess.run([binary, *args], capture_output=True, text=True, input=stdin,
                           timeout=60)
+
+
+def page_wait(browser):
+    """A wait that keeps polling through a navigation: between a form's submit and the page it
+    loads, Chromium answers a lookup with "aborted by navigation", which says nothing yet."""
+    return WebDriverWait(browser, DEADLINE, ignored_exceptions=(WebDriverException,))
 
 
 def start_chromium(work):

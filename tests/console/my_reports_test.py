@@ -26,7 +26,7 @@ import tempfile
 import openpyxl
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 import console_support
 from console_support import DEADLINE, chromium, http_get, http_get_bytes, run_ptmon, serving
@@ -89,7 +89,7 @@ def main():
     work = tempfile.mkdtemp(prefix="ptmon-my-reports-")
     prepare(work, os.path.join(work, "data"))
     with serving(PTMON, work, TODAY.isoformat()) as base, chromium(work) as browser:
-        wait = WebDriverWait(browser, DEADLINE)
+        wait = console_support.page_wait(browser)
         status = json.loads(http_get(base + "/api/v1/status")[1])
         assert status["as_of"] == "2026-07", status["as_of"]
         indicators = {p["id"]: [i["id"] for i in p["indicators"]] for p in status["projects"]}
