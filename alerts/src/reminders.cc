@@ -13,11 +13,6 @@ std::chrono::sys_days Days(Date date) {
                                      std::chrono::day(static_cast<unsigned>(date.day)));
 }
 
-Date DueDate(Period period, int due_day) {
-  return period.month == 12 ? Date{period.year + 1, 1, due_day}
-                            : Date{period.year, period.month + 1, due_day};
-}
-
 // The month whose report is due within the lead and its missing items, for one project.
 struct DueReport {
   Period period;

@@ -47,12 +47,6 @@ std::optional<Date> OldestMissingDue(std::optional<Period> latest, int year,
 
 }  // namespace
 
-Date DueDate(Period period, int due_day) {
-  const Period next =
-      period.month == 12 ? Period{period.year + 1, 1} : Period{period.year, period.month + 1};
-  return {next.year, next.month, std::min(due_day, DaysInMonth(next.year, next.month))};
-}
-
 std::optional<int> OverdueDays(const ProjectStatus& status, int year, int budget_due_day,
                                Date today) {
   std::optional<Date> oldest = OldestMissingDue(status.budget.period, year,

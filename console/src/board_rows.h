@@ -35,9 +35,6 @@ BoardRows SelectBoardRows(const Catalog& catalog, const Evaluation& evaluation,
 std::optional<int> OverdueDays(const ProjectStatus& status, int year, int budget_due_day,
                                Date today);
 
-// The date a month's report is due: `due_day` of the month after, within that month.
-Date DueDate(Period period, int due_day);
-
 // The main reason a project has its light (the budget, or the worst indicator with the
 // manager's reason); empty for a good light.
 std::string MainReason(const ProjectStatus& status, int overdue);

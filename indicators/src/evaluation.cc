@@ -138,11 +138,13 @@ std::string_view LikelihoodName(Likelihood likelihood) {
   return "";
 }
 
-bool IsPastDue(Period period, int due_day, Date today) {
-  const Date due = period.month == 12 ? Date{period.year + 1, 1, due_day}
-                                      : Date{period.year, period.month + 1, due_day};
-  return today > due;
+Date DueDate(Period period, int due_day) {
+  const Period next =
+      period.month == 12 ? Period{period.year + 1, 1} : Period{period.year, period.month + 1};
+  return {next.year, next.month, std::min(due_day, DaysInMonth(next.year, next.month))};
 }
+
+bool IsPastDue(Period period, int due_day, Date today) { return today > DueDate(period, due_day); }
 
 Period DefaultAsOf(Date today, int catalog_year, int due_day) {
   if (today.year > catalog_year) return {catalog_year, 12};

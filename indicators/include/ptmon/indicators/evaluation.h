@@ -176,7 +176,10 @@ double PaceShare(const Indicator& indicator, int month);
 // The share of a project's budget its spending plan expects spent by the end of `month`.
 double PlanShare(const Project& project, int month);
 
-// Whether the report for `period` is past due on `today`.
+// The date the report for `period` is due: `due_day` of the month after, within that month.
+// The one rule the lights, the reminders, 我的填报 and the board's days overdue all read.
+Date DueDate(Period period, int due_day);
+// Whether the report for `period` is past due on `today`: today is after its DueDate.
 bool IsPastDue(Period period, int due_day, Date today);
 
 // Stateless apart from its settings; thread-safe.
