@@ -8,6 +8,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <ptmon/alerts/alerts.h>
+#include <ptmon/base/clock.h>
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
 #include <ptmon/ingest/ingestor.h>
@@ -337,28 +339,37 @@ int RunAlerts(const CommonOptions& options, const std::string& format) {
     std::cerr << "ptmon: " << alerts.status().message() << "\n";
     return kExitFailure;
   }
+  auto time = [](const std::optional<long long>& seconds) {
+    return seconds ? FormatRfc3339(TimePoint(std::chrono::seconds(*seconds))) : std::string();
+  };
+  auto state = [](const AlertRecord& alert) {
+    return std::string(AlertPhaseName(static_cast<AlertPhase>(alert.phase)));
+  };
+  auto labels = [](const AlertRecord& alert) {
+    const AlertRecordKey& key = alert.key;
+    return AlertLabels(static_cast<AlertRule>(key.rule),
+                       {key.budget_unit, key.project, key.indicator, key.owner});
+  };
   if (format == "json") {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& alert : *alerts) {
-      list.push_back({{"labels", nlohmann::json::parse(alert.labels_json, nullptr, false)},
-                      {"state", alert.state},
-                      {"active_since", alert.active_since},
-                      {"fired_at", alert.fired_at},
-                      {"resolved_at", alert.resolved_at}});
+      list.push_back({{"labels", labels(alert)},
+                      {"state", state(alert)},
+                      {"active_since", time(alert.active_since)},
+                      {"fired_at", time(alert.fired_at)},
+                      {"resolved_at", time(alert.resolved_at)}});
     }
     std::cout << list.dump(2) << "\n";
     return kExitOk;
   }
   if (alerts->empty()) std::cout << "no alerts\n";
   for (const auto& alert : *alerts) {
-    const auto labels = nlohmann::json::parse(alert.labels_json, nullptr, false);
-    const auto annotations = nlohmann::json::parse(alert.annotations_json, nullptr, false);
-    if (labels.is_discarded() || annotations.is_discarded()) continue;
-    std::cout << alert.state << "  " << labels.value("alertname", "") << "  "
-              << labels.value("severity", "") << "  " << labels.value("project", "")
-              << (labels.contains("indicator") ? "/" + labels.value("indicator", "") : "")
-              << "  since " << (alert.fired_at.empty() ? alert.active_since : alert.fired_at)
-              << "\n    " << EscapeControl(annotations.value("summary", "")) << "\n";
+    const AlertText text = AlertText::FromStored(alert.generator_url, alert.annotations_json);
+    std::cout << state(alert) << "  " << AlertNameOf(static_cast<AlertRule>(alert.key.rule)) << "  "
+              << SeverityOf(static_cast<AlertRule>(alert.key.rule)) << "  " << alert.key.project
+              << (alert.key.indicator.empty() ? "" : "/" + alert.key.indicator) << "  since "
+              << time(alert.fired_at ? alert.fired_at : alert.active_since) << "\n    "
+              << EscapeControl(text.Annotation("summary")) << "\n";
   }
   return kExitOk;
 }

@@ -116,6 +116,12 @@ TEST_F(AlertmanagerTest, ARestartKeepsStartsAt) {
   const std::string starts_at = alert["startsAt"];
   ptmon_->Signal(SIGTERM);
   ASSERT_EQ(ptmon_->Wait(), 0);
+  // Kept as a row of numbers and label values (schema 9), not as JSON keyed by a fingerprint.
+  const auto row = RunProcess(
+      {"sqlite3", dir_ / "data/ptmon.db",
+       "SELECT rule, phase, strftime('%Y-%m-%dT%H:%M:%S', fired_at, 'unixepoch') FROM alert "
+       "WHERE project = 'building-maintenance' AND indicator = 'devices-maintained'"});
+  EXPECT_EQ(row.out, "2|1|" + starts_at.substr(0, 19) + "\n") << row.err;
   StartPtmon();
   const Json alerts = Json::parse(HttpGet(Url("/api/v1/alerts")).body)["alerts"];
   bool found = false;

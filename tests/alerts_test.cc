@@ -27,13 +27,9 @@ class AlertBookTest : public testing::Test {
   }
   static AlertCondition Behind(bool raise, bool clear, const std::string& summary = "behind") {
     AlertCondition condition;
-    condition.alert.labels = {{"alertname", "PtmonIndicatorBehind"},
-                              {"severity", "warning"},
-                              {"project", "p"},
-                              {"indicator", "i"},
-                              {"unit", "u"}};
-    condition.alert.annotations = {{"summary", summary}};
-    condition.alert.generator_url = "http://ptmon/api/v1/status?project=p";
+    condition.rule = AlertRule::kIndicatorBehindWarning;
+    condition.subject = {"u", "p", "i", ""};
+    condition.text = AlertText("http://ptmon/api/v1/status?project=p", {{"summary", summary}});
     condition.raise = raise;
     condition.clear = clear;
     return condition;
@@ -58,7 +54,7 @@ TEST_F(AlertBookTest, PendingFiresAfterTheForDurationAndHysteresisHoldsUntilClea
   // Neither raised nor cleared (no data, overdue): it stays firing.
   ASSERT_TRUE(book.Update({Behind(false, false, "still")}, t0_ + minutes(20), *store_).ok());
   EXPECT_EQ(Phase(book), AlertPhase::kFiring);
-  EXPECT_EQ(book.alerts().begin()->second.annotations.at("summary"), "still");
+  EXPECT_EQ(book.alerts().begin()->second.text.Annotation("summary"), "still");
   const Json firing = Json::parse(book.Payload(t0_ + minutes(20)));
   ASSERT_EQ(firing.size(), 1u);
   EXPECT_EQ(firing[0]["startsAt"], FormatRfc3339(t0_ + minutes(10)));
@@ -69,7 +65,7 @@ TEST_F(AlertBookTest, PendingFiresAfterTheForDurationAndHysteresisHoldsUntilClea
       book.Update({Behind(false, true, "进度落后（绿灯）")}, t0_ + minutes(30), *store_).ok());
   EXPECT_EQ(Phase(book), AlertPhase::kResolved);
   // A resolved alert keeps the words it fired with, not the recovery's ("behind (green)").
-  EXPECT_EQ(book.alerts().begin()->second.annotations.at("summary"), "still");
+  EXPECT_EQ(book.alerts().begin()->second.text.Annotation("summary"), "still");
   const Json resolved = Json::parse(book.Payload(t0_ + minutes(31)));
   EXPECT_EQ(resolved[0]["annotations"]["summary"], "still");
   EXPECT_EQ(resolved[0]["endsAt"], FormatRfc3339(t0_ + minutes(30)));
@@ -127,7 +123,7 @@ TEST(AlertRulesTest, RedRaisesCriticalYellowRaisesWarningAndEachHandsOverToTheOt
                  const std::string& severity,
                  const std::string& indicator) -> const AlertCondition* {
     for (const auto& condition : conditions) {
-      const auto& labels = condition.alert.labels;
+      const auto& labels = condition.Labels();
       if (labels.at("alertname") == alertname && labels.at("severity") == severity &&
           (indicator.empty() ||
            (labels.count("indicator") && labels.at("indicator") == indicator))) {
@@ -143,26 +139,26 @@ TEST(AlertRulesTest, RedRaisesCriticalYellowRaisesWarningAndEachHandsOverToTheOt
   EXPECT_TRUE(red_critical->raise);
   // Issue #30: the severity and the text agree (warning is 黄灯, critical 红灯), the budget
   // unit has the label name the metrics give it, and the link opens the console's page.
-  EXPECT_NE(red_critical->alert.annotations.at("summary").find("（红灯）"), std::string::npos);
-  EXPECT_EQ(red_critical->alert.labels.at("budget_unit"), "shanxi-social-insurance");
-  EXPECT_EQ(red_critical->alert.labels.count("unit"), 0u);
-  EXPECT_EQ(red_critical->alert.generator_url,
+  EXPECT_NE(red_critical->text.Annotation("summary").find("（红灯）"), std::string::npos);
+  EXPECT_EQ(red_critical->Labels().at("budget_unit"), "shanxi-social-insurance");
+  EXPECT_EQ(red_critical->Labels().count("unit"), 0u);
+  EXPECT_EQ(red_critical->text.generator_url(),
             "http://127.0.0.1:10150/projects/building-maintenance");
-  EXPECT_NE(red_critical->alert.annotations.at("description").find("完成 3台"), std::string::npos);
+  EXPECT_NE(red_critical->text.Annotation("description").find("完成 3台"), std::string::npos);
   // No warning for red: it would say 红灯 under the severity of 黄灯.
   for (const auto& condition : conditions) {
-    if (condition.alert.labels.at("severity") == "warning") {
+    if (condition.Labels().at("severity") == "warning") {
       EXPECT_FALSE(condition.raise &&
-                   condition.alert.annotations.at("summary").find("红灯") != std::string::npos)
-          << condition.alert.annotations.at("summary");
+                   condition.text.Annotation("summary").find("红灯") != std::string::npos)
+          << condition.text.Annotation("summary");
     }
   }
   // June's reports were due on July 10th: the other indicators of every project are overdue,
   // in one alert per project.
   const AlertCondition* overdue = find(conditions, "PtmonReportOverdue", "warning", "");
   ASSERT_NE(overdue, nullptr);
-  EXPECT_EQ(overdue->alert.labels.count("indicator"), 0u);
-  EXPECT_EQ(overdue->alert.annotations.at("summary"), "「维修维护费」6 项数据逾期未报");
+  EXPECT_EQ(overdue->Labels().count("indicator"), 0u);
+  EXPECT_EQ(overdue->text.Annotation("summary"), "「维修维护费」6 项数据逾期未报");
   EXPECT_EQ(find(conditions, "PtmonIngestStale", "warning", "")->raise, false);
   // Yellow hands the critical one (held by the book) over to the warning: a critical alert
   // reading "（黄灯）" would disagree with itself.
@@ -198,12 +194,12 @@ TEST(AlertRulesTest, ABudgetAlertGivesThePlanAndTheManagersReason) {
   const AlertCondition* lagging = nullptr;
   const auto conditions = EvaluateAlertRules(catalog, evaluation, now, now, settings, empty);
   for (const auto& condition : conditions) {
-    if (condition.alert.labels.at("alertname") == "PtmonBudgetExecutionLagging") {
+    if (condition.Labels().at("alertname") == "PtmonBudgetExecutionLagging") {
       lagging = &condition;
     }
   }
   ASSERT_NE(lagging, nullptr);
-  const std::string& description = lagging->alert.annotations.at("description");
+  const std::string description = lagging->text.Annotation("description");
   EXPECT_NE(description.find("用款计划进度 58.3%"), std::string::npos) << description;
   EXPECT_NE(description.find("原因：维修招标推迟到九月。"), std::string::npos) << description;
 }

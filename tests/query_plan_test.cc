@@ -24,7 +24,7 @@ using store_values::Value;
 
 // The tables that grow with every file, value, alert or login.
 const std::set<std::string> kGrowingTables = {"actual",    "batch",         "series",
-                                              "note",      "folded_year",   "alert_state",
+                                              "note",      "folded_year",   "alert",
                                               "audit_log", "batch_project", "console_user_project"};
 
 // Statements that read a growing table whole, and why that is linear, not worse: each runs once
@@ -33,9 +33,9 @@ const std::set<std::string> kGrowingTables = {"actual",    "batch",         "ser
 const std::map<std::string, std::string> kWholeReads = {
     {"SELECT id, project_id, indicator_id FROM series",
      "the series dictionary, read once at start (and by a writer after another process wrote)"},
-    {"SELECT fingerprint, labels_json, annotations_json, state, active_since, coalesce(fired_at, "
-     "''), coalesce(resolved_at, ''), coalesce(last_sent_at, '') FROM alert_state ORDER BY "
-     "fingerprint",
+    {"SELECT rule, budget_unit, project, indicator, owner, phase, active_since, fired_at, "
+     "resolved_at, generator_url, annotations_json FROM alert ORDER BY rule, budget_unit, project, "
+     "indicator, owner",
      "the alert book, read once at start"},
     {"SELECT at, user_name, peer, action, detail FROM audit_log ORDER BY id DESC LIMIT ?",
      "the newest entries, read backwards by id: the LIMIT ends the scan"},
@@ -111,9 +111,14 @@ TEST_F(QueryPlanTest, NoStatementReadsAGrowingTableWhole) {
     ASSERT_TRUE(store.Fold().ok());
     ASSERT_TRUE(store.LastAppliedAt().ok());
     ASSERT_TRUE(store
-                    .SaveAlerts({{"f", "{}", "{}", "firing", "2026-07-01T00:00:00Z",
-                                  "2026-07-01T00:00:00Z", "", ""}},
-                                {"gone"})
+                    .SaveAlerts({{{1, "u", "p", "i", ""},
+                                  1,
+                                  1'782'864'000,
+                                  1'782'864'000,
+                                  std::nullopt,
+                                  "http://ptmon/projects/p",
+                                  "{}"}},
+                                {{2, "u", "p", "i", ""}})
                     .ok());
     ASSERT_TRUE(store.LoadAlerts().ok());
     ASSERT_TRUE(store.CatalogHash().ok());

@@ -1,8 +1,7 @@
 // The reminder rule and the owner labels, without a process: the date is passed in.
-#include <ptmon/alerts/reminders.h>
-
 #include <gtest/gtest.h>
 
+#include <ptmon/alerts/reminders.h>
 #include <ptmon/config/catalog_loader.h>
 #include <ptmon/config/daemon_config.h>
 
@@ -51,7 +50,7 @@ class ReminderRulesTest : public testing::Test {
   static std::vector<std::string> Who(const std::vector<AlertCondition>& conditions) {
     std::vector<std::string> who;
     for (const auto& condition : conditions) {
-      const auto& labels = condition.alert.labels;
+      const auto& labels = condition.Labels();
       who.push_back(labels.at("project") + "/" +
                     (labels.count("owner") ? labels.at("owner") : std::string("")));
     }
@@ -60,7 +59,7 @@ class ReminderRulesTest : public testing::Test {
   const AlertCondition& Of(const std::vector<AlertCondition>& conditions,
                            const std::string& project) const {
     for (const auto& condition : conditions)
-      if (condition.alert.labels.at("project") == project) return condition;
+      if (condition.Labels().at("project") == project) return condition;
     throw std::logic_error("no reminder for " + project);
   }
 
@@ -75,18 +74,18 @@ TEST_F(ReminderRulesTest, RemindsEachManagerFromTheLeadToTheDueDayNamingWhatIsMi
   const auto conditions = On({2026, 8, 7});
   EXPECT_EQ(Who(conditions),
             (std::vector<std::string>{"repairs/lijun", "repairs/wangfang", "nobodys/"}));
-  const Alert& alert = conditions.front().alert;
+  const AlertCondition& alert = conditions.front();
   EXPECT_TRUE(conditions.front().raise);
-  EXPECT_EQ(alert.labels.at("alertname"), "PtmonReportDueSoon");
-  EXPECT_EQ(alert.labels.at("severity"), "info");
-  EXPECT_EQ(alert.labels.at("budget_unit"), "u");
+  EXPECT_EQ(alert.Labels().at("alertname"), "PtmonReportDueSoon");
+  EXPECT_EQ(alert.Labels().at("severity"), "info");
+  EXPECT_EQ(alert.Labels().at("budget_unit"), "u");
   // July is not a quarter's month: the survey is not due.
-  EXPECT_EQ(alert.annotations.at("missing"), "设备维护数量、预算执行数");
-  EXPECT_EQ(alert.annotations.at("summary"),
+  EXPECT_EQ(alert.text.Annotation("missing"), "设备维护数量、预算执行数");
+  EXPECT_EQ(alert.text.Annotation("summary"),
             "「维修维护费」2026年7月的数据请于 8月10日前报送，还有 2 项未报");
-  EXPECT_EQ(alert.annotations.at("due_date"), "2026-08-10");
-  EXPECT_EQ(alert.annotations.at("month"), "2026-07");
-  EXPECT_EQ(alert.generator_url,
+  EXPECT_EQ(alert.text.Annotation("due_date"), "2026-08-10");
+  EXPECT_EQ(alert.text.Annotation("month"), "2026-07");
+  EXPECT_EQ(alert.text.generator_url(),
             "https://ptmon.example.gov.cn/report?project=repairs&period=2026-07");
   EXPECT_EQ(Who(On({2026, 8, 10})).size(), 3u) << "the due day itself";
   EXPECT_TRUE(On({2026, 8, 11}).empty()) << "past due: PtmonReportOverdue's";
@@ -95,23 +94,26 @@ TEST_F(ReminderRulesTest, RemindsEachManagerFromTheLeadToTheDueDayNamingWhatIsMi
 
 TEST_F(ReminderRulesTest, AReportEndsTheReminderAndAPartOneNamesWhatIsLeft) {
   actuals_->Apply("repairs", "devices", {2026, 7}, 60, Grade::kNone, {});
-  EXPECT_EQ(Of(On({2026, 8, 8}), "repairs").alert.annotations.at("missing"), "预算执行数");
+  EXPECT_EQ(Of(On({2026, 8, 8}), "repairs").text.Annotation("missing"), "预算执行数");
   actuals_->Apply("repairs", "spent_fiscal", {2026, 7}, 500000, Grade::kNone, {});
   EXPECT_EQ(Who(On({2026, 8, 8})), std::vector<std::string>{"nobodys/"});
   // September's report includes the quarter's survey.
-  EXPECT_EQ(Of(On({2026, 10, 9}), "repairs").alert.annotations.at("missing"),
+  EXPECT_EQ(Of(On({2026, 10, 9}), "repairs").text.Annotation("missing"),
             "设备维护数量、使用人员满意度、预算执行数");
 }
 
 TEST_F(ReminderRulesTest, OnlyTheNamedAlertsOfAProjectWithManagersGetAnOwner) {
   std::vector<AlertCondition> conditions(3);
-  conditions[0].alert.labels = {{"alertname", "PtmonReportOverdue"}, {"project", "repairs"}};
-  conditions[1].alert.labels = {{"alertname", "PtmonReportOverdue"}, {"project", "nobodys"}};
-  conditions[2].alert.labels = {{"alertname", "PtmonIndicatorBehind"}, {"project", "repairs"}};
+  conditions[0].rule = AlertRule::kReportOverdue;
+  conditions[0].subject.project = "repairs";
+  conditions[1].rule = AlertRule::kReportOverdue;
+  conditions[1].subject.project = "nobodys";
+  conditions[2].rule = AlertRule::kIndicatorBehindWarning;
+  conditions[2].subject.project = "repairs";
   LabelOwners(conditions, owners_, {"PtmonReportOverdue"});
   std::vector<std::string> labelled;
   for (const auto& condition : conditions) {
-    const auto& labels = condition.alert.labels;
+    const auto& labels = condition.Labels();
     labelled.push_back(labels.at("alertname") + " " + labels.at("project") + " " +
                        (labels.count("owner") ? labels.at("owner") : "-"));
   }

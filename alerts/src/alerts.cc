@@ -1,4 +1,4 @@
-#include <unordered_set>
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -34,67 +34,52 @@ std::string Quantity(const std::optional<double>& value, const Target& target) {
   return value ? FormatQuantity(*value, target) : "—";
 }
 
-AlertCondition Base(std::string_view alertname, std::string_view severity, const Project& project,
-                    std::string_view indicator, const AlertSettings& settings) {
-  AlertCondition condition;
-  Alert& alert = condition.alert;
-  alert.labels = {{"alertname", std::string(alertname)},
-                  {"severity", std::string(severity)},
-                  {"budget_unit", project.unit_id},
-                  {"project", project.id}};
-  if (!indicator.empty()) alert.labels["indicator"] = std::string(indicator);
-  alert.generator_url = settings.external_url + "/projects/" + UrlEncodeComponent(project.id);
-  return condition;
+AlertSubject SubjectOf(const Project& project, std::string_view indicator) {
+  return {project.unit_id, project.id, indicator, {}};
 }
 
-void AddNotes(Alert& alert, const ValueNotes* notes) {
+std::string ProjectUrl(const Project& project, const AlertSettings& settings) {
+  return settings.external_url + "/projects/" + UrlEncodeComponent(project.id);
+}
+
+using Annotations = std::vector<std::pair<std::string_view, std::string>>;
+
+void AddNotes(Annotations& annotations, const ValueNotes* notes) {
   if (notes == nullptr) return;
   std::string reason = notes->reason_category;
   if (!notes->reason.empty()) reason += (reason.empty() ? "" : "：") + notes->reason;
-  if (!reason.empty()) alert.annotations["reason"] = reason;
-  if (!notes->action.empty()) alert.annotations["action"] = notes->action;
-  if (!notes->likelihood.empty()) alert.annotations["reported_likelihood"] = notes->likelihood;
+  if (!reason.empty()) annotations.emplace_back("reason", reason);
+  if (!notes->action.empty()) annotations.emplace_back("action", notes->action);
+  if (!notes->likelihood.empty())
+    annotations.emplace_back("reported_likelihood", notes->likelihood);
 }
 
-// Builds the condition only when it matters: it raises, or the book holds the alert.
+// Makes the condition only when it matters: it raises, or the book holds the alert.
 class RuleOutput {
  public:
-  RuleOutput(const AlertBook& book, const AlertSink& out) : book_(book), out_(out) {
-    for (const auto& [fingerprint, alert] : book.alerts()) {
-      if (auto project = alert.labels.find("project"); project != alert.labels.end()) {
-        projects_with_alerts_.insert(project->second);
-      }
-    }
+  RuleOutput(const AlertBook& book, const AlertSink& out) : book_(book), out_(out) {}
+  bool Wanted(bool raise, AlertRule rule, const AlertSubject& subject) const {
+    // Most indicators hold no alert: they are passed over by a lookup of numbers.
+    return raise || book_.Find(rule, subject).has_value();
   }
-  bool Wanted(bool raise, std::string_view alertname, std::string_view severity,
-              const Project& project, std::string_view indicator) const {
-    if (raise) return true;
-    // Most projects hold no alert: they are passed over without making a fingerprint per rule
-    // and indicator (66,000 indicators at a start cost 0.2 s that way).
-    if (!projects_with_alerts_.contains(project.id)) return false;
-    std::map<std::string, std::string> labels = {{"alertname", std::string(alertname)},
-                                                 {"severity", std::string(severity)},
-                                                 {"budget_unit", project.unit_id},
-                                                 {"project", project.id}};
-    if (!indicator.empty()) labels["indicator"] = std::string(indicator);
-    return book_.Contains(FingerprintOf(labels));
+  void Add(AlertRule rule, const AlertSubject& subject, bool raise, bool clear, AlertText text) {
+    out_({rule, subject, std::move(text), raise, clear});
   }
-  void Add(AlertCondition condition) { out_(std::move(condition)); }
 
  private:
   const AlertBook& book_;
   const AlertSink& out_;
-  // Copies, not views into the book's labels: the sink may change the book as the rules run.
-  std::unordered_set<std::string> projects_with_alerts_;
 };
 
 void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
                     const AlertSettings& settings, RuleOutput& out) {
   const Project& p = *project.project;
   const std::string months = "1–" + std::to_string(evaluation.as_of.month) + "月";
+  const std::string url = ProjectUrl(p, settings);
   for (const auto& status : project.indicators) {
     const Indicator& indicator = *status.indicator;
     const Target& target = *status.target;
+    const AlertSubject subject = SubjectOf(p, indicator.id);
     // The texts are made only for the alerts wanted: most indicators of a province have none.
     auto who = [&] { return "「" + p.name + "」" + indicator.name; };
     auto facts = [&] {
@@ -111,24 +96,21 @@ void IndicatorRules(const ProjectStatus& project, const Evaluation& evaluation,
     for (std::string_view severity : {"warning", "critical"}) {
       const Light light = SeverityLight(severity);
       const bool raise = status.light == light;
-      if (!out.Wanted(raise, "PtmonIndicatorBehind", severity, p, indicator.id)) continue;
-      AlertCondition behind = Base("PtmonIndicatorBehind", severity, p, indicator.id, settings);
-      behind.raise = raise;
-      behind.clear = Clears(severity, status.light);
-      behind.alert.annotations = {
+      const AlertRule rule = severity == "critical" ? AlertRule::kIndicatorBehindCritical
+                                                    : AlertRule::kIndicatorBehindWarning;
+      if (!out.Wanted(raise, rule, subject)) continue;
+      Annotations annotations = {
           {"summary", who() + " 进度落后（" + std::string(LightNameZh(status.light)) + "）"},
           {"description", facts()}};
-      AddNotes(behind.alert, status.notes.get());
-      out.Add(std::move(behind));
+      AddNotes(annotations, status.notes.get());
+      out.Add(rule, subject, raise, Clears(severity, status.light),
+              AlertText(url, std::move(annotations)));
     }
     const bool blue = status.light == Light::kBlue;
-    if (out.Wanted(blue, "PtmonTargetFarExceeded", "info", p, indicator.id)) {
-      AlertCondition ahead = Base("PtmonTargetFarExceeded", "info", p, indicator.id, settings);
-      ahead.raise = blue;
-      ahead.clear = !blue;
-      ahead.alert.annotations = {{"summary", who() + " 远超进度（蓝灯），目标值可能偏低"},
-                                 {"description", facts() + "请复核目标设定；自评不因超额加分。"}};
-      out.Add(std::move(ahead));
+    if (out.Wanted(blue, AlertRule::kTargetFarExceeded, subject)) {
+      out.Add(AlertRule::kTargetFarExceeded, subject, blue, !blue,
+              AlertText(url, {{"summary", who() + " 远超进度（蓝灯），目标值可能偏低"},
+                              {"description", facts() + "请复核目标设定；自评不因超额加分。"}}));
     }
   }
 }
@@ -144,18 +126,18 @@ void OverdueRule(const ProjectStatus& project, const Evaluation& evaluation,
   }
   if (project.budget.overdue) overdue.push_back("预算执行数");
   const bool raise = !overdue.empty();
-  if (!out.Wanted(raise, "PtmonReportOverdue", "warning", p, "")) return;
-  AlertCondition condition = Base("PtmonReportOverdue", "warning", p, "", settings);
-  condition.raise = raise;
-  condition.clear = !raise;
+  const AlertSubject subject = SubjectOf(p, "");
+  if (!out.Wanted(raise, AlertRule::kReportOverdue, subject)) return;
   std::string names;
   for (size_t i = 0; i < overdue.size() && i < 5; ++i) names += (i ? "、" : "") + overdue[i];
   if (overdue.size() > 5) names += " 等";
-  condition.alert.annotations = {
-      {"summary", "「" + p.name + "」" + std::to_string(overdue.size()) + " 项数据逾期未报"},
-      {"description", "截至 " + evaluation.as_of.ToString() +
-                          " 应报送的数据未按期（次月截止日前）报送：" + names + "。"}};
-  out.Add(std::move(condition));
+  out.Add(
+      AlertRule::kReportOverdue, subject, raise, !raise,
+      AlertText(
+          ProjectUrl(p, settings),
+          {{"summary", "「" + p.name + "」" + std::to_string(overdue.size()) + " 项数据逾期未报"},
+           {"description", "截至 " + evaluation.as_of.ToString() +
+                               " 应报送的数据未按期（次月截止日前）报送：" + names + "。"}}));
 }
 
 void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
@@ -180,46 +162,27 @@ void BudgetRules(const ProjectStatus& project, const Evaluation& evaluation,
   };
   for (std::string_view severity : {"warning", "critical"}) {
     const bool raise = budget.light == SeverityLight(severity);
-    if (!out.Wanted(raise, "PtmonBudgetExecutionLagging", severity, p, "")) continue;
-    AlertCondition lagging = Base("PtmonBudgetExecutionLagging", severity, p, "", settings);
-    lagging.raise = raise;
-    lagging.clear = Clears(severity, budget.light);
-    lagging.alert.annotations = {{"summary", "「" + p.name + "」预算执行滞后（" +
-                                                 std::string(LightNameZh(budget.light)) + "）"},
-                                 {"description", facts()}};
-    out.Add(std::move(lagging));
+    const AlertRule rule = severity == "critical" ? AlertRule::kBudgetLaggingCritical
+                                                  : AlertRule::kBudgetLaggingWarning;
+    const AlertSubject subject = SubjectOf(p, "");
+    if (!out.Wanted(raise, rule, subject)) continue;
+    out.Add(rule, subject, raise, Clears(severity, budget.light),
+            AlertText(ProjectUrl(p, settings),
+                      {{"summary", "「" + p.name + "」预算执行滞后（" +
+                                       std::string(LightNameZh(budget.light)) + "）"},
+                       {"description", facts()}}));
   }
 }
 
 std::string Rfc3339(TimePoint time) { return FormatRfc3339(time); }
 
-TimePoint ParseTime(const std::string& text) {
-  return text.empty() ? TimePoint{} : ParseRfc3339(text).value_or(TimePoint{});
+long long UnixTime(TimePoint time) {
+  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
 }
 
-void WriteMap(JsonWriter& json, const std::map<std::string, std::string>& map) {
-  json.BeginObject();
-  for (const auto& [name, value] : map) json.Key(name).String(value);
-  json.EndObject();
-}
+TimePoint FromUnixTime(long long seconds) { return TimePoint(std::chrono::seconds(seconds)); }
 
-AlertRecord ToRecord(const std::string& fingerprint, const Alert& alert) {
-  AlertRecord record;
-  record.fingerprint = fingerprint;
-  JsonWriter labels(record.labels_json);
-  WriteMap(labels, alert.labels);
-  // The generator URL rides with the annotations under a name no annotation has, in the
-  // place nlohmann's sorted keys gave it.
-  JsonWriter annotations(record.annotations_json);
-  annotations.BeginObject().Key("__generator_url").String(alert.generator_url);
-  for (const auto& [name, value] : alert.annotations) annotations.Key(name).String(value);
-  annotations.EndObject();
-  record.state = std::string(AlertPhaseName(alert.phase));
-  record.active_since = Rfc3339(alert.active_since);
-  if (alert.phase != AlertPhase::kPending) record.fired_at = Rfc3339(alert.fired_at);
-  if (alert.phase == AlertPhase::kResolved) record.resolved_at = Rfc3339(alert.resolved_at);
-  return record;
-}
+constexpr AlertRule kLastRule = AlertRule::kIngestStale;
 
 }  // namespace
 
@@ -235,13 +198,114 @@ std::string_view AlertPhaseName(AlertPhase phase) {
   return "pending";
 }
 
+std::string_view AlertNameOf(AlertRule rule) {
+  switch (rule) {
+    case AlertRule::kIndicatorBehindWarning:
+    case AlertRule::kIndicatorBehindCritical:
+      return "PtmonIndicatorBehind";
+    case AlertRule::kTargetFarExceeded:
+      return "PtmonTargetFarExceeded";
+    case AlertRule::kReportOverdue:
+      return "PtmonReportOverdue";
+    case AlertRule::kBudgetLaggingWarning:
+    case AlertRule::kBudgetLaggingCritical:
+      return "PtmonBudgetExecutionLagging";
+    case AlertRule::kReportDueSoon:
+      return "PtmonReportDueSoon";
+    case AlertRule::kIngestStale:
+      return "PtmonIngestStale";
+  }
+  return "";
+}
+
+std::string_view SeverityOf(AlertRule rule) {
+  switch (rule) {
+    case AlertRule::kIndicatorBehindCritical:
+    case AlertRule::kBudgetLaggingCritical:
+      return "critical";
+    case AlertRule::kTargetFarExceeded:
+    case AlertRule::kReportDueSoon:
+      return "info";
+    default:
+      return "warning";
+  }
+}
+
+std::map<std::string, std::string> AlertLabels(AlertRule rule, const AlertSubject& subject) {
+  std::map<std::string, std::string> labels = {{"alertname", std::string(AlertNameOf(rule))},
+                                               {"severity", std::string(SeverityOf(rule))}};
+  auto add = [&](const char* name, std::string_view value) {
+    if (!value.empty()) labels.emplace(name, value);
+  };
+  add("budget_unit", subject.budget_unit);
+  add("project", subject.project);
+  add("indicator", subject.indicator);
+  add("owner", subject.owner);
+  return labels;
+}
+
 std::string FingerprintOf(const std::map<std::string, std::string>& labels) {
   std::string fingerprint;
   for (const auto& [name, value] : labels) fingerprint += name + "=" + value + "\x1f";
   return fingerprint;
 }
 
-std::string Alert::Fingerprint() const { return FingerprintOf(labels); }
+AlertText::AlertText(std::string_view generator_url,
+                     std::vector<std::pair<std::string_view, std::string>> annotations) {
+  std::sort(annotations.begin(), annotations.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  text_.assign(generator_url).push_back('\n');
+  JsonWriter json(text_);
+  json.BeginObject();
+  for (const auto& [name, value] : annotations) json.Key(name).String(value);
+  json.EndObject();
+}
+
+AlertText AlertText::FromStored(std::string_view generator_url, std::string_view annotations_json) {
+  AlertText text;
+  text.text_.assign(generator_url).append("\n").append(annotations_json);
+  return text;
+}
+
+// JSON written by JsonWriter holds no raw newline: the last one ends the URL.
+std::string_view AlertText::generator_url() const {
+  return std::string_view(text_).substr(0, text_.rfind('\n'));
+}
+
+std::string_view AlertText::annotations_json() const {
+  return std::string_view(text_).substr(text_.rfind('\n') + 1);
+}
+
+std::map<std::string, std::string> AlertText::Annotations() const {
+  const Json parsed = Json::parse(annotations_json(), nullptr, false);
+  if (!parsed.is_object()) return {};
+  std::map<std::string, std::string> annotations;
+  for (const auto& [name, value] : parsed.items()) {
+    if (value.is_string()) annotations.emplace(name, value.get<std::string>());
+  }
+  return annotations;
+}
+
+std::string AlertText::Annotation(std::string_view name) const {
+  const auto annotations = Annotations();
+  const auto found = annotations.find(std::string(name));
+  return found == annotations.end() ? std::string() : found->second;
+}
+
+uint32_t AlertNames::Intern(std::string_view text) {
+  if (text.empty()) return 0;
+  if (auto found = ids_.find(text); found != ids_.end()) return found->second;
+  const std::string& held = texts_.emplace_back(text);
+  const auto id = static_cast<uint32_t>(texts_.size());
+  ids_.emplace(held, id);
+  return id;
+}
+
+std::optional<uint32_t> AlertNames::Find(std::string_view text) const {
+  if (text.empty()) return 0;
+  if (auto found = ids_.find(text); found != ids_.end()) return found->second;
+  return std::nullopt;
+}
 
 void EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation, TimePoint last_ingest,
                         TimePoint now, const AlertSettings& settings, const AlertBook& book,
@@ -252,19 +316,16 @@ void EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation, Ti
     OverdueRule(project, evaluation, settings, out);
     BudgetRules(project, evaluation, settings, out);
   }
-  AlertCondition stale;
-  stale.alert.labels = {{"alertname", "PtmonIngestStale"}, {"severity", "warning"}};
-  stale.alert.generator_url = settings.external_url + "/metrics";
   const auto idle = std::chrono::duration_cast<std::chrono::hours>(now - last_ingest);
-  stale.raise = now - last_ingest > settings.ingest_stale_after;
-  stale.clear = !stale.raise;
+  const bool stale = now - last_ingest > settings.ingest_stale_after;
   std::string units;
   for (const auto& unit : catalog.units) units += (units.empty() ? "" : "、") + unit.name;
-  stale.alert.annotations = {
-      {"summary", units + " 已 " + std::to_string(idle.count() / 24) + " 天未收到新的月报数据"},
-      {"description", "最近一次成功导入：" + FormatLocalTime(last_ingest) +
-                          "。请检查收件目录和各项目的报送情况。"}};
-  out.Add(std::move(stale));
+  out.Add(AlertRule::kIngestStale, {}, stale, !stale,
+          AlertText(settings.external_url + "/metrics",
+                    {{"summary",
+                      units + " 已 " + std::to_string(idle.count() / 24) + " 天未收到新的月报数据"},
+                     {"description", "最近一次成功导入：" + FormatLocalTime(last_ingest) +
+                                         "。请检查收件目录和各项目的报送情况。"}}));
 }
 
 std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Evaluation& evaluation,
@@ -277,72 +338,114 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
   return conditions;
 }
 
-Status AlertBook::Load(Store& store) {
-  // Row by row: the stored text of tens of thousands of alerts is not held beside the book.
-  std::map<std::string, Alert> loaded;
-  Status read = store.ForEachAlert([&](AlertRecord record) {
-    Alert alert;
-    const Json labels = Json::parse(record.labels_json, nullptr, false);
-    Json annotations = Json::parse(record.annotations_json, nullptr, false);
-    if (labels.is_discarded() || annotations.is_discarded())
-      return;  // unreadable: the rules recreate it
-    alert.labels = labels.get<std::map<std::string, std::string>>();
-    alert.generator_url = annotations.value("__generator_url", "");
-    annotations.erase("__generator_url");
-    alert.annotations = annotations.get<std::map<std::string, std::string>>();
-    alert.phase = record.state == "firing"     ? AlertPhase::kFiring
-                  : record.state == "resolved" ? AlertPhase::kResolved
-                                               : AlertPhase::kPending;
-    alert.active_since = ParseTime(record.active_since);
-    alert.fired_at = ParseTime(record.fired_at);
-    alert.resolved_at = ParseTime(record.resolved_at);
-    loaded.emplace(alert.Fingerprint(), std::move(alert));
-  });
-  if (!read.ok()) return read;
-  alerts_ = std::move(loaded);
-  return Status::Ok();
+AlertKey AlertBook::Intern(AlertRule rule, const AlertSubject& subject) {
+  return {rule, names_.Intern(subject.budget_unit), names_.Intern(subject.project),
+          names_.Intern(subject.indicator), names_.Intern(subject.owner)};
 }
 
-AlertUpdate::AlertUpdate(AlertBook& book, TimePoint now) : book_(book), now_(now) {}
+std::optional<AlertKey> AlertBook::Find(AlertRule rule, const AlertSubject& subject) const {
+  const auto project = names_.Find(subject.project);
+  if (!project) return std::nullopt;  // no alert names it: the common case, settled first
+  const auto unit = names_.Find(subject.budget_unit);
+  const auto indicator = names_.Find(subject.indicator);
+  const auto owner = names_.Find(subject.owner);
+  if (!unit || !indicator || !owner) return std::nullopt;
+  const AlertKey key{rule, *unit, *project, *indicator, *owner};
+  if (!alerts_.contains(key)) return std::nullopt;
+  return key;
+}
+
+std::map<std::string, std::string> AlertBook::Labels(const AlertKey& key) const {
+  return AlertLabels(key.rule, {names_.Text(key.budget_unit), names_.Text(key.project),
+                                names_.Text(key.indicator), names_.Text(key.owner)});
+}
+
+AlertRecordKey AlertBook::RecordKey(const AlertKey& key) const {
+  return {static_cast<int>(key.rule), std::string(names_.Text(key.budget_unit)),
+          std::string(names_.Text(key.project)), std::string(names_.Text(key.indicator)),
+          std::string(names_.Text(key.owner))};
+}
+
+AlertRecord AlertBook::Record(const AlertKey& key, const Alert& alert) const {
+  AlertRecord record;
+  record.key = RecordKey(key);
+  record.phase = static_cast<int>(alert.phase);
+  record.active_since = UnixTime(alert.active_since);
+  if (alert.phase != AlertPhase::kPending) record.fired_at = UnixTime(alert.fired_at);
+  if (alert.phase == AlertPhase::kResolved) record.resolved_at = UnixTime(alert.resolved_at);
+  record.generator_url = alert.text.generator_url();
+  record.annotations_json = alert.text.annotations_json();
+  return record;
+}
+
+// Labels in the order of their names, as Alertmanager's API and a sorted map give them.
+void AlertBook::WriteLabels(JsonWriter& json, const AlertKey& key) const {
+  json.BeginObject().Key("alertname").String(AlertNameOf(key.rule));
+  auto add = [&](const char* name, uint32_t id) {
+    if (id != 0) json.Key(name).String(names_.Text(id));
+  };
+  add("budget_unit", key.budget_unit);
+  add("indicator", key.indicator);
+  add("owner", key.owner);
+  add("project", key.project);
+  json.Key("severity").String(SeverityOf(key.rule)).EndObject();
+}
+
+Status AlertBook::Load(Store& store) {
+  alerts_.clear();
+  return store.ForEachAlert([&](AlertRecord record) {
+    if (record.key.rule < 1 || record.key.rule > static_cast<int>(kLastRule) || record.phase < 0 ||
+        record.phase > 2)
+      return;
+    const AlertKey key = Intern(
+        static_cast<AlertRule>(record.key.rule),
+        {record.key.budget_unit, record.key.project, record.key.indicator, record.key.owner});
+    Alert& alert = alerts_[key];
+    alert.phase = static_cast<AlertPhase>(record.phase);
+    alert.active_since = FromUnixTime(record.active_since);
+    alert.fired_at = FromUnixTime(record.fired_at.value_or(0));
+    alert.resolved_at = FromUnixTime(record.resolved_at.value_or(0));
+    alert.text = AlertText::FromStored(record.generator_url, record.annotations_json);
+  });
+}
+
+AlertUpdate::AlertUpdate(AlertBook& book, TimePoint now)
+    : book_(book), now_(now), number_(++book.updates_) {}
 
 void AlertUpdate::Apply(AlertCondition condition) {
   auto& alerts = book_.alerts_;
   const AlertSettings& settings = book_.settings_;
-  const std::string fingerprint = condition.alert.Fingerprint();
-  auto found = alerts.find(fingerprint);
-  if (found != alerts.end()) spoken_of_.insert(&found->first);
+  const std::optional<AlertKey> held = book_.Find(condition.rule, condition.subject);
+  auto found = held ? alerts.find(*held) : alerts.end();
+  if (found != alerts.end()) found->second.spoken_in = number_;
   if (found == alerts.end() || found->second.phase == AlertPhase::kResolved) {
     if (!condition.raise) return;
-    auto slot = alerts.insert_or_assign(fingerprint, std::move(condition.alert)).first;
-    spoken_of_.insert(&slot->first);
-    Alert& alert = slot->second;
+    const AlertKey key = held ? *held : book_.Intern(condition.rule, condition.subject);
+    Alert& alert = alerts[key];
+    alert = Alert{};
+    alert.text = std::move(condition.text);
+    alert.spoken_in = number_;
     alert.active_since = now_;
     alert.phase = AlertPhase::kPending;
     if (settings.for_duration.count() == 0) {
       alert.phase = AlertPhase::kFiring;
       alert.fired_at = now_;
     }
-    changed_.push_back(ToRecord(fingerprint, alert));
+    changed_.push_back(book_.Record(key, alert));
     return;
   }
   Alert& alert = found->second;
   const AlertPhase phase_before = alert.phase;
   // The latest explanation while the problem lasts; a clearing condition describes the
   // recovery ("green", "0 overdue"), and a resolved alert keeps the words it fired with.
-  const bool explained_anew =
-      !condition.clear && (alert.annotations != condition.alert.annotations ||
-                           alert.generator_url != condition.alert.generator_url);
-  if (explained_anew) {
-    alert.annotations = std::move(condition.alert.annotations);
-    alert.generator_url = std::move(condition.alert.generator_url);
-  }
+  const bool explained_anew = !condition.clear && alert.text != condition.text;
+  if (explained_anew) alert.text = std::move(condition.text);
   if (alert.phase == AlertPhase::kPending) {
     if (condition.raise && now_ - alert.active_since >= settings.for_duration) {
       alert.phase = AlertPhase::kFiring;
       alert.fired_at = now_;
     } else if (condition.clear) {
-      removed_.push_back(fingerprint);  // never fired: nothing to tell anyone
-      spoken_of_.erase(&found->first);
+      removed_.push_back(book_.RecordKey(found->first));  // never fired: nothing to tell anyone
       alerts.erase(found);
       return;
     }
@@ -351,28 +454,26 @@ void AlertUpdate::Apply(AlertCondition condition) {
     alert.resolved_at = now_;
   }
   if (alert.phase != phase_before || explained_anew)
-    changed_.push_back(ToRecord(fingerprint, alert));
+    changed_.push_back(book_.Record(found->first, alert));
 }
 
 Result<bool> AlertUpdate::Finish(Store& store) {
   auto& alerts = book_.alerts_;
   for (auto it = alerts.begin(); it != alerts.end();) {
     Alert& alert = it->second;
-    const bool orphan = !spoken_of_.contains(&it->first);
-    if (alert.phase == AlertPhase::kResolved &&
-        now_ - alert.resolved_at > book_.settings_.resolved_retention) {
-      removed_.push_back(it->first);
+    const bool orphan = alert.spoken_in != number_;
+    const bool forgotten = (alert.phase == AlertPhase::kResolved &&
+                            now_ - alert.resolved_at > book_.settings_.resolved_retention) ||
+                           (orphan && alert.phase == AlertPhase::kPending);
+    if (forgotten) {
+      removed_.push_back(book_.RecordKey(it->first));
       it = alerts.erase(it);
       continue;
     }
     if (orphan && alert.phase == AlertPhase::kFiring) {
       alert.phase = AlertPhase::kResolved;
       alert.resolved_at = now_;
-      changed_.push_back(ToRecord(it->first, alert));
-    } else if (orphan && alert.phase == AlertPhase::kPending) {
-      removed_.push_back(it->first);
-      it = alerts.erase(it);
-      continue;
+      changed_.push_back(book_.Record(it->first, alert));
     }
     ++it;
   }
@@ -388,7 +489,7 @@ Result<bool> AlertBook::Update(std::vector<AlertCondition> conditions, TimePoint
 }
 
 bool AlertBook::HasAlertsToSend() const {
-  for (const auto& [fingerprint, alert] : alerts_) {
+  for (const auto& [key, alert] : alerts_) {
     if (alert.phase != AlertPhase::kPending) return true;
   }
   return false;
@@ -396,7 +497,7 @@ bool AlertBook::HasAlertsToSend() const {
 
 int AlertBook::Count(AlertPhase phase) const {
   int count = 0;
-  for (const auto& [fingerprint, alert] : alerts_) count += alert.phase == phase;
+  for (const auto& [key, alert] : alerts_) count += alert.phase == phase;
   return count;
 }
 
@@ -404,17 +505,16 @@ std::string AlertBook::Payload(TimePoint now) const {
   std::string payload;
   JsonWriter json(payload);
   json.BeginArray();
-  for (const auto& [fingerprint, alert] : alerts_) {
+  for (const auto& [key, alert] : alerts_) {
     if (alert.phase == AlertPhase::kPending) continue;
     const TimePoint ends = alert.phase == AlertPhase::kFiring ? now + 4 * settings_.resend_interval
                                                               : alert.resolved_at;
     json.BeginObject().Key("labels");
-    WriteMap(json, alert.labels);
-    json.Key("annotations");
-    WriteMap(json, alert.annotations);
+    WriteLabels(json, key);
+    json.Key("annotations").Raw(alert.text.annotations_json());
     json.Key("startsAt").String(Rfc3339(alert.fired_at));
     json.Key("endsAt").String(Rfc3339(ends));
-    json.Key("generatorURL").String(alert.generator_url).EndObject();
+    json.Key("generatorURL").String(alert.text.generator_url()).EndObject();
   }
   json.EndArray();
   return payload;
@@ -423,11 +523,10 @@ std::string AlertBook::Payload(TimePoint now) const {
 void AlertBook::WriteList(std::string& out, const std::function<void()>& after_alert) const {
   JsonWriter json(out);
   json.BeginObject().Key("alerts").BeginArray();
-  for (const auto& [fingerprint, alert] : alerts_) {
+  for (const auto& [key, alert] : alerts_) {
     json.BeginObject().Key("labels");
-    WriteMap(json, alert.labels);
-    json.Key("annotations");
-    WriteMap(json, alert.annotations);
+    WriteLabels(json, key);
+    json.Key("annotations").Raw(alert.text.annotations_json());
     json.Key("state").String(AlertPhaseName(alert.phase));
     json.Key("activeSince").String(Rfc3339(alert.active_since));
     json.Key("startsAt");
@@ -440,7 +539,7 @@ void AlertBook::WriteList(std::string& out, const std::function<void()>& after_a
       json.String(Rfc3339(alert.resolved_at));
     else
       json.Null();
-    json.Key("generatorURL").String(alert.generator_url).EndObject();
+    json.Key("generatorURL").String(alert.text.generator_url()).EndObject();
     after_alert();
   }
   json.EndArray().EndObject();

@@ -76,20 +76,16 @@ std::string DayText(Date date) {
 void LabelOwner(AlertCondition condition, const ProjectOwners& owners,
                 const std::vector<std::string_view>& alertnames,
                 const std::function<void(AlertCondition)>& emit) {
-  const auto& labels = condition.alert.labels;
-  const auto alertname = labels.find("alertname");
-  const auto project = labels.find("project");
-  const bool owned =
-      alertname != labels.end() && project != labels.end() &&
-      std::find(alertnames.begin(), alertnames.end(), alertname->second) != alertnames.end();
-  const auto found = owned ? owners.find(project->second) : owners.end();
+  const bool owned = std::find(alertnames.begin(), alertnames.end(), AlertNameOf(condition.rule)) !=
+                     alertnames.end();
+  const auto found = owned ? owners.find(std::string(condition.subject.project)) : owners.end();
   if (found == owners.end() || found->second.empty()) {
     emit(std::move(condition));
     return;
   }
   for (const std::string& owner : found->second) {
     AlertCondition copy = condition;
-    copy.alert.labels["owner"] = owner;
+    copy.subject.owner = owner;
     emit(std::move(copy));
   }
 }
@@ -120,23 +116,19 @@ std::vector<AlertCondition> ReminderRules(const Catalog& catalog, const ActualsI
                              "/report?project=" + UrlEncodeComponent(project.id) +
                              "&period=" + due->period.ToString();
     AlertCondition condition;
+    condition.rule = AlertRule::kReportDueSoon;
+    condition.subject = {project.unit_id, project.id, {}, {}};
     condition.raise = true;
-    Alert& alert = condition.alert;
-    alert.labels = {{"alertname", "PtmonReportDueSoon"},
-                    {"severity", "info"},
-                    {"budget_unit", project.unit_id},
-                    {"project", project.id}};
-    alert.generator_url = form;
-    alert.annotations = {
-        {"summary", "「" + project.name + "」" + month + "的数据请于 " + DayText(due->due) +
-                        "前报送，还有 " + std::to_string(due->missing.size()) + " 项未报"},
-        {"description", "「" + project.name + "」" + month + "尚未报送：" + names +
-                            "。报送截止日 " + due->due.ToString() + "，逾期将计入监控发现的问题。" +
-                            "在线填报：" + form},
-        {"month", due->period.ToString()},
-        {"due_date", due->due.ToString()},
-        {"missing", names},
-        {"report_url", form}};
+    condition.text = AlertText(
+        form, {{"summary", "「" + project.name + "」" + month + "的数据请于 " + DayText(due->due) +
+                               "前报送，还有 " + std::to_string(due->missing.size()) + " 项未报"},
+               {"description", "「" + project.name + "」" + month + "尚未报送：" + names +
+                                   "。报送截止日 " + due->due.ToString() +
+                                   "，逾期将计入监控发现的问题。" + "在线填报：" + form},
+               {"month", due->period.ToString()},
+               {"due_date", due->due.ToString()},
+               {"missing", names},
+               {"report_url", form}});
     conditions.push_back(std::move(condition));
   }
   LabelOwners(conditions, owners, {"PtmonReportDueSoon"});

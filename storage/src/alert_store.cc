@@ -9,14 +9,21 @@ namespace ptmon {
 using storage_internal::Statement;
 
 Status Store::ForEachAlert(const std::function<void(AlertRecord)>& each) {
-  Statement statement(
-      db_,
-      "SELECT fingerprint, labels_json, annotations_json, state, active_since,"
-      " coalesce(fired_at, ''), coalesce(resolved_at, ''), coalesce(last_sent_at, '')"
-      " FROM alert_state ORDER BY fingerprint");
+  Statement statement(db_,
+                      "SELECT rule, budget_unit, project, indicator, owner, phase, active_since,"
+                      " fired_at, resolved_at, generator_url, annotations_json FROM alert"
+                      " ORDER BY rule, budget_unit, project, indicator, owner");
   while (statement.Step()) {
-    each({statement.Text(0), statement.Text(1), statement.Text(2), statement.Text(3),
-          statement.Text(4), statement.Text(5), statement.Text(6), statement.Text(7)});
+    AlertRecord record;
+    record.key = {static_cast<int>(statement.Int(0)), statement.Text(1), statement.Text(2),
+                  statement.Text(3), statement.Text(4)};
+    record.phase = static_cast<int>(statement.Int(5));
+    record.active_since = statement.Int(6);
+    if (!statement.IsNull(7)) record.fired_at = statement.Int(7);
+    if (!statement.IsNull(8)) record.resolved_at = statement.Int(8);
+    record.generator_url = statement.Text(9);
+    record.annotations_json = statement.Text(10);
+    each(std::move(record));
   }
   return statement.status();
 }
@@ -29,26 +36,44 @@ Result<std::vector<AlertRecord>> Store::LoadAlerts() {
   return alerts;
 }
 
+namespace {
+
+void BindKey(Statement& statement, const AlertRecordKey& key) {
+  statement.Bind(1, static_cast<long long>(key.rule)).BindView(2, key.budget_unit);
+  statement.BindView(3, key.project).BindView(4, key.indicator).BindView(5, key.owner);
+}
+
+}  // namespace
+
 Status Store::SaveAlerts(const std::vector<AlertRecord>& changed,
-                         const std::vector<std::string>& removed) {
+                         const std::vector<AlertRecordKey>& removed) {
   if (changed.empty() && removed.empty()) return Status::Ok();
   return InTransaction([&]() -> Status {
-    Statement upsert(
-        db_,
-        "INSERT OR REPLACE INTO alert_state (fingerprint, labels_json, annotations_json,"
-        " state, active_since, fired_at, resolved_at, last_sent_at)"
-        " VALUES (?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''))");
+    Statement upsert(db_,
+                     "INSERT OR REPLACE INTO alert (rule, budget_unit, project, indicator, owner,"
+                     " phase, active_since, fired_at, resolved_at, generator_url,"
+                     " annotations_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& alert : changed) {
       upsert.Reset();
-      upsert.Bind(1, alert.fingerprint).Bind(2, alert.labels_json).Bind(3, alert.annotations_json);
-      upsert.Bind(4, alert.state).Bind(5, alert.active_since).Bind(6, alert.fired_at);
-      upsert.Bind(7, alert.resolved_at).Bind(8, alert.last_sent_at);
+      BindKey(upsert, alert.key);
+      upsert.Bind(6, static_cast<long long>(alert.phase)).Bind(7, alert.active_since);
+      if (alert.fired_at)
+        upsert.Bind(8, *alert.fired_at);
+      else
+        upsert.BindNull(8);
+      if (alert.resolved_at)
+        upsert.Bind(9, *alert.resolved_at);
+      else
+        upsert.BindNull(9);
+      upsert.BindView(10, alert.generator_url).BindView(11, alert.annotations_json);
       if (Status run = upsert.Run(); !run.ok()) return run.WithContext("saving alert state");
     }
-    Statement remove(db_, "DELETE FROM alert_state WHERE fingerprint = ?");
-    for (const auto& fingerprint : removed) {
+    Statement remove(db_,
+                     "DELETE FROM alert WHERE rule = ? AND budget_unit = ? AND project = ? AND"
+                     " indicator = ? AND owner = ?");
+    for (const auto& key : removed) {
       remove.Reset();
-      remove.Bind(1, fingerprint);
+      BindKey(remove, key);
       if (Status run = remove.Run(); !run.ok()) return run.WithContext("removing alert state");
     }
     return Status::Ok();

@@ -28,6 +28,8 @@ class JsonWriter {
   JsonWriter& Integer(long long value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
+  // A value already written as JSON (by a JsonWriter), copied as it is.
+  JsonWriter& Raw(std::string_view json);
   JsonWriter& Number(const std::optional<double>& value) { return value ? Number(*value) : Null(); }
 
  private:

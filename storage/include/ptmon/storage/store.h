@@ -34,7 +34,7 @@ class Statement;
 }
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 enum class BatchStatus { kApplied, kRejected, kDuplicate };
 std::string_view BatchStatusName(BatchStatus status);  // applied, rejected, duplicate
@@ -92,16 +92,23 @@ struct ActualRevision {
   std::string applied_at;
 };
 
-// The persisted state of one alert, so a restart neither re-pages nor loses startsAt.
+// The identity of a persisted alert: its rule (alerts.h AlertRule) and its subject's label
+// values, empty where the alert has no such label.
+struct AlertRecordKey {
+  int rule = 0;
+  std::string budget_unit, project, indicator, owner;
+};
+
+// The persisted state of one alert, so a restart neither re-pages nor loses startsAt: one row
+// of columns (schema 9), not its labels and annotations as JSON text.
 struct AlertRecord {
-  std::string fingerprint;  // identity: the alert's labels, canonically ordered
-  std::string labels_json;
-  std::string annotations_json;
-  std::string state;         // pending, firing, resolved
-  std::string active_since;  // RFC 3339, all times
-  std::string fired_at;
-  std::string resolved_at;
-  std::string last_sent_at;
+  AlertRecordKey key;
+  int phase = 0;               // 0 pending, 1 firing, 2 resolved (alerts.h AlertPhase)
+  long long active_since = 0;  // Unix seconds, all times
+  std::optional<long long> fired_at;
+  std::optional<long long> resolved_at;
+  std::string generator_url;
+  std::string annotations_json;  // an object of strings, names in order
 };
 
 enum class IntegrityCheck { kNone, kQuick, kFull };
@@ -208,7 +215,7 @@ class Store {
   Status ForEachAlert(const std::function<void(AlertRecord)>& each);
   // Writes the changed alerts and removes the forgotten ones, in one transaction.
   Status SaveAlerts(const std::vector<AlertRecord>& changed,
-                    const std::vector<std::string>& removed);
+                    const std::vector<AlertRecordKey>& removed);
   // When a file was last applied (RFC 3339), if ever.
   Result<std::optional<std::string>> LastAppliedAt();
 
