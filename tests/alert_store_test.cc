@@ -41,7 +41,7 @@ TEST_F(StoreTest, MigratesAVersionEightStoreKeepingAFiringAlertsStartsAt) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
-  const auto alerts = store->LoadAlerts();
+  const auto alerts = store->alerts().LoadAlerts();
   ASSERT_TRUE(alerts.ok()) << alerts.status().message();
   ASSERT_EQ(alerts->size(), 2u);
   const AlertRecord& firing = alerts->at(0);
@@ -80,10 +80,10 @@ TEST_F(StoreTest, AnAlertIsOneRowOfColumns) {
   const int changes_before = sqlite3_total_changes(store->handle());
   AlertRecord other = record;
   other.key.indicator = "repair-time";
-  ASSERT_TRUE(store->SaveAlerts({record, other}, {}).ok());
+  ASSERT_TRUE(store->alerts().SaveAlerts({record, other}, {}).ok());
   record.phase = 2;
   record.resolved_at = 1'782'900'000;
-  ASSERT_TRUE(store->SaveAlerts({record}, {}).ok());
+  ASSERT_TRUE(store->alerts().SaveAlerts({record}, {}).ok());
   EXPECT_EQ(sqlite3_total_changes(store->handle()) - changes_before, 3);
   sqlite3_stmt* columns = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(store->handle(),
@@ -97,14 +97,14 @@ TEST_F(StoreTest, AnAlertIsOneRowOfColumns) {
             "INTEGER, active_since INTEGER, fired_at INTEGER, resolved_at INTEGER, generator_url "
             "TEXT, annotations_json TEXT");
   sqlite3_finalize(columns);
-  const auto alerts = store->LoadAlerts();
+  const auto alerts = store->alerts().LoadAlerts();
   ASSERT_TRUE(alerts.ok());
   ASSERT_EQ(alerts->size(), 2u);
   EXPECT_EQ(alerts->at(0).phase, 2);
   EXPECT_EQ(alerts->at(0).resolved_at, 1'782'900'000);
   EXPECT_EQ(alerts->at(1).phase, 1);
-  ASSERT_TRUE(store->SaveAlerts({}, {record.key}).ok());
-  EXPECT_EQ(store->LoadAlerts()->size(), 1u);
+  ASSERT_TRUE(store->alerts().SaveAlerts({}, {record.key}).ok());
+  EXPECT_EQ(store->alerts().LoadAlerts()->size(), 1u);
 }
 
 }  // namespace

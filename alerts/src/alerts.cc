@@ -393,7 +393,7 @@ void AlertBook::WriteLabels(JsonWriter& json, const AlertKey& key) const {
 
 Status AlertBook::Load(Store& store) {
   alerts_.clear();
-  return store.ForEachAlert([&](AlertRecord record) {
+  return store.alerts().ForEachAlert([&](AlertRecord record) {
     if (record.key.rule < 1 || record.key.rule > static_cast<int>(kLastRule) || record.phase < 0 ||
         record.phase > 2)
       return;
@@ -477,7 +477,7 @@ Result<bool> AlertUpdate::Finish(Store& store) {
     }
     ++it;
   }
-  if (Status saved = store.SaveAlerts(changed_, removed_); !saved.ok()) return saved;
+  if (Status saved = store.alerts().SaveAlerts(changed_, removed_); !saved.ok()) return saved;
   return !changed_.empty() || !removed_.empty();
 }
 

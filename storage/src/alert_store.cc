@@ -8,7 +8,7 @@ namespace ptmon {
 
 using storage_internal::Statement;
 
-Status Store::ForEachAlert(const std::function<void(AlertRecord)>& each) {
+Status AlertStore::ForEachAlert(const std::function<void(AlertRecord)>& each) {
   Statement statement(db_,
                       "SELECT rule, budget_unit, project, indicator, owner, phase, active_since,"
                       " fired_at, resolved_at, generator_url, annotations_json FROM alert"
@@ -28,7 +28,7 @@ Status Store::ForEachAlert(const std::function<void(AlertRecord)>& each) {
   return statement.status();
 }
 
-Result<std::vector<AlertRecord>> Store::LoadAlerts() {
+Result<std::vector<AlertRecord>> AlertStore::LoadAlerts() {
   std::vector<AlertRecord> alerts;
   if (Status read = ForEachAlert([&](AlertRecord alert) { alerts.push_back(std::move(alert)); });
       !read.ok())
@@ -45,8 +45,8 @@ void BindKey(Statement& statement, const AlertRecordKey& key) {
 
 }  // namespace
 
-Status Store::SaveAlerts(const std::vector<AlertRecord>& changed,
-                         const std::vector<AlertRecordKey>& removed) {
+Status AlertStore::SaveAlerts(const std::vector<AlertRecord>& changed,
+                              const std::vector<AlertRecordKey>& removed) {
   if (changed.empty() && removed.empty()) return Status::Ok();
   return InTransaction([&]() -> Status {
     Statement upsert(db_,
