@@ -392,21 +392,25 @@ void AlertBook::WriteLabels(JsonWriter& json, const AlertKey& key) const {
 }
 
 Status AlertBook::Load(Store& store) {
-  alerts_.clear();
-  return store.alerts().ForEachAlert([&](AlertRecord record) {
+  // Row by row: the stored rows of tens of thousands of alerts are not held beside the book.
+  std::map<AlertKey, Alert> loaded;
+  Status read = store.alerts().ForEachAlert([&](AlertRecord record) {
     if (record.key.rule < 1 || record.key.rule > static_cast<int>(kLastRule) || record.phase < 0 ||
         record.phase > 2)
       return;
     const AlertKey key = Intern(
         static_cast<AlertRule>(record.key.rule),
         {record.key.budget_unit, record.key.project, record.key.indicator, record.key.owner});
-    Alert& alert = alerts_[key];
+    Alert& alert = loaded[key];
     alert.phase = static_cast<AlertPhase>(record.phase);
     alert.active_since = FromUnixTime(record.active_since);
     alert.fired_at = FromUnixTime(record.fired_at.value_or(0));
     alert.resolved_at = FromUnixTime(record.resolved_at.value_or(0));
     alert.text = AlertText::FromStored(record.generator_url, record.annotations_json);
   });
+  if (!read.ok()) return read;
+  alerts_ = std::move(loaded);
+  return Status::Ok();
 }
 
 AlertUpdate::AlertUpdate(AlertBook& book, TimePoint now)
