@@ -102,6 +102,19 @@ TEST_F(ReminderRulesTest, AReportEndsTheReminderAndAPartOneNamesWhatIsLeft) {
             "设备维护数量、使用人员满意度、预算执行数");
 }
 
+// A value for this month does not answer last month's report: once last month is past due the
+// overdue light, evaluated as of last month, does not see it, so the reminder must not go quiet.
+TEST_F(ReminderRulesTest, ThisMonthsValueDoesNotAnswerLastMonthsReport) {
+  actuals_->Apply("repairs", "devices", {2026, 8}, 70, Grade::kNone, {});
+  actuals_->Apply("repairs", "spent_fiscal", {2026, 7}, 500000, Grade::kNone, {});
+  EXPECT_EQ(Of(On({2026, 8, 8}), "repairs").alert.annotations.at("missing"), "设备维护数量");
+  const Date after_due{2026, 8, 11};
+  const Evaluation evaluation =
+      Evaluator(catalog_).EvaluateAll(*actuals_, DefaultAsOf(after_due, 2026), after_due);
+  EXPECT_TRUE(evaluation.projects.front().indicators.front().overdue)
+      << "the light the reminder announces";
+}
+
 TEST_F(ReminderRulesTest, OnlyTheNamedAlertsOfAProjectWithManagersGetAnOwner) {
   std::vector<AlertCondition> conditions(3);
   conditions[0].rule = AlertRule::kReportOverdue;

@@ -20,11 +20,11 @@ struct DueReport {
   std::vector<std::string> missing;  // published names
 };
 
-// A series is covered for `period` by a report for it or for a later month (a year-to-date or
-// quarterly figure reported late covers what it includes).
+// As the overdue light will judge `period` once it is past due: evaluated as of `period`, a
+// value for a later month is not seen.
 bool Covered(const ActualsIndex& actuals, SeriesKey key, Period period) {
-  const ReportedValue* latest = actuals.LatestAtOrBefore(key, {period.year, 12});
-  return latest != nullptr && latest->period >= period;
+  const ReportedValue* latest = actuals.LatestAtOrBefore(key, period);
+  return latest != nullptr && ReportAnswers(latest->period, period);
 }
 
 // The earliest month of the catalogue's year, among last month and this one, whose report is

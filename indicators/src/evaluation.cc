@@ -28,7 +28,7 @@ bool Overdue(const ReportedValue* latest, ReportFrequency frequency, Period as_o
   for (int month = as_of.month; month >= 1; --month) {
     const Period period{as_of.year, month};
     if (!IsReportMonth(frequency, month) || !IsPastDue(period, due_day, today)) continue;
-    return latest == nullptr || latest->period < period;
+    return latest == nullptr || !ReportAnswers(latest->period, period);
   }
   return false;
 }
@@ -145,6 +145,10 @@ Date DueDate(Period period, int due_day) {
 }
 
 bool IsPastDue(Period period, int due_day, Date today) { return today > DueDate(period, due_day); }
+
+bool ReportAnswers(Period reported, Period due) {
+  return reported.year == due.year && !(reported < due);
+}
 
 Period DefaultAsOf(Date today, int catalog_year, int due_day) {
   if (today.year > catalog_year) return {catalog_year, 12};

@@ -181,6 +181,11 @@ double PlanShare(const Project& project, int month);
 Date DueDate(Period period, int due_day);
 // Whether the report for `period` is past due on `today`: today is after its DueDate.
 bool IsPastDue(Period period, int due_day, Date today);
+// Whether a value for `reported` answers the report due for `due`: one for that month or a later
+// one of the same year (a year-to-date or quarterly figure sent late covers what it includes).
+// The overdue light applies it to the latest value at or before the month it evaluates, so on
+// the day `due` falls due only a value for `due` itself answers it; the reminders read it so.
+bool ReportAnswers(Period reported, Period due);
 
 // Stateless apart from its settings; thread-safe.
 class Evaluator {
