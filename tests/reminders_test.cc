@@ -107,7 +107,7 @@ TEST_F(ReminderRulesTest, AReportEndsTheReminderAndAPartOneNamesWhatIsLeft) {
 TEST_F(ReminderRulesTest, ThisMonthsValueDoesNotAnswerLastMonthsReport) {
   actuals_->Apply("repairs", "devices", {2026, 8}, 70, Grade::kNone, {});
   actuals_->Apply("repairs", "spent_fiscal", {2026, 7}, 500000, Grade::kNone, {});
-  EXPECT_EQ(Of(On({2026, 8, 8}), "repairs").alert.annotations.at("missing"), "设备维护数量");
+  EXPECT_EQ(Of(On({2026, 8, 8}), "repairs").text.Annotation("missing"), "设备维护数量");
   const Date after_due{2026, 8, 11};
   const Evaluation evaluation =
       Evaluator(catalog_).EvaluateAll(*actuals_, DefaultAsOf(after_due, 2026), after_due);
