@@ -52,7 +52,7 @@ Status StoreValues(Store& store, const Catalog& catalog, const std::string& sha)
     }
   }
   auto applied =
-      store.ApplyBatch(NewBatch(sha), values.size(), [&](size_t i) { return values[i]; });
+      store.values().ApplyBatch(NewBatch(sha), values.size(), [&](size_t i) { return values[i]; });
   return applied.ok() ? Status::Ok() : applied.status();
 }
 
@@ -93,8 +93,8 @@ void Measure(const fs::path& work, int copies) {
   auto opened = Store::Open((work / "ptmon.db").string());
   if (!opened.ok()) std::exit(1);
   Store& store = **opened;
-  if (!store.SaveCatalog(catalog, "2026-11-01T00:00:00Z").ok() ||
-      !StoreValues(store, catalog, "first").ok() || !store.Fold().ok() ||
+  if (!store.catalogs().SaveCatalog(catalog, "2026-11-01T00:00:00Z").ok() ||
+      !StoreValues(store, catalog, "first").ok() || !store.values().Fold().ok() ||
       !StoreValues(store, catalog, "after-the-fold").ok()) {
     std::fprintf(stderr, "cannot fill the store\n");
     std::exit(1);
@@ -109,7 +109,7 @@ void Measure(const fs::path& work, int copies) {
   reported.annual_target.unit = unit == "%" ? "台" : "%";
   catalog.sha256 = "unit-changed";
   const double refused_ms = bench::MedianMs(3, [&] {
-    if (store.SaveCatalog(catalog, "2026-11-02T00:00:00Z").ok()) std::exit(1);
+    if (store.catalogs().SaveCatalog(catalog, "2026-11-02T00:00:00Z").ok()) std::exit(1);
     refused_held.push_back(lock.held_ms);
   });
   reported.annual_target.unit = unit;
@@ -117,7 +117,7 @@ void Measure(const fs::path& work, int copies) {
   const double renamed_ms = bench::MedianMs(3, [&] {
     reported.name += "（修订）";
     catalog.sha256 = "renamed-" + std::to_string(++round);
-    if (!store.SaveCatalog(catalog, "2026-11-03T00:00:00Z").ok()) std::exit(1);
+    if (!store.catalogs().SaveCatalog(catalog, "2026-11-03T00:00:00Z").ok()) std::exit(1);
     renamed_held.push_back(lock.held_ms);
   });
   std::printf("| catalogue saved | in all | the write lock held |\n");

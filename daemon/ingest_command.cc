@@ -139,7 +139,7 @@ int RunTemplate(const CommonOptions& options, const std::string& period_text,
     data = options.OpenData();
     if (!data) return kExitRefused;
     reported = std::make_unique<ActualsIndex>(*data->catalog);
-    if (auto loaded = data->store->LoadLatestValues(*reported); !loaded.ok()) {
+    if (auto loaded = data->store->values().LoadLatestValues(*reported); !loaded.ok()) {
       std::cerr << "ptmon: " << loaded.status().message() << "\n";
       return kExitFailure;
     }
@@ -214,12 +214,12 @@ Result<std::pair<std::string, std::string>> ResolveSeries(DataSession& data,
       return std::pair((*project)->id, std::string("spent"));
     auto indicator = (*project)->FindIndicatorByIdOrName(indicator_text);
     if (indicator.ok()) return std::pair((*project)->id, (*indicator)->id);
-    auto stored = data.store->History((*project)->id, indicator_text);
+    auto stored = data.store->values().History((*project)->id, indicator_text);
     if (stored.ok() && !stored->empty()) return std::pair((*project)->id, indicator_text);
     return Status::Error("--indicator: " + indicator.status().message() +
                          ", or spent for budget spending");
   }
-  auto stored = data.store->History(project_text, indicator_text);
+  auto stored = data.store->values().History(project_text, indicator_text);
   if (stored.ok() && !stored->empty()) return std::pair(project_text, indicator_text);
   return Status::Error("--project: " + project.status().message());
 }
@@ -239,7 +239,7 @@ int RunRevert(const CommonOptions& options, long long batch_id, const std::strin
   audit.sha256 = Sha256Hex(audit.file_name + " at " + audit.received_at);
   audit.reporter = by;
   audit.submitted_by = CliSubmitter().name;
-  auto reverted = data->store->RevertToBatch(batch_id, audit);
+  auto reverted = data->store->values().RevertToBatch(batch_id, audit);
   if (!reverted.ok()) {
     std::cerr << "ptmon: " << reverted.status().message() << "\n";
     return kExitRefused;
@@ -258,7 +258,7 @@ int RunHistory(const CommonOptions& options, const std::string& project_id,
     std::cerr << "ptmon: " << series.status().message() << "\n";
     return kExitRefused;
   }
-  auto history = data->store->History(series->first, series->second);
+  auto history = data->store->values().History(series->first, series->second);
   if (!history.ok()) {
     std::cerr << "ptmon: " << history.status().message() << "\n";
     return kExitFailure;
@@ -332,7 +332,7 @@ int RunAlerts(const CommonOptions& options, const std::string& format) {
     std::cerr << "ptmon: " << store.status().message() << "\n";
     return kExitFailure;
   }
-  auto alerts = (*store)->LoadAlerts();
+  auto alerts = (*store)->alerts().LoadAlerts();
   if (!alerts.ok()) {
     std::cerr << "ptmon: " << alerts.status().message() << "\n";
     return kExitFailure;

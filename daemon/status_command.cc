@@ -56,7 +56,7 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
     as_of = *parsed;
   }
   run.actuals = std::make_unique<ActualsIndex>(*run.catalog);
-  if (auto loaded = data->store->LoadLatestValues(*run.actuals); !loaded.ok()) {
+  if (auto loaded = data->store->values().LoadLatestValues(*run.actuals); !loaded.ok()) {
     std::cerr << "ptmon: " << loaded.status().message() << "\n";
     return std::nullopt;
   }

@@ -96,7 +96,7 @@ std::unique_ptr<Store> OpenAccounts(const CommonOptions& options) {
 
 // The account of that name; nothing (having said so) when there is none.
 std::optional<ConsoleUser> ExistingUser(Store& store, const std::string& name) {
-  auto found = FindUser(store, name);
+  auto found = store.accounts().FindUser(name);
   if (!found.ok() || !found->has_value()) {
     std::cerr << "ptmon: no user named '" << name << "'; `ptmon user list` shows them\n";
     return std::nullopt;
@@ -125,7 +125,7 @@ AuditEntry CliAudit(const std::string& user, const std::string& action, const st
 std::optional<Catalog> CatalogForProjects(const std::vector<std::string>& catalog_paths,
                                           Store& store) {
   if (catalog_paths.empty()) {
-    auto years = store.CatalogYears();
+    auto years = store.catalogs().CatalogYears();
     if (years.ok() && !years->empty()) {
       auto stored = StoredCatalogOfYear(store, years->back());
       if (stored.ok()) return std::move(stored).value();
@@ -193,8 +193,8 @@ int RunUserAdd(const CommonOptions& options, const std::string& name, const std:
   std::string detail = "added " + name + " as " + std::string(RoleName(*role));
   for (const auto& project : project_ids) detail += " " + project;
   return Audited(CliAudit(name, "user_add", detail), [&](const AuditEntry& audit) {
-    return AddUser(*store, {name, *role, project_ids, *hash, false, audit.at, audit.at, contacts},
-                   audit);
+    return store->accounts().AddUser(
+        {name, *role, project_ids, *hash, false, audit.at, audit.at, contacts}, audit);
   });
 }
 
@@ -217,10 +217,11 @@ int RunUserEdit(const CommonOptions& options, const std::string& name,
     std::cerr << "ptmon: " << checked.message() << "; nothing was changed\n";
     return kExitRefused;
   }
-  return Audited(
-      CliAudit(name, "user_edit",
-               "changed the contacts of " + name + ": " + ContactsText(contacts)),
-      [&](const AuditEntry& audit) { return SetUserContacts(*store, name, contacts, audit); });
+  return Audited(CliAudit(name, "user_edit",
+                          "changed the contacts of " + name + ": " + ContactsText(contacts)),
+                 [&](const AuditEntry& audit) {
+                   return store->accounts().SetUserContacts(name, contacts, audit);
+                 });
 }
 
 int RunUserPasswd(const CommonOptions& options, const std::string& name,
@@ -232,22 +233,25 @@ int RunUserPasswd(const CommonOptions& options, const std::string& name,
   if (!hash) return kExitRefused;
   return Audited(
       CliAudit(name, "user_passwd", "changed the password of " + name + " (their sessions end)"),
-      [&](const AuditEntry& audit) { return SetUserPassword(*store, name, *hash, audit); });
+      [&](const AuditEntry& audit) {
+        return store->accounts().SetUserPassword(name, *hash, audit);
+      });
 }
 
 int RunUserDisable(const CommonOptions& options, const std::string& name, bool disabled) {
   auto store = OpenAccounts(options);
   if (!store) return kExitFailure;
-  return Audited(
-      CliAudit(name, disabled ? "user_disable" : "user_enable",
-               (disabled ? "disabled " : "enabled ") + name),
-      [&](const AuditEntry& audit) { return SetUserDisabled(*store, name, disabled, audit); });
+  return Audited(CliAudit(name, disabled ? "user_disable" : "user_enable",
+                          (disabled ? "disabled " : "enabled ") + name),
+                 [&](const AuditEntry& audit) {
+                   return store->accounts().SetUserDisabled(name, disabled, audit);
+                 });
 }
 
 std::optional<std::vector<ConsoleUser>> ListAccounts(const CommonOptions& options) {
   auto store = OpenAccounts(options);
   if (!store) return std::nullopt;
-  auto users = ListUsers(*store);
+  auto users = store->accounts().ListUsers();
   if (!users.ok()) {
     std::cerr << "ptmon: " << users.status().message() << "\n";
     return std::nullopt;

@@ -79,7 +79,7 @@ TEST_F(AlertBookTest, PendingFiresAfterTheForDurationAndHysteresisHoldsUntilClea
   EXPECT_EQ(book.alerts().size(), 1u);
   ASSERT_TRUE(book.Update({Behind(false, true)}, t0_ + minutes(46), *store_).ok());
   EXPECT_TRUE(book.alerts().empty());
-  EXPECT_TRUE(store_->LoadAlerts()->empty());
+  EXPECT_TRUE(store_->alerts().LoadAlerts()->empty());
 }
 
 TEST_F(AlertBookTest, APendingAlertThatClearsIsNeverSent) {

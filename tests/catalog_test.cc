@@ -531,14 +531,15 @@ TEST(CatalogCacheTest, ParsesOnceAndRefreshesAStaleCache) {
   Diagnostics diagnostics;
   auto first = LoadCatalogCached(*store, sources, "2026-07-01T00:00:00Z", diagnostics);
   ASSERT_TRUE(first.ok()) << first.status().message();
-  const std::string encoded = store->EncodedCatalog(hash)->value();
+  const std::string encoded = store->catalogs().EncodedCatalog(hash)->value();
   EXPECT_EQ(encoded, EncodeCatalog(*first));
 
-  ASSERT_FALSE(store->SaveCatalog(*first, "2026-07-02T00:00:00Z", "ptmon-catalog-v1...").value());
+  ASSERT_FALSE(
+      store->catalogs().SaveCatalog(*first, "2026-07-02T00:00:00Z", "ptmon-catalog-v1...").value());
   auto second = LoadCatalogCached(*store, sources, "2026-07-02T00:00:00Z", diagnostics);
   ASSERT_TRUE(second.ok()) << second.status().message();
   EXPECT_EQ(second->IndicatorCount(), first->IndicatorCount());
-  EXPECT_EQ(store->EncodedCatalog(hash)->value(), encoded);
+  EXPECT_EQ(store->catalogs().EncodedCatalog(hash)->value(), encoded);
 }
 
 TEST(CatalogCodecTest, RefusesDamagedBytes) {

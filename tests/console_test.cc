@@ -168,26 +168,35 @@ TEST(ConsoleAccountsTest, UsersRolesProjectsAndTheAuditLogLiveInTheStore) {
                    "2026-07-01T00:00:00Z",
                    {}};
   const AuditEntry added{"2026-07-01T00:00:00Z", "zhangsan", "cli", "user_add", "added"};
-  ASSERT_TRUE(AddUser(**store, user, added).ok());
-  EXPECT_NE(AddUser(**store, user, added).message().find("exists already"), std::string::npos);
-  ASSERT_TRUE(SetUserDisabled(**store, "zhangsan", true,
-                              {"2026-07-02T00:00:00Z", "zhangsan", "cli", "user_disable", ""})
+  ASSERT_TRUE((*store)->accounts().AddUser(user, added).ok());
+  EXPECT_NE((*store)->accounts().AddUser(user, added).message().find("exists already"),
+            std::string::npos);
+  ASSERT_TRUE((*store)
+                  ->accounts()
+                  .SetUserDisabled("zhangsan", true,
+                                   {"2026-07-02T00:00:00Z", "zhangsan", "cli", "user_disable", ""})
                   .ok());
-  EXPECT_NE(SetUserPassword(**store, "nobody", "h", {"t", "nobody", "cli", "user_passwd", ""})
+  EXPECT_NE((*store)
+                ->accounts()
+                .SetUserPassword("nobody", "h", {"t", "nobody", "cli", "user_passwd", ""})
                 .message()
                 .find("no user"),
             std::string::npos);
-  auto found = FindUser(**store, "zhangsan");
+  auto found = (*store)->accounts().FindUser("zhangsan");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_TRUE((*found)->disabled);
   EXPECT_EQ((*found)->role, Role::kManager);
   EXPECT_EQ((*found)->projects, (std::vector<std::string>{"archive-rent", "building-maintenance"}));
   EXPECT_EQ((*found)->changed_at, "2026-07-02T00:00:00Z");
-  ASSERT_TRUE(
-      RecordAudit(**store, {"2026-07-02T00:00:01Z", "zhangsan", "127.0.0.1:5", "login", ""}).ok());
-  ASSERT_TRUE(
-      RecordAudit(**store, {"2026-07-02T00:00:02Z", "zhangsan", "127.0.0.1:5", "logout", ""}).ok());
-  auto audit = RecentAudit(**store, 10);
+  ASSERT_TRUE((*store)
+                  ->accounts()
+                  .RecordAudit({"2026-07-02T00:00:01Z", "zhangsan", "127.0.0.1:5", "login", ""})
+                  .ok());
+  ASSERT_TRUE((*store)
+                  ->accounts()
+                  .RecordAudit({"2026-07-02T00:00:02Z", "zhangsan", "127.0.0.1:5", "logout", ""})
+                  .ok());
+  auto audit = (*store)->accounts().RecentAudit(10);
   ASSERT_TRUE(audit.ok());
   ASSERT_EQ(audit->size(), 4u) << "each change with its row; the refused ones without";
   EXPECT_EQ((*audit)[0].action, "logout") << "newest first";
@@ -456,16 +465,17 @@ TEST(ConsoleRoutesTest, TheRoutesServeWhatTheServiceGivesAndWriteThroughIt) {
     ASSERT_TRUE(store.ok());
     const auto hash = HashPassword("correct horse battery");
     ASSERT_TRUE(hash.ok());
-    ASSERT_TRUE(AddUser(**store,
-                        {"admin",
-                         Role::kAdmin,
-                         {},
-                         *hash,
-                         false,
-                         "2026-07-01T00:00:00Z",
-                         "2026-07-01T00:00:00Z",
-                         {}},
-                        {"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""})
+    ASSERT_TRUE((*store)
+                    ->accounts()
+                    .AddUser({"admin",
+                              Role::kAdmin,
+                              {},
+                              *hash,
+                              false,
+                              "2026-07-01T00:00:00Z",
+                              "2026-07-01T00:00:00Z",
+                              {}},
+                             {"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""})
                     .ok());
   }
   FixedClock clock(Date{2026, 7, 10});

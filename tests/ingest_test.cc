@@ -58,7 +58,7 @@ class IngestTest : public testing::Test {
     return count;
   }
   std::vector<ActualRevision> History(const std::string& project, const std::string& indicator) {
-    return store_->History(project, indicator).value();
+    return store_->values().History(project, indicator).value();
   }
 
   TempDir dir_;
@@ -85,7 +85,7 @@ class IngestTest : public testing::Test {
     EXPECT_EQ(History("devices", "satisfaction")[0].actual.reporter, "李四");
     EXPECT_EQ(History("devices", "spent")[0].actual.value, 215000);
     EXPECT_EQ(History("twin-a", "people")[0].actual.value, 62000);
-    EXPECT_EQ(store_->Batches().value()[0].reporter, "张三");
+    EXPECT_EQ(store_->values().Batches().value()[0].reporter, "张三");
     for (const auto& [project, indicator] : {std::pair{"devices", "devices-maintained"},
                                              {"devices", "satisfaction"},
                                              {"twin-a", "people"}}) {
@@ -120,7 +120,7 @@ TEST_F(IngestTest, EveryBadFileIsRefusedWithItsMessage) {
   }
   EXPECT_GE(files, 30);
   EXPECT_EQ(CountValues(), 0);
-  for (const auto& batch : store_->Batches().value())
+  for (const auto& batch : store_->values().Batches().value())
     EXPECT_EQ(batch.status, BatchStatus::kRejected);
 }
 
@@ -244,20 +244,20 @@ TEST_F(IngestTest, AFileStillOpenForWritingGoesBackToTheInbox) {
   EXPECT_EQ(open_outcome.result, IngestResult::kDeferred) << open_outcome.Summary();
   EXPECT_TRUE(fs::exists(path));
   EXPECT_TRUE(fs::is_empty(layout_.processing()));
-  EXPECT_TRUE(store_->Batches()->empty());
+  EXPECT_TRUE(store_->values().Batches()->empty());
   close(writer);
   const std::string bytes = ReadFile(path);
   const IngestOutcome closed = ingestor_->IngestFile(path, kInbox);
   ASSERT_EQ(closed.result, IngestResult::kApplied) << closed.Summary();
   EXPECT_EQ(ReadFile(closed.moved_to), bytes);
-  EXPECT_EQ(closed.sha256, store_->Batches()->front().sha256);
+  EXPECT_EQ(closed.sha256, store_->values().Batches()->front().sha256);
   EXPECT_TRUE(fs::is_empty(layout_.processing()));
 }
 
 TEST_F(IngestTest, AFileTakenAwayBeforeTheClaimIsNotAFailure) {
   const IngestOutcome gone = ingestor_->IngestFile(layout_.inbox + "/gone.csv", kInbox);
   EXPECT_EQ(gone.result, IngestResult::kDeferred);
-  EXPECT_TRUE(store_->Batches()->empty());
+  EXPECT_TRUE(store_->values().Batches()->empty());
 }
 
 TEST_F(IngestTest, FilesLeftClaimedByACrashGoBackToTheInbox) {
@@ -293,8 +293,8 @@ TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
   EXPECT_EQ(history[0].file_name, "a.csv");
   EXPECT_EQ(history[1].file_name, "b.csv");
   ActualsIndex latest(catalog_);
-  ASSERT_EQ(store_->LoadLatestValues(latest).value(), 2u);  // both revisions read
-  EXPECT_EQ(latest.size(), 1u);                             // the later one kept
+  ASSERT_EQ(store_->values().LoadLatestValues(latest).value(), 2u);  // both revisions read
+  EXPECT_EQ(latest.size(), 1u);                                      // the later one kept
   const ReportedValue* value = latest.LatestAtOrBefore({0, 0}, {2026, 12});
   ASSERT_NE(value, nullptr);
   EXPECT_EQ(value->value, 15);
@@ -309,7 +309,7 @@ TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
   EXPECT_EQ(ReadFile(outcome.moved_to), ReadFile(path));
   const IngestOutcome missing = ingestor_->IngestFile(dir_ / "elsewhere/missing.csv", kInbox);
   EXPECT_EQ(missing.result, IngestResult::kFailed);
-  EXPECT_TRUE(store_->Batches().value().size() == 1);
+  EXPECT_TRUE(store_->values().Batches().value().size() == 1);
   // The copy is written beside the transaction; whatever the outcome, no temporary stays.
   const std::string bad = dir_.Write("elsewhere/bad.csv", "project,indicator,period,value\n");
   EXPECT_EQ(ingestor_->IngestFile(bad, kInbox).result, IngestResult::kRejected);
@@ -350,7 +350,7 @@ TEST_F(IngestTest, AFigureAThousandTimesLastMonthsChangesNothing) {
                         kInbox)
           .result,
       IngestResult::kApplied);
-  ASSERT_TRUE(store_->Fold().ok());  // June's 12 is read from its folded year
+  ASSERT_TRUE(store_->values().Fold().ok());  // June's 12 is read from its folded year
   const IngestOutcome outcome =
       ingestor_->IngestBytes("july.csv",
                              "project,indicator,period,value\ndevices,repair-time,2026-07,20\n"
@@ -515,7 +515,7 @@ TEST_F(IngestScopeTest, AFileNamingAnotherProjectIsRefusedWholeInEveryYear) {
     EXPECT_EQ(CountValues(), values) << c.rows;
   }
   // Refusals are recorded as refused batches, with who sent them.
-  const auto batches = store_->Batches().value();
+  const auto batches = store_->values().Batches().value();
   ASSERT_EQ(batches.size(), std::size(cases));
   for (const Batch& batch : batches) {
     EXPECT_EQ(batch.submitted_by, "mgr");
@@ -539,7 +539,7 @@ TEST_F(IngestScopeTest, TheSubmitterIsRecordedAndTheFilesReporterKept) {
       "project,indicator,period,value,填报人\ndevices,devices-maintained,2026-07,12,财务处处长\n",
       manager_);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << outcome.Summary();
-  const Batch batch = store_->Batches().value().at(0);
+  const Batch batch = store_->values().Batches().value().at(0);
   EXPECT_EQ(batch.submitted_by, "mgr");
   EXPECT_EQ(batch.reporter, "财务处处长");
   const auto history = History("devices", "devices-maintained");

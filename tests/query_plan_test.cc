@@ -84,57 +84,57 @@ TEST_F(QueryPlanTest, NoStatementReadsAGrowingTableWhole) {
   Catalog catalog = LoadCatalog({EmbeddedCatalogSource()}, diagnostics).value();
   // Every public path of the store and the accounts, with data in every table.
   const std::vector<std::string> statements = query_plans::StatementsRun(store, [&] {
-    ASSERT_TRUE(store.SaveCatalog(catalog, "2026-07-01T00:00:00Z", "encoded").ok());
+    ASSERT_TRUE(store.catalogs().SaveCatalog(catalog, "2026-07-01T00:00:00Z", "encoded").ok());
     long long first = 0;
     for (int month = 1; month <= 6; ++month) {
       ActualValue noted = Value("repair-time", month, month);
       noted.reason = "设备老化";  // a note for each batch
-      auto applied = store.ApplyBatch(NewBatch(std::to_string(month)),
-                                      {Value("devices-maintained", month, 20 + month), noted});
+      auto applied = store.values().ApplyBatch(
+          NewBatch(std::to_string(month)), {Value("devices-maintained", month, 20 + month), noted});
       ASSERT_TRUE(applied.ok()) << applied.status().message();
       if (month == 1) first = *applied;
       if (month == 3) {
-        ASSERT_TRUE(store.Fold().ok());
+        ASSERT_TRUE(store.values().Fold().ok());
       }
     }
     Batch rejected = NewBatch("bad");
     rejected.status = BatchStatus::kRejected;
-    ASSERT_TRUE(store.RecordBatch(rejected).ok());
-    ASSERT_TRUE(store.RevertToBatch(first, NewBatch("revert")).ok());
-    ASSERT_TRUE(store.FindAppliedBatch("2").ok());
-    ASSERT_TRUE(store.Batches().ok());
-    ASSERT_TRUE(store.History("building-maintenance", "repair-time").ok());
-    ASSERT_TRUE(store.UnfoldedRows().ok());
+    ASSERT_TRUE(store.values().RecordBatch(rejected).ok());
+    ASSERT_TRUE(store.values().RevertToBatch(first, NewBatch("revert")).ok());
+    ASSERT_TRUE(store.values().FindAppliedBatch("2").ok());
+    ASSERT_TRUE(store.values().Batches().ok());
+    ASSERT_TRUE(store.values().History("building-maintenance", "repair-time").ok());
+    ASSERT_TRUE(store.values().UnfoldedRows().ok());
     ActualsIndex index(catalog);
-    ASSERT_TRUE(store.LoadLatestValues(index).ok());
-    ASSERT_TRUE(store.LoadBatchValues(first, index).ok());
-    ASSERT_TRUE(store.Fold().ok());
-    ASSERT_TRUE(store.LastAppliedAt().ok());
-    ASSERT_TRUE(store
+    ASSERT_TRUE(store.values().LoadLatestValues(index).ok());
+    ASSERT_TRUE(store.values().LoadBatchValues(first, index).ok());
+    ASSERT_TRUE(store.values().Fold().ok());
+    ASSERT_TRUE(store.values().LastAppliedAt().ok());
+    ASSERT_TRUE(store.alerts()
                     .SaveAlerts({{"f", "{}", "{}", "firing", "2026-07-01T00:00:00Z",
                                   "2026-07-01T00:00:00Z", "", ""}},
                                 {"gone"})
                     .ok());
-    ASSERT_TRUE(store.LoadAlerts().ok());
-    ASSERT_TRUE(store.CatalogHash().ok());
-    ASSERT_TRUE(store.EncodedCatalog(catalog.sha256).ok());
-    ASSERT_TRUE(store.EncodedCatalogOfYear(2026).ok());
-    ASSERT_TRUE(store.CatalogYears().ok());
+    ASSERT_TRUE(store.alerts().LoadAlerts().ok());
+    ASSERT_TRUE(store.catalogs().CatalogHash().ok());
+    ASSERT_TRUE(store.catalogs().EncodedCatalog(catalog.sha256).ok());
+    ASSERT_TRUE(store.catalogs().EncodedCatalogOfYear(2026).ok());
+    ASSERT_TRUE(store.catalogs().CatalogYears().ok());
     catalog.projects[0].indicators[0].annual_target.unit = "%";
     catalog.sha256 = "changed";
-    ASSERT_FALSE(store.SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+    ASSERT_FALSE(store.catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
     const AuditEntry audit{"2026-07-01T00:00:00Z", "admin", "cli", "user_add", ""};
     ConsoleUser user{"mgr", Role::kManager, {"building-maintenance"}, "hash", false, "", "", {}};
-    ASSERT_TRUE(AddUser(store, user, audit).ok());
-    ASSERT_TRUE(SetUserPassword(store, "mgr", "hash2", audit).ok());
-    ASSERT_TRUE(SetUserDisabled(store, "mgr", true, audit).ok());
-    ASSERT_TRUE(SetUserContacts(store, "mgr", {"mgr@example.cn", "", ""}, audit).ok());
-    ASSERT_TRUE(ManagersOfProject(store, "building-maintenance").ok());
-    ASSERT_TRUE(ManagersByProject(store).ok());
-    ASSERT_TRUE(FindUser(store, "mgr").ok());
-    ASSERT_TRUE(ListUsers(store).ok());
-    ASSERT_TRUE(RecordAudit(store, audit).ok());
-    ASSERT_TRUE(RecentAudit(store, 10).ok());
+    ASSERT_TRUE(store.accounts().AddUser(user, audit).ok());
+    ASSERT_TRUE(store.accounts().SetUserPassword("mgr", "hash2", audit).ok());
+    ASSERT_TRUE(store.accounts().SetUserDisabled("mgr", true, audit).ok());
+    ASSERT_TRUE(store.accounts().SetUserContacts("mgr", {"mgr@example.cn", "", ""}, audit).ok());
+    ASSERT_TRUE(store.accounts().ManagersOfProject("building-maintenance").ok());
+    ASSERT_TRUE(store.accounts().ManagersByProject().ok());
+    ASSERT_TRUE(store.accounts().FindUser("mgr").ok());
+    ASSERT_TRUE(store.accounts().ListUsers().ok());
+    ASSERT_TRUE(store.accounts().RecordAudit(audit).ok());
+    ASSERT_TRUE(store.accounts().RecentAudit(10).ok());
   });
 
   std::set<std::string> seen;

@@ -16,14 +16,15 @@ using store_values::Value;
 
 TEST_F(StoreTest, ValuesBelongToTheirCatalogueYear) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 12, 30)}).ok());
+  ASSERT_TRUE(
+      store->values().ApplyBatch(NewBatch("1"), {Value("devices-maintained", 12, 30)}).ok());
   ActualValue january = Value("devices-maintained", 1, 4);
   january.period = {2027, 1};
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {january}).ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("2"), {january}).ok());
   Catalog next_year = EmbeddedCatalog();
   next_year.year = 2027;
   ActualsIndex index(next_year);
-  ASSERT_EQ(store->LoadLatestValues(index).value(), 1u);  // only its year's rows are read
+  ASSERT_EQ(store->values().LoadLatestValues(index).value(), 1u);  // only its year's rows are read
   ASSERT_EQ(index.size(), 1u);
   const ReportedValue* latest = index.LatestAtOrBefore({0, 0}, {2027, 12});
   ASSERT_NE(latest, nullptr);
@@ -31,21 +32,21 @@ TEST_F(StoreTest, ValuesBelongToTheirCatalogueYear) {
   EXPECT_EQ(latest->value, 4);
   const Catalog catalog = EmbeddedCatalog();  // the index views its strings
   ActualsIndex this_year(catalog);
-  ASSERT_EQ(store->LoadLatestValues(this_year).value(), 1u);
+  ASSERT_EQ(store->values().LoadLatestValues(this_year).value(), 1u);
   EXPECT_EQ(this_year.LatestAtOrBefore({0, 0}, {2026, 12})->value, 30);
   EXPECT_EQ(this_year.size(), 1u);
 }
 
 TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store
-                  ->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5),
-                                               Value("devices-maintained", 7, 10)})
+  ASSERT_TRUE(store->values()
+                  .ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5),
+                                              Value("devices-maintained", 7, 10)})
                   .ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 11)}).ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 11)}).ok());
   const Catalog catalog = EmbeddedCatalog();
   ActualsIndex latest(catalog);
-  ASSERT_EQ(store->LoadLatestValues(latest).value(), 3u);
+  ASSERT_EQ(store->values().LoadLatestValues(latest).value(), 3u);
   EXPECT_EQ(latest.size(), 2u);
   const SeriesKey devices{0, 0};  // building-maintenance / devices-maintained
   ASSERT_EQ(latest.Values(devices).size(), 2u);
@@ -53,7 +54,7 @@ TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
   EXPECT_EQ(latest.Values(devices)[0].value, 5);
   EXPECT_EQ(latest.Values(devices)[1].period, (Period{2026, 7}));
   EXPECT_EQ(latest.Values(devices)[1].value, 11);
-  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 3u);
+  EXPECT_EQ(store->values().History("building-maintenance", "devices-maintained")->size(), 3u);
 }
 
 // New series are numbered in key order, not as the file lists them (so that they append to the
@@ -61,15 +62,15 @@ TEST_F(StoreTest, LaterRevisionsSupersedeAndHistoryStays) {
 // next, which finds the renumbered ones in the store's cache.
 TEST_F(StoreTest, NewSeriesAreNumberedInKeyOrderAndKeepTheirValues) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store
-                  ->ApplyBatch(NewBatch("1"),
-                               {Value("repair-time", 6, 3), Value("maintenance-cost", 6, 40),
-                                Value("devices-maintained", 6, 7), Value("repair-time", 7, 4)})
+  ASSERT_TRUE(store->values()
+                  .ApplyBatch(NewBatch("1"),
+                              {Value("repair-time", 6, 3), Value("maintenance-cost", 6, 40),
+                               Value("devices-maintained", 6, 7), Value("repair-time", 7, 4)})
                   .ok());
   ASSERT_TRUE(
-      store
-          ->ApplyBatch(NewBatch("2"), {Value("repair-response", 7, 2), Value("repair-time", 8, 5),
-                                       Value("devices-maintained", 7, 9)})
+      store->values()
+          .ApplyBatch(NewBatch("2"), {Value("repair-response", 7, 2), Value("repair-time", 8, 5),
+                                      Value("devices-maintained", 7, 9)})
           .ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
@@ -87,7 +88,7 @@ TEST_F(StoreTest, NewSeriesAreNumberedInKeyOrderAndKeepTheirValues) {
 
   const auto months = [&](const std::string& indicator) {
     std::vector<std::pair<int, double>> values;
-    for (const auto& row : store->History("building-maintenance", indicator).value())
+    for (const auto& row : store->values().History("building-maintenance", indicator).value())
       values.emplace_back(row.actual.period.month, *row.actual.value);
     std::sort(values.begin(), values.end());
     return values;
@@ -119,20 +120,20 @@ TEST_F(StoreTest, ViewsOfSharedTextFindTheirSeriesInAnyOrder) {
       {building, spent, 1, 10},       {building, repair, 2, 4},  {building, devices, 2, 8},
       {pension, spent, 3, 300},       {pension, spent, 2, 200},  {building, spent, 2, 20},
       {building, repair_again, 3, 5}, {building, devices, 3, 9}, {building, spent, 3, 30}};
-  ASSERT_TRUE(store
-                  ->ApplyBatch(NewBatch("1"), rows.size(),
-                               [&](size_t i) {
-                                 StoredValueView view;
-                                 view.project_id = rows[i].project;
-                                 view.indicator_id = rows[i].indicator;
-                                 view.period = {2026, rows[i].month};
-                                 view.value = rows[i].value;
-                                 return view;
-                               })
+  ASSERT_TRUE(store->values()
+                  .ApplyBatch(NewBatch("1"), rows.size(),
+                              [&](size_t i) {
+                                StoredValueView view;
+                                view.project_id = rows[i].project;
+                                view.indicator_id = rows[i].indicator;
+                                view.period = {2026, rows[i].month};
+                                view.value = rows[i].value;
+                                return view;
+                              })
                   .ok());
   const auto months = [&](const std::string& project, const std::string& indicator) {
     std::vector<std::pair<int, double>> values;
-    for (const auto& row : store->History(project, indicator).value())
+    for (const auto& row : store->values().History(project, indicator).value())
       values.emplace_back(row.actual.period.month, *row.actual.value);
     std::sort(values.begin(), values.end());
     return values;
@@ -171,7 +172,7 @@ TEST_F(StoreTest, PlainValuesAreReadInFileOrder) {
     if (i != 5 && i != 9) plain_reads.push_back(i);
     return ViewOf(values[i]);
   };
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("1"), values.size(), read).ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("1"), values.size(), read).ok());
   EXPECT_EQ(plain_reads.size(), 2 * (values.size() - 2));
   size_t passes = 1;
   for (size_t k = 1; k < plain_reads.size(); ++k) {
@@ -179,7 +180,7 @@ TEST_F(StoreTest, PlainValuesAreReadInFileOrder) {
   }
   EXPECT_EQ(passes, 2u);
   for (const std::string& indicator : indicators) {
-    const auto history = store->History("building-maintenance", indicator).value();
+    const auto history = store->values().History("building-maintenance", indicator).value();
     ASSERT_EQ(history.size(), 12u) << indicator;
     for (int month = 1; month <= 12; ++month) {
       const ActualValue& stored = history[static_cast<size_t>(month - 1)].actual;
@@ -193,20 +194,23 @@ TEST_F(StoreTest, PlainValuesAreReadInFileOrder) {
       }
     }
   }
-  const auto history = store->History("building-maintenance", values[5].indicator_id).value();
+  const auto history =
+      store->values().History("building-maintenance", values[5].indicator_id).value();
   EXPECT_EQ(history[static_cast<size_t>(values[5].period.month - 1)].actual.reason, "人手不足");
-  const auto reported = store->History("building-maintenance", values[9].indicator_id).value();
+  const auto reported =
+      store->values().History("building-maintenance", values[9].indicator_id).value();
   EXPECT_EQ(reported[static_cast<size_t>(values[9].period.month - 1)].actual.reporter, "张三");
 
   ActualValue misspelt = Value("repair-response", 1, 0);
   misspelt.value.reset();
   misspelt.grade = "达到";
-  const auto refused = store->ApplyBatch(NewBatch("2"), {Value("repair-time", 1, 1), misspelt});
+  const auto refused =
+      store->values().ApplyBatch(NewBatch("2"), {Value("repair-time", 1, 1), misspelt});
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("building-maintenance/repair-response 2026-01"),
             std::string::npos)
       << refused.status().message();
-  EXPECT_EQ(store->Batches()->size(), 1u);
+  EXPECT_EQ(store->values().Batches()->size(), 1u);
 }
 
 // Notes are written apart from the values they explain, numbered in the order the values are
@@ -220,21 +224,22 @@ TEST_F(StoreTest, EachValueKeepsItsOwnNotes) {
     value.action = action;
     return value;
   };
-  ASSERT_TRUE(
-      store->ApplyBatch(NewBatch("1"), {noted(Value("repair-time", 1, 3), "一月", "甲")}).ok());
+  ASSERT_TRUE(store->values()
+                  .ApplyBatch(NewBatch("1"), {noted(Value("repair-time", 1, 3), "一月", "甲")})
+                  .ok());
   // Listed against the order they are written in, with a value without notes between.
   ASSERT_TRUE(
-      store
-          ->ApplyBatch(NewBatch("2"),
-                       {noted(Value("repair-time", 5, 9), "五月", "乙"), Value("repair-time", 4, 8),
-                        noted(Value("repair-time", 3, 7), "三月", "丙"),
-                        noted(Value("devices-maintained", 5, 2), "设备", "丁")})
+      store->values()
+          .ApplyBatch(NewBatch("2"),
+                      {noted(Value("repair-time", 5, 9), "五月", "乙"), Value("repair-time", 4, 8),
+                       noted(Value("repair-time", 3, 7), "三月", "丙"),
+                       noted(Value("devices-maintained", 5, 2), "设备", "丁")})
           .ok());
   const Catalog catalog = EmbeddedCatalog();
   const SeriesKey devices{0, 0}, repair{0, 1};
   auto check = [&] {
     ActualsIndex index(catalog);
-    ASSERT_TRUE(store->LoadLatestValues(index).ok());
+    ASSERT_TRUE(store->values().LoadLatestValues(index).ok());
     const auto notes_of = [&](SeriesKey key, int month) -> std::string {
       const ReportedValue* value = index.LatestAtOrBefore(key, {2026, month});
       if (value == nullptr || value->period.month != month) return "no value";
@@ -248,7 +253,7 @@ TEST_F(StoreTest, EachValueKeepsItsOwnNotes) {
     EXPECT_EQ(notes_of(devices, 5), "设备/丁");
   };
   check();
-  ASSERT_TRUE(store->Fold().ok());
+  ASSERT_TRUE(store->values().Fold().ok());
   check();
 }
 
@@ -267,26 +272,26 @@ TEST_F(StoreTest, FoldedValuesReadTheSameAsEveryRevision) {
   graded.grade = "部分达成";
   ActualValue last_year = Value("devices-maintained", 12, 40);
   last_year.period.year = 2025;
-  ASSERT_TRUE(store
-                  ->ApplyBatch(
-                      NewBatch("1"),
+  ASSERT_TRUE(
+      store->values()
+          .ApplyBatch(NewBatch("1"),
                       {Value("devices-maintained", 6, 5), Value("devices-maintained", 7, 9),
                        with_reason(Value("repair-time", 6, 30), "六月人手不足"), graded, last_year})
-                  .ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 10)}).ok());
-  EXPECT_EQ(store->UnfoldedRows().value(), 6u);
-  EXPECT_EQ(store->Fold().value(), 6u);
-  EXPECT_EQ(store->UnfoldedRows().value(), 0u);
-  EXPECT_EQ(store->Fold().value(), 0u);
+          .ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("2"), {Value("devices-maintained", 7, 10)}).ok());
+  EXPECT_EQ(store->values().UnfoldedRows().value(), 6u);
+  EXPECT_EQ(store->values().Fold().value(), 6u);
+  EXPECT_EQ(store->values().UnfoldedRows().value(), 0u);
+  EXPECT_EQ(store->values().Fold().value(), 0u);
   // After the fold: a revision of July and a new value for June with another reason.
-  ASSERT_TRUE(store
-                  ->ApplyBatch(NewBatch("3"), {Value("devices-maintained", 7, 11),
-                                               with_reason(Value("repair-time", 6, 20), "已增派")})
+  ASSERT_TRUE(store->values()
+                  .ApplyBatch(NewBatch("3"), {Value("devices-maintained", 7, 11),
+                                              with_reason(Value("repair-time", 6, 20), "已增派")})
                   .ok());
   const Catalog catalog = EmbeddedCatalog();
   auto read = [&](size_t expected_rows) {
     auto index = std::make_unique<ActualsIndex>(catalog);
-    EXPECT_EQ(store->LoadLatestValues(*index).value(), expected_rows);
+    EXPECT_EQ(store->values().LoadLatestValues(*index).value(), expected_rows);
     return index;
   };
   auto check = [&](const ActualsIndex& index) {
@@ -306,9 +311,9 @@ TEST_F(StoreTest, FoldedValuesReadTheSameAsEveryRevision) {
     EXPECT_EQ(index.Notes(*june)->reason, "已增派");
   };
   check(*read(4 + 2));  // 2026's four folded values and batch 3's two rows
-  EXPECT_EQ(store->Fold().value(), 2u);
+  EXPECT_EQ(store->values().Fold().value(), 2u);
   check(*read(4));
-  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(),
+  EXPECT_EQ(store->values().History("building-maintenance", "devices-maintained")->size(),
             5u);  // 2025-12 too
 }
 
@@ -323,7 +328,7 @@ TEST_F(StoreTest, ATransactionThatFailsLeavesNothing) {
     return Status::Error("injected failure");
   });
   EXPECT_FALSE(status.ok());
-  EXPECT_TRUE(store->Batches()->empty());
+  EXPECT_TRUE(store->values().Batches()->empty());
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ TEST_F(StoreTest, FreshOpenMigratesFromVersionZero) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
-  auto hash = store->CatalogHash();
+  auto hash = store->catalogs().CatalogHash();
   ASSERT_TRUE(hash.ok());
   EXPECT_FALSE(hash->has_value());
 }
@@ -37,11 +37,12 @@ TEST_F(StoreTest, FreshOpenMigratesFromVersionZero) {
 TEST_F(StoreTest, ReopenKeepsDataAndSchema) {
   {
     auto store = OpenOrDie();
-    ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 12)}).ok());
+    ASSERT_TRUE(
+        store->values().ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 12)}).ok());
   }
   auto store = OpenOrDie();
   EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
-  auto history = store->History("building-maintenance", "devices-maintained");
+  auto history = store->values().History("building-maintenance", "devices-maintained");
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 1u);
   EXPECT_EQ(history->at(0).actual.value, 12);
@@ -55,7 +56,7 @@ TEST_F(StoreTest, MigratesAVersionOneStoreKeepingEveryRevision) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
-  const auto history = store->History("devices", "devices-maintained");
+  const auto history = store->values().History("devices", "devices-maintained");
   ASSERT_TRUE(history.ok()) << history.status().message();
   ASSERT_EQ(history->size(), 3u);
   EXPECT_EQ(history->at(0).actual.period, (Period{2026, 6}));
@@ -66,7 +67,7 @@ TEST_F(StoreTest, MigratesAVersionOneStoreKeepingEveryRevision) {
   EXPECT_EQ(history->at(1).actual.value, 12);
   EXPECT_EQ(history->at(2).file_name, "/tmp/v1/july.yaml");
   EXPECT_EQ(history->at(2).actual.value, 14);
-  EXPECT_EQ(store->History("devices", "response")->at(0).actual.grade, "部分达成");
+  EXPECT_EQ(store->values().History("devices", "response")->at(0).actual.grade, "部分达成");
 
   Batch august = NewBatch("august");
   ActualValue value;
@@ -74,8 +75,8 @@ TEST_F(StoreTest, MigratesAVersionOneStoreKeepingEveryRevision) {
   value.indicator_id = "devices-maintained";
   value.period = {2026, 8};
   value.value = 20;
-  ASSERT_TRUE(store->ApplyBatch(august, {value}).ok());
-  EXPECT_EQ(store->History("devices", "devices-maintained")->size(), 4u);
+  ASSERT_TRUE(store->values().ApplyBatch(august, {value}).ok());
+  EXPECT_EQ(store->values().History("devices", "devices-maintained")->size(), 4u);
   char* check = nullptr;
   sqlite3_exec(
       store->handle(), "PRAGMA integrity_check",
@@ -115,7 +116,7 @@ TEST_F(StoreTest, MigratesAFoldedVersionFourStoreAndFoldsItAgain) {
           .value();
   auto read = [&] {
     auto index = std::make_unique<ActualsIndex>(catalog);
-    EXPECT_TRUE(store->LoadLatestValues(*index).ok());
+    EXPECT_TRUE(store->values().LoadLatestValues(*index).ok());
     return index;
   };
   auto newest = [&](const ActualsIndex& index) {
@@ -129,10 +130,10 @@ TEST_F(StoreTest, MigratesAFoldedVersionFourStoreAndFoldsItAgain) {
            std::string(GradeName(graded->grade)) + " " + (notes ? notes->reason : "no reason");
   };
   const std::string before_fold = newest(*read());  // from every revision
-  const size_t unfolded = store->UnfoldedRows().value();
+  const size_t unfolded = store->values().UnfoldedRows().value();
   EXPECT_GT(unfolded, 0u);
-  EXPECT_EQ(store->Fold().value(), unfolded);  // everything folds again
-  EXPECT_EQ(store->UnfoldedRows().value(), 0u);
+  EXPECT_EQ(store->values().Fold().value(), unfolded);  // everything folds again
+  EXPECT_EQ(store->values().UnfoldedRows().value(), 0u);
   EXPECT_EQ(newest(*read()), before_fold);
   EXPECT_EQ(before_fold.substr(before_fold.find(' ') + 1),
             "14.000000 达成 技术人员不足, 已增派\"两人\"");
@@ -149,7 +150,7 @@ TEST_F(StoreTest, MigratesAVersionFiveStoreToRecordSubmitters) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
-  const auto old = store->History("devices", "devices-maintained").value();
+  const auto old = store->values().History("devices", "devices-maintained").value();
   ASSERT_EQ(old.size(), 3u);
   EXPECT_EQ(old[0].actual.reporter, "张三");
   EXPECT_EQ(old[0].submitted_by, "");
@@ -159,11 +160,11 @@ TEST_F(StoreTest, MigratesAVersionFiveStoreToRecordSubmitters) {
   ActualValue value = Value("devices-maintained", 8, 20);
   value.project_id = "devices";
   value.reporter = "财务处处长";
-  ASSERT_TRUE(store->ApplyBatch(batch, {value}).ok());
-  const auto history = store->History("devices", "devices-maintained").value();
+  ASSERT_TRUE(store->values().ApplyBatch(batch, {value}).ok());
+  const auto history = store->values().History("devices", "devices-maintained").value();
   EXPECT_EQ(history.back().submitted_by, "mgr");
   EXPECT_EQ(history.back().actual.reporter, "财务处处长");
-  const Batch stored = store->Batches().value().back();
+  const Batch stored = store->values().Batches().value().back();
   EXPECT_EQ(stored.submitted_by, "mgr");
   EXPECT_EQ(stored.reporter, "财务处处长");
 }
@@ -189,14 +190,14 @@ TEST_F(StoreTest, MigratesAVersionSixStoreToFindHistoriesByProject) {
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(listed, 0)),
                "devices:1 devices:2 devices:3");
   sqlite3_finalize(listed);
-  ASSERT_EQ(store->History("devices", "devices-maintained").value().size(), 3u);
+  ASSERT_EQ(store->values().History("devices", "devices-maintained").value().size(), 3u);
   ActualValue value = Value("devices-maintained", 8, 20);
   value.project_id = "devices";
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("new"), {value}).ok());
-  const auto history = store->History("devices", "devices-maintained").value();
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("new"), {value}).ok());
+  const auto history = store->values().History("devices", "devices-maintained").value();
   ASSERT_EQ(history.size(), 4u);
   EXPECT_EQ(history.back().actual.value, 20);
-  EXPECT_EQ(store->LastAppliedAt().value(), "2026-08-20T12:00:00Z");
+  EXPECT_EQ(store->values().LastAppliedAt().value(), "2026-08-20T12:00:00Z");
 }
 
 // Version 8 keeps how each account's person is reached and seeks a project's managers; the
@@ -215,28 +216,30 @@ TEST_F(StoreTest, MigratesAVersionSevenStoreKeepingItsAccounts) {
   auto store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
-  const auto lijun = FindUser(*store, "lijun").value();
+  const auto lijun = store->accounts().FindUser("lijun").value();
   ASSERT_TRUE(lijun.has_value());
   EXPECT_EQ(lijun->password_hash, "hash");
   EXPECT_EQ(lijun->contacts, Contacts{});
-  EXPECT_EQ(ManagersOfProject(*store, "devices").value(), std::vector<std::string>{"lijun"});
+  EXPECT_EQ(store->accounts().ManagersOfProject("devices").value(),
+            std::vector<std::string>{"lijun"});
   const Contacts contacts{"lijun@example.gov.cn", "+86-138-0000-0000", "LiJun"};
-  ASSERT_TRUE(
-      SetUserContacts(*store, "lijun", contacts, {"t", "admin", "cli", "user_edit", ""}).ok());
-  EXPECT_EQ(FindUser(*store, "lijun").value()->contacts, contacts);
+  ASSERT_TRUE(store->accounts()
+                  .SetUserContacts("lijun", contacts, {"t", "admin", "cli", "user_edit", ""})
+                  .ok());
+  EXPECT_EQ(store->accounts().FindUser("lijun").value()->contacts, contacts);
 }
 
 // A folded row only ptmon writes; one it cannot read is damage, named with what to do.
 TEST_F(StoreTest, ADamagedFoldIsReportedNotMisread) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5)}).ok());
-  ASSERT_EQ(store->Fold().value(), 1u);
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("1"), {Value("devices-maintained", 6, 5)}).ok());
+  ASSERT_EQ(store->values().Fold().value(), 1u);
   ASSERT_EQ(sqlite3_exec(store->handle(), "UPDATE folded_year SET months = x'0d'", nullptr, nullptr,
                          nullptr),
             SQLITE_OK);
   const Catalog catalog = EmbeddedCatalog();
   ActualsIndex index(catalog);
-  const auto loaded = store->LoadLatestValues(index);
+  const auto loaded = store->values().LoadLatestValues(index);
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("folded values of series 1 of 2026 are damaged"),
             std::string::npos)
@@ -324,19 +327,20 @@ TEST_F(StoreTest, RefusesAnUnopenablePath) {
 TEST_F(StoreTest, SavesTheCatalogueOnlyWhenItChanges) {
   auto store = OpenOrDie();
   Catalog catalog = EmbeddedCatalog();
-  auto first = store->SaveCatalog(catalog, "2026-07-01T00:00:00Z");
+  auto first = store->catalogs().SaveCatalog(catalog, "2026-07-01T00:00:00Z");
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_TRUE(first.value());
-  auto again = store->SaveCatalog(catalog, "2026-07-02T00:00:00Z");
+  auto again = store->catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z");
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again.value());
-  EXPECT_EQ(store->CatalogHash()->value(), catalog.sha256);
+  EXPECT_EQ(store->catalogs().CatalogHash()->value(), catalog.sha256);
   // The same catalogue with a newer encoding replaces only the encoded form.
-  EXPECT_FALSE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z", "encoded-v9").value());
-  EXPECT_EQ(store->EncodedCatalog(catalog.sha256)->value(), "encoded-v9");
+  EXPECT_FALSE(
+      store->catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z", "encoded-v9").value());
+  EXPECT_EQ(store->catalogs().EncodedCatalog(catalog.sha256)->value(), "encoded-v9");
   catalog.sha256 = "changed";
   catalog.projects.pop_back();
-  EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").value());
+  EXPECT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-03T00:00:00Z").value());
   sqlite3_stmt* count = nullptr;
   sqlite3_prepare_v2(store->handle(), "SELECT COUNT(*) FROM project", -1, &count, nullptr);
   ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
@@ -349,21 +353,21 @@ TEST_F(StoreTest, SavesTheCatalogueOnlyWhenItChanges) {
 TEST_F(StoreTest, ACatalogueThatChangesAReportedUnitIsRefused) {
   auto store = OpenOrDie();
   Catalog catalog = EmbeddedCatalog();
-  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 21)}).ok());
+  ASSERT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 21)}).ok());
   auto& indicators = catalog.projects[0].indicators;
   ASSERT_EQ(indicators[0].id, "devices-maintained");
   indicators[0].annual_target.unit = "%";
   catalog.sha256 = "changed";
-  auto refused = store->SaveCatalog(catalog, "2026-07-02T00:00:00Z");
+  auto refused = store->catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z");
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("building-maintenance/devices-maintained from 台 to %"),
             std::string::npos)
       << refused.status().message();
-  EXPECT_EQ(store->CatalogHash()->value(), EmbeddedCatalog().sha256);  // nothing changed
+  EXPECT_EQ(store->catalogs().CatalogHash()->value(), EmbeddedCatalog().sha256);  // nothing changed
   indicators[0].annual_target.unit = "台";
   indicators[1].annual_target.unit = "%";  // repair-time: never reported
-  EXPECT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
+  EXPECT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
 }
 
 // Wherever the values lie — folded, in a batch after the fold — an indicator whose unit or kind
@@ -371,13 +375,14 @@ TEST_F(StoreTest, ACatalogueThatChangesAReportedUnitIsRefused) {
 TEST_F(StoreTest, AUnitChangeIsRefusedWhereverItsValuesLie) {
   auto store = OpenOrDie();
   Catalog catalog = EmbeddedCatalog();
-  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
   ActualValue last_year = Value("maintenance-cost", 12, 18);
   last_year.period.year = 2025;
-  ASSERT_TRUE(
-      store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21), last_year}).ok());
-  ASSERT_TRUE(store->Fold().ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+  ASSERT_TRUE(store->values()
+                  .ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21), last_year})
+                  .ok());
+  ASSERT_TRUE(store->values().Fold().ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
   auto& indicators = catalog.projects[0].indicators;
   ASSERT_EQ(indicators[3].id, "maintenance-cost");
   indicators[0].annual_target.unit = "%";                       // folded values
@@ -385,17 +390,17 @@ TEST_F(StoreTest, AUnitChangeIsRefusedWhereverItsValuesLie) {
   indicators[3].annual_target.unit = "个";                      // only last year's values
   indicators[5].annual_target.unit = "分";                      // no values
   catalog.sha256 = "changed";
-  auto refused = store->SaveCatalog(catalog, "2026-07-02T00:00:00Z");
+  auto refused = store->catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z");
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(
       refused.status().message().find("building-maintenance/devices-maintained from 台 to %; "
                                       "building-maintenance/repair-time from 小时 to a grade."),
       std::string::npos)
       << refused.status().message();
-  EXPECT_EQ(store->CatalogHash()->value(), EmbeddedCatalog().sha256);  // nothing changed
+  EXPECT_EQ(store->catalogs().CatalogHash()->value(), EmbeddedCatalog().sha256);  // nothing changed
   indicators[0].annual_target.unit = "台";
   indicators[1].annual_target.kind = EmbeddedCatalog().projects[0].indicators[1].annual_target.kind;
-  auto saved = store->SaveCatalog(catalog, "2026-07-03T00:00:00Z");
+  auto saved = store->catalogs().SaveCatalog(catalog, "2026-07-03T00:00:00Z");
   EXPECT_TRUE(saved.ok()) << saved.status().message();
 }
 
@@ -425,19 +430,19 @@ void ExpectSeeksOnly(Store& store, const std::set<std::string>& whole,
 TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
   auto store = OpenOrDie();
   Catalog catalog = EmbeddedCatalog();
-  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
-  ASSERT_TRUE(store->Fold().ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
+  ASSERT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
+  ASSERT_TRUE(store->values().Fold().ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("b"), {Value("repair-time", 7, 20)}).ok());
   const std::set<std::string> whole = {"indicator",   "project",      "new_indicator",
                                        "new_project", "catalog_load", "latest_fold"};
   ExpectSeeksOnly(*store, whole, [&] {
     catalog.projects[0].indicators[0].annual_target.unit = "%";
     catalog.sha256 = "changed";
-    ASSERT_FALSE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+    ASSERT_FALSE(store->catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
     catalog.projects[0].indicators[0].annual_target.unit = "台";
     catalog.projects[0].indicators[0].name = "维修设备台数";
-    ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
+    ASSERT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-03T00:00:00Z").ok());
   });
 }
 
@@ -446,24 +451,25 @@ TEST_F(StoreTest, TheCatalogueCheckSeeksStoredValuesAndScansNoGrowingTable) {
 // per series sought every batch ever applied: series × batches on a province's store).
 TEST_F(StoreTest, TheNumbersOfAYearAreSoughtByKeyFromTheFoldAndTheBatchesAfterIt) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store->SaveCatalog(EmbeddedCatalog(), "2026-07-01T00:00:00Z").ok());
-  ASSERT_TRUE(store
-                  ->ApplyBatch(NewBatch("a"),
-                               {Value("devices-maintained", 5, 10),
-                                Value("devices-maintained", 6, 12), Value("repair-time", 6, 20)})
+  ASSERT_TRUE(store->catalogs().SaveCatalog(EmbeddedCatalog(), "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->values()
+                  .ApplyBatch(NewBatch("a"),
+                              {Value("devices-maintained", 5, 10),
+                               Value("devices-maintained", 6, 12), Value("repair-time", 6, 20)})
                   .ok());
-  ASSERT_TRUE(store->Fold().ok());
+  ASSERT_TRUE(store->values().Fold().ok());
   ActualValue graded = Value("response", 6, 0);
   graded.value.reset();
   graded.grade = "达成";
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("devices-maintained", 6, 14), graded}).ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("c"), {Value("devices-maintained", 7, 15)}).ok());
-  Result<std::vector<Store::MonthlyNumbers>> numbers = Status::Error("not read");
+  ASSERT_TRUE(
+      store->values().ApplyBatch(NewBatch("b"), {Value("devices-maintained", 6, 14), graded}).ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("c"), {Value("devices-maintained", 7, 15)}).ok());
+  Result<std::vector<ValueStore::MonthlyNumbers>> numbers = Status::Error("not read");
   ExpectSeeksOnly(*store, {"latest_fold"}, [&] {
-    numbers = store->NumbersOfYear(2026, {{"building-maintenance", "devices-maintained"},
-                                          {"building-maintenance", "repair-time"},
-                                          {"building-maintenance", "response"},
-                                          {"building-maintenance", "never-reported"}});
+    numbers = store->values().NumbersOfYear(2026, {{"building-maintenance", "devices-maintained"},
+                                                   {"building-maintenance", "repair-time"},
+                                                   {"building-maintenance", "response"},
+                                                   {"building-maintenance", "never-reported"}});
   });
   ASSERT_TRUE(numbers.ok()) << numbers.status().message();
   ASSERT_EQ(numbers->size(), 4u);
@@ -475,8 +481,9 @@ TEST_F(StoreTest, TheNumbersOfAYearAreSoughtByKeyFromTheFoldAndTheBatchesAfterIt
   EXPECT_EQ((*numbers)[1][5].value_or(-1), 20);
   EXPECT_FALSE((*numbers)[2][5]);  // a grade is no number
   for (const auto& month : (*numbers)[3]) EXPECT_FALSE(month);
-  EXPECT_FALSE(
-      store->NumbersOfYear(2025, {{"building-maintenance", "devices-maintained"}})->at(0)[5]);
+  EXPECT_FALSE(store->values()
+                   .NumbersOfYear(2025, {{"building-maintenance", "devices-maintained"}})
+                   ->at(0)[5]);
 }
 
 // A new catalogue changes only the rows that differ (a province's 66,000 indicators rewritten
@@ -484,13 +491,13 @@ TEST_F(StoreTest, TheNumbersOfAYearAreSoughtByKeyFromTheFoldAndTheBatchesAfterIt
 TEST_F(StoreTest, ANewCatalogueRewritesOnlyTheRowsItChanges) {
   auto store = OpenOrDie();
   Catalog catalog = EmbeddedCatalog();
-  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
+  ASSERT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-01T00:00:00Z").ok());
   catalog.projects[0].indicators[0].name = "维修设备台数";
   catalog.projects[1].annual_funds.total_fen += 100;
   catalog.projects[2].indicators.pop_back();
   catalog.projects.pop_back();
   catalog.sha256 = "changed";
-  ASSERT_TRUE(store->SaveCatalog(catalog, "2026-07-02T00:00:00Z").value());
+  ASSERT_TRUE(store->catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z").value());
   auto dump = [](Store& on, const std::string& sql) {
     std::string rows;
     sqlite3_stmt* statement = nullptr;
@@ -518,7 +525,7 @@ TEST_F(StoreTest, ANewCatalogueRewritesOnlyTheRowsItChanges) {
   fs::create_directories(fresh_dir);
   auto fresh = Store::Open((fresh_dir / "ptmon.db").string());
   ASSERT_TRUE(fresh.ok());
-  ASSERT_TRUE((*fresh)->SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
+  ASSERT_TRUE((*fresh)->catalogs().SaveCatalog(catalog, "2026-07-02T00:00:00Z").ok());
   EXPECT_EQ(dump(*store, projects), dump(**fresh, projects));
   EXPECT_EQ(dump(*store, indicators), dump(**fresh, indicators));
 }
@@ -528,7 +535,7 @@ TEST_F(StoreTest, ANewCatalogueRewritesOnlyTheRowsItChanges) {
 TEST_F(StoreTest, TheDatabaseItsJournalsAndBackupsArePrivate) {
   const mode_t umask_before = ::umask(022);  // a manual `ptmon serve` from a login shell
   auto store = OpenOrDie();
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 21)}).ok());
   const std::string backup = (dir_ / "copy.db").string();
   ASSERT_TRUE(store->Backup(backup).ok());
   ::umask(umask_before);
@@ -549,20 +556,21 @@ TEST_F(StoreTest, TheDatabaseItsJournalsAndBackupsArePrivate) {
 
 TEST_F(StoreTest, RevertingCopiesAnEarlierBatchAsTheLatest) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 12)}).ok());
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), {Value("devices-maintained", 7, 99)}).ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("a"), {Value("devices-maintained", 7, 12)}).ok());
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("b"), {Value("devices-maintained", 7, 99)}).ok());
   Batch audit = NewBatch("revert");
   audit.file_name = "revert to batch 1";
-  auto reverted = store->RevertToBatch(1, audit);
+  auto reverted = store->values().RevertToBatch(1, audit);
   ASSERT_TRUE(reverted.ok()) << reverted.status().message();
   EXPECT_EQ(*reverted, 3);
-  const auto history = store->History("building-maintenance", "devices-maintained").value();
+  const auto history =
+      store->values().History("building-maintenance", "devices-maintained").value();
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history.back().batch_id, 3);
   EXPECT_EQ(*history.back().actual.value, 12);
   // A revert to something that is not an applied batch changes nothing.
-  EXPECT_FALSE(store->RevertToBatch(42, NewBatch("x")).ok());
-  EXPECT_EQ(store->Batches()->size(), 3u);
+  EXPECT_FALSE(store->values().RevertToBatch(42, NewBatch("x")).ok());
+  EXPECT_EQ(store->values().Batches()->size(), 3u);
 }
 
 TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
@@ -575,17 +583,17 @@ TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
     std::vector<ActualValue> values;
     for (int i = 0; i < size; ++i) values.push_back(Value("x" + std::to_string(i), 7, i));
     values[size - 1 - size / 4].grade = "达成";  // both value and grade: violates a CHECK
-    auto result = store->ApplyBatch(NewBatch("b"), values);
+    auto result = store->values().ApplyBatch(NewBatch("b"), values);
     ASSERT_FALSE(result.ok());
     EXPECT_NE(result.status().message().find("building-maintenance/x" +
                                              std::to_string(size - 1 - size / 4) + " 2026-07"),
               std::string::npos)
         << result.status().message();
-    EXPECT_TRUE(store->History("building-maintenance", "x0")->empty());
-    EXPECT_TRUE(store->Batches()->empty());
+    EXPECT_TRUE(store->values().History("building-maintenance", "x0")->empty());
+    EXPECT_TRUE(store->values().Batches()->empty());
     // The series the failed batch created are gone with it; the corrected batch creates them.
     values[size - 1 - size / 4].grade.clear();
-    ASSERT_TRUE(store->ApplyBatch(NewBatch("b"), values).ok());
+    ASSERT_TRUE(store->values().ApplyBatch(NewBatch("b"), values).ok());
     sqlite3_stmt* series = nullptr;
     sqlite3_prepare_v2(store->handle(), "SELECT COUNT(*), MAX(id) FROM series", -1, &series,
                        nullptr);
@@ -593,22 +601,25 @@ TEST_F(StoreTest, ABatchIsAppliedWhollyOrNotAtAll) {
     EXPECT_EQ(sqlite3_column_int(series, 0), size);
     EXPECT_EQ(sqlite3_column_int(series, 1), size);
     sqlite3_finalize(series);
-    EXPECT_EQ(store->History("building-maintenance", "x" + std::to_string(size - 1))->size(), 1u);
+    EXPECT_EQ(
+        store->values().History("building-maintenance", "x" + std::to_string(size - 1))->size(),
+        1u);
   }
 }
 
 TEST_F(StoreTest, TheSameContentIsAppliedOnce) {
   auto store = OpenOrDie();
-  ASSERT_TRUE(store->ApplyBatch(NewBatch("same"), {Value("devices-maintained", 7, 1)}).ok());
-  EXPECT_TRUE(store->FindAppliedBatch("same")->has_value());
-  auto twice = store->ApplyBatch(NewBatch("same"), {Value("devices-maintained", 7, 2)});
+  ASSERT_TRUE(
+      store->values().ApplyBatch(NewBatch("same"), {Value("devices-maintained", 7, 1)}).ok());
+  EXPECT_TRUE(store->values().FindAppliedBatch("same")->has_value());
+  auto twice = store->values().ApplyBatch(NewBatch("same"), {Value("devices-maintained", 7, 2)});
   EXPECT_FALSE(twice.ok());
-  EXPECT_EQ(store->History("building-maintenance", "devices-maintained")->size(), 1u);
+  EXPECT_EQ(store->values().History("building-maintenance", "devices-maintained")->size(), 1u);
   Batch duplicate = NewBatch("same");
   duplicate.status = BatchStatus::kDuplicate;
   duplicate.applied_at.clear();
-  EXPECT_TRUE(store->RecordBatch(duplicate).ok());
-  EXPECT_EQ(store->Batches()->size(), 2u);
+  EXPECT_TRUE(store->values().RecordBatch(duplicate).ok());
+  EXPECT_EQ(store->values().Batches()->size(), 2u);
 }
 
 // `ptmon ingest` beside the daemon: two connections, each with its cache of series ids. A
@@ -616,14 +627,14 @@ TEST_F(StoreTest, TheSameContentIsAppliedOnce) {
 TEST_F(StoreTest, AnotherConnectionsWritesAreSeenNotCollidedWith) {
   auto daemon = OpenOrDie();
   auto command = OpenOrDie();
-  ASSERT_TRUE(daemon->ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 1)}).ok());
+  ASSERT_TRUE(daemon->values().ApplyBatch(NewBatch("a"), {Value("devices-maintained", 6, 1)}).ok());
   EXPECT_EQ(daemon->ChangedElsewhere().value(), false);  // the first call only takes note
-  ASSERT_TRUE(command->ApplyBatch(NewBatch("b"), {Value("repair-hours", 6, 2)}).ok());
+  ASSERT_TRUE(command->values().ApplyBatch(NewBatch("b"), {Value("repair-hours", 6, 2)}).ok());
   EXPECT_EQ(daemon->ChangedElsewhere().value(), true);
   EXPECT_EQ(daemon->ChangedElsewhere().value(), false);
-  auto again = daemon->ApplyBatch(NewBatch("c"), {Value("repair-hours", 7, 3)});
+  auto again = daemon->values().ApplyBatch(NewBatch("c"), {Value("repair-hours", 7, 3)});
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ(daemon->History("building-maintenance", "repair-hours")->size(), 2u);
+  EXPECT_EQ(daemon->values().History("building-maintenance", "repair-hours")->size(), 2u);
   EXPECT_EQ(daemon->ChangedElsewhere().value(), false);  // its own commits are not news
 }
 

@@ -280,7 +280,7 @@ std::vector<AlertCondition> EvaluateAlertRules(const Catalog& catalog, const Eva
 Status AlertBook::Load(Store& store) {
   // Row by row: the stored text of tens of thousands of alerts is not held beside the book.
   std::map<std::string, Alert> loaded;
-  Status read = store.ForEachAlert([&](AlertRecord record) {
+  Status read = store.alerts().ForEachAlert([&](AlertRecord record) {
     Alert alert;
     const Json labels = Json::parse(record.labels_json, nullptr, false);
     Json annotations = Json::parse(record.annotations_json, nullptr, false);
@@ -376,7 +376,7 @@ Result<bool> AlertUpdate::Finish(Store& store) {
     }
     ++it;
   }
-  if (Status saved = store.SaveAlerts(changed_, removed_); !saved.ok()) return saved;
+  if (Status saved = store.alerts().SaveAlerts(changed_, removed_); !saved.ok()) return saved;
   return !changed_.empty() || !removed_.empty();
 }
 

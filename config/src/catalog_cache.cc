@@ -5,14 +5,14 @@ namespace ptmon {
 
 Result<CatalogRead> ReadCatalogCached(Store& store, const std::vector<CatalogSource>& sources,
                                       Diagnostics& diagnostics) {
-  auto cached = store.EncodedCatalog(CatalogSourcesHash(sources));
+  auto cached = store.catalogs().EncodedCatalog(CatalogSourcesHash(sources));
   if (!cached.ok()) return cached.status();
   if (cached->has_value()) {
     // Bytes of an older encoding fail to decode; the catalogue is then parsed and re-saved.
     if (auto decoded = DecodeCatalog(**cached); decoded.ok()) {
       // Switching back to a catalogue seen before is a change like any other: it is checked
       // against what is stored and becomes the one the store describes.
-      auto last = store.CatalogHash();
+      auto last = store.catalogs().CatalogHash();
       if (!last.ok()) return last.status();
       const bool recorded = *last == decoded->sha256;
       return CatalogRead{std::move(decoded).value(), recorded, true};
@@ -26,8 +26,8 @@ Result<CatalogRead> ReadCatalogCached(Store& store, const std::vector<CatalogSou
 Status RecordCatalog(Store& store, const CatalogRead& read, const std::string& loaded_at) {
   if (read.recorded) return Status::Ok();
   // Encoded here, on the recording's thread when it has one.
-  auto saved =
-      store.SaveCatalog(read.catalog, loaded_at, read.cached ? "" : EncodeCatalog(read.catalog));
+  auto saved = store.catalogs().SaveCatalog(read.catalog, loaded_at,
+                                            read.cached ? "" : EncodeCatalog(read.catalog));
   return saved.ok() ? Status::Ok() : saved.status();
 }
 
@@ -40,10 +40,10 @@ Result<Catalog> LoadCatalogCached(Store& store, const std::vector<CatalogSource>
 }
 
 Result<Catalog> StoredCatalogOfYear(Store& store, int year) {
-  auto encoded = store.EncodedCatalogOfYear(year);
+  auto encoded = store.catalogs().EncodedCatalogOfYear(year);
   if (!encoded.ok()) return encoded.status();
   if (!encoded->has_value()) {
-    auto years = store.CatalogYears();
+    auto years = store.catalogs().CatalogYears();
     if (!years.ok()) return years.status();
     std::string held;
     for (int each : *years) held += (held.empty() ? "" : ", ") + std::to_string(each);

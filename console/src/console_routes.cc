@@ -179,7 +179,8 @@ Status ConsoleRoutes::Audit(const ConsoleSnapshot& snapshot, const std::string& 
                             const HttpRequest& request, const std::string& action,
                             const std::string& detail) {
   const Status recorded = With(auditor_, snapshot, [&](Store& store) {
-    return RecordAudit(store, {FormatRfc3339(clock_.Now()), user, request.peer, action, detail});
+    return store.accounts().RecordAudit(
+        {FormatRfc3339(clock_.Now()), user, request.peer, action, detail});
   });
   if (!recorded.ok()) {
     spdlog::warn("the audit log cannot record {} by {} from {}: {}", action, Quote(user),
@@ -196,8 +197,8 @@ ConsoleRoutes::Caller ConsoleRoutes::Identify(const HttpRequest& request,
   if (cookie == cookies.end()) return caller;
   caller.session = sessions_.Find(cookie->second);
   if (!caller.session) return caller;
-  auto user =
-      WithStore(snapshot, [&](Store& store) { return FindUser(store, caller.session->user); });
+  auto user = WithStore(
+      snapshot, [&](Store& store) { return store.accounts().FindUser(caller.session->user); });
   // Re-read on every request: a disabled account or a new password ends the session at once.
   if (!user.ok() || !user->has_value() || (*user)->disabled ||
       ParseRfc3339((*user)->changed_at).value_or(caller.session->created) >
@@ -371,7 +372,7 @@ HttpResponse ConsoleRoutes::Login(const HttpRequest& request, const ConsoleSnaps
     slowed.headers.emplace_back("Retry-After", std::to_string(wait.count()));
     return slowed;
   }
-  auto found = WithStore(snapshot, [&](Store& store) { return FindUser(store, name); });
+  auto found = WithStore(snapshot, [&](Store& store) { return store.accounts().FindUser(name); });
   if (!found.ok()) return HttpResponse::Error(503, found.status().message());
   const bool known = found->has_value() && !(*found)->disabled;
   const bool verified = known ? VerifyPassword(password, (*found)->password_hash)
@@ -435,8 +436,9 @@ HttpResponse ConsoleRoutes::SaveContacts(const HttpRequest& request,
     const AuditEntry audit{FormatRfc3339(clock_.Now()), caller.user->name, request.peer,
                            "user_edit",
                            "changed the contacts of " + name + ": " + ContactsText(contacts)};
-    saved = With(auditor_, snapshot,
-                 [&](Store& store) { return SetUserContacts(store, name, contacts, audit); });
+    saved = With(auditor_, snapshot, [&](Store& store) {
+      return store.accounts().SetUserContacts(name, contacts, audit);
+    });
   }
   if (!saved.ok())
     return Admin(request, snapshot, caller, "「" + name + "」的联系方式未保存：" + saved.message());
@@ -453,9 +455,9 @@ HttpResponse ConsoleRoutes::Admin(const HttpRequest& request, const ConsoleSnaps
   constexpr size_t kAuditShown = 200;
   auto view = WithStore(snapshot, [&](Store& store) -> Result<AdminView> {
     AdminView loaded;
-    auto users = ListUsers(store);
+    auto users = store.accounts().ListUsers();
     if (!users.ok()) return users.status();
-    auto audit = RecentAudit(store, kAuditShown);
+    auto audit = store.accounts().RecentAudit(kAuditShown);
     if (!audit.ok()) return audit.status();
     loaded.users = std::move(users).value();
     loaded.audit = std::move(audit).value();
@@ -543,7 +545,7 @@ Result<std::vector<std::vector<std::string>>> FillFromHistory(Store& store, cons
     const std::string& indicator_id = row.cells[1];
     const Indicator* indicator = project.FindIndicator(indicator_id);
     const std::string unit = indicator ? indicator->annual_target.unit : "元";
-    auto history = store.History(project.id, indicator_id);
+    auto history = store.values().History(project.id, indicator_id);
     if (!history.ok()) return history.status();
     std::vector<std::string> values(kFillColumns);
     for (const ActualRevision& revision : *history) {
@@ -637,8 +639,9 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const ConsoleSnapsh
       const Indicator* indicator = project->FindIndicator(indicator_id);
       if (indicator == nullptr && indicator_id != kSpentIndicator)
         return not_found("项目中没有编号为 " + indicator_id + " 的指标。");
-      auto history = WithStore(
-          snapshot, [&](Store& store) { return store.History(project->id, indicator_id); });
+      auto history = WithStore(snapshot, [&](Store& store) {
+        return store.values().History(project->id, indicator_id);
+      });
       if (!history.ok()) return HttpResponse::Error(503, history.status().message());
       return HtmlPage(200, HistoryPage(frame, *project, indicator, *history), request);
     }
@@ -649,11 +652,11 @@ HttpResponse ConsoleRoutes::Page(const HttpRequest& request, const ConsoleSnapsh
     auto months = WithStore(snapshot, [&](Store& store) -> Result<ProjectMonths> {
       std::vector<std::vector<ActualRevision>> histories;
       for (const Indicator& indicator : project->indicators) {
-        auto history = store.History(project->id, indicator.id);
+        auto history = store.values().History(project->id, indicator.id);
         if (!history.ok()) return history.status();
         histories.push_back(std::move(history).value());
       }
-      auto spent = store.History(project->id, std::string(kSpentIndicator));
+      auto spent = store.values().History(project->id, std::string(kSpentIndicator));
       if (!spent.ok()) return spent.status();
       return MonthsOf(histories, *spent, catalog.year);
     });

@@ -71,7 +71,7 @@ Result<MyReport> MyReportOf(Store& store, const Catalog& catalog, const ProjectS
   report.due = DueDate(report.period, budget_due_day);
   for (const Indicator& indicator : project.indicators) {
     if (!IsReportMonth(indicator.frequency, report.period.month)) continue;
-    auto history = store.History(project.id, indicator.id);
+    auto history = store.values().History(project.id, indicator.id);
     if (!history.ok()) return history.status();
     SeriesState state;
     Read(*history, report.period, state);
@@ -86,7 +86,7 @@ Result<MyReport> MyReportOf(Store& store, const Catalog& catalog, const ProjectS
   histories.reserve(1 + kFundRowCount);
   for (std::string_view id : {kSpentIndicator, kSpentBySourceIds[0], kSpentBySourceIds[1],
                               kSpentBySourceIds[2], kSpentBySourceIds[3]}) {
-    auto history = store.History(project.id, std::string(id));
+    auto history = store.values().History(project.id, std::string(id));
     if (!history.ok()) return history.status();
     histories.push_back(std::move(history).value());
     SeriesState state;
@@ -121,7 +121,7 @@ Result<std::vector<MyReport>> MyReportsOf(Store& store, const Catalog& catalog,
 }
 
 Result<BoardContext> ReadBoardContext(Store& store, Date today, int budget_due_day) {
-  auto owners = ManagersByProject(store);
+  auto owners = store.accounts().ManagersByProject();
   if (!owners.ok()) return owners.status();
   BoardContext context;
   context.owners = std::move(owners).value();

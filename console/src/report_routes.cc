@@ -199,7 +199,8 @@ void ConsoleRoutes::SubmitForm(const HttpRequest& request,
   Diagnostics diagnostics;
   ParseOptions options;
   options.values_before = ValuesBeforeFrom(catalog, [&](int year, const auto& series) {
-    return WithStore(*snapshot, [&](Store& store) { return store.NumbersOfYear(year, series); });
+    return WithStore(*snapshot,
+                     [&](Store& store) { return store.values().NumbersOfYear(year, series); });
   });
   CheckReportRows(rows, name, catalog, clock_.Today(), options, diagnostics);
   for (const Diagnostic& diagnostic : diagnostics.all()) {

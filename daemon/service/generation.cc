@@ -31,7 +31,7 @@ const Status& Cancelled() {
 
 Result<std::unique_ptr<ActualsIndex>> ReadActuals(Store& store, const Catalog& catalog) {
   auto actuals = std::make_unique<ActualsIndex>(catalog);
-  if (auto values = store.LoadLatestValues(*actuals); !values.ok()) return values.status();
+  if (auto values = store.values().LoadLatestValues(*actuals); !values.ok()) return values.status();
   store.ReleaseMemory();  // all values were read at once; keep the daemon small
   return actuals;
 }

@@ -158,7 +158,7 @@ void IngestPipeline::ReloadActuals(std::string_view why) {
   spdlog::info("{}; values re-read", why);
   FoldSoon();
   parts_.generation.actuals = std::move(actuals).value();
-  if (auto last = store.LastAppliedAt(); last.ok() && last->has_value()) {
+  if (auto last = store.values().LastAppliedAt(); last.ok() && last->has_value()) {
     publisher_.SetLastIngest(ParseRfc3339(**last).value_or(publisher_.last_ingest()));
     counters_->SetLastIngestSuccess(UnixSeconds(publisher_.last_ingest()));
   }
@@ -176,11 +176,11 @@ void IngestPipeline::FoldSoon() {
     if (stopped_) return;
     Store& store = parts_.keeper.store();
     // Nothing to fold is the common case at a start: the loop need not wait for the check.
-    if (auto unfolded = store.UnfoldedRows();
+    if (auto unfolded = store.values().UnfoldedRows();
         !unfolded.ok() || *unfolded == 0 || !writes_allowed_())
       return;
     const auto start = Steady::now();
-    auto folded = store.Fold();
+    auto folded = store.values().Fold();
     if (!folded.ok()) {
       spdlog::warn("newest values not folded (the next start reads more): {}",
                    folded.status().message());

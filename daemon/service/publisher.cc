@@ -147,7 +147,7 @@ void Publisher::UpdateAlerts() {
   const auto now = clock_.Now();
   // Accounts change in other processes (`ptmon user`, the console): read at every evaluation.
   // Unreadable, the last owners known stand, so no alert moves to nobody and back.
-  if (auto owners = ManagersByProject(keeper_.store()); owners.ok())
+  if (auto owners = keeper_.store().accounts().ManagersByProject(); owners.ok())
     owners_ = std::move(owners).value();
   else
     spdlog::warn("the managers of the projects cannot be read: {}", owners.status().message());
@@ -208,7 +208,7 @@ void Publisher::Publish(const std::vector<uint32_t>* touched) {
 void Publisher::Reevaluate(long long batch_id) {
   const auto start = Steady::now();
   Store& store = keeper_.store();
-  auto touched = store.LoadBatchValues(batch_id, *generation_.actuals);
+  auto touched = store.values().LoadBatchValues(batch_id, *generation_.actuals);
   if (!touched.ok()) {
     spdlog::error("{}", touched.status().message());
     Evaluate();
@@ -218,7 +218,7 @@ void Publisher::Reevaluate(long long batch_id) {
   // not take is last year's late report, read into last year's index only.
   const bool past_year = touched->empty() && generation_.past_actuals;
   if (past_year) {
-    auto past_touched = store.LoadBatchValues(batch_id, *generation_.past_actuals);
+    auto past_touched = store.values().LoadBatchValues(batch_id, *generation_.past_actuals);
     if (!past_touched.ok()) spdlog::error("{}", past_touched.status().message());
     EvaluatePastYear();
   }

@@ -47,7 +47,7 @@ Status Reloader::LoadFirst(const DaemonConfig& config) {
   if (Status restored = publisher_.LoadAlerts(); !restored.ok()) {
     spdlog::warn("alert state could not be read, starting afresh: {}", restored.message());
   }
-  auto last = parts_.keeper.store().LastAppliedAt();
+  auto last = parts_.keeper.store().values().LastAppliedAt();
   const TimePoint last_ingest = last.ok() && last->has_value()
                                     ? ParseRfc3339(**last).value_or(parts_.clock.Now())
                                     : parts_.clock.Now();

@@ -267,7 +267,7 @@ ValuesBefore ValuesBeforeFrom(const Catalog& catalog, YearNumbers read) {
       if (!numbers.ok()) continue;
       size_t s = 0;
       for (const auto& [key, asking] : by_series) {
-        const Store::MonthlyNumbers& months = (*numbers)[s++];
+        const ValueStore::MonthlyNumbers& months = (*numbers)[s++];
         for (const size_t i : asking) {
           for (int month = wanted[i].period.month - 1; month >= 1 && !before[i]; --month) {
             before[i] = months[static_cast<size_t>(month - 1)];
@@ -297,7 +297,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   batch.submitted_by = who.name;
   batch.size_bytes = static_cast<long long>(bytes.size());
   batch.received_at = FormatRfc3339(clock_.Now());
-  auto previous = store_.FindAppliedBatch(batch.sha256);
+  auto previous = store_.values().FindAppliedBatch(batch.sha256);
   if (!previous.ok()) {
     outcome.errors.push_back(previous.status().message());
     return outcome;
@@ -319,7 +319,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   auto parse_options = [&](const Catalog& of_year) {
     ParseOptions parse = options_.parse;
     parse.values_before = ValuesBeforeFrom(of_year, [this](int year, const auto& series) {
-      return store_.NumbersOfYear(year, series);
+      return store_.values().NumbersOfYear(year, series);
     });
     return parse;
   };
@@ -408,8 +408,8 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     return outcome;
   }
   batch.applied_at = FormatRfc3339(clock_.Now());
-  auto applied =
-      store_.ApplyBatch(batch, submission.values.size(), StoredValues(submission, *catalog));
+  auto applied = store_.values().ApplyBatch(batch, submission.values.size(),
+                                            StoredValues(submission, *catalog));
   if (!applied.ok()) {
     outcome.errors.push_back(applied.status().message());
     return outcome;
@@ -429,7 +429,7 @@ Status Ingestor::ReadyToWrite() const {
 
 Result<long long> Ingestor::RecordBatch(const Batch& batch) {
   if (Status ready = ReadyToWrite(); !ready.ok()) return ready;
-  return store_.RecordBatch(batch);
+  return store_.values().RecordBatch(batch);
 }
 
 IngestOutcome Ingestor::IngestBytes(const std::string& name, std::string_view bytes,

@@ -93,14 +93,14 @@ Status NoSuchUser(const std::string& name) {
 }
 
 // Runs a statement that changes one user's row; fails when there is no such user.
-Status ChangeUser(Store& store, Statement& statement, const std::string& name) {
+Status ChangeUser(sqlite3* db, Statement& statement, const std::string& name) {
   if (Status run = statement.Run(); !run.ok()) return run;
-  if (sqlite3_changes(store.handle()) == 0) return NoSuchUser(name);
+  if (sqlite3_changes(db) == 0) return NoSuchUser(name);
   return Status::Ok();
 }
 
-Result<std::vector<std::string>> ProjectsOf(Store& store, const std::string& name) {
-  Statement statement(store.handle(),
+Result<std::vector<std::string>> ProjectsOf(sqlite3* db, const std::string& name) {
+  Statement statement(db,
                       "SELECT project_id FROM console_user_project WHERE user_name = ?"
                       " ORDER BY project_id");
   statement.Bind(1, name);
@@ -113,7 +113,7 @@ Result<std::vector<std::string>> ProjectsOf(Store& store, const std::string& nam
 constexpr std::string_view kUserColumns =
     "name, role, password_hash, disabled, created_at, changed_at, email, phone, wecom";
 
-Result<ConsoleUser> ReadUser(Store& store, const Statement& statement) {
+Result<ConsoleUser> ReadUser(sqlite3* db, const Statement& statement) {
   ConsoleUser user;
   user.name = statement.Text(0);
   user.role = ParseRole(statement.Text(1)).value_or(Role::kViewer);
@@ -122,7 +122,7 @@ Result<ConsoleUser> ReadUser(Store& store, const Statement& statement) {
   user.created_at = statement.Text(4);
   user.changed_at = statement.Text(5);
   user.contacts = {statement.Text(6), statement.Text(7), statement.Text(8)};
-  auto projects = ProjectsOf(store, user.name);
+  auto projects = ProjectsOf(db, user.name);
   if (!projects.ok()) return projects.status();
   user.projects = std::move(projects).value();
   return user;
@@ -166,17 +166,17 @@ Status CheckContacts(const Contacts& contacts) {
   return Status::Ok();
 }
 
-Status AddUser(Store& store, const ConsoleUser& user, const AuditEntry& audit) {
-  return store.InTransaction([&]() -> Status {
-    Statement exists(store.handle(), "SELECT 1 FROM console_user WHERE name = ?");
+Status Accounts::AddUser(const ConsoleUser& user, const AuditEntry& audit) {
+  return InTransaction([&]() -> Status {
+    Statement exists(db_, "SELECT 1 FROM console_user WHERE name = ?");
     exists.Bind(1, user.name);
     if (exists.Step()) {
       return Status::Error("a user named '" + user.name +
                            "' exists already; `ptmon user passwd` changes a password");
     }
     if (!exists.status().ok()) return exists.status();
-    Statement insert(store.handle(), "INSERT INTO console_user (" + std::string(kUserColumns) +
-                                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement insert(db_, "INSERT INTO console_user (" + std::string(kUserColumns) +
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.Bind(1, user.name)
         .Bind(2, RoleName(user.role))
         .Bind(3, user.password_hash)
@@ -188,42 +188,40 @@ Status AddUser(Store& store, const ConsoleUser& user, const AuditEntry& audit) {
         .Bind(9, user.contacts.wecom);
     if (Status run = insert.Run(); !run.ok()) return run;
     for (const std::string& project : user.projects) {
-      Statement assign(store.handle(),
+      Statement assign(db_,
                        "INSERT OR IGNORE INTO console_user_project (user_name, project_id)"
                        " VALUES (?, ?)");
       assign.Bind(1, user.name).Bind(2, project);
       if (Status run = assign.Run(); !run.ok()) return run;
     }
-    return RecordAudit(store, audit);
+    return RecordAudit(audit);
   });
 }
 
-Status SetUserPassword(Store& store, const std::string& name, const std::string& password_hash,
-                       const AuditEntry& audit) {
-  return store.InTransaction([&]() -> Status {
-    Statement statement(store.handle(),
+Status Accounts::SetUserPassword(const std::string& name, const std::string& password_hash,
+                                 const AuditEntry& audit) {
+  return InTransaction([&]() -> Status {
+    Statement statement(db_,
                         "UPDATE console_user SET password_hash = ?, changed_at = ? WHERE name = ?");
     statement.Bind(1, password_hash).Bind(2, audit.at).Bind(3, name);
-    if (Status changed = ChangeUser(store, statement, name); !changed.ok()) return changed;
-    return RecordAudit(store, audit);
+    if (Status changed = ChangeUser(db_, statement, name); !changed.ok()) return changed;
+    return RecordAudit(audit);
   });
 }
 
-Status SetUserDisabled(Store& store, const std::string& name, bool disabled,
-                       const AuditEntry& audit) {
-  return store.InTransaction([&]() -> Status {
-    Statement statement(store.handle(),
-                        "UPDATE console_user SET disabled = ?, changed_at = ? WHERE name = ?");
+Status Accounts::SetUserDisabled(const std::string& name, bool disabled, const AuditEntry& audit) {
+  return InTransaction([&]() -> Status {
+    Statement statement(db_, "UPDATE console_user SET disabled = ?, changed_at = ? WHERE name = ?");
     statement.Bind(1, static_cast<long long>(disabled)).Bind(2, audit.at).Bind(3, name);
-    if (Status changed = ChangeUser(store, statement, name); !changed.ok()) return changed;
-    return RecordAudit(store, audit);
+    if (Status changed = ChangeUser(db_, statement, name); !changed.ok()) return changed;
+    return RecordAudit(audit);
   });
 }
 
-Status SetUserContacts(Store& store, const std::string& name, const Contacts& contacts,
-                       const AuditEntry& audit) {
-  return store.InTransaction([&]() -> Status {
-    Statement statement(store.handle(),
+Status Accounts::SetUserContacts(const std::string& name, const Contacts& contacts,
+                                 const AuditEntry& audit) {
+  return InTransaction([&]() -> Status {
+    Statement statement(db_,
                         "UPDATE console_user SET email = ?, phone = ?, wecom = ?, changed_at = ?"
                         " WHERE name = ?");
     statement.Bind(1, contacts.email)
@@ -231,17 +229,17 @@ Status SetUserContacts(Store& store, const std::string& name, const Contacts& co
         .Bind(3, contacts.wecom)
         .Bind(4, audit.at)
         .Bind(5, name);
-    if (Status changed = ChangeUser(store, statement, name); !changed.ok()) return changed;
-    return RecordAudit(store, audit);
+    if (Status changed = ChangeUser(db_, statement, name); !changed.ok()) return changed;
+    return RecordAudit(audit);
   });
 }
 
-Result<std::optional<ConsoleUser>> FindUser(Store& store, const std::string& name) {
-  Statement statement(store.handle(),
+Result<std::optional<ConsoleUser>> Accounts::FindUser(const std::string& name) {
+  Statement statement(db_,
                       "SELECT " + std::string(kUserColumns) + " FROM console_user WHERE name = ?");
   statement.Bind(1, name);
   if (statement.Step()) {
-    auto user = ReadUser(store, statement);
+    auto user = ReadUser(db_, statement);
     if (!user.ok()) return user.status();
     return std::optional<ConsoleUser>(std::move(user).value());
   }
@@ -249,12 +247,12 @@ Result<std::optional<ConsoleUser>> FindUser(Store& store, const std::string& nam
   return std::optional<ConsoleUser>();
 }
 
-Result<std::vector<ConsoleUser>> ListUsers(Store& store) {
-  Statement statement(store.handle(),
+Result<std::vector<ConsoleUser>> Accounts::ListUsers() {
+  Statement statement(db_,
                       "SELECT " + std::string(kUserColumns) + " FROM console_user ORDER BY name");
   std::vector<ConsoleUser> users;
   while (statement.Step()) {
-    auto user = ReadUser(store, statement);
+    auto user = ReadUser(db_, statement);
     if (!user.ok()) return user.status();
     users.push_back(std::move(user).value());
   }
@@ -262,8 +260,8 @@ Result<std::vector<ConsoleUser>> ListUsers(Store& store) {
   return users;
 }
 
-Result<std::vector<std::string>> ManagersOfProject(Store& store, const std::string& project_id) {
-  Statement statement(store.handle(),
+Result<std::vector<std::string>> Accounts::ManagersOfProject(const std::string& project_id) {
+  Statement statement(db_,
                       "SELECT m.user_name FROM console_user_project m"
                       " JOIN console_user u ON u.name = m.user_name"
                       " WHERE m.project_id = ? AND u.role = 'manager' AND u.disabled = 0"
@@ -275,8 +273,8 @@ Result<std::vector<std::string>> ManagersOfProject(Store& store, const std::stri
   return managers;
 }
 
-Result<std::map<std::string, std::vector<std::string>>> ManagersByProject(Store& store) {
-  Statement statement(store.handle(),
+Result<std::map<std::string, std::vector<std::string>>> Accounts::ManagersByProject() {
+  Statement statement(db_,
                       "SELECT m.project_id, m.user_name FROM console_user_project m"
                       " JOIN console_user u ON u.name = m.user_name"
                       " WHERE u.role = 'manager' AND u.disabled = 0"
@@ -287,8 +285,8 @@ Result<std::map<std::string, std::vector<std::string>>> ManagersByProject(Store&
   return managers;
 }
 
-Status RecordAudit(Store& store, const AuditEntry& entry) {
-  Statement statement(store.handle(),
+Status Accounts::RecordAudit(const AuditEntry& entry) {
+  Statement statement(db_,
                       "INSERT INTO audit_log (at, user_name, peer, action, detail)"
                       " VALUES (?, ?, ?, ?, ?)");
   statement.Bind(1, entry.at)
@@ -299,8 +297,8 @@ Status RecordAudit(Store& store, const AuditEntry& entry) {
   return statement.Run();
 }
 
-Result<std::vector<AuditEntry>> RecentAudit(Store& store, size_t limit) {
-  Statement statement(store.handle(),
+Result<std::vector<AuditEntry>> Accounts::RecentAudit(size_t limit) {
+  Statement statement(db_,
                       "SELECT at, user_name, peer, action, detail FROM audit_log"
                       " ORDER BY id DESC LIMIT ?");
   statement.Bind(1, static_cast<long long>(limit));

@@ -8,7 +8,7 @@ namespace ptmon {
 
 using storage_internal::Statement;
 
-Status Store::ForEachAlert(const std::function<void(AlertRecord)>& each) {
+Status AlertStore::ForEachAlert(const std::function<void(AlertRecord)>& each) {
   Statement statement(
       db_,
       "SELECT fingerprint, labels_json, annotations_json, state, active_since,"
@@ -21,7 +21,7 @@ Status Store::ForEachAlert(const std::function<void(AlertRecord)>& each) {
   return statement.status();
 }
 
-Result<std::vector<AlertRecord>> Store::LoadAlerts() {
+Result<std::vector<AlertRecord>> AlertStore::LoadAlerts() {
   std::vector<AlertRecord> alerts;
   if (Status read = ForEachAlert([&](AlertRecord alert) { alerts.push_back(std::move(alert)); });
       !read.ok())
@@ -29,8 +29,8 @@ Result<std::vector<AlertRecord>> Store::LoadAlerts() {
   return alerts;
 }
 
-Status Store::SaveAlerts(const std::vector<AlertRecord>& changed,
-                         const std::vector<std::string>& removed) {
+Status AlertStore::SaveAlerts(const std::vector<AlertRecord>& changed,
+                              const std::vector<std::string>& removed) {
   if (changed.empty() && removed.empty()) return Status::Ok();
   return InTransaction([&]() -> Status {
     Statement upsert(

@@ -29,7 +29,7 @@ std::string_view BatchStatusName(BatchStatus status) {
   return "rejected";
 }
 
-Result<std::optional<Batch>> Store::FindAppliedBatch(const std::string& sha256) {
+Result<std::optional<Batch>> ValueStore::FindAppliedBatch(const std::string& sha256) {
   Statement statement(db_, "SELECT " + std::string(kBatchColumns) +
                                " FROM batch WHERE sha256 = ? AND status = 'applied'");
   statement.Bind(1, sha256);
@@ -106,15 +106,16 @@ StoredValueView ViewOf(const ActualValue& value) {
           value.likelihood, value.reporter};
 }
 
-Result<long long> Store::ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values) {
+Result<long long> ValueStore::ApplyBatch(const Batch& batch,
+                                         const std::vector<ActualValue>& values) {
   return ApplyBatch(batch, values.size(), [&](size_t i) { return ViewOf(values[i]); });
 }
 
-// What a row binds, gathered in the one pass over the caller's values in file order: binding
-// it from the row itself, in key order, spares reading the caller's values out of order (a
-// cache miss or more per row of a large file). Rows with notes, a reporter or a grade spelled
-// otherwise are bound from the caller's view (kFromView).
-struct Store::PendingRow {
+// What a row binds, gathered in file order: binding it from the row itself, in key order,
+// spares reading the caller's values out of order (a cache miss or more per row of a large
+// file). Rows with notes, a reporter or a grade spelled otherwise are bound from the caller's
+// view (from_view).
+struct ValueStore::PendingRow {
   static constexpr uint32_t kPeriodLimit = 1u << 24;
   long long series_id;
   double number;            // when has_number
@@ -125,15 +126,15 @@ struct Store::PendingRow {
   uint32_t from_view : 1;   // bound from value_at(index): notes, a reporter, a grade misspelt
 };
 
-struct Store::NewSeries {
+struct ValueStore::NewSeries {
   long long id;
   std::string_view project_id;
   std::string_view indicator_id;
   long long* cached_id;  // in series_ids_, whose nodes stay where they are
 };
 
-Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
-                                    const std::function<StoredValueView(size_t)>& value_at) {
+Result<long long> ValueStore::ApplyBatch(const Batch& batch, size_t count,
+                                         const std::function<StoredValueView(size_t)>& value_at) {
   long long batch_id = 0;
   Status status = InTransaction([&]() -> Status {
     Batch applied = batch;
@@ -156,7 +157,7 @@ Result<long long> Store::ApplyBatch(const Batch& batch, size_t count,
 
 // In key order, so the batch's values append to the end of the table's B-tree. Series seen for
 // the first time are created here, together.
-Result<std::vector<Store::PendingRow>> Store::PendingRows(
+Result<std::vector<ValueStore::PendingRow>> ValueStore::PendingRows(
     size_t count, const std::function<StoredValueView(size_t)>& value_at,
     std::vector<std::string_view>& projects) {
   if (count > std::numeric_limits<uint32_t>::max()) {
@@ -260,8 +261,8 @@ Result<std::vector<Store::PendingRow>> Store::PendingRows(
   return rows;
 }
 
-Status Store::InsertBatchProjects(long long batch_id,
-                                  const std::vector<std::string_view>& projects) {
+Status ValueStore::InsertBatchProjects(long long batch_id,
+                                       const std::vector<std::string_view>& projects) {
   return InsertRows(
       db_, "INSERT INTO batch_project (project_id, batch_id) VALUES ", 2, projects.size(),
       [&](Statement& insert, int p, size_t i) {
@@ -271,8 +272,8 @@ Status Store::InsertBatchProjects(long long batch_id,
       [&](size_t i) { return "the batch's project " + std::string(projects[i]); });
 }
 
-Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
-                           const std::function<StoredValueView(size_t)>& value_at) {
+Status ValueStore::InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
+                                const std::function<StoredValueView(size_t)>& value_at) {
   const auto has_notes = [](const StoredValueView& value) {
     return !value.reason_category.empty() || !value.reason.empty() || !value.action.empty() ||
            !value.likelihood.empty();
@@ -346,9 +347,9 @@ Status Store::InsertValues(long long batch_id, const std::vector<PendingRow>& ro
       describe);
 }
 
-Status Store::LoadSeriesIds() {
+Status ValueStore::LoadSeriesIds() {
   // Inside the write transaction: another process's series since the last read are visible.
-  auto version = DataVersion();
+  auto version = storage_internal::DataVersion(db_);
   if (!version.ok()) return version.status();
   if (*version != series_ids_version_) series_ids_.clear();
   series_ids_version_ = *version;
@@ -363,8 +364,8 @@ Status Store::LoadSeriesIds() {
   return all.status();
 }
 
-long long Store::SeriesId(std::string_view project_id, std::string_view indicator_id,
-                          std::vector<NewSeries>& created) {
+long long ValueStore::SeriesId(std::string_view project_id, std::string_view indicator_id,
+                               std::vector<NewSeries>& created) {
   // Called per row of a large file: the key is built in a buffer kept between calls, and a
   // node is made only for a series not seen before.
   series_key_.assign(project_id).append(1, '\0').append(indicator_id);
@@ -374,7 +375,7 @@ long long Store::SeriesId(std::string_view project_id, std::string_view indicato
   return next_series_id_++;
 }
 
-Result<long long> Store::RevertToBatch(long long batch_id, const Batch& audit) {
+Result<long long> ValueStore::RevertToBatch(long long batch_id, const Batch& audit) {
   long long reverted_id = 0;
   Status status = InTransaction([&]() -> Status {
     Statement original(db_, "SELECT status, row_count FROM batch WHERE id = ?");
@@ -409,7 +410,7 @@ Result<long long> Store::RevertToBatch(long long batch_id, const Batch& audit) {
   return reverted_id;
 }
 
-Result<long long> Store::RecordBatch(const Batch& batch) {
+Result<long long> ValueStore::RecordBatch(const Batch& batch) {
   long long batch_id = 0;
   Status status = InTransaction([&]() -> Status {
     if (Status inserted = InsertBatch(db_, batch); !inserted.ok()) return inserted;
@@ -420,7 +421,7 @@ Result<long long> Store::RecordBatch(const Batch& batch) {
   return batch_id;
 }
 
-Result<std::vector<Batch>> Store::Batches() {
+Result<std::vector<Batch>> ValueStore::Batches() {
   Statement statement(db_, "SELECT " + std::string(kBatchColumns) + " FROM batch ORDER BY id");
   std::vector<Batch> batches;
   while (statement.Step()) batches.push_back(ReadBatch(statement));
@@ -428,8 +429,8 @@ Result<std::vector<Batch>> Store::Batches() {
   return batches;
 }
 
-Result<std::vector<ActualRevision>> Store::History(const std::string& project_id,
-                                                   const std::string& indicator_id) {
+Result<std::vector<ActualRevision>> ValueStore::History(const std::string& project_id,
+                                                        const std::string& indicator_id) {
   // CROSS JOIN fixes the plan: find the series, then seek (batch, series) in each batch that
   // reported for its project.
   Statement statement(db_, "SELECT a.batch_id, b.file_name, b.applied_at, b.submitted_by, " +
@@ -455,7 +456,7 @@ Result<std::vector<ActualRevision>> Store::History(const std::string& project_id
   return revisions;
 }
 
-Result<std::optional<std::string>> Store::LastAppliedAt() {
+Result<std::optional<std::string>> ValueStore::LastAppliedAt() {
   Statement statement(db_, "SELECT max(applied_at) FROM batch WHERE status = 'applied'");
   if (statement.Step() && !statement.IsNull(0))
     return std::optional<std::string>(statement.Text(0));

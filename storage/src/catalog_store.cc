@@ -10,7 +10,7 @@ using storage_internal::Exec;
 using storage_internal::InsertRows;
 using storage_internal::Statement;
 
-Result<std::optional<std::string>> Store::CatalogHash() {
+Result<std::optional<std::string>> CatalogStore::CatalogHash() {
   Statement statement(db_, "SELECT sha256 FROM catalog_load ORDER BY id DESC LIMIT 1");
   if (statement.Step()) return std::optional<std::string>(statement.Text(0));
   if (!statement.status().ok()) return statement.status();
@@ -28,7 +28,7 @@ Result<std::optional<std::string>> FirstBlob(Statement& statement) {
 
 }  // namespace
 
-Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha256) {
+Result<std::optional<std::string>> CatalogStore::EncodedCatalog(const std::string& sha256) {
   Statement statement(db_,
                       "SELECT encoded FROM catalog_load WHERE sha256 = ? AND encoded IS NOT NULL"
                       " ORDER BY id DESC LIMIT 1");
@@ -41,7 +41,8 @@ Result<std::optional<std::string>> Store::EncodedCatalog(const std::string& sha2
 // (21 台 as 2100 %). The catalogue last saved (the indicator table) is compared first, without
 // reading a value: a catalogue edit rarely changes a unit, and looking for values of all 66,000
 // indicators of a province once held the write lock for minutes.
-Result<std::vector<Store::MeaningChange>> Store::ChangedMeanings(const Catalog& catalog) {
+Result<std::vector<CatalogStore::MeaningChange>> CatalogStore::ChangedMeanings(
+    const Catalog& catalog) {
   // Catalog::FindProject walks the projects: 10,000 walks of 10,000 took 0.2 s.
   std::unordered_map<std::string_view, const Project*> projects;
   projects.reserve(catalog.projects.size());
@@ -76,8 +77,8 @@ Result<std::vector<Store::MeaningChange>> Store::ChangedMeanings(const Catalog& 
 // Only values of the catalogue's own year are read through it: a new year may measure a reused
 // id differently without misreading last year's values. Each changed indicator costs a few index
 // seeks: its series, its folded year, and its key in each batch applied since the fold.
-Status Store::RefuseReinterpretedValues(const Catalog& catalog,
-                                        const std::vector<MeaningChange>& changes) {
+Status CatalogStore::RefuseReinterpretedValues(const Catalog& catalog,
+                                               const std::vector<MeaningChange>& changes) {
   if (changes.empty()) return Status::Ok();
   Statement reported(
       db_,
@@ -111,7 +112,7 @@ Status Store::RefuseReinterpretedValues(const Catalog& catalog,
 // The catalogue's rows go to tables of this connection's own temporary database, which takes no
 // lock on the store; the write transaction then changes only the rows that differ. Replacing
 // every row of a province's catalogue held the write lock for 0.7–1.3 s.
-Status Store::StageCatalog(const Catalog& catalog) {
+Status CatalogStore::StageCatalog(const Catalog& catalog) {
   // Kept, emptied, between saves: statements prepared on them stay valid.
   if (Status created = Exec(db_,
                             "CREATE TEMP TABLE IF NOT EXISTS new_project (id TEXT PRIMARY KEY,"
@@ -181,7 +182,7 @@ Status Store::StageCatalog(const Catalog& catalog) {
 
 // Inside the write transaction: a seek per row to compare, and writes only where rows differ
 // (a project's catalog_load_id names the load that last changed it).
-Status Store::ApplyStagedCatalog(long long load_id) {
+Status CatalogStore::ApplyStagedCatalog(long long load_id) {
   Statement upsert_projects(
       db_,
       "INSERT INTO project (id, unit_id, name, department, annual_funds_fen, period_funds_fen,"
@@ -221,7 +222,7 @@ Status Store::ApplyStagedCatalog(long long load_id) {
               "  target_value = excluded.target_value, unit = excluded.unit");
 }
 
-Result<std::optional<std::string>> Store::EncodedCatalogOfYear(int year) {
+Result<std::optional<std::string>> CatalogStore::EncodedCatalogOfYear(int year) {
   Statement query(db_,
                   "SELECT encoded FROM catalog_load WHERE year = ? AND encoded IS NOT NULL "
                   "ORDER BY id DESC LIMIT 1");
@@ -229,7 +230,7 @@ Result<std::optional<std::string>> Store::EncodedCatalogOfYear(int year) {
   return FirstBlob(query);
 }
 
-Result<std::vector<int>> Store::CatalogYears() {
+Result<std::vector<int>> CatalogStore::CatalogYears() {
   Statement query(db_, "SELECT DISTINCT year FROM catalog_load ORDER BY year");
   std::vector<int> years;
   while (query.Step()) years.push_back(static_cast<int>(query.Int(0)));
@@ -237,8 +238,8 @@ Result<std::vector<int>> Store::CatalogYears() {
   return years;
 }
 
-Result<bool> Store::SaveCatalog(const Catalog& catalog, const std::string& loaded_at,
-                                std::string_view encoded) {
+Result<bool> CatalogStore::SaveCatalog(const Catalog& catalog, const std::string& loaded_at,
+                                       std::string_view encoded) {
   auto previous = CatalogHash();
   if (!previous.ok()) return previous.status();
   if (previous.value() == catalog.sha256) {

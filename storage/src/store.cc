@@ -152,7 +152,8 @@ std::vector<std::string> Store::ExposedFiles(const std::string& path) {
   return warnings;
 }
 
-Store::Store(sqlite3* db) : db_(db) {}
+Store::Store(sqlite3* db)
+    : db_(db), catalogs_(*this), values_(*this), alerts_(*this), accounts_(*this) {}
 
 Store::~Store() { sqlite3_close(db_); }
 
@@ -183,6 +184,16 @@ Status Store::Migrate() {
   return Status::Ok();
 }
 
+namespace storage_internal {
+
+StorePart::StorePart(Store& store) : db_(store.handle()), store_(store) {}
+
+Status StorePart::InTransaction(const std::function<Status()>& work) {
+  return store_.InTransaction(work);
+}
+
+}  // namespace storage_internal
+
 Status Store::InTransaction(const std::function<Status()>& work) {
   if (Status begun = Exec(db_, "BEGIN IMMEDIATE"); !begun.ok()) return begun;
   Status status = work();
@@ -191,15 +202,8 @@ Status Store::InTransaction(const std::function<Status()>& work) {
   return status;
 }
 
-Result<long long> Store::DataVersion() {
-  Statement statement(db_, "PRAGMA data_version");
-  if (statement.Step()) return statement.Int(0);
-  return statement.status().ok() ? Status::Error("PRAGMA data_version returned nothing")
-                                 : statement.status();
-}
-
 Result<bool> Store::ChangedElsewhere() {
-  auto version = DataVersion();
+  auto version = storage_internal::DataVersion(db_);
   if (!version.ok()) return version.status();
   const bool changed = seen_version_ != -1 && *version != seen_version_;
   seen_version_ = *version;

@@ -81,4 +81,11 @@ Status InsertRows(sqlite3* db, std::string_view sql_prefix, int columns, size_t 
   return write_each(first, count - first);
 }
 
+Result<long long> DataVersion(sqlite3* db) {
+  Statement statement(db, "PRAGMA data_version");
+  if (statement.Step()) return statement.Int(0);
+  return statement.status().ok() ? Status::Error("PRAGMA data_version returned nothing")
+                                 : statement.status();
+}
+
 }  // namespace ptmon::storage_internal

@@ -1,5 +1,5 @@
 // Helpers the store's files share: how a batch and a value are read from a row, the period key,
-// and the multi-row INSERT. Internal to the storage library.
+// the multi-row INSERT and the data version. Internal to the storage library.
 #pragma once
 
 #include <functional>
@@ -12,6 +12,9 @@
 #include "statement.h"
 
 namespace ptmon::storage_internal {
+
+// PRAGMA data_version: changes when another connection commits.
+Result<long long> DataVersion(sqlite3* db);
 
 // Appended to a damage report: what the operator does about it.
 inline constexpr std::string_view kRecovery =

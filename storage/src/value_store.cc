@@ -87,7 +87,7 @@ std::optional<SeriesKey> ApplyRow(const Statement& statement, ActualsIndex& inde
 // of 100,000 series costs a few statements per batch, not a seek per series and batch. A
 // savepoint, not BEGIN: the caller may be inside a transaction already; all reads then see one
 // state of the store, so a fold committed between them loses no value.
-Result<std::vector<Store::MonthlyNumbers>> Store::NumbersOfYear(
+Result<std::vector<ValueStore::MonthlyNumbers>> ValueStore::NumbersOfYear(
     int year, const std::vector<std::pair<std::string_view, std::string_view>>& series) {
   std::vector<MonthlyNumbers> numbers(series.size());
   if (series.empty()) return numbers;
@@ -167,7 +167,7 @@ Result<std::vector<Store::MonthlyNumbers>> Store::NumbersOfYear(
   return numbers;
 }
 
-Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
+Result<size_t> ValueStore::LoadLatestValues(ActualsIndex& index) {
   // Series to the index's keys once per series, not by their ids' strings once per row.
   std::vector<std::optional<SeriesKey>> keys;
   Statement series(db_, "SELECT id, project_id, indicator_id FROM series");
@@ -238,7 +238,7 @@ Result<size_t> Store::LoadLatestValues(ActualsIndex& index) {
   return count;
 }
 
-Result<size_t> Store::Fold() {
+Result<size_t> ValueStore::Fold() {
   size_t folded = 0;
   Status status = InTransaction([&]() -> Status {
     auto unfolded = UnfoldedRows();
@@ -306,7 +306,7 @@ Result<size_t> Store::Fold() {
   return folded;
 }
 
-Result<size_t> Store::UnfoldedRows() {
+Result<size_t> ValueStore::UnfoldedRows() {
   Statement statement(
       db_,
       "SELECT coalesce(sum(row_count), 0) FROM batch"
@@ -317,7 +317,7 @@ Result<size_t> Store::UnfoldedRows() {
   return static_cast<size_t>(statement.Int(0));
 }
 
-Result<std::vector<uint32_t>> Store::LoadBatchValues(long long batch_id, ActualsIndex& index) {
+Result<std::vector<uint32_t>> ValueStore::LoadBatchValues(long long batch_id, ActualsIndex& index) {
   Statement statement(db_, "SELECT " + std::string(kActualColumns) + " FROM actual a" +
                                std::string(kActualJoins) + " WHERE a.batch_id = ?");
   statement.Bind(1, batch_id);

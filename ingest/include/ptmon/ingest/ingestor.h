@@ -64,7 +64,7 @@ struct Submitter {
 };
 
 // Reads the stored numbers of a year for a list of series, as Store::NumbersOfYear does.
-using YearNumbers = std::function<Result<std::vector<Store::MonthlyNumbers>>(
+using YearNumbers = std::function<Result<std::vector<ValueStore::MonthlyNumbers>>(
     int year, const std::vector<std::pair<std::string_view, std::string_view>>& series)>;
 
 // A ParseOptions::values_before for `catalog` (which must outlive it): one `read` per year the

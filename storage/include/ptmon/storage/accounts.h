@@ -3,7 +3,8 @@
 // the writers). Passwords are stored only as the encoded hashes the caller made.
 //
 // Contract: each call is one statement or one transaction; failures come back as a Status
-// naming the user or what SQLite refused. Not thread-safe beyond what Store is.
+// naming the user or what SQLite refused. Not thread-safe beyond what Store is. Reached as
+// store.accounts().
 #pragma once
 
 #include <map>
@@ -13,7 +14,7 @@
 #include <vector>
 
 #include <ptmon/base/status.h>
-#include <ptmon/storage/store.h>
+#include <ptmon/storage/store_part.h>
 
 namespace ptmon {
 
@@ -60,30 +61,34 @@ struct AuditEntry {
 // A name people type at the login: 1–64 characters, no spaces or control characters.
 bool IsUserName(std::string_view name);
 
-// An account changes together with its audit row, in one transaction: never unaudited. The
-// change is stamped with `audit.at`.
-// Fails when the name is taken.
-Status AddUser(Store& store, const ConsoleUser& user, const AuditEntry& audit);
-// Fail naming the user when there is none of that name.
-Status SetUserPassword(Store& store, const std::string& name, const std::string& password_hash,
-                       const AuditEntry& audit);
-Status SetUserDisabled(Store& store, const std::string& name, bool disabled,
-                       const AuditEntry& audit);
-// Replaces the user's contacts (checked by the caller with CheckContacts).
-Status SetUserContacts(Store& store, const std::string& name, const Contacts& contacts,
-                       const AuditEntry& audit);
-Result<std::optional<ConsoleUser>> FindUser(Store& store, const std::string& name);
-Result<std::vector<ConsoleUser>> ListUsers(Store& store);
+class Accounts : public storage_internal::StorePart {
+ public:
+  explicit Accounts(Store& store) : StorePart(store) {}
 
-// Who must report for a project: the managers assigned to it whose accounts are not disabled,
-// by name in order. Empty when nobody is. Sought by project through an index.
-Result<std::vector<std::string>> ManagersOfProject(Store& store, const std::string& project_id);
-// The same for every project at once (projects nobody reports for are absent), for a caller
-// that needs them all: one statement instead of one per project.
-Result<std::map<std::string, std::vector<std::string>>> ManagersByProject(Store& store);
+  // An account changes together with its audit row, in one transaction: never unaudited. The
+  // change is stamped with `audit.at`.
+  // Fails when the name is taken.
+  Status AddUser(const ConsoleUser& user, const AuditEntry& audit);
+  // Fail naming the user when there is none of that name.
+  Status SetUserPassword(const std::string& name, const std::string& password_hash,
+                         const AuditEntry& audit);
+  Status SetUserDisabled(const std::string& name, bool disabled, const AuditEntry& audit);
+  // Replaces the user's contacts (checked by the caller with CheckContacts).
+  Status SetUserContacts(const std::string& name, const Contacts& contacts,
+                         const AuditEntry& audit);
+  Result<std::optional<ConsoleUser>> FindUser(const std::string& name);
+  Result<std::vector<ConsoleUser>> ListUsers();
 
-Status RecordAudit(Store& store, const AuditEntry& entry);
-// The newest `limit` entries, newest first.
-Result<std::vector<AuditEntry>> RecentAudit(Store& store, size_t limit);
+  // Who must report for a project: the managers assigned to it whose accounts are not disabled,
+  // by name in order. Empty when nobody is. Sought by project through an index.
+  Result<std::vector<std::string>> ManagersOfProject(const std::string& project_id);
+  // The same for every project at once (projects nobody reports for are absent), for a caller
+  // that needs them all: one statement instead of one per project.
+  Result<std::map<std::string, std::vector<std::string>>> ManagersByProject();
+
+  Status RecordAudit(const AuditEntry& entry);
+  // The newest `limit` entries, newest first.
+  Result<std::vector<AuditEntry>> RecentAudit(size_t limit);
+};
 
 }  // namespace ptmon
