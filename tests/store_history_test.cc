@@ -145,6 +145,74 @@ TEST_F(StoreTest, ViewsOfSharedTextFindTheirSeriesInAnyOrder) {
   EXPECT_EQ(months(pension, "spent"), (Months{{1, 100}, {2, 200}, {3, 300}}));
 }
 
+// A large file's rows are read from the caller in file order, in two passes (their series, then
+// the rows put in key order): a row with nothing but its number or grade is never read out of
+// order, as writing them in key order did (a cache miss or more per row of a large file). Rows
+// with notes or a reporter are; every row lands on its series and month whichever way it was
+// bound, and a grade the table does not know is still refused naming its row.
+TEST_F(StoreTest, PlainValuesAreReadInFileOrder) {
+  auto store = OpenOrDie();
+  const std::vector<std::string> indicators = {"repair-time", "devices-maintained",
+                                               "repair-response", "maintenance-cost"};
+  std::vector<ActualValue> values;
+  for (int month = 12; month >= 1; --month) {  // months listed newest first
+    for (const std::string& indicator : indicators) {
+      ActualValue value = Value(indicator, month, month * 10);
+      if (indicator == "repair-response") {
+        value.value.reset();
+        value.grade = month % 2 == 0 ? "达成" : "部分达成";
+      }
+      values.push_back(value);
+    }
+  }
+  values[5].reason = "人手不足";
+  values[9].reporter = "张三";
+  std::vector<size_t> plain_reads;  // in the order they came
+  const auto read = [&](size_t i) {
+    if (i != 5 && i != 9) plain_reads.push_back(i);
+    return ViewOf(values[i]);
+  };
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("1"), values.size(), read).ok());
+  EXPECT_EQ(plain_reads.size(), 2 * (values.size() - 2));
+  size_t passes = 1;
+  for (size_t k = 1; k < plain_reads.size(); ++k) {
+    if (plain_reads[k] <= plain_reads[k - 1]) ++passes;
+  }
+  EXPECT_EQ(passes, 2u);
+  for (const std::string& indicator : indicators) {
+    const auto history = store->values().History("building-maintenance", indicator).value();
+    ASSERT_EQ(history.size(), 12u) << indicator;
+    for (int month = 1; month <= 12; ++month) {
+      const ActualValue& stored = history[static_cast<size_t>(month - 1)].actual;
+      EXPECT_EQ(stored.period, (Period{2026, month}));
+      if (indicator == "repair-response") {
+        EXPECT_FALSE(stored.value.has_value());
+        EXPECT_EQ(stored.grade, month % 2 == 0 ? "达成" : "部分达成");
+      } else {
+        EXPECT_EQ(stored.value, month * 10) << indicator << " " << month;
+        EXPECT_EQ(stored.grade, "");
+      }
+    }
+  }
+  const auto history =
+      store->values().History("building-maintenance", values[5].indicator_id).value();
+  EXPECT_EQ(history[static_cast<size_t>(values[5].period.month - 1)].actual.reason, "人手不足");
+  const auto reported =
+      store->values().History("building-maintenance", values[9].indicator_id).value();
+  EXPECT_EQ(reported[static_cast<size_t>(values[9].period.month - 1)].actual.reporter, "张三");
+
+  ActualValue misspelt = Value("repair-response", 1, 0);
+  misspelt.value.reset();
+  misspelt.grade = "达到";
+  const auto refused =
+      store->values().ApplyBatch(NewBatch("2"), {Value("repair-time", 1, 1), misspelt});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("building-maintenance/repair-response 2026-01"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(store->values().Batches()->size(), 1u);
+}
+
 // Notes are written apart from the values they explain, numbered in the order the values are
 // written (by series and month, not as the file lists them): each value keeps its own, in a
 // store that already holds notes, before and after the fold.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -227,6 +228,41 @@ TEST_F(StoreTest, MigratesAVersionSevenStoreKeepingItsAccounts) {
                   .SetUserContacts("lijun", contacts, {"t", "admin", "cli", "user_edit", ""})
                   .ok());
   EXPECT_EQ(store->accounts().FindUser("lijun").value()->contacts, contacts);
+}
+
+// Version 10 checks a value's grade by comparing it with each name: SQLite checked `IN (names)`
+// by filling a temporary table of the names for every graded row written. A store from before
+// keeps every revision, and a grade spelled otherwise is still refused.
+TEST_F(StoreTest, MigratesAVersionEightStoreToCheckGradesWithoutATableOfNames) {
+  std::string sql = testing_support::ReadFile(std::string(PTMON_TEST_DATA) + "/store/v1.sql");
+  for (int version = 1; version < 8; ++version) {
+    sql += std::string(storage_internal::kMigrations[static_cast<size_t>(version)]);
+  }
+  ExecOnFile(sql + "PRAGMA user_version = 8;");
+  auto store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), kSchemaVersion);
+  EXPECT_EQ(store->values().History("devices", "devices-maintained").value().size(), 3u);
+  sqlite3_stmt* insert = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(store->handle(),
+                               "EXPLAIN INSERT INTO actual (batch_id, series_id, period, value, "
+                               "grade, note_id, reporter) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               -1, &insert, nullptr),
+            SQLITE_OK);
+  std::vector<std::string> opcodes;
+  while (sqlite3_step(insert) == SQLITE_ROW)
+    opcodes.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(insert, 1)));
+  sqlite3_finalize(insert);
+  EXPECT_EQ(std::count(opcodes.begin(), opcodes.end(), "OpenEphemeral"), 0);
+  ActualValue graded = Value("repair-response", 7, 0);
+  graded.value.reset();
+  graded.grade = "部分达成";
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("graded"), {graded}).ok());
+  EXPECT_EQ(
+      store->values().History("building-maintenance", "repair-response").value()[0].actual.grade,
+      "部分达成");
+  graded.grade = "部分完成";
+  EXPECT_FALSE(store->values().ApplyBatch(NewBatch("misspelt"), {graded}).ok());
 }
 
 // A folded row only ptmon writes; one it cannot read is damage, named with what to do.

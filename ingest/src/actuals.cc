@@ -2,6 +2,8 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <future>
 #include <limits>
 #include <map>
@@ -63,14 +65,35 @@ size_t CheckCsvRecords(CsvReader& reader, size_t stop_at,
   return data_rows;
 }
 
+// How many times `byte` occurs in `text`, eight bytes at a time: the line and quote counts
+// that precede the split read a province's 45 MB file three times, before the second thread
+// can start; a byte at a time that was 50 ms of the first thread's.
+size_t CountByte(std::string_view text, char byte) {
+  constexpr uint64_t kLow = 0x7F7F7F7F7F7F7F7FULL;
+  const uint64_t spread = 0x0101010101010101ULL * static_cast<unsigned char>(byte);
+  size_t count = 0;
+  size_t pos = 0;
+  for (; pos + 8 <= text.size(); pos += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + pos, 8);
+    const uint64_t x = word ^ spread;  // a zero byte where `byte` was
+    // The high bit of each byte is set where that byte is not zero, exactly (no carries);
+    // the ones left where it is zero are summed by one multiplication (no popcount
+    // instruction is assumed of the machine).
+    const uint64_t nonzero = (((x & kLow) + kLow) | x) & ~kLow;
+    count += static_cast<size_t>((((~nonzero & ~kLow) >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+  for (; pos < text.size(); ++pos) count += text[pos] == byte ? 1 : 0;
+  return count;
+}
+
 // Where a file's records may be split between two threads: the first line break after the
 // middle that no quoted cell spans, found by counting quotes (a "" in a quoted cell counts
 // twice). A quote inside an unquoted cell, which the reader keeps as text, throws the count
 // off; the caller therefore takes the second part only when the first reader ends exactly here.
 std::optional<size_t> SplitPoint(std::string_view text, size_t from) {
   const size_t middle = from + (text.size() - from) / 2;
-  const auto quotes_before = std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
-                                        text.begin() + static_cast<std::ptrdiff_t>(middle), '"');
+  const size_t quotes_before = CountByte(text.substr(from, middle - from), '"');
   bool quoted = quotes_before % 2 == 1;
   for (size_t pos = middle; pos + 1 < text.size(); ++pos) {
     if (text[pos] == '"') {
@@ -153,8 +176,7 @@ void ParseCsvReport(std::string_view bytes, const std::string& file_name,
   const auto columns = MapHeader(header, header_line, false, checker);
   if (!columns) return;
   const auto lines_in = [&](size_t from, size_t to) {
-    return static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
-                                          text.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
+    return CountByte(text.substr(from, to - from), '\n');
   };
   // A large file is checked on two threads, each reading half of its records. Only where the
   // reader's limit of rows cannot be reached: then one reader meets it, and names its line.

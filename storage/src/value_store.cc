@@ -112,8 +112,10 @@ Result<std::vector<ValueStore::MonthlyNumbers>> ValueStore::NumbersOfYear(
       if (!id_of.status().ok()) return id_of.status();
     }
     std::sort(ids.begin(), ids.end());
-    // Runs of ids at most kGap apart: a few unwanted rows read beat another statement.
-    constexpr long long kGap = 16;
+    // Runs of consecutive ids: an unwanted series in a run costs each of its months' rows in
+    // every batch read (a province's revision checks a third of its series, spread over every
+    // project, and read all of them), more than the statement a gap starts.
+    constexpr long long kGap = 1;
     std::vector<std::pair<size_t, size_t>> runs;  // [first, last] into `ids`
     for (size_t k = 0; k < ids.size(); ++k) {
       if (runs.empty() || ids[k].first - ids[runs.back().second].first > kGap)

@@ -30,7 +30,7 @@
 namespace ptmon {
 
 // The schema version this binary writes; PRAGMA user_version holds the one a file has.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 enum class IntegrityCheck { kNone, kQuick, kFull };
 
