@@ -8,9 +8,8 @@
 #   5. every fuzz target briefly on its corpus, built by clang with warnings as errors, which is
 #      also clang's thread-safety analysis over the daemon (every GUARDED_BY and REQUIRES).
 # PTMON_TEST_STAGES (default "suite package asan tsan fuzz") picks stages for local runs; each
-# stage's time is printed at its end. From a cold compiler cache on a busy 2-core machine the
-# whole run takes under 30 minutes (docs/testing.md has each stage's figures): every build is a
-# unity build, and nothing is compiled twice for the same flavour.
+# stage's time is printed at its end (docs/testing.md has each stage's figures, cold and warm).
+# Every build is a unity build, and nothing is compiled twice for the same flavour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-test-peers
@@ -29,7 +28,7 @@ run_ctest() {
 }
 
 # Unity builds: the heavy headers (Asio, spdlog, GoogleTest, nlohmann) are parsed once per batch
-# of sources rather than once per source, which halves a cold build (docs/decisions.md).
+# of sources rather than once per source: 40% less CPU from a cold cache (docs/decisions.md).
 configure() {  # configure DIR [cmake options…]
   local dir=$1
   shift
