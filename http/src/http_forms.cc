@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cctype>
 
 #include <openssl/crypto.h>
 
@@ -7,7 +6,11 @@
 #include <ptmon/base/text.h>
 #include <ptmon/http/http_forms.h>
 
+#include "http_message.h"
+
 namespace ptmon {
+
+using http_internal::Lower;
 
 bool SameSecret(const std::string& given, const std::string& expected) {
   const std::string a = Sha256Hex(given);
@@ -43,13 +46,6 @@ FormFields ParseUrlEncoded(std::string_view body) {
 }
 
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The value of `name` in a header's parameters (`; name=value` or `; name="value"`).
 std::optional<std::string> HeaderParameter(std::string_view header, std::string_view name) {
