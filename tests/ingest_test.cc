@@ -4,6 +4,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -29,9 +30,12 @@ using testing_support::TempDir;
 
 const std::string kReports = std::string(PTMON_TEST_DATA) + "/reports";
 
-class IngestTest : public testing::Test {
+// Each test runs twice: every file written after its checks, and every file, however small,
+// written on another thread beside the checks of the file as a whole (as a large one is).
+class IngestTest : public testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
+    if (GetParam()) options_.write_beside_from_values = 1;
     auto source = ReadCatalogFile(kReports + "/catalog.yaml");
     ASSERT_TRUE(source.ok());
     Diagnostics diagnostics;
@@ -99,7 +103,7 @@ class IngestTest : public testing::Test {
 
 // Every file in tests/data/reports/bad is refused with exactly the messages in NAME.expected,
 // changes nothing, and lands in rejected/ with the messages in its sidecar.
-TEST_F(IngestTest, EveryBadFileIsRefusedWithItsMessage) {
+TEST_P(IngestTest, EveryBadFileIsRefusedWithItsMessage) {
   int files = 0;
   for (const auto& entry : fs::directory_iterator(kReports + "/bad")) {
     const std::string name = entry.path().filename().string();
@@ -124,7 +128,7 @@ TEST_F(IngestTest, EveryBadFileIsRefusedWithItsMessage) {
     EXPECT_EQ(batch.status, BatchStatus::kRejected);
 }
 
-TEST_F(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
+TEST_P(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
   const std::string outside = dir_.Write("outside/secret.csv", "project,indicator,period,value\n");
   const std::string link = dir_ / "inbox/link.csv";
   ASSERT_EQ(symlink(outside.c_str(), link.c_str()), 0);
@@ -153,7 +157,7 @@ TEST_F(IngestTest, RefusesSymlinksFifosFoldersAndOversizeFiles) {
   EXPECT_EQ(CountValues(), 0);
 }
 
-TEST_F(IngestTest, AppliesAnExcelCsvWithEveryKindOfValue) {
+TEST_P(IngestTest, AppliesAnExcelCsvWithEveryKindOfValue) {
   const IngestOutcome outcome =
       ingestor_->IngestFile(DropCopy(kReports + "/good/july-utf8-bom.csv"), kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
@@ -167,7 +171,7 @@ TEST_F(IngestTest, AppliesAnExcelCsvWithEveryKindOfValue) {
 // number format, a reason in rich text with a phonetic reading, an inline string, a renamed row
 // matched by its hidden id column, a sheet with namespace prefixes and no cell references;
 // an instructions sheet and a hidden lists sheet are passed over.
-TEST_F(IngestTest, AppliesAnXlsxWorkbookWithEveryKindOfCell) {
+TEST_P(IngestTest, AppliesAnXlsxWorkbookWithEveryKindOfCell) {
   const IngestOutcome outcome =
       ingestor_->IngestFile(DropCopy(kReports + "/good/july.xlsx"), kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
@@ -175,7 +179,7 @@ TEST_F(IngestTest, AppliesAnXlsxWorkbookWithEveryKindOfCell) {
   ExpectTheJulyValues(outcome);
 }
 
-TEST_F(IngestTest, AppliesGbkCsvAndYaml) {
+TEST_P(IngestTest, AppliesGbkCsvAndYaml) {
   IngestOutcome outcome = ingestor_->IngestFile(DropCopy(kReports + "/good/june-gbk.csv"), kInbox);
   ASSERT_EQ(outcome.result, IngestResult::kApplied) << testing::PrintToString(outcome.errors);
   EXPECT_EQ(History("devices", "devices-maintained")[0].actual.value, 10);
@@ -193,7 +197,7 @@ TEST_F(IngestTest, AppliesGbkCsvAndYaml) {
   EXPECT_EQ(History("devices", "spent")[1].actual.value, 250000);
 }
 
-TEST_F(IngestTest, TheSameContentTwiceIsADuplicateAndNeverOverwritesTheArchive) {
+TEST_P(IngestTest, TheSameContentTwiceIsADuplicateAndNeverOverwritesTheArchive) {
   const std::string good = kReports + "/good/july.yaml";
   ASSERT_EQ(ingestor_->IngestFile(DropCopy(good), kInbox).result, IngestResult::kApplied);
   const IngestOutcome again = ingestor_->IngestFile(DropCopy(good), kInbox);
@@ -208,7 +212,7 @@ TEST_F(IngestTest, TheSameContentTwiceIsADuplicateAndNeverOverwritesTheArchive) 
 
 // A 255-byte name met again in the archive: "-2" would make it too long, so the stem gives way,
 // and the file leaves the inbox instead of being recorded again at every rescan.
-TEST_F(IngestTest, ALongNameCollidingInTheArchiveIsShortenedToFit) {
+TEST_P(IngestTest, ALongNameCollidingInTheArchiveIsShortenedToFit) {
   const std::string name = std::string(245, 'x') + "维修.csv";  // 255 bytes
   ASSERT_EQ(name.size(), 255u);
   const std::string csv = "project,indicator,period,value\ndevices,devices-maintained,2026-07,14\n";
@@ -222,7 +226,7 @@ TEST_F(IngestTest, ALongNameCollidingInTheArchiveIsShortenedToFit) {
   EXPECT_EQ(testing_support::FilesWaitingIn(layout_.inbox), 0);
 }
 
-TEST_F(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {
+TEST_P(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {
   // The state after a crash right after the commit: the batch is in the store, the file is
   // still in the inbox.
   const std::string path = DropCopy(kReports + "/good/july.yaml");
@@ -236,7 +240,7 @@ TEST_F(IngestTest, ACrashBetweenCommitAndMoveDoesNotApplyTwice) {
 
 // Claim, then read: a file its writer still holds open goes back to the inbox untouched, with
 // nothing recorded; once closed it is applied, and the archive holds exactly what was read.
-TEST_F(IngestTest, AFileStillOpenForWritingGoesBackToTheInbox) {
+TEST_P(IngestTest, AFileStillOpenForWritingGoesBackToTheInbox) {
   const std::string path = DropCopy(kReports + "/good/july.yaml");
   const int writer = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   ASSERT_GE(writer, 0);
@@ -254,13 +258,13 @@ TEST_F(IngestTest, AFileStillOpenForWritingGoesBackToTheInbox) {
   EXPECT_TRUE(fs::is_empty(layout_.processing()));
 }
 
-TEST_F(IngestTest, AFileTakenAwayBeforeTheClaimIsNotAFailure) {
+TEST_P(IngestTest, AFileTakenAwayBeforeTheClaimIsNotAFailure) {
   const IngestOutcome gone = ingestor_->IngestFile(layout_.inbox + "/gone.csv", kInbox);
   EXPECT_EQ(gone.result, IngestResult::kDeferred);
   EXPECT_TRUE(store_->values().Batches()->empty());
 }
 
-TEST_F(IngestTest, FilesLeftClaimedByACrashGoBackToTheInbox) {
+TEST_P(IngestTest, FilesLeftClaimedByACrashGoBackToTheInbox) {
   dir_.Write("inbox/.processing/a.csv", "x");
   dir_.Write("inbox/.processing/b.csv", "claimed");
   dir_.Write("inbox/b.csv", "newer, same name");
@@ -273,7 +277,7 @@ TEST_F(IngestTest, FilesLeftClaimedByACrashGoBackToTheInbox) {
   EXPECT_EQ(ReadFile(dir_ / "inbox/b.csv"), "claimed");
 }
 
-TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
+TEST_P(IngestTest, ALaterFileSupersedesAndHistoryStays) {
   ASSERT_EQ(
       ingestor_
           ->IngestBytes("a.csv",
@@ -300,7 +304,7 @@ TEST_F(IngestTest, ALaterFileSupersedesAndHistoryStays) {
   EXPECT_EQ(value->value, 15);
 }
 
-TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
+TEST_P(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
   const std::string path =
       dir_.Write("elsewhere/july.yaml", ReadFile(kReports + "/good/july.yaml"));
   const IngestOutcome outcome = ingestor_->IngestFile(path, kInbox);
@@ -324,7 +328,7 @@ TEST_F(IngestTest, FilesOutsideTheInboxAreCopiedNotMoved) {
 }
 
 // A name can be one project's id and another's name; the error lists both.
-TEST_F(IngestTest, ANameThatIsAlsoAnIdIsAmbiguous) {
+TEST_P(IngestTest, ANameThatIsAlsoAnIdIsAmbiguous) {
   catalog_.projects[1].name = "devices";
   catalog_.projects[0].indicators[1].name = "cost";
   ingestor_ =
@@ -342,7 +346,7 @@ TEST_F(IngestTest, ANameThatIsAlsoAnIdIsAmbiguous) {
 
 // Through the Ingestor the value before is the store's: July's 12000 devices after June's 12
 // (a slip of three zeros) is refused, and the file's good row with it.
-TEST_F(IngestTest, AFigureAThousandTimesLastMonthsChangesNothing) {
+TEST_P(IngestTest, AFigureAThousandTimesLastMonthsChangesNothing) {
   ASSERT_EQ(
       ingestor_
           ->IngestBytes("june.csv",
@@ -376,7 +380,7 @@ TEST_F(IngestTest, AFigureAThousandTimesLastMonthsChangesNothing) {
 
 // A workbook or a document dropped in the inbox is taken, refused with what to send instead,
 // and counted: it never lies there unexplained.
-TEST_F(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {
+TEST_P(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {
   Drop("七月月报.xls", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + "old workbook");
   Drop("说明.docx", "PK\x03\x04 a document");
   Drop(".~lock.七月月报.xls#", "LibreOffice's lock");
@@ -396,6 +400,47 @@ TEST_F(IngestTest, AFileThatIsNotAReportIsRefusedWithWhatToSendInstead) {
   EXPECT_TRUE(fs::exists(dir_ / "inbox/.~lock.七月月报.xls#"));
   EXPECT_EQ(CountValues(), 0);
 }
+
+// The batch written beside the last checks stands only when they pass; the store is read through
+// a second connection meanwhile, and the writer's thread is another one.
+TEST_P(IngestTest, ABatchWrittenBesideItsChecksStandsOnlyWhenTheyPass) {
+  std::thread::id written_on;
+  options_.before_writing = [&] {
+    written_on = std::this_thread::get_id();
+    return Status::Ok();
+  };
+  ingestor_ =
+      std::make_unique<Ingestor>(*store_, catalog_, clock_, PosixFileSystem(), layout_, options_);
+  const std::string header = "project,indicator,period,value\n";
+  ASSERT_EQ(
+      ingestor_->IngestBytes("june.csv", header + "devices,devices-maintained,2026-06,12\n", kInbox)
+          .result,
+      IngestResult::kApplied);
+  EXPECT_EQ(written_on != std::this_thread::get_id(), GetParam());
+  // New series and a 1000-fold slip found only once every row is read: nothing of it stays.
+  EXPECT_EQ(ingestor_
+                ->IngestBytes("july.csv",
+                              header + "devices,repair-time,2026-07,20\ntwin-a,people,2026-07,1\n"
+                                       "devices,devices-maintained,2026-07,12000\n",
+                              kInbox)
+                .result,
+            IngestResult::kRejected);
+  EXPECT_EQ(CountValues(), 1);
+  // The series the rolled-back batch numbered are numbered again, once, by the batch that stands.
+  ASSERT_EQ(
+      ingestor_
+          ->IngestBytes("july-2.csv",
+                        header + "twin-a,people,2026-07,62000\ndevices,repair-time,2026-07,20\n",
+                        kInbox)
+          .result,
+      IngestResult::kApplied);
+  EXPECT_EQ(History("twin-a", "people").at(0).actual.value, 62000);
+  EXPECT_EQ(History("devices", "repair-time").at(0).actual.value, 20);
+  EXPECT_EQ(History("devices", "devices-maintained").size(), 1u);
+  EXPECT_EQ(CountValues(), 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(WrittenAfterOrBesideTheirChecks, IngestTest, testing::Bool());
 
 TEST(ReportNameTest, IgnoresUnfinishedNamesAndTakesEverythingElse) {
   for (const char* name : {"report.csv", "july.yaml", "july.yml", "REPORT.CSV", "七月.xlsx"}) {
@@ -481,7 +526,7 @@ class IngestScopeTest : public IngestTest {
   const Submitter manager_ = Submitter::Only("mgr", {"devices"});
 };
 
-TEST_F(IngestScopeTest, AFileNamingAnotherProjectIsRefusedWholeInEveryYear) {
+TEST_P(IngestScopeTest, AFileNamingAnotherProjectIsRefusedWholeInEveryYear) {
   const std::string header = "project,indicator,period,value,reporter\n";
   struct Case {
     const char* rows;
@@ -526,14 +571,14 @@ TEST_F(IngestScopeTest, AFileNamingAnotherProjectIsRefusedWholeInEveryYear) {
 
 // A copy of a file already applied for another project is refused as that project's, not
 // answered as a harmless duplicate.
-TEST_F(IngestScopeTest, ACopyOfAnothersFileIsForbiddenNotADuplicate) {
+TEST_P(IngestScopeTest, ACopyOfAnothersFileIsForbiddenNotADuplicate) {
   const std::string csv = "project,indicator,period,value\ntwin-a,people,2026-07,60000\n";
   ASSERT_EQ(ingestor_->IngestBytes("a.csv", csv, kInbox).result, IngestResult::kApplied);
   EXPECT_EQ(ingestor_->IngestBytes("a.csv", csv, manager_).result, IngestResult::kForbidden);
   EXPECT_EQ(ingestor_->IngestBytes("a.csv", csv, kInbox).result, IngestResult::kDuplicate);
 }
 
-TEST_F(IngestScopeTest, TheSubmitterIsRecordedAndTheFilesReporterKept) {
+TEST_P(IngestScopeTest, TheSubmitterIsRecordedAndTheFilesReporterKept) {
   const IngestOutcome outcome = ingestor_->IngestBytes(
       "r.csv",
       "project,indicator,period,value,填报人\ndevices,devices-maintained,2026-07,12,财务处处长\n",
@@ -547,7 +592,7 @@ TEST_F(IngestScopeTest, TheSubmitterIsRecordedAndTheFilesReporterKept) {
   EXPECT_EQ(history.at(0).actual.reporter, "财务处处长");
 }
 
-TEST_F(IngestScopeTest, AUnitScopeAdmitsOnlyThatUnitsProjects) {
+TEST_P(IngestScopeTest, AUnitScopeAdmitsOnlyThatUnitsProjects) {
   const std::string row = "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n";
   EXPECT_EQ(ingestor_->IngestBytes("a.csv", row, Submitter::Everything("t", "test-unit")).result,
             IngestResult::kApplied);
@@ -557,6 +602,8 @@ TEST_F(IngestScopeTest, AUnitScopeAdmitsOnlyThatUnitsProjects) {
                 .result,
             IngestResult::kForbidden);
 }
+
+INSTANTIATE_TEST_SUITE_P(WrittenAfterOrBesideTheirChecks, IngestScopeTest, testing::Bool());
 
 }  // namespace
 }  // namespace ptmon

@@ -331,5 +331,49 @@ TEST_F(StoreTest, ATransactionThatFailsLeavesNothing) {
   EXPECT_TRUE(store->values().Batches()->empty());
 }
 
+// ApplyBatch in two steps, as an ingest writes beside its last checks: the values prepared, then
+// written with the transaction left open, then committed or dropped (rolled back) whole. Series
+// another connection added between preparing and writing are numbered around, never over.
+TEST_F(StoreTest, ABatchWrittenUncommittedIsCommittedOrRolledBackWhole) {
+  auto store = OpenOrDie();
+  const std::vector<ActualValue> values = {Value("repair-time", 1, 10),
+                                           Value("devices-maintained", 1, 20)};
+  const auto view = [&](size_t i) { return ViewOf(values[i]); };
+  auto value_of = [&](Store& in, const std::string& indicator) {
+    const auto history = in.values().History("building-maintenance", indicator).value();
+    return history.empty() ? std::optional<double>() : history.back().actual.value;
+  };
+  ASSERT_TRUE(store->values().ReadSeries().ok());
+  {
+    auto written = store->values().WriteBatch(
+        NewBatch("1"), store->values().PrepareValues(values.size(), view).value(), view);
+    ASSERT_TRUE(written.ok()) << written.status().message();
+  }
+  EXPECT_TRUE(store->values().Batches().value().empty());
+  EXPECT_EQ(value_of(*store, "repair-time"), std::nullopt);
+
+  ASSERT_TRUE(store->values().ReadSeries().ok());
+  auto prepared = store->values().PrepareValues(values.size(), view).value();
+  {
+    auto other = OpenOrDie();
+    ASSERT_TRUE(other->values().ApplyBatch(NewBatch("2"), {Value("maintenance-cost", 1, 5)}).ok());
+  }
+  auto written = store->values().WriteBatch(NewBatch("3"), std::move(prepared), view);
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  ASSERT_TRUE(written->Commit().ok());
+  EXPECT_FALSE(written->Commit().ok());
+  EXPECT_EQ(value_of(*store, "repair-time"), 10);
+  EXPECT_EQ(value_of(*store, "devices-maintained"), 20);
+  EXPECT_EQ(value_of(*store, "maintenance-cost"), 5);
+  // The committed batch's series are known: the next batch reuses them.
+  ASSERT_TRUE(store->values().ApplyBatch(NewBatch("4"), {Value("repair-time", 2, 11)}).ok());
+  EXPECT_EQ(value_of(*store, "repair-time"), 11);
+  sqlite3_stmt* count = nullptr;
+  sqlite3_prepare_v2(store->handle(), "SELECT count(*) FROM series", -1, &count, nullptr);
+  ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(count, 0), 3);
+  sqlite3_finalize(count);
+}
+
 }  // namespace
 }  // namespace ptmon

@@ -329,6 +329,13 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
                        const Catalog& catalog, Date today, const ParseOptions& options,
                        Diagnostics& diagnostics) {
   Submission submission;
+  ParseReport(bytes, format, file_name, catalog, today, options, diagnostics, submission);
+  return submission;
+}
+
+void ParseReport(std::string_view bytes, ReportFormat format, const std::string& file_name,
+                 const Catalog& catalog, Date today, const ParseOptions& options,
+                 Diagnostics& diagnostics, Submission& submission) {
   checking::ReportChecker checker(file_name, catalog, today, diagnostics);
   if (format != ReportFormat::kXlsx && bytes.find('\0') != std::string_view::npos) {
     // A workbook under a .csv name (or posted as CSV) is read once it is named for what it is.
@@ -340,7 +347,7 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
               "?format=xlsx)"
             : "这不是文本文件 / this is not a text file (it contains binary data); "
               "save the report as CSV or YAML, or send a workbook as .xlsx");
-    return submission;
+    return;
   }
   if (format == ReportFormat::kCsv) {
     checking::ParseCsvReport(bytes, file_name, options, checker, submission, diagnostics);
@@ -349,8 +356,8 @@ Submission ParseReport(std::string_view bytes, ReportFormat format, const std::s
   } else {
     checking::ParseYamlReport(bytes, file_name, checker, submission, diagnostics);
   }
+  if (options.once_rows_read) options.once_rows_read(submission);
   FinishChecks(checker, options, submission, diagnostics);
-  return submission;
 }
 
 Submission CheckReportRows(const std::vector<ReportRow>& rows, const std::string& source,

