@@ -5,6 +5,8 @@
 
 #include <ptmon/base/file_system.h>
 #include <ptmon/base/text.h>
+#include <ptmon/config/catalog_cache.h>
+#include <ptmon/indicators/last_year.h>
 #include <ptmon/ingest/actuals.h>
 #include <ptmon/reports/reports.h>
 #include <ptmon/tables/yaml_fields.h>
@@ -62,6 +64,20 @@ std::optional<EvaluationRun> Evaluate(const CommonOptions& options, const std::s
   }
   const Evaluator evaluator(*run.catalog, data->settings);
   run.evaluation = evaluator.EvaluateAll(*run.actuals, as_of, run.clock->Today());
+  // Last year's figures beside this year's, as the daemon's status API gives them.
+  auto past = StoredCatalogOfYear(*data->store, run.catalog->year - 1);
+  if (!past.ok() && past.status().IsIoError()) {
+    std::cerr << "ptmon: " << past.status().message() << "\n";
+    return std::nullopt;
+  }
+  if (past.ok()) {
+    ActualsIndex past_actuals(*past);
+    if (auto loaded = data->store->values().LoadLatestValues(past_actuals); !loaded.ok()) {
+      std::cerr << "ptmon: " << loaded.status().message() << "\n";
+      return std::nullopt;
+    }
+    AttachLastYear(run.evaluation, *past, past_actuals, nullptr);
+  }
   return run;
 }
 

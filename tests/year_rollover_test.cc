@@ -46,6 +46,7 @@ class YearRolloverTest : public testing::Test {
 
 TEST_F(YearRolloverTest, EachYearIsEvaluatedFromItsOwnValuesAndLastYearStaysReadable) {
   ASSERT_EQ(Run({"ingest", Report("2026-11.csv",
+                                  "building-maintenance,devices-maintained,2026-01,2\n"
                                   "building-maintenance,devices-maintained,2026-11,28\n"
                                   "building-maintenance,spent,2026-11,400000\n")},
                 "2026-12-20")
@@ -70,11 +71,18 @@ TEST_F(YearRolloverTest, EachYearIsEvaluatedFromItsOwnValuesAndLastYearStaysRead
   EXPECT_EQ(y2027["as_of"], "2027-01");
   EXPECT_EQ(y2027["projects"][0]["indicators"][0]["actual"], 3);
   EXPECT_EQ(y2027["projects"][0]["indicators"][0]["period"], "2027-01");
+  // Beside it, January 2026's figure, as the daemon's status API shows it.
+  const auto& a_year_ago = y2027["projects"][0]["indicators"][0]["last_year"];
+  ASSERT_TRUE(a_year_ago.is_object()) << a_year_ago;
+  EXPECT_EQ(a_year_ago["period"], "2026-01");
+  EXPECT_EQ(a_year_ago["value"], 2);
+  EXPECT_EQ(a_year_ago["text"], "2台");
 
   // 2026 is read through its own catalogue, December included, up to the year end.
   const nlohmann::json y2026 = Status({"--year", "2026"}, "2027-02-15", catalog_2027_);
   EXPECT_EQ(y2026["as_of"], "2026-12");
   EXPECT_EQ(y2026["projects"][0]["indicators"][0]["actual"], 31);
+  EXPECT_TRUE(y2026["projects"][0]["indicators"][0]["last_year"].is_null());  // no 2025 here
   // And 2026 as of November is exactly what it was before 2027 began.
   const nlohmann::json again =
       Status({"--year", "2026", "--as-of", "2026-11"}, "2027-02-15", catalog_2027_);
@@ -90,7 +98,7 @@ TEST_F(YearRolloverTest, EachYearIsEvaluatedFromItsOwnValuesAndLastYearStaysRead
   const auto history = Run({"history", "--year", "2026", "--project", "building-maintenance",
                             "--indicator", "devices-maintained", "--format", "json"},
                            "2027-02-15", catalog_2027_);
-  EXPECT_EQ(nlohmann::json::parse(history.out).size(), 3u);  // the history is the series'
+  EXPECT_EQ(nlohmann::json::parse(history.out).size(), 4u);  // the history is the series'
 
   const auto unknown = Run({"status", "--year", "2025"}, "2027-02-15", catalog_2027_);
   EXPECT_EQ(unknown.exit_code, 2);

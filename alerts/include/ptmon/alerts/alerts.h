@@ -36,7 +36,8 @@ enum class AlertPhase { kPending, kFiring, kResolved };
 std::string_view AlertPhaseName(AlertPhase phase);
 
 // What an alert says, as its alertname and severity labels name it. The numbers are stored
-// (alert.rule in the store): append only.
+// (alert.rule in the store) and spelled out again in schema 9's migration, which must keep the
+// numbers it was written with (storage/src/schema.h): never renumber, only add.
 enum class AlertRule : uint8_t {
   kIndicatorBehindWarning = 1,
   kIndicatorBehindCritical = 2,
