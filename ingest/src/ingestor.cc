@@ -342,6 +342,17 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   // A duplicate is known without reading the file, unless its sender's scope must be checked
   // first: a copy of another's file is refused as theirs, not answered as a duplicate.
   if (previous->has_value() && !scoped) return duplicate();
+  // The dictionary of series, which a large file's writer needs first, is read while the file
+  // is parsed (which reads no table); the store is this thread's again once it is waited for,
+  // before the parse's checks of the file as a whole read it.
+  std::future<Status> series_read;
+  if (!previous->has_value() && bytes.size() >= options_.parse.split_from_bytes &&
+      std::thread::hardware_concurrency() >= 2) {
+    series_read = std::async(std::launch::async, [this] { return store_.values().ReadSeries(); });
+  }
+  auto series_ready = [&series_read] {
+    if (series_read.valid()) series_read.get().ok();  // a failed read is read again by the writer
+  };
   Diagnostics diagnostics;
   const auto format = ReportFormatOf(name);
   // Bare numbers are compared with the values in force before them, as stored now: read
@@ -366,6 +377,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     // checks of the whole file (duplicates, spending totals, values before) run on this one,
     // reading through a second connection; it is committed only if they pass.
     parse.once_rows_read = [&](const Submission& read) {
+      series_ready();
       if (previous->has_value() || diagnostics.has_errors() ||
           read.values.size() < options_.write_beside_from_values ||
           std::thread::hardware_concurrency() < 2) {
@@ -380,7 +392,8 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
       written.applied_at = FormatRfc3339(clock_.Now());
       writer.Start([this, &read, &written]() -> Result<UncommittedBatch> {
         if (Status ready = ReadyToWrite(); !ready.ok()) return ready;
-        if (Status series = store_.values().ReadSeries(); !series.ok()) return series;
+        if (Status series = store_.values().ReadSeries(); !series.ok())
+          return series;  // if not yet
         const auto values = StoredValues(read, catalog_);
         auto prepared = store_.values().PrepareValues(read.values.size(), values);
         if (!prepared.ok()) return prepared.status().WithContext("applying " + written.file_name);
@@ -389,6 +402,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     };
     ParseReport(bytes, *format, name, catalog_, clock_.Today(), parse, diagnostics, submission);
   }
+  series_ready();  // also when the parse ended before its rows were read
   // The store is this thread's again before anything but the batch's commit reads it.
   const bool straight = !diagnostics.has_errors() && (!scoped || submission.years.size() <= 1);
   if (!straight) writer.Abandon();

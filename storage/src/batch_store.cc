@@ -467,6 +467,10 @@ Status ValueStore::ReadSeries() {
     series_ids_.emplace(key, id);
     next_series_id_ = std::max(next_series_id_, id + 1);
   }
+  if (!all.status().ok()) {  // half a dictionary would number known series again
+    series_ids_.clear();
+    series_ids_version_ = -1;
+  }
   return all.status();
 }
 
