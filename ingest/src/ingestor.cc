@@ -392,8 +392,8 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
       written.applied_at = FormatRfc3339(clock_.Now());
       writer.Start([this, &read, &written]() -> Result<UncommittedBatch> {
         if (Status ready = ReadyToWrite(); !ready.ok()) return ready;
-        if (Status series = store_.values().ReadSeries(); !series.ok())
-          return series;  // if not yet
+        // Read beside the parse already, unless that read failed.
+        if (Status series = store_.values().ReadSeries(); !series.ok()) return series;
         const auto values = StoredValues(read, catalog_);
         auto prepared = store_.values().PrepareValues(read.values.size(), values);
         if (!prepared.ok()) return prepared.status().WithContext("applying " + written.file_name);
