@@ -3,8 +3,8 @@
 // reverts to an earlier batch. The series dictionary ((project, indicator) -> id) is kept here.
 //
 // Contract: as Store's (store.h): each write is one transaction, so a crash leaves all of a
-// batch or none of it; failures come back as a Status naming what failed; one thread at a time,
-// but for PrepareValues (see there). Reached as store.values().
+// batch or none of it; failures come back as a Status naming what failed; one thread at a time.
+// Reached as store.values().
 #pragma once
 
 #include <array>
@@ -132,13 +132,14 @@ class ValueStore : public storage_internal::StorePart {
   Result<long long> ApplyBatch(const Batch& batch, size_t count,
                                const std::function<StoredValueView(size_t)>& value_at);
   Result<long long> ApplyBatch(const Batch& batch, const std::vector<ActualValue>& values);
-  // ApplyBatch's first half, which writes nothing and reads no table: the values in the order
-  // they are written and the series first seen among them, looked up in the dictionary of series
-  // that ReadSeries() read. It changes nothing in the store, so it may run on another thread
-  // while the store's own thread goes on reading (an ingest prepares its rows while the last
-  // checks of the file compare values with NumbersOfYear); nothing may write meanwhile.
-  // Fails on a period out of range.
+  // ApplyBatch in two steps, for a caller that decides only once the batch is written whether
+  // it stands (an ingest writing beside the last checks of its file, which read the store
+  // through another connection meanwhile). ReadSeries reads the dictionary of series (project,
+  // indicator) -> id, unless it is read already and no other connection has written since.
   Status ReadSeries();
+  // The first step, which writes nothing, reads no table and leaves the dictionary as it is:
+  // the values in the order they are written and the series first seen among them, numbered
+  // on from the dictionary. Fails on a period out of range.
   Result<PreparedValues> PrepareValues(
       size_t count, const std::function<StoredValueView(size_t)>& value_at) const;
   // Writes what PrepareValues made of the same `value_at` as the ApplyBatch above does, but
