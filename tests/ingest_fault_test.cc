@@ -40,13 +40,14 @@ const Catalog& TestCatalog() {
 
 // One data directory with its store and an ingestor on a FaultyFileSystem: one run of a sweep.
 struct World {
-  explicit World(const std::string& vfs = "") {
+  // `ingest` decides whether a file is written beside its last checks (write_beside_from_values).
+  explicit World(const std::string& vfs = "", IngestOptions ingest = {}) {
     layout = InboxLayout::ForDataDir(dir.path());
     EXPECT_TRUE(layout.Create(files).ok());
     StoreOptions options;
     options.vfs = vfs;
     store = Store::Open(dir / "ptmon.db", options).value();
-    ingestor = std::make_unique<Ingestor>(*store, TestCatalog(), clock, files, layout);
+    ingestor = std::make_unique<Ingestor>(*store, TestCatalog(), clock, files, layout, ingest);
   }
 
   // What the daemon's watcher does: list the inbox, take each ready file.
@@ -277,8 +278,14 @@ TEST(IngestFaultTest, AFileFromElsewhereIsNeverTouchedAndRecordedAtMostOnce) {
 // The database's writes and syncs fail in the middle of the transaction (a disk filling up, a
 // failing disk): the batch is rolled back whole, the file goes back to the inbox, and the retry
 // applies it once. The database passes its integrity check afterwards.
-TEST(IngestFaultTest, ADatabaseFailingMidTransactionRollsBackAndTheRetryAppliesOnce) {
+// Run twice: the batch written after the file's checks, and written beside them on another
+// thread, in a transaction committed (or rolled back) once they end.
+class IngestDatabaseFaultTest : public testing::TestWithParam<bool> {};
+
+TEST_P(IngestDatabaseFaultTest, ADatabaseFailingMidTransactionRollsBackAndTheRetryAppliesOnce) {
   RegisterFaultySqliteVfs();
+  IngestOptions ingest;
+  if (GetParam()) ingest.write_beside_from_values = 1;
   int faults_met = 0;
   for (const auto& [call, code] :
        std::vector<std::pair<SqliteCall, int>>{{SqliteCall::kWrite, SQLITE_FULL},
@@ -289,7 +296,7 @@ TEST(IngestFaultTest, ADatabaseFailingMidTransactionRollsBackAndTheRetryAppliesO
                                   " fails with " + sqlite3_errstr(code) + " after " +
                                   std::to_string(allowed);
       SCOPED_TRACE(context);
-      World world(kFaultyVfsName);
+      World world(kFaultyVfsName, ingest);
       world.dir.Write("inbox/july.csv", GoodReport());
       ArmSqliteFault(call, allowed, code);
       const auto outcomes = world.TakeInbox();
@@ -314,6 +321,8 @@ TEST(IngestFaultTest, ADatabaseFailingMidTransactionRollsBackAndTheRetryAppliesO
   }
   EXPECT_GE(faults_met, 3);
 }
+
+INSTANTIATE_TEST_SUITE_P(WrittenAfterOrBesideTheirChecks, IngestDatabaseFaultTest, testing::Bool());
 
 // A stop (or crash) while a move is unfinished: the next start returns the claimed file to the
 // inbox, where its hash is found applied. Its values are not applied again; the run is recorded

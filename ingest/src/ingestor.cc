@@ -345,8 +345,12 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   // The dictionary of series, which a large file's writer needs first, is read while the file
   // is parsed (which reads no table); the store is this thread's again once it is waited for,
   // before the parse's checks of the file as a whole read it.
+  // A file may hold write_beside_from_values values when it holds that many of the shortest
+  // rows a report can have ("p,i,2026-07,1" and a line break).
+  constexpr size_t kShortestRowBytes = 16;
   std::future<Status> series_read;
-  if (!previous->has_value() && bytes.size() >= options_.parse.split_from_bytes &&
+  if (!previous->has_value() &&
+      bytes.size() / kShortestRowBytes >= options_.write_beside_from_values &&
       std::thread::hardware_concurrency() >= 2) {
     series_read = std::async(std::launch::async, [this] { return store_.values().ReadSeries(); });
   }
@@ -367,7 +371,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   };
   Submission submission;
   std::unique_ptr<Store> reader;
-  Batch written;       // what the writer writes: `batch` as it will be recorded once applied
+  Batch written;       // what the writer writes (and stamps): `batch` as recorded once applied
   BatchWriter writer;  // reads `submission` and `written`, so declared after them
   if (!format) {
     diagnostics.Error(name, 0, 0, UnreadableFileMessage(BaseName(name)));
@@ -389,14 +393,16 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
       numbers_from = reader.get();
       written = batch;
       written.reporter = read.MainReporter();
-      written.applied_at = FormatRfc3339(clock_.Now());
       writer.Start([this, &read, &written]() -> Result<UncommittedBatch> {
         if (Status ready = ReadyToWrite(); !ready.ok()) return ready;
+        written.applied_at = FormatRfc3339(clock_.Now());  // as when written after the checks
+        const std::string context = "applying " + written.file_name;
         // Read beside the parse already, unless that read failed.
-        if (Status series = store_.values().ReadSeries(); !series.ok()) return series;
+        if (Status series = store_.values().ReadSeries(); !series.ok())
+          return series.WithContext(context);
         const auto values = StoredValues(read, catalog_);
         auto prepared = store_.values().PrepareValues(read.values.size(), values);
-        if (!prepared.ok()) return prepared.status().WithContext("applying " + written.file_name);
+        if (!prepared.ok()) return prepared.status().WithContext(context);
         return store_.values().WriteBatch(written, std::move(prepared).value(), values);
       });
     };
