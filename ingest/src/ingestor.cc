@@ -487,9 +487,9 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   }
   Result<long long> applied = Status::Ok();
   if (writer.started()) {
+    auto uncommitted = writer.Take();  // `written` is this thread's again
     batch.reporter = written.reporter;
     batch.applied_at = written.applied_at;
-    auto uncommitted = writer.Take();
     applied = uncommitted.ok() ? uncommitted->Commit() : Result<long long>(uncommitted.status());
   } else {
     batch.reporter = submission.MainReporter();
