@@ -600,6 +600,26 @@ TEST_P(IngestScopeTest, TheSubmitterIsRecordedAndTheFilesReporterKept) {
   EXPECT_EQ(history.at(0).actual.reporter, "财务处处长");
 }
 
+// The decision on a scoped sender's rights comes before anything is written: their files are
+// never written beside the last checks, however large.
+TEST_P(IngestScopeTest, NothingIsWrittenBeforeTheRightsAreDecided) {
+  std::vector<std::thread::id> written_on;
+  options_.before_writing = [&] {
+    written_on.push_back(std::this_thread::get_id());
+    return Status::Ok();
+  };
+  ingestor_ =
+      std::make_unique<Ingestor>(*store_, catalog_, clock_, PosixFileSystem(), layout_, options_);
+  const std::string rows =
+      "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n";
+  EXPECT_EQ(
+      ingestor_->IngestBytes("theirs.csv", rows + "twin-a,people,2026-07,62000\n", manager_).result,
+      IngestResult::kForbidden);
+  EXPECT_EQ(ingestor_->IngestBytes("mine.csv", rows, manager_).result, IngestResult::kApplied);
+  for (const std::thread::id thread : written_on) EXPECT_EQ(thread, std::this_thread::get_id());
+  EXPECT_EQ(CountValues(), 1);
+}
+
 TEST_P(IngestScopeTest, AUnitScopeAdmitsOnlyThatUnitsProjects) {
   const std::string row = "project,indicator,period,value\ndevices,devices-maintained,2026-07,12\n";
   EXPECT_EQ(ingestor_->IngestBytes("a.csv", row, Submitter::Everything("t", "test-unit")).result,

@@ -380,9 +380,10 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
     // A large file is written on another thread, inside a transaction left open, while the last
     // checks of the whole file (duplicates, spending totals, values before) run on this one,
     // reading through a second connection; it is committed only if they pass.
+    // Not for a scoped sender: nothing is written before the decision on their rights.
     parse.once_rows_read = [&](const Submission& read) {
       series_ready();
-      if (previous->has_value() || diagnostics.has_errors() ||
+      if (scoped || previous->has_value() || diagnostics.has_errors() ||
           read.values.size() < options_.write_beside_from_values ||
           std::thread::hardware_concurrency() < 2) {
         return;
@@ -410,8 +411,7 @@ IngestOutcome Ingestor::Ingest(const std::string& name, std::string_view bytes,
   }
   series_ready();  // also when the parse ended before its rows were read
   // The store is this thread's again before anything but the batch's commit reads it.
-  const bool straight = !diagnostics.has_errors() && (!scoped || submission.years.size() <= 1);
-  if (!straight) writer.Abandon();
+  if (diagnostics.has_errors()) writer.Abandon();
   numbers_from = &store_;
   // A file for another year (December's report arriving in January) is that year's: it is
   // checked against, and applied through, the catalogue the store keeps for it.

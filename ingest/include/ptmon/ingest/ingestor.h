@@ -83,7 +83,8 @@ struct IngestOptions {
   std::function<Status()> before_writing;
   // A file of at least this many values is written on another thread, inside a transaction left
   // open, while the checks of the file as a whole run, reading the store through a second
-  // connection (so never for an in-memory store); it is committed only if they pass. A
+  // connection (so never for an in-memory store, nor for a sender with a scope, whose rights
+  // are decided before anything is written); it is committed only if they pass. A
   // province's revision is ready about a fifth sooner. Smaller files are written after their
   // checks.
   size_t write_beside_from_values = 10000;

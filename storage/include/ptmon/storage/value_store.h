@@ -81,7 +81,7 @@ struct ActualRevision {
 };
 
 // A batch's values put in the order they are written, with the series first seen among them:
-// what ValueStore::PrepareValues made, for ApplyBatch to write.
+// what ValueStore::PrepareValues made, for WriteBatch to write.
 class PreparedValues {
  public:
   PreparedValues();
