@@ -29,6 +29,16 @@ if [[ $(id -u) -ne 0 ]]; then
   echo "package_test: must run as root (dpkg -i); CI runs as root" >&2
   exit 1
 fi
+# `! command` is not checked by set -e (it only negates the status): a claim that something is
+# absent fails the test through this.
+must_fail() {  # must_fail WHAT COMMAND...: COMMAND's own output is not wanted
+  local what=$1
+  shift
+  if "$@" >/dev/null 2>&1; then
+    echo "package_test: $what" >&2
+    exit 1
+  fi
+}
 work=$(mktemp -d)
 daemon_pid=
 cleanup() {
@@ -63,7 +73,8 @@ getent passwd ptmon >/dev/null
 [[ -f /usr/share/man/man1/ptmon.1.gz && -f /usr/share/doc/ptmon/copyright ]]
 [[ -f /usr/share/doc/ptmon/changelog.gz ]]
 # Stripped, with its symbols in ptmon-dbgsym under the binary's build id.
-! readelf -S /usr/bin/ptmon | grep -q "\.debug_info"
+has_debug_info() { [[ $(readelf -S /usr/bin/ptmon) == *".debug_info"* ]]; }
+must_fail "/usr/bin/ptmon is not stripped" has_debug_info
 build_id=$(readelf -n /usr/bin/ptmon | awk '/Build ID/ {print $3}')
 [[ -f /usr/lib/debug/.build-id/${build_id:0:2}/${build_id:2}.debug ]]
 
@@ -79,8 +90,8 @@ dpkg -r ptmon-dbgsym ptmon
 dpkg -P ptmon
 [[ ! -e /etc/ptmon ]]
 [[ ! -e /var/lib/ptmon ]]  # it held no data
-! getent passwd ptmon >/dev/null
-! dpkg -s ptmon >/dev/null 2>&1
+must_fail "the purge left the ptmon user" getent passwd ptmon
+must_fail "the purge left the package known to dpkg" dpkg -s ptmon
 echo "package: installed, checked, removed and purged cleanly"
 
 # --- 2. upgrade from the previous release --------------------------------------------------------
@@ -173,7 +184,7 @@ curl -sf "http://127.0.0.1:$port/api/v1/status" >"$work/served.json"
 same_figures "$work/before.json" "$work/served.json"
 kill "$daemon_pid"
 wait "$daemon_pid" || true
-! kill -0 "$daemon_pid" 2>/dev/null  # stopped: nothing outlives the test
+must_fail "the daemon outlived the test" kill -0 "$daemon_pid"
 daemon_pid=
 echo "upgrade: data, schema, the operator's configuration and the figures kept"
 
