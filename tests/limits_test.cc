@@ -103,9 +103,9 @@ TEST(LimitsTest, AReportWithThousandsOfBadRowsCountsEveryProblem) {
 // where loading the 18 MB catalogue it writes takes 151); it must now need less than one more
 // copy of the file (162 MB).
 TEST(LimitsTest, ImportingAProvinceExportHoldsTheCatalogueNotTheFile) {
-#if defined(__SANITIZE_ADDRESS__)
-  // ASan's allocator keeps freed blocks in quarantine and pads every one: its peak RSS measures
-  // the sanitizer, not what ptmon holds. The plain build checks the bound.
+#if defined(PTMON_SANITIZED)
+  // A sanitizer's allocator keeps freed blocks in quarantine or pads every one: its peak RSS
+  // measures the sanitizer, not what ptmon holds. The plain build checks the bound.
   GTEST_SKIP() << "peak memory is compared in the build without sanitizers";
 #endif
   TempDir dir;
