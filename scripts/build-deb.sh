@@ -8,6 +8,8 @@
 # folder as debian/ and the commit is passed in (the stage has no .git). The stage is
 # PTMON_DEB_STAGE (default OUT_DIR/stage): a fixed path lets ccache (PTMON_CCACHE=1) serve a
 # later build from an earlier one, as the build path is part of the compiler's flags.
+# PTMON_BUILT_TREE (tests/deploy/package_test.sh) packages a tree already built as the package
+# builds (scripts/configure-packaged.sh) instead of compiling the staged sources.
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "${1:-$source_dir/dist}" && cd "${1:-$source_dir/dist}" && pwd)

@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # Quick start, part two: install everything the tests need (including the real Prometheus,
-# Alertmanager and node_exporter peers and clang for fuzzing), then run every stage:
-#   1. the whole suite, warnings as errors (all but the package test);
-#   2. the Debian package test: two packages built and checked, installed, upgraded, purged;
-#   3. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   4. the daemon's concurrency tests (HTTP threads, the loop, the notifier) under ThreadSanitizer;
-#   5. every fuzz target briefly on its corpus, built by clang with warnings as errors, which is
-#      also clang's thread-safety analysis over the daemon (every GUARDED_BY and REQUIRES).
+# Alertmanager and node_exporter peers and clang for the sanitizers), then run every stage:
+#   1. suite — the whole suite, warnings as errors, on the product built exactly as the Debian
+#      package builds it (scripts/configure-packaged.sh), all but the package test;
+#   2. package — the Debian package test: that tested tree packaged (no second compile), checked
+#      by lintian, installed, upgraded from the previous release, removed and purged;
+#   3. asan — the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, built by
+#      clang with warnings as errors, which is also clang's thread-safety analysis (every
+#      GUARDED_BY and REQUIRES) and the fuzz targets' build;
+#   4. tsan — the daemon's concurrency tests (HTTP threads, the loop, the notifier) under
+#      ThreadSanitizer;
+#   5. fuzz — every fuzz target briefly on its corpus, from the asan stage's tree.
 # PTMON_TEST_STAGES (default "suite package asan tsan fuzz") picks stages for local runs; each
-# stage's time is printed at its end (docs/testing.md has each stage's figures, cold and warm).
+# stage's time and CPU time are printed at its end (docs/testing.md has each stage's figures).
 # Every build is a unity build, and nothing is compiled twice for the same flavour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-test-peers
 stages=${PTMON_TEST_STAGES:-suite package asan tsan fuzz}
-# Four builds of the same sources (and the package's): ccache (keyed on content, paths made relative to this clone)
-# compiles each file once per flavour and serves a later clone or run from its cache.
+# Three builds of the same sources (GCC as packaged, clang ASan, clang TSan): ccache (keyed on
+# content, paths made relative to this clone) serves a later clone or run from its cache.
 export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
 jobs=$(nproc)
@@ -29,34 +33,35 @@ run_ctest() {
 
 # Unity builds: the heavy headers (Asio, spdlog, GoogleTest, nlohmann) are parsed once per batch
 # of sources rather than once per source: 40% less CPU from a cold cache (docs/decisions.md).
-configure() {  # configure DIR [cmake options…]
-  local dir=$1
-  shift
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTMON_WERROR=ON \
-    -DCMAKE_UNITY_BUILD=ON "$@" >/dev/null
+# The tests' own code is compiled at -O1 (-O0 under the sanitizers) with line tables: it is a
+# third of what is compiled and runs little (tests/CMakeLists.txt).
+packaged() {  # packaged DIR: the product as the package builds it, and the tests beside it
+  scripts/configure-packaged.sh "$1" -DPTMON_WERROR=ON >/dev/null
+}
+sanitized() {  # sanitized DIR address|thread
+  scripts/configure-sanitized.sh "$1" "$2" >/dev/null
 }
 
-# Sanitizer builds: -O1 and line tables only, as the sanitizers' own docs suggest — a third
-# quicker to build than -O2 -g, with stack traces that still name file and line. The year
-# replay runs its first seed there (the plain suite runs both).
-sanitized() {  # sanitized DIR address|thread
-  configure "$1" -DPTMON_SANITIZE="$2" -DPTMON_BUILD_BENCH=OFF \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
+# The CPU time this script's finished children have used, in seconds (cutime + cstime).
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($16 + $17) / hz}' /proc/$$/stat
 }
 
 for stage in $stages; do
   echo "=== stage: $stage"
   stage_start=$SECONDS
+  stage_cpu=$(cpu_seconds)
   case $stage in
     suite)
-      configure build-test
+      packaged build-test
       cmake --build build-test
       run_ctest --test-dir build-test --output-on-failure --timeout 600 -j "$jobs" -E '^deb_package$'
       ;;
     package)
-      # A stage of its own: it builds its packages itself (dpkg-buildpackage's flags, not the
-      # suite's), so it needs only the configured tree to put them in, never the suite's build.
-      configure build-test
+      # A stage of its own, after the suite: it packages the suite's tree as it stands, so a
+      # failing suite is not packaged. Run alone, it builds that tree first.
+      packaged build-test
+      cmake --build build-test
       run_ctest --test-dir build-test --output-on-failure -R '^deb_package$'
       ;;
     asan)
@@ -81,7 +86,7 @@ for stage in $stages; do
       exit 2
       ;;
   esac
-  echo "=== stage: $stage done in $((SECONDS - stage_start)) s"
+  echo "=== stage: $stage done in $((SECONDS - stage_start)) s, $(($(cpu_seconds) - stage_cpu)) s of CPU"
 done
 
 # The closing count over every ctest stage (fuzzing is judged by its exit status above).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian package as an operator meets it. Needs root, as CI has.
 #   1. Builds it (scripts/build-deb.sh: dpkg-buildpackage, then lintian with no error or
-#      warning), installs it with its debug symbols, checks the installed daemon (version and
+#      warning) — from BUILD_DIR as it is when that was configured as the package builds
+#      (scripts/configure-packaged.sh, as scripts/test.sh does), installs it with its debug symbols, checks the installed daemon (version and
 #      commit, configuration, user and folders, systemd-analyze verify and security, the debug
 #      symbols matching the stripped binary), removes and purges it: nothing is left.
 #   2. Upgrades from the previous release: builds the package of release 0.1.0 as that release
@@ -52,7 +53,15 @@ cleanup  # a leftover from an interrupted run
 work=$(mktemp -d)
 
 # --- 1. build, lintian, install, check, remove, purge ------------------------------------------
-PTMON_CCACHE=1 PTMON_DEB_STAGE=$fixed/stage "$source_dir/scripts/build-deb.sh" "$build_dir/deb" >/dev/null
+# The suite's own tree, when scripts/test.sh configured it as the package builds, is packaged as
+# it is: the package holds the binary the suite tested. Any other tree is compiled again.
+built_tree=
+if "$source_dir/scripts/configure-packaged.sh" --matches "$build_dir"; then
+  built_tree=$build_dir
+  echo "packaging the tested tree $build_dir (configured as debian/rules builds)"
+fi
+PTMON_BUILT_TREE=$built_tree PTMON_CCACHE=1 PTMON_DEB_STAGE=$fixed/stage \
+  "$source_dir/scripts/build-deb.sh" "$build_dir/deb" >/dev/null
 version=$(dpkg-parsechangelog -l "$source_dir/deploy/debian/changelog" -S Version)
 deb=$(ls "$build_dir"/deb/ptmon_"$version"_*.deb)
 dbgsym=$(ls "$build_dir"/deb/ptmon-dbgsym_"$version"_*.deb)
