@@ -86,6 +86,14 @@ has_debug_info() { [[ $(readelf -S /usr/bin/ptmon) == *".debug_info"* ]]; }
 must_fail "/usr/bin/ptmon is not stripped" has_debug_info
 build_id=$(readelf -n /usr/bin/ptmon | awk '/Build ID/ {print $3}')
 [[ -f /usr/lib/debug/.build-id/${build_id:0:2}/${build_id:2}.debug ]]
+# Packaged from the tested tree: the very binary the suite ran (stripping keeps the build id).
+if [[ -n $built_tree ]]; then
+  tested_id=$(readelf -n "$built_tree/daemon/ptmon" | awk '/Build ID/ {print $3}')
+  if [[ $build_id != "$tested_id" ]]; then
+    echo "package_test: the package's ptmon ($build_id) is not the tested one ($tested_id)" >&2
+    exit 1
+  fi
+fi
 
 unit=/lib/systemd/system/ptmon.service
 systemd-analyze verify "$unit"
