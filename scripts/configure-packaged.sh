@@ -11,6 +11,10 @@
 # has just tested (PTMON_BUILT_TREE in deploy/debian/rules) instead of compiling the same sources
 # with the same flags a second time; tests/deploy/package_test.sh asks --matches before it does.
 set -euo pipefail
+if (($# < 1)) || [[ $1 == --matches && $# != 2 ]]; then
+  echo "usage: $0 BUILD_DIR [CMAKE_ARGS...] | --matches BUILD_DIR" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/.."
 eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)"
 compile_flags="$CXXFLAGS $CPPFLAGS"

@@ -9,6 +9,10 @@
 # thread-safety analysis among them: every GUARDED_BY and REQUIRES in the daemon is checked.
 # clang rather than GCC: the same ASan + UBSan build takes half the CPU time (docs/decisions.md).
 set -euo pipefail
+if (($# < 2)) || [[ $2 != address && $2 != thread ]]; then
+  echo "usage: $0 BUILD_DIR address|thread [CMAKE_ARGS...]" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/.."
 build_dir=$1
 sanitizer=$2
