@@ -1,36 +1,21 @@
 // The notifier's shutdown flush: it gives every Alertmanager the latest payload one more try and
 // waits only for those tries. Against the daemon's own HTTP server on loopback, and a port that
-// refuses connections.
+// refuses connections (claimed by FreePort, so nothing listens on it).
 #include <atomic>
 #include <mutex>
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <ptmon/alerts/notifier.h>
 #include <ptmon/http/http_server.h>
+
+#include "support/daemon.h"
 
 namespace ptmon {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// A loopback port nobody listens on: bound, then closed.
-int RefusingPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), length);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 class Receiver final : public HttpServer::Routes {
  public:
@@ -54,8 +39,8 @@ class Receiver final : public HttpServer::Routes {
 
 TEST(NotifierTest, FlushToADeadAlertmanagerCostsOneAttemptNotTheTimeout) {
   std::atomic<int> failures{0};
-  Notifier notifier({"http://127.0.0.1:" + std::to_string(RefusingPort())}, seconds(30),
-                    [&](size_t, bool success) { failures += success ? 0 : 1; });
+  Notifier notifier({"http://127.0.0.1:" + std::to_string(testing_support::FreePort())},
+                    seconds(30), [&](size_t, bool success) { failures += success ? 0 : 1; });
   notifier.Submit("[]");
   // With retries through the backoff (0.5 s, 1 s, 2 s, …) a minute would see many attempts.
   EXPECT_FALSE(notifier.Flush(seconds(60)));

@@ -2,6 +2,7 @@
 sleep), plain HTTP, the ptmon command, a headless Chromium and logging in through its form."""
 import contextlib
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -19,10 +20,35 @@ from selenium.webdriver.support.ui import WebDriverWait
 DEADLINE = 120  # seconds; bounds a failure only (sanitizer builds on a busy machine are slow)
 
 
+_port_claims = []  # held until the process exits, as FreePort's in tests/support/daemon.cc
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port on 127.0.0.1 claimed as tests/support/daemon.cc's FreePort claims it: below the
+    ephemeral range (no outgoing connection can take it), and by a name in the abstract Unix
+    socket namespace held while this process lives (no other test is given it)."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+        ephemeral_first = int(ports.read().split()[0])
+    first = max(1024, ephemeral_first - 12288)
+    count = ephemeral_first - first
+    start = random.randrange(count)
+    for i in range(count):
+        port = first + (start + i) % count
+        claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            claim.bind(f"\0ptmon-test-port-{port}")
+        except OSError:
+            claim.close()
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                claim.close()
+                continue
+        _port_claims.append(claim)
+        return port
+    raise RuntimeError("every test port below the ephemeral range is taken")
 
 
 def wait_until(condition, what):

@@ -1,9 +1,12 @@
 #include "daemon.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -14,6 +17,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -87,17 +91,43 @@ HttpResult Request(const std::string& url, const std::string* body,
 }  // namespace
 
 int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
-    throw std::runtime_error("bind");
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
+  // Below Linux's ephemeral range (ip_local_port_range): no bind to port 0 and no outgoing
+  // connection is ever given a port there, so none can take this one before its server binds it.
+  int ephemeral_first = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_first;
+  const int first = std::max(1024, ephemeral_first - 12288);
+  const int count = ephemeral_first - first;
+  if (count <= 0) throw std::runtime_error("no ports below the ephemeral range for tests");
+  const int start = static_cast<int>(std::random_device{}() % static_cast<unsigned>(count));
+  for (int i = 0; i < count; ++i) {
+    const int port = first + (start + i) % count;
+    // The claim: a name in the abstract Unix socket namespace, which only one socket in the
+    // machine can hold. It is never closed, so the kernel releases it when this process exits;
+    // tests running side by side, from this clone or another, never get the same port.
+    const int claim = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un name{};
+    name.sun_family = AF_UNIX;
+    const std::string label = "ptmon-test-port-" + std::to_string(port);
+    std::copy(label.begin(), label.end(), name.sun_path + 1);  // sun_path[0] == 0: abstract
+    const auto name_length =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + label.size());
+    if (bind(claim, reinterpret_cast<sockaddr*>(&name), name_length) != 0) {
+      close(claim);
+      continue;
+    }
+    // Nothing else may use it either: a server of another program, or a connection of an
+    // earlier test still in TIME_WAIT (no SO_REUSEADDR here, so that one counts as taken too).
+    const int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    const bool free = bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    close(probe);
+    if (free) return port;
+    close(claim);
+  }
+  throw std::runtime_error("every test port below the ephemeral range is taken");
 }
 
 HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers) {

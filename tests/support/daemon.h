@@ -16,7 +16,9 @@ struct sqlite3;
 
 namespace ptmon::testing_support {
 
-// A TCP port on 127.0.0.1 that nothing listens on right now.
+// A TCP port on 127.0.0.1 that nothing uses now and that no other caller of FreePort, in this
+// process or any other on the machine (Python's free_port in tests/console too), is given while
+// this process lives: tests that start servers run side by side.
 int FreePort();
 
 struct HttpResult {
