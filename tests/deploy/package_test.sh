@@ -115,7 +115,9 @@ echo "package: installed, checked, removed and purged cleanly"
 # The old release is packaged as it was released (CPack), once per machine: its commit is fixed,
 # so the package of an earlier run is the same package. It only has to make the data and the
 # configuration to upgrade from, so it is compiled without optimisation or debug information,
-# the quickest way through its sources from a cold cache.
+# the quickest way through its sources from a cold cache, and as a unity build but for its
+# ptmon_service (two of whose files define the same helpers), set from outside its sources:
+# 98 s of CPU instead of 130.
 old_tree=$fixed/v0.1.0-${previous_release:0:12}
 if ! compgen -G "$old_tree/deb/ptmon_*_amd64.deb" >/dev/null; then
   if ! git -C "$source_dir" cat-file -e "$previous_release^{commit}" 2>/dev/null; then
@@ -127,9 +129,11 @@ if ! compgen -G "$old_tree/deb/ptmon_*_amd64.deb" >/dev/null; then
   git -C "$source_dir" archive "$previous_release" | tar -x -C "$old_tree/src"
   (
     export CCACHE_BASEDIR=$old_tree CCACHE_NOHASHDIR=1
+    echo "cmake_language(DEFER DIRECTORY $old_tree/src CALL set_target_properties ptmon_service" \
+      "PROPERTIES UNITY_BUILD OFF)" >"$old_tree/unity.cmake"
     cmake -S "$old_tree/src" -B "$old_tree/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g0" -DPTMON_BUILD_TESTS=OFF -DPTMON_BUILD_BENCH=OFF \
-      >/dev/null
+      -DCMAKE_UNITY_BUILD=ON -DCMAKE_PROJECT_INCLUDE="$old_tree/unity.cmake" >/dev/null
     cmake --build "$old_tree/build" --target ptmon ptmon_man_page >/dev/null
     cd "$old_tree/build" && cpack -G DEB -B "$old_tree/deb" >/dev/null
   )
