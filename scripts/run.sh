@@ -8,7 +8,7 @@ set -euo pipefail
 caller=$PWD
 cd "$(dirname "$0")/.."
 root=$PWD
-build="build-run"
+build=build-run
 log=$build/build.log
 mkdir -p "$build"
 : >"$log"

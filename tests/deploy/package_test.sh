@@ -2,9 +2,10 @@
 # The Debian package as an operator meets it. Needs root, as CI has.
 #   1. Builds it (scripts/build-deb.sh: dpkg-buildpackage, then lintian with no error or
 #      warning) — from BUILD_DIR as it is when that was configured as the package builds
-#      (scripts/configure-packaged.sh, as scripts/test.sh does), installs it with its debug symbols, checks the installed daemon (version and
-#      commit, configuration, user and folders, systemd-analyze verify and security, the debug
-#      symbols matching the stripped binary), removes and purges it: nothing is left.
+#      (scripts/configure-packaged.sh, as scripts/test.sh does) — installs it with its debug
+#      symbols, checks the installed daemon (version and commit, configuration, user and
+#      folders, systemd-analyze verify and security, the debug symbols matching the stripped
+#      binary, and the binary being the tested one), removes and purges it: nothing is left.
 #   2. Upgrades from the previous release: builds the package of release 0.1.0 as that release
 #      built it, installs it, edits its configuration as an operator would, applies a report;
 #      then installs this package over it (dpkg -i, keeping the edited conffile as unattended
@@ -144,7 +145,9 @@ old_version=$(ptmon --version)
 echo "installed the previous release: $old_version"
 
 # The operator's edits: another port, a longer settle time.
-port=$((20000 + RANDOM % 20000))
+# Below the ports FreePort claims for other tests (tests/support/daemon.cc) and below the
+# ephemeral range: this one cannot be claimed by the tests of another clone meanwhile.
+port=$((10000 + RANDOM % 10000))
 sed -i "s/^listen: .*/listen: 127.0.0.1:$port   # edited by the operator/; s/^  settle: 2s/  settle: 3s/" \
   /etc/ptmon/ptmon.yaml
 edited=$(sha256sum </etc/ptmon/ptmon.yaml)
